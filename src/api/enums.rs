@@ -1,0 +1,61 @@
+//! The domain's closed enumerations, mirrored for the OpenAPI document.
+
+use poem_openapi::Enum;
+
+macro_rules! api_enum {
+    ($(#[$meta:meta])* $name:ident => $domain:path { $($v:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+        #[oai(rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $(#[allow(missing_docs)] $v),+ }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> Self { match v { $($name::$v => <$domain>::$v),+ } }
+        }
+
+        impl From<$domain> for $name {
+            fn from(v: $domain) -> Self { match v { $(<$domain>::$v => $name::$v),+ } }
+        }
+    };
+}
+
+use crate::domain::enums as d;
+
+api_enum!(
+    /// The tier of a council.
+    Level => d::Level { Oblast, RepublicanCity, City, District }
+);
+api_enum!(
+    /// Whether a party is registered.
+    RegistrationStatus => d::RegistrationStatus { Registered, Deregistered, Merged }
+);
+api_enum!(
+    /// How a seat was won.
+    SeatType => d::SeatType { PartyList, SingleMember }
+);
+api_enum!(
+    /// Who put the deputy forward.
+    Nomination => d::Nomination { Party, SelfNominated }
+);
+api_enum!(
+    /// Why a mandate ended.
+    EndReason => d::EndReason { TermEnded, Resigned, Died, Recalled, AppointedElsewhere, PartyListWithdrawn, CourtDecision, Other }
+);
+api_enum!(
+    /// A position in the council.
+    RoleKind => d::RoleKind { Chairman, DeputyChairman, Secretary, CommissionChair, CommissionMember, FactionLeader }
+);
+api_enum!(
+    /// Standing or temporary.
+    CommissionKind => d::CommissionKind { Standing, Temporary }
+);
+api_enum!(
+    /// As publicly stated.
+    Gender => d::Gender { Female, Male }
+);
+
+/// Parses a stored enum name back into its API mirror (stored values are always valid).
+pub fn stored<A: From<D>, D>(s: &str, parse: fn(&str) -> Option<D>, fallback: D) -> A {
+    A::from(parse(s).unwrap_or(fallback))
+}

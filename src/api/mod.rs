@@ -1,0 +1,96 @@
+//! HTTP only: the API structs (one per resource), their DTOs, problem+json errors, auth, paging
+//! and the middleware that gives every GET an `ETag`.
+
+pub mod auth;
+pub mod councils;
+pub mod enums;
+pub mod health;
+pub mod middleware;
+pub mod paging;
+pub mod payload;
+pub mod problem;
+pub mod rosters;
+
+use std::sync::Arc;
+
+use poem_openapi::{OpenApiService, Tags};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::{KeyRing, TokenPolicy};
+use crate::config::Settings;
+
+/// What every handler needs.
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Token verification keys.
+    pub keys: KeyRing,
+    /// Accepted issuer and audience.
+    pub policy: TokenPolicy,
+    /// The settings the server runs with.
+    pub settings: Settings,
+}
+
+/// Operation groups in the documentation.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Councils (maslikhats) and their convocations.
+    Councils,
+    /// Political parties.
+    Parties,
+    /// Rosters: deputies, mandates, party memberships, commissions and roles.
+    Rosters,
+    /// Deputies and their dated history.
+    Deputies,
+    /// Liveness and readiness.
+    Health,
+}
+
+/// The API version prefix.
+pub const PREFIX: &str = "/v1";
+
+/// The OpenAPI service with every operation.
+pub fn service(
+    state: Arc<AppState>,
+) -> OpenApiService<
+    (
+        councils::CouncilApi,
+        councils::PartyApi,
+        rosters::RosterApi,
+        health::HealthApi,
+    ),
+    (),
+> {
+    OpenApiService::new(
+        (
+            councils::CouncilApi { state: state.clone() },
+            councils::PartyApi { state: state.clone() },
+            rosters::RosterApi { state: state.clone() },
+            health::HealthApi { state },
+        ),
+        "maslikhat",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Publish and audit the records of Kazakhstan's local councils (maslikhats). Reads are public; writes need a \
+         bearer token (EdDSA JWT). Errors are RFC 9457 problem+json. Lists page with `links.next`. Every GET sends a \
+         strong ETag and answers If-None-Match with 304; document PUTs need If-Match once the document exists.",
+    )
+    .license(poem_openapi::LicenseObject::new("AGPL-3.0-or-later"))
+}
+
+/// The OpenAPI document as pretty JSON (what `openapi/openapi.json` holds).
+pub fn spec_json() -> String {
+    // The spec does not depend on the state's contents, only on the types; build a throwaway
+    // service over a lazily connected pool that is never used.
+    let state = Arc::new(AppState {
+        db: DatabaseConnection::default(),
+        keys: KeyRing::empty(),
+        policy: TokenPolicy {
+            issuer: String::new(),
+            audience: String::new(),
+        },
+        settings: Settings::default(),
+    });
+    service(state).spec()
+}

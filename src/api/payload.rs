@@ -1,0 +1,167 @@
+//! `StrictJson<T>`: a JSON request body parsed by serde, strictly. poem-openapi's own `Json`
+//! coerces (a number is accepted for a string field); documents of record must not be, so this
+//! payload refuses wrong types, unknown fields, duplicate keys and unknown enum values with a
+//! problem+json that names the JSON path. The schema in the OpenAPI document is still `T`'s.
+
+use poem::http::StatusCode;
+use poem::{Request, RequestBody, Result};
+use poem_openapi::payload::{ParsePayload, Payload};
+use poem_openapi::registry::{MetaSchemaRef, Registry};
+use poem_openapi::types::Type;
+use serde::de::DeserializeOwned;
+
+use super::problem::{Problem, ProblemViolation};
+
+/// A strictly parsed JSON body.
+pub struct StrictJson<T>(pub T);
+
+impl<T: Type> Payload for StrictJson<T> {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn check_content_type(content_type: &str) -> bool {
+        matches!(content_type.parse::<mime::Mime>(), Ok(m) if m.type_() == "application" && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json")))
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut RequestBody) -> Result<Self> {
+        let max = request
+            .data::<std::sync::Arc<super::AppState>>()
+            .map_or(8 * 1024 * 1024, |s| s.settings.max_body_bytes);
+        let too_large = || {
+            poem::Error::from_response(
+                Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload-too-large",
+                    format!("the request body is larger than the limit of {max} bytes"),
+                )
+                .into_poem_response(),
+            )
+        };
+        let declared = request
+            .headers()
+            .get(poem::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > max) {
+            return Err(too_large());
+        }
+        // A chunked body has no length up front: stop reading as soon as it passes the limit.
+        let data = body
+            .take()?
+            .into_bytes_limit(max)
+            .await
+            .map_err(|_| too_large())?;
+        parse(&data)
+            .map(StrictJson)
+            .map_err(|p| poem::Error::from_response(p.into_poem_response()))
+    }
+}
+
+/// Parses `data` as `T`, reporting syntax errors as 400 and shape errors (types, unknown fields,
+/// enum values, duplicates) as 422 with the JSON path.
+pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem> {
+    if data.is_empty() {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "the request body is empty; send a JSON document",
+        ));
+    }
+    // Syntax first, so malformed JSON is a 400 and not mistaken for a shape error.
+    let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    if !value.is_object() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document",
+            "the body must be a JSON object",
+        ));
+    }
+    // Parse from the bytes (not the Value) so duplicate keys are caught: a Value keeps the last.
+    let de = &mut serde_json::Deserializer::from_slice(data);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let path = pointer(&e.path().to_string());
+        let inner = e.into_inner().to_string();
+        let message = inner.split(" at line ").next().unwrap_or(&inner).to_owned();
+        let rule = if message.starts_with("unknown field") {
+            "unknown_field"
+        } else if message.starts_with("unknown variant") {
+            "allowed_values"
+        } else if message.starts_with("duplicate field") {
+            "duplicate_key"
+        } else if message.starts_with("missing field") {
+            "required"
+        } else {
+            "type"
+        };
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document",
+            format!("{path}: {message}"),
+        );
+        p.errors.push(ProblemViolation {
+            path,
+            rule: rule.to_owned(),
+            message,
+        });
+        p
+    })
+}
+
+/// serde_path_to_error writes `a.b[2].c`; problem bodies use JSON Pointers (`/a/b/2/c`).
+fn pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut out = String::new();
+    for seg in path.split('.') {
+        let mut rest = seg;
+        if let Some(i) = rest.find('[') {
+            out.push('/');
+            out.push_str(&rest[..i].replace('~', "~0").replace('/', "~1"));
+            rest = &rest[i..];
+            while let Some(end) = rest.find(']') {
+                out.push('/');
+                out.push_str(&rest[1..end]);
+                rest = &rest[end + 1..];
+            }
+        } else {
+            out.push('/');
+            out.push_str(&rest.replace('~', "~0").replace('/', "~1"));
+        }
+    }
+    out
+}
+
+poem_openapi::impl_apirequest_for_payload!(StrictJson<T>, T: Type + DeserializeOwned + Send);
+
+#[cfg(test)]
+mod tests {
+    use super::pointer;
+
+    #[test]
+    fn paths_become_json_pointers() {
+        assert_eq!(
+            pointer("deputies[2].mandates[0].end_date"),
+            "/deputies/2/mandates/0/end_date"
+        );
+        assert_eq!(pointer("names.kk"), "/names/kk");
+        assert_eq!(pointer("."), "");
+    }
+}

@@ -1,0 +1,276 @@
+//! RFC 9457 problem details: the one error shape of the whole API.
+
+use poem::Response;
+use poem::http::StatusCode;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object};
+
+use crate::domain::Violation;
+use crate::store::StoreError;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One broken rule of a refused document.
+#[derive(Object, Debug, Clone, serde::Serialize)]
+pub struct ProblemViolation {
+    /// JSON Pointer to the offending value in the request body.
+    pub path: String,
+    /// Machine-readable rule name.
+    pub rule: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// An RFC 9457 problem: what went wrong, in one shape for every error.
+#[derive(Object, Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// An explanation of this occurrence.
+    pub detail: String,
+    /// Every violated rule, for refused documents.
+    #[oai(skip_serializing_if_is_empty)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemViolation>,
+    /// For server errors: the id under which the error was logged.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
+    /// The ETag of the current version, for precondition failures.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_etag: Option<String>,
+}
+
+impl Problem {
+    /// A problem with `status`, a type slug and a detail.
+    pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: format!("https://maslikhat.example/problems/{slug}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: vec![],
+            error_id: None,
+            current_etag: None,
+        }
+    }
+
+    /// A 422 listing every violation.
+    pub fn invalid(violations: Vec<Violation>) -> Self {
+        let mut p = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-document",
+            format!(
+                "the document breaks {} rule(s); nothing was stored",
+                violations.len()
+            ),
+        );
+        p.errors = violations
+            .into_iter()
+            .map(|v| ProblemViolation {
+                path: v.path,
+                rule: v.rule.to_owned(),
+                message: v.message,
+            })
+            .collect();
+        p
+    }
+
+    /// Renders as an `application/problem+json` response.
+    pub fn into_poem_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        Response::builder()
+            .status(status)
+            .content_type(PROBLEM_JSON)
+            .body(body)
+    }
+}
+
+/// The errors any operation can answer with, each as problem+json.
+#[derive(ApiResponse, Debug)]
+pub enum ApiError {
+    /// The request is malformed (bad JSON, bad parameter).
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// No valid token was presented.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>, #[oai(header = "WWW-Authenticate")] String),
+    /// The token does not allow this.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// Nothing is there.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// `If-Match` names a version that is no longer current.
+    #[oai(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Json<Problem>),
+    /// The body is larger than allowed.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The document breaks rules; every violation is listed.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// Updating an existing document requires `If-Match`.
+    #[oai(status = 428, content_type = "application/problem+json")]
+    PreconditionRequired(Json<Problem>),
+    /// A server fault; the body carries the id under which it was logged.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+    /// The database is unreachable; try again.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>),
+}
+
+impl ApiError {
+    /// 404 for `what`.
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
+        ApiError::NotFound(Json(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("{what} not found"),
+        )))
+    }
+
+    /// 400 with a detail.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::BadRequest(Json(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            detail,
+        )))
+    }
+
+    /// 401 with a detail.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        ApiError::Unauthorized(
+            Json(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                detail,
+            )),
+            "Bearer".into(),
+        )
+    }
+
+    /// 403 with a detail.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        ApiError::Forbidden(Json(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            detail,
+        )))
+    }
+
+    /// 422 listing violations.
+    pub fn invalid(violations: Vec<Violation>) -> Self {
+        ApiError::Unprocessable(Json(Problem::invalid(violations)))
+    }
+
+    /// 500, logged once with an id that the body repeats.
+    pub fn internal(err: &dyn std::fmt::Display) -> Self {
+        let id = uuid::Uuid::new_v4().to_string();
+        tracing::error!(error_id = %id, error = %err, "internal error");
+        let mut p = Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error occurred; quote the error_id when reporting it",
+        );
+        p.error_id = Some(id);
+        ApiError::Internal(Json(p))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::not_found(what),
+            StoreError::Invalid(v) => ApiError::invalid(v),
+            StoreError::PreconditionRequired { current } => {
+                let mut p = Problem::new(
+                    StatusCode::PRECONDITION_REQUIRED,
+                    "precondition-required",
+                    e_text(&current, true),
+                );
+                p.current_etag = Some(current);
+                ApiError::PreconditionRequired(Json(p))
+            }
+            StoreError::PreconditionFailed { current } => {
+                let mut p = Problem::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "precondition-failed",
+                    e_text(&current, false),
+                );
+                p.current_etag = Some(current);
+                ApiError::PreconditionFailed(Json(p))
+            }
+            StoreError::Db(db) => {
+                let text = db.to_string();
+                if text.contains("pool timed out")
+                    || text.contains("Connection refused")
+                    || text.contains("connection closed")
+                {
+                    ApiError::Unavailable(Json(Problem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "the database is unreachable; try again shortly",
+                    )))
+                } else {
+                    ApiError::internal(&db)
+                }
+            }
+        }
+    }
+}
+
+fn e_text(current: &str, missing: bool) -> String {
+    if missing {
+        format!("this document already exists; send If-Match: {current} to replace that version")
+    } else {
+        format!(
+            "If-Match does not name the current version ({current}); fetch it and merge your changes"
+        )
+    }
+}
+
+/// Turns every error that escapes the operations (unknown routes, wrong methods, unparsable
+/// parameters, missing tokens, oversized bodies) into problem+json. Responses that operations
+/// built themselves pass through untouched.
+pub async fn catch_all(err: poem::Error) -> Response {
+    if err.is_from_response() {
+        return err.into_response();
+    }
+    let status = err.status();
+    let slug = match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        s if s.is_server_error() => "internal",
+        _ => "bad-request",
+    };
+    let mut problem = Problem::new(status, slug, err.to_string());
+    if status.is_server_error() {
+        let id = uuid::Uuid::new_v4().to_string();
+        tracing::error!(error_id = %id, error = %err, "unhandled error");
+        problem.detail = "an internal error occurred; quote the error_id when reporting it".into();
+        problem.error_id = Some(id);
+    }
+    let mut resp = problem.into_poem_response();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            "WWW-Authenticate",
+            poem::http::HeaderValue::from_static("Bearer"),
+        );
+    }
+    resp
+}

@@ -1,0 +1,729 @@
+//! Rosters (one versioned document per council) and the deputy reads built from them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::auth::BearerAuth;
+use super::councils::{PutResponse, VersionInfo, meta, path_id};
+use super::enums::{CommissionKind, EndReason, Gender, Nomination, RoleKind, SeatType, stored};
+use super::paging::{Links, limit, next_link};
+use super::payload::StrictJson;
+use super::problem::ApiError;
+use super::{ApiTags, AppState, PREFIX};
+use crate::domain::roster::{self as r, Roster};
+use crate::domain::text::{self, MAX_LINE};
+use crate::domain::{Violations, enums as d};
+use crate::store::{self, DocKind};
+
+/// A council's whole roster, as its publisher sends it.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct RosterDoc {
+    /// Every deputy who has served, with their dated history.
+    pub deputies: Vec<DeputyDto>,
+    /// Commissions.
+    #[oai(default)]
+    #[serde(default)]
+    pub commissions: Vec<CommissionDto>,
+    /// Positions held, with periods.
+    #[oai(default)]
+    #[serde(default)]
+    pub roles: Vec<RoleDto>,
+}
+
+/// A deputy in a roster.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct DeputyDto {
+    /// Stable id, unique on the platform.
+    pub id: String,
+    /// Full names per language tag.
+    pub names: BTreeMap<String, String>,
+    /// Given names per language tag.
+    #[oai(default)]
+    #[serde(default)]
+    pub given_names: BTreeMap<String, String>,
+    /// Family names per language tag.
+    #[oai(default)]
+    #[serde(default)]
+    pub family_names: BTreeMap<String, String>,
+    /// Patronymics per language tag.
+    #[oai(default)]
+    #[serde(default)]
+    pub patronymic_names: BTreeMap<String, String>,
+    /// As publicly stated.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    /// Public contacts only; never a national id number.
+    #[oai(default)]
+    #[serde(default)]
+    pub contacts: Vec<ContactDto>,
+    /// Seats held, oldest first.
+    pub mandates: Vec<MandateDto>,
+    /// Party memberships (inclusive dates); none on a date means non-partisan that day.
+    #[oai(default)]
+    #[serde(default)]
+    pub party_memberships: Vec<MembershipDto>,
+}
+
+/// A public contact.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDto {
+    /// `email`, `phone`, `url` or `office`.
+    pub kind: String,
+    /// The contact.
+    pub value: String,
+}
+
+/// A seat held for a period.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct MandateDto {
+    /// Convocation (Roman numeral) declared on the council.
+    pub convocation: String,
+    /// Party list or single-member district.
+    pub seat_type: SeatType,
+    /// District label, for single-member seats.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub district: Option<String>,
+    /// Party or self-nominated.
+    pub nomination: Nomination,
+    /// The nominating party, for party nominations.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub nominating_party: Option<String>,
+    /// First day of service.
+    pub start_date: NaiveDate,
+    /// Last day of service.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// Why it ended.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub end_reason: Option<EndReason>,
+}
+
+/// A period of party membership.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipDto {
+    /// Party id.
+    pub party: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A commission.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct CommissionDto {
+    /// Stable id.
+    pub id: String,
+    /// Names per language tag.
+    pub names: BTreeMap<String, String>,
+    /// Standing or temporary.
+    pub kind: CommissionKind,
+    /// Formed on.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    /// Dissolved on.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A position held for a period.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDto {
+    /// Deputy id (in this roster).
+    pub deputy: String,
+    /// The position.
+    pub role: RoleKind,
+    /// Commission id, for commission posts.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub commission: Option<String>,
+    /// Party id, for faction leaders.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub party: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+fn id_at(v: &mut Violations, path: String, id: String) -> String {
+    text::check_id(v, &path, &id);
+    id
+}
+
+impl RosterDoc {
+    /// Cleans every field into the domain value, collecting every violation with its path.
+    pub fn parse(self) -> Result<Roster, Vec<crate::domain::Violation>> {
+        let mut v = Violations::new();
+        let deputies = self
+            .deputies
+            .into_iter()
+            .enumerate()
+            .map(|(i, dep)| {
+                let p = format!("/deputies/{i}");
+                r::Deputy {
+                    id: id_at(&mut v, format!("{p}/id"), dep.id),
+                    names: text::lang_map(&mut v, &format!("{p}/names"), &dep.names, MAX_LINE),
+                    given_names: text::lang_map_opt(
+                        &mut v,
+                        &format!("{p}/given_names"),
+                        Some(&dep.given_names),
+                        200,
+                    ),
+                    family_names: text::lang_map_opt(
+                        &mut v,
+                        &format!("{p}/family_names"),
+                        Some(&dep.family_names),
+                        200,
+                    ),
+                    patronymic_names: text::lang_map_opt(
+                        &mut v,
+                        &format!("{p}/patronymic_names"),
+                        Some(&dep.patronymic_names),
+                        200,
+                    ),
+                    gender: dep.gender.map(Into::into),
+                    contacts: dep
+                        .contacts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, c)| {
+                            let cp = format!("{p}/contacts/{j}");
+                            if !["email", "phone", "url", "office"].contains(&c.kind.as_str()) {
+                                v.push(
+                                    format!("{cp}/kind"),
+                                    "allowed_values",
+                                    "one of: email, phone, url, office",
+                                );
+                            }
+                            r::Contact {
+                                kind: c.kind,
+                                value: text::clean(
+                                    &mut v,
+                                    &format!("{cp}/value"),
+                                    &c.value,
+                                    300,
+                                    false,
+                                )
+                                .unwrap_or_default(),
+                            }
+                        })
+                        .collect(),
+                    mandates: dep
+                        .mandates
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, m)| {
+                            let mp = format!("{p}/mandates/{j}");
+                            r::Mandate {
+                                convocation: m.convocation,
+                                seat_type: m.seat_type.into(),
+                                district: text::clean_opt(
+                                    &mut v,
+                                    &format!("{mp}/district"),
+                                    m.district.as_deref(),
+                                    200,
+                                    false,
+                                ),
+                                nomination: m.nomination.into(),
+                                nominating_party: m
+                                    .nominating_party
+                                    .map(|x| id_at(&mut v, format!("{mp}/nominating_party"), x)),
+                                start_date: m.start_date,
+                                end_date: m.end_date,
+                                end_reason: m.end_reason.map(Into::into),
+                            }
+                        })
+                        .collect(),
+                    party_memberships: dep
+                        .party_memberships
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, m)| r::PartyMembership {
+                            party: id_at(
+                                &mut v,
+                                format!("{p}/party_memberships/{j}/party"),
+                                m.party,
+                            ),
+                            start_date: m.start_date,
+                            end_date: m.end_date,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let commissions = self
+            .commissions
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| r::Commission {
+                id: id_at(&mut v, format!("/commissions/{i}/id"), c.id),
+                names: text::lang_map(
+                    &mut v,
+                    &format!("/commissions/{i}/names"),
+                    &c.names,
+                    MAX_LINE,
+                ),
+                kind: c.kind.into(),
+                start_date: c.start_date,
+                end_date: c.end_date,
+            })
+            .collect();
+        let roles = self
+            .roles
+            .into_iter()
+            .map(|x| r::Role {
+                deputy: x.deputy,
+                role: x.role.into(),
+                commission: x.commission,
+                party: x.party,
+                start_date: x.start_date,
+                end_date: x.end_date,
+            })
+            .collect();
+        v.finish(Roster {
+            deputies,
+            commissions,
+            roles,
+        })
+    }
+}
+
+/// A roster version as served.
+#[derive(Object, Debug, Clone, serde::Deserialize)]
+pub struct RosterVersionView {
+    /// Metadata of the version.
+    pub version: VersionInfo,
+    /// The document, exactly as stored (canonical, normalized).
+    pub document: RosterDoc,
+}
+
+/// A page of versions.
+#[derive(Object)]
+pub struct VersionList {
+    /// Versions, oldest first.
+    pub items: Vec<VersionInfo>,
+    /// Paging links.
+    pub links: Links,
+}
+
+/// The roster with its ETag.
+#[derive(ApiResponse)]
+pub enum RosterResponse {
+    /// The current roster.
+    #[oai(status = 200)]
+    Ok(Json<RosterVersionView>, #[oai(header = "ETag")] String),
+}
+
+/// A mandate as served.
+#[derive(Object, Debug, Clone, serde::Deserialize)]
+pub struct MandateView {
+    /// Council id.
+    pub council: String,
+    /// Convocation.
+    pub convocation: String,
+    /// Seat type.
+    pub seat_type: SeatType,
+    /// District label.
+    #[oai(skip_serializing_if_is_none)]
+    pub district: Option<String>,
+    /// Nomination.
+    pub nomination: Nomination,
+    /// Nominating party.
+    #[oai(skip_serializing_if_is_none)]
+    pub nominating_party: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    #[oai(skip_serializing_if_is_none)]
+    pub end_date: Option<NaiveDate>,
+    /// Why it ended.
+    #[oai(skip_serializing_if_is_none)]
+    pub end_reason: Option<EndReason>,
+}
+
+/// A role as served.
+#[derive(Object, Debug, Clone, serde::Deserialize)]
+pub struct RoleView {
+    /// The position.
+    pub role: RoleKind,
+    /// Commission id.
+    #[oai(skip_serializing_if_is_none)]
+    pub commission: Option<String>,
+    /// Party id.
+    #[oai(skip_serializing_if_is_none)]
+    pub party: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    #[oai(skip_serializing_if_is_none)]
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A deputy as served, with their dated history and their status on `on`.
+#[derive(Object, Debug, Clone, serde::Deserialize)]
+pub struct DeputyView {
+    /// Stable id.
+    pub id: String,
+    /// Council id.
+    pub council: String,
+    /// Full names per language tag.
+    pub names: BTreeMap<String, String>,
+    /// Given names.
+    pub given_names: BTreeMap<String, String>,
+    /// Family names.
+    pub family_names: BTreeMap<String, String>,
+    /// Patronymics.
+    pub patronymic_names: BTreeMap<String, String>,
+    /// As publicly stated.
+    #[oai(skip_serializing_if_is_none)]
+    pub gender: Option<Gender>,
+    /// Public contacts.
+    pub contacts: Vec<ContactDto>,
+    /// False once dropped from the council's current roster.
+    pub listed: bool,
+    /// True for made-up demo records.
+    pub synthetic: bool,
+    /// Mandates, oldest first.
+    pub mandates: Vec<MandateView>,
+    /// Party memberships, oldest first.
+    pub party_memberships: Vec<MembershipDto>,
+    /// Roles, oldest first.
+    pub roles: Vec<RoleView>,
+    /// The date `serving` and `party` refer to.
+    pub on: NaiveDate,
+    /// Holds a mandate on `on`.
+    pub serving: bool,
+    /// Party on `on`; absent means non-partisan.
+    #[oai(skip_serializing_if_is_none)]
+    pub party: Option<String>,
+    /// True when no party membership covers `on`.
+    pub non_partisan: bool,
+    /// Canonical URL.
+    pub url: String,
+}
+
+/// A page of deputies.
+#[derive(Object)]
+pub struct DeputyList {
+    /// Deputies by id.
+    pub items: Vec<DeputyView>,
+    /// Paging links.
+    pub links: Links,
+}
+
+fn deputy_view(base: &str, rec: store::councils::DeputyRecord, on: NaiveDate) -> DeputyView {
+    let serving = rec
+        .mandates
+        .iter()
+        .any(|m| r::period_covers(m.start_date, m.end_date, on));
+    let party = rec
+        .memberships
+        .iter()
+        .find(|m| r::period_covers(m.start_date, m.end_date, on))
+        .map(|m| m.party_id.clone());
+    let dep = rec.deputy;
+    DeputyView {
+        url: format!("{base}{PREFIX}/deputies/{}", dep.id),
+        council: dep.council_id,
+        names: serde_json::from_str(&dep.names).unwrap_or_default(),
+        given_names: serde_json::from_str(&dep.given_names).unwrap_or_default(),
+        family_names: serde_json::from_str(&dep.family_names).unwrap_or_default(),
+        patronymic_names: serde_json::from_str(&dep.patronymic_names).unwrap_or_default(),
+        gender: dep
+            .gender
+            .as_deref()
+            .and_then(d::Gender::parse)
+            .map(Into::into),
+        contacts: serde_json::from_str(&dep.contacts).unwrap_or_default(),
+        listed: dep.listed,
+        synthetic: dep.synthetic,
+        mandates: rec
+            .mandates
+            .into_iter()
+            .map(|m| MandateView {
+                council: m.council_id,
+                convocation: m.convocation,
+                seat_type: stored(&m.seat_type, d::SeatType::parse, d::SeatType::SingleMember),
+                district: m.district,
+                nomination: stored(
+                    &m.nomination,
+                    d::Nomination::parse,
+                    d::Nomination::SelfNominated,
+                ),
+                nominating_party: m.nominating_party_id,
+                start_date: m.start_date,
+                end_date: m.end_date,
+                end_reason: m
+                    .end_reason
+                    .as_deref()
+                    .and_then(d::EndReason::parse)
+                    .map(Into::into),
+            })
+            .collect(),
+        party_memberships: rec
+            .memberships
+            .into_iter()
+            .map(|m| MembershipDto {
+                party: m.party_id,
+                start_date: m.start_date,
+                end_date: m.end_date,
+            })
+            .collect(),
+        roles: rec
+            .roles
+            .into_iter()
+            .map(|x| RoleView {
+                role: stored(&x.role, d::RoleKind::parse, d::RoleKind::CommissionMember),
+                commission: x.commission_id,
+                party: x.party_id,
+                start_date: x.start_date,
+                end_date: x.end_date,
+            })
+            .collect(),
+        on,
+        serving,
+        non_partisan: party.is_none(),
+        party,
+        id: dep.id,
+    }
+}
+
+/// Roster and deputy operations.
+pub struct RosterApi {
+    /// Shared state.
+    pub state: Arc<AppState>,
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Rosters")]
+impl RosterApi {
+    /// Publish a council's whole roster (its publisher, or an admin).
+    #[oai(
+        path = "/councils/:id/roster",
+        method = "put",
+        operation_id = "put_roster"
+    )]
+    async fn put_roster(
+        &self,
+        auth: BearerAuth,
+        /// The council's id.
+        id: Path<String>,
+        /// The current roster's ETag; required once a roster exists.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: StrictJson<RosterDoc>,
+    ) -> Result<PutResponse, ApiError> {
+        path_id(&id)?;
+        auth.require_council(&id)?;
+        let doc = body.0.parse().map_err(ApiError::invalid)?;
+        let published =
+            store::councils::put_roster(&self.state.db, &id, &doc, &meta(&auth, if_match.0, None))
+                .await?;
+        Ok(published.into())
+    }
+
+    /// The current roster of a council.
+    #[oai(
+        path = "/councils/:id/roster",
+        method = "get",
+        operation_id = "get_roster"
+    )]
+    async fn get_roster(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+    ) -> Result<RosterResponse, ApiError> {
+        path_id(&id)?;
+        let (m, body) = store::councils::latest_version(&self.state.db, DocKind::Roster, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("roster of {}", id.0)))?;
+        let document: RosterDoc =
+            serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
+        let info = VersionInfo::from(&m);
+        let etag = info.etag.clone();
+        Ok(RosterResponse::Ok(
+            Json(RosterVersionView {
+                version: info,
+                document,
+            }),
+            etag,
+        ))
+    }
+
+    /// Every version of a council's roster, oldest first, with when each was received.
+    #[oai(
+        path = "/councils/:id/roster/versions",
+        method = "get",
+        operation_id = "list_roster_versions"
+    )]
+    async fn list_roster_versions(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+        /// Page size (default 50).
+        limit: Query<Option<u64>>,
+        /// The `cursor` from `links.next`.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<VersionList>, ApiError> {
+        path_id(&id)?;
+        store::councils::get_council(&self.state.db, &id).await?;
+        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let after = match cursor.0.as_deref() {
+            None => 0,
+            Some(c) => c
+                .parse::<i32>()
+                .map_err(|_| ApiError::bad_request("cursor is not one this server issued"))?,
+        };
+        let page =
+            store::councils::list_versions(&self.state.db, DocKind::Roster, &id, after, n).await?;
+        Ok(Json(VersionList {
+            items: page.items.iter().map(VersionInfo::from).collect(),
+            links: next_link(
+                &format!("{PREFIX}/councils/{}/roster/versions", id.0),
+                &[("limit", limit.0.map(|l| l.to_string()))],
+                page.next,
+            ),
+        }))
+    }
+
+    /// Deputies of a council, filtered by party, non-partisan status, seat type or service on a date.
+    #[oai(
+        path = "/councils/:id/deputies",
+        method = "get",
+        operation_id = "list_deputies",
+        tag = "ApiTags::Deputies"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_deputies(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+        /// Only members of this party on `on`.
+        party: Query<Option<String>>,
+        /// Only deputies with (true) or without (false) a party on `on`.
+        non_partisan: Query<Option<bool>>,
+        /// Only deputies whose mandate on `on` (or any mandate, without `on`) has this seat type.
+        seat_type: Query<Option<SeatType>>,
+        /// Only deputies serving on this date; also the date party filters refer to (default today).
+        on: Query<Option<NaiveDate>>,
+        /// Page size (default 50).
+        limit: Query<Option<u64>>,
+        /// The `cursor` from `links.next`.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<DeputyList>, ApiError> {
+        path_id(&id)?;
+        store::councils::get_council(&self.state.db, &id).await?;
+        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let date = on.0.unwrap_or_else(|| Utc::now().date_naive());
+        let st = seat_type.0.map(|s| d::SeatType::from(s).as_str());
+        let all = store::councils::council_deputies(&self.state.db, &id).await?;
+        let rows: Vec<_> = all
+            .into_iter()
+            .filter(|rec| {
+                cursor
+                    .0
+                    .as_deref()
+                    .is_none_or(|c| rec.deputy.id.as_str() > c)
+            })
+            .filter(|rec| {
+                on.0.is_none()
+                    || rec
+                        .mandates
+                        .iter()
+                        .any(|m| r::period_covers(m.start_date, m.end_date, date))
+            })
+            .filter(|rec| {
+                st.is_none_or(|st| {
+                    rec.mandates.iter().any(|m| {
+                        m.seat_type == st
+                            && (on.0.is_none() || r::period_covers(m.start_date, m.end_date, date))
+                    })
+                })
+            })
+            .filter(|rec| {
+                let p = rec
+                    .memberships
+                    .iter()
+                    .find(|m| r::period_covers(m.start_date, m.end_date, date))
+                    .map(|m| m.party_id.as_str());
+                party.0.as_deref().is_none_or(|want| p == Some(want))
+                    && non_partisan.0.is_none_or(|np| np == p.is_none())
+            })
+            .take(n as usize + 1)
+            .collect();
+        let page = store::councils::page(rows, n, |rec| rec.deputy.id.clone());
+        let base = &self.state.settings.public_url;
+        Ok(Json(DeputyList {
+            items: page
+                .items
+                .into_iter()
+                .map(|rec| deputy_view(base, rec, date))
+                .collect(),
+            links: next_link(
+                &format!("{PREFIX}/councils/{}/deputies", id.0),
+                &[
+                    ("party", party.0.clone()),
+                    ("non_partisan", non_partisan.0.map(|b| b.to_string())),
+                    ("seat_type", st.map(str::to_owned)),
+                    ("on", on.0.map(|d| d.to_string())),
+                    ("limit", limit.0.map(|l| l.to_string())),
+                ],
+                page.next,
+            ),
+        }))
+    }
+
+    /// One deputy with mandates, party history and roles, and their status on a date.
+    #[oai(
+        path = "/deputies/:id",
+        method = "get",
+        operation_id = "get_deputy",
+        tag = "ApiTags::Deputies"
+    )]
+    async fn get_deputy(
+        &self,
+        /// The deputy's id.
+        id: Path<String>,
+        /// The date `serving` and `party` refer to (default today).
+        on: Query<Option<NaiveDate>>,
+    ) -> Result<Json<DeputyView>, ApiError> {
+        path_id(&id)?;
+        let rec = store::councils::get_deputy(&self.state.db, &id).await?;
+        Ok(Json(deputy_view(
+            &self.state.settings.public_url,
+            rec,
+            on.0.unwrap_or_else(|| Utc::now().date_naive()),
+        )))
+    }
+}

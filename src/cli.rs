@@ -1,0 +1,261 @@
+//! The `maslikhat` command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::{KeyRing, Role, TokenPolicy};
+use crate::config::Settings;
+
+/// Publish and audit the records of Kazakhstan's local councils.
+#[derive(Debug, Parser)]
+#[command(name = "maslikhat", version, about)]
+pub struct Cli {
+    /// A TOML settings file (default: ./maslikhat.toml when present).
+    #[arg(long, global = true, env = "MASLIKHAT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The command; `serve` when none is given.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The database to open, shared by every command that opens one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// A `sqlite://FILE` or `postgres://…` URL (default: the embedded SQLite file from settings).
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default command).
+    Serve {
+        /// Address and port to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Load a small, clearly labelled synthetic sample when the database has no councils.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Write the OpenAPI document.
+    Openapi {
+        /// Where to write it (`-` for standard output).
+        #[arg(long, default_value = "openapi/openapi.json")]
+        out: PathBuf,
+    },
+    /// Manage signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Issue and revoke tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+/// Key commands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Generate a new Ed25519 signing key; the newest key signs, all keys verify.
+    Generate,
+    /// List the keys with their ids and public halves.
+    List,
+}
+
+/// Token commands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token and print it.
+    Issue {
+        /// `admin` or `publisher`.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The council a publisher writes for (required for publishers).
+        #[arg(long)]
+        council: Option<String>,
+        /// Lifetime, e.g. `30d`, `12h`, `90m` (default 30d).
+        #[arg(long, default_value = "30d", value_parser = parse_lifetime)]
+        lifetime: chrono::Duration,
+        /// Who the token is for (recorded as the publisher of each version).
+        #[arg(long, default_value = "cli")]
+        subject: String,
+    },
+    /// Revoke a token by its `jti` (or pass the whole token).
+    Revoke {
+        /// The token id, or the token itself.
+        jti: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Parses `30d`, `12h`, `90m`, `45s`.
+pub fn parse_lifetime(s: &str) -> Result<chrono::Duration, String> {
+    let (num, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a lifetime such as 30d, 12h or 90m"))?;
+    let d = match unit {
+        "d" => chrono::Duration::days(n),
+        "h" => chrono::Duration::hours(n),
+        "m" => chrono::Duration::minutes(n),
+        "s" => chrono::Duration::seconds(n),
+        _ => return Err(format!("'{s}' needs a unit: d, h, m or s")),
+    };
+    if n <= 0 || n > 3650 * 24 * 3600 {
+        return Err("the lifetime must be positive and under ten years".into());
+    }
+    Ok(d)
+}
+
+fn with_db(mut settings: Settings, db: &DbArgs) -> Settings {
+    if let Some(url) = &db.database {
+        settings.database_url = Some(url.clone().into());
+    }
+    settings
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
+    let command = cli.command.unwrap_or(Command::Serve {
+        bind: None,
+        db: DbArgs { database: None },
+        demo: false,
+    });
+    match command {
+        Command::Serve { bind, db, demo } => {
+            let mut settings = with_db(settings, &db);
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            let app = crate::startup::Application::build(settings).await?;
+            if demo {
+                let loaded = crate::demo::load_sample(&app.state()).await?;
+                if loaded {
+                    tracing::info!(
+                        "loaded the synthetic sample (every record is marked synthetic)"
+                    );
+                }
+            }
+            tracing::info!(
+                port = app.port(),
+                "listening; API docs at /docs, spec at /openapi.json"
+            );
+            app.run_until(crate::startup::shutdown_signal()).await?;
+        }
+        Command::Migrate { db } => {
+            let settings = with_db(settings, &db);
+            crate::startup::open_database(&settings).await?;
+            println!("migrations applied");
+        }
+        Command::Openapi { out } => {
+            let spec = crate::api::spec_json();
+            if out.as_os_str() == "-" {
+                println!("{spec}");
+            } else {
+                if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&out, format!("{spec}\n"))?;
+                println!("wrote {}", out.display());
+            }
+        }
+        Command::Keys {
+            command: KeysCommand::Generate,
+        } => {
+            let kid = KeyRing::generate(&settings.keys_dir)?;
+            println!("generated key {kid} in {}", settings.keys_dir.display());
+        }
+        Command::Keys {
+            command: KeysCommand::List,
+        } => {
+            let ring = KeyRing::load(&settings.keys_dir)?;
+            for k in ring.all() {
+                println!("{}\tEd25519\t{}", k.kid, crate::auth::public_x(k));
+            }
+        }
+        Command::Token {
+            command:
+                TokenCommand::Issue {
+                    role,
+                    council,
+                    lifetime,
+                    subject,
+                },
+        } => {
+            if role == Role::Publisher && council.is_none() {
+                return Err("a publisher token needs --council".into());
+            }
+            let ring = KeyRing::load(&settings.keys_dir)?;
+            let policy = TokenPolicy {
+                issuer: settings.token_issuer.clone(),
+                audience: settings.token_audience.clone(),
+            };
+            let (token, claims) = crate::auth::issue(
+                &ring, &policy, &subject, role, council, lifetime,
+            )
+            .map_err(|_| {
+                format!(
+                    "no signing key in {}; run `maslikhat keys generate`",
+                    settings.keys_dir.display()
+                )
+            })?;
+            eprintln!(
+                "jti {} expires {}",
+                claims.jti,
+                chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default()
+            );
+            println!("{token}");
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { jti, reason, db },
+        } => {
+            let settings = with_db(settings, &db);
+            // Accept a whole token too: take its jti without trusting anything else in it.
+            let jti = if jti.matches('.').count() == 2 {
+                jti_of(&jti).ok_or("that token has no readable jti")?
+            } else {
+                jti
+            };
+            let conn = crate::startup::open_database(&settings).await?;
+            crate::store::councils::revoke(&conn, &jti, reason).await?;
+            println!("revoked {jti}");
+        }
+    }
+    Ok(())
+}
+
+fn jti_of(token: &str) -> Option<String> {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()?
+        .get("jti")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// A boxed error for the command line: every error type here only needs to be printed.
+pub mod anyhow_like {
+    /// Any error, printed by `main`.
+    pub type Error = Box<dyn std::error::Error + Send + Sync>;
+    /// The result of a command.
+    pub type Result = std::result::Result<(), Error>;
+}

@@ -1,0 +1,107 @@
+//! Settings: built-in defaults, then an optional TOML file, then `MASLIKHAT_*` environment
+//! variables (and `DATABASE_URL`), into one typed [`Settings`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// Everything the service can be configured with. Secrets are [`SecretString`]s: their `Debug`
+/// output is redacted, so logging the settings never leaks them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// A `postgres://` or `sqlite://` URL; when absent, the embedded SQLite file `sqlite_path`.
+    #[serde(serialize_with = "redacted")]
+    pub database_url: Option<SecretString>,
+    /// The embedded database file, created on first start.
+    pub sqlite_path: PathBuf,
+    /// Folder of Ed25519 signing keys (`maslikhat keys generate` writes here).
+    pub keys_dir: PathBuf,
+    /// `iss` of the tokens this deployment issues and accepts.
+    pub token_issuer: String,
+    /// `aud` of the tokens this deployment issues and accepts.
+    pub token_audience: String,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Largest `limit` a list accepts.
+    pub max_page_size: u64,
+    /// `json` for structured logs, `pretty` for people.
+    pub log_format: LogFormat,
+    /// The public base URL, used in links and canonical URLs (no trailing slash).
+    pub public_url: String,
+    /// Largest database connection pool.
+    pub db_max_connections: u32,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line (production).
+    Json,
+    /// Human-readable lines (development).
+    Pretty,
+}
+
+fn redacted<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_some("[redacted]"),
+        None => s.serialize_none(),
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            sqlite_path: PathBuf::from("data/maslikhat.sqlite"),
+            keys_dir: PathBuf::from("data/keys"),
+            token_issuer: "maslikhat".into(),
+            token_audience: "maslikhat-api".into(),
+            max_body_bytes: 8 * 1024 * 1024,
+            max_page_size: 500,
+            log_format: LogFormat::Pretty,
+            public_url: "http://127.0.0.1:8080".into(),
+            db_max_connections: 16,
+        }
+    }
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid settings: {0}")]
+pub struct SettingsError(#[from] Box<figment::Error>);
+
+impl Settings {
+    /// Loads defaults, then `file` (or `maslikhat.toml` if present), then the environment.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, SettingsError> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        let default_file = std::path::Path::new("maslikhat.toml");
+        match file {
+            Some(f) => fig = fig.merge(Toml::file_exact(f)),
+            None if default_file.exists() => fig = fig.merge(Toml::file_exact(default_file)),
+            None => {}
+        }
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            fig = fig.merge(Serialized::default("database_url", url));
+        }
+        fig = fig.merge(Env::prefixed("MASLIKHAT_"));
+        fig.extract().map_err(|e| SettingsError(Box::new(e)))
+    }
+
+    /// The database URL to connect to: the configured one, else the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!("sqlite://{}?mode=rwc", self.sqlite_path.display()),
+        }
+    }
+}

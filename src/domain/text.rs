@@ -1,0 +1,287 @@
+//! Strings as the rules want them: trimmed, NFC-normalized, bounded, free of control characters;
+//! identifiers; multilingual names; URLs; and the search folding for Kazakh and Russian.
+
+use std::collections::BTreeMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::violation::{Violations, join};
+
+/// Longest single-line string (names, titles, places), in characters.
+pub const MAX_LINE: usize = 1000;
+/// Longest free text (a document's or speech's text), in characters.
+pub const MAX_TEXT: usize = 200_000;
+/// Longest URL, in bytes.
+pub const MAX_URL: usize = 2048;
+
+/// Trims and NFC-normalizes `raw`, then checks it is non-empty, at most `max` characters, and
+/// (unless `multiline`) free of control characters. Records a violation and returns `None` when not.
+pub fn clean(
+    v: &mut Violations,
+    path: &str,
+    raw: &str,
+    max: usize,
+    multiline: bool,
+) -> Option<String> {
+    let s: String = raw.trim().nfc().collect();
+    if s.is_empty() {
+        v.push(path, "non_empty", "must not be empty or only white space");
+        return None;
+    }
+    let count = s.chars().count();
+    if count > max {
+        v.push(
+            path,
+            "max_length",
+            format!("is {count} characters long; the limit is {max}"),
+        );
+        return None;
+    }
+    let bad = s
+        .chars()
+        .find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')));
+    if let Some(c) = bad {
+        v.push(
+            path,
+            "no_control_characters",
+            format!("contains the control character U+{:04X}", c as u32),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// Like [`clean`] for optional fields: `None` stays `None`.
+pub fn clean_opt(
+    v: &mut Violations,
+    path: &str,
+    raw: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Option<String> {
+    raw.and_then(|r| clean(v, path, r, max, multiline))
+}
+
+/// Checks a publisher-chosen identifier: 1–64 characters of `a-z 0-9 . _ -`, starting with a
+/// letter or digit. Ids appear in URLs, so nothing else is allowed.
+pub fn is_valid_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && b[0].is_ascii_alphanumeric()
+        && !b[0].is_ascii_uppercase()
+        && b.iter().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-')
+        })
+}
+
+/// Records a violation when `id` is not a valid identifier.
+pub fn check_id(v: &mut Violations, path: &str, id: &str) -> bool {
+    let ok = is_valid_id(id);
+    if !ok {
+        v.push(path, "id_format", "ids are 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
+    }
+    ok
+}
+
+/// Checks a language tag of the forms we store: `kk`, `ru`, `en`, `kk-Latn`, `kk-Cyrl`, `en-GB`.
+pub fn is_valid_lang(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_lowercase()));
+    lang_ok
+        && parts.all(|p| {
+            (p.len() == 4
+                && p.as_bytes()[0].is_ascii_uppercase()
+                && p[1..].bytes().all(|c| c.is_ascii_lowercase()))
+                || (p.len() == 2 && p.bytes().all(|c| c.is_ascii_uppercase()))
+        })
+}
+
+/// Names or titles per language tag, each cleaned. Requires at least one entry.
+pub fn lang_map(
+    v: &mut Violations,
+    path: &str,
+    raw: &BTreeMap<String, String>,
+    max: usize,
+) -> BTreeMap<String, String> {
+    if raw.is_empty() {
+        v.push(
+            path,
+            "non_empty",
+            "give at least one language, e.g. {\"kk\": …, \"ru\": …}",
+        );
+    }
+    let mut out = BTreeMap::new();
+    for (tag, value) in raw {
+        let p = join(path, tag);
+        if !is_valid_lang(tag) {
+            v.push(
+                &p,
+                "language_tag",
+                "keys are language tags such as kk, kk-Latn, ru or en",
+            );
+            continue;
+        }
+        if let Some(s) = clean(v, &p, value, max, false) {
+            out.insert(tag.clone(), s);
+        }
+    }
+    out
+}
+
+/// Optional per-language map (e.g. given names): empty is fine.
+pub fn lang_map_opt(
+    v: &mut Violations,
+    path: &str,
+    raw: Option<&BTreeMap<String, String>>,
+    max: usize,
+) -> BTreeMap<String, String> {
+    match raw {
+        Some(m) if !m.is_empty() => lang_map(v, path, m, max),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// An http(s) URL without white space, bounded in length.
+pub fn url(v: &mut Violations, path: &str, raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let lower = s.to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+    let host_ok = s
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    if !scheme_ok || !host_ok {
+        v.push(
+            path,
+            "http_url",
+            "must be an absolute http:// or https:// URL",
+        );
+        return None;
+    }
+    if s.len() > MAX_URL {
+        v.push(
+            path,
+            "max_length",
+            format!("URLs are limited to {MAX_URL} bytes"),
+        );
+        return None;
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        v.push(
+            path,
+            "http_url",
+            "URLs must not contain white space or control characters",
+        );
+        return None;
+    }
+    Some(s.to_owned())
+}
+
+/// Optional URL.
+pub fn url_opt(v: &mut Violations, path: &str, raw: Option<&str>) -> Option<String> {
+    raw.and_then(|r| url(v, path, r))
+}
+
+/// Folds a string for search: lower case, Kazakh-specific Cyrillic letters to the Russian
+/// look-alikes that Russian sources substitute (қ→к, ү→у, і→и …), ё→е, and diacritics of the
+/// Kazakh Latin alphabets to their base letters. Apply it to both the stored key and the query.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        // Combining marks (accents, breves, cedillas) go, so á, ǵ, ı̆ fold to their base letters.
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            let f = match l {
+                'қ' => 'к',
+                'ғ' => 'г',
+                'ү' | 'ұ' => 'у',
+                'і' => 'и',
+                'ң' => 'н',
+                'ө' => 'о',
+                'ә' => 'а',
+                'һ' => 'х',
+                'ё' => 'е',
+                'й' => 'и',
+                'ı' => 'i',
+                other => other,
+            };
+            out.push(f);
+        }
+    }
+    // NFD split ё into е + U+0308 and й into и + U+0306; both marks are dropped above.
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The search key of a set of names: every name folded, separated by a newline.
+pub fn search_key<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
+    names
+        .into_iter()
+        .map(|n| fold(n))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_makes_kazakh_and_russian_spellings_meet() {
+        assert_eq!(fold("Қарағанды"), fold("Караганды"));
+        assert_eq!(fold("Өскемен"), fold("Оскемен"));
+        assert_eq!(fold("Шымкент ҚАЛАСЫ"), "шымкент каласы");
+        assert_eq!(fold("Алматы"), fold("АЛМАТЫ"));
+        assert_eq!(fold("Ёлка"), "елка");
+        assert_eq!(fold("Qaraǵandy"), "qaragandy");
+        assert_ne!(fold("Астана"), fold("Актау"));
+    }
+
+    #[test]
+    fn clean_trims_normalizes_and_bounds() {
+        let mut v = Violations::new();
+        assert_eq!(
+            clean(&mut v, "/a", "  e\u{301}  ", 10, false).as_deref(),
+            Some("é")
+        );
+        assert!(clean(&mut v, "/b", "   ", 10, false).is_none());
+        assert!(clean(&mut v, "/c", "abc\u{7}", 10, false).is_none());
+        assert!(clean(&mut v, "/d", "abcdefghijk", 10, false).is_none());
+        let rules: Vec<_> = v.into_vec().into_iter().map(|x| (x.path, x.rule)).collect();
+        assert_eq!(
+            rules,
+            [
+                ("/b".into(), "non_empty"),
+                ("/c".into(), "no_control_characters"),
+                ("/d".into(), "max_length")
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_and_language_tags() {
+        assert!(is_valid_id("almaty-city"));
+        assert!(is_valid_id("d.042_x"));
+        assert!(!is_valid_id("../etc"));
+        assert!(!is_valid_id("Almaty"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id(&"a".repeat(65)));
+        assert!(is_valid_lang("kk-Latn"));
+        assert!(is_valid_lang("ru"));
+        assert!(!is_valid_lang("KK"));
+        assert!(!is_valid_lang("kk_latn"));
+    }
+
+    #[test]
+    fn urls_must_be_http() {
+        let mut v = Violations::new();
+        assert!(url(&mut v, "/u", "https://maslihat.kz/a").is_some());
+        assert!(url(&mut v, "/u", "javascript:alert(1)").is_none());
+        assert!(url(&mut v, "/u", "ftp://x").is_none());
+        assert!(url(&mut v, "/u", "https://a b").is_none());
+        assert_eq!(v.into_vec().len(), 3);
+    }
+}

@@ -1,0 +1,21 @@
+//! `commission` rows. Kept in sea-orm's generated style; see `migrations/` for the schema.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "commission")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub council_id: String,
+    #[sea_orm(column_type = "Text")]
+    pub names: String,
+    pub kind: String,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,20 @@
+//! sea-orm entities, one module per table. Rows never leave `store/`.
+
+pub mod agenda_item;
+pub mod ballot;
+pub mod commission;
+pub mod convocation;
+pub mod council;
+pub mod deputy;
+pub mod deputy_role;
+pub mod document;
+pub mod document_version;
+pub mod log_entry;
+pub mod mandate;
+pub mod party;
+pub mod party_membership;
+pub mod revoked_token;
+pub mod session;
+pub mod speech;
+pub mod vote_event;
+pub mod write_head;

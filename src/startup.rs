@@ -1,0 +1,144 @@
+//! Builds the application: connect, migrate, load keys, assemble routes; and runs it with
+//! graceful shutdown. Tests start it on port 0 with their own shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::middleware::{Compression, Cors, Tracing};
+use poem::{EndpointExt, IntoEndpoint, Route, Server};
+
+use crate::api::{self, AppState};
+use crate::auth::{KeyRing, TokenPolicy};
+use crate::config::Settings;
+use crate::store;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    /// Keys could not be loaded.
+    #[error(transparent)]
+    Keys(#[from] crate::auth::KeyError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn open_database(
+    settings: &Settings,
+) -> Result<sea_orm::DatabaseConnection, StartupError> {
+    let db = store::connect(&settings.database_url(), settings.db_max_connections).await?;
+    store::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The shared state for `settings`, generating a first signing key when none exists.
+pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupError> {
+    let db = open_database(&settings).await?;
+    let keys = KeyRing::load_or_generate(&settings.keys_dir)?;
+    let policy = TokenPolicy {
+        issuer: settings.token_issuer.clone(),
+        audience: settings.token_audience.clone(),
+    };
+    Ok(Arc::new(AppState {
+        db,
+        keys,
+        policy,
+        settings,
+    }))
+}
+
+/// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
+pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Response> {
+    let service = api::service(state.clone()).server("/");
+    let docs = service.swagger_ui();
+    let spec = service.spec_endpoint();
+    Route::new()
+        .nest("/", service)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .data(state)
+        .around(api::middleware::conditional_get)
+        .catch_all_error(api::problem::catch_all)
+        .with(Cors::new())
+        .with(Compression::new())
+        .with(Tracing)
+        .into_endpoint()
+        .map_to_response()
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    acceptor: poem::listener::TcpAcceptor,
+    port: u16,
+    state: Arc<AppState>,
+}
+
+impl Application {
+    /// Binds `settings.bind` (port 0 picks a free port) and builds the state.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let addr = settings.bind;
+        let state = build_state(settings).await?;
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .unwrap_or(addr.port());
+        Ok(Self {
+            acceptor,
+            port,
+            state,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The state (tests use its database and keys).
+    pub fn state(&self) -> Arc<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until `shutdown` completes, then finishes requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let app = routes(self.state);
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(30)))
+            .await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

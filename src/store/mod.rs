@@ -1,0 +1,86 @@
+//! The only code that touches sea-orm: connecting, migrating, publishing document versions in
+//! one transaction, and the queries behind every read.
+
+pub mod councils;
+mod publish;
+
+pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+use crate::domain::Violation;
+
+/// Why a store operation failed. `api` maps each to a status code.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing named does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// An update without `If-Match`.
+    #[error("this document exists; send If-Match with its current ETag to replace it")]
+    PreconditionRequired {
+        /// The current ETag.
+        current: String,
+    },
+    /// `If-Match` named another version.
+    #[error("If-Match does not match the current version {current}")]
+    PreconditionFailed {
+        /// The current ETag.
+        current: String,
+    },
+    /// The document breaks domain rules; nothing was stored.
+    #[error("the document breaks {} rule(s)", .0.len())]
+    Invalid(Vec<Violation>),
+    /// A database failure.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL mode with
+/// `synchronous=FULL` (an acknowledged publication survives power loss), foreign keys on, and a
+/// generous busy timeout because publications queue for the single write lock.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file(url)
+        && let Some(dir) = std::path::Path::new(&path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30))
+                .create_if_missing(true)
+        });
+    Database::connect(opts).await
+}
+
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.to_owned())
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// True when the database answers.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
