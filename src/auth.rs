@@ -99,31 +99,19 @@ impl KeyRing {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self { keys }),
             Err(source) => {
-                return Err(KeyError::Io {
-                    path: dir.into(),
-                    source,
-                });
+                return Err(KeyError::Io { path: dir.into(), source });
             }
         };
         for entry in entries {
-            let path = entry
-                .map_err(|source| KeyError::Io {
-                    path: dir.into(),
-                    source,
-                })?
-                .path();
+            let path = entry.map_err(|source| KeyError::Io { path: dir.into(), source })?.path();
             if path.extension().is_none_or(|e| e != "key") {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|source| KeyError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| KeyError::Io { path: path.clone(), source })?;
             let der = base64::engine::general_purpose::STANDARD
                 .decode(text.trim())
                 .map_err(|_| KeyError::Malformed(path.clone()))?;
-            let signing =
-                SigningKey::from_pkcs8_der(&der).map_err(|_| KeyError::Malformed(path.clone()))?;
+            let signing = SigningKey::from_pkcs8_der(&der).map_err(|_| KeyError::Malformed(path.clone()))?;
             let kid = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -135,29 +123,19 @@ impl KeyRing {
 
     /// A ring with no keys (it verifies nothing).
     pub fn empty() -> Self {
-        Self {
-            keys: BTreeMap::new(),
-        }
+        Self { keys: BTreeMap::new() }
     }
 
     /// Generates a new key, writes it to `dir/<kid>.key` (mode 0600) and returns its id.
     pub fn generate(dir: &Path) -> Result<String, KeyError> {
-        let io = |source| KeyError::Io {
-            path: dir.into(),
-            source,
-        };
+        let io = |source| KeyError::Io { path: dir.into(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         let signing = SigningKey::generate(&mut rand_core::OsRng);
         let kid = kid_for(&signing.verifying_key(), chrono::Utc::now().date_naive());
-        let der = signing
-            .to_pkcs8_der()
-            .map_err(|_| KeyError::Malformed(dir.into()))?;
+        let der = signing.to_pkcs8_der().map_err(|_| KeyError::Malformed(dir.into()))?;
         let path = dir.join(format!("{kid}.key"));
         let text = base64::engine::general_purpose::STANDARD.encode(der.as_bytes());
-        write_private(&path, &text).map_err(|source| KeyError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        write_private(&path, &text).map_err(|source| KeyError::Io { path: path.clone(), source })?;
         Ok(kid)
     }
 
@@ -255,9 +233,7 @@ pub fn issue(
     council: Option<String>,
     lifetime: chrono::Duration,
 ) -> Result<(String, Claims), KeyError> {
-    let key = keys
-        .active()
-        .ok_or_else(|| KeyError::NoKey(PathBuf::new()))?;
+    let key = keys.active().ok_or_else(|| KeyError::NoKey(PathBuf::new()))?;
     let now = chrono::Utc::now().timestamp();
     let claims = Claims {
         iss: policy.issuer.clone(),
@@ -275,10 +251,7 @@ pub fn issue(
 
 /// Signs arbitrary claims with `key` (tests use this to build expired or foreign tokens).
 pub fn sign<C: Serialize>(key: &KeyPair, claims: &C) -> Result<String, KeyError> {
-    let der = key
-        .signing
-        .to_pkcs8_der()
-        .map_err(|_| KeyError::Malformed(PathBuf::new()))?;
+    let der = key.signing.to_pkcs8_der().map_err(|_| KeyError::Malformed(PathBuf::new()))?;
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(key.kid.clone());
     jsonwebtoken::encode(&header, claims, &EncodingKey::from_ed_der(der.as_bytes()))
@@ -293,11 +266,7 @@ pub fn verify(keys: &KeyRing, policy: &TokenPolicy, token: &str) -> Result<Claim
     if header.alg != Algorithm::EdDSA {
         return Err(TokenError::Algorithm);
     }
-    let key = header
-        .kid
-        .as_deref()
-        .and_then(|k| keys.get(k))
-        .ok_or(TokenError::UnknownKey)?;
+    let key = header.kid.as_deref().and_then(|k| keys.get(k)).ok_or(TokenError::UnknownKey)?;
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.set_issuer(&[&policy.issuer]);
     validation.set_audience(&[&policy.audience]);
@@ -305,19 +274,17 @@ pub fn verify(keys: &KeyRing, policy: &TokenPolicy, token: &str) -> Result<Claim
     validation.validate_nbf = true;
     validation.leeway = 30;
     let decoding = DecodingKey::from_ed_der(key.verifying().as_bytes());
-    jsonwebtoken::decode::<Claims>(token, &decoding, &validation)
-        .map(|d| d.claims)
-        .map_err(|e| match e.kind() {
-            ErrorKind::ExpiredSignature => TokenError::Expired,
-            ErrorKind::ImmatureSignature => TokenError::NotYetValid,
-            ErrorKind::InvalidIssuer => TokenError::Issuer,
-            ErrorKind::InvalidAudience => TokenError::Audience,
-            ErrorKind::InvalidSignature => TokenError::Signature,
-            ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
-            ErrorKind::MissingRequiredClaim(c) => TokenError::Claims(c.clone()),
-            ErrorKind::Json(_) => TokenError::Claims("role, jti or council".into()),
-            _ => TokenError::Malformed,
-        })
+    jsonwebtoken::decode::<Claims>(token, &decoding, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
+        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
+        ErrorKind::InvalidIssuer => TokenError::Issuer,
+        ErrorKind::InvalidAudience => TokenError::Audience,
+        ErrorKind::InvalidSignature => TokenError::Signature,
+        ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
+        ErrorKind::MissingRequiredClaim(c) => TokenError::Claims(c.clone()),
+        ErrorKind::Json(_) => TokenError::Claims("role, jti or council".into()),
+        _ => TokenError::Malformed,
+    })
 }
 
 /// The public key in JWK form (`OKP`, `Ed25519`), for `list_log_keys` and clients.

@@ -106,9 +106,7 @@ pub enum TokenCommand {
 /// Parses `30d`, `12h`, `90m`, `45s`.
 pub fn parse_lifetime(s: &str) -> Result<chrono::Duration, String> {
     let (num, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = num
-        .parse()
-        .map_err(|_| format!("'{s}' is not a lifetime such as 30d, 12h or 90m"))?;
+    let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a lifetime such as 30d, 12h or 90m"))?;
     let d = match unit {
         "d" => chrono::Duration::days(n),
         "h" => chrono::Duration::hours(n),
@@ -131,11 +129,7 @@ fn with_db(mut settings: Settings, db: &DbArgs) -> Settings {
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
-    let command = cli.command.unwrap_or(Command::Serve {
-        bind: None,
-        db: DbArgs { database: None },
-        demo: false,
-    });
+    let command = cli.command.unwrap_or(Command::Serve { bind: None, db: DbArgs { database: None }, demo: false });
     match command {
         Command::Serve { bind, db, demo } => {
             let mut settings = with_db(settings, &db);
@@ -146,15 +140,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             if demo {
                 let loaded = crate::demo::load_sample(&app.state()).await?;
                 if loaded {
-                    tracing::info!(
-                        "loaded the synthetic sample (every record is marked synthetic)"
-                    );
+                    tracing::info!("loaded the synthetic sample (every record is marked synthetic)");
                 }
             }
-            tracing::info!(
-                port = app.port(),
-                "listening; API docs at /docs, spec at /openapi.json"
-            );
+            tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");
             app.run_until(crate::startup::shutdown_signal()).await?;
         }
         Command::Migrate { db } => {
@@ -174,46 +163,27 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 println!("wrote {}", out.display());
             }
         }
-        Command::Keys {
-            command: KeysCommand::Generate,
-        } => {
+        Command::Keys { command: KeysCommand::Generate } => {
             let kid = KeyRing::generate(&settings.keys_dir)?;
             println!("generated key {kid} in {}", settings.keys_dir.display());
         }
-        Command::Keys {
-            command: KeysCommand::List,
-        } => {
+        Command::Keys { command: KeysCommand::List } => {
             let ring = KeyRing::load(&settings.keys_dir)?;
             for k in ring.all() {
                 println!("{}\tEd25519\t{}", k.kid, crate::auth::public_x(k));
             }
         }
-        Command::Token {
-            command:
-                TokenCommand::Issue {
-                    role,
-                    council,
-                    lifetime,
-                    subject,
-                },
-        } => {
+        Command::Token { command: TokenCommand::Issue { role, council, lifetime, subject } } => {
             if role == Role::Publisher && council.is_none() {
                 return Err("a publisher token needs --council".into());
             }
             let ring = KeyRing::load(&settings.keys_dir)?;
-            let policy = TokenPolicy {
-                issuer: settings.token_issuer.clone(),
-                audience: settings.token_audience.clone(),
-            };
-            let (token, claims) = crate::auth::issue(
-                &ring, &policy, &subject, role, council, lifetime,
-            )
-            .map_err(|_| {
-                format!(
-                    "no signing key in {}; run `maslikhat keys generate`",
-                    settings.keys_dir.display()
-                )
-            })?;
+            let policy =
+                TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
+            let (token, claims) =
+                crate::auth::issue(&ring, &policy, &subject, role, council, lifetime).map_err(|_| {
+                    format!("no signing key in {}; run `maslikhat keys generate`", settings.keys_dir.display())
+                })?;
             eprintln!(
                 "jti {} expires {}",
                 claims.jti,
@@ -221,16 +191,11 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             );
             println!("{token}");
         }
-        Command::Token {
-            command: TokenCommand::Revoke { jti, reason, db },
-        } => {
+        Command::Token { command: TokenCommand::Revoke { jti, reason, db } } => {
             let settings = with_db(settings, &db);
             // Accept a whole token too: take its jti without trusting anything else in it.
-            let jti = if jti.matches('.').count() == 2 {
-                jti_of(&jti).ok_or("that token has no readable jti")?
-            } else {
-                jti
-            };
+            let jti =
+                if jti.matches('.').count() == 2 { jti_of(&jti).ok_or("that token has no readable jti")? } else { jti };
             let conn = crate::startup::open_database(&settings).await?;
             crate::store::councils::revoke(&conn, &jti, reason).await?;
             println!("revoked {jti}");
@@ -242,14 +207,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
 fn jti_of(token: &str) -> Option<String> {
     use base64::Engine as _;
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()?
-        .get("jti")?
-        .as_str()
-        .map(str::to_owned)
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes).ok()?.get("jti")?.as_str().map(str::to_owned)
 }
 
 /// A boxed error for the command line: every error type here only needs to be printed.

@@ -14,29 +14,19 @@ use crate::domain::roster::{Deputy, Mandate, PartyMembership, Roster};
 use crate::store::{self, PublishMeta, StoreError};
 
 fn names(kk: &str, ru: &str, en: &str) -> BTreeMap<String, String> {
-    [("kk", kk), ("ru", ru), ("en", en)]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
+    [("kk", kk), ("ru", ru), ("en", en)].into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
 }
 
 /// The seven parties registered for the 2023 elections, by their real names.
 pub fn parties() -> Vec<(&'static str, Party)> {
     let p = |kk: &str, ru: &str, en: &str, abbr: &str| Party {
         names: names(kk, ru, en),
-        abbreviations: if abbr.is_empty() {
-            BTreeMap::new()
-        } else {
-            [("ru".to_owned(), abbr.to_owned())].into()
-        },
+        abbreviations: if abbr.is_empty() { BTreeMap::new() } else { [("ru".to_owned(), abbr.to_owned())].into() },
         registration_status: RegistrationStatus::Registered,
         synthetic: false,
     };
     vec![
-        (
-            "amanat",
-            p("AMANAT партиясы", "Партия AMANAT", "AMANAT Party", "AMANAT"),
-        ),
+        ("amanat", p("AMANAT партиясы", "Партия AMANAT", "AMANAT Party", "AMANAT")),
         (
             "auyl",
             p(
@@ -46,15 +36,7 @@ pub fn parties() -> Vec<(&'static str, Party)> {
                 "Ауыл",
             ),
         ),
-        (
-            "respublica",
-            p(
-                "Respublica партиясы",
-                "Партия Respublica",
-                "Respublica Party",
-                "Respublica",
-            ),
-        ),
+        ("respublica", p("Respublica партиясы", "Партия Respublica", "Respublica Party", "Respublica")),
         (
             "ak-zhol",
             p(
@@ -64,15 +46,7 @@ pub fn parties() -> Vec<(&'static str, Party)> {
                 "Ак жол",
             ),
         ),
-        (
-            "qhp",
-            p(
-                "Қазақстан Халық партиясы",
-                "Народная партия Казахстана",
-                "People's Party of Kazakhstan",
-                "НПК",
-            ),
-        ),
+        ("qhp", p("Қазақстан Халық партиясы", "Народная партия Казахстана", "People's Party of Kazakhstan", "НПК")),
         (
             "jsdp",
             p(
@@ -82,15 +56,7 @@ pub fn parties() -> Vec<(&'static str, Party)> {
                 "ОСДП",
             ),
         ),
-        (
-            "baytaq",
-            p(
-                "«Байтақ» жасылдар партиясы",
-                "Партия зелёных «Байтақ»",
-                "Baytaq Green Party",
-                "Байтақ",
-            ),
-        ),
+        ("baytaq", p("«Байтақ» жасылдар партиясы", "Партия зелёных «Байтақ»", "Baytaq Green Party", "Байтақ")),
     ]
 }
 
@@ -122,16 +88,7 @@ const FAMILY: [(&str, &str); 10] = [
 ];
 
 fn roster(council: &str, level: Level, seats: u32, start: NaiveDate) -> Roster {
-    let party_ids = [
-        "amanat",
-        "amanat",
-        "amanat",
-        "auyl",
-        "respublica",
-        "ak-zhol",
-        "qhp",
-        "jsdp",
-    ];
+    let party_ids = ["amanat", "amanat", "amanat", "auyl", "respublica", "ak-zhol", "qhp", "jsdp"];
     let deputies = (0..seats as usize)
         .map(|i| {
             let (gk, gr) = GIVEN[(i * 7 + council.len()) % GIVEN.len()];
@@ -141,37 +98,17 @@ fn roster(council: &str, level: Level, seats: u32, start: NaiveDate) -> Roster {
             let party = party_ids[i % party_ids.len()];
             Deputy {
                 id: format!("{council}-d{:02}", i + 1),
-                names: [
-                    ("kk".to_owned(), format!("{fk} {gk}")),
-                    ("ru".to_owned(), format!("{fr} {gr}")),
-                ]
-                .into(),
-                given_names: [
-                    ("kk".to_owned(), gk.to_owned()),
-                    ("ru".to_owned(), gr.to_owned()),
-                ]
-                .into(),
-                family_names: [
-                    ("kk".to_owned(), fk.to_owned()),
-                    ("ru".to_owned(), fr.to_owned()),
-                ]
-                .into(),
+                names: [("kk".to_owned(), format!("{fk} {gk}")), ("ru".to_owned(), format!("{fr} {gr}"))].into(),
+                given_names: [("kk".to_owned(), gk.to_owned()), ("ru".to_owned(), gr.to_owned())].into(),
+                family_names: [("kk".to_owned(), fk.to_owned()), ("ru".to_owned(), fr.to_owned())].into(),
                 patronymic_names: BTreeMap::new(),
                 gender: None,
                 contacts: vec![],
                 mandates: vec![Mandate {
                     convocation: "VIII".into(),
-                    seat_type: if list_seat {
-                        SeatType::PartyList
-                    } else {
-                        SeatType::SingleMember
-                    },
+                    seat_type: if list_seat { SeatType::PartyList } else { SeatType::SingleMember },
                     district: (!list_seat).then(|| format!("№{}", i + 1)),
-                    nomination: if self_nominated {
-                        Nomination::SelfNominated
-                    } else {
-                        Nomination::Party
-                    },
+                    nomination: if self_nominated { Nomination::SelfNominated } else { Nomination::Party },
                     nominating_party: (!self_nominated).then(|| party.to_owned()),
                     start_date: start,
                     end_date: None,
@@ -190,30 +127,17 @@ fn roster(council: &str, level: Level, seats: u32, start: NaiveDate) -> Roster {
             }
         })
         .collect();
-    Roster {
-        deputies,
-        commissions: vec![],
-        roles: vec![],
-    }
+    Roster { deputies, commissions: vec![], roles: vec![] }
 }
 
 /// Loads the sample unless the database already has councils. Returns whether it loaded.
 pub async fn load_sample(state: &AppState) -> Result<bool, StoreError> {
-    if crate::entity::council::Entity::find()
-        .count(&state.db)
-        .await?
-        > 0
-    {
+    if crate::entity::council::Entity::find().count(&state.db).await? > 0 {
         return Ok(false);
     }
-    let meta = PublishMeta {
-        publisher: "demo".into(),
-        if_match: None,
-        reason: None,
-        provenance: "synthetic",
-    };
+    let meta = PublishMeta { publisher: "demo".into(), if_match: None, reason: None, provenance: "synthetic" };
     for (id, p) in parties() {
-        store::councils::put_party(&state.db, id, &p, &meta).await?;
+        store::councils::put_party(&state.db, id, &p, Default::default(), &meta).await?;
     }
     let start = NaiveDate::from_ymd_opt(2023, 3, 20).unwrap_or_default();
     let conv = vec![Convocation {
@@ -224,33 +148,21 @@ pub async fn load_sample(state: &AppState) -> Result<bool, StoreError> {
     let councils = [
         (
             "astana-city",
-            names(
-                "Астана қалалық мәслихаты",
-                "Маслихат города Астаны",
-                "Astana City Maslikhat",
-            ),
+            names("Астана қалалық мәслихаты", "Маслихат города Астаны", "Astana City Maslikhat"),
             Level::RepublicanCity,
             None,
             39,
         ),
         (
             "akmola-oblast",
-            names(
-                "Ақмола облыстық мәслихаты",
-                "Акмолинский областной маслихат",
-                "Akmola Regional Maslikhat",
-            ),
+            names("Ақмола облыстық мәслихаты", "Акмолинский областной маслихат", "Akmola Regional Maslikhat"),
             Level::Oblast,
             None,
             38,
         ),
         (
             "kokshetau-city",
-            names(
-                "Көкшетау қалалық мәслихаты",
-                "Кокшетауский городской маслихат",
-                "Kokshetau City Maslikhat",
-            ),
+            names("Көкшетау қалалық мәслихаты", "Кокшетауский городской маслихат", "Kokshetau City Maslikhat"),
             Level::City,
             Some("akmola-oblast"),
             25,
@@ -267,8 +179,8 @@ pub async fn load_sample(state: &AppState) -> Result<bool, StoreError> {
             convocations: conv.clone(),
             synthetic: true,
         };
-        store::councils::put_council(&state.db, id, &c, &meta).await?;
-        store::councils::put_roster(&state.db, id, &roster(id, level, seats, start), &meta).await?;
+        store::councils::put_council(&state.db, id, &c, Default::default(), &meta).await?;
+        store::councils::put_roster(&state.db, id, &roster(id, level, seats, start), Default::default(), &meta).await?;
     }
     Ok(true)
 }

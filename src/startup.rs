@@ -34,9 +34,7 @@ pub enum StartupError {
 }
 
 /// Connects to the configured database and applies pending migrations.
-pub async fn open_database(
-    settings: &Settings,
-) -> Result<sea_orm::DatabaseConnection, StartupError> {
+pub async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConnection, StartupError> {
     let db = store::connect(&settings.database_url(), settings.db_max_connections).await?;
     store::migrate(&db).await?;
     Ok(db)
@@ -46,16 +44,8 @@ pub async fn open_database(
 pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupError> {
     let db = open_database(&settings).await?;
     let keys = KeyRing::load_or_generate(&settings.keys_dir)?;
-    let policy = TokenPolicy {
-        issuer: settings.token_issuer.clone(),
-        audience: settings.token_audience.clone(),
-    };
-    Ok(Arc::new(AppState {
-        db,
-        keys,
-        policy,
-        settings,
-    }))
+    let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
+    Ok(Arc::new(AppState { db, keys, policy, settings }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
@@ -89,20 +79,11 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let addr = settings.bind;
         let state = build_state(settings).await?;
-        let acceptor = TcpListener::bind(addr)
-            .into_acceptor()
-            .await
-            .map_err(|source| StartupError::Bind { addr, source })?;
-        let port = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
-            .unwrap_or(addr.port());
-        Ok(Self {
-            acceptor,
-            port,
-            state,
-        })
+        let acceptor =
+            TcpListener::bind(addr).into_acceptor().await.map_err(|source| StartupError::Bind { addr, source })?;
+        let port =
+            acceptor.local_addr().first().and_then(|a| a.as_socket_addr().map(|s| s.port())).unwrap_or(addr.port());
+        Ok(Self { acceptor, port, state })
     }
 
     /// The port actually bound.

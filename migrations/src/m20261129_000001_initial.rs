@@ -28,14 +28,12 @@ fn fk(
 }
 
 fn stamps(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(timestamp_with_time_zone("created_at"))
-        .col(timestamp_with_time_zone("updated_at"))
+    t.col(timestamp_with_time_zone("created_at")).col(timestamp_with_time_zone("updated_at"))
 }
 
 fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     let mut i = Index::create();
-    i.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(table);
+    i.name(format!("ix_{table}_{}", cols.join("_"))).table(table);
     for c in cols {
         i.col(*c);
     }
@@ -93,12 +91,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            index("convocation", &["council_id", "number"])
-                .unique()
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("convocation", &["council_id", "number"]).unique().to_owned()).await?;
 
         let mut t = Table::create();
         t.table("party")
@@ -149,8 +142,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("mandate", &["council_id", "deputy_id"]))
-            .await?;
+        m.create_index(index("mandate", &["council_id", "deputy_id"])).await?;
 
         m.create_table(
             Table::create()
@@ -166,10 +158,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("party_membership", &["deputy_id"]))
-            .await?;
-        m.create_index(index("party_membership", &["council_id"]))
-            .await?;
+        m.create_index(index("party_membership", &["deputy_id"])).await?;
+        m.create_index(index("party_membership", &["council_id"])).await?;
 
         m.create_table(
             Table::create()
@@ -202,8 +192,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("deputy_role", &["council_id"]))
-            .await?;
+        m.create_index(index("deputy_role", &["council_id"])).await?;
 
         let mut t = Table::create();
         t.table("session")
@@ -233,8 +222,7 @@ impl MigrationTrait for Migration {
             .col(big_integer("last_seq"));
         stamps(&mut t).foreign_key(&mut fk("session", "council_id", "council", "id"));
         m.create_table(t.to_owned()).await?;
-        m.create_index(index("session", &["council_id", "scheduled_start"]))
-            .await?;
+        m.create_index(index("session", &["council_id", "scheduled_start"])).await?;
 
         m.create_table(
             Table::create()
@@ -254,8 +242,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("agenda_item", &["session_id", "position"]))
-            .await?;
+        m.create_index(index("agenda_item", &["session_id", "position"])).await?;
 
         m.create_table(
             Table::create()
@@ -308,8 +295,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("vote_event", &["session_id"])).await?;
-        m.create_index(index("vote_event", &["council_id", "session_date"]))
-            .await?;
+        m.create_index(index("vote_event", &["council_id", "session_date"])).await?;
 
         m.create_table(
             Table::create()
@@ -325,8 +311,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ballot", &["deputy_id", "session_date"]))
-            .await?;
+        m.create_index(index("ballot", &["deputy_id", "session_date"])).await?;
         m.create_index(index("ballot", &["session_id"])).await?;
 
         m.create_table(
@@ -375,14 +360,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            index("document_version", &["kind", "doc_id", "version"])
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index("document_version", &["council_id", "seq"]))
-            .await?;
+        m.create_index(index("document_version", &["kind", "doc_id", "version"]).unique().to_owned()).await?;
+        m.create_index(index("document_version", &["council_id", "seq"])).await?;
 
         m.create_table(
             Table::create()
@@ -429,8 +408,7 @@ impl MigrationTrait for Migration {
             "council",
             "write_head",
         ] {
-            m.drop_table(Table::drop().table(t).if_exists().to_owned())
-                .await?;
+            m.drop_table(Table::drop().table(t).if_exists().to_owned()).await?;
         }
         Ok(())
     }

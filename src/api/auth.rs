@@ -18,9 +18,7 @@ pub struct BearerAuth(pub Claims);
 
 async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Claims> {
     let refuse = |e: TokenError| poem::Error::from(ApiError::unauthorized(e.to_string()));
-    let state = req
-        .data::<Arc<AppState>>()
-        .ok_or_else(|| poem::Error::from(ApiError::internal(&"state missing")))?;
+    let state = req.data::<Arc<AppState>>().ok_or_else(|| poem::Error::from(ApiError::internal(&"state missing")))?;
     let claims = crate::auth::verify(&state.keys, &state.policy, &bearer.token).map_err(refuse)?;
     match crate::store::councils::is_revoked(&state.db, &claims.jti).await {
         Ok(true) => Err(refuse(TokenError::Revoked)),
@@ -43,9 +41,9 @@ impl BearerAuth {
         match (self.0.role, self.0.council.as_deref()) {
             (Role::Admin, _) => Ok(&self.0),
             (Role::Publisher, Some(c)) if c == council => Ok(&self.0),
-            (Role::Publisher, _) => Err(ApiError::forbidden(format!(
-                "this token publishes for another council, not {council}"
-            ))),
+            (Role::Publisher, _) => {
+                Err(ApiError::forbidden(format!("this token publishes for another council, not {council}")))
+            }
         }
     }
 }

@@ -69,32 +69,24 @@ pub struct ConvocationDto {
 
 impl CouncilDoc {
     /// Cleans every field into the domain value, collecting violations.
-    pub fn parse(self) -> Result<Council, Vec<crate::domain::Violation>> {
-        let mut v = Violations::new();
-        let names = text::lang_map(&mut v, "/names", &self.names, MAX_LINE);
+    pub fn parse(self, v: &mut Violations) -> Council {
+        let names = text::lang_map(v, "/names", &self.names, MAX_LINE);
         if let Some(p) = &self.parent {
-            text::check_id(&mut v, "/parent", p);
+            text::check_id(v, "/parent", p);
         }
-        let kato = text::clean_opt(&mut v, "/kato", self.kato.as_deref(), 16, false);
-        let website = text::url_opt(&mut v, "/website", self.website.as_deref());
+        let kato = text::clean_opt(v, "/kato", self.kato.as_deref(), 16, false);
+        let website = text::url_opt(v, "/website", self.website.as_deref());
         let convocations = self
             .convocations
             .into_iter()
             .enumerate()
             .map(|(i, c)| Convocation {
-                number: text::clean(
-                    &mut v,
-                    &format!("/convocations/{i}/number"),
-                    &c.number,
-                    8,
-                    false,
-                )
-                .unwrap_or_default(),
+                number: text::clean(v, &format!("/convocations/{i}/number"), &c.number, 8, false).unwrap_or_default(),
                 start_date: c.start_date,
                 end_date: c.end_date,
             })
             .collect();
-        v.finish(Council {
+        Council {
             names,
             level: self.level.into(),
             parent: self.parent,
@@ -103,7 +95,7 @@ impl CouncilDoc {
             website,
             convocations,
             synthetic: self.synthetic,
-        })
+        }
     }
 }
 
@@ -128,17 +120,10 @@ pub struct PartyDoc {
 
 impl PartyDoc {
     /// Cleans every field into the domain value.
-    pub fn parse(self) -> Result<Party, Vec<crate::domain::Violation>> {
-        let mut v = Violations::new();
-        let names = text::lang_map(&mut v, "/names", &self.names, MAX_LINE);
-        let abbreviations =
-            text::lang_map_opt(&mut v, "/abbreviations", Some(&self.abbreviations), 32);
-        v.finish(Party {
-            names,
-            abbreviations,
-            registration_status: self.registration_status.into(),
-            synthetic: self.synthetic,
-        })
+    pub fn parse(self, v: &mut Violations) -> Party {
+        let names = text::lang_map(v, "/names", &self.names, MAX_LINE);
+        let abbreviations = text::lang_map_opt(v, "/abbreviations", Some(&self.abbreviations), 32);
+        Party { names, abbreviations, registration_status: self.registration_status.into(), synthetic: self.synthetic }
     }
 }
 
@@ -297,11 +282,7 @@ fn council_view(
         website: row.website,
         convocations: convs
             .into_iter()
-            .map(|c| ConvocationDto {
-                number: c.number,
-                start_date: c.start_date,
-                end_date: c.end_date,
-            })
+            .map(|c| ConvocationDto { number: c.number, start_date: c.start_date, end_date: c.end_date })
             .collect(),
         synthetic: row.synthetic,
         version: row.version,
@@ -332,21 +313,13 @@ pub fn path_id(id: &str) -> Result<(), ApiError> {
     if text::is_valid_id(id) {
         Ok(())
     } else {
-        Err(ApiError::not_found(format!(
-            "'{}'",
-            id.chars().take(80).collect::<String>()
-        )))
+        Err(ApiError::not_found(format!("'{}'", id.chars().take(80).collect::<String>())))
     }
 }
 
 /// The `PublishMeta` of a write by `auth`.
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
-    PublishMeta {
-        publisher: auth.0.sub.clone(),
-        if_match,
-        reason,
-        provenance: "council",
-    }
+    PublishMeta { publisher: auth.0.sub.clone(), if_match, reason, provenance: "council" }
 }
 
 /// Council operations.
@@ -372,13 +345,9 @@ impl CouncilApi {
         auth.require_admin()?;
         let mut v = Violations::new();
         text::check_id(&mut v, "", &id);
-        let doc = body.0.parse().map_err(ApiError::invalid)?;
-        if !v.is_empty() {
-            return Err(ApiError::invalid(v.into_vec()));
-        }
+        let doc = body.0.parse(&mut v);
         let published =
-            store::councils::put_council(&self.state.db, &id, &doc, &meta(&auth, if_match.0, None))
-                .await?;
+            store::councils::put_council(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -404,23 +373,13 @@ impl CouncilApi {
             parent: parent.0.clone(),
             q: q.0.as_deref().map(text::fold).filter(|s| !s.is_empty()),
         };
-        let page =
-            store::councils::list_councils(&self.state.db, &f, cursor.0.as_deref(), n).await?;
+        let page = store::councils::list_councils(&self.state.db, &f, cursor.0.as_deref(), n).await?;
         let base = &self.state.settings.public_url;
         Ok(Json(CouncilList {
-            items: page
-                .items
-                .into_iter()
-                .map(|(r, c)| council_view(base, r, c))
-                .collect(),
+            items: page.items.into_iter().map(|(r, c)| council_view(base, r, c)).collect(),
             links: next_link(
                 &format!("{PREFIX}/councils"),
-                &[
-                    ("level", level_s),
-                    ("parent", parent.0),
-                    ("q", q.0),
-                    ("limit", limit.0.map(|l| l.to_string())),
-                ],
+                &[("level", level_s), ("parent", parent.0), ("q", q.0), ("limit", limit.0.map(|l| l.to_string()))],
                 page.next,
             ),
         }))
@@ -435,11 +394,7 @@ impl CouncilApi {
     ) -> Result<Json<CouncilView>, ApiError> {
         path_id(&id)?;
         let (row, convs) = store::councils::get_council(&self.state.db, &id).await?;
-        Ok(Json(council_view(
-            &self.state.settings.public_url,
-            row,
-            convs,
-        )))
+        Ok(Json(council_view(&self.state.settings.public_url, row, convs)))
     }
 }
 
@@ -466,13 +421,9 @@ impl PartyApi {
         auth.require_admin()?;
         let mut v = Violations::new();
         text::check_id(&mut v, "", &id);
-        let doc = body.0.parse().map_err(ApiError::invalid)?;
-        if !v.is_empty() {
-            return Err(ApiError::invalid(v.into_vec()));
-        }
+        let doc = body.0.parse(&mut v);
         let published =
-            store::councils::put_party(&self.state.db, &id, &doc, &meta(&auth, if_match.0, None))
-                .await?;
+            store::councils::put_party(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -489,20 +440,10 @@ impl PartyApi {
     ) -> Result<Json<PartyList>, ApiError> {
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
         let folded = q.0.as_deref().map(text::fold).filter(|s| !s.is_empty());
-        let page = store::councils::list_parties(
-            &self.state.db,
-            folded.as_deref(),
-            cursor.0.as_deref(),
-            n,
-        )
-        .await?;
+        let page = store::councils::list_parties(&self.state.db, folded.as_deref(), cursor.0.as_deref(), n).await?;
         let base = &self.state.settings.public_url;
         Ok(Json(PartyList {
-            items: page
-                .items
-                .into_iter()
-                .map(|r| party_view(base, r))
-                .collect(),
+            items: page.items.into_iter().map(|r| party_view(base, r)).collect(),
             links: next_link(
                 &format!("{PREFIX}/parties"),
                 &[("q", q.0), ("limit", limit.0.map(|l| l.to_string()))],

@@ -36,22 +36,16 @@ impl HealthApi {
     /// The process is up.
     #[oai(path = "/health", method = "get", operation_id = "get_health")]
     async fn health(&self) -> Json<Status> {
-        Json(Status {
-            status: "ok".into(),
-        })
+        Json(Status { status: "ok".into() })
     }
 
     /// The service can reach its database and take requests.
     #[oai(path = "/ready", method = "get", operation_id = "get_ready")]
     async fn ready(&self) -> ReadyResponse {
         if crate::store::ping(&self.state.db).await {
-            ReadyResponse::Ready(Json(Status {
-                status: "ok".into(),
-            }))
+            ReadyResponse::Ready(Json(Status { status: "ok".into() }))
         } else {
-            ReadyResponse::NotReady(Json(Status {
-                status: "database unreachable".into(),
-            }))
+            ReadyResponse::NotReady(Json(Status { status: "database unreachable".into() }))
         }
     }
 }

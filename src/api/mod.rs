@@ -52,15 +52,7 @@ pub const PREFIX: &str = "/v1";
 /// The OpenAPI service with every operation.
 pub fn service(
     state: Arc<AppState>,
-) -> OpenApiService<
-    (
-        councils::CouncilApi,
-        councils::PartyApi,
-        rosters::RosterApi,
-        health::HealthApi,
-    ),
-    (),
-> {
+) -> OpenApiService<(councils::CouncilApi, councils::PartyApi, rosters::RosterApi, health::HealthApi), ()> {
     OpenApiService::new(
         (
             councils::CouncilApi { state: state.clone() },
@@ -86,10 +78,7 @@ pub fn spec_json() -> String {
     let state = Arc::new(AppState {
         db: DatabaseConnection::default(),
         keys: KeyRing::empty(),
-        policy: TokenPolicy {
-            issuer: String::new(),
-            audience: String::new(),
-        },
+        policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         settings: Settings::default(),
     });
     service(state).spec()

@@ -20,9 +20,7 @@ pub fn limit(requested: Option<u64>, max: u64) -> Result<u64, ApiError> {
     match requested {
         None => Ok(DEFAULT_LIMIT.min(max)),
         Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(format!(
-            "limit must be between 1 and {max}"
-        ))),
+        Some(_) => Err(ApiError::bad_request(format!("limit must be between 1 and {max}"))),
     }
 }
 
@@ -30,10 +28,8 @@ pub fn limit(requested: Option<u64>, max: u64) -> Result<u64, ApiError> {
 pub fn next_link(path: &str, params: &[(&str, Option<String>)], cursor: Option<String>) -> Links {
     Links {
         next: cursor.map(|c| {
-            let mut q: Vec<String> = params
-                .iter()
-                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v))))
-                .collect();
+            let mut q: Vec<String> =
+                params.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v)))).collect();
             q.push(format!("cursor={}", encode(&c)));
             format!("{path}?{}", q.join("&"))
         }),
@@ -44,9 +40,7 @@ pub fn next_link(path: &str, params: &[(&str, Option<String>)], cursor: Option<S
 pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -35,9 +35,8 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
     const IS_REQUIRED: bool = true;
 
     async fn from_request(request: &Request, body: &mut RequestBody) -> Result<Self> {
-        let max = request
-            .data::<std::sync::Arc<super::AppState>>()
-            .map_or(8 * 1024 * 1024, |s| s.settings.max_body_bytes);
+        let max =
+            request.data::<std::sync::Arc<super::AppState>>().map_or(8 * 1024 * 1024, |s| s.settings.max_body_bytes);
         let too_large = || {
             poem::Error::from_response(
                 Problem::new(
@@ -57,14 +56,8 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
             return Err(too_large());
         }
         // A chunked body has no length up front: stop reading as soon as it passes the limit.
-        let data = body
-            .take()?
-            .into_bytes_limit(max)
-            .await
-            .map_err(|_| too_large())?;
-        parse(&data)
-            .map(StrictJson)
-            .map_err(|p| poem::Error::from_response(p.into_poem_response()))
+        let data = body.take()?.into_bytes_limit(max).await.map_err(|_| too_large())?;
+        parse(&data).map(StrictJson).map_err(|p| poem::Error::from_response(p.into_poem_response()))
     }
 }
 
@@ -80,11 +73,7 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
     }
     // Syntax first, so malformed JSON is a 400 and not mistaken for a shape error.
     let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed-json",
-            format!("the body is not valid JSON: {e}"),
-        )
+        Problem::new(StatusCode::BAD_REQUEST, "malformed-json", format!("the body is not valid JSON: {e}"))
     })?;
     if !value.is_object() {
         return Err(Problem::new(
@@ -110,16 +99,13 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
         } else {
             "type"
         };
-        let mut p = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-document",
-            format!("{path}: {message}"),
-        );
-        p.errors.push(ProblemViolation {
-            path,
-            rule: rule.to_owned(),
-            message,
-        });
+        // serde reports a duplicate at the enclosing object; point at the key itself.
+        let path = match (rule, message.split('`').nth(1)) {
+            ("duplicate_key", Some(key)) => format!("{path}/{}", key.replace('~', "~0").replace('/', "~1")),
+            _ => path,
+        };
+        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{path}: {message}"));
+        p.errors.push(ProblemViolation { path, rule: rule.to_owned(), message });
         p
     })
 }
@@ -157,10 +143,7 @@ mod tests {
 
     #[test]
     fn paths_become_json_pointers() {
-        assert_eq!(
-            pointer("deputies[2].mandates[0].end_date"),
-            "/deputies/2/mandates/0/end_date"
-        );
+        assert_eq!(pointer("deputies[2].mandates[0].end_date"), "/deputies/2/mandates/0/end_date");
         assert_eq!(pointer("names.kk"), "/names/kk");
         assert_eq!(pointer("."), "");
     }

@@ -68,18 +68,11 @@ impl Problem {
         let mut p = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid-document",
-            format!(
-                "the document breaks {} rule(s); nothing was stored",
-                violations.len()
-            ),
+            format!("the document breaks {} rule(s); nothing was stored", violations.len()),
         );
         p.errors = violations
             .into_iter()
-            .map(|v| ProblemViolation {
-                path: v.path,
-                rule: v.rule.to_owned(),
-                message: v.message,
-            })
+            .map(|v| ProblemViolation { path: v.path, rule: v.rule.to_owned(), message: v.message })
             .collect();
         p
     }
@@ -88,10 +81,7 @@ impl Problem {
     pub fn into_poem_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        Response::builder()
-            .status(status)
-            .content_type(PROBLEM_JSON)
-            .body(body)
+        Response::builder().status(status).content_type(PROBLEM_JSON).body(body)
     }
 }
 
@@ -133,41 +123,22 @@ pub enum ApiError {
 impl ApiError {
     /// 404 for `what`.
     pub fn not_found(what: impl std::fmt::Display) -> Self {
-        ApiError::NotFound(Json(Problem::new(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            format!("{what} not found"),
-        )))
+        ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", format!("{what} not found"))))
     }
 
     /// 400 with a detail.
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        ApiError::BadRequest(Json(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "bad-request",
-            detail,
-        )))
+        ApiError::BadRequest(Json(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail)))
     }
 
     /// 401 with a detail.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        ApiError::Unauthorized(
-            Json(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                detail,
-            )),
-            "Bearer".into(),
-        )
+        ApiError::Unauthorized(Json(Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)), "Bearer".into())
     }
 
     /// 403 with a detail.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        ApiError::Forbidden(Json(Problem::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            detail,
-        )))
+        ApiError::Forbidden(Json(Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)))
     }
 
     /// 422 listing violations.
@@ -195,20 +166,14 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Invalid(v) => ApiError::invalid(v),
             StoreError::PreconditionRequired { current } => {
-                let mut p = Problem::new(
-                    StatusCode::PRECONDITION_REQUIRED,
-                    "precondition-required",
-                    e_text(&current, true),
-                );
+                let mut p =
+                    Problem::new(StatusCode::PRECONDITION_REQUIRED, "precondition-required", e_text(&current, true));
                 p.current_etag = Some(current);
                 ApiError::PreconditionRequired(Json(p))
             }
             StoreError::PreconditionFailed { current } => {
-                let mut p = Problem::new(
-                    StatusCode::PRECONDITION_FAILED,
-                    "precondition-failed",
-                    e_text(&current, false),
-                );
+                let mut p =
+                    Problem::new(StatusCode::PRECONDITION_FAILED, "precondition-failed", e_text(&current, false));
                 p.current_etag = Some(current);
                 ApiError::PreconditionFailed(Json(p))
             }
@@ -235,9 +200,7 @@ fn e_text(current: &str, missing: bool) -> String {
     if missing {
         format!("this document already exists; send If-Match: {current} to replace that version")
     } else {
-        format!(
-            "If-Match does not name the current version ({current}); fetch it and merge your changes"
-        )
+        format!("If-Match does not name the current version ({current}); fetch it and merge your changes")
     }
 }
 
@@ -267,10 +230,7 @@ pub async fn catch_all(err: poem::Error) -> Response {
     }
     let mut resp = problem.into_poem_response();
     if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(
-            "WWW-Authenticate",
-            poem::http::HeaderValue::from_static("Bearer"),
-        );
+        resp.headers_mut().insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
     }
     resp
 }

@@ -184,8 +184,7 @@ fn id_at(v: &mut Violations, path: String, id: String) -> String {
 
 impl RosterDoc {
     /// Cleans every field into the domain value, collecting every violation with its path.
-    pub fn parse(self) -> Result<Roster, Vec<crate::domain::Violation>> {
-        let mut v = Violations::new();
+    pub fn parse(self, v: &mut Violations) -> Roster {
         let deputies = self
             .deputies
             .into_iter()
@@ -193,22 +192,12 @@ impl RosterDoc {
             .map(|(i, dep)| {
                 let p = format!("/deputies/{i}");
                 r::Deputy {
-                    id: id_at(&mut v, format!("{p}/id"), dep.id),
-                    names: text::lang_map(&mut v, &format!("{p}/names"), &dep.names, MAX_LINE),
-                    given_names: text::lang_map_opt(
-                        &mut v,
-                        &format!("{p}/given_names"),
-                        Some(&dep.given_names),
-                        200,
-                    ),
-                    family_names: text::lang_map_opt(
-                        &mut v,
-                        &format!("{p}/family_names"),
-                        Some(&dep.family_names),
-                        200,
-                    ),
+                    id: id_at(v, format!("{p}/id"), dep.id),
+                    names: text::lang_map(v, &format!("{p}/names"), &dep.names, MAX_LINE),
+                    given_names: text::lang_map_opt(v, &format!("{p}/given_names"), Some(&dep.given_names), 200),
+                    family_names: text::lang_map_opt(v, &format!("{p}/family_names"), Some(&dep.family_names), 200),
                     patronymic_names: text::lang_map_opt(
-                        &mut v,
+                        v,
                         &format!("{p}/patronymic_names"),
                         Some(&dep.patronymic_names),
                         200,
@@ -221,22 +210,11 @@ impl RosterDoc {
                         .map(|(j, c)| {
                             let cp = format!("{p}/contacts/{j}");
                             if !["email", "phone", "url", "office"].contains(&c.kind.as_str()) {
-                                v.push(
-                                    format!("{cp}/kind"),
-                                    "allowed_values",
-                                    "one of: email, phone, url, office",
-                                );
+                                v.push(format!("{cp}/kind"), "allowed_values", "one of: email, phone, url, office");
                             }
                             r::Contact {
                                 kind: c.kind,
-                                value: text::clean(
-                                    &mut v,
-                                    &format!("{cp}/value"),
-                                    &c.value,
-                                    300,
-                                    false,
-                                )
-                                .unwrap_or_default(),
+                                value: text::clean(v, &format!("{cp}/value"), &c.value, 300, false).unwrap_or_default(),
                             }
                         })
                         .collect(),
@@ -250,7 +228,7 @@ impl RosterDoc {
                                 convocation: m.convocation,
                                 seat_type: m.seat_type.into(),
                                 district: text::clean_opt(
-                                    &mut v,
+                                    v,
                                     &format!("{mp}/district"),
                                     m.district.as_deref(),
                                     200,
@@ -259,7 +237,7 @@ impl RosterDoc {
                                 nomination: m.nomination.into(),
                                 nominating_party: m
                                     .nominating_party
-                                    .map(|x| id_at(&mut v, format!("{mp}/nominating_party"), x)),
+                                    .map(|x| id_at(v, format!("{mp}/nominating_party"), x)),
                                 start_date: m.start_date,
                                 end_date: m.end_date,
                                 end_reason: m.end_reason.map(Into::into),
@@ -271,11 +249,7 @@ impl RosterDoc {
                         .into_iter()
                         .enumerate()
                         .map(|(j, m)| r::PartyMembership {
-                            party: id_at(
-                                &mut v,
-                                format!("{p}/party_memberships/{j}/party"),
-                                m.party,
-                            ),
+                            party: id_at(v, format!("{p}/party_memberships/{j}/party"), m.party),
                             start_date: m.start_date,
                             end_date: m.end_date,
                         })
@@ -288,13 +262,8 @@ impl RosterDoc {
             .into_iter()
             .enumerate()
             .map(|(i, c)| r::Commission {
-                id: id_at(&mut v, format!("/commissions/{i}/id"), c.id),
-                names: text::lang_map(
-                    &mut v,
-                    &format!("/commissions/{i}/names"),
-                    &c.names,
-                    MAX_LINE,
-                ),
+                id: id_at(v, format!("/commissions/{i}/id"), c.id),
+                names: text::lang_map(v, &format!("/commissions/{i}/names"), &c.names, MAX_LINE),
                 kind: c.kind.into(),
                 start_date: c.start_date,
                 end_date: c.end_date,
@@ -312,11 +281,7 @@ impl RosterDoc {
                 end_date: x.end_date,
             })
             .collect();
-        v.finish(Roster {
-            deputies,
-            commissions,
-            roles,
-        })
+        Roster { deputies, commissions, roles }
     }
 }
 
@@ -444,15 +409,9 @@ pub struct DeputyList {
 }
 
 fn deputy_view(base: &str, rec: store::councils::DeputyRecord, on: NaiveDate) -> DeputyView {
-    let serving = rec
-        .mandates
-        .iter()
-        .any(|m| r::period_covers(m.start_date, m.end_date, on));
-    let party = rec
-        .memberships
-        .iter()
-        .find(|m| r::period_covers(m.start_date, m.end_date, on))
-        .map(|m| m.party_id.clone());
+    let serving = rec.mandates.iter().any(|m| r::period_covers(m.start_date, m.end_date, on));
+    let party =
+        rec.memberships.iter().find(|m| r::period_covers(m.start_date, m.end_date, on)).map(|m| m.party_id.clone());
     let dep = rec.deputy;
     DeputyView {
         url: format!("{base}{PREFIX}/deputies/{}", dep.id),
@@ -461,11 +420,7 @@ fn deputy_view(base: &str, rec: store::councils::DeputyRecord, on: NaiveDate) ->
         given_names: serde_json::from_str(&dep.given_names).unwrap_or_default(),
         family_names: serde_json::from_str(&dep.family_names).unwrap_or_default(),
         patronymic_names: serde_json::from_str(&dep.patronymic_names).unwrap_or_default(),
-        gender: dep
-            .gender
-            .as_deref()
-            .and_then(d::Gender::parse)
-            .map(Into::into),
+        gender: dep.gender.as_deref().and_then(d::Gender::parse).map(Into::into),
         contacts: serde_json::from_str(&dep.contacts).unwrap_or_default(),
         listed: dep.listed,
         synthetic: dep.synthetic,
@@ -477,29 +432,17 @@ fn deputy_view(base: &str, rec: store::councils::DeputyRecord, on: NaiveDate) ->
                 convocation: m.convocation,
                 seat_type: stored(&m.seat_type, d::SeatType::parse, d::SeatType::SingleMember),
                 district: m.district,
-                nomination: stored(
-                    &m.nomination,
-                    d::Nomination::parse,
-                    d::Nomination::SelfNominated,
-                ),
+                nomination: stored(&m.nomination, d::Nomination::parse, d::Nomination::SelfNominated),
                 nominating_party: m.nominating_party_id,
                 start_date: m.start_date,
                 end_date: m.end_date,
-                end_reason: m
-                    .end_reason
-                    .as_deref()
-                    .and_then(d::EndReason::parse)
-                    .map(Into::into),
+                end_reason: m.end_reason.as_deref().and_then(d::EndReason::parse).map(Into::into),
             })
             .collect(),
         party_memberships: rec
             .memberships
             .into_iter()
-            .map(|m| MembershipDto {
-                party: m.party_id,
-                start_date: m.start_date,
-                end_date: m.end_date,
-            })
+            .map(|m| MembershipDto { party: m.party_id, start_date: m.start_date, end_date: m.end_date })
             .collect(),
         roles: rec
             .roles
@@ -529,11 +472,7 @@ pub struct RosterApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Rosters")]
 impl RosterApi {
     /// Publish a council's whole roster (its publisher, or an admin).
-    #[oai(
-        path = "/councils/:id/roster",
-        method = "put",
-        operation_id = "put_roster"
-    )]
+    #[oai(path = "/councils/:id/roster", method = "put", operation_id = "put_roster")]
     async fn put_roster(
         &self,
         auth: BearerAuth,
@@ -546,19 +485,15 @@ impl RosterApi {
     ) -> Result<PutResponse, ApiError> {
         path_id(&id)?;
         auth.require_council(&id)?;
-        let doc = body.0.parse().map_err(ApiError::invalid)?;
+        let mut v = Violations::new();
+        let doc = body.0.parse(&mut v);
         let published =
-            store::councils::put_roster(&self.state.db, &id, &doc, &meta(&auth, if_match.0, None))
-                .await?;
+            store::councils::put_roster(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
     /// The current roster of a council.
-    #[oai(
-        path = "/councils/:id/roster",
-        method = "get",
-        operation_id = "get_roster"
-    )]
+    #[oai(path = "/councils/:id/roster", method = "get", operation_id = "get_roster")]
     async fn get_roster(
         &self,
         /// The council's id.
@@ -568,25 +503,14 @@ impl RosterApi {
         let (m, body) = store::councils::latest_version(&self.state.db, DocKind::Roster, &id)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("roster of {}", id.0)))?;
-        let document: RosterDoc =
-            serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
+        let document: RosterDoc = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
         let info = VersionInfo::from(&m);
         let etag = info.etag.clone();
-        Ok(RosterResponse::Ok(
-            Json(RosterVersionView {
-                version: info,
-                document,
-            }),
-            etag,
-        ))
+        Ok(RosterResponse::Ok(Json(RosterVersionView { version: info, document }), etag))
     }
 
     /// Every version of a council's roster, oldest first, with when each was received.
-    #[oai(
-        path = "/councils/:id/roster/versions",
-        method = "get",
-        operation_id = "list_roster_versions"
-    )]
+    #[oai(path = "/councils/:id/roster/versions", method = "get", operation_id = "list_roster_versions")]
     async fn list_roster_versions(
         &self,
         /// The council's id.
@@ -601,12 +525,9 @@ impl RosterApi {
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
         let after = match cursor.0.as_deref() {
             None => 0,
-            Some(c) => c
-                .parse::<i32>()
-                .map_err(|_| ApiError::bad_request("cursor is not one this server issued"))?,
+            Some(c) => c.parse::<i32>().map_err(|_| ApiError::bad_request("cursor is not one this server issued"))?,
         };
-        let page =
-            store::councils::list_versions(&self.state.db, DocKind::Roster, &id, after, n).await?;
+        let page = store::councils::list_versions(&self.state.db, DocKind::Roster, &id, after, n).await?;
         Ok(Json(VersionList {
             items: page.items.iter().map(VersionInfo::from).collect(),
             links: next_link(
@@ -618,12 +539,7 @@ impl RosterApi {
     }
 
     /// Deputies of a council, filtered by party, non-partisan status, seat type or service on a date.
-    #[oai(
-        path = "/councils/:id/deputies",
-        method = "get",
-        operation_id = "list_deputies",
-        tag = "ApiTags::Deputies"
-    )]
+    #[oai(path = "/councils/:id/deputies", method = "get", operation_id = "list_deputies", tag = "ApiTags::Deputies")]
     #[allow(clippy::too_many_arguments)]
     async fn list_deputies(
         &self,
@@ -650,24 +566,14 @@ impl RosterApi {
         let all = store::councils::council_deputies(&self.state.db, &id).await?;
         let rows: Vec<_> = all
             .into_iter()
+            .filter(|rec| cursor.0.as_deref().is_none_or(|c| rec.deputy.id.as_str() > c))
             .filter(|rec| {
-                cursor
-                    .0
-                    .as_deref()
-                    .is_none_or(|c| rec.deputy.id.as_str() > c)
-            })
-            .filter(|rec| {
-                on.0.is_none()
-                    || rec
-                        .mandates
-                        .iter()
-                        .any(|m| r::period_covers(m.start_date, m.end_date, date))
+                on.0.is_none() || rec.mandates.iter().any(|m| r::period_covers(m.start_date, m.end_date, date))
             })
             .filter(|rec| {
                 st.is_none_or(|st| {
                     rec.mandates.iter().any(|m| {
-                        m.seat_type == st
-                            && (on.0.is_none() || r::period_covers(m.start_date, m.end_date, date))
+                        m.seat_type == st && (on.0.is_none() || r::period_covers(m.start_date, m.end_date, date))
                     })
                 })
             })
@@ -685,11 +591,7 @@ impl RosterApi {
         let page = store::councils::page(rows, n, |rec| rec.deputy.id.clone());
         let base = &self.state.settings.public_url;
         Ok(Json(DeputyList {
-            items: page
-                .items
-                .into_iter()
-                .map(|rec| deputy_view(base, rec, date))
-                .collect(),
+            items: page.items.into_iter().map(|rec| deputy_view(base, rec, date)).collect(),
             links: next_link(
                 &format!("{PREFIX}/councils/{}/deputies", id.0),
                 &[
@@ -705,12 +607,7 @@ impl RosterApi {
     }
 
     /// One deputy with mandates, party history and roles, and their status on a date.
-    #[oai(
-        path = "/deputies/:id",
-        method = "get",
-        operation_id = "get_deputy",
-        tag = "ApiTags::Deputies"
-    )]
+    #[oai(path = "/deputies/:id", method = "get", operation_id = "get_deputy", tag = "ApiTags::Deputies")]
     async fn get_deputy(
         &self,
         /// The deputy's id.
@@ -720,10 +617,6 @@ impl RosterApi {
     ) -> Result<Json<DeputyView>, ApiError> {
         path_id(&id)?;
         let rec = store::councils::get_deputy(&self.state.db, &id).await?;
-        Ok(Json(deputy_view(
-            &self.state.settings.public_url,
-            rec,
-            on.0.unwrap_or_else(|| Utc::now().date_naive()),
-        )))
+        Ok(Json(deputy_view(&self.state.settings.public_url, rec, on.0.unwrap_or_else(|| Utc::now().date_naive()))))
     }
 }

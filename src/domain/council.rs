@@ -71,25 +71,13 @@ impl Council {
     /// Checks the cross-field rules of a council (the fields themselves are already clean).
     pub fn check(&self, id: &str, v: &mut Violations) {
         if self.seats == 0 || self.seats > self.level.seat_cap() {
-            v.push(
-                "/seats",
-                "seat_cap",
-                format!(
-                    "a {} council has 1 to {} seats",
-                    self.level,
-                    self.level.seat_cap()
-                ),
-            );
+            v.push("/seats", "seat_cap", format!("a {} council has 1 to {} seats", self.level, self.level.seat_cap()));
         }
         if self.parent.as_deref() == Some(id) {
             v.push("/parent", "not_self", "a council cannot be its own parent");
         }
         if matches!(self.level, Level::Oblast | Level::RepublicanCity) && self.parent.is_some() {
-            v.push(
-                "/parent",
-                "parent_level",
-                "oblast and republican-city councils have no parent council",
-            );
+            v.push("/parent", "parent_level", "oblast and republican-city councils have no parent council");
         }
         if let Some(k) = &self.kato
             && (k.len() != 9 || !k.bytes().all(|b| b.is_ascii_digit()))
@@ -100,34 +88,18 @@ impl Council {
         for (i, c) in self.convocations.iter().enumerate() {
             let p = join("/convocations", i);
             if !is_roman(&c.number) {
-                v.push(
-                    join(&p, "number"),
-                    "roman_numeral",
-                    "convocation numbers are Roman numerals such as VIII",
-                );
+                v.push(join(&p, "number"), "roman_numeral", "convocation numbers are Roman numerals such as VIII");
             }
             if !seen.insert(c.number.as_str()) {
-                v.push(
-                    join(&p, "number"),
-                    "unique",
-                    format!("convocation {} is listed twice", c.number),
-                );
+                v.push(join(&p, "number"), "unique", format!("convocation {} is listed twice", c.number));
             }
             if c.end_date.is_some_and(|e| e < c.start_date) {
-                v.push(
-                    join(&p, "end_date"),
-                    "date_order",
-                    "a convocation cannot end before it starts",
-                );
+                v.push(join(&p, "end_date"), "date_order", "a convocation cannot end before it starts");
             }
             if let Some(prev) = i.checked_sub(1).map(|j| &self.convocations[j])
                 && prev.end_date.is_none_or(|e| e >= c.start_date)
             {
-                v.push(
-                    join(&p, "start_date"),
-                    "no_overlap",
-                    "convocations are listed oldest first and do not overlap",
-                );
+                v.push(join(&p, "start_date"), "no_overlap", "convocations are listed oldest first and do not overlap");
             }
         }
     }

@@ -129,24 +129,17 @@ fn periods_overlap(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<Naiv
 impl Deputy {
     /// True when the deputy holds a mandate on `date`.
     pub fn serves_on(&self, date: NaiveDate) -> bool {
-        self.mandates
-            .iter()
-            .any(|m| period_covers(m.start_date, m.end_date, date))
+        self.mandates.iter().any(|m| period_covers(m.start_date, m.end_date, date))
     }
 
     /// The mandate held on `date`.
     pub fn mandate_on(&self, date: NaiveDate) -> Option<&Mandate> {
-        self.mandates
-            .iter()
-            .find(|m| period_covers(m.start_date, m.end_date, date))
+        self.mandates.iter().find(|m| period_covers(m.start_date, m.end_date, date))
     }
 
     /// The party the deputy belongs to on `date`; `None` means non-partisan that day.
     pub fn party_on(&self, date: NaiveDate) -> Option<&str> {
-        self.party_memberships
-            .iter()
-            .find(|m| period_covers(m.start_date, m.end_date, date))
-            .map(|m| m.party.as_str())
+        self.party_memberships.iter().find(|m| period_covers(m.start_date, m.end_date, date)).map(|m| m.party.as_str())
     }
 }
 
@@ -163,11 +156,7 @@ pub struct RosterContext {
 
 fn check_period(v: &mut Violations, p: &str, start: NaiveDate, end: Option<NaiveDate>) {
     if end.is_some_and(|e| e < start) {
-        v.push(
-            join(p, "end_date"),
-            "date_order",
-            "the end date is before the start date",
-        );
+        v.push(join(p, "end_date"), "date_order", "the end date is before the start date");
     }
 }
 
@@ -184,11 +173,7 @@ impl Roster {
         for (i, d) in self.deputies.iter().enumerate() {
             let p = join("/deputies", i);
             if !ids.insert(d.id.as_str()) {
-                v.push(
-                    join(&p, "id"),
-                    "unique",
-                    format!("deputy {} is listed twice", d.id),
-                );
+                v.push(join(&p, "id"), "unique", format!("deputy {} is listed twice", d.id));
             }
             if ctx.foreign_deputies.contains(&d.id) {
                 v.push(
@@ -213,11 +198,7 @@ impl Roster {
         for (i, c) in self.commissions.iter().enumerate() {
             let p = join("/commissions", i);
             if !commission_ids.insert(c.id.as_str()) {
-                v.push(
-                    join(&p, "id"),
-                    "unique",
-                    format!("commission {} is listed twice", c.id),
-                );
+                v.push(join(&p, "id"), "unique", format!("commission {} is listed twice", c.id));
             }
             if ctx.foreign_commissions.contains(&c.id) {
                 v.push(
@@ -229,60 +210,31 @@ impl Roster {
             if let (Some(s), Some(e)) = (c.start_date, c.end_date)
                 && e < s
             {
-                v.push(
-                    join(&p, "end_date"),
-                    "date_order",
-                    "the end date is before the start date",
-                );
+                v.push(join(&p, "end_date"), "date_order", "the end date is before the start date");
             }
         }
         for (i, r) in self.roles.iter().enumerate() {
             let p = join("/roles", i);
             if !ids.contains(r.deputy.as_str()) {
-                v.push(
-                    join(&p, "deputy"),
-                    "known_deputy",
-                    format!("deputy {} is not in this roster", r.deputy),
-                );
+                v.push(join(&p, "deputy"), "known_deputy", format!("deputy {} is not in this roster", r.deputy));
             }
-            let needs_commission = matches!(
-                r.role,
-                RoleKind::CommissionChair | RoleKind::CommissionMember
-            );
+            let needs_commission = matches!(r.role, RoleKind::CommissionChair | RoleKind::CommissionMember);
             match (&r.commission, needs_commission) {
-                (None, true) => v.push(
-                    join(&p, "commission"),
-                    "required",
-                    "commission posts name their commission",
-                ),
-                (Some(_), false) => v.push(
-                    join(&p, "commission"),
-                    "not_allowed",
-                    "only commission posts name a commission",
-                ),
-                (Some(c), true) if !commission_ids.contains(c.as_str()) => v.push(
-                    join(&p, "commission"),
-                    "known_commission",
-                    format!("commission {c} is not in this roster"),
-                ),
+                (None, true) => v.push(join(&p, "commission"), "required", "commission posts name their commission"),
+                (Some(_), false) => {
+                    v.push(join(&p, "commission"), "not_allowed", "only commission posts name a commission")
+                }
+                (Some(c), true) if !commission_ids.contains(c.as_str()) => {
+                    v.push(join(&p, "commission"), "known_commission", format!("commission {c} is not in this roster"))
+                }
                 _ => {}
             }
             match (&r.party, r.role == RoleKind::FactionLeader) {
-                (None, true) => v.push(
-                    join(&p, "party"),
-                    "required",
-                    "a faction leader names the party",
-                ),
-                (Some(_), false) => v.push(
-                    join(&p, "party"),
-                    "not_allowed",
-                    "only faction leaders name a party",
-                ),
-                (Some(pa), true) if !ctx.parties.contains(pa) => v.push(
-                    join(&p, "party"),
-                    "known_party",
-                    format!("party {pa} does not exist"),
-                ),
+                (None, true) => v.push(join(&p, "party"), "required", "a faction leader names the party"),
+                (Some(_), false) => v.push(join(&p, "party"), "not_allowed", "only faction leaders name a party"),
+                (Some(pa), true) if !ctx.parties.contains(pa) => {
+                    v.push(join(&p, "party"), "known_party", format!("party {pa} does not exist"))
+                }
                 _ => {}
             }
             check_period(v, &p, r.start_date, r.end_date);
@@ -290,43 +242,21 @@ impl Roster {
         self.check_seats(council, v);
     }
 
-    fn check_mandates(
-        &self,
-        council: &Council,
-        ctx: &RosterContext,
-        d: &Deputy,
-        p: &str,
-        v: &mut Violations,
-    ) {
+    fn check_mandates(&self, council: &Council, ctx: &RosterContext, d: &Deputy, p: &str, v: &mut Violations) {
         if d.mandates.is_empty() {
-            v.push(
-                join(p, "mandates"),
-                "mandate_required",
-                "every deputy in a roster holds at least one mandate",
-            );
+            v.push(join(p, "mandates"), "mandate_required", "every deputy in a roster holds at least one mandate");
         }
         for (j, m) in d.mandates.iter().enumerate() {
             let mp = join(&join(p, "mandates"), j);
             check_period(v, &mp, m.start_date, m.end_date);
             if m.end_reason.is_some() && m.end_date.is_none() {
-                v.push(
-                    join(&mp, "end_reason"),
-                    "needs_end_date",
-                    "an end reason needs an end date",
-                );
+                v.push(join(&mp, "end_reason"), "needs_end_date", "an end reason needs an end date");
             }
-            match council
-                .convocations
-                .iter()
-                .find(|c| c.number == m.convocation)
-            {
+            match council.convocations.iter().find(|c| c.number == m.convocation) {
                 None => v.push(
                     join(&mp, "convocation"),
                     "known_convocation",
-                    format!(
-                        "convocation {} is not declared for this council",
-                        m.convocation
-                    ),
+                    format!("convocation {} is not declared for this council", m.convocation),
                 ),
                 Some(c) => {
                     if !c.covers(m.start_date) || m.end_date.is_some_and(|e| !c.covers(e)) {
@@ -355,33 +285,22 @@ impl Roster {
                 }
             }
             match (m.nomination, &m.nominating_party) {
-                (Nomination::Party, None) => v.push(
-                    join(&mp, "nominating_party"),
-                    "required",
-                    "a party nomination names the party",
-                ),
+                (Nomination::Party, None) => {
+                    v.push(join(&mp, "nominating_party"), "required", "a party nomination names the party")
+                }
                 (Nomination::SelfNominated, Some(_)) => v.push(
                     join(&mp, "nominating_party"),
                     "not_allowed",
                     "a self-nominated deputy has no nominating party",
                 ),
-                (_, Some(pa)) if !ctx.parties.contains(pa) => v.push(
-                    join(&mp, "nominating_party"),
-                    "known_party",
-                    format!("party {pa} does not exist"),
-                ),
+                (_, Some(pa)) if !ctx.parties.contains(pa) => {
+                    v.push(join(&mp, "nominating_party"), "known_party", format!("party {pa} does not exist"))
+                }
                 _ => {}
             }
             for (k, other) in d.mandates.iter().enumerate().take(j) {
-                if periods_overlap(
-                    (m.start_date, m.end_date),
-                    (other.start_date, other.end_date),
-                ) {
-                    v.push(
-                        join(&mp, "start_date"),
-                        "no_overlap",
-                        format!("overlaps mandate {k} of the same deputy"),
-                    );
+                if periods_overlap((m.start_date, m.end_date), (other.start_date, other.end_date)) {
+                    v.push(join(&mp, "start_date"), "no_overlap", format!("overlaps mandate {k} of the same deputy"));
                 }
             }
         }
@@ -392,17 +311,10 @@ impl Roster {
             let mp = join(&join(p, "party_memberships"), j);
             check_period(v, &mp, m.start_date, m.end_date);
             if !ctx.parties.contains(&m.party) {
-                v.push(
-                    join(&mp, "party"),
-                    "known_party",
-                    format!("party {} does not exist", m.party),
-                );
+                v.push(join(&mp, "party"), "known_party", format!("party {} does not exist", m.party));
             }
             for (k, other) in d.party_memberships.iter().enumerate().take(j) {
-                if periods_overlap(
-                    (m.start_date, m.end_date),
-                    (other.start_date, other.end_date),
-                ) {
+                if periods_overlap((m.start_date, m.end_date), (other.start_date, other.end_date)) {
                     v.push(
                         join(&mp, "start_date"),
                         "no_overlap",
@@ -417,23 +329,14 @@ impl Roster {
     /// day some mandate starts, so checking those days is enough.
     fn check_seats(&self, council: &Council, v: &mut Violations) {
         let mut counts: HashMap<NaiveDate, u32> = HashMap::new();
-        for day in self
-            .deputies
-            .iter()
-            .flat_map(|d| d.mandates.iter().map(|m| m.start_date))
-        {
-            counts.entry(day).or_insert_with(|| {
-                self.deputies.iter().filter(|d| d.serves_on(day)).count() as u32
-            });
+        for day in self.deputies.iter().flat_map(|d| d.mandates.iter().map(|m| m.start_date)) {
+            counts.entry(day).or_insert_with(|| self.deputies.iter().filter(|d| d.serves_on(day)).count() as u32);
         }
         if let Some((day, n)) = counts.into_iter().filter(|(_, n)| *n > council.seats).min() {
             v.push(
                 "/deputies",
                 "seats_exceeded",
-                format!(
-                    "{n} deputies serve on {day} but the council has {} seats",
-                    council.seats
-                ),
+                format!("{n} deputies serve on {day} but the council has {} seats", council.seats),
             );
         }
     }
@@ -461,11 +364,7 @@ mod tests {
             kato: None,
             seats: 2,
             website: None,
-            convocations: vec![Convocation {
-                number: "VIII".into(),
-                start_date: d("2023-03-19"),
-                end_date: None,
-            }],
+            convocations: vec![Convocation { number: "VIII".into(), start_date: d("2023-03-19"), end_date: None }],
             synthetic: false,
         }
     }

@@ -16,13 +16,7 @@ pub const MAX_URL: usize = 2048;
 
 /// Trims and NFC-normalizes `raw`, then checks it is non-empty, at most `max` characters, and
 /// (unless `multiline`) free of control characters. Records a violation and returns `None` when not.
-pub fn clean(
-    v: &mut Violations,
-    path: &str,
-    raw: &str,
-    max: usize,
-    multiline: bool,
-) -> Option<String> {
+pub fn clean(v: &mut Violations, path: &str, raw: &str, max: usize, multiline: bool) -> Option<String> {
     let s: String = raw.trim().nfc().collect();
     if s.is_empty() {
         v.push(path, "non_empty", "must not be empty or only white space");
@@ -30,35 +24,19 @@ pub fn clean(
     }
     let count = s.chars().count();
     if count > max {
-        v.push(
-            path,
-            "max_length",
-            format!("is {count} characters long; the limit is {max}"),
-        );
+        v.push(path, "max_length", format!("is {count} characters long; the limit is {max}"));
         return None;
     }
-    let bad = s
-        .chars()
-        .find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')));
+    let bad = s.chars().find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')));
     if let Some(c) = bad {
-        v.push(
-            path,
-            "no_control_characters",
-            format!("contains the control character U+{:04X}", c as u32),
-        );
+        v.push(path, "no_control_characters", format!("contains the control character U+{:04X}", c as u32));
         return None;
     }
     Some(s)
 }
 
 /// Like [`clean`] for optional fields: `None` stays `None`.
-pub fn clean_opt(
-    v: &mut Violations,
-    path: &str,
-    raw: Option<&str>,
-    max: usize,
-    multiline: bool,
-) -> Option<String> {
+pub fn clean_opt(v: &mut Violations, path: &str, raw: Option<&str>, max: usize, multiline: bool) -> Option<String> {
     raw.and_then(|r| clean(v, path, r, max, multiline))
 }
 
@@ -70,16 +48,18 @@ pub fn is_valid_id(id: &str) -> bool {
         && b.len() <= 64
         && b[0].is_ascii_alphanumeric()
         && !b[0].is_ascii_uppercase()
-        && b.iter().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-')
-        })
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-'))
 }
 
 /// Records a violation when `id` is not a valid identifier.
 pub fn check_id(v: &mut Violations, path: &str, id: &str) -> bool {
     let ok = is_valid_id(id);
     if !ok {
-        v.push(path, "id_format", "ids are 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
+        v.push(
+            path,
+            "id_format",
+            "ids are 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit",
+        );
     }
     ok
 }
@@ -87,14 +67,10 @@ pub fn check_id(v: &mut Violations, path: &str, id: &str) -> bool {
 /// Checks a language tag of the forms we store: `kk`, `ru`, `en`, `kk-Latn`, `kk-Cyrl`, `en-GB`.
 pub fn is_valid_lang(tag: &str) -> bool {
     let mut parts = tag.split('-');
-    let lang_ok = parts
-        .next()
-        .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_lowercase()));
+    let lang_ok = parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|c| c.is_ascii_lowercase()));
     lang_ok
         && parts.all(|p| {
-            (p.len() == 4
-                && p.as_bytes()[0].is_ascii_uppercase()
-                && p[1..].bytes().all(|c| c.is_ascii_lowercase()))
+            (p.len() == 4 && p.as_bytes()[0].is_ascii_uppercase() && p[1..].bytes().all(|c| c.is_ascii_lowercase()))
                 || (p.len() == 2 && p.bytes().all(|c| c.is_ascii_uppercase()))
         })
 }
@@ -107,21 +83,13 @@ pub fn lang_map(
     max: usize,
 ) -> BTreeMap<String, String> {
     if raw.is_empty() {
-        v.push(
-            path,
-            "non_empty",
-            "give at least one language, e.g. {\"kk\": …, \"ru\": …}",
-        );
+        v.push(path, "non_empty", "give at least one language, e.g. {\"kk\": …, \"ru\": …}");
     }
     let mut out = BTreeMap::new();
     for (tag, value) in raw {
         let p = join(path, tag);
         if !is_valid_lang(tag) {
-            v.push(
-                &p,
-                "language_tag",
-                "keys are language tags such as kk, kk-Latn, ru or en",
-            );
+            v.push(&p, "language_tag", "keys are language tags such as kk, kk-Latn, ru or en");
             continue;
         }
         if let Some(s) = clean(v, &p, value, max, false) {
@@ -149,31 +117,17 @@ pub fn url(v: &mut Violations, path: &str, raw: &str) -> Option<String> {
     let s = raw.trim();
     let lower = s.to_ascii_lowercase();
     let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
-    let host_ok = s
-        .split_once("://")
-        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    let host_ok = s.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
     if !scheme_ok || !host_ok {
-        v.push(
-            path,
-            "http_url",
-            "must be an absolute http:// or https:// URL",
-        );
+        v.push(path, "http_url", "must be an absolute http:// or https:// URL");
         return None;
     }
     if s.len() > MAX_URL {
-        v.push(
-            path,
-            "max_length",
-            format!("URLs are limited to {MAX_URL} bytes"),
-        );
+        v.push(path, "max_length", format!("URLs are limited to {MAX_URL} bytes"));
         return None;
     }
     if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        v.push(
-            path,
-            "http_url",
-            "URLs must not contain white space or control characters",
-        );
+        v.push(path, "http_url", "URLs must not contain white space or control characters");
         return None;
     }
     Some(s.to_owned())
@@ -218,11 +172,7 @@ pub fn fold(s: &str) -> String {
 
 /// The search key of a set of names: every name folded, separated by a newline.
 pub fn search_key<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
-    names
-        .into_iter()
-        .map(|n| fold(n))
-        .collect::<Vec<_>>()
-        .join("\n")
+    names.into_iter().map(|n| fold(n)).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
@@ -243,21 +193,14 @@ mod tests {
     #[test]
     fn clean_trims_normalizes_and_bounds() {
         let mut v = Violations::new();
-        assert_eq!(
-            clean(&mut v, "/a", "  e\u{301}  ", 10, false).as_deref(),
-            Some("é")
-        );
+        assert_eq!(clean(&mut v, "/a", "  e\u{301}  ", 10, false).as_deref(), Some("é"));
         assert!(clean(&mut v, "/b", "   ", 10, false).is_none());
         assert!(clean(&mut v, "/c", "abc\u{7}", 10, false).is_none());
         assert!(clean(&mut v, "/d", "abcdefghijk", 10, false).is_none());
         let rules: Vec<_> = v.into_vec().into_iter().map(|x| (x.path, x.rule)).collect();
         assert_eq!(
             rules,
-            [
-                ("/b".into(), "non_empty"),
-                ("/c".into(), "no_control_characters"),
-                ("/d".into(), "max_length")
-            ]
+            [("/b".into(), "non_empty"), ("/c".into(), "no_control_characters"), ("/d".into(), "max_length")]
         );
     }
 

@@ -28,17 +28,8 @@ impl Violations {
     }
 
     /// Records a violation at `path`.
-    pub fn push(
-        &mut self,
-        path: impl Into<String>,
-        rule: &'static str,
-        message: impl Into<String>,
-    ) {
-        self.items.push(Violation {
-            path: path.into(),
-            rule,
-            message: message.into(),
-        });
+    pub fn push(&mut self, path: impl Into<String>, rule: &'static str, message: impl Into<String>) {
+        self.items.push(Violation { path: path.into(), rule, message: message.into() });
     }
 
     /// True when nothing was recorded.
@@ -48,11 +39,7 @@ impl Violations {
 
     /// Returns `Ok(value)` when nothing was recorded, else every violation.
     pub fn finish<T>(self, value: T) -> Result<T, Vec<Violation>> {
-        if self.items.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.items)
-        }
+        if self.items.is_empty() { Ok(value) } else { Err(self.items) }
     }
 
     /// The recorded violations.

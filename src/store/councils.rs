@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::StoreError;
@@ -15,8 +15,7 @@ use crate::domain::council::{Convocation, Council, Party};
 use crate::domain::roster::{Roster, RosterContext};
 use crate::domain::text::search_key;
 use crate::entity::{
-    commission, convocation, council, deputy, deputy_role, document_version, mandate, party,
-    party_membership,
+    commission, convocation, council, deputy, deputy_role, document_version, mandate, party, party_membership,
 };
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -28,34 +27,25 @@ pub async fn put_council(
     db: &DatabaseConnection,
     id: &str,
     doc: &Council,
+    mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
     let p = Publication::begin(db, DocKind::Council, id, Some(id), canonical_json(doc)).await?;
-    if let Some(same) = p.preconditions(meta.if_match.as_deref())? {
+    if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
     }
-    let mut v = Violations::new();
     doc.check(id, &mut v);
     if let Some(parent) = &doc.parent
         && parent != id
-        && council::Entity::find_by_id(parent.clone())
-            .one(&p.txn)
-            .await?
-            .is_none()
+        && council::Entity::find_by_id(parent.clone()).one(&p.txn).await?.is_none()
     {
-        v.push(
-            "/parent",
-            "known_council",
-            format!("council {parent} does not exist"),
-        );
+        v.push("/parent", "known_council", format!("council {parent} does not exist"));
     }
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
     let now = p.received_at;
-    let existing = council::Entity::find_by_id(id.to_owned())
-        .one(&p.txn)
-        .await?;
+    let existing = council::Entity::find_by_id(id.to_owned()).one(&p.txn).await?;
     let mut row = council::ActiveModel {
         id: Set(id.to_owned()),
         names: Set(json(&doc.names)),
@@ -76,10 +66,7 @@ pub async fn put_council(
     } else {
         row.insert(&p.txn).await?;
     }
-    convocation::Entity::delete_many()
-        .filter(convocation::Column::CouncilId.eq(id))
-        .exec(&p.txn)
-        .await?;
+    convocation::Entity::delete_many().filter(convocation::Column::CouncilId.eq(id)).exec(&p.txn).await?;
     for c in &doc.convocations {
         convocation::ActiveModel {
             council_id: Set(id.to_owned()),
@@ -99,11 +86,15 @@ pub async fn put_party(
     db: &DatabaseConnection,
     id: &str,
     doc: &Party,
+    v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
     let p = Publication::begin(db, DocKind::Party, id, None, canonical_json(doc)).await?;
-    if let Some(same) = p.preconditions(meta.if_match.as_deref())? {
+    if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
+    }
+    if !v.is_empty() {
+        return Err(StoreError::Invalid(v.into_vec()));
     }
     let now = p.received_at;
     let existing = party::Entity::find_by_id(id.to_owned()).one(&p.txn).await?;
@@ -112,9 +103,7 @@ pub async fn put_party(
         names: Set(json(&doc.names)),
         abbreviations: Set(json(&doc.abbreviations)),
         registration_status: Set(doc.registration_status.as_str().to_owned()),
-        search_key: Set(search_key(
-            doc.names.values().chain(doc.abbreviations.values()),
-        )),
+        search_key: Set(search_key(doc.names.values().chain(doc.abbreviations.values()))),
         synthetic: Set(doc.synthetic),
         version: Set(p.next_version()),
         created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
@@ -146,19 +135,14 @@ pub async fn load_council<C: ConnectionTrait>(db: &C, id: &str) -> Result<Counci
 fn council_from_rows(row: council::Model, convs: Vec<convocation::Model>) -> Council {
     Council {
         names: serde_json::from_str(&row.names).unwrap_or_default(),
-        level: crate::domain::enums::Level::parse(&row.level)
-            .unwrap_or(crate::domain::enums::Level::District),
+        level: crate::domain::enums::Level::parse(&row.level).unwrap_or(crate::domain::enums::Level::District),
         parent: row.parent_id,
         kato: row.kato,
         seats: u32::try_from(row.seats).unwrap_or(0),
         website: row.website,
         convocations: convs
             .into_iter()
-            .map(|c| Convocation {
-                number: c.number,
-                start_date: c.start_date,
-                end_date: c.end_date,
-            })
+            .map(|c| Convocation { number: c.number, start_date: c.start_date, end_date: c.end_date })
             .collect(),
         synthetic: row.synthetic,
     }
@@ -180,18 +164,12 @@ pub async fn put_roster(
     db: &DatabaseConnection,
     council_id: &str,
     doc: &Roster,
+    mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(
-        db,
-        DocKind::Roster,
-        council_id,
-        Some(council_id),
-        canonical_json(doc),
-    )
-    .await?;
+    let p = Publication::begin(db, DocKind::Roster, council_id, Some(council_id), canonical_json(doc)).await?;
     let council = load_council(&p.txn, council_id).await?;
-    if let Some(same) = p.preconditions(meta.if_match.as_deref())? {
+    if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
     }
     let deputy_ids: Vec<String> = doc.deputies.iter().map(|d| d.id.clone()).collect();
@@ -219,7 +197,6 @@ pub async fn put_roster(
             .into_iter()
             .collect(),
     };
-    let mut v = Violations::new();
     doc.check(&council, &ctx, &mut v);
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
@@ -228,18 +205,9 @@ pub async fn put_roster(
     let txn = &p.txn;
     // Replace the dated facts wholesale; deputies are upserted and never deleted, because ballots
     // and speeches of past sessions keep pointing at them.
-    deputy_role::Entity::delete_many()
-        .filter(deputy_role::Column::CouncilId.eq(council_id))
-        .exec(txn)
-        .await?;
-    commission::Entity::delete_many()
-        .filter(commission::Column::CouncilId.eq(council_id))
-        .exec(txn)
-        .await?;
-    mandate::Entity::delete_many()
-        .filter(mandate::Column::CouncilId.eq(council_id))
-        .exec(txn)
-        .await?;
+    deputy_role::Entity::delete_many().filter(deputy_role::Column::CouncilId.eq(council_id)).exec(txn).await?;
+    commission::Entity::delete_many().filter(commission::Column::CouncilId.eq(council_id)).exec(txn).await?;
+    mandate::Entity::delete_many().filter(mandate::Column::CouncilId.eq(council_id)).exec(txn).await?;
     party_membership::Entity::delete_many()
         .filter(party_membership::Column::CouncilId.eq(council_id))
         .exec(txn)
@@ -354,10 +322,7 @@ pub fn page<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> String) -> Page
 }
 
 fn like_pattern(folded: &str) -> LikeExpr {
-    let escaped = folded
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
@@ -379,9 +344,7 @@ pub async fn list_councils(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<(council::Model, Vec<convocation::Model>)>, StoreError> {
-    let mut q = council::Entity::find()
-        .order_by_asc(council::Column::Id)
-        .limit(limit + 1);
+    let mut q = council::Entity::find().order_by_asc(council::Column::Id).limit(limit + 1);
     if let Some(c) = cursor {
         q = q.filter(council::Column::Id.gt(c));
     }
@@ -404,11 +367,7 @@ pub async fn list_councils(
     let rows = rows
         .into_iter()
         .map(|r| {
-            let mine = convs
-                .iter()
-                .filter(|c| c.council_id == r.id)
-                .cloned()
-                .collect();
+            let mine = convs.iter().filter(|c| c.council_id == r.id).cloned().collect();
             (r, mine)
         })
         .collect();
@@ -439,9 +398,7 @@ pub async fn list_parties(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<party::Model>, StoreError> {
-    let mut s = party::Entity::find()
-        .order_by_asc(party::Column::Id)
-        .limit(limit + 1);
+    let mut s = party::Entity::find().order_by_asc(party::Column::Id).limit(limit + 1);
     if let Some(c) = cursor {
         s = s.filter(party::Column::Id.gt(c));
     }
@@ -453,10 +410,7 @@ pub async fn list_parties(
 
 /// One party.
 pub async fn get_party(db: &DatabaseConnection, id: &str) -> Result<party::Model, StoreError> {
-    party::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("party {id}")))
+    party::Entity::find_by_id(id.to_owned()).one(db).await?.ok_or_else(|| StoreError::NotFound(format!("party {id}")))
 }
 
 /// The current version of a document with its body.
@@ -512,11 +466,7 @@ pub async fn list_versions(
         .limit(limit + 1)
         .all(db)
         .await?;
-    Ok(page(
-        rows.into_iter().map(VersionMeta::from).collect(),
-        limit,
-        |m| m.version.to_string(),
-    ))
+    Ok(page(rows.into_iter().map(VersionMeta::from).collect(), limit, |m| m.version.to_string()))
 }
 
 /// A deputy's row with every dated fact about them.
@@ -532,10 +482,7 @@ pub struct DeputyRecord {
 }
 
 /// Every deputy of a council (listed or not) with their dated facts, ordered by id.
-pub async fn council_deputies(
-    db: &DatabaseConnection,
-    council_id: &str,
-) -> Result<Vec<DeputyRecord>, StoreError> {
+pub async fn council_deputies(db: &DatabaseConnection, council_id: &str) -> Result<Vec<DeputyRecord>, StoreError> {
     let deputies = deputy::Entity::find()
         .filter(deputy::Column::CouncilId.eq(council_id))
         .order_by_asc(deputy::Column::Id)
@@ -559,21 +506,9 @@ pub async fn council_deputies(
     Ok(deputies
         .into_iter()
         .map(|d| DeputyRecord {
-            mandates: mandates
-                .iter()
-                .filter(|m| m.deputy_id == d.id)
-                .cloned()
-                .collect(),
-            memberships: memberships
-                .iter()
-                .filter(|m| m.deputy_id == d.id)
-                .cloned()
-                .collect(),
-            roles: roles
-                .iter()
-                .filter(|r| r.deputy_id == d.id)
-                .cloned()
-                .collect(),
+            mandates: mandates.iter().filter(|m| m.deputy_id == d.id).cloned().collect(),
+            memberships: memberships.iter().filter(|m| m.deputy_id == d.id).cloned().collect(),
+            roles: roles.iter().filter(|r| r.deputy_id == d.id).cloned().collect(),
             deputy: d,
         })
         .collect())
@@ -607,26 +542,13 @@ pub async fn get_deputy(db: &DatabaseConnection, id: &str) -> Result<DeputyRecor
 
 /// True when `jti` has been revoked.
 pub async fn is_revoked(db: &DatabaseConnection, jti: &str) -> Result<bool, StoreError> {
-    Ok(
-        crate::entity::revoked_token::Entity::find_by_id(jti.to_owned())
-            .one(db)
-            .await?
-            .is_some(),
-    )
+    Ok(crate::entity::revoked_token::Entity::find_by_id(jti.to_owned()).one(db).await?.is_some())
 }
 
 /// Revokes `jti` (idempotent).
-pub async fn revoke(
-    db: &DatabaseConnection,
-    jti: &str,
-    reason: Option<String>,
-) -> Result<(), StoreError> {
+pub async fn revoke(db: &DatabaseConnection, jti: &str, reason: Option<String>) -> Result<(), StoreError> {
     use crate::entity::revoked_token;
-    if revoked_token::Entity::find_by_id(jti.to_owned())
-        .one(db)
-        .await?
-        .is_none()
-    {
+    if revoked_token::Entity::find_by_id(jti.to_owned()).one(db).await?.is_none() {
         revoked_token::ActiveModel {
             jti: Set(jti.to_owned()),
             revoked_at: Set(chrono::Utc::now()),

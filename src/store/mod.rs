@@ -48,8 +48,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         && let Some(dir) = std::path::Path::new(&path).parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(max_connections)
@@ -68,9 +67,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 }
 
 fn sqlite_file(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.to_owned())
 }

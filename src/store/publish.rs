@@ -5,8 +5,8 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -129,24 +129,16 @@ pub fn canonical_json<T: Serialize>(doc: &T) -> String {
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
                 serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sort(v))).collect())
             }
-            serde_json::Value::Array(a) => {
-                serde_json::Value::Array(a.into_iter().map(sort).collect())
-            }
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(sort).collect()),
             other => other,
         }
     }
     // Serializing plain data structs to a Value cannot fail (no maps with non-string keys).
-    serde_json::to_value(doc)
-        .map(sort)
-        .map(|v| v.to_string())
-        .unwrap_or_default()
+    serde_json::to_value(doc).map(sort).map(|v| v.to_string()).unwrap_or_default()
 }
 
 fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An open publication: the write lock is held until it is committed or dropped.
@@ -178,10 +170,7 @@ impl Publication {
         txn.execute(
             Query::update()
                 .table(write_head::Entity)
-                .value(
-                    write_head::Column::LastSeq,
-                    Expr::col(write_head::Column::LastSeq).add(1),
-                )
+                .value(write_head::Column::LastSeq, Expr::col(write_head::Column::LastSeq).add(1))
                 .and_where(Expr::col(write_head::Column::Id).eq(Expr::val(1))),
         )
         .await?;
@@ -206,27 +195,22 @@ impl Publication {
     }
 
     /// Applies the `PUT` preconditions. `Ok(Some(_))` means the body equals the current version
-    /// (an idempotent re-send): nothing is to be written.
-    pub fn preconditions(&self, if_match: Option<&str>) -> Result<Option<VersionMeta>, StoreError> {
+    /// (an idempotent re-send): nothing is to be written. A body with violations found so far is
+    /// never taken for a re-send.
+    pub fn preconditions(
+        &self,
+        if_match: Option<&str>,
+        pending: &crate::domain::Violations,
+    ) -> Result<Option<VersionMeta>, StoreError> {
         match &self.current {
-            Some(cur) if cur.sha256 == self.sha256 => Ok(Some(cur.clone())),
+            Some(cur) if cur.sha256 == self.sha256 && pending.is_empty() => Ok(Some(cur.clone())),
             Some(cur) => match if_match {
-                None => Err(StoreError::PreconditionRequired {
-                    current: cur.etag(),
-                }),
-                Some(tag)
-                    if tag.trim() == "*" || tag.split(',').any(|t| t.trim() == cur.etag()) =>
-                {
-                    Ok(None)
-                }
-                Some(_) => Err(StoreError::PreconditionFailed {
-                    current: cur.etag(),
-                }),
+                None => Err(StoreError::PreconditionRequired { current: cur.etag() }),
+                Some(tag) if tag.trim() == "*" || tag.split(',').any(|t| t.trim() == cur.etag()) => Ok(None),
+                Some(_) => Err(StoreError::PreconditionFailed { current: cur.etag() }),
             },
             None => match if_match {
-                Some(tag) if tag.trim() != "*" => Err(StoreError::PreconditionFailed {
-                    current: "none".into(),
-                }),
+                Some(tag) if tag.trim() != "*" => Err(StoreError::PreconditionFailed { current: "none".into() }),
                 _ => Ok(None),
             },
         }

@@ -1,0 +1,9 @@
+//! Black-box tests: each starts the real server on a free port with its own database (a fresh
+//! SQLite file, or a fresh PostgreSQL database when `DATABASE_URL` names a server) and talks
+//! real HTTP to it with real tokens.
+
+mod auth;
+mod councils;
+mod helpers;
+mod openapi;
+mod rosters;
