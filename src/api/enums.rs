@@ -54,6 +54,54 @@ api_enum!(
     /// As publicly stated.
     Gender => d::Gender { Female, Male }
 );
+api_enum!(
+    /// What kind of sitting.
+    SessionKind => d::SessionKind { Regular, Extraordinary, Constituent, Joint }
+);
+api_enum!(
+    /// Where a session stands.
+    SessionStatus => d::SessionStatus { Planned, Convened, Held, Cancelled, Postponed }
+);
+api_enum!(
+    /// Who put an item on the agenda.
+    Initiator => d::Initiator { Akimat, Deputy, Commission, Chairman, Other }
+);
+api_enum!(
+    /// What became of an agenda item.
+    ItemResult => d::ItemResult { Adopted, AdoptedAmended, Rejected, Noted, Postponed, Withdrawn, NoDecision }
+);
+api_enum!(
+    /// The kind of a session document.
+    DocumentKind => d::DocumentKind { Agenda, DraftDecision, Decision, Minutes, Verbatim, ExplanatoryNote, Other }
+);
+api_enum!(
+    /// The stage of a vote.
+    VoteStage => d::VoteStage { FirstReading, AsAWhole, Amendment, Procedural, Other }
+);
+api_enum!(
+    /// How a vote was taken: `roll_call` and `electronic` are named votes with every ballot.
+    VoteMethod => d::VoteMethod { RollCall, Electronic, ShowOfHands, Secret, Acclamation }
+);
+api_enum!(
+    /// What a motion needs to pass.
+    MajorityRule => d::MajorityRule { MajorityOfPresent, MajorityOfSeats, TwoThirdsOfSeats }
+);
+api_enum!(
+    /// The outcome of a vote.
+    VoteResult => d::VoteResult { Pass, Fail }
+);
+api_enum!(
+    /// A ballot: `not_voting` is present but did not vote; `excused` is absent with a reason.
+    BallotOption => d::BallotOption { Yes, No, Abstain, NotVoting, Absent, Excused }
+);
+api_enum!(
+    /// In which capacity someone spoke.
+    SpeakerRole => d::SpeakerRole { Deputy, Chair, Rapporteur, Executive, Official, Public }
+);
+api_enum!(
+    /// What kind of speech.
+    SpeechType => d::SpeechType { Speech, Question, Answer, Report, Procedural }
+);
 
 /// Parses a stored enum name back into its API mirror (stored values are always valid).
 pub fn stored<A: From<D>, D>(s: &str, parse: fn(&str) -> Option<D>, fallback: D) -> A {

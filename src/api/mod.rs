@@ -10,6 +10,8 @@ pub mod paging;
 pub mod payload;
 pub mod problem;
 pub mod rosters;
+pub mod session_dto;
+pub mod sessions;
 
 use std::sync::Arc;
 
@@ -42,6 +44,12 @@ pub enum ApiTags {
     Rosters,
     /// Deputies and their dated history.
     Deputies,
+    /// Session records: agendas, documents, witnessed times, versions and corrections.
+    Sessions,
+    /// Vote events with every ballot.
+    Votes,
+    /// The feed of every accepted document version.
+    Changes,
     /// Liveness and readiness.
     Health,
 }
@@ -49,15 +57,25 @@ pub enum ApiTags {
 /// The API version prefix.
 pub const PREFIX: &str = "/v1";
 
+/// Every API struct, combined.
+pub type Apis = (
+    councils::CouncilApi,
+    councils::PartyApi,
+    rosters::RosterApi,
+    sessions::SessionApi,
+    sessions::VoteApi,
+    health::HealthApi,
+);
+
 /// The OpenAPI service with every operation.
-pub fn service(
-    state: Arc<AppState>,
-) -> OpenApiService<(councils::CouncilApi, councils::PartyApi, rosters::RosterApi, health::HealthApi), ()> {
+pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
         (
             councils::CouncilApi { state: state.clone() },
             councils::PartyApi { state: state.clone() },
             rosters::RosterApi { state: state.clone() },
+            sessions::SessionApi { state: state.clone() },
+            sessions::VoteApi { state: state.clone() },
             health::HealthApi { state },
         ),
         "maslikhat",

@@ -89,3 +89,83 @@ string_enum!(
     /// A deputy's gender as publicly stated.
     Gender { Female = "female", Male = "male" }
 );
+
+string_enum!(
+    /// What kind of sitting.
+    SessionKind { Regular = "regular", Extraordinary = "extraordinary", Constituent = "constituent", Joint = "joint" }
+);
+
+string_enum!(
+    /// Where a session stands.
+    SessionStatus { Planned = "planned", Convened = "convened", Held = "held", Cancelled = "cancelled", Postponed = "postponed" }
+);
+
+string_enum!(
+    /// Who put an item on the agenda.
+    Initiator { Akimat = "akimat", Deputy = "deputy", Commission = "commission", Chairman = "chairman", Other = "other" }
+);
+
+string_enum!(
+    /// What became of an agenda item.
+    ItemResult {
+        Adopted = "adopted", AdoptedAmended = "adopted_amended", Rejected = "rejected", Noted = "noted",
+        Postponed = "postponed", Withdrawn = "withdrawn", NoDecision = "no_decision"
+    }
+);
+
+string_enum!(
+    /// The kind of a session document.
+    DocumentKind {
+        Agenda = "agenda", DraftDecision = "draft_decision", Decision = "decision", Minutes = "minutes",
+        Verbatim = "verbatim", ExplanatoryNote = "explanatory_note", Other = "other"
+    }
+);
+
+string_enum!(
+    /// The stage of a vote.
+    VoteStage { FirstReading = "first_reading", AsAWhole = "as_a_whole", Amendment = "amendment", Procedural = "procedural", Other = "other" }
+);
+
+string_enum!(
+    /// How a vote was taken.
+    VoteMethod { RollCall = "roll_call", Electronic = "electronic", ShowOfHands = "show_of_hands", Secret = "secret", Acclamation = "acclamation" }
+);
+
+impl VoteMethod {
+    /// Named votes record each deputy's ballot.
+    pub fn is_named(self) -> bool {
+        matches!(self, VoteMethod::RollCall | VoteMethod::Electronic)
+    }
+}
+
+string_enum!(
+    /// What a motion needs to pass.
+    MajorityRule { MajorityOfPresent = "majority_of_present", MajorityOfSeats = "majority_of_seats", TwoThirdsOfSeats = "two_thirds_of_seats" }
+);
+
+string_enum!(
+    /// The outcome of a vote.
+    VoteResult { Pass = "pass", Fail = "fail" }
+);
+
+string_enum!(
+    /// A deputy's ballot. `not_voting` is present but did not vote; `excused` is absent with a reason.
+    BallotOption { Yes = "yes", No = "no", Abstain = "abstain", NotVoting = "not_voting", Absent = "absent", Excused = "excused" }
+);
+
+impl BallotOption {
+    /// Present in the hall.
+    pub fn is_present(self) -> bool {
+        matches!(self, BallotOption::Yes | BallotOption::No | BallotOption::Abstain | BallotOption::NotVoting)
+    }
+}
+
+string_enum!(
+    /// In which capacity someone spoke.
+    SpeakerRole { Deputy = "deputy", Chair = "chair", Rapporteur = "rapporteur", Executive = "executive", Official = "official", Public = "public" }
+);
+
+string_enum!(
+    /// What kind of speech.
+    SpeechType { Speech = "speech", Question = "question", Answer = "answer", Report = "report", Procedural = "procedural" }
+);

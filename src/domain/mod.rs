@@ -7,6 +7,7 @@
 pub mod council;
 pub mod enums;
 pub mod roster;
+pub mod session;
 pub mod text;
 pub mod violation;
 

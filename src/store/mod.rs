@@ -3,6 +3,7 @@
 
 pub mod councils;
 mod publish;
+pub mod sessions;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 

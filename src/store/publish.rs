@@ -153,6 +153,8 @@ pub(crate) struct Publication {
     pub current: Option<VersionMeta>,
     /// The server's receive time of this version.
     pub received_at: DateTime<Utc>,
+    /// The change number this version gets if it is committed.
+    pub seq: i64,
 }
 
 impl Publication {
@@ -174,6 +176,11 @@ impl Publication {
                 .and_where(Expr::col(write_head::Column::Id).eq(Expr::val(1))),
         )
         .await?;
+        let seq: i64 = write_head::Entity::find_by_id(1)
+            .one(&txn)
+            .await?
+            .map(|h| h.last_seq)
+            .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("write_head".into())))?;
         let current = document_version::Entity::find()
             .filter(document_version::Column::Kind.eq(kind.as_str()))
             .filter(document_version::Column::DocId.eq(doc_id))
@@ -191,6 +198,7 @@ impl Publication {
             sha256,
             current,
             received_at: Utc::now().trunc_subsecs(6),
+            seq,
         })
     }
 
@@ -223,11 +231,7 @@ impl Publication {
 
     /// Stores the version row and commits everything written in this transaction.
     pub async fn commit(self, meta: &PublishMeta) -> Result<VersionMeta, StoreError> {
-        let seq: i64 = write_head::Entity::find_by_id(1)
-            .one(&self.txn)
-            .await?
-            .map(|h| h.last_seq)
-            .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("write_head".into())))?;
+        let seq = self.seq;
         let row = document_version::ActiveModel {
             kind: Set(self.kind.as_str().to_owned()),
             doc_id: Set(self.doc_id.clone()),

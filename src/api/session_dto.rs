@@ -1,0 +1,424 @@
+//! The session record as publishers send it, and its parsing into the domain type.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+
+use super::enums::{
+    BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, SessionKind, SessionStatus, SpeakerRole,
+    SpeechType, VoteMethod, VoteResult, VoteStage,
+};
+use crate::domain::Violations;
+use crate::domain::session as s;
+use crate::domain::text::{self, MAX_LINE, MAX_TEXT};
+
+/// One session's whole record, as its council publishes it. Send it again, whole, whenever
+/// anything changes (agenda published, documents added, votes and speeches after the sitting).
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRecordDoc {
+    /// Convocation (Roman numeral) declared on the council, e.g. `VIII`.
+    pub convocation: String,
+    /// Session number within the convocation.
+    pub number: u32,
+    /// Regular, extraordinary, constituent or joint.
+    pub kind: SessionKind,
+    /// Planned, convened, held, cancelled or postponed.
+    pub status: SessionStatus,
+    /// Scheduled start (RFC 3339 with offset; Kazakhstan is UTC+5).
+    pub scheduled_start: DateTime<Utc>,
+    /// Scheduled end.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_end: Option<DateTime<Utc>>,
+    /// Actual start.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_start: Option<DateTime<Utc>>,
+    /// Actual end.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_end: Option<DateTime<Utc>>,
+    /// Where it sits.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// Open to the public.
+    pub is_open: bool,
+    /// Live stream URL.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub livestream_url: Option<String>,
+    /// Recording URL.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Id of the minutes among `documents`.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes_document: Option<String>,
+    /// A notice the council declares it published elsewhere (newspaper, website).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_notice: Option<DeclaredNoticeDto>,
+    /// Agenda items.
+    #[oai(default)]
+    #[serde(default)]
+    pub agenda: Vec<AgendaItemDto>,
+    /// Documents.
+    #[oai(default)]
+    #[serde(default)]
+    pub documents: Vec<DocumentDto>,
+    /// Vote events with ballots.
+    #[oai(default)]
+    #[serde(default)]
+    pub vote_events: Vec<VoteEventDto>,
+    /// Speeches in order.
+    #[oai(default)]
+    #[serde(default)]
+    pub speeches: Vec<SpeechDto>,
+    /// Why this version changes the record; required for changes sent after the session date.
+    /// Kept in the version's public history, not in the document.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A declared external notice.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredNoticeDto {
+    /// When it was published, as declared.
+    pub published_at: DateTime<Utc>,
+    /// Where it can be seen.
+    pub source_url: String,
+}
+
+/// An agenda item.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemDto {
+    /// Stable id, unique on the platform.
+    pub id: String,
+    /// Order, from 1.
+    pub position: u32,
+    /// Number as printed.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_label: Option<String>,
+    /// Titles per language tag.
+    pub titles: BTreeMap<String, String>,
+    /// Who put it on the agenda.
+    pub initiator: Initiator,
+    /// Considered in public (default true).
+    #[oai(default = "default_true")]
+    #[serde(default = "default_true")]
+    pub is_open: bool,
+    /// What became of it.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ItemResult>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A document.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDto {
+    /// Stable id.
+    pub id: String,
+    /// The agenda item it belongs to.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda_item: Option<String>,
+    /// Kind.
+    pub kind: DocumentKind,
+    /// Title.
+    pub title: String,
+    /// Media type.
+    pub media_type: String,
+    /// URL (http or https).
+    pub url: String,
+    /// SHA-256 of the file, 64 lowercase hex digits.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Language tag.
+    pub language: String,
+    /// Its text.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Counts by option.
+#[derive(Object, Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct CountsDto {
+    /// Yes.
+    #[oai(default)]
+    #[serde(default)]
+    pub yes: u32,
+    /// No.
+    #[oai(default)]
+    #[serde(default)]
+    pub no: u32,
+    /// Abstain.
+    #[oai(default)]
+    #[serde(default)]
+    pub abstain: u32,
+    /// Present, did not vote.
+    #[oai(default)]
+    #[serde(default)]
+    pub not_voting: u32,
+    /// Absent.
+    #[oai(default)]
+    #[serde(default)]
+    pub absent: u32,
+    /// Absent with a reason.
+    #[oai(default)]
+    #[serde(default)]
+    pub excused: u32,
+}
+
+impl From<CountsDto> for s::Counts {
+    fn from(c: CountsDto) -> Self {
+        s::Counts {
+            yes: c.yes,
+            no: c.no,
+            abstain: c.abstain,
+            not_voting: c.not_voting,
+            absent: c.absent,
+            excused: c.excused,
+        }
+    }
+}
+
+impl From<s::Counts> for CountsDto {
+    fn from(c: s::Counts) -> Self {
+        CountsDto {
+            yes: c.yes,
+            no: c.no,
+            abstain: c.abstain,
+            not_voting: c.not_voting,
+            absent: c.absent,
+            excused: c.excused,
+        }
+    }
+}
+
+/// A vote event.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct VoteEventDto {
+    /// Stable id.
+    pub id: String,
+    /// The agenda item voted on.
+    pub agenda_item: String,
+    /// The motion per language tag.
+    pub motion: BTreeMap<String, String>,
+    /// Stage.
+    pub stage: VoteStage,
+    /// Method; `roll_call` and `electronic` need a ballot for every serving deputy.
+    pub method: VoteMethod,
+    /// Majority rule.
+    pub majority_rule: MajorityRule,
+    /// Seats at the time.
+    pub seats: u32,
+    /// Result as declared; must agree with the counts and the majority rule.
+    pub result: VoteResult,
+    /// Counts, when stated; must equal the ballots when both are given.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<CountsDto>,
+    /// Ballots (never for secret votes).
+    #[oai(default)]
+    #[serde(default)]
+    pub ballots: Vec<BallotDto>,
+}
+
+/// One ballot.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct BallotDto {
+    /// Deputy id.
+    pub deputy: String,
+    /// Option.
+    pub option: BallotOption,
+}
+
+/// A speech.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct SpeechDto {
+    /// Stable id.
+    pub id: String,
+    /// The agenda item.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda_item: Option<String>,
+    /// The speaker, when a deputy of this council.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deputy: Option<String>,
+    /// The speaker's name, when not a deputy.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_name: Option<String>,
+    /// Capacity.
+    pub speaker_role: SpeakerRole,
+    /// Kind.
+    pub speech_type: SpeechType,
+    /// Language tag.
+    pub language: String,
+    /// Duration in seconds.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u32>,
+    /// Text.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+fn lang(v: &mut Violations, path: String, tag: &str) -> String {
+    if !text::is_valid_lang(tag) {
+        v.push(path, "language_tag", "a language tag such as kk, kk-Latn, ru or en");
+    }
+    tag.to_owned()
+}
+
+fn id(v: &mut Violations, path: String, id: String) -> String {
+    text::check_id(v, &path, &id);
+    id
+}
+
+impl SessionRecordDoc {
+    /// Cleans every field into the domain value, recording violations with their paths.
+    /// Returns the record and the stated reason.
+    pub fn parse(self, v: &mut Violations) -> (s::SessionRecord, Option<String>) {
+        let reason = text::clean_opt(v, "/reason", self.reason.as_deref(), 2000, true);
+        let agenda = self
+            .agenda
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| s::AgendaItem {
+                id: id(v, format!("/agenda/{i}/id"), a.id),
+                position: a.position,
+                number_label: text::clean_opt(
+                    v,
+                    &format!("/agenda/{i}/number_label"),
+                    a.number_label.as_deref(),
+                    32,
+                    false,
+                ),
+                titles: text::lang_map(v, &format!("/agenda/{i}/titles"), &a.titles, MAX_LINE * 4),
+                initiator: a.initiator.into(),
+                is_open: a.is_open,
+                result: a.result.map(Into::into),
+            })
+            .collect();
+        let documents = self
+            .documents
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let p = format!("/documents/{i}");
+                s::Document {
+                    id: id(v, format!("{p}/id"), d.id),
+                    agenda_item: d.agenda_item,
+                    kind: d.kind.into(),
+                    title: text::clean(v, &format!("{p}/title"), &d.title, MAX_LINE * 4, false).unwrap_or_default(),
+                    media_type: text::clean(v, &format!("{p}/media_type"), &d.media_type, 127, false)
+                        .unwrap_or_default(),
+                    url: text::url(v, &format!("{p}/url"), &d.url).unwrap_or_default(),
+                    sha256: d.sha256,
+                    language: lang(v, format!("{p}/language"), &d.language),
+                    text: text::clean_opt(v, &format!("{p}/text"), d.text.as_deref(), MAX_TEXT, true),
+                }
+            })
+            .collect();
+        let vote_events = self
+            .vote_events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| s::VoteEvent {
+                id: id(v, format!("/vote_events/{i}/id"), e.id),
+                agenda_item: e.agenda_item,
+                motion: text::lang_map(v, &format!("/vote_events/{i}/motion"), &e.motion, MAX_LINE * 4),
+                stage: e.stage.into(),
+                method: e.method.into(),
+                majority_rule: e.majority_rule.into(),
+                seats: e.seats,
+                result: e.result.into(),
+                counts: e.counts.map(Into::into),
+                ballots: e
+                    .ballots
+                    .into_iter()
+                    .map(|b| s::Ballot { deputy: b.deputy, option: b.option.into() })
+                    .collect(),
+            })
+            .collect();
+        let speeches = self
+            .speeches
+            .into_iter()
+            .enumerate()
+            .map(|(i, sp)| {
+                let p = format!("/speeches/{i}");
+                s::Speech {
+                    id: id(v, format!("{p}/id"), sp.id),
+                    agenda_item: sp.agenda_item,
+                    deputy: sp.deputy,
+                    speaker_name: text::clean_opt(
+                        v,
+                        &format!("{p}/speaker_name"),
+                        sp.speaker_name.as_deref(),
+                        300,
+                        false,
+                    ),
+                    speaker_role: sp.speaker_role.into(),
+                    speech_type: sp.speech_type.into(),
+                    language: lang(v, format!("{p}/language"), &sp.language),
+                    seconds: sp.seconds,
+                    text: text::clean_opt(v, &format!("{p}/text"), sp.text.as_deref(), MAX_TEXT, true),
+                }
+            })
+            .collect();
+        let record = s::SessionRecord {
+            convocation: self.convocation,
+            number: self.number,
+            kind: self.kind.into(),
+            status: self.status.into(),
+            scheduled_start: self.scheduled_start,
+            scheduled_end: self.scheduled_end,
+            actual_start: self.actual_start,
+            actual_end: self.actual_end,
+            place: text::clean_opt(v, "/place", self.place.as_deref(), MAX_LINE, false),
+            is_open: self.is_open,
+            livestream_url: text::url_opt(v, "/livestream_url", self.livestream_url.as_deref()),
+            recording_url: text::url_opt(v, "/recording_url", self.recording_url.as_deref()),
+            minutes_document: self.minutes_document,
+            declared_notice: self.declared_notice.map(|n| s::DeclaredNotice {
+                published_at: n.published_at,
+                source_url: text::url(v, "/declared_notice/source_url", &n.source_url).unwrap_or_default(),
+            }),
+            agenda,
+            documents,
+            vote_events,
+            speeches,
+        };
+        (record, reason)
+    }
+}

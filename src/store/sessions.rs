@@ -1,0 +1,606 @@
+//! Session records: publication with witnessed times, and the reads behind sessions, agenda
+//! items, vote events, ballots, speeches and the change feed.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::StoreError;
+use super::councils::{Page, load_council, page};
+use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, canonical_json};
+use crate::domain::Violations;
+use crate::domain::enums::DocumentKind;
+use crate::domain::roster::period_covers;
+use crate::domain::session::{SessionContext, SessionRecord, local_date};
+use crate::entity::{agenda_item, ballot, document, document_version, mandate, session, speech, vote_event};
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    canonical_json(v)
+}
+
+/// Ids in `ids` that rows of `E` hold for a session other than `session_id`.
+async fn foreign<C: ConnectionTrait>(db: &C, session_id: &str, ids: &[String]) -> Result<HashSet<String>, StoreError> {
+    let mut out = HashSet::new();
+    macro_rules! owned_elsewhere {
+        ($m:ident) => {
+            out.extend(
+                $m::Entity::find()
+                    .select_only()
+                    .column($m::Column::Id)
+                    .filter($m::Column::Id.is_in(ids.to_vec()))
+                    .filter($m::Column::SessionId.ne(session_id))
+                    .into_tuple::<String>()
+                    .all(db)
+                    .await?,
+            )
+        };
+    }
+    owned_elsewhere!(agenda_item);
+    owned_elsewhere!(document);
+    owned_elsewhere!(vote_event);
+    owned_elsewhere!(speech);
+    Ok(out)
+}
+
+/// Publishes one session's record (publisher of its council, or admin).
+pub async fn put_session_record(
+    db: &DatabaseConnection,
+    council_id: &str,
+    session_id: &str,
+    doc: &SessionRecord,
+    reason: Option<String>,
+    mut v: Violations,
+    meta: &PublishMeta,
+) -> Result<Published, StoreError> {
+    let p = Publication::begin(db, DocKind::SessionRecord, session_id, Some(council_id), canonical_json(doc)).await?;
+    let council = load_council(&p.txn, council_id).await?;
+    let existing = session::Entity::find_by_id(session_id.to_owned()).one(&p.txn).await?;
+    if existing.as_ref().is_some_and(|s| s.council_id != council_id) {
+        return Err(StoreError::NotFound(format!("session {session_id} of council {council_id}")));
+    }
+    if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
+        return Ok(Published::Unchanged(same));
+    }
+    let date = doc.date();
+    let mandates = mandate::Entity::find().filter(mandate::Column::CouncilId.eq(council_id)).all(&p.txn).await?;
+    let mut serving: HashMap<String, bool> = HashMap::new();
+    for m in mandates {
+        let on = period_covers(m.start_date, m.end_date, date);
+        *serving.entry(m.deputy_id).or_insert(false) |= on;
+    }
+    let mut ids: Vec<String> = doc.agenda.iter().map(|a| a.id.clone()).collect();
+    ids.extend(doc.documents.iter().map(|d| d.id.clone()));
+    ids.extend(doc.vote_events.iter().map(|e| e.id.clone()));
+    ids.extend(doc.speeches.iter().map(|s| s.id.clone()));
+    let ctx = SessionContext { serving, foreign_ids: foreign(&p.txn, session_id, &ids).await? };
+    doc.check(&council, &ctx, &mut v);
+    // A change after the session date is a correction: it must say why, in public.
+    if p.current.is_some() && local_date(p.received_at) > date && reason.is_none() {
+        v.push(
+            "/reason",
+            "reason_required",
+            format!("this record is changed after the session date {date}; give a reason"),
+        );
+    }
+    if !v.is_empty() {
+        return Err(StoreError::Invalid(v.into_vec()));
+    }
+
+    let now = p.received_at;
+    let txn = &p.txn;
+    // Witnessed times carry over from earlier versions: the first version that contained a thing
+    // made it public.
+    let old_items: HashMap<String, DateTime<Utc>> = agenda_item::Entity::find()
+        .filter(agenda_item::Column::SessionId.eq(session_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.first_public_at))
+        .collect();
+    let old_docs: HashMap<String, DateTime<Utc>> = document::Entity::find()
+        .filter(document::Column::SessionId.eq(session_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.first_public_at))
+        .collect();
+    let first_received_at = existing.as_ref().map_or(now, |s| s.first_received_at);
+    let agenda_first_public_at =
+        existing.as_ref().and_then(|s| s.agenda_first_public_at).or_else(|| (!doc.agenda.is_empty()).then_some(now));
+    let has_minutes = doc.documents.iter().any(|d| d.kind == DocumentKind::Minutes);
+    let minutes_first_public_at =
+        existing.as_ref().and_then(|s| s.minutes_first_public_at).or_else(|| has_minutes.then_some(now));
+
+    ballot::Entity::delete_many().filter(ballot::Column::SessionId.eq(session_id)).exec(txn).await?;
+    vote_event::Entity::delete_many().filter(vote_event::Column::SessionId.eq(session_id)).exec(txn).await?;
+    speech::Entity::delete_many().filter(speech::Column::SessionId.eq(session_id)).exec(txn).await?;
+    document::Entity::delete_many().filter(document::Column::SessionId.eq(session_id)).exec(txn).await?;
+    agenda_item::Entity::delete_many().filter(agenda_item::Column::SessionId.eq(session_id)).exec(txn).await?;
+
+    let mut row = session::ActiveModel {
+        id: Set(session_id.to_owned()),
+        council_id: Set(council_id.to_owned()),
+        convocation: Set(doc.convocation.clone()),
+        number: Set(doc.number as i32),
+        kind: Set(doc.kind.as_str().to_owned()),
+        status: Set(doc.status.as_str().to_owned()),
+        scheduled_start: Set(doc.scheduled_start),
+        scheduled_end: Set(doc.scheduled_end),
+        actual_start: Set(doc.actual_start),
+        actual_end: Set(doc.actual_end),
+        place: Set(doc.place.clone()),
+        is_open: Set(doc.is_open),
+        livestream_url: Set(doc.livestream_url.clone()),
+        recording_url: Set(doc.recording_url.clone()),
+        minutes_document_id: Set(doc.minutes_document.clone()),
+        declared_notice_at: Set(doc.declared_notice.as_ref().map(|n| n.published_at)),
+        declared_notice_source: Set(doc.declared_notice.as_ref().map(|n| n.source_url.clone())),
+        backfilled: Set(first_received_at > doc.scheduled_start),
+        first_received_at: Set(first_received_at),
+        agenda_first_public_at: Set(agenda_first_public_at),
+        minutes_first_public_at: Set(minutes_first_public_at),
+        synthetic: Set(council.synthetic || meta.provenance == "synthetic"),
+        version: Set(p.next_version()),
+        last_seq: Set(p.seq),
+        created_at: Set(existing.as_ref().map_or(now, |s| s.created_at)),
+        updated_at: Set(now),
+    };
+    if existing.is_some() {
+        row = row.reset_all();
+        row.update(txn).await?;
+    } else {
+        row.insert(txn).await?;
+    }
+    for a in &doc.agenda {
+        let first = old_items.get(&a.id).copied().unwrap_or(now);
+        agenda_item::ActiveModel {
+            id: Set(a.id.clone()),
+            session_id: Set(session_id.to_owned()),
+            council_id: Set(council_id.to_owned()),
+            position: Set(a.position as i32),
+            number_label: Set(a.number_label.clone()),
+            titles: Set(json(&a.titles)),
+            initiator: Set(a.initiator.as_str().to_owned()),
+            is_open: Set(a.is_open),
+            result: Set(a.result.map(|r| r.as_str().to_owned())),
+            first_public_at: Set(first),
+            added_late: Set(agenda_first_public_at.is_some_and(|t| first > t)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    for d in &doc.documents {
+        document::ActiveModel {
+            id: Set(d.id.clone()),
+            session_id: Set(session_id.to_owned()),
+            council_id: Set(council_id.to_owned()),
+            agenda_item_id: Set(d.agenda_item.clone()),
+            kind: Set(d.kind.as_str().to_owned()),
+            title: Set(d.title.clone()),
+            media_type: Set(d.media_type.clone()),
+            url: Set(d.url.clone()),
+            sha256: Set(d.sha256.clone()),
+            language: Set(d.language.clone()),
+            body_text: Set(d.text.clone()),
+            first_public_at: Set(old_docs.get(&d.id).copied().unwrap_or(now)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    for (i, e) in doc.vote_events.iter().enumerate() {
+        let counts = e.effective_counts();
+        vote_event::ActiveModel {
+            id: Set(e.id.clone()),
+            session_id: Set(session_id.to_owned()),
+            council_id: Set(council_id.to_owned()),
+            agenda_item_id: Set(e.agenda_item.clone()),
+            position: Set(i as i32),
+            motion: Set(json(&e.motion)),
+            stage: Set(e.stage.as_str().to_owned()),
+            method: Set(e.method.as_str().to_owned()),
+            majority_rule: Set(e.majority_rule.as_str().to_owned()),
+            seats: Set(e.seats as i32),
+            result: Set(e.result.as_str().to_owned()),
+            yes_count: Set(counts.map(|c| c.yes as i32)),
+            no_count: Set(counts.map(|c| c.no as i32)),
+            abstain_count: Set(counts.map(|c| c.abstain as i32)),
+            not_voting_count: Set(counts.map(|c| c.not_voting as i32)),
+            absent_count: Set(counts.map(|c| c.absent as i32)),
+            excused_count: Set(counts.map(|c| c.excused as i32)),
+            named: Set(e.method.is_named() && !e.ballots.is_empty()),
+            contested: Set(counts.is_some_and(|c| c.contested(e.result))),
+            session_date: Set(date),
+        }
+        .insert(txn)
+        .await?;
+        if !e.ballots.is_empty() {
+            let rows = e.ballots.iter().map(|b| ballot::ActiveModel {
+                vote_event_id: Set(e.id.clone()),
+                deputy_id: Set(b.deputy.clone()),
+                option: Set(b.option.as_str().to_owned()),
+                session_id: Set(session_id.to_owned()),
+                session_date: Set(date),
+            });
+            ballot::Entity::insert_many(rows).exec(txn).await?;
+        }
+    }
+    for (i, s) in doc.speeches.iter().enumerate() {
+        speech::ActiveModel {
+            id: Set(s.id.clone()),
+            session_id: Set(session_id.to_owned()),
+            council_id: Set(council_id.to_owned()),
+            agenda_item_id: Set(s.agenda_item.clone()),
+            position: Set(i as i32),
+            deputy_id: Set(s.deputy.clone()),
+            speaker_name: Set(s.speaker_name.clone()),
+            speaker_role: Set(s.speaker_role.as_str().to_owned()),
+            speech_type: Set(s.speech_type.as_str().to_owned()),
+            language: Set(s.language.clone()),
+            seconds: Set(s.seconds.map(|x| x as i32)),
+            body_text: Set(s.text.clone()),
+            session_date: Set(date),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let meta = PublishMeta { reason, ..meta.clone() };
+    Ok(Published::Created(p.commit(&meta).await?))
+}
+
+/// Splits a composite cursor `a|b`.
+fn split_cursor(c: &str) -> Result<(&str, &str), StoreError> {
+    c.split_once('|').ok_or_else(|| StoreError::Invalid(vec![bad_cursor()]))
+}
+
+fn bad_cursor() -> crate::domain::Violation {
+    crate::domain::Violation {
+        path: "cursor".into(),
+        rule: "cursor",
+        message: "not a cursor this server issued".into(),
+    }
+}
+
+/// Filters for `list_sessions`.
+#[derive(Debug, Default)]
+pub struct SessionFilter {
+    /// Only this council.
+    pub council: Option<String>,
+    /// Sessions scheduled on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Sessions scheduled on or before this date.
+    pub to: Option<NaiveDate>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Changed after this time.
+    pub modified_since: Option<DateTime<Utc>>,
+}
+
+/// UTC bounds of local (UTC+5) calendar dates, inclusive.
+fn day_bounds(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(5));
+    (from.and_then(start), to.and_then(|d| d.succ_opt()).and_then(start))
+}
+
+/// Sessions ordered by scheduled start, then id.
+pub async fn list_sessions(
+    db: &DatabaseConnection,
+    f: &SessionFilter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<session::Model>, StoreError> {
+    let mut q = session::Entity::find()
+        .order_by_asc(session::Column::ScheduledStart)
+        .order_by_asc(session::Column::Id)
+        .limit(limit + 1);
+    if let Some(c) = &f.council {
+        q = q.filter(session::Column::CouncilId.eq(c.as_str()));
+    }
+    let (lo, hi) = day_bounds(f.from, f.to);
+    if let Some(lo) = lo {
+        q = q.filter(session::Column::ScheduledStart.gte(lo));
+    }
+    if let Some(hi) = hi {
+        q = q.filter(session::Column::ScheduledStart.lt(hi));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(session::Column::Status.eq(s.as_str()));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(session::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(t) = f.modified_since {
+        q = q.filter(session::Column::UpdatedAt.gt(t));
+    }
+    if let Some(c) = cursor {
+        let (t, id) = split_cursor(c)?;
+        let t: DateTime<Utc> = t.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        q = q.filter(
+            Condition::any()
+                .add(session::Column::ScheduledStart.gt(t))
+                .add(Condition::all().add(session::Column::ScheduledStart.eq(t)).add(session::Column::Id.gt(id))),
+        );
+    }
+    Ok(page(q.all(db).await?, limit, |s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.id)))
+}
+
+/// A session with its agenda and documents.
+pub struct SessionFull {
+    /// The session row.
+    pub session: session::Model,
+    /// Agenda items by position.
+    pub agenda: Vec<agenda_item::Model>,
+    /// Documents.
+    pub documents: Vec<document::Model>,
+    /// The current version.
+    pub version: VersionMeta,
+}
+
+/// One session with agenda, documents and its current version.
+pub async fn get_session(db: &DatabaseConnection, id: &str) -> Result<SessionFull, StoreError> {
+    // Read in one transaction so a concurrent publication is seen whole or not at all.
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let s = session::Entity::find_by_id(id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("session {id}")))?;
+    let agenda = agenda_item::Entity::find()
+        .filter(agenda_item::Column::SessionId.eq(id))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(&txn)
+        .await?;
+    let documents = document::Entity::find()
+        .filter(document::Column::SessionId.eq(id))
+        .order_by_asc(document::Column::Id)
+        .all(&txn)
+        .await?;
+    let version = document_version::Entity::find()
+        .filter(document_version::Column::Kind.eq(DocKind::SessionRecord.as_str()))
+        .filter(document_version::Column::DocId.eq(id))
+        .order_by_desc(document_version::Column::Version)
+        .one(&txn)
+        .await?
+        .map(VersionMeta::from)
+        .ok_or_else(|| StoreError::NotFound(format!("session {id}")))?;
+    txn.commit().await?;
+    Ok(SessionFull { session: s, agenda, documents, version })
+}
+
+/// Agenda items of a session or a council, by session then position.
+pub async fn list_agenda_items(
+    db: &DatabaseConnection,
+    session_id: Option<&str>,
+    council: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<agenda_item::Model>, StoreError> {
+    let mut q = agenda_item::Entity::find()
+        .order_by_asc(agenda_item::Column::SessionId)
+        .order_by_asc(agenda_item::Column::Position)
+        .limit(limit + 1);
+    if let Some(s) = session_id {
+        q = q.filter(agenda_item::Column::SessionId.eq(s));
+    }
+    if let Some(c) = council {
+        q = q.filter(agenda_item::Column::CouncilId.eq(c));
+    }
+    if let Some(c) = cursor {
+        let (s, pos) = split_cursor(c)?;
+        let pos: i32 = pos.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        q = q.filter(Condition::any().add(agenda_item::Column::SessionId.gt(s)).add(
+            Condition::all().add(agenda_item::Column::SessionId.eq(s)).add(agenda_item::Column::Position.gt(pos)),
+        ));
+    }
+    Ok(page(q.all(db).await?, limit, |a| format!("{}|{}", a.session_id, a.position)))
+}
+
+/// Filters for `list_vote_events`.
+#[derive(Debug, Default)]
+pub struct VoteFilter {
+    /// Only this council.
+    pub council: Option<String>,
+    /// Only this session.
+    pub session: Option<String>,
+    /// On or after this date.
+    pub from: Option<NaiveDate>,
+    /// On or before this date.
+    pub to: Option<NaiveDate>,
+    /// Only this result.
+    pub result: Option<String>,
+    /// Only this method.
+    pub method: Option<String>,
+    /// Only contested (true) or uncontested (false) votes.
+    pub contested: Option<bool>,
+}
+
+/// Vote events by session date, then id.
+pub async fn list_vote_events(
+    db: &DatabaseConnection,
+    f: &VoteFilter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<vote_event::Model>, StoreError> {
+    let mut q = vote_event::Entity::find()
+        .order_by_asc(vote_event::Column::SessionDate)
+        .order_by_asc(vote_event::Column::Id)
+        .limit(limit + 1);
+    if let Some(c) = &f.council {
+        q = q.filter(vote_event::Column::CouncilId.eq(c.as_str()));
+    }
+    if let Some(s) = &f.session {
+        q = q.filter(vote_event::Column::SessionId.eq(s.as_str()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(vote_event::Column::SessionDate.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(vote_event::Column::SessionDate.lte(d));
+    }
+    if let Some(r) = &f.result {
+        q = q.filter(vote_event::Column::Result.eq(r.as_str()));
+    }
+    if let Some(m) = &f.method {
+        q = q.filter(vote_event::Column::Method.eq(m.as_str()));
+    }
+    if let Some(c) = f.contested {
+        q = q.filter(vote_event::Column::Contested.eq(c));
+    }
+    if let Some(c) = cursor {
+        let (d, id) = split_cursor(c)?;
+        let d: NaiveDate = d.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        q = q.filter(
+            Condition::any()
+                .add(vote_event::Column::SessionDate.gt(d))
+                .add(Condition::all().add(vote_event::Column::SessionDate.eq(d)).add(vote_event::Column::Id.gt(id))),
+        );
+    }
+    Ok(page(q.all(db).await?, limit, |e| format!("{}|{}", e.session_date, e.id)))
+}
+
+/// One vote event with its ballots (read in one transaction).
+pub async fn get_vote_event(
+    db: &DatabaseConnection,
+    id: &str,
+) -> Result<(vote_event::Model, Vec<ballot::Model>), StoreError> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let e = vote_event::Entity::find_by_id(id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("vote event {id}")))?;
+    let ballots = ballot::Entity::find()
+        .filter(ballot::Column::VoteEventId.eq(id))
+        .order_by_asc(ballot::Column::DeputyId)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok((e, ballots))
+}
+
+/// A deputy's ballots by session date, then vote event, with the vote they were cast in.
+pub async fn list_deputy_ballots(
+    db: &DatabaseConnection,
+    deputy_id: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<(ballot::Model, vote_event::Model)>, StoreError> {
+    let mut q = ballot::Entity::find()
+        .filter(ballot::Column::DeputyId.eq(deputy_id))
+        .order_by_asc(ballot::Column::SessionDate)
+        .order_by_asc(ballot::Column::VoteEventId)
+        .limit(limit + 1);
+    if let Some(c) = cursor {
+        let (d, id) = split_cursor(c)?;
+        let d: NaiveDate = d.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        q = q.filter(
+            Condition::any()
+                .add(ballot::Column::SessionDate.gt(d))
+                .add(Condition::all().add(ballot::Column::SessionDate.eq(d)).add(ballot::Column::VoteEventId.gt(id))),
+        );
+    }
+    let ballots = q.all(db).await?;
+    let ids: Vec<String> = ballots.iter().map(|b| b.vote_event_id.clone()).collect();
+    let events: HashMap<String, vote_event::Model> = vote_event::Entity::find()
+        .filter(vote_event::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id.clone(), e))
+        .collect();
+    let rows = ballots.into_iter().filter_map(|b| events.get(&b.vote_event_id).cloned().map(|e| (b, e))).collect();
+    Ok(page(rows, limit, |(b, _)| format!("{}|{}", b.session_date, b.vote_event_id)))
+}
+
+/// Speeches by session and position, filtered by session, agenda item or deputy.
+pub async fn list_speeches(
+    db: &DatabaseConnection,
+    session_id: Option<&str>,
+    item: Option<&str>,
+    deputy: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<speech::Model>, StoreError> {
+    let mut q = speech::Entity::find()
+        .order_by_asc(speech::Column::SessionDate)
+        .order_by_asc(speech::Column::SessionId)
+        .order_by_asc(speech::Column::Position)
+        .limit(limit + 1);
+    if let Some(s) = session_id {
+        q = q.filter(speech::Column::SessionId.eq(s));
+    }
+    if let Some(i) = item {
+        q = q.filter(speech::Column::AgendaItemId.eq(i));
+    }
+    if let Some(d) = deputy {
+        q = q.filter(speech::Column::DeputyId.eq(d));
+    }
+    if let Some(c) = cursor {
+        // date|session|position, flattened as date|session#position to keep one separator.
+        let (d, rest) = split_cursor(c)?;
+        let (s, pos) = rest.rsplit_once('#').ok_or_else(|| StoreError::Invalid(vec![bad_cursor()]))?;
+        let d: NaiveDate = d.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        let pos: i32 = pos.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        q =
+            q.filter(Condition::any().add(speech::Column::SessionDate.gt(d)).add(
+                Condition::all().add(speech::Column::SessionDate.eq(d)).add(
+                    Condition::any().add(speech::Column::SessionId.gt(s)).add(
+                        Condition::all().add(speech::Column::SessionId.eq(s)).add(speech::Column::Position.gt(pos)),
+                    ),
+                ),
+            ));
+    }
+    Ok(page(q.all(db).await?, limit, |s| format!("{}|{}#{}", s.session_date, s.session_id, s.position)))
+}
+
+/// Every accepted version after change number `since`, in order.
+pub async fn list_changes(
+    db: &DatabaseConnection,
+    since: i64,
+    council: Option<&str>,
+    limit: u64,
+) -> Result<Page<VersionMeta>, StoreError> {
+    let mut q = document_version::Entity::find()
+        .filter(document_version::Column::Seq.gt(since))
+        .order_by_asc(document_version::Column::Seq)
+        .limit(limit + 1);
+    if let Some(c) = council {
+        q = q.filter(document_version::Column::CouncilId.eq(c));
+    }
+    let rows = q.all(db).await?;
+    Ok(page(rows.into_iter().map(VersionMeta::from).collect(), limit, |m| m.seq.to_string()))
+}
+
+/// For each deputy, their party on `date` (absent when non-partisan) and their mandate's
+/// nomination and seat type.
+pub async fn status_on(
+    db: &DatabaseConnection,
+    deputies: &[String],
+    date: NaiveDate,
+) -> Result<HashMap<String, (Option<String>, Option<(String, String)>)>, StoreError> {
+    use crate::entity::party_membership;
+    let memberships = party_membership::Entity::find()
+        .filter(party_membership::Column::DeputyId.is_in(deputies.to_vec()))
+        .all(db)
+        .await?;
+    let mandates = mandate::Entity::find().filter(mandate::Column::DeputyId.is_in(deputies.to_vec())).all(db).await?;
+    Ok(deputies
+        .iter()
+        .map(|d| {
+            let party = memberships
+                .iter()
+                .find(|m| &m.deputy_id == d && period_covers(m.start_date, m.end_date, date))
+                .map(|m| m.party_id.clone());
+            let seat = mandates
+                .iter()
+                .find(|m| &m.deputy_id == d && period_covers(m.start_date, m.end_date, date))
+                .map(|m| (m.nomination.clone(), m.seat_type.clone()));
+            (d.clone(), (party, seat))
+        })
+        .collect())
+}
