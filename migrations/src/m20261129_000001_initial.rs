@@ -52,14 +52,17 @@ impl MigrationTrait for Migration {
                 .col(integer("id").primary_key())
                 .col(big_integer("last_seq"))
                 .col(big_integer("log_size"))
+                // The right edge of the log's Merkle tree (roots of its perfect subtrees, hex,
+                // largest first): appends and the current root cost O(log n), not O(n).
+                .col(text("frontier"))
                 .to_owned(),
         )
         .await?;
         m.exec_stmt(
             Query::insert()
                 .into_table("write_head")
-                .columns(["id", "last_seq", "log_size"])
-                .values_panic([1.into(), 0i64.into(), 0i64.into()])
+                .columns(["id", "last_seq", "log_size", "frontier"])
+                .values_panic([1.into(), 0i64.into(), 0i64.into(), "".into()])
                 .to_owned(),
         )
         .await?;

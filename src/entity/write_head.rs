@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i32,
     pub last_seq: i64,
     pub log_size: i64,
+    #[sea_orm(column_type = "Text")]
+    pub frontier: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

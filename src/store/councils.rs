@@ -2,10 +2,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::StoreError;
@@ -19,7 +20,8 @@ use crate::entity::{
 };
 
 fn json<T: serde::Serialize>(v: &T) -> String {
-    canonical_json(v)
+    // Plain data (maps of strings, lists of structs) always serializes.
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 /// Publishes a council (admins only; checked by the caller).
@@ -30,7 +32,7 @@ pub async fn put_council(
     mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::Council, id, Some(id), canonical_json(doc)).await?;
+    let p = Publication::begin(db, DocKind::Council, id, Some(id), canonical_json(doc)?).await?;
     if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
     }
@@ -44,8 +46,19 @@ pub async fn put_council(
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
-    let now = p.received_at;
-    let existing = council::Entity::find_by_id(id.to_owned()).one(&p.txn).await?;
+    apply_council(&p.txn, id, doc, p.received_at, p.next_version()).await?;
+    Ok(Published::Created(p.commit(meta).await?))
+}
+
+/// Writes a council's normalized rows for a version received at `now`.
+pub(crate) async fn apply_council(
+    txn: &DatabaseTransaction,
+    id: &str,
+    doc: &Council,
+    now: DateTime<Utc>,
+    version: i32,
+) -> Result<(), StoreError> {
+    let existing = council::Entity::find_by_id(id.to_owned()).one(txn).await?;
     let mut row = council::ActiveModel {
         id: Set(id.to_owned()),
         names: Set(json(&doc.names)),
@@ -56,17 +69,17 @@ pub async fn put_council(
         website: Set(doc.website.clone()),
         search_key: Set(search_key(doc.names.values())),
         synthetic: Set(doc.synthetic),
-        version: Set(p.next_version()),
+        version: Set(version),
         created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
         updated_at: Set(now),
     };
     if existing.is_some() {
         row = row.reset_all();
-        row.update(&p.txn).await?;
+        row.update(txn).await?;
     } else {
-        row.insert(&p.txn).await?;
+        row.insert(txn).await?;
     }
-    convocation::Entity::delete_many().filter(convocation::Column::CouncilId.eq(id)).exec(&p.txn).await?;
+    convocation::Entity::delete_many().filter(convocation::Column::CouncilId.eq(id)).exec(txn).await?;
     for c in &doc.convocations {
         convocation::ActiveModel {
             council_id: Set(id.to_owned()),
@@ -75,10 +88,10 @@ pub async fn put_council(
             end_date: Set(c.end_date),
             ..Default::default()
         }
-        .insert(&p.txn)
+        .insert(txn)
         .await?;
     }
-    Ok(Published::Created(p.commit(meta).await?))
+    Ok(())
 }
 
 /// Publishes a party (admins only).
@@ -89,15 +102,26 @@ pub async fn put_party(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::Party, id, None, canonical_json(doc)).await?;
+    let p = Publication::begin(db, DocKind::Party, id, None, canonical_json(doc)?).await?;
     if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
     }
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
-    let now = p.received_at;
-    let existing = party::Entity::find_by_id(id.to_owned()).one(&p.txn).await?;
+    apply_party(&p.txn, id, doc, p.received_at, p.next_version()).await?;
+    Ok(Published::Created(p.commit(meta).await?))
+}
+
+/// Writes a party's row for a version received at `now`.
+pub(crate) async fn apply_party(
+    txn: &DatabaseTransaction,
+    id: &str,
+    doc: &Party,
+    now: DateTime<Utc>,
+    version: i32,
+) -> Result<(), StoreError> {
+    let existing = party::Entity::find_by_id(id.to_owned()).one(txn).await?;
     let mut row = party::ActiveModel {
         id: Set(id.to_owned()),
         names: Set(json(&doc.names)),
@@ -105,17 +129,17 @@ pub async fn put_party(
         registration_status: Set(doc.registration_status.as_str().to_owned()),
         search_key: Set(search_key(doc.names.values().chain(doc.abbreviations.values()))),
         synthetic: Set(doc.synthetic),
-        version: Set(p.next_version()),
+        version: Set(version),
         created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
         updated_at: Set(now),
     };
     if existing.is_some() {
         row = row.reset_all();
-        row.update(&p.txn).await?;
+        row.update(txn).await?;
     } else {
-        row.insert(&p.txn).await?;
+        row.insert(txn).await?;
     }
-    Ok(Published::Created(p.commit(meta).await?))
+    Ok(())
 }
 
 /// Loads a council as its domain value (for validating documents that depend on it).
@@ -167,7 +191,7 @@ pub async fn put_roster(
     mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::Roster, council_id, Some(council_id), canonical_json(doc)).await?;
+    let p = Publication::begin(db, DocKind::Roster, council_id, Some(council_id), canonical_json(doc)?).await?;
     let council = load_council(&p.txn, council_id).await?;
     if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
@@ -201,8 +225,18 @@ pub async fn put_roster(
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
-    let now = p.received_at;
-    let txn = &p.txn;
+    apply_roster(&p.txn, council_id, doc, council.synthetic, p.received_at).await?;
+    Ok(Published::Created(p.commit(meta).await?))
+}
+
+/// Replaces a council's roster rows for a version received at `now`.
+pub(crate) async fn apply_roster(
+    txn: &DatabaseTransaction,
+    council_id: &str,
+    doc: &Roster,
+    synthetic: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     // Replace the dated facts wholesale; deputies are upserted and never deleted, because ballots
     // and speeches of past sessions keep pointing at them.
     deputy_role::Entity::delete_many().filter(deputy_role::Column::CouncilId.eq(council_id)).exec(txn).await?;
@@ -236,7 +270,7 @@ pub async fn put_roster(
             contacts: Set(json(&d.contacts)),
             search_key: Set(search_key(d.names.values())),
             listed: Set(true),
-            synthetic: Set(council.synthetic),
+            synthetic: Set(synthetic),
             created_at: Set(existing.get(&d.id).map_or(now, |e| e.created_at)),
             updated_at: Set(now),
         };
@@ -302,7 +336,7 @@ pub async fn put_roster(
         .insert(txn)
         .await?;
     }
-    Ok(Published::Created(p.commit(meta).await?))
+    Ok(())
 }
 
 /// A page of rows and whether more follow.

@@ -9,10 +9,11 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::StoreError;
-use crate::entity::{document_version, write_head};
+use crate::domain::log::merkle::{self, Hash};
+use crate::domain::log::{self as tlog, canonical};
+use crate::entity::{document_version, log_entry, write_head};
 
 /// The kinds of versioned document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,10 @@ pub struct VersionMeta {
     pub provenance: String,
     /// Its change-feed number.
     pub seq: i64,
+    /// Its leaf in the transparency log.
+    pub log_index: Option<i64>,
+    /// The leaf hash (hex) of that entry.
+    pub leaf_hash: Option<String>,
 }
 
 impl VersionMeta {
@@ -97,6 +102,8 @@ impl From<document_version::Model> for VersionMeta {
             publisher: m.publisher,
             provenance: m.provenance,
             seq: m.seq,
+            log_index: m.log_index,
+            leaf_hash: None,
         }
     }
 }
@@ -119,26 +126,26 @@ impl Published {
     }
 }
 
-/// Canonical JSON of a document: object keys sorted, no insignificant white space. Strings are
-/// already NFC-normalized by the domain parsers. This is what is stored and hashed.
-pub fn canonical_json<T: Serialize>(doc: &T) -> String {
-    fn sort(v: serde_json::Value) -> serde_json::Value {
-        match v {
-            serde_json::Value::Object(map) => {
-                let mut entries: Vec<_> = map.into_iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-                serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sort(v))).collect())
-            }
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.into_iter().map(sort).collect()),
-            other => other,
-        }
-    }
-    // Serializing plain data structs to a Value cannot fail (no maps with non-string keys).
-    serde_json::to_value(doc).map(sort).map(|v| v.to_string()).unwrap_or_default()
+/// Canonical JSON of a document (see `domain::log::canonical` for the exact format): what is
+/// stored, hashed and logged.
+pub fn canonical_json<T: Serialize>(doc: &T) -> Result<String, StoreError> {
+    let value =
+        serde_json::to_value(doc).map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("serialize: {e}"))))?;
+    canonical::canonical_json(&value)
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("canonical JSON: {e}"))))
 }
 
-fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+/// The form of `received_at` inside leaf data: RFC 3339 in UTC with microseconds and `Z`.
+pub fn leaf_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn decode_frontier(text: &str) -> Vec<Hash> {
+    text.split(',')
+        .filter(|h| !h.is_empty())
+        .filter_map(canonical::from_hex)
+        .filter_map(|b| merkle::hash_from_slice(&b).ok())
+        .collect()
 }
 
 /// An open publication: the write lock is held until it is committed or dropped.
@@ -155,6 +162,8 @@ pub(crate) struct Publication {
     pub received_at: DateTime<Utc>,
     /// The change number this version gets if it is committed.
     pub seq: i64,
+    log_size: i64,
+    frontier: Vec<Hash>,
 }
 
 impl Publication {
@@ -176,10 +185,9 @@ impl Publication {
                 .and_where(Expr::col(write_head::Column::Id).eq(Expr::val(1))),
         )
         .await?;
-        let seq: i64 = write_head::Entity::find_by_id(1)
+        let head = write_head::Entity::find_by_id(1)
             .one(&txn)
             .await?
-            .map(|h| h.last_seq)
             .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("write_head".into())))?;
         let current = document_version::Entity::find()
             .filter(document_version::Column::Kind.eq(kind.as_str()))
@@ -188,7 +196,7 @@ impl Publication {
             .one(&txn)
             .await?
             .map(VersionMeta::from);
-        let sha256 = sha256_hex(&body);
+        let sha256 = canonical::sha256_hex(body.as_bytes());
         Ok(Self {
             txn,
             kind,
@@ -198,7 +206,9 @@ impl Publication {
             sha256,
             current,
             received_at: Utc::now().trunc_subsecs(6),
-            seq,
+            seq: head.last_seq,
+            log_size: head.log_size,
+            frontier: decode_frontier(&head.frontier),
         })
     }
 
@@ -229,14 +239,29 @@ impl Publication {
         self.current.as_ref().map_or(1, |c| c.version + 1)
     }
 
-    /// Stores the version row and commits everything written in this transaction.
-    pub async fn commit(self, meta: &PublishMeta) -> Result<VersionMeta, StoreError> {
+    /// Stores the version row, appends its leaf to the log, and commits everything written in
+    /// this transaction.
+    pub async fn commit(mut self, meta: &PublishMeta) -> Result<VersionMeta, StoreError> {
         let seq = self.seq;
+        let index = self.log_size;
+        let version = self.next_version();
+        let data = tlog::leaf_data(
+            index as u64,
+            self.council_id.as_deref(),
+            self.kind.as_str(),
+            &self.doc_id,
+            i64::from(version),
+            &leaf_time(self.received_at),
+            &self.sha256,
+        )
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("leaf data: {e}"))))?;
+        let leaf = merkle::leaf_hash(data.as_bytes());
+        tlog::frontier_append(&mut self.frontier, index as u64, leaf);
         let row = document_version::ActiveModel {
             kind: Set(self.kind.as_str().to_owned()),
             doc_id: Set(self.doc_id.clone()),
             council_id: Set(self.council_id.clone()),
-            version: Set(self.next_version()),
+            version: Set(version),
             body: Set(self.body.clone()),
             sha256: Set(self.sha256.clone()),
             received_at: Set(self.received_at),
@@ -244,12 +269,27 @@ impl Publication {
             publisher: Set(meta.publisher.clone()),
             provenance: Set(meta.provenance.to_owned()),
             seq: Set(seq),
-            log_index: Set(None),
+            log_index: Set(Some(index)),
             ..Default::default()
         }
         .insert(&self.txn)
         .await?;
+        let leaf_hex = canonical::to_hex(&leaf);
+        log_entry::ActiveModel {
+            idx: Set(index),
+            version_id: Set(row.id),
+            leaf_data: Set(data),
+            leaf_hash: Set(leaf_hex.clone()),
+        }
+        .insert(&self.txn)
+        .await?;
+        let frontier = self.frontier.iter().map(|h| canonical::to_hex(h)).collect::<Vec<_>>().join(",");
+        write_head::ActiveModel { id: Set(1), last_seq: Set(seq), log_size: Set(index + 1), frontier: Set(frontier) }
+            .update(&self.txn)
+            .await?;
         self.txn.commit().await?;
-        Ok(row.into())
+        let mut meta: VersionMeta = row.into();
+        meta.leaf_hash = Some(leaf_hex);
+        Ok(meta)
     }
 }

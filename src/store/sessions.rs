@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::StoreError;
@@ -19,7 +19,8 @@ use crate::domain::session::{SessionContext, SessionRecord, local_date};
 use crate::entity::{agenda_item, ballot, document, document_version, mandate, session, speech, vote_event};
 
 fn json<T: serde::Serialize>(v: &T) -> String {
-    canonical_json(v)
+    // Plain data (maps of strings, lists of structs) always serializes.
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 /// Ids in `ids` that rows of `E` hold for a session other than `session_id`.
@@ -56,7 +57,7 @@ pub async fn put_session_record(
     mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::SessionRecord, session_id, Some(council_id), canonical_json(doc)).await?;
+    let p = Publication::begin(db, DocKind::SessionRecord, session_id, Some(council_id), canonical_json(doc)?).await?;
     let council = load_council(&p.txn, council_id).await?;
     let existing = session::Entity::find_by_id(session_id.to_owned()).one(&p.txn).await?;
     if existing.as_ref().is_some_and(|s| s.council_id != council_id) {
@@ -90,8 +91,27 @@ pub async fn put_session_record(
         return Err(StoreError::Invalid(v.into_vec()));
     }
 
-    let now = p.received_at;
-    let txn = &p.txn;
+    let synthetic = council.synthetic || meta.provenance == "synthetic";
+    apply_session(&p.txn, council_id, session_id, doc, synthetic, p.received_at, p.next_version(), p.seq).await?;
+    let meta = PublishMeta { reason, ..meta.clone() };
+    Ok(Published::Created(p.commit(&meta).await?))
+}
+
+/// Writes a session's normalized rows for a version received at `now`, carrying witnessed
+/// times over from the rows of earlier versions.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_session(
+    txn: &DatabaseTransaction,
+    council_id: &str,
+    session_id: &str,
+    doc: &SessionRecord,
+    synthetic: bool,
+    now: DateTime<Utc>,
+    version: i32,
+    seq: i64,
+) -> Result<(), StoreError> {
+    let existing = session::Entity::find_by_id(session_id.to_owned()).one(txn).await?;
+    let date = doc.date();
     // Witnessed times carry over from earlier versions: the first version that contained a thing
     // made it public.
     let old_items: HashMap<String, DateTime<Utc>> = agenda_item::Entity::find()
@@ -143,9 +163,9 @@ pub async fn put_session_record(
         first_received_at: Set(first_received_at),
         agenda_first_public_at: Set(agenda_first_public_at),
         minutes_first_public_at: Set(minutes_first_public_at),
-        synthetic: Set(council.synthetic || meta.provenance == "synthetic"),
-        version: Set(p.next_version()),
-        last_seq: Set(p.seq),
+        synthetic: Set(synthetic),
+        version: Set(version),
+        last_seq: Set(seq),
         created_at: Set(existing.as_ref().map_or(now, |s| s.created_at)),
         updated_at: Set(now),
     };
@@ -247,8 +267,7 @@ pub async fn put_session_record(
         .insert(txn)
         .await?;
     }
-    let meta = PublishMeta { reason, ..meta.clone() };
-    Ok(Published::Created(p.commit(&meta).await?))
+    Ok(())
 }
 
 /// Splits a composite cursor `a|b`.
