@@ -62,6 +62,34 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Check a server's log from outside: checkpoint signature and consistency, every document's
+    /// hash and inclusion, and that served votes match the logged records. Exits non-zero on
+    /// any failure.
+    Verify {
+        /// The server's base URL.
+        #[arg(long)]
+        server: String,
+        /// The C2SP verifier key to pin (default: the one remembered, else the server's on first use).
+        #[arg(long)]
+        key: Option<String>,
+        /// Where to remember the pinned key and last checkpoint.
+        #[arg(long, default_value = "maslikhat-verify.json")]
+        state: PathBuf,
+        /// Check only this council's documents.
+        #[arg(long)]
+        council: Option<String>,
+    },
+    /// The operator's check: recompute every leaf and the root from the stored versions, and
+    /// compare the served vote tables with the logged records. Exits non-zero on any finding.
+    Audit {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Recreate every normalized table from the stored document versions.
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// Key commands.
@@ -190,6 +218,36 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default()
             );
             println!("{token}");
+        }
+        Command::Verify { server, key, state, council } => {
+            let opts = crate::verify::VerifyOptions { server, key, state_file: state, council };
+            let report = crate::verify::run(&opts).await?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            if !report.failures.is_empty() {
+                return Err(format!("verification failed: {} problem(s)", report.failures.len()).into());
+            }
+            println!("verified");
+        }
+        Command::Audit { db } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let report = crate::store::log::audit(&conn).await?;
+            println!("checked {} log entries and {} vote rows", report.entries, report.rows_compared);
+            for f in &report.findings {
+                println!("MISMATCH {}: {}", f.row, f.problem);
+            }
+            if !report.findings.is_empty() {
+                return Err(format!("audit found {} mismatch(es)", report.findings.len()).into());
+            }
+            println!("no mismatches");
+        }
+        Command::Rebuild { db } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let n = crate::store::log::rebuild(&conn).await?;
+            println!("rebuilt the normalized tables from {n} document versions");
         }
         Command::Token { command: TokenCommand::Revoke { jti, reason, db } } => {
             let settings = with_db(settings, &db);

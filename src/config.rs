@@ -36,6 +36,8 @@ pub struct Settings {
     pub public_url: String,
     /// Largest database connection pool.
     pub db_max_connections: u32,
+    /// The log's origin line in checkpoints (default: `public_url` without its scheme, + `/log`).
+    pub log_origin: Option<String>,
 }
 
 /// How logs are written.
@@ -69,6 +71,7 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             public_url: "http://127.0.0.1:8080".into(),
             db_max_connections: 16,
+            log_origin: None,
         }
     }
 }
@@ -95,6 +98,14 @@ impl Settings {
         }
         fig = fig.merge(Env::prefixed("MASLIKHAT_"));
         fig.extract().map_err(|e| SettingsError(Box::new(e)))
+    }
+
+    /// The origin line of this deployment's log checkpoints.
+    pub fn log_origin(&self) -> String {
+        self.log_origin.clone().unwrap_or_else(|| {
+            let host = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, rest)| rest);
+            format!("{}/log", host.trim_end_matches('/'))
+        })
     }
 
     /// The database URL to connect to: the configured one, else the embedded SQLite file.

@@ -31,3 +31,4 @@ pub mod entity;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod verify;

@@ -154,6 +154,15 @@ pub struct VersionInfo {
     pub seq: i64,
     /// The strong ETag to send as If-Match for the next update.
     pub etag: String,
+    /// Its entry in the transparency log.
+    #[oai(skip_serializing_if_is_none)]
+    pub log_index: Option<i64>,
+    /// The entry's leaf hash (base64), to check against an inclusion proof.
+    #[oai(skip_serializing_if_is_none)]
+    pub leaf_hash: Option<String>,
+    /// Where to get the inclusion proof of this entry in the current tree.
+    #[oai(skip_serializing_if_is_none)]
+    pub log_entry_url: Option<String>,
 }
 
 impl From<&VersionMeta> for VersionInfo {
@@ -170,6 +179,12 @@ impl From<&VersionMeta> for VersionInfo {
             provenance: m.provenance.clone(),
             seq: m.seq,
             etag: m.etag(),
+            log_index: m.log_index,
+            leaf_hash: m.leaf_hash.as_deref().and_then(crate::domain::log::canonical::from_hex).map(|b| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.encode(b)
+            }),
+            log_entry_url: m.log_index.map(|i| format!("{PREFIX}/log/entries?start={i}&end={}", i + 1)),
         }
     }
 }

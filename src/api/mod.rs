@@ -5,6 +5,7 @@ pub mod auth;
 pub mod councils;
 pub mod enums;
 pub mod health;
+pub mod log;
 pub mod middleware;
 pub mod paging;
 pub mod payload;
@@ -50,6 +51,8 @@ pub enum ApiTags {
     Votes,
     /// The feed of every accepted document version.
     Changes,
+    /// The tamper-evident log: checkpoints, entries and proofs.
+    Log,
     /// Liveness and readiness.
     Health,
 }
@@ -64,6 +67,7 @@ pub type Apis = (
     rosters::RosterApi,
     sessions::SessionApi,
     sessions::VoteApi,
+    log::LogApi,
     health::HealthApi,
 );
 
@@ -76,6 +80,7 @@ pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
             rosters::RosterApi { state: state.clone() },
             sessions::SessionApi { state: state.clone() },
             sessions::VoteApi { state: state.clone() },
+            log::LogApi { state: state.clone() },
             health::HealthApi { state },
         ),
         "maslikhat",

@@ -453,16 +453,13 @@ pub async fn latest_version(
     kind: DocKind,
     doc_id: &str,
 ) -> Result<Option<(VersionMeta, String)>, StoreError> {
-    Ok(document_version::Entity::find()
+    let row = document_version::Entity::find()
         .filter(document_version::Column::Kind.eq(kind.as_str()))
         .filter(document_version::Column::DocId.eq(doc_id))
         .order_by_desc(document_version::Column::Version)
         .one(db)
-        .await?
-        .map(|m| {
-            let body = m.body.clone();
-            (VersionMeta::from(m), body)
-        }))
+        .await?;
+    with_leaf(db, row).await
 }
 
 /// One version of a document with its body.
@@ -472,16 +469,25 @@ pub async fn get_version(
     doc_id: &str,
     version: i32,
 ) -> Result<Option<(VersionMeta, String)>, StoreError> {
-    Ok(document_version::Entity::find()
+    let row = document_version::Entity::find()
         .filter(document_version::Column::Kind.eq(kind.as_str()))
         .filter(document_version::Column::DocId.eq(doc_id))
         .filter(document_version::Column::Version.eq(version))
         .one(db)
-        .await?
-        .map(|m| {
-            let body = m.body.clone();
-            (VersionMeta::from(m), body)
-        }))
+        .await?;
+    with_leaf(db, row).await
+}
+
+async fn with_leaf(
+    db: &DatabaseConnection,
+    row: Option<document_version::Model>,
+) -> Result<Option<(VersionMeta, String)>, StoreError> {
+    let Some(m) = row else { return Ok(None) };
+    let body = m.body.clone();
+    let mut metas = [VersionMeta::from(m)];
+    super::log::attach_leaves(db, &mut metas).await?;
+    let [meta] = metas;
+    Ok(Some((meta, body)))
 }
 
 /// The versions of a document, oldest first, after version `after`.
@@ -500,7 +506,9 @@ pub async fn list_versions(
         .limit(limit + 1)
         .all(db)
         .await?;
-    Ok(page(rows.into_iter().map(VersionMeta::from).collect(), limit, |m| m.version.to_string()))
+    let mut metas: Vec<VersionMeta> = rows.into_iter().map(VersionMeta::from).collect();
+    super::log::attach_leaves(db, &mut metas).await?;
+    Ok(page(metas, limit, |m| m.version.to_string()))
 }
 
 /// A deputy's row with every dated fact about them.

@@ -2,6 +2,7 @@
 //! one transaction, and the queries behind every read.
 
 pub mod councils;
+pub mod log;
 mod publish;
 pub mod sessions;
 

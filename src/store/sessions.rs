@@ -388,6 +388,9 @@ pub async fn get_session(db: &DatabaseConnection, id: &str) -> Result<SessionFul
         .map(VersionMeta::from)
         .ok_or_else(|| StoreError::NotFound(format!("session {id}")))?;
     txn.commit().await?;
+    let mut metas = [version];
+    super::log::attach_leaves(db, &mut metas).await?;
+    let [version] = metas;
     Ok(SessionFull { session: s, agenda, documents, version })
 }
 
