@@ -274,10 +274,10 @@ impl LogApi {
 
     /// The server's public keys: they verify checkpoints and tokens.
     #[oai(path = "/keys", method = "get", operation_id = "list_log_keys")]
-    async fn list_log_keys(&self) -> Json<LogKeys> {
+    async fn list_log_keys(&self) -> Result<Json<LogKeys>, ApiError> {
         let origin = self.state.settings.log_origin();
         let active = self.state.keys.active().map(|k| k.kid.clone());
-        Json(LogKeys {
+        Ok(Json(LogKeys {
             items: self
                 .state
                 .keys
@@ -290,6 +290,6 @@ impl LogApi {
                     active: active.as_deref() == Some(k.kid.as_str()),
                 })
                 .collect(),
-        })
+        }))
     }
 }

@@ -912,10 +912,7 @@ impl VoteApi {
         id: Path<String>,
     ) -> Result<Json<VoteEventView>, ApiError> {
         path_id(&id)?;
-        let (e, ballots) = store::sessions::get_vote_event(&self.state.db, &id).await?;
-        let date = e.session_date;
-        let deputies: Vec<String> = ballots.iter().map(|b| b.deputy_id.clone()).collect();
-        let status = store::sessions::status_on(&self.state.db, &deputies, date).await?;
+        let (e, ballots, status) = store::sessions::get_vote_event(&self.state.db, &id).await?;
         let mut view = vote_view(&self.state.settings.public_url, e);
         view.ballots = ballots
             .into_iter()
@@ -951,16 +948,14 @@ impl VoteApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<DeputyBallotList>, ApiError> {
         path_id(&id)?;
-        store::councils::get_deputy(&self.state.db, &id).await?;
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let page = store::sessions::list_deputy_ballots(&self.state.db, &id, cursor.0.as_deref(), n).await?;
-        let rec = store::councils::get_deputy(&self.state.db, &id).await?;
+        let (page, memberships) =
+            store::sessions::list_deputy_ballots(&self.state.db, &id, cursor.0.as_deref(), n).await?;
         let items = page
             .items
             .into_iter()
             .map(|(b, e)| {
-                let party = rec
-                    .memberships
+                let party = memberships
                     .iter()
                     .find(|m| crate::domain::roster::period_covers(m.start_date, m.end_date, b.session_date))
                     .map(|m| m.party_id.clone());

@@ -79,6 +79,19 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// A read transaction that sees one consistent snapshot, so a read made of several queries never
+/// mixes two publications: REPEATABLE READ on PostgreSQL; on SQLite (WAL) a read transaction is
+/// a snapshot already.
+pub async fn snapshot(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{AccessMode, DbBackend, IsolationLevel, TransactionTrait};
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await
+        }
+        _ => db.begin().await,
+    }
+}
+
 /// True when the database answers.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()

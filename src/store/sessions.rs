@@ -362,9 +362,8 @@ pub struct SessionFull {
 
 /// One session with agenda, documents and its current version.
 pub async fn get_session(db: &DatabaseConnection, id: &str) -> Result<SessionFull, StoreError> {
-    // Read in one transaction so a concurrent publication is seen whole or not at all.
-    use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    // Read in one snapshot so a concurrent publication is seen whole or not at all.
+    let txn = super::snapshot(db).await?;
     let s = session::Entity::find_by_id(id.to_owned())
         .one(&txn)
         .await?
@@ -485,13 +484,15 @@ pub async fn list_vote_events(
     Ok(page(q.all(db).await?, limit, |e| format!("{}|{}", e.session_date, e.id)))
 }
 
-/// One vote event with its ballots (read in one transaction).
+/// Each deputy's party (absent when non-partisan) and mandate (nomination, seat type) on a date.
+pub type StatusOn = HashMap<String, (Option<String>, Option<(String, String)>)>;
+
+/// One vote event with its ballots and each voter's status that day, read in one snapshot.
 pub async fn get_vote_event(
     db: &DatabaseConnection,
     id: &str,
-) -> Result<(vote_event::Model, Vec<ballot::Model>), StoreError> {
-    use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+) -> Result<(vote_event::Model, Vec<ballot::Model>, StatusOn), StoreError> {
+    let txn = super::snapshot(db).await?;
     let e = vote_event::Entity::find_by_id(id.to_owned())
         .one(&txn)
         .await?
@@ -501,8 +502,10 @@ pub async fn get_vote_event(
         .order_by_asc(ballot::Column::DeputyId)
         .all(&txn)
         .await?;
+    let deputies: Vec<String> = ballots.iter().map(|b| b.deputy_id.clone()).collect();
+    let status = status_on(&txn, &deputies, e.session_date).await?;
     txn.commit().await?;
-    Ok((e, ballots))
+    Ok((e, ballots, status))
 }
 
 /// A deputy's ballots by session date, then vote event, with the vote they were cast in.
@@ -511,7 +514,15 @@ pub async fn list_deputy_ballots(
     deputy_id: &str,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<(ballot::Model, vote_event::Model)>, StoreError> {
+) -> Result<(Page<(ballot::Model, vote_event::Model)>, Vec<crate::entity::party_membership::Model>), StoreError> {
+    use crate::entity::party_membership;
+    let txn = super::snapshot(db).await?;
+    let db = &txn;
+    if crate::entity::deputy::Entity::find_by_id(deputy_id.to_owned()).one(db).await?.is_none() {
+        return Err(StoreError::NotFound(format!("deputy {deputy_id}")));
+    }
+    let memberships =
+        party_membership::Entity::find().filter(party_membership::Column::DeputyId.eq(deputy_id)).all(db).await?;
     let mut q = ballot::Entity::find()
         .filter(ballot::Column::DeputyId.eq(deputy_id))
         .order_by_asc(ballot::Column::SessionDate)
@@ -536,7 +547,8 @@ pub async fn list_deputy_ballots(
         .map(|e| (e.id.clone(), e))
         .collect();
     let rows = ballots.into_iter().filter_map(|b| events.get(&b.vote_event_id).cloned().map(|e| (b, e))).collect();
-    Ok(page(rows, limit, |(b, _)| format!("{}|{}", b.session_date, b.vote_event_id)))
+    txn.commit().await?;
+    Ok((page(rows, limit, |(b, _)| format!("{}|{}", b.session_date, b.vote_event_id)), memberships))
 }
 
 /// Speeches by session and position, filtered by session, agenda item or deputy.
@@ -600,11 +612,7 @@ pub async fn list_changes(
 
 /// For each deputy, their party on `date` (absent when non-partisan) and their mandate's
 /// nomination and seat type.
-pub async fn status_on(
-    db: &DatabaseConnection,
-    deputies: &[String],
-    date: NaiveDate,
-) -> Result<HashMap<String, (Option<String>, Option<(String, String)>)>, StoreError> {
+async fn status_on<C: ConnectionTrait>(db: &C, deputies: &[String], date: NaiveDate) -> Result<StatusOn, StoreError> {
     use crate::entity::party_membership;
     let memberships = party_membership::Entity::find()
         .filter(party_membership::Column::DeputyId.is_in(deputies.to_vec()))

@@ -4,6 +4,9 @@
 
 mod auth;
 mod councils;
+mod crash;
 mod helpers;
+mod log;
 mod openapi;
 mod rosters;
+mod sessions;
