@@ -64,7 +64,8 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
         wait_ready(&client, &base).await;
 
         // After every restart: all that was acknowledged is there...
-        for id in acked.lock().expect("lock").clone() {
+        let so_far = acked.lock().expect("lock").clone();
+        for id in so_far {
             let r = client.get(format!("{base}/v1/parties/{id}")).send().await.expect("get");
             assert_eq!(r.status(), 200, "round {round}: acknowledged party {id} was lost");
         }
