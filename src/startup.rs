@@ -45,7 +45,7 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let db = open_database(&settings).await?;
     let keys = KeyRing::load_or_generate(&settings.keys_dir)?;
     let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
-    Ok(Arc::new(AppState { db, keys, policy, settings }))
+    Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default() }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.

@@ -6,6 +6,7 @@ pub mod councils;
 pub mod enums;
 pub mod health;
 pub mod log;
+pub mod metrics;
 pub mod middleware;
 pub mod paging;
 pub mod payload;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub policy: TokenPolicy,
     /// The settings the server runs with.
     pub settings: Settings,
+    /// Computed metrics, invalidated by change numbers.
+    pub metrics_cache: metrics::Cache,
 }
 
 /// Operation groups in the documentation.
@@ -53,6 +56,8 @@ pub enum ApiTags {
     Changes,
     /// The tamper-evident log: checkpoints, entries and proofs.
     Log,
+    /// Openness and debate metrics (method v1), rankings and definitions.
+    Metrics,
     /// Liveness and readiness.
     Health,
 }
@@ -68,6 +73,7 @@ pub type Apis = (
     sessions::SessionApi,
     sessions::VoteApi,
     log::LogApi,
+    metrics::MetricsApi,
     health::HealthApi,
 );
 
@@ -81,6 +87,7 @@ pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
             sessions::SessionApi { state: state.clone() },
             sessions::VoteApi { state: state.clone() },
             log::LogApi { state: state.clone() },
+            metrics::MetricsApi { state: state.clone() },
             health::HealthApi { state },
         ),
         "maslikhat",
@@ -103,6 +110,7 @@ pub fn spec_json() -> String {
         keys: KeyRing::empty(),
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         settings: Settings::default(),
+        metrics_cache: Default::default(),
     });
     service(state).spec()
 }

@@ -7,6 +7,7 @@
 pub mod council;
 pub mod enums;
 pub mod log;
+pub mod metrics;
 pub mod roster;
 pub mod session;
 pub mod text;

@@ -3,6 +3,7 @@
 
 pub mod councils;
 pub mod log;
+pub mod metrics;
 mod publish;
 pub mod sessions;
 

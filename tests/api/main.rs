@@ -7,6 +7,7 @@ mod councils;
 mod crash;
 mod helpers;
 mod log;
+mod metrics;
 mod openapi;
 mod rosters;
 mod sessions;

@@ -1101,6 +1101,9 @@ async fn witnessed_times_give_first_public_times_and_flag_items_added_late() {
     assert_eq!(t(&s.body["agenda"][1]["first_public_at"]), t2);
     assert_eq!(s.body["agenda"][1]["added_late"], true);
     assert_eq!(t(&s.body["witnessed"]["minutes_first_public_at"]), t3);
+    for d in s.body["documents"].as_array().unwrap() {
+        assert_eq!(t(&d["first_public_at"]), t3, "a document keeps its first time: {d}");
+    }
 
     // A session announced before it has an agenda: the agenda is first public when the first
     // version with an item arrives, and nothing in that version is late.

@@ -1,0 +1,769 @@
+//! Openness, debate, voting and composition metrics (method v1), per council, group and deputy,
+//! with rankings and the definitions. Results are cached per council and invalidated by the
+//! council's newest change number, so a response always reflects every accepted publication.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, DurationRound, NaiveDate, Utc};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+
+use super::councils::path_id;
+use super::enums::Level;
+use super::problem::ApiError;
+use super::{ApiTags, AppState, PREFIX};
+use crate::domain::metrics as m;
+use crate::store;
+
+/// The period used when the client gives none: from the start of the VIII convocation (elected
+/// March 2023, the first under the 2023 rules).
+pub const DEFAULT_FROM: (i32, u32, u32) = (2023, 3, 19);
+
+/// Computed council metrics, keyed by (council, from, to, as_of), with the change number they
+/// were computed at.
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<HashMap<CacheKey, (i64, Arc<m::CouncilMetrics>)>>,
+}
+
+/// Council, from, to, as_of.
+type CacheKey = (String, NaiveDate, NaiveDate, DateTime<Utc>);
+
+/// A metric value: `{value, n}`, or `{value: null, n, reason}` when it is undefined.
+#[derive(Object, Debug, Clone)]
+pub struct MetricValueDto {
+    /// The value, or null when undefined.
+    pub value: Option<f64>,
+    /// How many items it was computed from.
+    pub n: u64,
+    /// Why it is null.
+    #[oai(skip_serializing_if_is_none)]
+    pub reason: Option<String>,
+    /// The reason in words.
+    #[oai(skip_serializing_if_is_none)]
+    pub reason_text: Option<String>,
+}
+
+impl From<&m::MetricValue> for MetricValueDto {
+    fn from(v: &m::MetricValue) -> Self {
+        Self {
+            value: v.value,
+            n: v.n,
+            reason: v.reason.map(reason_code),
+            reason_text: v.reason.map(|r| r.message().to_owned()),
+        }
+    }
+}
+
+fn reason_code(r: m::NullReason) -> String {
+    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn basis(b: Option<m::TimeBasis>) -> Option<String> {
+    b.and_then(|b| serde_json::to_value(b).ok()).and_then(|v| v.as_str().map(str::to_owned))
+}
+
+/// One openness component.
+#[derive(Object, Debug, Clone)]
+pub struct OpennessComponentDto {
+    /// The council value (mean over sessions where it is defined).
+    pub value: MetricValueDto,
+    /// Its weight in the score.
+    pub weight: f64,
+    /// `witnessed`, `declared` or `mixed`: which kind of publication time it used.
+    #[oai(skip_serializing_if_is_none)]
+    pub time_basis: Option<String>,
+}
+
+impl From<&m::OpennessComponent> for OpennessComponentDto {
+    fn from(c: &m::OpennessComponent) -> Self {
+        Self { value: (&c.value).into(), weight: c.weight, time_basis: basis(c.time_basis) }
+    }
+}
+
+/// Openness: each component, the score and its coverage.
+#[derive(Object, Debug, Clone)]
+pub struct OpennessDto {
+    /// Agenda published ahead of the session.
+    pub notice: OpennessComponentDto,
+    /// Items with a document public before the session.
+    pub documents: OpennessComponentDto,
+    /// Items held in public.
+    pub open_items: OpennessComponentDto,
+    /// Livestream or recording.
+    pub broadcast: OpennessComponentDto,
+    /// Minutes published promptly.
+    pub minutes: OpennessComponentDto,
+    /// Named votes.
+    pub roll_call: OpennessComponentDto,
+    /// `100 · Σ w·c / Σ w` over the components with a value.
+    pub openness_score: MetricValueDto,
+    /// The weight the score covers (1 = every component).
+    pub coverage: f64,
+    /// Which kind of times the score used overall.
+    #[oai(skip_serializing_if_is_none)]
+    pub time_basis: Option<String>,
+}
+
+/// Debate metrics.
+#[derive(Object, Debug, Clone)]
+pub struct DebateDto {
+    /// Items put to vote with no deputy speech ÷ items put to vote.
+    pub undiscussed_item_share: MetricValueDto,
+    /// Mean distinct deputy speakers per item put to vote.
+    pub speakers_per_item: MetricValueDto,
+    /// Share of serving deputies who never spoke.
+    pub silent_deputy_share: MetricValueDto,
+    /// Gini of deputies' speaking time.
+    pub speaking_time_gini: MetricValueDto,
+    /// Executive and chair share of speaking time.
+    pub executive_share: MetricValueDto,
+    /// Deputy questions per held session.
+    pub questions_per_session: MetricValueDto,
+}
+
+/// Voting metrics.
+#[derive(Object, Debug, Clone)]
+pub struct VotingDto {
+    /// Share of counted votes with no no and no abstention.
+    pub unanimity_rate: MetricValueDto,
+    /// Share of votes with at least 10 % dissent.
+    pub contested_share: MetricValueDto,
+    /// Mean dissent share.
+    pub mean_dissent: MetricValueDto,
+}
+
+/// Composition on the period's last date.
+#[derive(Object, Debug, Clone)]
+pub struct CompositionDto {
+    /// The date.
+    pub date: NaiveDate,
+    /// Deputies serving.
+    pub seats: u64,
+    /// Non-partisan share.
+    pub non_partisan_share: MetricValueDto,
+    /// The largest party's share.
+    pub largest_party_share: MetricValueDto,
+    /// Effective number of parties, each non-partisan counted alone.
+    pub enp_seats: MetricValueDto,
+    /// Effective number of parties, non-partisans as one bloc.
+    pub enp_seats_bloc: MetricValueDto,
+}
+
+/// Cohesion of one group.
+#[derive(Object, Debug, Clone)]
+pub struct CohesionDto {
+    /// A party id, or `non_partisan`.
+    pub group: String,
+    /// Hix–Noury–Roland agreement index, mean over named votes.
+    pub agreement_index: MetricValueDto,
+    /// Rice index, mean over named votes.
+    pub rice_index: MetricValueDto,
+}
+
+/// One deputy's metrics.
+#[derive(Object, Debug, Clone)]
+pub struct DeputyMetricsDto {
+    /// The deputy.
+    pub deputy: String,
+    /// Their group on the last date they served in the period: a party id or `non_partisan`.
+    #[oai(skip_serializing_if_is_none)]
+    pub group: Option<String>,
+    /// Present on named votes.
+    pub attendance_rate: MetricValueDto,
+    /// Abstentions among their yes/no/abstain.
+    pub abstention_rate: MetricValueDto,
+    /// Dissent (losing side) among their yes/no/abstain.
+    pub losing_side_rate: MetricValueDto,
+    /// Votes against their party's line.
+    pub rebellion_rate: MetricValueDto,
+    /// Deputy speeches per held session served.
+    pub speeches_per_session: MetricValueDto,
+}
+
+/// Council means of the per-deputy metrics.
+#[derive(Object, Debug, Clone)]
+pub struct DeputyMeansDto {
+    /// Mean attendance.
+    pub attendance_rate: MetricValueDto,
+    /// Mean abstention.
+    pub abstention_rate: MetricValueDto,
+    /// Mean losing-side rate.
+    pub losing_side_rate: MetricValueDto,
+    /// Mean rebellion rate.
+    pub rebellion_rate: MetricValueDto,
+    /// Mean speeches per session.
+    pub speeches_per_session: MetricValueDto,
+}
+
+/// Non-partisan against party deputies for one metric.
+#[derive(Object, Debug, Clone)]
+pub struct ComparisonDto {
+    /// Mean over non-partisan deputies.
+    pub non_partisan: MetricValueDto,
+    /// Mean over party deputies.
+    pub party: MetricValueDto,
+    /// Non-partisan minus party.
+    pub difference: MetricValueDto,
+}
+
+/// The non-partisan-versus-party comparison.
+#[derive(Object, Debug, Clone)]
+pub struct NonPartisanComparisonDto {
+    /// Losing-side rate.
+    pub losing_side_rate: ComparisonDto,
+    /// Abstention rate.
+    pub abstention_rate: ComparisonDto,
+    /// Attendance rate.
+    pub attendance_rate: ComparisonDto,
+    /// Speeches per session.
+    pub speeches_per_session: ComparisonDto,
+}
+
+/// All metrics of one council for a period.
+#[derive(Object, Debug, Clone)]
+pub struct CouncilMetricsDto {
+    /// Metric method version.
+    pub method: String,
+    /// The council.
+    pub council: String,
+    /// First date of the period.
+    pub from: NaiveDate,
+    /// Last date of the period.
+    pub to: NaiveDate,
+    /// The moment of evaluation.
+    pub as_of: DateTime<Utc>,
+    /// Held sessions in the period.
+    pub held_sessions: u64,
+    /// Openness.
+    pub openness: OpennessDto,
+    /// Debate.
+    pub debate: DebateDto,
+    /// Voting.
+    pub voting: VotingDto,
+    /// Composition.
+    pub composition: CompositionDto,
+    /// Cohesion of each party group and of the non-partisans.
+    pub cohesion: Vec<CohesionDto>,
+    /// Council means of the per-deputy metrics.
+    pub deputy_means: DeputyMeansDto,
+    /// Non-partisan against party deputies.
+    pub non_partisan_comparison: NonPartisanComparisonDto,
+    /// Where these records come from: whether any is synthetic.
+    pub synthetic: bool,
+    /// The definitions.
+    pub definitions_url: String,
+}
+
+fn group(g: &m::DeputyGroup) -> String {
+    match g {
+        m::DeputyGroup::Party { party_id } => party_id.clone(),
+        m::DeputyGroup::NonPartisan => "non_partisan".into(),
+    }
+}
+
+fn deputy_dto(d: &m::DeputyMetrics) -> DeputyMetricsDto {
+    DeputyMetricsDto {
+        deputy: d.deputy_id.clone(),
+        group: d.group.as_ref().map(group),
+        attendance_rate: (&d.attendance_rate).into(),
+        abstention_rate: (&d.abstention_rate).into(),
+        losing_side_rate: (&d.losing_side_rate).into(),
+        rebellion_rate: (&d.rebellion_rate).into(),
+        speeches_per_session: (&d.speeches_per_session).into(),
+    }
+}
+
+fn comparison(c: &m::GroupComparison) -> ComparisonDto {
+    ComparisonDto {
+        non_partisan: (&c.non_partisan).into(),
+        party: (&c.party).into(),
+        difference: (&c.difference).into(),
+    }
+}
+
+fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
+    let o = &x.openness;
+    CouncilMetricsDto {
+        method: x.method.clone(),
+        council: x.council_id.clone(),
+        from: x.from,
+        to: x.to,
+        as_of: x.as_of,
+        held_sessions: x.held_sessions,
+        openness: OpennessDto {
+            notice: (&o.notice).into(),
+            documents: (&o.documents).into(),
+            open_items: (&o.open_items).into(),
+            broadcast: (&o.broadcast).into(),
+            minutes: (&o.minutes).into(),
+            roll_call: (&o.roll_call).into(),
+            openness_score: (&o.score).into(),
+            coverage: o.coverage,
+            time_basis: basis(o.time_basis),
+        },
+        debate: DebateDto {
+            undiscussed_item_share: (&x.debate.undiscussed_item_share).into(),
+            speakers_per_item: (&x.debate.speakers_per_item).into(),
+            silent_deputy_share: (&x.debate.silent_deputy_share).into(),
+            speaking_time_gini: (&x.debate.speaking_time_gini).into(),
+            executive_share: (&x.debate.executive_share).into(),
+            questions_per_session: (&x.debate.questions_per_session).into(),
+        },
+        voting: VotingDto {
+            unanimity_rate: (&x.voting.unanimity_rate).into(),
+            contested_share: (&x.voting.contested_share).into(),
+            mean_dissent: (&x.voting.mean_dissent).into(),
+        },
+        composition: CompositionDto {
+            date: x.composition.date,
+            seats: x.composition.seats,
+            non_partisan_share: (&x.composition.non_partisan_share).into(),
+            largest_party_share: (&x.composition.largest_party_share).into(),
+            enp_seats: (&x.composition.enp_seats).into(),
+            enp_seats_bloc: (&x.composition.enp_seats_bloc).into(),
+        },
+        cohesion: x
+            .cohesion
+            .iter()
+            .map(|c| CohesionDto {
+                group: match &c.group {
+                    m::CohesionGroup::Party { party_id } => party_id.clone(),
+                    m::CohesionGroup::NonPartisan => "non_partisan".into(),
+                },
+                agreement_index: (&c.agreement_index).into(),
+                rice_index: (&c.rice_index).into(),
+            })
+            .collect(),
+        deputy_means: DeputyMeansDto {
+            attendance_rate: (&x.deputy_means.attendance_rate).into(),
+            abstention_rate: (&x.deputy_means.abstention_rate).into(),
+            losing_side_rate: (&x.deputy_means.losing_side_rate).into(),
+            rebellion_rate: (&x.deputy_means.rebellion_rate).into(),
+            speeches_per_session: (&x.deputy_means.speeches_per_session).into(),
+        },
+        non_partisan_comparison: NonPartisanComparisonDto {
+            losing_side_rate: comparison(&x.non_partisan_comparison.losing_side_rate),
+            abstention_rate: comparison(&x.non_partisan_comparison.abstention_rate),
+            attendance_rate: comparison(&x.non_partisan_comparison.attendance_rate),
+            speeches_per_session: comparison(&x.non_partisan_comparison.speeches_per_session),
+        },
+        synthetic,
+        definitions_url: format!("{PREFIX}/metrics/definitions"),
+    }
+}
+
+/// Council-level metrics a ranking can order by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum RankingMetric {
+    /// Openness score (0–100).
+    OpennessScore,
+    /// Notice component.
+    Notice,
+    /// Documents component.
+    Documents,
+    /// Open-items component.
+    OpenItems,
+    /// Broadcast component.
+    Broadcast,
+    /// Minutes component.
+    Minutes,
+    /// Roll-call component.
+    RollCall,
+    /// Undiscussed item share.
+    UndiscussedItemShare,
+    /// Speakers per item.
+    SpeakersPerItem,
+    /// Silent deputy share.
+    SilentDeputyShare,
+    /// Speaking-time Gini.
+    SpeakingTimeGini,
+    /// Executive share of speaking time.
+    ExecutiveShare,
+    /// Questions per session.
+    QuestionsPerSession,
+    /// Unanimity rate.
+    UnanimityRate,
+    /// Contested vote share.
+    ContestedShare,
+    /// Mean dissent.
+    MeanDissent,
+    /// Non-partisan seat share.
+    NonPartisanShare,
+    /// Largest party's seat share.
+    LargestPartyShare,
+    /// Effective number of parties.
+    EnpSeats,
+    /// Effective number of parties, non-partisans as a bloc.
+    EnpSeatsBloc,
+    /// Mean attendance.
+    AttendanceRate,
+    /// Mean abstention.
+    AbstentionRate,
+    /// Mean losing-side rate.
+    LosingSideRate,
+    /// Mean rebellion rate.
+    RebellionRate,
+    /// Mean speeches per session.
+    SpeechesPerSession,
+}
+
+fn pick(x: &m::CouncilMetrics, metric: RankingMetric) -> &m::MetricValue {
+    use RankingMetric as R;
+    match metric {
+        R::OpennessScore => &x.openness.score,
+        R::Notice => &x.openness.notice.value,
+        R::Documents => &x.openness.documents.value,
+        R::OpenItems => &x.openness.open_items.value,
+        R::Broadcast => &x.openness.broadcast.value,
+        R::Minutes => &x.openness.minutes.value,
+        R::RollCall => &x.openness.roll_call.value,
+        R::UndiscussedItemShare => &x.debate.undiscussed_item_share,
+        R::SpeakersPerItem => &x.debate.speakers_per_item,
+        R::SilentDeputyShare => &x.debate.silent_deputy_share,
+        R::SpeakingTimeGini => &x.debate.speaking_time_gini,
+        R::ExecutiveShare => &x.debate.executive_share,
+        R::QuestionsPerSession => &x.debate.questions_per_session,
+        R::UnanimityRate => &x.voting.unanimity_rate,
+        R::ContestedShare => &x.voting.contested_share,
+        R::MeanDissent => &x.voting.mean_dissent,
+        R::NonPartisanShare => &x.composition.non_partisan_share,
+        R::LargestPartyShare => &x.composition.largest_party_share,
+        R::EnpSeats => &x.composition.enp_seats,
+        R::EnpSeatsBloc => &x.composition.enp_seats_bloc,
+        R::AttendanceRate => &x.deputy_means.attendance_rate,
+        R::AbstentionRate => &x.deputy_means.abstention_rate,
+        R::LosingSideRate => &x.deputy_means.losing_side_rate,
+        R::RebellionRate => &x.deputy_means.rebellion_rate,
+        R::SpeechesPerSession => &x.deputy_means.speeches_per_session,
+    }
+}
+
+/// Sort direction.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum Order {
+    /// Highest first (default).
+    Desc,
+    /// Lowest first.
+    Asc,
+}
+
+/// One council in a ranking.
+#[derive(Object, Debug, Clone)]
+pub struct RankingRow {
+    /// 1 = best; councils with equal values share a rank; null values have no rank.
+    #[oai(skip_serializing_if_is_none)]
+    pub rank: Option<u64>,
+    /// The council.
+    pub council: String,
+    /// Its names.
+    pub names: std::collections::BTreeMap<String, String>,
+    /// Its level.
+    pub level: Level,
+    /// The value.
+    pub value: MetricValueDto,
+}
+
+/// A ranking.
+#[derive(Object, Debug, Clone)]
+pub struct Ranking {
+    /// The metric.
+    pub metric: RankingMetric,
+    /// Method version.
+    pub method: String,
+    /// Period start.
+    pub from: NaiveDate,
+    /// Period end.
+    pub to: NaiveDate,
+    /// Evaluation moment.
+    pub as_of: DateTime<Utc>,
+    /// Councils in rank order; ties by council id; null values last.
+    pub items: Vec<RankingRow>,
+}
+
+/// A metric's definition.
+#[derive(Object, Debug, Clone)]
+pub struct MetricDefinitionDto {
+    /// Name as served.
+    pub name: String,
+    /// openness, debate, voting, deputy, cohesion or composition.
+    pub family: String,
+    /// council, group or deputy.
+    pub level: String,
+    /// The formula in words.
+    pub formula: String,
+    /// Range of values.
+    pub range: String,
+    /// When it is null.
+    pub null_when: String,
+    /// The reasons it may carry when null.
+    pub null_reasons: Vec<String>,
+    /// Method version.
+    pub method: String,
+}
+
+/// The definitions.
+#[derive(Object, Debug, Clone)]
+pub struct MetricDefinitions {
+    /// Every metric.
+    pub items: Vec<MetricDefinitionDto>,
+}
+
+/// A page of deputy metrics.
+#[derive(Object, Debug, Clone)]
+pub struct DeputyMetricsList {
+    /// Council.
+    pub council: String,
+    /// Period start.
+    pub from: NaiveDate,
+    /// Period end.
+    pub to: NaiveDate,
+    /// Evaluation moment.
+    pub as_of: DateTime<Utc>,
+    /// Method version.
+    pub method: String,
+    /// Deputies who served in the period.
+    pub items: Vec<DeputyMetricsDto>,
+}
+
+/// A response that may be cached briefly.
+#[derive(ApiResponse)]
+pub enum Cached<T: poem_openapi::types::ToJSON + Send + Sync> {
+    /// The metrics.
+    #[oai(status = 200)]
+    Ok(Json<T>, #[oai(header = "Cache-Control")] String),
+}
+
+const SHORT_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+
+/// Metric operations.
+pub struct MetricsApi {
+    /// Shared state.
+    pub state: Arc<AppState>,
+}
+
+/// The resolved period and evaluation moment of a request.
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+}
+
+impl MetricsApi {
+    /// Defaults: `as_of` = now, rounded down to the minute but never before the newest
+    /// publication considered (so nothing accepted is hidden, and repeated requests within a
+    /// minute hit the cache); `to` = `as_of`'s local date; `from` = 2023-03-19.
+    fn period(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        as_of: Option<DateTime<Utc>>,
+        newest: Option<DateTime<Utc>>,
+    ) -> Result<Period, ApiError> {
+        let now = Utc::now();
+        let as_of = as_of.unwrap_or_else(|| {
+            let minute = now.duration_trunc(chrono::Duration::minutes(1)).unwrap_or(now);
+            newest.map_or(minute, |n| n.max(minute))
+        });
+        let to = to.unwrap_or_else(|| crate::domain::session::local_date(as_of));
+        let from = from
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(DEFAULT_FROM.0, DEFAULT_FROM.1, DEFAULT_FROM.2).unwrap_or(to));
+        if from > to {
+            return Err(ApiError::bad_request("from must not be after to"));
+        }
+        Ok(Period { from, to, as_of })
+    }
+
+    async fn compute(&self, council: &str, p: &Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, ApiError> {
+        let key = (council.to_owned(), p.from, p.to, p.as_of);
+        if let Ok(cache) = self.state.metrics_cache.entries.lock()
+            && let Some((at, hit)) = cache.get(&key)
+            && *at == seq
+        {
+            return Ok(hit.clone());
+        }
+        let input = store::metrics::load_period(&self.state.db, council).await?;
+        let result = Arc::new(m::council_metrics(&input, p.from, p.to, p.as_of, m::almaty_offset()));
+        if let Ok(mut cache) = self.state.metrics_cache.entries.lock() {
+            // Drop entries computed at an older change number for this council.
+            cache.retain(|k, (at, _)| k.0 != council || *at == seq);
+            cache.insert(key, (seq, result.clone()));
+        }
+        Ok(result)
+    }
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Metrics")]
+impl MetricsApi {
+    /// A council's openness, debate, voting, cohesion and composition metrics for a period.
+    #[oai(path = "/councils/:id/metrics", method = "get", operation_id = "get_council_metrics")]
+    async fn get_council_metrics(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+        /// First date of the period (default 2023-03-19).
+        from: Query<Option<NaiveDate>>,
+        /// Last date (default: `as_of`'s date).
+        to: Query<Option<NaiveDate>>,
+        /// The moment of evaluation (default: now); later publications count as not yet made.
+        as_of: Query<Option<DateTime<Utc>>>,
+    ) -> Result<Cached<CouncilMetricsDto>, ApiError> {
+        path_id(&id)?;
+        let (row, _) = store::councils::get_council(&self.state.db, &id).await?;
+        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(&id)).await?;
+        let p = self.period(from.0, to.0, as_of.0, newest)?;
+        let x = self.compute(&id, &p, seq).await?;
+        Ok(Cached::Ok(Json(council_dto(&x, row.synthetic)), SHORT_CACHE.into()))
+    }
+
+    /// Per-deputy metrics of every deputy who served in the council in the period.
+    #[oai(path = "/councils/:id/deputy-metrics", method = "get", operation_id = "list_deputy_metrics")]
+    async fn list_deputy_metrics(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+        /// First date of the period (default 2023-03-19).
+        from: Query<Option<NaiveDate>>,
+        /// Last date (default: `as_of`'s date).
+        to: Query<Option<NaiveDate>>,
+        /// The moment of evaluation (default: now).
+        as_of: Query<Option<DateTime<Utc>>>,
+    ) -> Result<Cached<DeputyMetricsList>, ApiError> {
+        path_id(&id)?;
+        store::councils::get_council(&self.state.db, &id).await?;
+        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(&id)).await?;
+        let p = self.period(from.0, to.0, as_of.0, newest)?;
+        let x = self.compute(&id, &p, seq).await?;
+        let mut items: Vec<DeputyMetricsDto> = x.deputies.iter().map(deputy_dto).collect();
+        items.sort_by(|a, b| a.deputy.cmp(&b.deputy));
+        Ok(Cached::Ok(
+            Json(DeputyMetricsList {
+                council: id.0.clone(),
+                from: p.from,
+                to: p.to,
+                as_of: p.as_of,
+                method: x.method.clone(),
+                items,
+            }),
+            SHORT_CACHE.into(),
+        ))
+    }
+
+    /// One deputy's attendance, abstention, losing-side, rebellion and speech metrics.
+    #[oai(path = "/deputies/:id/metrics", method = "get", operation_id = "get_deputy_metrics")]
+    async fn get_deputy_metrics(
+        &self,
+        /// The deputy's id.
+        id: Path<String>,
+        /// First date of the period (default 2023-03-19).
+        from: Query<Option<NaiveDate>>,
+        /// Last date (default: `as_of`'s date).
+        to: Query<Option<NaiveDate>>,
+        /// The moment of evaluation (default: now).
+        as_of: Query<Option<DateTime<Utc>>>,
+    ) -> Result<Cached<DeputyMetricsDto>, ApiError> {
+        path_id(&id)?;
+        let rec = store::councils::get_deputy(&self.state.db, &id).await?;
+        let council = rec.deputy.council_id;
+        let (_, newest) = store::metrics::data_version(&self.state.db, Some(&council)).await?;
+        let p = self.period(from.0, to.0, as_of.0, newest)?;
+        // One deputy's metrics need the whole council (party lines, sessions served).
+        let input = store::metrics::load_period(&self.state.db, &council).await?;
+        let d = m::deputy_metrics(&input, &id, p.from, p.to, p.as_of, m::almaty_offset())
+            .ok_or_else(|| ApiError::not_found(format!("deputy {} has no mandate", id.0)))?;
+        Ok(Cached::Ok(Json(deputy_dto(&d)), SHORT_CACHE.into()))
+    }
+
+    /// Every council ranked by one council-level metric; ties share a rank, nulls come last.
+    #[oai(path = "/rankings", method = "get", operation_id = "list_council_rankings")]
+    async fn list_council_rankings(
+        &self,
+        /// The metric to rank by (default `openness_score`).
+        metric: Query<Option<RankingMetric>>,
+        /// Only councils of this level.
+        level: Query<Option<Level>>,
+        /// Highest first (default) or lowest first.
+        order: Query<Option<Order>>,
+        /// First date of the period (default 2023-03-19).
+        from: Query<Option<NaiveDate>>,
+        /// Last date (default: `as_of`'s date).
+        to: Query<Option<NaiveDate>>,
+        /// The moment of evaluation (default: now).
+        as_of: Query<Option<DateTime<Utc>>>,
+    ) -> Result<Cached<Ranking>, ApiError> {
+        let metric = metric.0.unwrap_or(RankingMetric::OpennessScore);
+        let (_, newest) = store::metrics::data_version(&self.state.db, None).await?;
+        let p = self.period(from.0, to.0, as_of.0, newest)?;
+        let level_s = level.0.map(|l| crate::domain::enums::Level::from(l).as_str().to_owned());
+        let filter = store::councils::CouncilFilter { level: level_s, ..Default::default() };
+        let councils = store::councils::list_councils(&self.state.db, &filter, None, u64::MAX >> 2).await?.items;
+        let mut rows = vec![];
+        for (c, _) in councils {
+            let (seq, _) = store::metrics::data_version(&self.state.db, Some(&c.id)).await?;
+            let x = self.compute(&c.id, &p, seq).await?;
+            rows.push(RankingRow {
+                rank: None,
+                names: serde_json::from_str(&c.names).unwrap_or_default(),
+                level: super::enums::stored(
+                    &c.level,
+                    crate::domain::enums::Level::parse,
+                    crate::domain::enums::Level::District,
+                ),
+                value: pick(&x, metric).into(),
+                council: c.id,
+            });
+        }
+        let desc = order.0.unwrap_or(Order::Desc) == Order::Desc;
+        rows.sort_by(|a, b| match (a.value.value, b.value.value) {
+            (Some(x), Some(y)) => {
+                let ord = if desc { y.total_cmp(&x) } else { x.total_cmp(&y) };
+                ord.then_with(|| a.council.cmp(&b.council))
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.council.cmp(&b.council),
+        });
+        let mut rank = 0u64;
+        let mut prev: Option<f64> = None;
+        for (i, r) in rows.iter_mut().enumerate() {
+            if let Some(v) = r.value.value {
+                if prev != Some(v) {
+                    rank = i as u64 + 1;
+                    prev = Some(v);
+                }
+                r.rank = Some(rank);
+            }
+        }
+        Ok(Cached::Ok(
+            Json(Ranking { metric, method: m::METHOD.to_owned(), from: p.from, to: p.to, as_of: p.as_of, items: rows }),
+            SHORT_CACHE.into(),
+        ))
+    }
+
+    /// Every metric's name, level, formula in words, range, null conditions and method version.
+    #[oai(path = "/metrics/definitions", method = "get", operation_id = "list_metric_definitions")]
+    async fn list_metric_definitions(&self) -> Result<Json<MetricDefinitions>, ApiError> {
+        Ok(Json(MetricDefinitions {
+            items: m::definitions()
+                .into_iter()
+                .map(|d| MetricDefinitionDto {
+                    name: d.name.to_owned(),
+                    family: d.family.to_owned(),
+                    level: serde_json::to_value(d.level)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    formula: d.formula.to_owned(),
+                    range: d.range.to_owned(),
+                    null_when: d.null_when.to_owned(),
+                    null_reasons: d.null_reasons.iter().map(|r| reason_code(*r)).collect(),
+                    method: d.method.to_owned(),
+                })
+                .collect(),
+        }))
+    }
+}

@@ -1,0 +1,154 @@
+//! Loading one council's records as the plain inputs of the metric functions.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::StoreError;
+use crate::domain::metrics as m;
+use crate::entity::{
+    agenda_item, ballot, document, document_version, mandate, party_membership, session, speech, vote_event,
+};
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+/// The newest change number and receive time among a council's documents (or all documents):
+/// what a cached metric must be recomputed after.
+pub async fn data_version(
+    db: &DatabaseConnection,
+    council: Option<&str>,
+) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
+    let mut q = document_version::Entity::find().order_by_desc(document_version::Column::Seq).limit(1);
+    if let Some(c) = council {
+        q = q.filter(document_version::Column::CouncilId.eq(c));
+    }
+    Ok(q.one(db).await?.map_or((0, None), |v| (v.seq, Some(v.received_at))))
+}
+
+/// Everything the metrics need about one council, all periods (the metric functions scope it).
+/// Read in one snapshot. Backfilled sessions carry declared times only; the others witnessed
+/// times only (see `metrics.md`).
+pub async fn load_period(db: &DatabaseConnection, council_id: &str) -> Result<m::CouncilPeriod, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let db = &txn;
+    let sessions = session::Entity::find().filter(session::Column::CouncilId.eq(council_id)).all(db).await?;
+    let backfilled: HashMap<String, bool> = sessions.iter().map(|s| (s.id.clone(), s.backfilled)).collect();
+    let items = agenda_item::Entity::find().filter(agenda_item::Column::CouncilId.eq(council_id)).all(db).await?;
+    let docs = document::Entity::find().filter(document::Column::CouncilId.eq(council_id)).all(db).await?;
+    let votes = vote_event::Entity::find().filter(vote_event::Column::CouncilId.eq(council_id)).all(db).await?;
+    let vote_ids: Vec<String> = votes.iter().map(|v| v.id.clone()).collect();
+    let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::new();
+    for chunk in vote_ids.chunks(500) {
+        for b in ballot::Entity::find().filter(ballot::Column::VoteEventId.is_in(chunk.to_vec())).all(db).await? {
+            if let Some(option) = parse_enum(&b.option) {
+                ballots.entry(b.vote_event_id).or_default().push(m::Ballot { deputy_id: b.deputy_id, option });
+            }
+        }
+    }
+    let speeches = speech::Entity::find().filter(speech::Column::CouncilId.eq(council_id)).all(db).await?;
+    let mandates = mandate::Entity::find().filter(mandate::Column::CouncilId.eq(council_id)).all(db).await?;
+    let memberships =
+        party_membership::Entity::find().filter(party_membership::Column::CouncilId.eq(council_id)).all(db).await?;
+    txn.commit().await?;
+
+    let mut deputies: HashMap<String, m::Deputy> = HashMap::new();
+    for md in mandates {
+        deputies
+            .entry(md.deputy_id.clone())
+            .or_insert_with(|| m::Deputy { id: md.deputy_id.clone(), mandates: vec![], party_memberships: vec![] })
+            .mandates
+            .push(m::DateRange { start: md.start_date, end: md.end_date });
+    }
+    for pm in memberships {
+        if let Some(d) = deputies.get_mut(&pm.deputy_id) {
+            d.party_memberships.push(m::PartyMembership {
+                party_id: pm.party_id,
+                period: m::DateRange { start: pm.start_date, end: pm.end_date },
+            });
+        }
+    }
+    let is_backfilled = |sid: &str| backfilled.get(sid).copied().unwrap_or(false);
+    Ok(m::CouncilPeriod {
+        council_id: council_id.to_owned(),
+        sessions: sessions
+            .into_iter()
+            .filter_map(|s| {
+                Some(m::Session {
+                    kind: parse_enum(&s.kind)?,
+                    status: parse_enum(&s.status)?,
+                    scheduled_start: s.scheduled_start,
+                    scheduled_end: s.scheduled_end,
+                    actual_end: s.actual_end,
+                    is_open: s.is_open,
+                    has_livestream: s.livestream_url.is_some(),
+                    has_recording: s.recording_url.is_some(),
+                    backfilled: s.backfilled,
+                    agenda_first_public: if s.backfilled {
+                        s.declared_notice_at.map(m::PublicTime::declared)
+                    } else {
+                        s.agenda_first_public_at.map(m::PublicTime::witnessed)
+                    },
+                    // No record declares when minutes were published, so a backfilled session's
+                    // minutes component is null rather than computed from a backfill time.
+                    minutes_first_public: if s.backfilled {
+                        None
+                    } else {
+                        s.minutes_first_public_at.map(m::PublicTime::witnessed)
+                    },
+                    id: s.id,
+                })
+            })
+            .collect(),
+        agenda_items: items
+            .into_iter()
+            .map(|a| m::AgendaItem {
+                documents_first_public: if is_backfilled(&a.session_id) {
+                    vec![]
+                } else {
+                    docs.iter()
+                        .filter(|d| d.agenda_item_id.as_deref() == Some(a.id.as_str()))
+                        .map(|d| m::PublicTime::witnessed(d.first_public_at))
+                        .collect()
+                },
+                id: a.id,
+                session_id: a.session_id,
+                is_open: a.is_open,
+            })
+            .collect(),
+        vote_events: votes
+            .into_iter()
+            .filter_map(|v| {
+                Some(m::VoteEvent {
+                    method: parse_enum(&v.method)?,
+                    result: parse_enum(&v.result)?,
+                    counts: v.yes_count.map(|yes| m::VoteCounts {
+                        yes: yes.max(0) as u64,
+                        no: v.no_count.unwrap_or(0).max(0) as u64,
+                        abstain: v.abstain_count.unwrap_or(0).max(0) as u64,
+                    }),
+                    ballots: ballots.remove(&v.id).unwrap_or_default(),
+                    id: v.id,
+                    session_id: v.session_id,
+                    agenda_item_id: v.agenda_item_id,
+                })
+            })
+            .collect(),
+        speeches: speeches
+            .into_iter()
+            .filter_map(|s| {
+                Some(m::Speech {
+                    role: parse_enum(&s.speaker_role)?,
+                    speech_type: parse_enum(&s.speech_type)?,
+                    session_id: s.session_id,
+                    agenda_item_id: s.agenda_item_id,
+                    deputy_id: s.deputy_id,
+                    seconds: s.seconds.map(|x| x.max(0) as u64),
+                })
+            })
+            .collect(),
+        deputies: deputies.into_values().collect(),
+    })
+}
