@@ -90,6 +90,46 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Load the synthetic country (223 councils, every record marked synthetic) through the
+    /// publication path. The same seed, scale and end date give the same documents.
+    Demo {
+        /// Multiplies the number of sessions (about 8 a year per council at scale 1).
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The last day of invented history (default: today).
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+        /// Only these councils (repeat the option; parents must be listed or already stored).
+        #[arg(long)]
+        council: Vec<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Write every stored document version as JSON Lines, in change order.
+    Export {
+        /// The file to write (`-` for standard output).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this council's documents (with the parties and parent council they need).
+        #[arg(long)]
+        council: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Publish the current version of every document in a JSON Lines file (as written by
+    /// `export`) through the publication path; refused lines are reported with their numbers.
+    Import {
+        /// The JSON Lines file.
+        file: PathBuf,
+        /// Replace documents that exist with other content (otherwise such lines are refused).
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// Key commands.
@@ -242,6 +282,55 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 return Err(format!("audit found {} mismatch(es)", report.findings.len()).into());
             }
             println!("no mismatches");
+        }
+        Command::Demo { scale, seed, until, council, db } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let until = until.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let mut cfg = crate::demo::DemoConfig::national(seed, scale, until);
+            cfg.councils = (!council.is_empty()).then_some(council);
+            let started = std::time::Instant::now();
+            let r = crate::demo::load(&conn, &cfg, true).await?;
+            println!(
+                "synthetic country (seed {seed}, scale {scale}, until {until}): {} councils, {} session records; \
+                 {} documents stored, {} unchanged, in {:.1}s",
+                r.councils,
+                r.sessions,
+                r.created,
+                r.unchanged,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Export { out, council, db } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let n = if out.as_os_str() == "-" {
+                let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                crate::bulk::export(&conn, &mut w, council.as_deref(), false).await?
+            } else {
+                let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
+                crate::bulk::export(&conn, &mut w, council.as_deref(), true).await?
+            };
+            eprintln!("exported {n} document versions");
+        }
+        Command::Import { file, replace, db } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let r = crate::bulk::import(&conn, &file, replace, true).await?;
+            for f in &r.refused {
+                println!("line {}: {}", f.line, f.reason);
+            }
+            println!(
+                "{} lines: {} documents stored, {} unchanged, {} older versions skipped, {} refused",
+                r.lines,
+                r.created,
+                r.unchanged,
+                r.superseded,
+                r.refused.len()
+            );
+            if !r.refused.is_empty() {
+                return Err(format!("{} line(s) refused", r.refused.len()).into());
+            }
         }
         Command::Rebuild { db } => {
             let settings = with_db(settings, &db);

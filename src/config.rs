@@ -36,6 +36,18 @@ pub struct Settings {
     pub public_url: String,
     /// Largest database connection pool.
     pub db_max_connections: u32,
+    /// Anonymous reads allowed per client address and second (sustained).
+    pub read_rate_per_second: u32,
+    /// Burst of anonymous reads per client address.
+    pub read_burst: u32,
+    /// Writes allowed per token and second (sustained).
+    pub write_rate_per_second: u32,
+    /// Burst of writes per token.
+    pub write_burst: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Longest a request may take, in seconds, before it is answered with 503.
+    pub request_timeout_seconds: u64,
     /// The log's origin line in checkpoints (default: `public_url` without its scheme, + `/log`).
     pub log_origin: Option<String>,
 }
@@ -72,6 +84,12 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             db_max_connections: 16,
             log_origin: None,
+            read_rate_per_second: 50,
+            read_burst: 200,
+            write_rate_per_second: 20,
+            write_burst: 100,
+            trust_forwarded_for: false,
+            request_timeout_seconds: 30,
         }
     }
 }

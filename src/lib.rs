@@ -23,6 +23,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -45,24 +45,38 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let db = open_database(&settings).await?;
     let keys = KeyRing::load_or_generate(&settings.keys_dir)?;
     let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
-    Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default() }))
+    let limits = api::limits::Limits::new(&settings);
+    Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default(), limits }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
 pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Response> {
     let service = api::service(state.clone()).server("/");
     let docs = service.swagger_ui();
-    let spec = service.spec_endpoint();
+    // The served document is the committed one: one source, with OpenAPI's `date` format.
+    let spec_text = api::spec_json();
+    let allow = Arc::new(api::middleware::AllowTable::from_spec(&spec_text));
+    let spec = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder().content_type("application/json; charset=utf-8").body(spec_text.clone())
+    });
+    let guarded = state.clone();
+    let metrics = api::observability::Metrics::new(state.clone());
     Route::new()
         .nest("/", service)
         .at("/openapi.json", spec)
+        .at("/metrics", api::observability::endpoint(metrics.clone()))
         .nest("/docs", docs)
+        .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
         .data(state)
         .around(api::middleware::conditional_get)
         .catch_all_error(api::problem::catch_all)
+        .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
+        .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
+        .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
         .with(Cors::new())
         .with(Compression::new())
         .with(Tracing)
+        .around(api::observability::request_id)
         .into_endpoint()
         .map_to_response()
 }

@@ -377,6 +377,7 @@ impl CouncilApi {
         /// Text to find in any of the names; case and Kazakh/Russian letter variants are folded.
         q: Query<Option<String>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -449,6 +450,7 @@ impl PartyApi {
         /// Text to find in names and abbreviations (folded).
         q: Query<Option<String>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,

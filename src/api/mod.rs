@@ -5,9 +5,12 @@ pub mod auth;
 pub mod councils;
 pub mod enums;
 pub mod health;
+pub mod limits;
 pub mod log;
 pub mod metrics;
 pub mod middleware;
+pub mod observability;
+pub mod oparl;
 pub mod paging;
 pub mod payload;
 pub mod problem;
@@ -35,6 +38,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Computed metrics, invalidated by change numbers.
     pub metrics_cache: metrics::Cache,
+    /// Rate limiters.
+    pub limits: limits::Limits,
 }
 
 /// Operation groups in the documentation.
@@ -109,8 +114,11 @@ pub fn spec_json() -> String {
         db: DatabaseConnection::default(),
         keys: KeyRing::empty(),
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
+        limits: limits::Limits::new(&Settings::default()),
         settings: Settings::default(),
         metrics_cache: Default::default(),
     });
-    service(state).spec()
+    // poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
+    // clients and fuzzers know the shape.
+    service(state).spec().replace("\"naive-date\"", "\"date\"")
 }

@@ -82,6 +82,18 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
             "the body must be a JSON object",
         ));
     }
+    // A JSON object with a key twice is ambiguous (parsers keep the first or the last): refuse it
+    // at any depth, including inside name maps where serde would silently keep the last.
+    if let Err(e) = serde_path_to_error::deserialize::<_, UniqueKeys>(&mut serde_json::Deserializer::from_slice(data)) {
+        let path = pointer(&e.path().to_string());
+        let message = e.into_inner().to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let key = message.split('`').nth(1).unwrap_or_default().replace('~', "~0").replace('/', "~1");
+        let path = format!("{path}/{key}");
+        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{path}: {message}"));
+        p.errors.push(ProblemViolation { path, rule: "duplicate_key".to_owned(), message });
+        return Err(p);
+    }
     // Parse from the bytes (not the Value) so duplicate keys are caught: a Value keeps the last.
     let de = &mut serde_json::Deserializer::from_slice(data);
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
@@ -108,6 +120,60 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
         p.errors.push(ProblemViolation { path, rule: rule.to_owned(), message });
         p
     })
+}
+
+/// Accepts any JSON whose objects never repeat a key.
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
 }
 
 /// serde_path_to_error writes `a.b[2].c`; problem bodies use JSON Pointers (`/a/b/2/c`).

@@ -36,7 +36,7 @@ pub struct Problem {
     /// An explanation of this occurrence.
     pub detail: String,
     /// Every violated rule, for refused documents.
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(default, skip_serializing_if_is_empty)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemViolation>,
     /// For server errors: the id under which the error was logged.
@@ -47,6 +47,10 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_etag: Option<String>,
+    /// The id of the request (also in the `X-Request-Id` response header), to quote in reports.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl Problem {
@@ -60,6 +64,7 @@ impl Problem {
             errors: vec![],
             error_id: None,
             current_etag: None,
+            request_id: None,
         }
     }
 
@@ -212,6 +217,8 @@ pub async fn catch_all(err: poem::Error) -> Response {
         return err.into_response();
     }
     let status = err.status();
+    // Keep the operation id (set by poem-openapi on errors of known operations) for metrics.
+    let operation = err.data::<poem_openapi::OperationId>().copied();
     let slug = match status {
         StatusCode::NOT_FOUND => "not-found",
         StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
@@ -229,6 +236,9 @@ pub async fn catch_all(err: poem::Error) -> Response {
         problem.error_id = Some(id);
     }
     let mut resp = problem.into_poem_response();
+    if let Some(op) = operation {
+        resp.set_data(op);
+    }
     if status == StatusCode::UNAUTHORIZED {
         resp.headers_mut().insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
     }

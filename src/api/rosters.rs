@@ -516,6 +516,7 @@ impl RosterApi {
         /// The council's id.
         id: Path<String>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -554,6 +555,7 @@ impl RosterApi {
         /// Only deputies serving on this date; also the date party filters refer to (default today).
         on: Query<Option<NaiveDate>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,

@@ -237,7 +237,7 @@ pub struct VoteEventView {
     /// At least 10 % dissent among yes, no and abstain.
     pub contested: bool,
     /// Every ballot, with the deputy's status that day (only in `get_vote_event`).
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(default, skip_serializing_if_is_empty)]
     pub ballots: Vec<BallotView>,
     /// Canonical URL.
     pub url: String,
@@ -604,6 +604,7 @@ impl SessionApi {
         /// Only sessions whose record changed after this time.
         modified_since: Query<Option<DateTime<Utc>>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -691,6 +692,7 @@ impl SessionApi {
         /// The session's id.
         id: Path<String>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -775,6 +777,7 @@ impl SessionApi {
         /// Only this council.
         council: Query<Option<String>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -809,6 +812,7 @@ impl SessionApi {
         /// Only this deputy.
         deputy: Query<Option<String>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -867,6 +871,7 @@ impl VoteApi {
         /// Only contested (true) or uncontested (false) votes.
         contested: Query<Option<bool>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -943,6 +948,7 @@ impl VoteApi {
         /// The deputy's id.
         id: Path<String>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
@@ -987,10 +993,12 @@ impl VoteApi {
     async fn list_changes(
         &self,
         /// Return changes with a number greater than this (default 0: from the beginning).
+        #[oai(validator(minimum(value = "0")))]
         since: Query<Option<i64>>,
         /// Only this council's documents.
         council: Query<Option<String>>,
         /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> Result<Json<ChangeList>, ApiError> {
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;

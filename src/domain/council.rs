@@ -87,6 +87,10 @@ impl Council {
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in self.convocations.iter().enumerate() {
             let p = join("/convocations", i);
+            super::text::check_date(v, &join(&p, "start_date"), c.start_date);
+            if let Some(e) = c.end_date {
+                super::text::check_date(v, &join(&p, "end_date"), e);
+            }
             if !is_roman(&c.number) {
                 v.push(join(&p, "number"), "roman_numeral", "convocation numbers are Roman numerals such as VIII");
             }

@@ -117,6 +117,9 @@ pub struct Role {
     pub end_date: Option<NaiveDate>,
 }
 
+/// Most deputies one roster may list (every deputy of a 50-seat council over several terms).
+pub const MAX_DEPUTIES: usize = 1000;
+
 /// True when the inclusive period `[start, end]` contains `date`.
 pub fn period_covers(start: NaiveDate, end: Option<NaiveDate>, date: NaiveDate) -> bool {
     start <= date && end.is_none_or(|e| date <= e)
@@ -155,6 +158,10 @@ pub struct RosterContext {
 }
 
 fn check_period(v: &mut Violations, p: &str, start: NaiveDate, end: Option<NaiveDate>) {
+    super::text::check_date(v, &join(p, "start_date"), start);
+    if let Some(e) = end {
+        super::text::check_date(v, &join(p, "end_date"), e);
+    }
     if end.is_some_and(|e| e < start) {
         v.push(join(p, "end_date"), "date_order", "the end date is before the start date");
     }
@@ -169,6 +176,16 @@ fn looks_like_national_id(s: &str) -> bool {
 impl Roster {
     /// Checks every cross-field and cross-document rule of a roster for `council`.
     pub fn check(&self, council: &Council, ctx: &RosterContext, v: &mut Violations) {
+        for (path, len, max) in [
+            ("/deputies", self.deputies.len(), MAX_DEPUTIES),
+            ("/commissions", self.commissions.len(), 500),
+            ("/roles", self.roles.len(), 5000),
+        ] {
+            if len > max {
+                v.push(path, "max_items", format!("{len} entries; a roster holds at most {max}"));
+                return;
+            }
+        }
         let mut ids = HashSet::new();
         for (i, d) in self.deputies.iter().enumerate() {
             let p = join("/deputies", i);

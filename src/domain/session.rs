@@ -257,7 +257,39 @@ impl SessionRecord {
 
     /// Checks every rule of `domain.md` for a session of `council`.
     pub fn check(&self, council: &Council, ctx: &SessionContext, v: &mut Violations) {
+        let caps = [
+            ("/agenda", self.agenda.len(), 500),
+            ("/documents", self.documents.len(), 2000),
+            ("/vote_events", self.vote_events.len(), 1000),
+            ("/speeches", self.speeches.len(), 10_000),
+        ];
+        for (path, len, max) in caps {
+            if len > max {
+                v.push(path, "max_items", format!("{len} entries; a session record holds at most {max}"));
+                return;
+            }
+        }
+        if let Some((i, e)) = self.vote_events.iter().enumerate().find(|(_, e)| e.ballots.len() > 200) {
+            v.push(
+                join(&join("/vote_events", i), "ballots"),
+                "max_items",
+                format!("{} ballots; a vote has at most 200", e.ballots.len()),
+            );
+            return;
+        }
         let date = self.date();
+        let times = [
+            ("/scheduled_start", Some(self.scheduled_start)),
+            ("/scheduled_end", self.scheduled_end),
+            ("/actual_start", self.actual_start),
+            ("/actual_end", self.actual_end),
+            ("/declared_notice/published_at", self.declared_notice.as_ref().map(|n| n.published_at)),
+        ];
+        for (path, t) in times {
+            if let Some(t) = t {
+                super::text::check_date(v, path, t.date_naive());
+            }
+        }
         match council.convocations.iter().find(|c| c.number == self.convocation) {
             None => v.push(
                 "/convocation",

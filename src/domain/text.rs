@@ -93,10 +93,27 @@ pub fn lang_map(
             continue;
         }
         if let Some(s) = clean(v, &p, value, max, false) {
+            if let Some(word) = mixed_script_word(&s) {
+                v.push(
+                    &p,
+                    "mixed_script",
+                    format!("the word '{word}' mixes Latin and Cyrillic letters (a look-alike spelling)"),
+                );
+                continue;
+            }
             out.insert(tag.clone(), s);
         }
     }
     out
+}
+
+/// The first word that mixes Latin and Cyrillic letters, if any. Such words are how look-alike
+/// names are forged (a Latin `a` or `o` inside a Cyrillic name) and never occur in honest
+/// Kazakh or Russian spelling, whose Latin and Cyrillic forms are separate language tags.
+pub fn mixed_script_word(s: &str) -> Option<&str> {
+    let is_latin = |c: char| c.is_alphabetic() && (c as u32) < 0x0250;
+    let is_cyrillic = |c: char| ('\u{0400}'..='\u{052F}').contains(&c);
+    s.split(|c: char| !c.is_alphabetic()).find(|w| w.chars().any(is_latin) && w.chars().any(is_cyrillic))
 }
 
 /// Optional per-language map (e.g. given names): empty is fine.
@@ -175,6 +192,15 @@ pub fn search_key<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
     names.into_iter().map(|n| fold(n)).collect::<Vec<_>>().join("\n")
 }
 
+/// Dates outside 1990–2100 are typing errors (maslikhats were founded in 1994), and refusing
+/// them keeps year −1 or 99999 out of every comparison.
+pub fn check_date(v: &mut Violations, path: &str, date: chrono::NaiveDate) {
+    use chrono::Datelike;
+    if !(1990..=2100).contains(&date.year()) {
+        v.push(path, "date_range", "dates fall between 1990 and 2100");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +228,15 @@ mod tests {
             rules,
             [("/b".into(), "non_empty"), ("/c".into(), "no_control_characters"), ("/d".into(), "max_length")]
         );
+    }
+
+    #[test]
+    fn look_alike_words_are_found() {
+        assert_eq!(mixed_script_word("Алмаtы қаласы"), Some("Алмаtы"));
+        assert_eq!(mixed_script_word("Аsтана"), Some("Аsтана"));
+        assert_eq!(mixed_script_word("Алматы қаласы"), None);
+        assert_eq!(mixed_script_word("Almaty qalasy"), None);
+        assert_eq!(mixed_script_word("IT-компания «KazMunayGas»"), None);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The only code that touches sea-orm: connecting, migrating, publishing document versions in
 //! one transaction, and the queries behind every read.
 
+pub mod bulk;
 pub mod councils;
 pub mod log;
 pub mod metrics;
+pub mod oparl;
 mod publish;
 pub mod sessions;
 

@@ -56,6 +56,10 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
             .args(["serve", "--bind", base.trim_start_matches("http://"), "--database", &database])
             .env("MASLIKHAT_KEYS_DIR", &keys_dir)
             .env("MASLIKHAT_LOG_FORMAT", "json")
+            .env("MASLIKHAT_WRITE_RATE_PER_SECOND", "100000")
+            .env("MASLIKHAT_WRITE_BURST", "100000")
+            .env("MASLIKHAT_READ_RATE_PER_SECOND", "100000")
+            .env("MASLIKHAT_READ_BURST", "100000")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -115,10 +119,14 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
                 }
             }));
         }
-        let served: Arc<Mutex<Option<(u64, Hash)>>> = Arc::new(Mutex::new(last_served));
+        // One checkpoint served before the writers start, so every round has one to hold the log to
+        // even on a slow machine.
+        let first = checkpoint(&client, &base).await.expect("a checkpoint is served");
+        let served: Arc<Mutex<Option<(u64, Hash)>>> = Arc::new(Mutex::new(Some(first)));
         {
             let (client, base, served) = (client.clone(), base.clone(), served.clone());
             tasks.push(tokio::spawn(async move {
+                // Runs until the server is gone; a failed read mid-kill ends it.
                 while let Some(cp) = checkpoint(&client, &base).await {
                     *served.lock().expect("lock") = Some(cp);
                     tokio::time::sleep(Duration::from_millis(20)).await;

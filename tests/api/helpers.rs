@@ -46,6 +46,11 @@ pub async fn fresh_database(tmp: &std::path::Path) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app with settings adjusted by `tune` (after the test defaults).
+pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
     let tmp = tempfile::tempdir().expect("tempdir");
     let database_url = fresh_database(tmp.path()).await;
     let keys_dir = tmp.path().join("keys");
@@ -56,8 +61,15 @@ pub async fn spawn_app() -> TestApp {
         keys_dir: keys_dir.clone(),
         max_body_bytes: 256 * 1024,
         db_max_connections: 5,
+        // Tests hammer one server from one address; the limits have their own test.
+        read_rate_per_second: 100_000,
+        read_burst: 100_000,
+        write_rate_per_second: 100_000,
+        write_burst: 100_000,
         ..Settings::default()
     };
+    let mut settings = settings;
+    tune(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let port = app.port();
     let state = app.state();

@@ -1,0 +1,305 @@
+//! The synthetic country: a deterministic, clearly labelled invented Kazakhstan to explore the
+//! platform with. `maslikhat demo --scale N --seed S` loads it; `serve --demo` loads a few of its
+//! councils into an empty database.
+//!
+//! Everything is generated per council from the seed and the council's id, so one council's
+//! records are the same whether the whole country or only that council is generated. Every
+//! record goes through the normal publication path (and so through every rule), each council
+//! says `synthetic: true`, and every version carries the provenance `synthetic`.
+//!
+//! The server stamps each version with the time it received it, so sessions in the past arrive
+//! *backfilled*; their notices are declared (`declared_notice`) with lead times that vary by
+//! council, which is what the openness metrics of backfilled sessions use.
+
+pub mod geo;
+pub mod people;
+pub mod rng;
+pub mod roster;
+pub mod sessions;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+use crate::api::AppState;
+use crate::domain::council::{Council, Party};
+use crate::domain::enums::RegistrationStatus;
+use crate::domain::roster::{Roster, RosterContext};
+use crate::domain::session::{SessionContext, SessionRecord};
+use crate::domain::{Violation, Violations};
+use crate::store::{self, PublishMeta, Published, StoreError};
+
+pub use geo::{CouncilPlan, country};
+
+fn names(kk: &str, ru: &str, en: &str) -> BTreeMap<String, String> {
+    [("kk", kk), ("ru", ru), ("en", en)].into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
+
+/// The seven parties registered for the 2023 elections, by their real names. They are real, so
+/// they are not marked synthetic.
+pub fn parties() -> Vec<(&'static str, Party)> {
+    let p = |kk: &str, ru: &str, en: &str, abbr: &str| Party {
+        names: names(kk, ru, en),
+        abbreviations: if abbr.is_empty() { BTreeMap::new() } else { [("ru".to_owned(), abbr.to_owned())].into() },
+        registration_status: RegistrationStatus::Registered,
+        synthetic: false,
+    };
+    vec![
+        ("amanat", p("AMANAT партиясы", "Партия AMANAT", "AMANAT Party", "AMANAT")),
+        (
+            "auyl",
+            p(
+                "«Ауыл» халықтық-демократиялық патриоттық партиясы",
+                "Народно-демократическая патриотическая партия «Ауыл»",
+                "Auyl People's Democratic Patriotic Party",
+                "Ауыл",
+            ),
+        ),
+        ("respublica", p("Respublica партиясы", "Партия Respublica", "Respublica Party", "Respublica")),
+        (
+            "ak-zhol",
+            p(
+                "«Ақ жол» Қазақстанның демократиялық партиясы",
+                "Демократическая партия Казахстана «Ак жол»",
+                "Ak Zhol Democratic Party of Kazakhstan",
+                "Ак жол",
+            ),
+        ),
+        ("qhp", p("Қазақстан Халық партиясы", "Народная партия Казахстана", "People's Party of Kazakhstan", "НПК")),
+        (
+            "jsdp",
+            p(
+                "Жалпыұлттық социал-демократиялық партия",
+                "Общенациональная социал-демократическая партия",
+                "Nationwide Social Democratic Party",
+                "ОСДП",
+            ),
+        ),
+        ("baytaq", p("«Байтақ» жасылдар партиясы", "Партия зелёных «Байтақ»", "Baytaq Green Party", "Байтақ")),
+    ]
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// The seed: the same seed (with the same scale and end date) gives the same country.
+    pub seed: u64,
+    /// Multiplies the number of sessions a year (8 at scale 1).
+    pub scale: u32,
+    /// The last day of invented history (usually today).
+    pub until: NaiveDate,
+    /// Only these councils (ids), when given; parents are not added automatically.
+    pub councils: Option<Vec<String>>,
+    /// Adds, per council, the next session after `until` (planned, agenda only), whose
+    /// publication ahead of the sitting the server witnesses.
+    pub upcoming: bool,
+}
+
+impl DemoConfig {
+    /// The whole country.
+    pub fn national(seed: u64, scale: u32, until: NaiveDate) -> Self {
+        Self { seed, scale: scale.max(1), until, councils: None, upcoming: true }
+    }
+
+    /// The small sample `serve --demo` loads: the capital, one oblast, one of its cities and one
+    /// of its districts. Small enough to load in a few seconds in a debug build.
+    pub fn sample(until: NaiveDate) -> Self {
+        let mut cfg = Self::national(1, 1, until);
+        let plans = country();
+        let mut ids = vec!["astana-city".to_owned(), "akmola-oblast".to_owned()];
+        let child = |level| {
+            plans
+                .iter()
+                .find(|p| p.parent.as_deref() == Some("akmola-oblast") && p.level == level)
+                .map(|p| p.id.clone())
+        };
+        ids.extend(child(crate::domain::enums::Level::City));
+        ids.extend(child(crate::domain::enums::Level::District));
+        cfg.councils = Some(ids);
+        cfg
+    }
+
+    /// The councils this configuration covers, parents first.
+    pub fn plans(&self) -> Vec<CouncilPlan> {
+        let all = country();
+        match &self.councils {
+            None => all,
+            Some(ids) => all.into_iter().filter(|p| ids.contains(&p.id)).collect(),
+        }
+    }
+}
+
+/// One council's invented documents.
+#[derive(Debug, Clone)]
+pub struct CouncilBundle {
+    /// The council id.
+    pub id: String,
+    /// The council document.
+    pub council: Council,
+    /// Its roster.
+    pub roster: Roster,
+    /// Its session records with their ids, oldest first.
+    pub sessions: Vec<(String, SessionRecord)>,
+}
+
+/// Generates one council's documents (pure: no database).
+pub fn generate_council(cfg: &DemoConfig, plan: &CouncilPlan) -> CouncilBundle {
+    let mut rng = rng::Rng::derive(cfg.seed, &plan.id);
+    let profile = roster::Profile::draw(&mut rng, plan.level);
+    let seats = roster::seats(&mut rng, plan.level);
+    let council = roster::council(plan, seats);
+    let roster = roster::roster(&mut rng, plan, seats, &profile, cfg.until);
+    let ctx = sessions::CouncilContext {
+        id: &plan.id,
+        council: &council,
+        roster: &roster,
+        profile: &profile,
+        place_ru: &plan.place_ru,
+    };
+    let sessions = sessions::sessions(cfg.seed, &ctx, cfg.scale, cfg.until, cfg.upcoming);
+    CouncilBundle { id: plan.id.clone(), council, roster, sessions }
+}
+
+/// Generates every council of `cfg`, one at a time.
+pub fn generate(cfg: &DemoConfig) -> impl Iterator<Item = CouncilBundle> + '_ {
+    cfg.plans().into_iter().map(move |p| generate_council(cfg, &p))
+}
+
+/// Checks a bundle against the domain rules without a database, as the publication path
+/// would: the council, the roster (against the seven parties) and each session record. Returns
+/// every violation with the document it belongs to.
+pub fn check_bundle(b: &CouncilBundle) -> Vec<(String, Violation)> {
+    let mut out = vec![];
+    let mut v = Violations::new();
+    b.council.check(&b.id, &mut v);
+    out.extend(v.into_vec().into_iter().map(|x| (format!("council {}", b.id), x)));
+    let ctx = RosterContext {
+        parties: parties().into_iter().map(|(id, _)| id.to_owned()).collect(),
+        foreign_deputies: HashSet::new(),
+        foreign_commissions: HashSet::new(),
+    };
+    let mut v = Violations::new();
+    b.roster.check(&b.council, &ctx, &mut v);
+    out.extend(v.into_vec().into_iter().map(|x| (format!("roster {}", b.id), x)));
+    for (id, s) in &b.sessions {
+        let date = s.date();
+        let serving: HashMap<String, bool> =
+            b.roster.deputies.iter().map(|d| (d.id.clone(), d.serves_on(date))).collect();
+        let mut v = Violations::new();
+        s.check(&b.council, &SessionContext { serving, foreign_ids: HashSet::new() }, &mut v);
+        out.extend(v.into_vec().into_iter().map(|x| (format!("session {id}"), x)));
+    }
+    out
+}
+
+/// Why loading stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// A generated document was refused (a bug in the generator) or conflicts with what the
+    /// database already holds.
+    #[error("{kind} {id} was refused: {source}{}", details(.source))]
+    Refused {
+        /// Which kind of document.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// Why.
+        source: StoreError,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn details(e: &StoreError) -> String {
+    match e {
+        StoreError::Invalid(v) => {
+            let list: Vec<String> = v.iter().take(5).map(|x| format!("{} {}: {}", x.path, x.rule, x.message)).collect();
+            format!(" ({})", list.join("; "))
+        }
+        StoreError::PreconditionRequired { .. } => {
+            " (the database holds a different version: load the demo into an empty database)".into()
+        }
+        _ => String::new(),
+    }
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Councils covered.
+    pub councils: u64,
+    /// Session records published or found unchanged.
+    pub sessions: u64,
+    /// Documents stored as new versions.
+    pub created: u64,
+    /// Documents identical to what the database already held.
+    pub unchanged: u64,
+}
+
+impl LoadReport {
+    fn count(&mut self, p: &Published) {
+        match p {
+            Published::Created(_) => self.created += 1,
+            Published::Unchanged(_) => self.unchanged += 1,
+        }
+    }
+}
+
+fn refused<'a>(kind: &'static str, id: &'a str) -> impl FnOnce(StoreError) -> DemoError + 'a {
+    move |source| DemoError::Refused { kind, id: id.to_owned(), source }
+}
+
+/// Publishes the country of `cfg` through the publication path, council by council. Loading
+/// the same configuration again changes nothing (every document is an identical re-send).
+pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> Result<LoadReport, DemoError> {
+    let meta = PublishMeta { publisher: "demo".into(), if_match: None, reason: None, provenance: "synthetic" };
+    let mut report = LoadReport::default();
+    for (id, p) in parties() {
+        let r = store::councils::put_party(db, id, &p, Violations::new(), &meta).await.map_err(refused("party", id))?;
+        report.count(&r);
+    }
+    let plans = cfg.plans();
+    let bar = if progress { ProgressBar::new(plans.len() as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} councils, {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    for plan in &plans {
+        let b = generate_council(cfg, plan);
+        let r = store::councils::put_council(db, &b.id, &b.council, Violations::new(), &meta)
+            .await
+            .map_err(refused("council", &b.id))?;
+        report.count(&r);
+        let r = store::councils::put_roster(db, &b.id, &b.roster, Violations::new(), &meta)
+            .await
+            .map_err(refused("roster", &b.id))?;
+        report.count(&r);
+        for (sid, s) in &b.sessions {
+            let r = store::sessions::put_session_record(db, &b.id, sid, s, None, Violations::new(), &meta)
+                .await
+                .map_err(refused("session record", sid))?;
+            report.count(&r);
+            report.sessions += 1;
+        }
+        report.councils += 1;
+        bar.set_message(format!("{} sessions", report.sessions));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Loads the small sample (see [`DemoConfig::sample`]) unless the database already has
+/// councils. Returns whether it loaded.
+pub async fn load_sample(state: &AppState) -> Result<bool, DemoError> {
+    if crate::entity::council::Entity::find().count(&state.db).await.map_err(StoreError::from)? > 0 {
+        return Ok(false);
+    }
+    let today = chrono::Utc::now().date_naive();
+    load(&state.db, &DemoConfig::sample(today), false).await?;
+    Ok(true)
+}

@@ -1,0 +1,209 @@
+//! The reads behind the OParl 1.1 view: everything one council (an OParl body) publishes, read
+//! in one snapshot so that the objects built from it never mix two publications.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::StoreError;
+use super::publish::DocKind;
+use crate::entity::{
+    agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
+    party, party_membership, session, speech, vote_event,
+};
+
+/// Which parts of a body to read: the roster is cheap, session records and votes are not.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    /// Deputies, mandates, party memberships, commissions, roles and the parties they name.
+    pub roster: bool,
+    /// Sessions, agenda items and documents.
+    pub records: bool,
+    /// Vote events, ballots and speeches (needs `records`).
+    pub votes: bool,
+    /// Read records and votes of this session only (to serve one of its objects).
+    pub session: Option<String>,
+}
+
+/// The session that holds an agenda item (`item` true) or a document of council `council`.
+pub async fn session_of(
+    db: &sea_orm::DatabaseConnection,
+    council: &str,
+    id: &str,
+    item: bool,
+) -> Result<Option<String>, StoreError> {
+    Ok(if item {
+        agenda_item::Entity::find_by_id(id.to_owned())
+            .filter(agenda_item::Column::CouncilId.eq(council))
+            .one(db)
+            .await?
+            .map(|a| a.session_id)
+    } else {
+        document::Entity::find_by_id(id.to_owned())
+            .filter(document::Column::CouncilId.eq(council))
+            .one(db)
+            .await?
+            .map(|d| d.session_id)
+    })
+}
+
+/// Everything of one council the OParl view needs; parts not asked for are empty.
+#[derive(Debug, Default)]
+pub struct BodyData {
+    /// The council.
+    pub council: Option<council::Model>,
+    /// Its convocations, oldest first.
+    pub convocations: Vec<convocation::Model>,
+    /// When the council's roster was first and last accepted (absent before the first roster).
+    pub roster_times: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Deputies (listed or not), by id.
+    pub deputies: Vec<deputy::Model>,
+    /// Mandates.
+    pub mandates: Vec<mandate::Model>,
+    /// Party memberships.
+    pub memberships: Vec<party_membership::Model>,
+    /// Roles.
+    pub roles: Vec<deputy_role::Model>,
+    /// Commissions, by id.
+    pub commissions: Vec<commission::Model>,
+    /// Every party named by a membership, nomination or role of this council, by id.
+    pub parties: BTreeMap<String, party::Model>,
+    /// Sessions, by id.
+    pub sessions: Vec<session::Model>,
+    /// Agenda items, by session then position.
+    pub agenda: Vec<agenda_item::Model>,
+    /// Documents, by id.
+    pub documents: Vec<document::Model>,
+    /// Vote events, by session then position.
+    pub vote_events: Vec<vote_event::Model>,
+    /// Ballots, by vote event then deputy.
+    pub ballots: Vec<ballot::Model>,
+    /// Speeches, by session then position.
+    pub speeches: Vec<speech::Model>,
+}
+
+/// Every council with its convocations, by id (the OParl body list: one body per council).
+pub async fn all_councils(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<Vec<(council::Model, Vec<convocation::Model>)>, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let councils = council::Entity::find().order_by_asc(council::Column::Id).all(&txn).await?;
+    let mut convs = convocation::Entity::find().order_by_asc(convocation::Column::StartDate).all(&txn).await?;
+    txn.commit().await?;
+    Ok(councils
+        .into_iter()
+        .map(|c| {
+            let (mine, rest) = std::mem::take(&mut convs).into_iter().partition(|v| v.council_id == c.id);
+            convs = rest;
+            (c, mine)
+        })
+        .collect())
+}
+
+/// Reads the `parts` of council `id` in one snapshot.
+pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts) -> Result<BodyData, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let db = &txn;
+    let council = council::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("body {id}")))?;
+    let mut data = BodyData {
+        convocations: convocation::Entity::find()
+            .filter(convocation::Column::CouncilId.eq(id))
+            .order_by_asc(convocation::Column::StartDate)
+            .all(db)
+            .await?,
+        council: Some(council),
+        ..Default::default()
+    };
+    if parts.roster {
+        let times: Vec<DateTime<Utc>> = document_version::Entity::find()
+            .select_only()
+            .column(document_version::Column::ReceivedAt)
+            .filter(document_version::Column::Kind.eq(DocKind::Roster.as_str()))
+            .filter(document_version::Column::DocId.eq(id))
+            .order_by_asc(document_version::Column::Version)
+            .into_tuple()
+            .all(db)
+            .await?;
+        data.roster_times = times.first().copied().zip(times.last().copied());
+        data.deputies = deputy::Entity::find()
+            .filter(deputy::Column::CouncilId.eq(id))
+            .order_by_asc(deputy::Column::Id)
+            .all(db)
+            .await?;
+        data.mandates = mandate::Entity::find()
+            .filter(mandate::Column::CouncilId.eq(id))
+            .order_by_asc(mandate::Column::Id)
+            .all(db)
+            .await?;
+        data.memberships = party_membership::Entity::find()
+            .filter(party_membership::Column::CouncilId.eq(id))
+            .order_by_asc(party_membership::Column::Id)
+            .all(db)
+            .await?;
+        data.roles = deputy_role::Entity::find()
+            .filter(deputy_role::Column::CouncilId.eq(id))
+            .order_by_asc(deputy_role::Column::Id)
+            .all(db)
+            .await?;
+        data.commissions = commission::Entity::find()
+            .filter(commission::Column::CouncilId.eq(id))
+            .order_by_asc(commission::Column::Id)
+            .all(db)
+            .await?;
+        let named: Vec<String> = data
+            .memberships
+            .iter()
+            .map(|m| m.party_id.clone())
+            .chain(data.mandates.iter().filter_map(|m| m.nominating_party_id.clone()))
+            .chain(data.roles.iter().filter_map(|r| r.party_id.clone()))
+            .collect();
+        data.parties = party::Entity::find()
+            .filter(party::Column::Id.is_in(named))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+    }
+    let only = parts.session.as_deref();
+    if parts.records || parts.votes {
+        let mut q = session::Entity::find().filter(session::Column::CouncilId.eq(id));
+        let mut a = agenda_item::Entity::find().filter(agenda_item::Column::CouncilId.eq(id));
+        let mut d = document::Entity::find().filter(document::Column::CouncilId.eq(id));
+        if let Some(s) = only {
+            q = q.filter(session::Column::Id.eq(s));
+            a = a.filter(agenda_item::Column::SessionId.eq(s));
+            d = d.filter(document::Column::SessionId.eq(s));
+        }
+        data.sessions = q.order_by_asc(session::Column::Id).all(db).await?;
+        data.agenda =
+            a.order_by_asc(agenda_item::Column::SessionId).order_by_asc(agenda_item::Column::Position).all(db).await?;
+        data.documents = d.order_by_asc(document::Column::Id).all(db).await?;
+    }
+    if parts.votes {
+        let mut e = vote_event::Entity::find().filter(vote_event::Column::CouncilId.eq(id));
+        let mut sp = speech::Entity::find().filter(speech::Column::CouncilId.eq(id));
+        if let Some(s) = only {
+            e = e.filter(vote_event::Column::SessionId.eq(s));
+            sp = sp.filter(speech::Column::SessionId.eq(s));
+        }
+        data.vote_events =
+            e.order_by_asc(vote_event::Column::SessionId).order_by_asc(vote_event::Column::Position).all(db).await?;
+        let session_ids: Vec<String> = data.sessions.iter().map(|s| s.id.clone()).collect();
+        // Ballots carry no council column; their sessions do.
+        data.ballots = ballot::Entity::find()
+            .filter(ballot::Column::SessionId.is_in(session_ids))
+            .order_by_asc(ballot::Column::VoteEventId)
+            .order_by_asc(ballot::Column::DeputyId)
+            .all(db)
+            .await?;
+        data.speeches =
+            sp.order_by_asc(speech::Column::SessionId).order_by_asc(speech::Column::Position).all(db).await?;
+    }
+    txn.commit().await?;
+    Ok(data)
+}
