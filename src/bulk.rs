@@ -252,6 +252,7 @@ fn refusal(e: StoreError) -> LineError {
             LineError::Refused(format!("the document exists with other content (version {current}); use --replace"))
         }
         StoreError::NotFound(what) => LineError::Refused(format!("{what} not found")),
+        StoreError::BadRequest(what) => LineError::Refused(what),
         e @ StoreError::Db(_) => LineError::Store(e),
     }
 }

@@ -17,7 +17,7 @@ use super::{ApiTags, AppState, PREFIX};
 use crate::domain::council::{Convocation, Council, Party};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};
-use crate::store::{self, PublishMeta, Published, VersionMeta};
+use crate::store::{self, DocKind, PublishMeta, Published, VersionMeta};
 
 /// A council as its admin publishes it.
 #[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
@@ -323,6 +323,20 @@ fn party_view(base: &str, row: crate::entity::party::Model) -> PartyView {
     }
 }
 
+/// A document read whose `ETag` is its current version's, so it can be sent back as `If-Match`.
+#[derive(ApiResponse)]
+pub enum WithEtag<T: poem_openapi::types::ToJSON + Send + Sync> {
+    /// The current state; `ETag` is the version's tag.
+    #[oai(status = 200)]
+    Ok(Json<T>, #[oai(header = "ETag")] String),
+}
+
+/// The ETag of the current version of a document.
+pub async fn version_etag(state: &AppState, kind: DocKind, id: &str) -> Result<String, ApiError> {
+    let (m, _) = store::councils::latest_version(&state.db, kind, id).await?.ok_or_else(|| ApiError::not_found(id))?;
+    Ok(m.etag())
+}
+
 /// Refuses an id in a path that could never exist.
 pub fn path_id(id: &str) -> Result<(), ApiError> {
     if text::is_valid_id(id) {
@@ -389,7 +403,8 @@ impl CouncilApi {
             parent: parent.0.clone(),
             q: q.0.as_deref().map(text::fold).filter(|s| !s.is_empty()),
         };
-        let page = store::councils::list_councils(&self.state.db, &f, cursor.0.as_deref(), n).await?;
+        let page = store::councils::list_councils(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+            .await?;
         let base = &self.state.settings.public_url;
         Ok(Json(CouncilList {
             items: page.items.into_iter().map(|(r, c)| council_view(base, r, c)).collect(),
@@ -407,10 +422,11 @@ impl CouncilApi {
         &self,
         /// The council's id.
         id: Path<String>,
-    ) -> Result<Json<CouncilView>, ApiError> {
+    ) -> Result<WithEtag<CouncilView>, ApiError> {
         path_id(&id)?;
         let (row, convs) = store::councils::get_council(&self.state.db, &id).await?;
-        Ok(Json(council_view(&self.state.settings.public_url, row, convs)))
+        let etag = version_etag(&self.state, DocKind::Council, &id).await?;
+        Ok(WithEtag::Ok(Json(council_view(&self.state.settings.public_url, row, convs)), etag))
     }
 }
 
@@ -457,7 +473,13 @@ impl PartyApi {
     ) -> Result<Json<PartyList>, ApiError> {
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
         let folded = q.0.as_deref().map(text::fold).filter(|s| !s.is_empty());
-        let page = store::councils::list_parties(&self.state.db, folded.as_deref(), cursor.0.as_deref(), n).await?;
+        let page = store::councils::list_parties(
+            &self.state.db,
+            folded.as_deref(),
+            cursor.0.as_deref().filter(|c| !c.is_empty()),
+            n,
+        )
+        .await?;
         let base = &self.state.settings.public_url;
         Ok(Json(PartyList {
             items: page.items.into_iter().map(|r| party_view(base, r)).collect(),
@@ -475,9 +497,10 @@ impl PartyApi {
         &self,
         /// The party's id.
         id: Path<String>,
-    ) -> Result<Json<PartyView>, ApiError> {
+    ) -> Result<WithEtag<PartyView>, ApiError> {
         path_id(&id)?;
         let row = store::councils::get_party(&self.state.db, &id).await?;
-        Ok(Json(party_view(&self.state.settings.public_url, row)))
+        let etag = version_etag(&self.state, DocKind::Party, &id).await?;
+        Ok(WithEtag::Ok(Json(party_view(&self.state.settings.public_url, row)), etag))
     }
 }

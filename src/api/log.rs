@@ -6,7 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Binary, Json};
+use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::problem::ApiError;
@@ -130,12 +130,29 @@ pub struct LogKeys {
     pub items: Vec<LogKey>,
 }
 
+/// JSON served byte for byte as stored (re-serializing could change what was hashed).
+pub struct RawJson(pub Vec<u8>);
+
+impl poem_openapi::payload::Payload for RawJson {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        poem_openapi::registry::MetaSchemaRef::Inline(Box::new(poem_openapi::registry::MetaSchema::new("object")))
+    }
+}
+
+impl poem::IntoResponse for RawJson {
+    fn into_response(self) -> poem::Response {
+        poem::Response::builder().content_type("application/json").body(self.0)
+    }
+}
+
 /// The stored bytes of a document version.
 #[derive(ApiResponse)]
 pub enum DocumentBytes {
     /// The canonical JSON, exactly as hashed; immutable.
-    #[oai(status = 200, content_type = "application/json")]
-    Ok(Binary<Vec<u8>>, #[oai(header = "Cache-Control")] String),
+    #[oai(status = 200)]
+    Ok(RawJson, #[oai(header = "Cache-Control")] String),
 }
 
 /// Log operations.
@@ -185,8 +202,8 @@ impl LogApi {
         end: Query<u64>,
     ) -> Result<Json<LogEntries>, ApiError> {
         let (size, _) = store::log::head(&self.state.db).await?;
-        if start.0 >= end.0 || end.0 - start.0 > MAX_ENTRIES {
-            return Err(ApiError::bad_request(format!("need start < end and at most {MAX_ENTRIES} entries")));
+        if start.0 > end.0 || end.0 - start.0 > MAX_ENTRIES {
+            return Err(ApiError::bad_request(format!("need start <= end and at most {MAX_ENTRIES} entries")));
         }
         let end = end.0.min(size);
         let rows = if start.0 < end { store::log::entries(&self.state.db, start.0, end).await? } else { vec![] };
@@ -219,7 +236,7 @@ impl LogApi {
         index: Path<u64>,
     ) -> Result<DocumentBytes, ApiError> {
         let (_, v) = store::log::entry_body(&self.state.db, index.0).await?;
-        Ok(DocumentBytes::Ok(Binary(v.body.into_bytes()), "public, max-age=31536000, immutable".into()))
+        Ok(DocumentBytes::Ok(RawJson(v.body.into_bytes()), "public, max-age=31536000, immutable".into()))
     }
 
     /// Proof that the entry at `leaf_index` is in the tree of size `tree_size`.

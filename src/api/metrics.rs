@@ -35,6 +35,7 @@ type CacheKey = (String, NaiveDate, NaiveDate, DateTime<Utc>);
 #[derive(Object, Debug, Clone)]
 pub struct MetricValueDto {
     /// The value, or null when undefined.
+    #[oai(nullable)]
     pub value: Option<f64>,
     /// How many items it was computed from.
     pub n: u64,

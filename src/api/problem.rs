@@ -111,12 +111,18 @@ pub enum ApiError {
     /// The body is larger than allowed.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The body is not `application/json`.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// The document breaks rules; every violation is listed.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
     /// Updating an existing document requires `If-Match`.
     #[oai(status = 428, content_type = "application/problem+json")]
     PreconditionRequired(Json<Problem>),
+    /// Too many requests from this client or token; see `Retry-After`.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] String),
     /// A server fault; the body carries the id under which it was logged.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
@@ -169,6 +175,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(what),
+            StoreError::BadRequest(detail) => ApiError::bad_request(detail),
             StoreError::Invalid(v) => ApiError::invalid(v),
             StoreError::PreconditionRequired { current } => {
                 let mut p =

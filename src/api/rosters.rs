@@ -524,7 +524,7 @@ impl RosterApi {
         path_id(&id)?;
         store::councils::get_council(&self.state.db, &id).await?;
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let after = match cursor.0.as_deref() {
+        let after = match cursor.0.as_deref().filter(|c| !c.is_empty()) {
             None => 0,
             Some(c) => c.parse::<i32>().map_err(|_| ApiError::bad_request("cursor is not one this server issued"))?,
         };
@@ -568,7 +568,7 @@ impl RosterApi {
         let all = store::councils::council_deputies(&self.state.db, &id).await?;
         let rows: Vec<_> = all
             .into_iter()
-            .filter(|rec| cursor.0.as_deref().is_none_or(|c| rec.deputy.id.as_str() > c))
+            .filter(|rec| cursor.0.as_deref().filter(|c| !c.is_empty()).is_none_or(|c| rec.deputy.id.as_str() > c))
             .filter(|rec| {
                 on.0.is_none() || rec.mandates.iter().any(|m| r::period_covers(m.start_date, m.end_date, date))
             })

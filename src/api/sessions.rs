@@ -531,7 +531,8 @@ fn speech_view(x: speech::Model) -> SpeechView {
 }
 
 fn parse_cursor_num(c: Option<&str>) -> Result<i64, ApiError> {
-    c.map_or(Ok(0), |c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
+    c.filter(|c| !c.is_empty())
+        .map_or(Ok(0), |c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
 }
 
 async fn record_version(
@@ -620,7 +621,8 @@ impl SessionApi {
             kind: kind_s.clone(),
             modified_since: modified_since.0,
         };
-        let page = store::sessions::list_sessions(&self.state.db, &f, cursor.0.as_deref(), n).await?;
+        let page = store::sessions::list_sessions(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+            .await?;
         let base = &self.state.settings.public_url;
         Ok(Json(SessionList {
             items: page.items.into_iter().map(|s| summary(base, s)).collect(),
@@ -699,7 +701,7 @@ impl SessionApi {
     ) -> Result<Json<VersionList>, ApiError> {
         path_id(&id)?;
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let after = parse_cursor_num(cursor.0.as_deref())? as i32;
+        let after = parse_cursor_num(cursor.0.as_deref().filter(|c| !c.is_empty()))? as i32;
         let page = store::councils::list_versions(&self.state.db, DocKind::SessionRecord, &id, after, n).await?;
         if page.items.is_empty() && after == 0 {
             return Err(ApiError::not_found(format!("session {}", id.0)));
@@ -787,7 +789,7 @@ impl SessionApi {
             &self.state.db,
             session.0.as_deref(),
             council.0.as_deref(),
-            cursor.0.as_deref(),
+            cursor.0.as_deref().filter(|c| !c.is_empty()),
             n,
         )
         .await?;
@@ -823,7 +825,7 @@ impl SessionApi {
             session.0.as_deref(),
             agenda_item.0.as_deref(),
             deputy.0.as_deref(),
-            cursor.0.as_deref(),
+            cursor.0.as_deref().filter(|c| !c.is_empty()),
             n,
         )
         .await?;
@@ -888,7 +890,9 @@ impl VoteApi {
             method: method_s.clone(),
             contested: contested.0,
         };
-        let page = store::sessions::list_vote_events(&self.state.db, &f, cursor.0.as_deref(), n).await?;
+        let page =
+            store::sessions::list_vote_events(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+                .await?;
         let base = &self.state.settings.public_url;
         Ok(Json(VoteEventList {
             items: page.items.into_iter().map(|e| vote_view(base, e)).collect(),
@@ -956,7 +960,8 @@ impl VoteApi {
         path_id(&id)?;
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
         let (page, memberships) =
-            store::sessions::list_deputy_ballots(&self.state.db, &id, cursor.0.as_deref(), n).await?;
+            store::sessions::list_deputy_ballots(&self.state.db, &id, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+                .await?;
         let items = page
             .items
             .into_iter()

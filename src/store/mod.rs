@@ -40,6 +40,9 @@ pub enum StoreError {
     /// The document breaks domain rules; nothing was stored.
     #[error("the document breaks {} rule(s)", .0.len())]
     Invalid(Vec<Violation>),
+    /// A request the store cannot make sense of (e.g. a cursor it never issued).
+    #[error("{0}")]
+    BadRequest(String),
     /// A database failure.
     #[error(transparent)]
     Db(#[from] DbErr),
@@ -77,9 +80,19 @@ fn sqlite_file(url: &str) -> Option<String> {
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.to_owned())
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration. On PostgreSQL several nodes may start at once: the
+/// migration runs in one transaction holding an advisory lock, so only one applies it and the
+/// others then find nothing to do. (SQLite's single write lock already serializes them.)
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
+    if db.get_database_backend() == DbBackend::Postgres {
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7436851)").await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    } else {
+        Migrator::up(db, None).await
+    }
 }
 
 /// A read transaction that sees one consistent snapshot, so a read made of several queries never

@@ -272,15 +272,11 @@ pub(crate) async fn apply_session(
 
 /// Splits a composite cursor `a|b`.
 fn split_cursor(c: &str) -> Result<(&str, &str), StoreError> {
-    c.split_once('|').ok_or_else(|| StoreError::Invalid(vec![bad_cursor()]))
+    c.split_once('|').ok_or_else(bad_cursor)
 }
 
-fn bad_cursor() -> crate::domain::Violation {
-    crate::domain::Violation {
-        path: "cursor".into(),
-        rule: "cursor",
-        message: "not a cursor this server issued".into(),
-    }
+fn bad_cursor() -> StoreError {
+    StoreError::BadRequest("cursor is not one this server issued; start again without it".into())
 }
 
 /// Filters for `list_sessions`.
@@ -338,7 +334,7 @@ pub async fn list_sessions(
     }
     if let Some(c) = cursor {
         let (t, id) = split_cursor(c)?;
-        let t: DateTime<Utc> = t.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        let t: DateTime<Utc> = t.parse().map_err(|_| bad_cursor())?;
         q = q.filter(
             Condition::any()
                 .add(session::Column::ScheduledStart.gt(t))
@@ -413,7 +409,7 @@ pub async fn list_agenda_items(
     }
     if let Some(c) = cursor {
         let (s, pos) = split_cursor(c)?;
-        let pos: i32 = pos.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        let pos: i32 = pos.parse().map_err(|_| bad_cursor())?;
         q = q.filter(Condition::any().add(agenda_item::Column::SessionId.gt(s)).add(
             Condition::all().add(agenda_item::Column::SessionId.eq(s)).add(agenda_item::Column::Position.gt(pos)),
         ));
@@ -474,7 +470,7 @@ pub async fn list_vote_events(
     }
     if let Some(c) = cursor {
         let (d, id) = split_cursor(c)?;
-        let d: NaiveDate = d.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        let d: NaiveDate = d.parse().map_err(|_| bad_cursor())?;
         q = q.filter(
             Condition::any()
                 .add(vote_event::Column::SessionDate.gt(d))
@@ -530,7 +526,7 @@ pub async fn list_deputy_ballots(
         .limit(limit + 1);
     if let Some(c) = cursor {
         let (d, id) = split_cursor(c)?;
-        let d: NaiveDate = d.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        let d: NaiveDate = d.parse().map_err(|_| bad_cursor())?;
         q = q.filter(
             Condition::any()
                 .add(ballot::Column::SessionDate.gt(d))
@@ -577,9 +573,9 @@ pub async fn list_speeches(
     if let Some(c) = cursor {
         // date|session|position, flattened as date|session#position to keep one separator.
         let (d, rest) = split_cursor(c)?;
-        let (s, pos) = rest.rsplit_once('#').ok_or_else(|| StoreError::Invalid(vec![bad_cursor()]))?;
-        let d: NaiveDate = d.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
-        let pos: i32 = pos.parse().map_err(|_| StoreError::Invalid(vec![bad_cursor()]))?;
+        let (s, pos) = rest.rsplit_once('#').ok_or_else(bad_cursor)?;
+        let d: NaiveDate = d.parse().map_err(|_| bad_cursor())?;
+        let pos: i32 = pos.parse().map_err(|_| bad_cursor())?;
         q =
             q.filter(Condition::any().add(speech::Column::SessionDate.gt(d)).add(
                 Condition::all().add(speech::Column::SessionDate.eq(d)).add(

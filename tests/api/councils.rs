@@ -182,6 +182,22 @@ async fn every_get_has_an_etag_and_answers_if_none_match_with_304() {
 }
 
 #[tokio::test]
+async fn the_etag_of_a_read_is_the_if_match_of_the_next_update() {
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    for (path, doc) in
+        [("/v1/councils/alpha", council("alpha")), ("/v1/parties/amanat", crate::helpers::party("amanat"))]
+    {
+        let etag = app.get(path).await.header("etag").expect("etag").to_owned();
+        let mut changed = doc.clone();
+        changed["names"]["en"] = json!("Changed");
+        let r = app.put_if(path, &app.admin(), &changed, &etag).await;
+        assert_eq!(r.status, 200, "{path}: {r:?}");
+        assert_eq!(app.get(path).await.header("etag"), r.header("etag"));
+    }
+}
+
+#[tokio::test]
 async fn health_and_readiness() {
     let app = spawn_app().await;
     assert_eq!(app.get("/health").await.body["status"], "ok");

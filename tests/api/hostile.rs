@@ -190,7 +190,7 @@ fn cases() -> Vec<Case> {
         get("limit zero", "/v1/councils?limit=0", 400),
         get("limit too large", "/v1/councils?limit=100000", 400),
         get("negative limit", "/v1/parties?limit=-1", 400),
-        get("forged cursor", "/v1/sessions?cursor=garbage", 422),
+        get("forged cursor", "/v1/sessions?cursor=garbage", 400),
         get("negative since", "/v1/changes?since=-5", 400),
         get("huge log range", "/v1/log/entries?start=0&end=100000", 400),
         get("inclusion beyond the tree", "/v1/log/proofs/inclusion?leaf_index=999&tree_size=1000", 400),

@@ -5,6 +5,7 @@
 mod auth;
 mod councils;
 mod crash;
+mod demo;
 mod helpers;
 mod hostile;
 mod log;
