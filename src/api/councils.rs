@@ -37,6 +37,7 @@ pub struct CouncilDoc {
     #[serde(default)]
     pub kato: Option<String>,
     /// Seats by law (caps: oblast and republican city 50, city 30, district 25).
+    #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
     pub seats: u32,
     /// Official web page.
     #[oai(skip_serializing_if_is_none)]
@@ -348,6 +349,8 @@ pub fn path_id(id: &str) -> Result<(), ApiError> {
 
 /// The `PublishMeta` of a write by `auth`.
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
+    // An empty If-Match names no entity tag at all: treat it as absent.
+    let if_match = if_match.filter(|t| !t.trim().is_empty());
     PublishMeta { publisher: auth.0.sub.clone(), if_match, reason, provenance: "council" }
 }
 

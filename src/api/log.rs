@@ -197,8 +197,10 @@ impl LogApi {
     async fn list_log_entries(
         &self,
         /// First index.
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         start: Query<u64>,
         /// One past the last index.
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         end: Query<u64>,
     ) -> Result<Json<LogEntries>, ApiError> {
         let (size, _) = store::log::head(&self.state.db).await?;
@@ -233,6 +235,7 @@ impl LogApi {
     async fn get_log_entry_document(
         &self,
         /// The entry's index.
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         index: Path<u64>,
     ) -> Result<DocumentBytes, ApiError> {
         let (_, v) = store::log::entry_body(&self.state.db, index.0).await?;
@@ -244,8 +247,10 @@ impl LogApi {
     async fn get_inclusion_proof(
         &self,
         /// The entry's index.
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         leaf_index: Query<u64>,
         /// The tree size (from a checkpoint).
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         tree_size: Query<u64>,
     ) -> Result<Json<InclusionProof>, ApiError> {
         let (size, _) = store::log::head(&self.state.db).await?;
@@ -269,8 +274,10 @@ impl LogApi {
     async fn get_consistency_proof(
         &self,
         /// The older size.
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         first: Query<u64>,
         /// The newer size.
+        #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         second: Query<u64>,
     ) -> Result<Json<ConsistencyProof>, ApiError> {
         let (size, _) = store::log::head(&self.state.db).await?;

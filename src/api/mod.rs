@@ -120,5 +120,21 @@ pub fn spec_json() -> String {
     });
     // poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
     // clients and fuzzers know the shape.
-    service(state).spec().replace("\"naive-date\"", "\"date\"")
+    let spec = service(state).spec().replace("\"naive-date\"", "\"date\"");
+    close_objects(&spec).unwrap_or(spec)
+}
+
+/// Every request body refuses unknown fields (`StrictJson`); say so in the schemas, so clients
+/// and fuzzers know (`additionalProperties: false` on each named object schema).
+fn close_objects(spec: &str) -> Option<String> {
+    let mut doc: serde_json::Value = serde_json::from_str(spec).ok()?;
+    for schema in doc.pointer_mut("/components/schemas")?.as_object_mut()?.values_mut() {
+        if let Some(obj) = schema.as_object_mut()
+            && obj.contains_key("properties")
+            && !obj.contains_key("additionalProperties")
+        {
+            obj.insert("additionalProperties".into(), serde_json::Value::Bool(false));
+        }
+    }
+    serde_json::to_string_pretty(&doc).ok()
 }

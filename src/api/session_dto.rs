@@ -22,6 +22,7 @@ pub struct SessionRecordDoc {
     /// Convocation (Roman numeral) declared on the council, e.g. `VIII`.
     pub convocation: String,
     /// Session number within the convocation.
+    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
     pub number: u32,
     /// Regular, extraordinary, constituent or joint.
     pub kind: SessionKind,
@@ -105,6 +106,7 @@ pub struct AgendaItemDto {
     /// Stable id, unique on the platform.
     pub id: String,
     /// Order, from 1.
+    #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
     pub position: u32,
     /// Number as printed.
     #[oai(skip_serializing_if_is_none)]
@@ -234,6 +236,7 @@ pub struct VoteEventDto {
     /// Majority rule.
     pub majority_rule: MajorityRule,
     /// Seats at the time.
+    #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
     pub seats: u32,
     /// Result as declared; must agree with the counts and the majority rule.
     pub result: VoteResult,
@@ -286,6 +289,7 @@ pub struct SpeechDto {
     /// Duration in seconds.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[oai(validator(minimum(value = "0"), maximum(value = "21600")))]
     pub seconds: Option<u32>,
     /// Text.
     #[oai(skip_serializing_if_is_none)]

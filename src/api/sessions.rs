@@ -723,6 +723,7 @@ impl SessionApi {
         /// The session's id.
         id: Path<String>,
         /// The version number.
+        #[oai(validator(minimum(value = "1")))]
         version: Path<i32>,
     ) -> Result<Json<SessionRecordVersionView>, ApiError> {
         path_id(&id)?;
@@ -741,8 +742,10 @@ impl SessionApi {
         /// The session's id.
         id: Path<String>,
         /// The older version.
+        #[oai(validator(minimum(value = "1")))]
         from: Query<i32>,
         /// The newer version.
+        #[oai(validator(minimum(value = "1")))]
         to: Query<i32>,
     ) -> Result<Json<SessionRecordDiff>, ApiError> {
         path_id(&id)?;
