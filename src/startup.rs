@@ -43,7 +43,17 @@ pub async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConne
 /// The shared state for `settings`, generating a first signing key when none exists.
 pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupError> {
     let db = open_database(&settings).await?;
-    let keys = KeyRing::load_or_generate(&settings.keys_dir)?;
+    // A development server makes its own first key so a fresh clone just works; a production
+    // server must be given its keys, or it would sign with a key nobody has pinned.
+    let keys = if settings.production {
+        let ring = KeyRing::load(&settings.keys_dir)?;
+        if ring.active().is_none() {
+            return Err(crate::auth::KeyError::NoKey(settings.keys_dir.clone()).into());
+        }
+        ring
+    } else {
+        KeyRing::load_or_generate(&settings.keys_dir)?
+    };
     let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
     let limits = api::limits::Limits::new(&settings);
     Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default(), limits }))

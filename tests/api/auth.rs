@@ -135,3 +135,32 @@ async fn tokens_issued_and_revoked_by_the_cli_work_against_the_server() {
     assert_eq!(r.status, 401, "{r:?}");
     assert!(r.body["detail"].as_str().unwrap_or("").contains("revoked"));
 }
+
+#[tokio::test]
+async fn a_production_server_refuses_to_start_without_a_signing_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_maslikhat");
+    let run = |production: &str| {
+        std::process::Command::new(bin)
+            .args(["migrate"])
+            .env("MASLIKHAT_PRODUCTION", production)
+            .env("MASLIKHAT_KEYS_DIR", tmp.path().join("keys"))
+            .env("MASLIKHAT_SQLITE_PATH", tmp.path().join("db.sqlite"))
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run")
+    };
+    assert!(run("true").status.success(), "migrate needs no key");
+    let out = std::process::Command::new(bin)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("MASLIKHAT_PRODUCTION", "true")
+        .env("MASLIKHAT_KEYS_DIR", tmp.path().join("keys"))
+        .env("MASLIKHAT_SQLITE_PATH", tmp.path().join("db.sqlite"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no signing key") && stderr.contains("keys generate"), "{stderr}");
+    assert!(!tmp.path().join("keys").exists() || std::fs::read_dir(tmp.path().join("keys")).unwrap().next().is_none(), "no key was made");
+}
