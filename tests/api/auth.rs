@@ -162,5 +162,8 @@ async fn a_production_server_refuses_to_start_without_a_signing_key() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no signing key") && stderr.contains("keys generate"), "{stderr}");
-    assert!(!tmp.path().join("keys").exists() || std::fs::read_dir(tmp.path().join("keys")).unwrap().next().is_none(), "no key was made");
+    assert!(
+        !tmp.path().join("keys").exists() || std::fs::read_dir(tmp.path().join("keys")).unwrap().next().is_none(),
+        "no key was made"
+    );
 }

@@ -10,6 +10,7 @@ mod helpers;
 mod hostile;
 mod log;
 mod metrics;
+mod metrics_e2e;
 mod oparl;
 mod openapi;
 mod rosters;
