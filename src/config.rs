@@ -48,6 +48,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Longest a request may take, in seconds, before it is answered with 503.
     pub request_timeout_seconds: u64,
+    /// How long a request waits for a database connection before it is answered with 503.
+    pub db_acquire_timeout_seconds: u64,
     /// Production mode: never generate a signing key on start; refuse to start without one.
     pub production: bool,
     /// The log's origin line in checkpoints (default: `public_url` without its scheme, + `/log`).
@@ -87,6 +89,7 @@ impl Default for Settings {
             db_max_connections: 16,
             log_origin: None,
             production: false,
+            db_acquire_timeout_seconds: 10,
             read_rate_per_second: 50,
             read_burst: 200,
             write_rate_per_second: 20,

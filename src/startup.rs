@@ -35,7 +35,8 @@ pub enum StartupError {
 
 /// Connects to the configured database and applies pending migrations.
 pub async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConnection, StartupError> {
-    let db = store::connect(&settings.database_url(), settings.db_max_connections).await?;
+    let acquire = std::time::Duration::from_secs(settings.db_acquire_timeout_seconds.max(1));
+    let db = store::connect_with(&settings.database_url(), settings.db_max_connections, acquire).await?;
     store::migrate(&db).await?;
     Ok(db)
 }

@@ -190,11 +190,23 @@ impl From<StoreError> for ApiError {
                 ApiError::PreconditionFailed(Json(p))
             }
             StoreError::Db(db) => {
-                let text = db.to_string();
-                if text.contains("pool timed out")
-                    || text.contains("Connection refused")
-                    || text.contains("connection closed")
-                {
+                // A database that cannot be reached is the server's temporary condition (503,
+                // retry), not a fault in the request or a bug (500).
+                let text = db.to_string().to_lowercase();
+                let unreachable = matches!(db, sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
+                    || [
+                        "pool timed out",
+                        "connection refused",
+                        "connection closed",
+                        "communicating with database",
+                        "broken pipe",
+                        "connection reset",
+                        "unexpected eof",
+                        "timed out",
+                    ]
+                    .iter()
+                    .any(|needle| text.contains(needle));
+                if unreachable {
                     ApiError::Unavailable(Json(Problem::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "unavailable",

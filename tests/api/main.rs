@@ -6,6 +6,7 @@ mod auth;
 mod councils;
 mod crash;
 mod demo;
+mod faults;
 mod helpers;
 mod hostile;
 mod log;
