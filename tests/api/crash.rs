@@ -5,35 +5,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use maslikhat::auth::{KeyRing, Role, TokenPolicy};
 use maslikhat::domain::log::merkle::{self, Hash};
 
 use crate::helpers::{fresh_database, party};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-fn hash(v: &serde_json::Value) -> Hash {
-    merkle::hash_from_slice(&STANDARD.decode(v.as_str().expect("string")).expect("base64")).expect("32 bytes")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if client.get(format!("{base}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become ready");
-}
-
-async fn checkpoint(client: &reqwest::Client, base: &str) -> Option<(u64, Hash)> {
-    let v: serde_json::Value = client.get(format!("{base}/v1/log/checkpoint")).send().await.ok()?.json().await.ok()?;
-    Some((v["tree_size"].as_u64()?, hash(&v["root_hash"])))
-}
+use crate::processes::{checkpoint, hash, start_node};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_its_log_consistent() {
@@ -51,21 +27,8 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
     let mut last_served: Option<(u64, Hash)> = None;
 
     for round in 0..5u64 {
-        let base = format!("http://127.0.0.1:{}", free_port());
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_maslikhat"))
-            .args(["serve", "--bind", base.trim_start_matches("http://"), "--database", &database])
-            .env("MASLIKHAT_KEYS_DIR", &keys_dir)
-            .env("MASLIKHAT_LOG_FORMAT", "json")
-            .env("MASLIKHAT_WRITE_RATE_PER_SECOND", "100000")
-            .env("MASLIKHAT_WRITE_BURST", "100000")
-            .env("MASLIKHAT_READ_RATE_PER_SECOND", "100000")
-            .env("MASLIKHAT_READ_BURST", "100000")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start server");
-        wait_ready(&client, &base).await;
+        let mut node = start_node(&client, &database, &keys_dir).await;
+        let base = node.base.clone();
 
         // After every restart: all that was acknowledged is there...
         let so_far = acked.lock().expect("lock").clone();
@@ -134,8 +97,8 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
             }));
         }
         tokio::time::sleep(Duration::from_millis(300 + 150 * round)).await;
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
+        node.child.kill().expect("SIGKILL");
+        node.child.wait().expect("reaped");
         for t in tasks {
             let _ = t.await;
         }

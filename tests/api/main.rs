@@ -14,6 +14,7 @@ mod metrics;
 mod metrics_e2e;
 mod oparl;
 mod openapi;
+mod processes;
 mod rosters;
 mod scaleout;
 mod sessions;
