@@ -15,16 +15,18 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
 }
 
-/// The newest change number and receive time among a council's documents (or all documents):
-/// what a cached metric must be recomputed after.
+/// The newest change number and receive time among a council's documents (or all councils'
+/// documents; parties carry no council and change no metric): what a cached metric must be
+/// recomputed after.
 pub async fn data_version(
     db: &DatabaseConnection,
     council: Option<&str>,
 ) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
     let mut q = document_version::Entity::find().order_by_desc(document_version::Column::Seq).limit(1);
-    if let Some(c) = council {
-        q = q.filter(document_version::Column::CouncilId.eq(c));
-    }
+    q = match council {
+        Some(c) => q.filter(document_version::Column::CouncilId.eq(c)),
+        None => q.filter(document_version::Column::CouncilId.is_not_null()),
+    };
     Ok(q.one(db).await?.map_or((0, None), |v| (v.seq, Some(v.received_at))))
 }
 
