@@ -123,7 +123,15 @@ pub enum Command {
     /// `export`) through the publication path; refused lines are reported with their numbers.
     Import {
         /// The JSON Lines file.
-        file: PathBuf,
+        #[arg(required_unless_present = "oparl", conflicts_with = "oparl")]
+        file: Option<PathBuf>,
+        /// Import an OParl 1.0/1.1 body from a directory of its cached JSON pages instead, as one
+        /// council (provenance `public_sources`); refused documents are reported with their reasons.
+        #[arg(long, value_name = "DIR")]
+        oparl: Option<PathBuf>,
+        /// With `--oparl`: the council id (default: derived from the body's name).
+        #[arg(long, requires = "oparl")]
+        council_id: Option<String>,
         /// Replace documents that exist with other content (otherwise such lines are refused).
         #[arg(long)]
         replace: bool,
@@ -313,9 +321,34 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             };
             eprintln!("exported {n} document versions");
         }
-        Command::Import { file, replace, db } => {
+        Command::Import { oparl: Some(dir), council_id, replace, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
+            let opts = crate::oparl_import::OparlOptions { council_id, replace, now: chrono::Utc::now() };
+            let r = crate::oparl_import::import_dir(&conn, &dir, &opts).await?;
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
+            for f in &r.refused {
+                println!("refused {} {} (from {}): {}", f.kind, f.id, f.source, f.reason);
+            }
+            let t = |name: &str, t: crate::oparl_import::Tally| {
+                println!("{name}: {} stored, {} unchanged, {} refused", t.stored, t.unchanged, t.refused)
+            };
+            println!("OParl body imported as council {}", r.council_id);
+            t("councils", r.councils);
+            t("parties", r.parties);
+            t("deputies", r.deputies);
+            t("sessions", r.sessions);
+            t("agenda items", r.agenda_items);
+            if !r.refused.is_empty() {
+                return Err(format!("{} document(s) refused", r.refused.len()).into());
+            }
+        }
+        Command::Import { file, replace, db, .. } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let file = file.ok_or("name a JSON Lines file, or --oparl DIR")?;
             let r = crate::bulk::import(&conn, &file, replace, true).await?;
             for f in &r.refused {
                 println!("line {}: {}", f.line, f.reason);

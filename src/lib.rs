@@ -16,6 +16,7 @@
 //! | [`domain`] | pure Rust: validated documents and the rules of `domain.md`; no poem, no sea-orm |
 //! | [`store`] | the only code that touches sea-orm: the publication transaction and queries |
 //! | [`entity`] | sea-orm entities, one per table |
+//! | [`oparl_import`] | `import --oparl`: an OParl body dump published as one council |
 //!
 //! A publication is one transaction: validate, store the canonical JSON version with the
 //! server's receive time and a change number, update the normalized tables. See
@@ -29,6 +30,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod entity;
+pub mod oparl_import;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

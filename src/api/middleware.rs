@@ -1,5 +1,6 @@
 //! Conditional GET for every read: a strong `ETag` computed from the body when the operation did
-//! not set one, and `304 Not Modified` when `If-None-Match` names it.
+//! not set one, and `304 Not Modified` when `If-None-Match` names it; and a default
+//! `Cache-Control` on successful reads (see [`default_cache_control`]).
 
 use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
@@ -9,7 +10,17 @@ use sha2::{Digest, Sha256};
 pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let resp = next.call(req).await?.into_response();
+    let authorized = req.headers().contains_key(header::AUTHORIZATION);
+    let default_cc = default_cache_control(req.uri().path());
+    let mut resp = next.call(req).await?.into_response();
+    if is_read && resp.status().is_success() {
+        if authorized {
+            // A response to a credentialed request is never for shared caches, whatever it says.
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+        } else if !resp.headers().contains_key(header::CACHE_CONTROL) {
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(default_cc));
+        }
+    }
     if !is_read || resp.status() != StatusCode::OK {
         return Ok(resp);
     }
@@ -36,6 +47,28 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
         return Ok(r);
     }
     Ok(Response::from_parts(parts, bytes.into()))
+}
+
+/// For things that never change once they exist.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// For everything else that anyone may read: fresh for a few seconds, then revalidated.
+pub const SHORT: &str = "public, max-age=10, stale-while-revalidate=60";
+/// For responses to requests that carried credentials.
+pub const PRIVATE: &str = "private, no-store";
+
+/// The `Cache-Control` a successful, unauthenticated read of `path` gets when the operation set
+/// none: a year and `immutable` for a stored document version (by log index or by session version
+/// number) and for log proofs (a proof between fixed tree sizes never changes); a short
+/// `max-age` with `stale-while-revalidate` for everything else.
+pub fn default_cache_control(path: &str) -> &'static str {
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let immutable = match segs.as_slice() {
+        ["", "v1", "log", "proofs", "inclusion" | "consistency"] => true,
+        ["", "v1", "log", "entries", i, "document"] => !i.is_empty(),
+        ["", "v1", "sessions", id, "versions", n] => !id.is_empty() && !n.is_empty(),
+        _ => false,
+    };
+    if immutable { IMMUTABLE } else { SHORT }
 }
 
 /// The methods each documented path template allows, read from the OpenAPI document, so a
@@ -91,7 +124,20 @@ pub async fn allow_on_405<E: Endpoint>(table: std::sync::Arc<AllowTable>, next: 
 
 #[cfg(test)]
 mod tests {
-    use super::AllowTable;
+    use super::{AllowTable, IMMUTABLE, SHORT, default_cache_control};
+
+    #[test]
+    fn immutable_paths_are_cached_for_a_year_and_the_rest_briefly() {
+        assert_eq!(default_cache_control("/v1/log/entries/3/document"), IMMUTABLE);
+        assert_eq!(default_cache_control("/v1/log/proofs/inclusion"), IMMUTABLE);
+        assert_eq!(default_cache_control("/v1/log/proofs/consistency"), IMMUTABLE);
+        assert_eq!(default_cache_control("/v1/sessions/s-1/versions/2"), IMMUTABLE);
+        assert_eq!(default_cache_control("/v1/sessions/s-1/versions"), SHORT);
+        assert_eq!(default_cache_control("/v1/sessions/s-1"), SHORT);
+        assert_eq!(default_cache_control("/v1/log/checkpoint"), SHORT);
+        assert_eq!(default_cache_control("/v1/log/entries"), SHORT);
+        assert_eq!(default_cache_control("/v1/councils"), SHORT);
+    }
 
     #[test]
     fn allow_lists_the_methods_of_the_matching_template() {

@@ -3,6 +3,7 @@
 //! real HTTP to it with real tokens.
 
 mod auth;
+mod caching;
 mod councils;
 mod crash;
 mod demo;
@@ -13,6 +14,7 @@ mod log;
 mod metrics;
 mod metrics_e2e;
 mod oparl;
+mod oparl_import;
 mod openapi;
 mod processes;
 mod rosters;
