@@ -145,7 +145,9 @@ pub async fn run(opts: &VerifyOptions) -> Result<VerifyReport, Fail> {
 
     // 3. The entries: documents rehashed, leaves rebuilt, inclusion proven.
     let mut all_leaves: Vec<Hash> = Vec::with_capacity(size as usize);
-    let mut latest_sessions: BTreeMap<String, (i64, u64)> = BTreeMap::new();
+    // The verified bytes of each session's newest version: step 4 compares served votes with
+    // these, never with a second download the server could answer differently.
+    let mut latest_sessions: BTreeMap<String, (i64, Vec<u8>)> = BTreeMap::new();
     let mut checked = 0u64;
     let mut start = 0u64;
     while start < size {
@@ -180,9 +182,9 @@ pub async fn run(opts: &VerifyOptions) -> Result<VerifyReport, Fail> {
                 continue;
             }
             if kind == "session_record" {
-                let entry = latest_sessions.entry(id.to_owned()).or_insert((version, index));
-                if version >= entry.0 {
-                    *entry = (version, index);
+                let newer = latest_sessions.get(id).is_none_or(|(v, _)| version >= *v);
+                if newer {
+                    latest_sessions.insert(id.to_owned(), (version, doc.to_vec()));
                 }
             }
             if opts.council.is_some() {
@@ -210,10 +212,8 @@ pub async fn run(opts: &VerifyOptions) -> Result<VerifyReport, Fail> {
 
     // 4. What the server serves must be what it logged.
     let mut votes = 0;
-    for (session, (_, index)) in &latest_sessions {
-        let doc: Value = serde_json::from_slice(
-            &client.get(format!("{base}/v1/log/entries/{index}/document")).send().await?.bytes().await?,
-        )?;
+    for (session, (_, body)) in &latest_sessions {
+        let doc: Value = serde_json::from_slice(body)?;
         for e in doc["vote_events"].as_array().into_iter().flatten() {
             let id = e["id"].as_str().unwrap_or("");
             let served = get_json(&client, &format!("{base}/v1/vote-events/{id}")).await?;

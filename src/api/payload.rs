@@ -71,30 +71,41 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
             "the request body is empty; send a JSON document",
         ));
     }
-    // Syntax first, so malformed JSON is a 400 and not mistaken for a shape error.
-    let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| {
+    // One pass over the bytes checks the syntax (400 when broken, so it is not mistaken for a
+    // shape error), that the body is an object, and that no object at any depth repeats a key:
+    // such a document is ambiguous (parsers keep the first or the last) and serde would silently
+    // keep the last inside name maps.
+    let malformed = |e: &dyn std::fmt::Display| {
         Problem::new(StatusCode::BAD_REQUEST, "malformed-json", format!("the body is not valid JSON: {e}"))
-    })?;
-    if !value.is_object() {
+    };
+    let mut de = serde_json::Deserializer::from_slice(data);
+    let top = match serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de) {
+        Ok(top) => top,
+        Err(e) => {
+            let path = pointer(&e.path().to_string());
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                return Err(malformed(&inner));
+            }
+            let message = inner.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            let key = message.split('`').nth(1).unwrap_or_default().replace('~', "~0").replace('/', "~1");
+            let path = format!("{path}/{key}");
+            let mut p =
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{path}: {message}"));
+            p.errors.push(ProblemViolation { path, rule: "duplicate_key".to_owned(), message });
+            return Err(p);
+        }
+    };
+    de.end().map_err(|e| malformed(&e))?;
+    if !top.0 {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid-document",
             "the body must be a JSON object",
         ));
     }
-    // A JSON object with a key twice is ambiguous (parsers keep the first or the last): refuse it
-    // at any depth, including inside name maps where serde would silently keep the last.
-    if let Err(e) = serde_path_to_error::deserialize::<_, UniqueKeys>(&mut serde_json::Deserializer::from_slice(data)) {
-        let path = pointer(&e.path().to_string());
-        let message = e.into_inner().to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        let key = message.split('`').nth(1).unwrap_or_default().replace('~', "~0").replace('/', "~1");
-        let path = format!("{path}/{key}");
-        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{path}: {message}"));
-        p.errors.push(ProblemViolation { path, rule: "duplicate_key".to_owned(), message });
-        return Err(p);
-    }
-    // Parse from the bytes (not the Value) so duplicate keys are caught: a Value keeps the last.
+    // The typed parse names the path of any wrong type, unknown field or enum value.
     let de = &mut serde_json::Deserializer::from_slice(data);
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = pointer(&e.path().to_string());
@@ -122,8 +133,8 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
     })
 }
 
-/// Accepts any JSON whose objects never repeat a key.
-struct UniqueKeys;
+/// Accepts any JSON whose objects never repeat a key; true when the value is an object.
+struct UniqueKeys(bool);
 
 impl<'de> serde::Deserialize<'de> for UniqueKeys {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -148,31 +159,31 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
             }
             map.next_value::<UniqueKeys>()?;
         }
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(true))
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<UniqueKeys, A::Error> {
         while seq.next_element::<UniqueKeys>()?.is_some() {}
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
 
     fn visit_bool<E>(self, _: bool) -> std::result::Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
     fn visit_i64<E>(self, _: i64) -> std::result::Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
     fn visit_u64<E>(self, _: u64) -> std::result::Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
     fn visit_f64<E>(self, _: f64) -> std::result::Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
     fn visit_str<E>(self, _: &str) -> std::result::Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
     fn visit_unit<E>(self) -> std::result::Result<UniqueKeys, E> {
-        Ok(UniqueKeys)
+        Ok(UniqueKeys(false))
     }
 }
 

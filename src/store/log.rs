@@ -49,48 +49,30 @@ pub async fn entries(
     start: u64,
     end: u64,
 ) -> Result<Vec<(log_entry::Model, VersionMeta)>, StoreError> {
-    let rows = log_entry::Entity::find()
+    let entries = log_entry::Entity::find()
         .filter(log_entry::Column::Idx.gte(start as i64))
         .filter(log_entry::Column::Idx.lt(end as i64))
         .order_by_asc(log_entry::Column::Idx)
-        .find_also_related_manual(db)
+        .all(db)
         .await?;
-    Ok(rows)
-}
-
-/// `find_also_related` without declared relations: log entries joined to their versions.
-trait ManualJoin {
-    async fn find_also_related_manual(
-        self,
-        db: &DatabaseConnection,
-    ) -> Result<Vec<(log_entry::Model, VersionMeta)>, StoreError>;
-}
-
-impl ManualJoin for sea_orm::Select<log_entry::Entity> {
-    async fn find_also_related_manual(
-        self,
-        db: &DatabaseConnection,
-    ) -> Result<Vec<(log_entry::Model, VersionMeta)>, StoreError> {
-        let entries = self.all(db).await?;
-        let ids: Vec<i64> = entries.iter().map(|e| e.version_id).collect();
-        let versions: HashMap<i64, document_version::Model> = document_version::Entity::find()
-            .filter(document_version::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v))
-            .collect();
-        Ok(entries
-            .into_iter()
-            .filter_map(|e| {
-                versions.get(&e.version_id).cloned().map(|v| {
-                    let mut m = VersionMeta::from(v);
-                    m.leaf_hash = Some(e.leaf_hash.clone());
-                    (e, m)
-                })
+    let ids: Vec<i64> = entries.iter().map(|e| e.version_id).collect();
+    let versions: HashMap<i64, document_version::Model> = document_version::Entity::find()
+        .filter(document_version::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| {
+            versions.get(&e.version_id).cloned().map(|v| {
+                let mut m = VersionMeta::from(v);
+                m.leaf_hash = Some(e.leaf_hash.clone());
+                (e, m)
             })
-            .collect())
-    }
+        })
+        .collect())
 }
 
 /// The stored canonical body of the version at log `index`.
