@@ -702,9 +702,10 @@ impl MetricsApi {
         let level_s = level.0.map(|l| crate::domain::enums::Level::from(l).as_str().to_owned());
         let filter = store::councils::CouncilFilter { level: level_s, ..Default::default() };
         let councils = store::councils::list_councils(&self.state.db, &filter, None, u64::MAX >> 2).await?.items;
+        let versions = store::metrics::data_versions(&self.state.db).await?;
         let mut rows = vec![];
         for (c, _) in councils {
-            let (seq, _) = store::metrics::data_version(&self.state.db, Some(&c.id)).await?;
+            let seq = versions.get(&c.id).copied().unwrap_or(0);
             let x = self.compute(&c.id, &p, seq).await?;
             rows.push(RankingRow {
                 rank: None,

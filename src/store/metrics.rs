@@ -30,6 +30,21 @@ pub async fn data_version(
     Ok(q.one(db).await?.map_or((0, None), |v| (v.seq, Some(v.received_at))))
 }
 
+/// The newest change number of every council's documents, in one query (for rankings, which
+/// would otherwise ask once per council).
+pub async fn data_versions(db: &DatabaseConnection) -> Result<HashMap<String, i64>, StoreError> {
+    let rows: Vec<(Option<String>, Option<i64>)> = document_version::Entity::find()
+        .select_only()
+        .column(document_version::Column::CouncilId)
+        .column_as(document_version::Column::Seq.max(), "seq")
+        .filter(document_version::Column::CouncilId.is_not_null())
+        .group_by(document_version::Column::CouncilId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(c, s)| Some((c?, s?))).collect())
+}
+
 /// Everything the metrics need about one council, all periods (the metric functions scope it).
 /// Read in one snapshot. Backfilled sessions carry declared times only; the others witnessed
 /// times only (see `metrics.md`).
