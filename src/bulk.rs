@@ -267,8 +267,13 @@ async fn publish_line(db: &DatabaseConnection, raw: &str, replace: bool) -> Resu
         serde_json::from_str(raw).map_err(|e| LineError::Refused(format!("not a document line: {e}")))?;
     let provenance = provenance(&line.provenance)
         .ok_or_else(|| LineError::Refused(format!("unknown provenance {}", line.provenance)))?;
-    let meta =
-        PublishMeta { publisher: "import".into(), if_match: replace.then(|| "*".to_owned()), reason: None, provenance };
+    let meta = PublishMeta {
+        publisher: "import".into(),
+        if_match: replace.then(|| "*".to_owned()),
+        reason: None,
+        provenance,
+        received_at: None,
+    };
     let mut v = Violations::new();
     text::check_id(&mut v, "/id", &line.id);
     let council = || line.council.clone().ok_or_else(|| LineError::Refused(format!("{} has no council", line.kind)));

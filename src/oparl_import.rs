@@ -628,6 +628,7 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
         if_match: opts.replace.then(|| "*".to_owned()),
         reason: None,
         provenance: "public_sources",
+        received_at: None,
     };
     let mut out = Publisher { meta, report: &mut report };
 

@@ -351,7 +351,7 @@ pub fn path_id(id: &str) -> Result<(), ApiError> {
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
     // An empty If-Match names no entity tag at all: treat it as absent.
     let if_match = if_match.filter(|t| !t.trim().is_empty());
-    PublishMeta { publisher: auth.0.sub.clone(), if_match, reason, provenance: "council" }
+    PublishMeta { publisher: auth.0.sub.clone(), if_match, reason, provenance: "council", received_at: None }
 }
 
 /// Council operations.

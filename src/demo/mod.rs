@@ -255,7 +255,13 @@ fn refused<'a>(kind: &'static str, id: &'a str) -> impl FnOnce(StoreError) -> De
 /// Publishes the country of `cfg` through the publication path, council by council. Loading
 /// the same configuration again changes nothing (every document is an identical re-send).
 pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> Result<LoadReport, DemoError> {
-    let meta = PublishMeta { publisher: "demo".into(), if_match: None, reason: None, provenance: "synthetic" };
+    let meta = PublishMeta {
+        publisher: "demo".into(),
+        if_match: None,
+        reason: None,
+        provenance: "synthetic",
+        received_at: None,
+    };
     let mut report = LoadReport::default();
     for (id, p) in parties() {
         let r = store::councils::put_party(db, id, &p, Violations::new(), &meta).await.map_err(refused("party", id))?;

@@ -32,7 +32,7 @@ pub async fn put_council(
     mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::Council, id, Some(id), canonical_json(doc)?).await?;
+    let p = Publication::begin(db, DocKind::Council, id, Some(id), canonical_json(doc)?, meta.received_at).await?;
     if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
     }
@@ -102,7 +102,7 @@ pub async fn put_party(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::Party, id, None, canonical_json(doc)?).await?;
+    let p = Publication::begin(db, DocKind::Party, id, None, canonical_json(doc)?, meta.received_at).await?;
     if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));
     }
@@ -191,7 +191,9 @@ pub async fn put_roster(
     mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::Roster, council_id, Some(council_id), canonical_json(doc)?).await?;
+    let p =
+        Publication::begin(db, DocKind::Roster, council_id, Some(council_id), canonical_json(doc)?, meta.received_at)
+            .await?;
     let council = load_council(&p.txn, council_id).await?;
     if let Some(same) = p.preconditions(meta.if_match.as_deref(), &v)? {
         return Ok(Published::Unchanged(same));

@@ -51,6 +51,10 @@ pub struct PublishMeta {
     pub reason: Option<String>,
     /// `council`, `public_sources` or `synthetic`.
     pub provenance: &'static str,
+    /// The receive time to record instead of the clock's, for history that is not received
+    /// live: the synthetic country's invented receive times, and bulk imports that carry the
+    /// exporting server's times. `None` (every API write) means now.
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 /// A stored version's metadata.
@@ -174,6 +178,7 @@ impl Publication {
         doc_id: &str,
         council_id: Option<&str>,
         body: String,
+        received_at: Option<DateTime<Utc>>,
     ) -> Result<Self, StoreError> {
         let txn = db.begin().await?;
         // First statement is a write: it takes SQLite's write lock (waiting on busy_timeout) or
@@ -205,7 +210,7 @@ impl Publication {
             body,
             sha256,
             current,
-            received_at: Utc::now().trunc_subsecs(6),
+            received_at: received_at.unwrap_or_else(Utc::now).trunc_subsecs(6),
             seq: head.last_seq,
             log_size: head.log_size,
             frontier: decode_frontier(&head.frontier),

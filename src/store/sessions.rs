@@ -57,7 +57,15 @@ pub async fn put_session_record(
     mut v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, StoreError> {
-    let p = Publication::begin(db, DocKind::SessionRecord, session_id, Some(council_id), canonical_json(doc)?).await?;
+    let p = Publication::begin(
+        db,
+        DocKind::SessionRecord,
+        session_id,
+        Some(council_id),
+        canonical_json(doc)?,
+        meta.received_at,
+    )
+    .await?;
     let council = load_council(&p.txn, council_id).await?;
     let existing = session::Entity::find_by_id(session_id.to_owned()).one(&p.txn).await?;
     if existing.as_ref().is_some_and(|s| s.council_id != council_id) {
