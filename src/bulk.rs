@@ -3,14 +3,17 @@
 //! body.
 //!
 //! Export writes every stored version in change order (optionally one council's, with the
-//! parties and parent council it needs). Import re-publishes the *current* version of each
-//! document through the publication path, with the same field cleaning and rules as the API, so
-//! importing an export into an empty database reproduces the same documents (the same SHA-256
-//! of each body), and importing it again changes nothing. History is not replayed: the target's
-//! versions and receive times are its own, as the server witnessed them.
+//! parties and parent council it needs). Import replays the file in its order, every version
+//! through the publication path with the same field cleaning and rules as the API, keeping each
+//! version's receive time and reason from the line. Importing a whole export into an empty
+//! database therefore reproduces the same history: the same documents and versions, the same
+//! receive times (so the same witnessed times and metrics), and the same log root. Importing it
+//! again changes nothing: a line whose version is already stored with the same SHA-256 is
+//! counted unchanged. A line without a receive time (a hand-written bundle) is stamped with the
+//! importing server's clock.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -28,7 +31,7 @@ use crate::store::{self, PublishMeta, Published, StoreError};
 /// One line of an export.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExportLine {
-    /// `council`, `party`, `roster` or `session_record`.
+    /// `council`, `party`, `roster`, `session_record` or `public_record`.
     pub kind: String,
     /// The document's id.
     pub id: String,
@@ -141,43 +144,34 @@ pub struct Refusal {
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
-    /// Lines read.
+    /// Lines read (blank lines aside).
     pub lines: u64,
-    /// Documents stored as new versions.
+    /// Versions stored.
     pub created: u64,
-    /// Documents identical to the current version (nothing changed).
+    /// Lines whose version was already stored (nothing changed).
     pub unchanged: u64,
-    /// Lines skipped because a later line holds a newer version of the same document.
-    pub superseded: u64,
     /// Lines refused, with the reason.
     pub refused: Vec<Refusal>,
 }
 
-/// The fields needed to plan an import, read from every line in the first pass.
+/// The fields needed to place a line in its document's history.
 #[derive(Deserialize)]
 struct Header {
     kind: String,
     id: String,
-}
-
-fn kind_rank(kind: &str) -> Option<u8> {
-    match kind {
-        "party" => Some(0),
-        "council" => Some(1),
-        "roster" => Some(2),
-        "session_record" => Some(3),
-        _ => None,
-    }
+    #[serde(default)]
+    version: i32,
+    #[serde(default)]
+    sha256: Option<String>,
 }
 
 fn provenance(p: &str) -> Option<&'static str> {
     ["council", "public_sources", "synthetic"].into_iter().find(|x| *x == p)
 }
 
-/// Imports a JSON Lines file. The current (last) version of each document is published, parties
-/// first, then councils, rosters and session records, each group in the order the documents
-/// first appear. With `replace`, a document that exists with other content is replaced
-/// (`If-Match: *`); without it, such a line is refused.
+/// Imports a JSON Lines file, line by line in its order (see the module documentation). A
+/// document's first line in the file is refused when the database holds the document with
+/// other content, unless `replace` (`If-Match: *`); its later lines continue its history.
 pub async fn import(
     db: &DatabaseConnection,
     path: &Path,
@@ -185,56 +179,46 @@ pub async fn import(
     progress: bool,
 ) -> Result<ImportReport, BulkError> {
     let mut report = ImportReport::default();
-    // Pass 1: where each document's first and last line are, by byte offset, so pass 2 can seek
-    // to them and memory holds only one entry per document.
+    let total = BufReader::new(std::fs::File::open(path)?).lines().count() as u64;
+    let pb = bar(progress, Some(total), "lines");
     let mut reader = BufReader::new(std::fs::File::open(path)?);
-    let mut docs: HashMap<(u8, String), (u64, u64, u64)> = HashMap::new(); // first line, last line, offset
-    let (mut offset, mut line_no, mut buf) = (0u64, 0u64, String::new());
+    // The documents met so far in this file: their later lines continue their history.
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let (mut line_no, mut buf) = (0u64, String::new());
     loop {
         buf.clear();
-        let n = reader.read_line(&mut buf)? as u64;
-        if n == 0 {
+        if reader.read_line(&mut buf)? == 0 {
             break;
         }
         line_no += 1;
-        let at = offset;
-        offset += n;
+        pb.inc(1);
         if buf.trim().is_empty() {
             continue;
         }
         report.lines += 1;
-        match serde_json::from_str::<Header>(&buf) {
-            Err(e) => report.refused.push(Refusal { line: line_no, reason: format!("not a document line: {e}") }),
-            Ok(h) => match kind_rank(&h.kind) {
-                None => report.refused.push(Refusal { line: line_no, reason: format!("unknown kind {}", h.kind) }),
-                Some(rank) => {
-                    let e = docs.entry((rank, h.id)).or_insert((line_no, line_no, at));
-                    if e.1 != line_no {
-                        report.superseded += 1;
-                    }
-                    (e.1, e.2) = (line_no, at);
-                }
-            },
+        let h = match serde_json::from_str::<Header>(&buf) {
+            Ok(h) => h,
+            Err(e) => {
+                report.refused.push(Refusal { line: line_no, reason: format!("not a document line: {e}") });
+                continue;
+            }
+        };
+        if let Some(sha) = &h.sha256
+            && store::bulk::has_version(db, &h.kind, &h.id, h.version, sha).await?
+        {
+            report.unchanged += 1;
+            seen.insert((h.kind, h.id));
+            continue;
         }
-    }
-    let mut plan: Vec<(u8, u64, u64, u64)> = docs.into_iter().map(|((r, _), (f, l, o))| (r, f, l, o)).collect();
-    plan.sort_unstable();
-    let pb = bar(progress, Some(plan.len() as u64), "documents");
-    let mut file = BufReader::new(std::fs::File::open(path)?);
-    for (_, _, line, at) in plan {
-        file.seek(SeekFrom::Start(at))?;
-        buf.clear();
-        file.read_line(&mut buf)?;
-        match publish_line(db, &buf, replace).await {
+        let continuing = !seen.insert((h.kind, h.id));
+        match publish_line(db, &buf, replace || continuing).await {
             Ok(Published::Created(_)) => report.created += 1,
             Ok(Published::Unchanged(_)) => report.unchanged += 1,
-            Err(LineError::Refused(reason)) => report.refused.push(Refusal { line, reason }),
+            Err(LineError::Refused(reason)) => report.refused.push(Refusal { line: line_no, reason }),
             Err(LineError::Store(e)) => return Err(e.into()),
         }
-        pb.inc(1);
     }
     pb.finish_and_clear();
-    report.refused.sort_by_key(|r| r.line);
     Ok(report)
 }
 
@@ -262,17 +246,17 @@ fn shape<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, L
         .map_err(|e| LineError::Refused(format!("body at {}: {}", e.path(), e.inner())))
 }
 
-async fn publish_line(db: &DatabaseConnection, raw: &str, replace: bool) -> Result<Published, LineError> {
+async fn publish_line(db: &DatabaseConnection, raw: &str, overwrite: bool) -> Result<Published, LineError> {
     let line: ExportLine =
         serde_json::from_str(raw).map_err(|e| LineError::Refused(format!("not a document line: {e}")))?;
     let provenance = provenance(&line.provenance)
         .ok_or_else(|| LineError::Refused(format!("unknown provenance {}", line.provenance)))?;
     let meta = PublishMeta {
         publisher: "import".into(),
-        if_match: replace.then(|| "*".to_owned()),
-        reason: None,
+        if_match: overwrite.then(|| "*".to_owned()),
+        reason: line.reason.clone(),
         provenance,
-        received_at: None,
+        received_at: line.received_at,
     };
     let mut v = Violations::new();
     text::check_id(&mut v, "/id", &line.id);
@@ -296,8 +280,12 @@ async fn publish_line(db: &DatabaseConnection, raw: &str, replace: bool) -> Resu
             let (doc, _) = shape::<SessionRecordDoc>(line.body)?.parse(&mut v);
             // A replaced record after its session date needs a public reason: keep the exported
             // one, or say where the change came from.
-            let reason = line.reason.or_else(|| replace.then(|| "bulk import".to_owned()));
+            let reason = line.reason.or_else(|| overwrite.then(|| "bulk import".to_owned()));
             store::sessions::put_session_record(db, &c, &line.id, &doc, reason, v, &meta).await
+        }
+        "public_record" => {
+            let doc = shape::<crate::domain::public_record::PublicRecord>(line.body)?;
+            store::public_records::put_public_record(db, &line.id, &doc, v, &meta).await
         }
         other => return Err(LineError::Refused(format!("unknown kind {other}"))),
     };

@@ -7,12 +7,16 @@
 //! record goes through the normal publication path (and so through every rule), each council
 //! says `synthetic: true`, and every version carries the provenance `synthetic`.
 //!
-//! The server stamps each version with the time it received it, so sessions in the past arrive
-//! *backfilled*; their notices are declared (`declared_notice`) with lead times that vary by
-//! council, which is what the openness metrics of backfilled sessions use.
+//! When each document was received is part of the invented history (see [`received`]): a
+//! council that announces its sessions sends each agenda ahead of the sitting and the results and
+//! minutes after it, so the server "witnessed" both; a council that does not sends each record
+//! only after the sitting, which makes it *backfilled*, and its declared notices (if any) are what
+//! the openness metrics use. With these times fixed, one seed gives the same database, log root
+//! included, from run to run.
 
 pub mod geo;
 pub mod people;
+pub mod received;
 pub mod rng;
 pub mod roster;
 pub mod sessions;
@@ -90,7 +94,8 @@ pub struct DemoConfig {
     pub scale: u32,
     /// The last day of invented history (usually today).
     pub until: NaiveDate,
-    /// Only these councils (ids), when given; parents are not added automatically.
+    /// Only these councils (ids), in this order, when given; parents are not added
+    /// automatically.
     pub councils: Option<Vec<String>>,
     /// Adds, per council, the next session after `until` (planned, agenda only), whose
     /// publication ahead of the sitting the server witnesses.
@@ -121,12 +126,12 @@ impl DemoConfig {
         cfg
     }
 
-    /// The councils this configuration covers, parents first.
+    /// The councils this configuration covers: parents first, or in the order of `councils`.
     pub fn plans(&self) -> Vec<CouncilPlan> {
         let all = country();
         match &self.councils {
             None => all,
-            Some(ids) => all.into_iter().filter(|p| ids.contains(&p.id)).collect(),
+            Some(ids) => ids.iter().filter_map(|id| all.iter().find(|p| &p.id == id).cloned()).collect(),
         }
     }
 }
@@ -142,6 +147,23 @@ pub struct CouncilBundle {
     pub roster: Roster,
     /// Its session records with their ids, oldest first.
     pub sessions: Vec<(String, SessionRecord)>,
+    /// When each document was received in the invented history: the council, the roster, and
+    /// each session record (in the order of `sessions`). See [`received`].
+    pub received: Received,
+}
+
+/// Invented receive times of one council's documents.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The council document.
+    pub council: chrono::DateTime<chrono::Utc>,
+    /// The roster.
+    pub roster: chrono::DateTime<chrono::Utc>,
+    /// Each session record, in the order of [`CouncilBundle::sessions`].
+    pub sessions: Vec<chrono::DateTime<chrono::Utc>>,
+    /// For each session record (same order), the agenda published ahead of the sitting and
+    /// when, if the council announced it: stored as the record's first version.
+    pub ahead: Vec<Option<(SessionRecord, chrono::DateTime<chrono::Utc>)>>,
 }
 
 /// Generates one council's documents (pure: no database).
@@ -159,7 +181,13 @@ pub fn generate_council(cfg: &DemoConfig, plan: &CouncilPlan) -> CouncilBundle {
         place_ru: &plan.place_ru,
     };
     let sessions = sessions::sessions(cfg.seed, &ctx, cfg.scale, cfg.until, cfg.upcoming);
-    CouncilBundle { id: plan.id.clone(), council, roster, sessions }
+    let received = Received {
+        council: received::council(cfg.until),
+        roster: received::roster(&roster, cfg.until),
+        sessions: sessions.iter().map(|(id, s)| received::session(cfg.seed, id, s, &profile, cfg.until)).collect(),
+        ahead: sessions.iter().map(|(id, s)| received::agenda_ahead(cfg.seed, id, s, &profile, cfg.until)).collect(),
+    };
+    CouncilBundle { id: plan.id.clone(), council, roster, sessions, received }
 }
 
 /// Generates every council of `cfg`, one at a time.
@@ -168,7 +196,8 @@ pub fn generate(cfg: &DemoConfig) -> impl Iterator<Item = CouncilBundle> + '_ {
 }
 
 /// Checks a bundle against the domain rules without a database, as the publication path
-/// would: the council, the roster (against the seven parties) and each session record. Returns
+/// would: the council, the roster (against the seven parties) and each session record (and each
+/// agenda sent ahead of its sitting). Returns
 /// every violation with the document it belongs to.
 pub fn check_bundle(b: &CouncilBundle) -> Vec<(String, Violation)> {
     let mut out = vec![];
@@ -183,7 +212,8 @@ pub fn check_bundle(b: &CouncilBundle) -> Vec<(String, Violation)> {
     let mut v = Violations::new();
     b.roster.check(&b.council, &ctx, &mut v);
     out.extend(v.into_vec().into_iter().map(|x| (format!("roster {}", b.id), x)));
-    for (id, s) in &b.sessions {
+    let ahead = b.received.ahead.iter().zip(&b.sessions).filter_map(|(a, (id, _))| a.as_ref().map(|(s, _)| (id, s)));
+    for (id, s) in b.sessions.iter().map(|(id, s)| (id, s)).chain(ahead) {
         let date = s.date();
         let serving: HashMap<String, bool> =
             b.roster.deputies.iter().map(|d| (d.id.clone(), d.serves_on(date))).collect();
@@ -252,19 +282,26 @@ fn refused<'a>(kind: &'static str, id: &'a str) -> impl FnOnce(StoreError) -> De
     move |source| DemoError::Refused { kind, id: id.to_owned(), source }
 }
 
+/// The reason given when a session's results and minutes are added to the agenda published
+/// ahead of it (a change after the session date must say why).
+const RESULTS: &str = "Итоги сессии: голосования, выступления, протокол / Session results: votes, speeches, minutes";
+
 /// Publishes the country of `cfg` through the publication path, council by council. Loading
 /// the same configuration again changes nothing (every document is an identical re-send).
 pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> Result<LoadReport, DemoError> {
-    let meta = PublishMeta {
+    let base = PublishMeta {
         publisher: "demo".into(),
         if_match: None,
         reason: None,
         provenance: "synthetic",
         received_at: None,
     };
+    let at = |t| PublishMeta { received_at: Some(t), ..base.clone() };
     let mut report = LoadReport::default();
     for (id, p) in parties() {
-        let r = store::councils::put_party(db, id, &p, Violations::new(), &meta).await.map_err(refused("party", id))?;
+        let r = store::councils::put_party(db, id, &p, Violations::new(), &at(received::party(cfg.until)))
+            .await
+            .map_err(refused("party", id))?;
         report.count(&r);
     }
     let plans = cfg.plans();
@@ -276,16 +313,30 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
     );
     for plan in &plans {
         let b = generate_council(cfg, plan);
-        let r = store::councils::put_council(db, &b.id, &b.council, Violations::new(), &meta)
+        let r = store::councils::put_council(db, &b.id, &b.council, Violations::new(), &at(b.received.council))
             .await
             .map_err(refused("council", &b.id))?;
         report.count(&r);
-        let r = store::councils::put_roster(db, &b.id, &b.roster, Violations::new(), &meta)
+        let r = store::councils::put_roster(db, &b.id, &b.roster, Violations::new(), &at(b.received.roster))
             .await
             .map_err(refused("roster", &b.id))?;
         report.count(&r);
-        for (sid, s) in &b.sessions {
-            let r = store::sessions::put_session_record(db, &b.id, sid, s, None, Violations::new(), &meta)
+        for (((sid, s), t), ahead) in b.sessions.iter().zip(&b.received.sessions).zip(&b.received.ahead) {
+            // The agenda ahead of the sitting, then the whole record; on a reload only the
+            // latter (an identical re-send when nothing changed).
+            let mut whole = at(*t);
+            if let Some((early, t0)) = ahead
+                && !store::sessions::exists(db, sid).await?
+            {
+                let r = store::sessions::put_session_record(db, &b.id, sid, early, None, Violations::new(), &at(*t0))
+                    .await
+                    .map_err(refused("session agenda", sid))?;
+                report.count(&r);
+                whole.if_match = Some("*".into());
+                whole.reason = Some(RESULTS.into());
+            }
+            let reason = whole.reason.clone();
+            let r = store::sessions::put_session_record(db, &b.id, sid, s, reason, Violations::new(), &whole)
                 .await
                 .map_err(refused("session record", sid))?;
             report.count(&r);
@@ -299,13 +350,77 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
     Ok(report)
 }
 
+/// The last day of invented history by default: yesterday in Kazakhstan, so that every invented
+/// time lies in the past and a load repeated the same day gives the same database.
+pub fn default_until() -> NaiveDate {
+    crate::domain::session::local_date(chrono::Utc::now()) - chrono::Days::new(1)
+}
+
+/// Whether the first-start load is due: the database holds no councils but synthetic ones, and
+/// not yet the whole synthetic country (so an interrupted load resumes on the next start).
+pub async fn first_start_pending(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    use crate::entity::council;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let real = council::Entity::find().filter(council::Column::Synthetic.eq(false)).count(db).await?;
+    let synthetic = council::Entity::find().filter(council::Column::Synthetic.eq(true)).count(db).await?;
+    Ok(real == 0 && synthetic < country().len() as u64)
+}
+
+/// The configuration the first start loads: the whole country at scale 1, seed 1, with the
+/// small sample's councils first so there is something to browse within seconds.
+pub fn first_start_config() -> DemoConfig {
+    let until = default_until();
+    let mut first: Vec<String> = DemoConfig::sample(until).councils.unwrap_or_default();
+    let rest: Vec<String> = country().into_iter().map(|p| p.id).filter(|id| !first.contains(id)).collect();
+    first.extend(rest);
+    DemoConfig { councils: Some(first), ..DemoConfig::national(1, 1, until) }
+}
+
+/// Loads the real public records, then [`first_start_config`] while the server serves, with a progress bar on a terminal and
+/// log lines otherwise. Failures are logged: the server goes on with what was loaded.
+pub async fn first_start(db: &DatabaseConnection) {
+    load_real_records(db).await;
+    let cfg = first_start_config();
+    tracing::info!(
+        until = %cfg.until,
+        "empty embedded database: loading the synthetic country (223 councils, scale 1, seed 1; every record \
+         is marked synthetic) while serving; start with --no-demo to skip"
+    );
+    let started = std::time::Instant::now();
+    match load(db, &cfg, true).await {
+        Ok(r) => tracing::info!(
+            councils = r.councils,
+            sessions = r.sessions,
+            created = r.created,
+            seconds = started.elapsed().as_secs(),
+            "synthetic country loaded"
+        ),
+        Err(e) => tracing::error!(error = %e, "loading the synthetic country stopped; restart to resume"),
+    }
+}
+
+/// Loads the real public records bundled with the binary (see [`crate::public_records`]): not
+/// synthetic, kept apart from the synthetic councils, each fact with its source. Idempotent.
+pub async fn load_real_records(db: &DatabaseConnection) {
+    match crate::public_records::load_bundled(db).await {
+        Ok(r) if r.refused.is_empty() => tracing::info!(
+            records = r.records,
+            stored = r.stored,
+            councils = r.councils,
+            "real public records (compiled from public sources, each fact with its source) loaded"
+        ),
+        Ok(r) => tracing::error!(refused = r.refused.len(), "some bundled public records were refused"),
+        Err(e) => tracing::error!(error = %e, "loading the bundled public records failed"),
+    }
+}
+
 /// Loads the small sample (see [`DemoConfig::sample`]) unless the database already has
 /// councils. Returns whether it loaded.
 pub async fn load_sample(state: &AppState) -> Result<bool, DemoError> {
     if crate::entity::council::Entity::find().count(&state.db).await.map_err(StoreError::from)? > 0 {
         return Ok(false);
     }
-    let today = chrono::Utc::now().date_naive();
-    load(&state.db, &DemoConfig::sample(today), false).await?;
+    load_real_records(&state.db).await;
+    load(&state.db, &DemoConfig::sample(default_until()), false).await?;
     Ok(true)
 }

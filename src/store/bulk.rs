@@ -56,3 +56,24 @@ pub async fn versions_after(
         })
         .collect())
 }
+
+/// Whether version `version` of the document (`kind`, `id`) is stored with this SHA-256.
+pub async fn has_version(
+    db: &DatabaseConnection,
+    kind: &str,
+    id: &str,
+    version: i32,
+    sha256: &str,
+) -> Result<bool, StoreError> {
+    let found = document_version::Entity::find()
+        .select_only()
+        .column(document_version::Column::Id)
+        .filter(document_version::Column::Kind.eq(kind))
+        .filter(document_version::Column::DocId.eq(id))
+        .filter(document_version::Column::Version.eq(version))
+        .filter(document_version::Column::Sha256.eq(sha256))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}

@@ -310,6 +310,17 @@ fn day_bounds(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<DateTim
     (from.and_then(start), to.and_then(|d| d.succ_opt()).and_then(start))
 }
 
+/// Whether any version of the session record `id` is stored.
+pub async fn exists(db: &DatabaseConnection, id: &str) -> Result<bool, StoreError> {
+    use sea_orm::PaginatorTrait;
+    let n = document_version::Entity::find()
+        .filter(document_version::Column::Kind.eq(DocKind::SessionRecord.as_str()))
+        .filter(document_version::Column::DocId.eq(id))
+        .count(db)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Sessions ordered by scheduled start, then id.
 pub async fn list_sessions(
     db: &DatabaseConnection,
@@ -596,11 +607,13 @@ pub async fn list_speeches(
     Ok(page(q.all(db).await?, limit, |s| format!("{}|{}#{}", s.session_date, s.session_id, s.position)))
 }
 
-/// Every accepted version after change number `since`, in order.
+/// Every accepted version after change number `since`, in order; optionally only one council's
+/// or one provenance kind's.
 pub async fn list_changes(
     db: &DatabaseConnection,
     since: i64,
     council: Option<&str>,
+    provenance: Option<&str>,
     limit: u64,
 ) -> Result<Page<VersionMeta>, StoreError> {
     let mut q = document_version::Entity::find()
@@ -609,6 +622,9 @@ pub async fn list_changes(
         .limit(limit + 1);
     if let Some(c) = council {
         q = q.filter(document_version::Column::CouncilId.eq(c));
+    }
+    if let Some(p) = provenance {
+        q = q.filter(document_version::Column::Provenance.eq(p));
     }
     let rows = q.all(db).await?;
     Ok(page(rows.into_iter().map(VersionMeta::from).collect(), limit, |m| m.seq.to_string()))
