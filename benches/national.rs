@@ -1,14 +1,18 @@
 //! The national-scale benchmark (issue 8): load the synthetic country through the publication
-//! path, time the metrics cold and warm, put the in-process server under a bounded HTTP load, and
-//! report peak RSS. Writes `target/bench/national-scale{N}.json` and `.md` and prints the table.
+//! path, time the metrics cold and warm, put the server under HTTP load with a standard load
+//! generator beside nginx serving the same bodies as static files (the ceiling), and report the
+//! server's peak RSS. Writes `target/bench/national-scale{N}.json` and `.md` and prints the table.
 //!
 //! ```sh
+//! apt-get install wrk nginx-light   # the load generator and the ceiling (Debian packages)
 //! cargo bench --bench national -- --scale 1 [--seed 1] [--until 2026-01-01] [--seconds 10] [--connections 64]
 //! ```
 //!
 //! SQLite always (a temporary file); PostgreSQL too when `DATABASE_URL` names a server (a fresh
-//! database is created on it). The load generator runs in the same process as the server, so
-//! both share the machine's cores; the figures are a floor, not a ceiling.
+//! database is created on it). The load goes through `demo::load` in this process; then the
+//! release server binary runs as its own process on the loaded database, and wrk (2 threads)
+//! drives it over loopback. Both share the machine's cores with the server, as does nginx.
+//! Cold and warm times are the server's own (`Server-Timing`), taken on a freshly started server.
 
 use std::error::Error;
 use std::time::{Duration, Instant};
@@ -143,26 +147,41 @@ fn survey(cfg: &DemoConfig) -> Targets {
     t
 }
 
-async fn timed_get(client: &reqwest::Client, url: &str) -> BoxResult<f64> {
+/// One GET: (client-observed ms, the server's own ms from `Server-Timing`).
+async fn timed_get(client: &reqwest::Client, url: &str) -> BoxResult<(f64, f64)> {
     let t = Instant::now();
     let resp = client.get(url).send().await?;
     let status = resp.status();
+    let server = resp
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("dur=").nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(f64::NAN);
     let _ = resp.bytes().await?;
     if !status.is_success() {
         return Err(format!("GET {url}: {status}").into());
     }
-    Ok(t.elapsed().as_secs_f64() * 1000.0)
+    Ok((t.elapsed().as_secs_f64() * 1000.0, server))
 }
 
-/// Cold (first request) and warm (median of five more) latencies in ms.
+/// Cold (first request) and warm (median of five more) times in ms, the server's own and as the
+/// client saw them.
 async fn cold_warm(client: &reqwest::Client, url: &str) -> BoxResult<Value> {
-    let cold = timed_get(client, url).await?;
+    let (cold_client, cold) = timed_get(client, url).await?;
     let mut warm = vec![];
     for _ in 0..5 {
         warm.push(timed_get(client, url).await?);
     }
-    warm.sort_by(f64::total_cmp);
-    Ok(json!({"cold_ms": round2(cold), "warm_ms": round2(warm[warm.len() / 2])}))
+    warm.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (warm_client, warm_server) = warm[warm.len() / 2];
+    Ok(json!({
+        "cold_ms": round2(cold),
+        "warm_ms": round2(warm_server),
+        "cold_client_ms": round2(cold_client),
+        "warm_client_ms": round2(warm_client),
+    }))
 }
 
 fn round2(x: f64) -> f64 {
@@ -170,8 +189,6 @@ fn round2(x: f64) -> f64 {
 }
 
 async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path) -> BoxResult<Value> {
-    // Resetting the high-water mark makes a second backend's peak its own (Linux >= 4.0).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let settings = Settings {
         bind: "127.0.0.1:0".parse()?,
         database_url: Some(url.to_owned().into()),
@@ -185,7 +202,6 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
     };
     let app = Application::build(settings).await?;
     let state = app.state();
-    let port = app.port();
 
     let cfg = DemoConfig::national(args.seed, args.scale, args.until);
     let t = Instant::now();
@@ -208,13 +224,16 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         "ballots_per_s": round2(targets.ballots as f64 / load_s),
     });
 
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = rx.await;
-    }));
-    let base = format!("http://127.0.0.1:{port}");
+    drop(app);
+    drop(state);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // The server as its own process, on the database just loaded.
+    let server = Server::start(url, tmp, name)?;
+    let base = server.base.clone();
+    server.ready().await?;
     let client = reqwest::Client::new();
-    // One council's metrics first: the rankings would fill its cache entry.
+    // One council's metrics first (the rankings would fill its cache entry), then the rankings.
     let council_metrics = cold_warm(&client, &format!("{base}/v1/councils/{}/metrics", targets.council)).await?;
     let rankings = cold_warm(&client, &format!("{base}/v1/rankings")).await?;
     eprintln!("council metrics {council_metrics}, rankings {rankings}");
@@ -225,18 +244,31 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         ("deputy ballots page", format!("/v1/deputies/{}/ballots", targets.deputy)),
         ("council list", "/v1/councils".to_owned()),
     ];
+    // The same bodies as static files, for nginx.
+    let www = tmp.join(format!("www-{name}"));
+    std::fs::create_dir_all(&www)?;
+    for (i, (_, path)) in endpoints.iter().enumerate() {
+        let body = client.get(format!("{base}{path}")).send().await?.error_for_status()?.bytes().await?;
+        std::fs::write(www.join(format!("{i}.json")), &body)?;
+    }
+    let nginx = Nginx::start(&www, tmp, name);
     let mut http = vec![];
-    for (label, path) in endpoints {
-        let r = load_phase(&format!("{base}{path}"), args.connections, Duration::from_secs(args.seconds)).await?;
+    for (i, (label, path)) in endpoints.iter().enumerate() {
+        let mut r = wrk(&format!("{base}{path}"), args.connections, args.seconds)?;
+        if let Some(n) = &nginx {
+            r["nginx"] = wrk(&format!("{}/{i}.json", n.base), args.connections, args.seconds)?;
+            r["share_of_nginx"] = json!(round2(
+                r["requests_per_s"].as_f64().unwrap_or(0.0) / r["nginx"]["requests_per_s"].as_f64().unwrap_or(f64::NAN)
+            ));
+        }
         eprintln!("{label}: {r}");
-        let mut r = r;
         r["endpoint"] = json!(label);
         r["path"] = json!(path);
         http.push(r);
     }
-    let peak_rss_mib = proc_field("/proc/self/status", "VmHWM:").map(|k| round2(k as f64 / 1024.0));
-    drop(tx);
-    let _ = server.await;
+    let peak_rss_mib = server.peak_rss_kib().map(|k| round2(k as f64 / 1024.0));
+    drop(nginx);
+    drop(server);
     Ok(json!({
         "backend": name,
         "scale": args.scale,
@@ -244,58 +276,142 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         "get_council_metrics": council_metrics,
         "list_council_rankings": rankings,
         "http": http,
-        "peak_rss_mib": peak_rss_mib,
+        "server_peak_rss_mib": peak_rss_mib,
     }))
 }
 
-/// `connections` keep-alive clients requesting `url` back to back for `duration`.
-async fn load_phase(url: &str, connections: usize, duration: Duration) -> BoxResult<Value> {
-    let started = Instant::now();
-    let deadline = started + duration;
-    let mut tasks = vec![];
-    for _ in 0..connections {
-        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
-        let url = url.to_owned();
-        tasks.push(tokio::spawn(async move {
-            let mut lat_us: Vec<u32> = Vec::with_capacity(4096);
-            let mut errors = 0u64;
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                match client.get(&url).send().await {
-                    Ok(resp) if resp.status().is_success() => match resp.bytes().await {
-                        Ok(_) => lat_us.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32),
-                        Err(_) => errors += 1,
-                    },
-                    _ => errors += 1,
-                }
+/// The release server binary, serving `database` on a free port; killed when dropped.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    fn start(database: &str, tmp: &std::path::Path, name: &str) -> BoxResult<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let base = format!("http://127.0.0.1:{port}");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_maslikhat"))
+            .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}"), "--database", database])
+            .env("MASLIKHAT_KEYS_DIR", tmp.join(format!("keys-{name}")))
+            // Measure the server, not the per-client limiter.
+            .env("MASLIKHAT_READ_RATE_PER_SECOND", "10000000")
+            .env("MASLIKHAT_READ_BURST", "10000000")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()?;
+        Ok(Self { child, base })
+    }
+
+    async fn ready(&self) -> BoxResult<()> {
+        for _ in 0..300 {
+            if reqwest::get(format!("{}/health", self.base)).await.is_ok_and(|r| r.status().is_success()) {
+                return Ok(());
             }
-            (lat_us, errors)
-        }));
-    }
-    let mut all = vec![];
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await?;
-        all.extend(l);
-        errors += e;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if all.is_empty() {
-            return 0.0;
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let i = ((all.len() as f64 * p).ceil() as usize).clamp(1, all.len()) - 1;
-        round2(all[i] as f64 / 1000.0)
+        Err("the server did not start".into())
+    }
+
+    fn peak_rss_kib(&self) -> Option<u64> {
+        proc_field(&format!("/proc/{}/status", self.child.id()), "VmHWM:")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx (if installed) serving `root` on a free port; stopped when dropped.
+struct Nginx {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Nginx {
+    fn start(root: &std::path::Path, tmp: &std::path::Path, name: &str) -> Option<Self> {
+        let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| std::path::Path::new(p).exists())?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let dir = tmp.join(format!("nginx-{name}"));
+        std::fs::create_dir_all(&dir).ok()?;
+        // As close to the API's own setup as static files allow: two workers (the cores), keep-alive,
+        // JSON content type, an ETag; no compression (wrk does not ask for it).
+        let conf = format!(
+            "worker_processes 2;\nerror_log {d}/error.log;\npid {d}/nginx.pid;\nevents {{ worker_connections 1024; }}\n\
+             http {{ access_log off; keepalive_requests 1000000; client_body_temp_path {d}; proxy_temp_path {d};\n\
+             fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
+             types {{ application/json json; }}\n\
+             server {{ listen 127.0.0.1:{port}; root {r}; }} }}\n",
+            d = dir.display(),
+            r = root.display()
+        );
+        std::fs::write(dir.join("nginx.conf"), conf).ok()?;
+        let child = std::process::Command::new(bin)
+            .args(["-p", &dir.display().to_string(), "-c", &dir.join("nginx.conf").display().to_string()])
+            .args(["-g", "daemon off; master_process on;"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .ok()?;
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(Self { child, base });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs wrk (2 threads, `connections` keep-alive connections, `seconds`) against `url` and reads
+/// its requests/s and latency percentiles.
+fn wrk(url: &str, connections: usize, seconds: u64) -> BoxResult<Value> {
+    let out = std::process::Command::new("wrk")
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", url])
+        .output()
+        .map_err(|e| format!("wrk: {e} (apt-get install wrk)"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("wrk failed: {text}").into());
+    }
+    let field = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.split_whitespace().next().unwrap_or("").to_owned()))
     };
+    let ms = |v: Option<String>| -> Option<f64> {
+        let v = v?;
+        let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic())?);
+        let x: f64 = num.parse().ok()?;
+        Some(round2(match unit {
+            "us" => x / 1000.0,
+            "ms" => x,
+            "s" => x * 1000.0,
+            "m" => x * 60_000.0,
+            _ => return None,
+        }))
+    };
+    let non_2xx = field("Non-2xx or 3xx responses:").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let socket_errors = text.lines().any(|l| l.trim_start().starts_with("Socket errors:"));
     Ok(json!({
+        "tool": "wrk 2 threads",
         "connections": connections,
-        "seconds": round2(elapsed),
-        "requests": all.len(),
-        "errors": errors,
-        "requests_per_s": round2(all.len() as f64 / elapsed),
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
+        "seconds": seconds,
+        "requests_per_s": field("Requests/sec:").and_then(|v| v.parse::<f64>().ok()).map(round2),
+        "p50_ms": ms(field("50%")),
+        "p99_ms": ms(field("99%")),
+        "non_2xx": non_2xx,
+        "socket_errors": socket_errors,
     }))
 }
 
@@ -319,24 +435,34 @@ fn markdown(report: &Value) -> String {
             ("list_council_rankings, whole period", "list_council_rankings"),
             ("get_council_metrics, one council", "get_council_metrics"),
         ] {
-            s.push_str(&format!("| {n} | {label} | cold {} ms, warm {} ms |\n", b[key]["cold_ms"], b[key]["warm_ms"]));
+            let x = &b[key];
+            s.push_str(&format!(
+                "| {n} | {label} (server time; client) | cold {} ms, warm {} ms ({} / {} ms) |\n",
+                x["cold_ms"], x["warm_ms"], x["cold_client_ms"], x["warm_client_ms"]
+            ));
         }
         for h in b["http"].as_array().into_iter().flatten() {
+            let ng = &h["nginx"];
+            let ceiling = if ng.is_object() {
+                format!(
+                    "; nginx static {} req/s, p99 {} ms: {} of it",
+                    ng["requests_per_s"], ng["p99_ms"], h["share_of_nginx"]
+                )
+            } else {
+                "; nginx not installed".to_owned()
+            };
             s.push_str(&format!(
-                "| {n} | GET {} ({} conns, {} s) | {} req/s, p50 {} ms, p99 {} ms, {} errors |\n",
+                "| {n} | GET {} ({} conns, {} s) | {} req/s, p50 {} ms, p99 {} ms, {} non-2xx{ceiling} |\n",
                 h["endpoint"].as_str().unwrap_or_default(),
                 h["connections"],
                 h["seconds"],
                 h["requests_per_s"],
                 h["p50_ms"],
                 h["p99_ms"],
-                h["errors"]
+                h["non_2xx"],
             ));
         }
-        s.push_str(&format!(
-            "| {n} | peak RSS (server and load generator, one process) | {} MiB |\n",
-            b["peak_rss_mib"]
-        ));
+        s.push_str(&format!("| {n} | server peak RSS (its own process) | {} MiB |\n", b["server_peak_rss_mib"]));
     }
     s
 }

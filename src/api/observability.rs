@@ -170,10 +170,16 @@ pub async fn record<E: Endpoint>(metrics: Option<Arc<Metrics>>, next: E, req: Re
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let id = req.data::<RequestId>().cloned();
-    let resp = next.call(req).await?.into_response();
+    let mut resp = next.call(req).await?.into_response();
     let op = operation(&resp, &path);
+    let seconds = started.elapsed().as_secs_f64();
     if let Some(m) = metrics {
-        m.observe(op, &method, resp.status(), started.elapsed().as_secs_f64());
+        m.observe(op, &method, resp.status(), seconds);
+    }
+    // The server's own time (W3C Server Timing), so clients and benchmarks can tell it from
+    // the network's. Streamed bodies are timed to their first byte.
+    if let Ok(v) = header::HeaderValue::from_str(&format!("app;dur={:.3}", seconds * 1000.0)) {
+        resp.headers_mut().insert("server-timing", v);
     }
     match id {
         Some(id) if is_problem(&resp) => with_request_id(resp, &id.0).await,

@@ -22,12 +22,19 @@ pub async fn data_version(
     db: &DatabaseConnection,
     council: Option<&str>,
 ) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
-    let mut q = document_version::Entity::find().order_by_desc(document_version::Column::Seq).limit(1);
+    // Only the two columns: the row's body can be large.
+    let mut q = document_version::Entity::find()
+        .select_only()
+        .column(document_version::Column::Seq)
+        .column(document_version::Column::ReceivedAt)
+        .order_by_desc(document_version::Column::Seq)
+        .limit(1);
     q = match council {
         Some(c) => q.filter(document_version::Column::CouncilId.eq(c)),
         None => q.filter(document_version::Column::CouncilId.is_not_null()),
     };
-    Ok(q.one(db).await?.map_or((0, None), |v| (v.seq, Some(v.received_at))))
+    let row: Option<(i64, DateTime<Utc>)> = q.into_tuple().one(db).await?;
+    Ok(row.map_or((0, None), |(seq, at)| (seq, Some(at))))
 }
 
 /// The newest change number of every council's documents, in one query (for rankings, which
@@ -49,28 +56,94 @@ pub async fn data_versions(db: &DatabaseConnection) -> Result<HashMap<String, i6
 /// Read in one snapshot. Backfilled sessions carry declared times only; the others witnessed
 /// times only (see `metrics.md`).
 pub async fn load_period(db: &DatabaseConnection, council_id: &str) -> Result<m::CouncilPeriod, StoreError> {
+    let mut all = load_periods(db, &[council_id.to_owned()]).await?;
+    Ok(all.remove(council_id).unwrap_or_else(|| empty_period(council_id)))
+}
+
+/// The inputs of a council with no stored records.
+pub fn empty_period(council_id: &str) -> m::CouncilPeriod {
+    m::CouncilPeriod {
+        council_id: council_id.to_owned(),
+        sessions: vec![],
+        agenda_items: vec![],
+        vote_events: vec![],
+        speeches: vec![],
+        deputies: vec![],
+    }
+}
+
+/// The stored rows of one council, as read.
+#[derive(Default)]
+struct Rows {
+    sessions: Vec<session::Model>,
+    items: Vec<agenda_item::Model>,
+    docs: Vec<document::Model>,
+    votes: Vec<vote_event::Model>,
+    speeches: Vec<speech::Model>,
+    mandates: Vec<mandate::Model>,
+    memberships: Vec<party_membership::Model>,
+}
+
+/// [`load_period`] for several councils at once, in one snapshot and one query per table (so a
+/// national ranking reads a batch of councils in a handful of queries). Councils without any
+/// stored row are absent from the map.
+pub async fn load_periods(
+    db: &DatabaseConnection,
+    councils: &[String],
+) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
     let txn = super::snapshot(db).await?;
     let db = &txn;
-    let sessions = session::Entity::find().filter(session::Column::CouncilId.eq(council_id)).all(db).await?;
-    let backfilled: HashMap<String, bool> = sessions.iter().map(|s| (s.id.clone(), s.backfilled)).collect();
-    let items = agenda_item::Entity::find().filter(agenda_item::Column::CouncilId.eq(council_id)).all(db).await?;
-    let docs = document::Entity::find().filter(document::Column::CouncilId.eq(council_id)).all(db).await?;
-    let votes = vote_event::Entity::find().filter(vote_event::Column::CouncilId.eq(council_id)).all(db).await?;
-    let vote_ids: Vec<String> = votes.iter().map(|v| v.id.clone()).collect();
+    let ids = || councils.iter().cloned();
+    let mut rows: HashMap<String, Rows> = HashMap::new();
+    for x in session::Entity::find().filter(session::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).sessions.push(x);
+    }
+    for x in agenda_item::Entity::find().filter(agenda_item::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).items.push(x);
+    }
+    for x in document::Entity::find().filter(document::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).docs.push(x);
+    }
+    for x in vote_event::Entity::find().filter(vote_event::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).votes.push(x);
+    }
+    for x in speech::Entity::find().filter(speech::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).speeches.push(x);
+    }
+    for x in mandate::Entity::find().filter(mandate::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).mandates.push(x);
+    }
+    for x in party_membership::Entity::find().filter(party_membership::Column::CouncilId.is_in(ids())).all(db).await? {
+        at(&mut rows, &x.council_id).memberships.push(x);
+    }
+    // Ballots by session (indexed), in chunks that keep each query's parameter list short.
+    let session_ids: Vec<String> = rows.values().flat_map(|r| r.sessions.iter().map(|s| s.id.clone())).collect();
     let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::new();
-    for chunk in vote_ids.chunks(500) {
-        for b in ballot::Entity::find().filter(ballot::Column::VoteEventId.is_in(chunk.to_vec())).all(db).await? {
+    for chunk in session_ids.chunks(500) {
+        for b in ballot::Entity::find().filter(ballot::Column::SessionId.is_in(chunk.to_vec())).all(db).await? {
             if let Some(option) = parse_enum(&b.option) {
                 ballots.entry(b.vote_event_id).or_default().push(m::Ballot { deputy_id: b.deputy_id, option });
             }
         }
     }
-    let speeches = speech::Entity::find().filter(speech::Column::CouncilId.eq(council_id)).all(db).await?;
-    let mandates = mandate::Entity::find().filter(mandate::Column::CouncilId.eq(council_id)).all(db).await?;
-    let memberships =
-        party_membership::Entity::find().filter(party_membership::Column::CouncilId.eq(council_id)).all(db).await?;
     txn.commit().await?;
+    Ok(rows.into_iter().map(|(c, r)| (c.clone(), assemble(&c, r, &mut ballots))).collect())
+}
 
+fn at<'a>(rows: &'a mut HashMap<String, Rows>, council: &str) -> &'a mut Rows {
+    rows.entry(council.to_owned()).or_default()
+}
+
+/// One council's rows as metric inputs.
+fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ballot>>) -> m::CouncilPeriod {
+    let Rows { sessions, items, docs, votes, speeches, mandates, memberships } = r;
+    let backfilled: HashMap<String, bool> = sessions.iter().map(|s| (s.id.clone(), s.backfilled)).collect();
+    let mut docs_of_item: HashMap<String, Vec<m::PublicTime>> = HashMap::new();
+    for d in docs {
+        if let Some(item) = d.agenda_item_id {
+            docs_of_item.entry(item).or_default().push(m::PublicTime::witnessed(d.first_public_at));
+        }
+    }
     let mut deputies: HashMap<String, m::Deputy> = HashMap::new();
     for md in mandates {
         deputies
@@ -88,7 +161,7 @@ pub async fn load_period(db: &DatabaseConnection, council_id: &str) -> Result<m:
         }
     }
     let is_backfilled = |sid: &str| backfilled.get(sid).copied().unwrap_or(false);
-    Ok(m::CouncilPeriod {
+    m::CouncilPeriod {
         council_id: council_id.to_owned(),
         sessions: sessions
             .into_iter()
@@ -125,10 +198,7 @@ pub async fn load_period(db: &DatabaseConnection, council_id: &str) -> Result<m:
                 documents_first_public: if is_backfilled(&a.session_id) {
                     vec![]
                 } else {
-                    docs.iter()
-                        .filter(|d| d.agenda_item_id.as_deref() == Some(a.id.as_str()))
-                        .map(|d| m::PublicTime::witnessed(d.first_public_at))
-                        .collect()
+                    docs_of_item.remove(&a.id).unwrap_or_default()
                 },
                 id: a.id,
                 session_id: a.session_id,
@@ -167,5 +237,5 @@ pub async fn load_period(db: &DatabaseConnection, council_id: &str) -> Result<m:
             })
             .collect(),
         deputies: deputies.into_values().collect(),
-    })
+    }
 }

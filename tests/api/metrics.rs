@@ -150,6 +150,17 @@ async fn rankings_order_values_predictably_with_nulls_last() {
     assert_eq!(rows[2]["value"]["value"], Value::Null);
     let r = app.get("/v1/rankings?metric=contested_share&level=oblast").await;
     assert!(r.body["items"].as_array().unwrap().is_empty());
+    // Rankings are cached whole, until the next publication for any council: the same request
+    // (same as_of, so the same cache key) sees a new council at once.
+    let url = "/v1/rankings?metric=contested_share&to=2024-12-31&as_of=2026-01-01T00:00:00Z";
+    let before = app.get(url).await;
+    assert_eq!(before.body["items"].as_array().unwrap().len(), 3);
+    assert_eq!(app.get(url).await.body, before.body, "a cached ranking answers the same");
+    council_with_votes(&app, "delta").await;
+    let after = app.get(url).await;
+    let order: Vec<&str> =
+        after.body["items"].as_array().unwrap().iter().map(|x| x["council"].as_str().unwrap()).collect();
+    assert_eq!(order, ["alpha", "beta", "delta", "gamma"], "the publication invalidated the cached ranking");
     let r = app.get("/v1/rankings?metric=nonsense").await;
     assert_eq!(r.status, 400);
 }
