@@ -8,6 +8,7 @@ pub mod council;
 pub mod enums;
 pub mod log;
 pub mod metrics;
+pub mod public_record;
 pub mod roster;
 pub mod session;
 pub mod text;

@@ -13,6 +13,7 @@ pub mod log_entry;
 pub mod mandate;
 pub mod party;
 pub mod party_membership;
+pub mod public_record;
 pub mod revoked_token;
 pub mod session;
 pub mod speech;

@@ -270,6 +270,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, StoreError> {
         councils = rest;
     }
     party::Entity::delete_many().exec(&txn).await?;
+    super::public_records::clear(&txn).await?;
     let versions = document_version::Entity::find().order_by_asc(document_version::Column::Seq).all(&txn).await?;
     let bad = |v: &document_version::Model| {
         StoreError::Db(sea_orm::DbErr::Custom(format!(
@@ -307,6 +308,21 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, StoreError> {
                     v.received_at,
                     v.version,
                     v.seq,
+                )
+                .await?;
+            }
+            "public_record" => {
+                let doc: crate::domain::public_record::PublicRecord =
+                    serde_json::from_str(&v.body).map_err(|_| bad(v))?;
+                super::public_records::apply_public_record(
+                    &txn,
+                    &v.doc_id,
+                    &doc,
+                    &v.body,
+                    v.version,
+                    v.seq,
+                    v.received_at,
+                    &v.provenance,
                 )
                 .await?;
             }

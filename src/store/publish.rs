@@ -26,6 +26,8 @@ pub enum DocKind {
     Roster,
     /// One session's record.
     SessionRecord,
+    /// A record compiled from public sources (provenance `public_sources`), its council inline.
+    PublicRecord,
 }
 
 impl DocKind {
@@ -36,6 +38,7 @@ impl DocKind {
             DocKind::Party => "party",
             DocKind::Roster => "roster",
             DocKind::SessionRecord => "session_record",
+            DocKind::PublicRecord => "public_record",
         }
     }
 }

@@ -52,6 +52,15 @@ pub enum NullReason {
     NoDeputiesWithValue,
     /// No openness component has a council value.
     NoOpennessComponents,
+    /// A record compiled from public sources that do not state the sitting's date.
+    SessionDateNotStated,
+    /// The sources do not state whether the sitting was regular or extraordinary, and the notice
+    /// score differs between the two targets.
+    SessionKindNotStated,
+    /// The sources do not state whether the sitting was open to the public.
+    OpennessNotStated,
+    /// The sources do not state whether the sitting was broadcast.
+    BroadcastNotStated,
 }
 
 impl NullReason {
@@ -84,6 +93,13 @@ impl NullReason {
             Self::TooFewGroupBallots => "no named vote had enough ballots from the group to measure cohesion",
             Self::NoDeputiesWithValue => "no deputy of the group has a value for this metric",
             Self::NoOpennessComponents => "no openness component could be computed",
+            Self::SessionDateNotStated => "the public sources do not state the date of the sitting",
+            Self::SessionKindNotStated => {
+                "the public sources do not state whether the session was regular or extraordinary, and the score \
+                 depends on it"
+            }
+            Self::OpennessNotStated => "the public sources do not state whether the sitting was open to the public",
+            Self::BroadcastNotStated => "the public sources do not state whether the sitting was broadcast",
         }
     }
 }
