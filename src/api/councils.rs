@@ -36,8 +36,8 @@ pub struct CouncilDoc {
     #[oai(skip_serializing_if_is_none)]
     #[serde(default)]
     pub kato: Option<String>,
-    /// Seats by law (caps: oblast and republican city 50, city 30, district 25).
-    #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
+    /// Seats by law (caps: oblast and republican city 50, city 30, district 25; national 107).
+    #[oai(validator(minimum(value = "1"), maximum(value = "107")))]
     pub seats: u32,
     /// Official web page.
     #[oai(skip_serializing_if_is_none)]

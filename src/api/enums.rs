@@ -24,7 +24,7 @@ use crate::domain::enums as d;
 
 api_enum!(
     /// The tier of a council.
-    Level => d::Level { Oblast, RepublicanCity, City, District }
+    Level => d::Level { Oblast, RepublicanCity, City, District, National }
 );
 api_enum!(
     /// Whether a party is registered.

@@ -24,6 +24,12 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
     if !is_read || resp.status() != StatusCode::OK {
         return Ok(resp);
     }
+    // A streamed body (an export) comes with its own ETag: answer If-None-Match without reading
+    // the body, which would hold the whole export in memory.
+    if let Some(etag) = resp.headers().get(header::ETAG) {
+        let cc = resp.headers().get(header::CACHE_CONTROL);
+        return Ok(not_modified(if_none_match.as_deref(), etag, cc).unwrap_or(resp));
+    }
     let (mut parts, body) = resp.into_parts();
     let bytes = body.into_bytes().await?;
     let etag = match parts.headers.get(header::ETAG) {
@@ -36,17 +42,24 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
             v
         }
     };
-    if let (Some(inm), Ok(tag)) = (if_none_match, etag.to_str())
-        && (inm.trim() == "*" || inm.split(',').any(|t| t.trim().trim_start_matches("W/") == tag))
-    {
-        let mut r = Response::builder().status(StatusCode::NOT_MODIFIED).finish();
-        r.headers_mut().insert(header::ETAG, etag);
-        if let Some(cc) = parts.headers.get(header::CACHE_CONTROL) {
-            r.headers_mut().insert(header::CACHE_CONTROL, cc.clone());
-        }
+    if let Some(r) = not_modified(if_none_match.as_deref(), &etag, parts.headers.get(header::CACHE_CONTROL)) {
         return Ok(r);
     }
     Ok(Response::from_parts(parts, bytes.into()))
+}
+
+/// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`.
+fn not_modified(if_none_match: Option<&str>, etag: &HeaderValue, cc: Option<&HeaderValue>) -> Option<Response> {
+    let (inm, tag) = (if_none_match?, etag.to_str().ok()?);
+    if !(inm.trim() == "*" || inm.split(',').any(|t| t.trim().trim_start_matches("W/") == tag)) {
+        return None;
+    }
+    let mut r = Response::builder().status(StatusCode::NOT_MODIFIED).finish();
+    r.headers_mut().insert(header::ETAG, etag.clone());
+    if let Some(cc) = cc {
+        r.headers_mut().insert(header::CACHE_CONTROL, cc.clone());
+    }
+    Some(r)
 }
 
 /// For things that never change once they exist.

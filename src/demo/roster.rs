@@ -133,6 +133,8 @@ pub fn seats(rng: &mut Rng, level: Level) -> u32 {
         Level::RepublicanCity => 2 * rng.range(18, 25),
         Level::City => rng.range(15, 30),
         Level::District => rng.range(11, 25),
+        // Not generated: the synthetic country has maslikhats only.
+        Level::National => 98,
     }
 }
 

@@ -76,8 +76,8 @@ impl Council {
         if self.parent.as_deref() == Some(id) {
             v.push("/parent", "not_self", "a council cannot be its own parent");
         }
-        if matches!(self.level, Level::Oblast | Level::RepublicanCity) && self.parent.is_some() {
-            v.push("/parent", "parent_level", "oblast and republican-city councils have no parent council");
+        if matches!(self.level, Level::Oblast | Level::RepublicanCity | Level::National) && self.parent.is_some() {
+            v.push("/parent", "parent_level", "national, oblast and republican-city councils have no parent council");
         }
         if let Some(k) = &self.kato
             && (k.len() != 9 || !k.bytes().all(|b| b.is_ascii_digit()))

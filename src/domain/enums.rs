@@ -34,8 +34,9 @@ macro_rules! string_enum {
 }
 
 string_enum!(
-    /// The tier of a council.
-    Level { Oblast = "oblast", RepublicanCity = "republican_city", City = "city", District = "district" }
+    /// The tier of a council. `national` is the Mazhilis (imported from public sources; not a
+    /// maslikhat, but the same records: deputies, party lists, sessions, votes).
+    Level { Oblast = "oblast", RepublicanCity = "republican_city", City = "city", District = "district", National = "national" }
 );
 
 impl Level {
@@ -45,6 +46,8 @@ impl Level {
             Level::Oblast | Level::RepublicanCity => 50,
             Level::City => 30,
             Level::District => 25,
+            // The Mazhilis: 107 deputies from 2007 to 2023, 98 since.
+            Level::National => 107,
         }
     }
 }

@@ -286,11 +286,11 @@ impl Roster {
                 }
             }
             if m.seat_type == SeatType::PartyList {
-                if !matches!(council.level, Level::Oblast | Level::RepublicanCity) {
+                if !matches!(council.level, Level::Oblast | Level::RepublicanCity | Level::National) {
                     v.push(
                         join(&mp, "seat_type"),
                         "party_list_level",
-                        "only oblast and republican-city councils have party-list seats",
+                        "only national, oblast and republican-city councils have party-list seats",
                     );
                 }
                 if m.nomination != Nomination::Party {
