@@ -1,6 +1,7 @@
-//! Import from a council information system: reads a directory holding an OParl 1.0 / 1.1 body
-//! (the JSON pages an OParl API serves, one file per page, as a crawler caches them) and
-//! publishes it as one council through the same path as the API and `bulk` import: the API
+//! Import from a council information system: reads an OParl 1.0 / 1.1 body, from a directory
+//! holding the JSON pages an OParl API serves (one file per page, as a crawler caches them) or
+//! from a live OParl server (the URL of its `System` or of one `Body`; lists are followed through
+//! `links.next`), and publishes it as one council through the same path as the API and `bulk` import: the API
 //! document types and their `parse`, then the store's `put_*`, with provenance
 //! `public_sources`.
 //!
@@ -12,18 +13,26 @@
 //! | the council's own `Organization` (the `Gremium` that is the council: Gemeinderat, Stadtrat, Rat, Kreistag …) | the roster |
 //! | `Person` with a `Membership` in it | a deputy; merged membership periods become mandates (`single_member`, `self_nominated`: OParl does not say) |
 //! | `Membership` in a `Fraktion` | a party membership; each `Fraktion` becomes a party document |
+//! | every other `Gremium` (a committee, `Ausschuss`) | a commission of the roster (`standing`), with its dates |
+//! | a deputy's `Membership` in a committee | a role `commission_member` (`commission_chair` for its chair); substitutes and citizen experts are no members |
 //! | `Membership` with a deputy-mayor / group-leader role | a role (`deputy_chairman`, `chairman`, `faction_leader`) |
 //! | `Meeting` of the council | a session record (`regular`; `held` once past), numbered in date order |
 //! | `AgendaItem` | an agenda item (title in `de`, initiator `other`, result unknown) |
+//! | `Paper` consulted at an agenda item (`Consultation`) | its `mainFile` a document of the item, kind `draft_decision` (a `Beschlussvorlage` or `Tischvorlage`) or `other` (a `Mitteilungsvorlage` …); its `auxiliaryFile`s `other` |
 //! | `invitation` / `resultsProtocol` / `verbatimProtocol` / `resolutionFile` / `auxiliaryFile` | documents of kind `agenda` / `minutes` / `verbatim` / `decision` / `other` |
 //!
 //! OParl has no votes or speeches, so none are invented. Ids are derived from the OParl ids
 //! (their last path segment, or a hash when that is not a valid id), prefixed with the council
-//! id, so importing the same dump twice stores nothing new. Refused documents are reported with
-//! their reasons; the import goes on.
+//! id, so importing the same dump twice stores nothing new; the report maps every id made to the
+//! OParl id it was made from ([`OparlReport::identifiers`]), and each session record's version
+//! names its OParl meeting in its reason. Refused documents are reported with their reasons; the
+//! import goes on. Objects the domain has no place for (committee meetings, persons who never
+//! sat on the council, papers consulted only in committees, administrative units, deleted
+//! objects) are listed in [`OparlReport::skipped`] with the reason.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
@@ -32,10 +41,10 @@ use sha2::{Digest, Sha256};
 
 use crate::api::councils::{ConvocationDto, CouncilDoc, PartyDoc};
 use crate::api::enums::{
-    DocumentKind, Gender, Initiator, Level, Nomination, RegistrationStatus, RoleKind, SeatType, SessionKind,
-    SessionStatus,
+    CommissionKind, DocumentKind, Gender, Initiator, Level, Nomination, RegistrationStatus, RoleKind, SeatType,
+    SessionKind, SessionStatus,
 };
-use crate::api::rosters::{DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
+use crate::api::rosters::{CommissionDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
 use crate::api::session_dto::{AgendaItemDto, DocumentDto, SessionRecordDoc};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};
@@ -53,6 +62,9 @@ pub enum OparlError {
     /// The directory does not hold a usable OParl body.
     #[error("{0}")]
     Dump(String),
+    /// Fetching from an OParl server failed.
+    #[error("{0}")]
+    Fetch(String),
 }
 
 /// How to import.
@@ -100,6 +112,17 @@ pub struct OparlRefusal {
     pub reason: String,
 }
 
+/// An OParl object the domain has no place for, left out of the import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OparlSkip {
+    /// The OParl type (`Meeting`, `Person` …).
+    pub kind: String,
+    /// The OParl id.
+    pub source: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
 /// What an OParl import did.
 #[derive(Debug, Clone, Default)]
 pub struct OparlReport {
@@ -121,10 +144,26 @@ pub struct OparlReport {
     pub objects: BTreeMap<String, u64>,
     /// Meetings skipped: deleted, without a start, or of another organization (a committee).
     pub meetings_skipped: u64,
+    /// Commissions in the roster (one per committee).
+    pub commissions: u64,
+    /// Papers attached to agenda items of the session records.
+    pub papers: u64,
+    /// Documents (files) in the session records.
+    pub documents: u64,
+    /// Every id made here, with the OParl id it was made from.
+    pub identifiers: BTreeMap<String, String>,
+    /// Objects left out, with the reason (see the module documentation).
+    pub skipped: Vec<OparlSkip>,
     /// Every refused document with its reason.
     pub refused: Vec<OparlRefusal>,
     /// What was guessed, capped or left out.
     pub warnings: Vec<String>,
+}
+
+impl OparlReport {
+    fn skip(&mut self, kind: &str, source: &str, reason: &str) {
+        self.skipped.push(OparlSkip { kind: kind.to_owned(), source: source.to_owned(), reason: reason.to_owned() });
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +180,9 @@ struct Dump {
     organizations: BTreeMap<String, Value>,
     persons: BTreeMap<String, Value>,
     meetings: BTreeMap<String, Value>,
+    papers: BTreeMap<String, Value>,
+    /// (paper, agenda item) of consultations given on their own, not embedded in a paper.
+    consultations: BTreeMap<String, (String, String)>,
     files: HashMap<String, Value>,
     /// (person id, membership), from persons' embedded lists and from standalone memberships.
     memberships: BTreeMap<String, (String, Value)>,
@@ -189,18 +231,61 @@ impl Dump {
             // Tombstones (`{id, deleted: true}`) may lack a `type`: a list page's name tells it.
             let stem = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
             let stem = stem.split(['?', '%', '.']).next().unwrap_or_default();
-            let hint = ["Body", "Organization", "Person", "Membership", "Meeting", "AgendaItem", "File"]
-                .into_iter()
-                .find(|t| t.eq_ignore_ascii_case(stem));
-            match v.get("data").and_then(Value::as_array) {
-                Some(list) => list.iter().for_each(|o| dump.add(o, None, hint)),
-                None => dump.add(&v, None, None),
+            dump.add_page(&v, hint_of(stem));
+        }
+        Ok(dump)
+    }
+
+    /// Reads a body from a live OParl server: `url` is its `System` (the first body is read) or
+    /// one `Body`; every list of the body that the import uses is followed through `links.next`.
+    async fn fetch(url: &str) -> Result<Dump, OparlError> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("maslikhat/", env!("CARGO_PKG_VERSION"), " (OParl import)"))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| OparlError::Fetch(format!("HTTP client: {e}")))?;
+        let mut dump = Dump::default();
+        let first = get_json(&client, url).await?;
+        let body = match type_name(&first) {
+            Some("Body") => first,
+            Some("System") => {
+                let list = str_of(&first, "body")
+                    .ok_or_else(|| OparlError::Fetch(format!("the system {url} names no body list")))?;
+                let bodies = fetch_list(&client, list).await?;
+                let n = bodies.len();
+                let body = bodies.into_iter().find(|b| !is_deleted(b));
+                body.ok_or_else(|| OparlError::Fetch(format!("the body list {list} holds no body ({n} deleted)")))?
+            }
+            other => return Err(OparlError::Fetch(format!("{url} is no OParl System or Body (type {other:?})"))),
+        };
+        dump.add(&body, None, None);
+        // Agenda items and files travel embedded in meetings and papers.
+        for (key, hint) in [
+            ("organization", "Organization"),
+            ("person", "Person"),
+            ("membership", "Membership"),
+            ("meeting", "Meeting"),
+            ("paper", "Paper"),
+        ] {
+            if let Some(list) = str_of(&body, key) {
+                for o in fetch_list(&client, list).await? {
+                    dump.add(&o, None, Some(hint));
+                }
             }
         }
         Ok(dump)
     }
 
+    /// Adds a list page's objects, or one object.
+    fn add_page(&mut self, v: &Value, hint: Option<&str>) {
+        match v.get("data").and_then(Value::as_array) {
+            Some(list) => list.iter().for_each(|o| self.add(o, None, hint)),
+            None => self.add(v, None, None),
+        }
+    }
+
     /// Adds one object and the objects embedded in it.
+    #[allow(clippy::too_many_lines)]
     fn add(&mut self, o: &Value, parent_person: Option<&str>, hint: Option<&str>) {
         let (Some(t), Some(id)) = (type_name(o).or(hint), str_of(o, "id")) else { return };
         let id = id.to_owned();
@@ -229,6 +314,23 @@ impl Dump {
                 }
                 self.meetings.insert(id, o.clone());
             }
+            "Paper" => {
+                for f in o
+                    .get("mainFile")
+                    .into_iter()
+                    .chain(o.get("auxiliaryFile").and_then(Value::as_array).into_iter().flatten())
+                {
+                    if f.is_object() {
+                        self.add(f, None, None);
+                    }
+                }
+                self.papers.insert(id, o.clone());
+            }
+            "Consultation" => {
+                if let (Some(paper), Some(item)) = (str_of(o, "paper"), str_of(o, "agendaItem")) {
+                    self.consultations.insert(id, (paper.to_owned(), item.to_owned()));
+                }
+            }
             "File" => {
                 self.files.insert(id, o.clone());
             }
@@ -244,6 +346,52 @@ impl Dump {
             _ => None,
         }
     }
+}
+
+/// The OParl type a list page's file name (`meeting`, `paper?page=2` …) tells.
+fn hint_of(stem: &str) -> Option<&'static str> {
+    ["Body", "Organization", "Person", "Membership", "Meeting", "AgendaItem", "Paper", "Consultation", "File"]
+        .into_iter()
+        .find(|t| t.eq_ignore_ascii_case(stem))
+}
+
+/// GETs one JSON document of an OParl server.
+async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, OparlError> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(OparlError::Fetch(format!("{url} is not an http(s) URL")));
+    }
+    let r = client
+        .get(url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| OparlError::Fetch(format!("GET {url}: {e}")))?;
+    let status = r.status();
+    if !status.is_success() {
+        return Err(OparlError::Fetch(format!("GET {url}: HTTP {status}")));
+    }
+    r.json::<Value>().await.map_err(|e| OparlError::Fetch(format!("GET {url}: not JSON: {e}")))
+}
+
+/// Every element of an OParl list, following `links.next` (a page seen before ends the walk).
+async fn fetch_list(client: &reqwest::Client, url: &str) -> Result<Vec<Value>, OparlError> {
+    const MAX_PAGES: usize = 100_000;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut next = Some(url.to_owned());
+    while let Some(page_url) = next.take() {
+        if !seen.insert(page_url.clone()) || seen.len() > MAX_PAGES {
+            break;
+        }
+        let page = get_json(client, &page_url).await?;
+        let data = page
+            .get("data")
+            .and_then(Value::as_array)
+            .ok_or_else(|| OparlError::Fetch(format!("{page_url} is no OParl list page (no `data`)")))?;
+        out.extend(data.iter().cloned());
+        next = page.pointer("/links/next").and_then(Value::as_str).map(str::to_owned);
+    }
+    Ok(out)
 }
 
 /// Lower-case ASCII slug of a German name: `Gemeinde Hürtgenwald` → `gemeinde-huertgenwald`.
@@ -290,6 +438,23 @@ impl Ids {
             format!("{}-{kind}{h}", self.council.chars().take(keep).collect::<String>())
         };
         self.taken.insert(id.clone(), oparl_id.to_owned());
+        id
+    }
+
+    /// The id of the object `oparl_id` repeated inside `scope` (another OParl object):
+    /// `{council}-{kind}{tail}-{scope tail}`, or a hash of both.
+    fn make_in(&mut self, kind: &str, oparl_id: &str, scope: &str) -> String {
+        let tail = |s: &str| s.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+        let source = format!("{oparl_id} in {scope}");
+        let plain = format!("{}-{kind}{}-{}", self.council, tail(oparl_id), tail(scope));
+        let id = if text::is_valid_id(&plain) && self.taken.get(&plain).is_none_or(|o| *o == source) {
+            plain
+        } else {
+            let h = short_hash(&source);
+            let keep = 64 - kind.len() - h.len() - 1;
+            format!("{}-{kind}{h}", self.council.chars().take(keep).collect::<String>())
+        };
+        self.taken.insert(id.clone(), source);
         id
     }
 }
@@ -441,14 +606,76 @@ fn is_group_member(role: &str) -> bool {
 /// Imports the OParl body in `dir` into `db`. See the module documentation for the mapping.
 pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions) -> Result<OparlReport, OparlError> {
     let dump = Dump::read(dir)?;
+    import_dump(db, dump, &dir.display().to_string(), opts).await
+}
+
+/// Imports the OParl body a live server serves at `url` (its `System`, whose first body is
+/// read, or one `Body`) into `db`.
+pub async fn import_url(db: &DatabaseConnection, url: &str, opts: &OparlOptions) -> Result<OparlReport, OparlError> {
+    let dump = Dump::fetch(url).await?;
+    import_dump(db, dump, url, opts).await
+}
+
+/// Imports from `source`: an `http(s)://` URL of an OParl server, or a directory of its pages.
+pub async fn import_source(
+    db: &DatabaseConnection,
+    source: &str,
+    opts: &OparlOptions,
+) -> Result<OparlReport, OparlError> {
+    if source.starts_with("https://") || source.starts_with("http://") {
+        import_url(db, source, opts).await
+    } else {
+        import_dir(db, Path::new(source), opts).await
+    }
+}
+
+/// Which committee post a membership role names: the chair, a member, or none (a substitute,
+/// a citizen expert or their stand-in, an advisory seat).
+fn commission_role(role: &str) -> Option<RoleKind> {
+    let n = role.to_lowercase();
+    if n.contains("vorsitz") {
+        return Some(if n.contains("stellv") { RoleKind::CommissionMember } else { RoleKind::CommissionChair });
+    }
+    let excluded = ["stellv", "vertret", "sachkundig", "beratend", "sonstig"];
+    (!excluded.iter().any(|x| n.contains(x))).then_some(RoleKind::CommissionMember)
+}
+
+/// The document kind of a paper's main file: a draft decision for papers put to a decision.
+fn paper_kind(paper: &Value) -> DocumentKind {
+    let t = str_of(paper, "paperType").unwrap_or_default().to_lowercase();
+    let draft = ["beschlussvorlage", "tischvorlage", "antrag", "draft decision", "draft_decision"];
+    if t == "decision" {
+        DocumentKind::Decision
+    } else if draft.iter().any(|d| t.contains(d)) {
+        DocumentKind::DraftDecision
+    } else {
+        DocumentKind::Other
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+async fn import_dump(
+    db: &DatabaseConnection,
+    dump: Dump,
+    source: &str,
+    opts: &OparlOptions,
+) -> Result<OparlReport, OparlError> {
     let mut report = OparlReport { objects: dump.counts.clone(), ..OparlReport::default() };
-    let body = dump.bodies.first().ok_or_else(|| OparlError::Dump(format!("no OParl Body in {}", dir.display())))?;
+    let body = dump.bodies.first().ok_or_else(|| OparlError::Dump(format!("no OParl Body in {source}")))?;
     if dump.bodies.len() > 1 {
         report.warnings.push(format!("{} bodies in the dump; importing only the first", dump.bodies.len()));
     }
     let body_id = str_of(body, "id").unwrap_or_default().to_owned();
     let body_name = one_line(str_of(body, "name").unwrap_or("OParl body"), MAX_LINE);
-    let council_id = opts.council_id.clone().unwrap_or_else(|| slug(&body_name));
+    let council_id = opts.council_id.clone().unwrap_or_else(|| {
+        let named = slug(&body_name);
+        // A name in another script gives no slug: the body id's last segment may.
+        if text::is_valid_id(&named) {
+            named
+        } else {
+            slug(body_id.trim_end_matches('/').rsplit('/').next().unwrap_or(""))
+        }
+    });
     if !text::is_valid_id(&council_id) {
         return Err(OparlError::Dump(format!("'{council_id}' is not a valid council id; pass one")));
     }
@@ -470,7 +697,41 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
         .filter(|(_, o)| str_of(o, "organizationType").is_some_and(|t| t.eq_ignore_ascii_case("fraktion")))
         .collect();
     let party_ids: BTreeMap<&str, String> = fraktionen.keys().map(|k| (k.as_str(), ids.make("party-", k))).collect();
+    // Every other committee (`Gremium`) of the body is a commission of the council.
+    let mut commissions = Vec::new();
+    let mut commission_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for (org_id, o) in &dump.organizations {
+        let kind = str_of(o, "organizationType").unwrap_or_default();
+        if *org_id == council_org || kind.eq_ignore_ascii_case("fraktion") {
+            continue;
+        }
+        if is_deleted(o) {
+            report.skip("Organization", org_id, "deleted in the source");
+            continue;
+        }
+        if !kind.eq_ignore_ascii_case("gremium") {
+            report.skip(
+                "Organization",
+                org_id,
+                &format!(
+                    "an administrative unit or other organization (type {kind:?}), not a committee of the council"
+                ),
+            );
+            continue;
+        }
+        let id = ids.make("c", org_id);
+        let (start, end) = (date_of(o, "startDate"), date_of(o, "endDate"));
+        commissions.push(CommissionDto {
+            id: id.clone(),
+            names: de(one_line(str_of(o, "name").unwrap_or("Ausschuss"), MAX_LINE)),
+            kind: CommissionKind::Standing,
+            start_date: start,
+            end_date: end.filter(|e| start.is_none_or(|s| *e >= s)),
+        });
+        commission_ids.insert(org_id.as_str(), id);
+    }
     let mut deputies = Vec::new();
+    let mut deputy_sources: HashSet<&str> = HashSet::new();
     let mut roles = Vec::new();
     let mut earliest: Option<NaiveDate> = None;
     for (person_id, ms) in &by_person {
@@ -489,6 +750,7 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
             continue;
         }
         let deputy_id = ids.make("p", person_id);
+        deputy_sources.insert(person_id);
         let mandates = merge(periods);
         earliest = earliest.into_iter().chain(mandates.first().map(|p| p.0)).min();
         let mut parties = Vec::new();
@@ -509,6 +771,17 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
                         role: kind,
                         commission: None,
                         party: Some(party.clone()),
+                        start_date: s,
+                        end_date: e,
+                    });
+                }
+            } else if let Some(commission) = commission_ids.get(org) {
+                if let Some(kind) = commission_role(role) {
+                    roles.push(RoleDto {
+                        deputy: deputy_id.clone(),
+                        role: kind,
+                        commission: Some(commission.clone()),
+                        party: None,
                         start_date: s,
                         end_date: e,
                     });
@@ -573,6 +846,19 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
         });
     }
 
+    for (id, p) in &dump.persons {
+        if deputy_sources.contains(id.as_str()) {
+            continue;
+        }
+        let reason = if is_deleted(p) {
+            "deleted in the source"
+        } else {
+            "no dated membership in the council: a roster holds deputies only (committee members from outside the \
+             council, citizen experts and substitutes have no place)"
+        };
+        report.skip("Person", id, reason);
+    }
+
     // Seats: deputies serving now; raised to the most that ever served together, which the
     // roster rules require.
     let serves = |dep: &DeputyDto, day: NaiveDate| {
@@ -592,19 +878,38 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
              (memberships without an end date); seats set to {peak}"
         ));
     }
-    let (level, seats) = if wanted <= d::Level::District.seat_cap() {
-        (Level::District, wanted)
-    } else {
-        let cap = d::Level::City.seat_cap();
-        report.warnings.push(format!(
-            "{wanted} seats exceed the district cap of {}; imported as a city council (cap {cap})",
-            d::Level::District.seat_cap()
-        ));
-        if wanted > cap {
-            report.warnings.push(format!("{wanted} seats capped to {cap}; the roster will likely be refused"));
-        }
-        (Level::City, wanted.min(cap))
+    // The level: the body's classification when it names one of ours (a platform's own OParl
+    // view says it), else the smallest level whose seat cap fits.
+    let named = match str_of(body, "classification") {
+        Some("oblast") => Some((Level::Oblast, d::Level::Oblast)),
+        Some("republican_city") => Some((Level::RepublicanCity, d::Level::RepublicanCity)),
+        Some("city") => Some((Level::City, d::Level::City)),
+        Some("district") => Some((Level::District, d::Level::District)),
+        _ => None,
     };
+    let by_size =
+        [(Level::District, d::Level::District), (Level::City, d::Level::City), (Level::Oblast, d::Level::Oblast)]
+            .into_iter()
+            .find(|(_, l)| wanted <= l.seat_cap());
+    let (level, cap) = match named.filter(|(_, l)| wanted <= l.seat_cap()).or(by_size) {
+        Some((level, l)) => {
+            if named.is_none() && l != d::Level::District {
+                report.warnings.push(format!(
+                    "{wanted} seats exceed the district cap of {}; imported as {} council (cap {})",
+                    d::Level::District.seat_cap(),
+                    l.as_str(),
+                    l.seat_cap()
+                ));
+            }
+            (level, l.seat_cap())
+        }
+        None => {
+            let cap = d::Level::Oblast.seat_cap();
+            report.warnings.push(format!("{wanted} seats capped to {cap}; the roster will likely be refused"));
+            (Level::Oblast, cap)
+        }
+    };
+    let seats = wanted.min(cap);
 
     // Meetings of the council, in date order.
     let mut meetings: Vec<(&String, &Value, DateTime<Utc>)> = Vec::new();
@@ -614,9 +919,32 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
             .and_then(Value::as_array)
             .is_some_and(|os| os.iter().any(|o| o.as_str() == Some(council_org.as_str())));
         match time_of(m, "start") {
-            Some(t) if of_council && !is_deleted(m) => meetings.push((id, m, t)),
-            _ => report.meetings_skipped += 1,
+            Some(t) if of_council && !is_deleted(m) => {
+                meetings.push((id, m, t));
+                continue;
+            }
+            _ if is_deleted(m) => report.skip("Meeting", id, "deleted in the source"),
+            None if of_council => report.skip("Meeting", id, "no start time: a session record needs one"),
+            _ => {
+                let orgs: Vec<&str> = m
+                    .get("organization")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|o| dump.organizations.get(o).and_then(|o| str_of(o, "name")).unwrap_or(o))
+                    .collect();
+                report.skip(
+                    "Meeting",
+                    id,
+                    &format!(
+                        "a meeting of {}, not of the council: session records hold the council's own sittings",
+                        if orgs.is_empty() { "no organization".to_owned() } else { orgs.join(", ") }
+                    ),
+                );
+            }
         }
+        report.meetings_skipped += 1;
     }
     meetings.sort_by(|a, b| (a.2, a.0).cmp(&(b.2, b.0)));
     let first_meeting = meetings.first().map(|m| crate::domain::session::local_date(m.2));
@@ -667,7 +995,8 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
 
     let n_deputies = deputies.len() as u64;
     let mut v = Violations::new();
-    let roster = RosterDoc { deputies, commissions: Vec::new(), roles }.parse(&mut v);
+    out.report.commissions = commissions.len() as u64;
+    let roster = RosterDoc { deputies, commissions, roles }.parse(&mut v);
     let r = store::councils::put_roster(db, &council_id, &roster, v, &out.meta).await;
     let o = out.outcome("roster", &council_id, &council_org, r)?;
     out.report.rosters.add(o);
@@ -675,11 +1004,38 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
         out.report.deputies.add(o);
     }
 
+    // The papers consulted at each agenda item (by OParl ids).
+    let mut papers_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (pid, p) in &dump.papers {
+        for c in p.get("consultation").and_then(Value::as_array).into_iter().flatten() {
+            let item = match c {
+                Value::Object(_) => str_of(c, "agendaItem"),
+                Value::String(cid) => dump.consultations.get(cid).map(|(_, item)| item.as_str()),
+                _ => None,
+            };
+            if let Some(item) = item {
+                papers_of.entry(item).or_default().push(pid);
+            }
+        }
+    }
+    for (paper, item) in dump.consultations.values() {
+        if let Some((pid, _)) = dump.papers.get_key_value(paper) {
+            papers_of.entry(item).or_default().push(pid);
+        }
+    }
+    for ps in papers_of.values_mut() {
+        ps.sort_unstable();
+        ps.dedup();
+    }
+    let mut papers_used: HashSet<&str> = HashSet::new();
+
+    // A file in several sessions (a paper consulted twice) gets an id per session after the first.
     let mut used_documents: HashSet<String> = HashSet::new();
     for (number, (oparl_id, m, start)) in meetings.into_iter().enumerate() {
         let session_id = ids.make("m", oparl_id);
         let mut agenda = Vec::new();
         let mut documents = Vec::new();
+        let mut here: HashSet<String> = HashSet::new();
         let mut add_doc =
             |documents: &mut Vec<DocumentDto>, ids: &mut Ids, f: &Value, kind: DocumentKind, item: Option<&str>| {
                 let f = dump.file(f).filter(|f| !is_deleted(f))?;
@@ -688,9 +1044,13 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
                 else {
                     return None;
                 };
-                let id = ids.make("f", fid);
-                if !used_documents.insert(id.clone()) {
+                if !here.insert(fid.to_owned()) {
                     return None;
+                }
+                let mut id = ids.make("f", fid);
+                if !used_documents.insert(id.clone()) {
+                    id = ids.make_in("f", fid, oparl_id);
+                    used_documents.insert(id.clone());
                 }
                 documents.push(DocumentDto {
                     id: id.clone(),
@@ -741,6 +1101,20 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
             if let Some(f) = a.get("resolutionFile") {
                 add_doc(&mut documents, &mut ids, f, DocumentKind::Decision, Some(&item_id));
             }
+            // Papers before the item's other files: a paper's main file listed among them too keeps
+            // the paper's kind.
+            for pid in papers_of.get(aid).map_or(&[][..], Vec::as_slice) {
+                let Some(p) = dump.papers.get(*pid).filter(|p| !is_deleted(p)) else { continue };
+                let main = p.get("mainFile").unwrap_or(&Value::Null);
+                let attached = add_doc(&mut documents, &mut ids, main, paper_kind(p), Some(&item_id)).is_some();
+                for f in p.get("auxiliaryFile").and_then(Value::as_array).into_iter().flatten() {
+                    add_doc(&mut documents, &mut ids, f, DocumentKind::Other, Some(&item_id));
+                }
+                if attached {
+                    papers_used.insert(pid);
+                    out.report.papers += 1;
+                }
+            }
             for f in a.get("auxiliaryFile").and_then(Value::as_array).into_iter().flatten() {
                 add_doc(&mut documents, &mut ids, f, DocumentKind::Other, Some(&item_id));
             }
@@ -767,6 +1141,7 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
                 .map(|p| one_line(&p, MAX_LINE))
         });
         let n_items = agenda.len() as u64;
+        let n_documents = documents.len() as u64;
         let doc = SessionRecordDoc {
             convocation: "I".into(),
             number: number as u32 + 1,
@@ -806,6 +1181,22 @@ pub async fn import_dir(db: &DatabaseConnection, dir: &Path, opts: &OparlOptions
         for _ in 0..n_items {
             out.report.agenda_items.add(o);
         }
+        if !matches!(o, Outcome::Refused) {
+            out.report.documents += n_documents;
+        }
     }
+    for (pid, p) in &dump.papers {
+        if !papers_used.contains(pid.as_str()) {
+            let reason = if is_deleted(p) {
+                "deleted in the source"
+            } else if p.get("mainFile").is_none() {
+                "no main file: a paper is published here as a document of an agenda item"
+            } else {
+                "consulted at no agenda item of a council session (only in committees, or not yet)"
+            };
+            out.report.skip("Paper", pid, reason);
+        }
+    }
+    out.report.identifiers = ids.taken.into_iter().collect();
     Ok(report)
 }

@@ -291,7 +291,11 @@ async fn get_object(
             Kind::Meeting | Kind::Location => Some(key.clone()),
             Kind::AgendaItem | Kind::File | Kind::Paper | Kind::Consultation => {
                 let item = kind == Kind::AgendaItem;
-                let found = crate::store::oparl::session_of(&state.db, &id, &key, item).await?;
+                let mut found = crate::store::oparl::session_of(&state.db, &id, &key, item).await?;
+                if found.is_none() {
+                    // Dropped from its session record: a tombstone.
+                    found = crate::store::oparl::removed_from(&state.db, &id, &key, item).await?;
+                }
                 Some(found.ok_or_else(|| ApiError::not_found(format!("{} {key}", kind.type_name())))?)
             }
             _ => None,
@@ -573,9 +577,11 @@ impl<'a> Builder<'a> {
             Kind::Membership => self.memberships().into_iter().map(|m| m.obj).collect(),
             Kind::Meeting => self.d.sessions.iter().map(|s| self.meeting(s)).collect(),
             Kind::AgendaItem => self.agenda_items(),
-            Kind::Paper => self.papers().map(|d| self.paper(d)).collect(),
-            Kind::Consultation => self.papers().filter_map(|d| self.consultation(d)).collect(),
-            Kind::File => self.d.documents.iter().map(|d| self.file(d)).collect(),
+            Kind::Paper => self.papers().map(|d| self.paper(d)).chain(self.tombstones(kind)).collect(),
+            Kind::Consultation => {
+                self.papers().filter_map(|d| self.consultation(d)).chain(self.tombstones(kind)).collect()
+            }
+            Kind::File => self.d.documents.iter().map(|d| self.file(d)).chain(self.tombstones(kind)).collect(),
             Kind::LegislativeTerm => self
                 .d
                 .convocations
@@ -906,7 +912,33 @@ impl<'a> Builder<'a> {
     }
 
     fn agenda_items(&self) -> Vec<Obj> {
-        self.d.sessions.iter().flat_map(|s| self.items_of(&s.id).collect::<Vec<_>>()).collect()
+        let live = self.d.sessions.iter().flat_map(|s| self.items_of(&s.id).collect::<Vec<_>>());
+        live.chain(self.tombstones(Kind::AgendaItem)).collect()
+    }
+
+    /// Agenda items and documents (files, papers and their consultations) dropped from their
+    /// session records: tombstones, as OParl asks for deleted objects, modified when dropped.
+    fn tombstones(&self, kind: Kind) -> Vec<Obj> {
+        let removed = match kind {
+            Kind::AgendaItem => &self.d.removed_items,
+            _ => &self.d.removed_documents,
+        };
+        let paper = |r: &crate::store::oparl::Removed| matches!(r.kind.as_deref(), Some("draft_decision" | "decision"));
+        removed
+            .iter()
+            .filter(|r| matches!(kind, Kind::AgendaItem | Kind::File) || paper(r))
+            .map(|r| {
+                let (_, _, synthetic) = self.session_times(&r.session_id);
+                // Only what the schemas require besides id and type: an agenda item's `order`, a
+                // file's `accessUrl` (as the last version had them).
+                let v = match kind {
+                    Kind::AgendaItem => json!({"deleted": true, "order": r.order}),
+                    Kind::File => json!({"deleted": true, "accessUrl": r.url}),
+                    _ => json!({"deleted": true}),
+                };
+                self.finish(kind, r.id.clone(), r.created, r.deleted, synthetic, v)
+            })
+            .collect()
     }
 
     /// The agenda items of a session, in order.

@@ -81,6 +81,146 @@ pub struct BodyData {
     pub ballots: Vec<ballot::Model>,
     /// Speeches, by session then position.
     pub speeches: Vec<speech::Model>,
+    /// Agenda items an earlier version of a session record held and no record holds now.
+    pub removed_items: Vec<Removed>,
+    /// Documents an earlier version of a session record held and no record holds now.
+    pub removed_documents: Vec<Removed>,
+}
+
+/// An agenda item or document dropped from its session record: served as a tombstone.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    /// Its id.
+    pub id: String,
+    /// The session whose record held it.
+    pub session_id: String,
+    /// The document kind (documents only).
+    pub kind: Option<String>,
+    /// Its place in the last version's agenda (agenda items only; OParl requires `order`).
+    pub order: Option<usize>,
+    /// Its URL in the last version (documents only; OParl requires a file's `accessUrl`).
+    pub url: Option<String>,
+    /// When the first version holding it was received.
+    pub created: DateTime<Utc>,
+    /// When the first version without it was received.
+    pub deleted: DateTime<Utc>,
+}
+
+/// Agenda items and documents that earlier versions of the sessions' records held and no row
+/// of council `council` holds now, from the stored versions (only sessions with more than one).
+async fn removed<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    council: &str,
+    sessions: &[session::Model],
+) -> Result<(Vec<Removed>, Vec<Removed>), StoreError> {
+    let revised: Vec<String> = sessions.iter().filter(|s| s.version > 1).map(|s| s.id.clone()).collect();
+    if revised.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let versions = document_version::Entity::find()
+        .filter(document_version::Column::Kind.eq(DocKind::SessionRecord.as_str()))
+        .filter(document_version::Column::DocId.is_in(revised))
+        .order_by_asc(document_version::Column::DocId)
+        .order_by_asc(document_version::Column::Version)
+        .all(db)
+        .await?;
+    // (is a document, id) → what the last version holding it said, and when it went missing.
+    struct Seen {
+        session: String,
+        kind: Option<String>,
+        order: usize,
+        url: Option<String>,
+        created: DateTime<Utc>,
+        deleted: Option<DateTime<Utc>>,
+    }
+    let mut seen: BTreeMap<(bool, String), Seen> = BTreeMap::new();
+    let mut by_session: BTreeMap<&str, Vec<&document_version::Model>> = BTreeMap::new();
+    for v in &versions {
+        by_session.entry(v.doc_id.as_str()).or_default().push(v);
+    }
+    for (session, vs) in by_session {
+        for v in vs {
+            let body: serde_json::Value = serde_json::from_str(&v.body).unwrap_or_default();
+            let mut here = std::collections::BTreeSet::new();
+            for (is_doc, list) in [(false, "agenda"), (true, "documents")] {
+                for (order, x) in body[list].as_array().into_iter().flatten().enumerate() {
+                    let Some(id) = x["id"].as_str() else { continue };
+                    here.insert((is_doc, id.to_owned()));
+                    let e = seen.entry((is_doc, id.to_owned())).or_insert_with(|| Seen {
+                        session: session.to_owned(),
+                        kind: None,
+                        order,
+                        url: None,
+                        created: v.received_at,
+                        deleted: None,
+                    });
+                    e.kind = x["kind"].as_str().map(str::to_owned);
+                    e.url = x["url"].as_str().map(str::to_owned);
+                    e.order = order;
+                    e.deleted = None;
+                }
+            }
+            for (k, e) in seen.iter_mut() {
+                if e.session == session && !here.contains(k) && e.deleted.is_none() {
+                    e.deleted = Some(v.received_at);
+                }
+            }
+        }
+    }
+    let gone: Vec<((bool, String), Seen)> = seen.into_iter().filter(|(_, e)| e.deleted.is_some()).collect();
+    let ids =
+        |doc: bool| gone.iter().filter(|((d, _), _)| *d == doc).map(|((_, id), _)| id.clone()).collect::<Vec<_>>();
+    let live_items: std::collections::HashSet<String> = agenda_item::Entity::find()
+        .select_only()
+        .column(agenda_item::Column::Id)
+        .filter(agenda_item::Column::CouncilId.eq(council))
+        .filter(agenda_item::Column::Id.is_in(ids(false)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let live_docs: std::collections::HashSet<String> = document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .filter(document::Column::CouncilId.eq(council))
+        .filter(document::Column::Id.is_in(ids(true)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let (mut items, mut docs) = (Vec::new(), Vec::new());
+    for ((is_doc, id), e) in gone {
+        let r = Removed {
+            id: id.clone(),
+            session_id: e.session,
+            kind: e.kind,
+            order: (!is_doc).then_some(e.order),
+            url: e.url,
+            created: e.created,
+            deleted: e.deleted.unwrap_or(e.created),
+        };
+        match is_doc {
+            false if !live_items.contains(&id) => items.push(r),
+            true if !live_docs.contains(&id) => docs.push(r),
+            _ => {}
+        }
+    }
+    Ok((items, docs))
+}
+
+/// The session whose record once held agenda item (`item` true) or document `id` of council
+/// `council`, when no record holds it now.
+pub async fn removed_from(
+    db: &sea_orm::DatabaseConnection,
+    council: &str,
+    id: &str,
+    item: bool,
+) -> Result<Option<String>, StoreError> {
+    let sessions = session::Entity::find().filter(session::Column::CouncilId.eq(council)).all(db).await?;
+    let (items, docs) = removed(db, council, &sessions).await?;
+    Ok(if item { items } else { docs }.into_iter().find(|r| r.id == id).map(|r| r.session_id))
 }
 
 /// Every council with its convocations, by id (the OParl body list: one body per council).
@@ -183,6 +323,7 @@ pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts)
         data.agenda =
             a.order_by_asc(agenda_item::Column::SessionId).order_by_asc(agenda_item::Column::Position).all(db).await?;
         data.documents = d.order_by_asc(document::Column::Id).all(db).await?;
+        (data.removed_items, data.removed_documents) = removed(db, id, &data.sessions).await?;
     }
     if parts.votes {
         let mut e = vote_event::Entity::find().filter(vote_event::Column::CouncilId.eq(id));
