@@ -1,0 +1,209 @@
+//! Pages for citizens: server-rendered HTML in Kazakh, Russian and English, with charts drawn as
+//! inline SVG, served by the same binary as the API. Each page reads through the same store and
+//! metric functions as the API handlers (never over HTTP), links to the API request that returns
+//! the same data, says plainly when data is synthetic, and names the metric method.
+//!
+//! The language comes from `?lang=kk|ru|en` (which also sets a `lang` cookie), then the cookie,
+//! then `Accept-Language`, then Kazakh. Unknown ids give a 404 page, never a 500.
+
+pub mod charts;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use maud::html;
+use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::web::{Data, Path};
+use poem::{Endpoint, IntoResponse, Request, Response, Route, get, handler};
+
+use crate::api::AppState;
+use crate::api::problem::ApiError;
+use crate::store::StoreError;
+use i18n::Lang;
+use layout::{Ctx, Page};
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// The record does not exist.
+    NotFound,
+    /// Anything else (logged with an id).
+    Internal(String),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => PageError::NotFound,
+            other => PageError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::NotFound(_) => PageError::NotFound,
+            // A server error was logged with its id where it was made.
+            _ => PageError::Internal("the metrics could not be computed".into()),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for PageError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        PageError::Internal(e.to_string())
+    }
+}
+
+/// The result of building a page.
+pub type PageResult = Result<Page, PageError>;
+
+/// Adds the pages to `route`: `/councils/:id`, `/sessions/:id`, `/deputies/:id`, `/verify`,
+/// `/public-records` and `/public-records/:id` (`/` itself is answered by [`root`]).
+pub fn mount(route: Route) -> Route {
+    route
+        .at("/councils/:id", get(council))
+        .at("/sessions/:id", get(session))
+        .at("/deputies/:id", get(deputy))
+        .at("/verify", get(verify))
+        .at("/public-records", get(public_records))
+        .at("/public-records/:id", get(public_record))
+}
+
+/// The language and return path of a request.
+pub fn context(req: &Request) -> Ctx {
+    let params: BTreeMap<String, String> = req.params().unwrap_or_default();
+    let asked = params.get("lang").and_then(|l| Lang::parse(l));
+    let cookie = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=")))
+        .and_then(Lang::parse);
+    let accept =
+        req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
+    Ctx {
+        lang: asked.or(cookie).or(accept).unwrap_or(Lang::Kk),
+        path: req.uri().path().to_owned(),
+        query: params.into_iter().filter(|(k, _)| k != "lang").collect(),
+        chosen: asked.is_some(),
+    }
+}
+
+fn respond(ctx: &Ctx, result: PageResult) -> Response {
+    let (status, page) = match result {
+        Ok(p) => (StatusCode::OK, p),
+        Err(PageError::NotFound) => (
+            StatusCode::NOT_FOUND,
+            Page {
+                title: ctx.t("not_found_title").to_owned(),
+                api: "/v1".into(),
+                synthetic: false,
+                body: html! { p { (ctx.t("not_found_text")) } p { a href="/" { (ctx.t("nav_home")) } } },
+            },
+        ),
+        Err(PageError::Internal(e)) => {
+            let id = uuid::Uuid::new_v4().to_string();
+            tracing::error!(error_id = %id, error = %e, "page failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Page {
+                    title: ctx.t("error_title").to_owned(),
+                    api: "/v1".into(),
+                    synthetic: false,
+                    body: html! { p { (ctx.t("error_text")) } p { code { "error_id: " (id) } } },
+                },
+            )
+        }
+    };
+    let body = layout::document(ctx, &page).into_string();
+    let mut resp = Response::builder().status(status).content_type("text/html; charset=utf-8").body(body);
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(ctx.lang.code()));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    if ctx.chosen {
+        // The answer sets a cookie: it is this visitor's, not for shared caches.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::api::middleware::PRIVATE));
+        if let Ok(v) =
+            HeaderValue::from_str(&format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", ctx.lang.code()))
+        {
+            h.insert(header::SET_COOKIE, v);
+        }
+    } else {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::api::middleware::SHORT));
+    }
+    resp
+}
+
+fn valid(id: &str) -> Result<(), PageError> {
+    if crate::domain::text::is_valid_id(id) { Ok(()) } else { Err(PageError::NotFound) }
+}
+
+/// Answers `GET /` with the national picture. A middleware rather than a route: the API
+/// service nested at `/` owns the bare `/` in poem's route tree.
+pub async fn root<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    if req.uri().path() == "/"
+        && matches!(*req.method(), Method::GET | Method::HEAD)
+        && let Some(state) = req.data::<Arc<AppState>>().cloned()
+    {
+        let ctx = context(&req);
+        return Ok(respond(&ctx, pages::home::page(&state, &ctx).await));
+    }
+    Ok(next.call(req).await?.into_response())
+}
+
+#[handler]
+async fn council(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let result = match valid(&id) {
+        Ok(()) => pages::council::page(&state, &ctx, &id).await,
+        Err(e) => Err(e),
+    };
+    respond(&ctx, result)
+}
+
+#[handler]
+async fn session(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let result = match valid(&id) {
+        Ok(()) => pages::session::page(&state, &ctx, &id).await,
+        Err(e) => Err(e),
+    };
+    respond(&ctx, result)
+}
+
+#[handler]
+async fn deputy(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let result = match valid(&id) {
+        Ok(()) => pages::deputy::page(&state, &ctx, &id).await,
+        Err(e) => Err(e),
+    };
+    respond(&ctx, result)
+}
+
+#[handler]
+async fn verify(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+    let ctx = context(req);
+    respond(&ctx, pages::verify::page(&state, &ctx).await)
+}
+
+#[handler]
+async fn public_records(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+    let ctx = context(req);
+    respond(&ctx, pages::public_records::list(&state, &ctx).await)
+}
+
+#[handler]
+async fn public_record(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let result = match valid(&id) {
+        Ok(()) => pages::public_records::record(&state, &ctx, &id).await,
+        Err(e) => Err(e),
+    };
+    respond(&ctx, result)
+}

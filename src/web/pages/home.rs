@@ -1,0 +1,214 @@
+//! `/`: the national picture: councils ranked by openness score (bars coloured by component) and
+//! by contested-vote share, filterable by level and oblast, and the totals on record.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use maud::{Markup, html};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use super::{ALL, names, share};
+use crate::api::AppState;
+use crate::api::enums::Level;
+use crate::api::metrics::{MetricsApi, OpennessDto, RankingMetric, RankingRow};
+use crate::domain::enums as d;
+use crate::entity::{council, deputy, session, vote_event};
+use crate::store;
+use crate::web::charts::{self, Bar, StackRow};
+use crate::web::layout::{Ctx, Page, enc, table_wrap};
+use crate::web::{PageError, PageResult};
+
+/// The openness components in display order: key suffix and accessor.
+pub fn components(o: &OpennessDto) -> [(&'static str, &crate::api::metrics::OpennessComponentDto); 6] {
+    [
+        ("c_notice", &o.notice),
+        ("c_documents", &o.documents),
+        ("c_open_items", &o.open_items),
+        ("c_broadcast", &o.broadcast),
+        ("c_minutes", &o.minutes),
+        ("c_roll_call", &o.roll_call),
+    ]
+}
+
+/// Each component's points in the score: `100 · w · c / Σ w` over the components with a value, so
+/// the segments add up to the score.
+pub fn points(o: &OpennessDto) -> [Option<f64>; 6] {
+    let comps = components(o);
+    let total: f64 = comps.iter().filter(|(_, c)| c.value.value.is_some()).map(|(_, c)| c.weight).sum();
+    comps.map(|(_, c)| c.value.value.filter(|_| total > 0.0).map(|v| 100.0 * c.weight * v / total))
+}
+
+/// The component colour key.
+pub fn component_legend(ctx: &Ctx) -> Markup {
+    let items: Vec<(String, &'static str)> =
+        ["c_notice", "c_documents", "c_open_items", "c_broadcast", "c_minutes", "c_roll_call"]
+            .iter()
+            .zip(charts::COMPONENT_COLOURS)
+            .map(|(k, c)| (ctx.t(k).to_owned(), c))
+            .collect();
+    charts::legend(&items)
+}
+
+/// The oblast a council belongs to (itself for an oblast), following parents.
+fn oblast_of<'a>(all: &'a HashMap<String, council::Model>, id: &'a str) -> Option<&'a str> {
+    let mut cur = all.get(id)?;
+    for _ in 0..4 {
+        if cur.level == "oblast" {
+            return Some(&cur.id);
+        }
+        cur = all.get(cur.parent_id.as_deref()?)?;
+    }
+    None
+}
+
+/// Builds the page.
+pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
+    let q: HashMap<&str, &str> = ctx.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let level = q.get("level").and_then(|l| d::Level::parse(l)).map(Level::from);
+    let oblast = q.get("oblast").filter(|o| !o.is_empty()).map(|o| o.to_string());
+    let api = MetricsApi { state: state.clone() };
+    let open = api.ranking_for_page(RankingMetric::OpennessScore, level).await?;
+    let contested = api.ranking_for_page(RankingMetric::ContestedShare, level).await?;
+    let all: HashMap<String, council::Model> =
+        store::councils::list_councils(&state.db, &Default::default(), None, ALL)
+            .await?
+            .items
+            .into_iter()
+            .map(|(c, _)| (c.id.clone(), c))
+            .collect();
+    let keep = |r: &&RankingRow| oblast.as_deref().is_none_or(|o| oblast_of(&all, &r.council) == Some(o));
+    let open_rows: Vec<&RankingRow> = open.items.iter().filter(keep).collect();
+    let contested_rows: Vec<&RankingRow> = contested.items.iter().filter(keep).collect();
+    let mut detail = HashMap::new();
+    for r in &open_rows {
+        // Same period and moment as the ranking, so the cached computation is reused.
+        let x = api.council_for_page(&r.council, Some(open.from), Some(open.to), Some(open.as_of)).await?;
+        detail.insert(r.council.clone(), x);
+    }
+    let synthetic = open_rows.iter().any(|r| all.get(&r.council).is_some_and(|c| c.synthetic));
+    let totals = [
+        ("councils", council::Entity::find().count(&state.db).await.map_err(PageError::from)?),
+        ("deputies", deputy::Entity::find().count(&state.db).await?),
+        ("sessions", session::Entity::find().count(&state.db).await?),
+        ("votes", vote_event::Entity::find().count(&state.db).await?),
+    ];
+    let mut oblasts: Vec<(&String, String)> =
+        all.values().filter(|c| c.level == "oblast").map(|c| (&c.id, ctx.lang.pick(&names(&c.names)))).collect();
+    oblasts.sort_by(|a, b| a.1.cmp(&b.1));
+    let level_s = level.map(|l| d::Level::from(l).as_str());
+    let mut api_href = "/v1/rankings?metric=openness_score".to_owned();
+    if let Some(l) = level_s {
+        api_href.push_str(&format!("&level={l}"));
+    }
+    let name = |r: &RankingRow| ctx.lang.pick(&r.names);
+    // Real records come first: what councils make public today, beside the rankings.
+    let public_today = super::public_records::coverage_section(state, ctx, synthetic).await?;
+
+    let stack: Vec<StackRow> = open_rows
+        .iter()
+        .map(|r| StackRow {
+            label: name(r),
+            segments: detail
+                .get(&r.council)
+                .map(|x| {
+                    points(&x.openness)
+                        .iter()
+                        .zip(charts::COMPONENT_COLOURS)
+                        .filter_map(|(p, c)| p.map(|p| (p, c)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            text: r.value.value.map_or_else(|| ctx.t("no_value").to_owned(), |v| ctx.lang.num(v, 1)),
+        })
+        .collect();
+    let contested_bars: Vec<Bar> = contested_rows
+        .iter()
+        .map(|r| Bar {
+            label: name(r),
+            value: r.value.value.map(|v| v * 100.0),
+            colour: charts::SERIES[1],
+            text: share(ctx, &r.value),
+        })
+        .collect();
+
+    let body = html! {
+        p { (ctx.t("tagline")) ". " (ctx.t("period")) ": " (open.from) " – " (open.to) ", " (ctx.t("as_of")) " " (super::local(open.as_of)) " (UTC+5)." }
+        (public_today)
+        section aria-labelledby="totals" {
+            h2 id="totals" { (ctx.t("totals")) }
+            dl class="totals" {
+                @for (k, n) in &totals {
+                    div { dt { (ctx.t(k)) } dd data-total=(k) { (n) } }
+                }
+            }
+        }
+        form class="filters" method="get" action="/" {
+            label { (ctx.t("level"))
+                select name="level" {
+                    option value="" { (ctx.t("all")) }
+                    @for l in d::Level::ALL {
+                        option value=(l) selected[level_s == Some(*l)] { (ctx.lang.label("level", l)) }
+                    }
+                }
+            }
+            label { (ctx.t("oblast"))
+                select name="oblast" {
+                    option value="" { (ctx.t("all")) }
+                    @for (id, n) in &oblasts {
+                        option value=(id) selected[oblast.as_deref() == Some(id.as_str())] { (n) }
+                    }
+                }
+            }
+            button type="submit" { (ctx.t("apply")) }
+        }
+        section aria-labelledby="rank-open" {
+            h2 id="rank-open" { (ctx.t("rank_openness")) }
+            (component_legend(ctx))
+            div class="figure" {
+                (charts::stacked_bars(ctx.t("rank_openness"), &stack, 100.0))
+                (table_wrap(ctx.t("chart_numbers"), html! {
+                    table {
+                        caption { (ctx.t("chart_numbers")) }
+                        thead { tr { th scope="col" class="num" { (ctx.t("rank")) } th scope="col" { (ctx.t("council")) } th scope="col" class="num" { (ctx.t("score")) }
+                            @for k in ["c_notice", "c_documents", "c_open_items", "c_broadcast", "c_minutes", "c_roll_call"] { th scope="col" class="num" { (ctx.t(k)) } } } }
+                        tbody {
+                            @for r in &open_rows {
+                                tr {
+                                    td class="num" { (r.rank.map(|n| n.to_string()).unwrap_or_default()) }
+                                    th scope="row" { a href={ "/councils/" (enc(&r.council)) } { (name(r)) } }
+                                    td class="num" data-council=(r.council) data-metric="openness_score" { (super::number(ctx, &r.value, 1)) }
+                                    @if let Some(x) = detail.get(&r.council) {
+                                        @for (_, c) in components(&x.openness) { td class="num" { (share(ctx, &c.value)) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }))
+            }
+        }
+        section aria-labelledby="rank-contested" {
+            h2 id="rank-contested" { (ctx.t("rank_contested")) }
+            p class="meta" { a href={ "/v1/rankings?metric=contested_share" @if let Some(l) = level_s { "&level=" (l) } } { code { "GET /v1/rankings?metric=contested_share" } } }
+            div class="figure" {
+                (charts::bars(ctx.t("rank_contested"), &contested_bars, 100.0))
+                (table_wrap(ctx.t("chart_numbers"), html! {
+                    table {
+                        caption { (ctx.t("chart_numbers")) }
+                        thead { tr { th scope="col" class="num" { (ctx.t("rank")) } th scope="col" { (ctx.t("council")) } th scope="col" class="num" { (ctx.t("contested_share")) } } }
+                        tbody {
+                            @for r in &contested_rows {
+                                tr {
+                                    td class="num" { (r.rank.map(|n| n.to_string()).unwrap_or_default()) }
+                                    th scope="row" { a href={ "/councils/" (enc(&r.council)) } { (name(r)) } }
+                                    td class="num" data-council=(r.council) data-metric="contested_share" { (share(ctx, &r.value)) }
+                                }
+                            }
+                        }
+                    }
+                }))
+            }
+        }
+    };
+    Ok(Page { title: ctx.t("national").to_owned(), api: api_href, synthetic, body })
+}

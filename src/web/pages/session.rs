@@ -1,0 +1,196 @@
+//! `/sessions/{id}`: the agenda with its documents and when each became public, every vote with
+//! each deputy's ballot as a seat chart grouped by party, and the speeches on each item.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use maud::{Markup, html};
+
+use super::{ALL, Parties, deputy_names, local, names};
+use crate::api::AppState;
+use crate::entity::{ballot, speech, vote_event};
+use crate::store;
+use crate::store::sessions::StatusOn;
+use crate::web::PageResult;
+use crate::web::charts::{self, Seat};
+use crate::web::layout::{Ctx, Page, enc, table_wrap};
+
+const OPTIONS: [&str; 6] = ["yes", "no", "abstain", "not_voting", "absent", "excused"];
+
+type Vote = (vote_event::Model, Vec<ballot::Model>, StatusOn);
+
+fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::HashMap<String, String>) -> Markup {
+    let (e, ballots, status) = v;
+    let counts = [
+        ("yes", e.yes_count),
+        ("no", e.no_count),
+        ("abstain", e.abstain_count),
+        ("not_voting", e.not_voting_count),
+        ("absent", e.absent_count),
+        ("excused", e.excused_count),
+    ];
+    let mut groups: BTreeMap<String, Vec<Seat>> = BTreeMap::new();
+    let mut rows = vec![];
+    for b in ballots {
+        let party = status.get(&b.deputy_id).and_then(|(p, _)| p.clone());
+        let group = parties.group(ctx, party.as_deref());
+        let who = deps.get(&b.deputy_id).cloned().unwrap_or_else(|| b.deputy_id.clone());
+        groups
+            .entry(group.clone())
+            .or_default()
+            .push(Seat { tip: format!("{who}: {}", ctx.lang.label("opt", &b.option)), option: b.option.clone() });
+        rows.push((who, b.deputy_id.clone(), group, b.option.clone()));
+    }
+    for seats in groups.values_mut() {
+        seats.sort_by_key(|s| OPTIONS.iter().position(|o| *o == s.option));
+    }
+    let groups: Vec<(String, Vec<Seat>)> = groups.into_iter().collect();
+    let legend: Vec<(String, &'static str)> =
+        OPTIONS.iter().map(|o| (ctx.lang.label("opt", o), charts::option_colour(o))).collect();
+    html! {
+        div class="vote" id={ "vote-" (e.id) } data-vote=(e.id) {
+            h4 { (ctx.t("vote")) ": " (ctx.lang.pick(&names(&e.motion))) }
+            p {
+                (ctx.lang.label("method", &e.method)) ". " (ctx.t("result")) ": "
+                strong data-result=(e.result) { (ctx.lang.label("result", &e.result)) } ". "
+                a href={ "/v1/vote-events/" (enc(&e.id)) } { code { "GET /v1/vote-events/" (e.id) } }
+            }
+            (table_wrap(ctx.t("result"), html! {
+                table {
+                    thead { tr { @for (o, _) in &counts { th scope="col" class="num" { (ctx.lang.label("opt", o)) } } } }
+                    tbody { tr { @for (o, c) in &counts { td class="num" data-count=(o) { (c.map(|c| c.to_string()).unwrap_or_else(|| "—".into())) } } } }
+                }
+            }))
+            @if ballots.is_empty() {
+                p { (ctx.t("counts_only")) }
+            } @else {
+                h5 { (ctx.t("ballots")) }
+                (charts::legend(&legend))
+                div class="figure" {
+                    (charts::seats(ctx.t("ballots"), &groups))
+                    (table_wrap(ctx.t("ballots"), html! {
+                        table {
+                            caption { (ctx.t("chart_numbers")) }
+                            thead { tr { th scope="col" { (ctx.t("deputy")) } th scope="col" { (ctx.t("group")) } th scope="col" { (ctx.t("ballot")) } } }
+                            tbody {
+                                @for (who, id, group, option) in &rows {
+                                    tr { th scope="row" { a href={ "/deputies/" (enc(id)) } { (who) } } td { (group) } td data-ballot=(id) { (ctx.lang.label("opt", option)) } }
+                                }
+                            }
+                        }
+                    }))
+                }
+            }
+        }
+    }
+}
+
+fn speeches_table(ctx: &Ctx, list: &[&speech::Model], deps: &std::collections::HashMap<String, String>) -> Markup {
+    html! {
+        @if list.is_empty() {
+            p class="meta" { (ctx.t("no_speeches")) }
+        } @else {
+            (table_wrap(ctx.t("speeches"), html! {
+                table {
+                    thead { tr { th scope="col" { (ctx.t("speaker")) } th scope="col" { (ctx.t("role")) } th scope="col" { (ctx.t("kind")) } th scope="col" class="num" { (ctx.t("duration")) } } }
+                    tbody {
+                        @for s in list {
+                            tr {
+                                th scope="row" {
+                                    @if let Some(d) = &s.deputy_id { a href={ "/deputies/" (enc(d)) } { (deps.get(d).cloned().unwrap_or_else(|| d.clone())) } }
+                                    @else { (s.speaker_name.clone().unwrap_or_default()) }
+                                }
+                                td { (ctx.lang.label("role", &s.speaker_role)) }
+                                td { (ctx.lang.label("type", &s.speech_type)) }
+                                td class="num" { (s.seconds.map(|n| format!("{n} {}", ctx.t("seconds_short"))).unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+/// Builds the page.
+pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
+    let full = store::sessions::get_session(&state.db, id).await?;
+    let s = &full.session;
+    let (council, _) = store::councils::get_council(&state.db, &s.council_id).await?;
+    let events = store::sessions::list_vote_events(
+        &state.db,
+        &store::sessions::VoteFilter { session: Some(id.to_owned()), ..Default::default() },
+        None,
+        ALL,
+    )
+    .await?
+    .items;
+    let mut votes: Vec<Vote> = vec![];
+    for e in events {
+        votes.push(store::sessions::get_vote_event(&state.db, &e.id).await?);
+    }
+    votes.sort_by_key(|v| v.0.position);
+    let speeches = store::sessions::list_speeches(&state.db, Some(id), None, None, None, ALL).await?.items;
+    let deps = deputy_names(state, ctx, &s.council_id).await?;
+    let parties = Parties::load(state).await?;
+    let council_name = ctx.lang.pick(&names(&council.names));
+    let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
+    let loose: Vec<&speech::Model> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
+
+    let body = html! {
+        p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
+        dl {
+            dt { (ctx.t("scheduled")) } dd data-field="scheduled_start" { (local(s.scheduled_start)) " (UTC+5)" }
+            dt { (ctx.t("kind")) } dd { (ctx.lang.label("kind", &s.kind)) ", " (s.convocation) " " (ctx.t("convocation")) ", " (if s.is_open { ctx.t("open") } else { ctx.t("closed") }) }
+            dt { (ctx.t("status")) } dd { (ctx.lang.label("status", &s.status)) }
+            @if let Some(p) = &s.place { dt { (ctx.t("place")) } dd { (p) } }
+            @if let Some(u) = &s.livestream_url { dt { (ctx.t("broadcast")) } dd { a href=(u) rel="nofollow noopener" { (u) } } }
+            @if let Some(u) = &s.recording_url { dt { (ctx.t("recording")) } dd { a href=(u) rel="nofollow noopener" { (u) } } }
+            dt { (ctx.t("agenda_public")) } dd { (s.agenda_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
+            dt { (ctx.t("minutes_public")) } dd { (s.minutes_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
+        }
+        section aria-labelledby="agenda" {
+            h2 id="agenda" { (ctx.t("agenda")) }
+            ol class="agenda" {
+                @for a in &full.agenda {
+                    li id={ "item-" (a.id) } {
+                        h3 { (a.number_label.clone().map(|l| format!("{l}. ")).unwrap_or_default()) (ctx.lang.pick(&names(&a.titles))) }
+                        p class="meta" {
+                            (ctx.t("initiator")) ": " (ctx.lang.label("init", &a.initiator))
+                            @if let Some(r) = &a.result { " · " (ctx.t("result")) ": " (ctx.lang.label("ir", r)) }
+                            " · " (ctx.t("public_since")) ": " (local(a.first_public_at))
+                            @if a.added_late { " · " strong { (ctx.t("added_late")) } }
+                            @if !a.is_open { " · " strong { (ctx.t("closed_item")) } }
+                        }
+                        @let docs: Vec<_> = full.documents.iter().filter(|d| d.agenda_item_id.as_deref() == Some(a.id.as_str())).collect();
+                        @if !docs.is_empty() {
+                            (table_wrap(ctx.t("documents"), html! {
+                                table {
+                                    thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("kind")) } th scope="col" { (ctx.t("public_since")) } } }
+                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", &d.kind)) } td { (local(d.first_public_at)) } } } }
+                                }
+                            }))
+                        }
+                        @for v in votes.iter().filter(|v| v.0.agenda_item_id == a.id) { (vote_block(ctx, v, &parties, &deps)) }
+                        h4 { (ctx.t("speeches")) }
+                        (speeches_table(ctx, &speeches.iter().filter(|x| x.agenda_item_id.as_deref() == Some(a.id.as_str())).collect::<Vec<_>>(), &deps))
+                    }
+                }
+            }
+        }
+        @let other: Vec<_> = full.documents.iter().filter(|d| d.agenda_item_id.is_none()).collect();
+        @if !other.is_empty() {
+            section aria-labelledby="docs" {
+                h2 id="docs" { (ctx.t("documents")) }
+                ul { @for d in &other { li { a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", &d.kind)) "), " (ctx.t("public_since")) ": " (local(d.first_public_at)) } } }
+            }
+        }
+        @if !loose.is_empty() {
+            section aria-labelledby="other-speeches" {
+                h2 id="other-speeches" { (ctx.t("speeches")) }
+                (speeches_table(ctx, &loose, &deps))
+            }
+        }
+    };
+    Ok(Page { title, api: format!("/v1/sessions/{}", enc(id)), synthetic: s.synthetic || council.synthetic, body })
+}

@@ -1,0 +1,71 @@
+//! `/verify`: the current signed checkpoint, the public key, and how to check every record with
+//! `maslikhat verify`.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use maud::html;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::api::AppState;
+use crate::domain::log::note;
+use crate::store;
+use crate::web::layout::{Ctx, Page};
+use crate::web::{PageError, PageResult};
+
+/// Builds the page.
+pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
+    let (size, root) = store::log::head(&state.db).await?;
+    let origin = state.settings.log_origin();
+    let signed = match state.keys.active() {
+        Some(key) => {
+            let body = note::checkpoint_body(&origin, size, &root);
+            let text = note::sign_note(&body, &origin, &key.signing).map_err(|e| PageError::Internal(e.to_string()))?;
+            Some((
+                text,
+                note::verifier_key_string(&origin, &key.verifying()),
+                STANDARD.encode(key.verifying().as_bytes()),
+                key.kid.clone(),
+            ))
+        }
+        None => None,
+    };
+    let synthetic = crate::entity::council::Entity::find()
+        .filter(crate::entity::council::Column::Synthetic.eq(true))
+        .count(&state.db)
+        .await?
+        > 0;
+    let server = state.settings.public_url.trim_end_matches('/');
+    let body = html! {
+        p { (ctx.t("verify_intro")) }
+        section aria-labelledby="checkpoint" {
+            h2 id="checkpoint" { (ctx.t("checkpoint")) }
+            dl {
+                dt { (ctx.t("origin")) } dd { code { (origin) } }
+                dt { (ctx.t("tree_size")) } dd data-field="tree_size" { (size) }
+                dt { (ctx.t("root_hash")) } dd { code data-field="root_hash" { (STANDARD.encode(root)) } }
+            }
+            @match &signed {
+                Some((text, verifier, public, kid)) => {
+                    pre data-field="note" { (text) }
+                    h2 { (ctx.t("public_key")) }
+                    dl {
+                        dt { "kid" } dd { code { (kid) } }
+                        dt { "Ed25519" } dd { code data-field="public_key" { (public) } }
+                        dt { (ctx.t("verifier_key")) } dd { code data-field="verifier_key" { (verifier) } }
+                    }
+                    p class="meta" { a href="/v1/log/keys" { code { "GET /v1/log/keys" } } }
+                }
+                None => { p { (ctx.t("no_key")) } }
+            }
+        }
+        section aria-labelledby="how" {
+            h2 id="how" { (ctx.t("how_to_check")) }
+            p { (ctx.t("how_to_check_text")) }
+            pre { "maslikhat verify --server " (server)
+                @if let Some((_, verifier, _, _)) = &signed { " \\\n  --key '" (verifier) "'" } }
+        }
+    };
+    Ok(Page { title: ctx.t("verify_title").to_owned(), api: "/v1/log/checkpoint".into(), synthetic, body })
+}

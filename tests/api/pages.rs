@@ -1,0 +1,407 @@
+//! The citizens' pages show what the API returns: a small council published by hand (not
+//! synthetic) and the demo sample (synthetic), in each language.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+struct Html {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    text: String,
+}
+
+async fn page(app: &TestApp, path: &str, lang: Option<&str>) -> Html {
+    let mut req = app.client.get(format!("{}{path}", app.base));
+    if let Some(l) = lang {
+        req = req.header("Accept-Language", l);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    Html { status, headers, text: resp.text().await.expect("body") }
+}
+
+fn en1(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+fn pct(v: f64, lang: &str) -> String {
+    let s = format!("{:.1} %", v * 100.0);
+    if lang == "en" { s } else { s.replace('.', ",") }
+}
+
+/// A district council `p` with three deputies (one in AMANAT), one held session with a named
+/// vote (2 yes, 1 no), two speeches and a draft decision.
+async fn small_council(app: &TestApp) {
+    app.seed_council("p").await;
+    let token = app.publisher("p");
+    let mandate = json!([{"convocation": "VIII", "seat_type": "single_member", "district": "1", "nomination": "self_nominated", "start_date": "2023-03-20"}]);
+    let roster = json!({"deputies": [
+        {"id": "p-d1", "names": {"kk": "Асқар Бекұлы", "ru": "Аскар Бекулы", "en": "Askar Bekuly"}, "mandates": mandate, "party_memberships": [{"party": "amanat", "start_date": "2020-01-01"}]},
+        {"id": "p-d2", "names": {"kk": "Дана Серікқызы", "ru": "Дана Серикова"}, "mandates": mandate},
+        {"id": "p-d3", "names": {"ru": "Олег Иванов"}, "mandates": mandate},
+    ]});
+    assert_eq!(app.put("/v1/councils/p/roster", &token, &roster).await.status, 201);
+    let session = json!({
+        "convocation": "VIII", "number": 7, "kind": "regular", "status": "held",
+        "scheduled_start": "2024-05-10T10:00:00+05:00", "is_open": true,
+        "declared_notice": {"published_at": "2024-05-01T10:00:00+05:00", "source_url": "https://example.kz/notice"},
+        "agenda": [{"id": "p7-i1", "position": 1, "titles": {"kk": "Бюджет туралы", "ru": "О бюджете", "en": "On the budget"}, "initiator": "akimat"}],
+        "documents": [{"id": "p7-doc", "agenda_item": "p7-i1", "kind": "draft_decision", "title": "Жоба 7", "media_type": "application/pdf", "url": "https://example.kz/7.pdf", "language": "kk"}],
+        "vote_events": [{"id": "p7-v1", "agenda_item": "p7-i1", "motion": {"kk": "Қабылдау", "ru": "Принять", "en": "Adopt"}, "stage": "as_a_whole",
+            "method": "roll_call", "majority_rule": "majority_of_present", "seats": 5, "result": "pass",
+            "ballots": [{"deputy": "p-d1", "option": "yes"}, {"deputy": "p-d2", "option": "yes"}, {"deputy": "p-d3", "option": "no"}]}],
+        "speeches": [
+            {"id": "p7-s1", "agenda_item": "p7-i1", "deputy": "p-d3", "speaker_role": "deputy", "speech_type": "question", "language": "ru", "seconds": 45},
+            {"id": "p7-s2", "agenda_item": "p7-i1", "speaker_name": "Аким района", "speaker_role": "executive", "speech_type": "report", "language": "ru", "seconds": 300}
+        ]
+    });
+    let r = app.put("/v1/councils/p/sessions/p-s7", &token, &session).await;
+    assert_eq!(r.status, 201, "{r:?}");
+}
+
+fn value(body: &Value, pointer: &str) -> f64 {
+    body.pointer(pointer).and_then(Value::as_f64).unwrap_or_else(|| panic!("{pointer} in {body}"))
+}
+
+#[tokio::test]
+async fn every_page_shows_the_values_the_api_returns_in_each_language() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    let metrics = app.get("/v1/councils/p/metrics").await.body;
+    let score = value(&metrics, "/openness/openness_score/value");
+    let contested = value(&metrics, "/voting/contested_share/value");
+    let dm = app.get("/v1/deputies/p-d3/metrics").await.body;
+    let vote = app.get("/v1/vote-events/p7-v1").await.body;
+    let checkpoint = app.get("/v1/log/checkpoint").await.body;
+
+    for (lang, heading, council_name, yes, deputy_name) in [
+        ("kk", "Ашықтық", "p аудандық мәслихаты", "жақтап", "Асқар Бекұлы"),
+        ("ru", "Открытость", "Маслихат района p", "за", "Аскар Бекулы"),
+        ("en", "Openness", "Маслихат района p", "yes", "Askar Bekuly"),
+    ] {
+        let home = page(&app, "/", Some(lang)).await;
+        assert_eq!(home.status, 200);
+        assert!(home.text.contains(&format!("<html lang=\"{lang}\"")), "{lang}: html lang");
+        assert_eq!(home.headers["content-language"], lang);
+        assert!(home.text.contains(council_name), "{lang}: council name on the home page");
+        assert!(home.text.contains("data-total=\"councils\">1<"), "{lang}: one council on record");
+        assert!(home.text.contains("data-total=\"votes\">1<"), "{lang}: one vote on record");
+        let score_text = if lang == "en" { en1(score) } else { en1(score).replace('.', ",") };
+        assert!(
+            home.text.contains(&format!("data-metric=\"openness_score\">{score_text}<")),
+            "{lang}: score {score_text}"
+        );
+        assert!(home.text.contains(&format!("data-metric=\"contested_share\">{}<", pct(contested, lang))));
+        assert!(home.text.contains("href=\"/v1/rankings?metric=openness_score\""), "links to the API");
+        assert!(home.text.contains("href=\"/v1/metrics/definitions\""), "links to the definitions");
+        assert!(!home.text.contains("data-synthetic"), "{lang}: real data is not labelled synthetic");
+
+        let council = page(&app, "/councils/p", Some(lang)).await;
+        assert_eq!(council.status, 200);
+        assert!(council.text.contains(heading), "{lang}: {heading}");
+        assert!(council.text.contains(&format!("<h1>{council_name}</h1>")));
+        assert!(council.text.contains(&format!("data-metric=\"openness_score\">{score_text}<")));
+        assert!(council.text.contains(&format!("data-metric=\"contested_share\">{}<", pct(contested, lang))));
+        assert!(council.text.contains(&format!("data-metric=\"held_sessions\">{}<", metrics["held_sessions"])));
+        assert!(council.text.contains("href=\"/v1/councils/p/metrics\""));
+        assert!(council.text.contains("href=\"/sessions/p-s7\""), "lists the session");
+        assert!(council.text.contains(deputy_name), "{lang}: deputy name in the chosen language");
+        assert!(council.text.contains("<svg"), "draws charts");
+        assert!(!council.text.contains("data-synthetic"));
+
+        let session = page(&app, "/sessions/p-s7", Some(lang)).await;
+        assert_eq!(session.status, 200);
+        for (option, pointer) in [("yes", "/counts/yes"), ("no", "/counts/no")] {
+            let n = vote.pointer(pointer).and_then(Value::as_u64).expect("count");
+            assert!(session.text.contains(&format!("data-count=\"{option}\">{n}<")), "{lang}: {option} count {n}");
+        }
+        assert!(session.text.contains(&format!("data-ballot=\"p-d1\">{yes}<")), "{lang}: d1 voted {yes}");
+        assert!(session.text.contains(deputy_name));
+        assert!(session.text.contains("Жоба 7") && session.text.contains("https://example.kz/7.pdf"), "documents");
+        assert!(session.text.contains("45 "), "speech duration");
+        assert!(session.text.contains("href=\"/v1/sessions/p-s7\""));
+        assert!(!session.text.contains("data-synthetic"));
+
+        let deputy = page(&app, "/deputies/p-d3", Some(lang)).await;
+        assert_eq!(deputy.status, 200);
+        assert!(deputy.text.contains("<h1>Олег Иванов</h1>"), "a name only in Russian is shown in every language");
+        let losing = pct(value(&dm, "/losing_side_rate/value"), lang);
+        assert!(deputy.text.contains(&losing), "{lang}: losing-side rate {losing}");
+        let mean = pct(value(&metrics, "/deputy_means/losing_side_rate/value"), lang);
+        assert!(deputy.text.contains(&mean), "{lang}: council mean {mean}");
+        assert!(deputy.text.contains("data-ballot=\"p7-v1\""), "voting record");
+        assert!(deputy.text.contains("href=\"/v1/deputies/p-d3/metrics\""));
+
+        let verify = page(&app, "/verify", Some(lang)).await;
+        assert_eq!(verify.status, 200);
+        assert!(verify.text.contains(&format!("data-field=\"tree_size\">{}<", checkpoint["tree_size"])));
+        let key = checkpoint["verifier_key"].as_str().expect("key");
+        assert!(verify.text.contains(key), "{lang}: the verifier key");
+        assert!(verify.text.contains("maslikhat verify --server"));
+        assert!(verify.text.contains("href=\"/v1/log/checkpoint\""));
+    }
+}
+
+#[tokio::test]
+async fn unknown_ids_are_html_404_pages_and_the_api_keeps_problem_json() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    for path in ["/councils/nope", "/sessions/nope", "/deputies/nope", "/councils/%20bad%20id"] {
+        let r = page(&app, path, Some("ru")).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap_or("").starts_with("text/html"), "{path}");
+        assert!(r.text.contains("Не найдено"), "{path}");
+    }
+    let api = app.get("/v1/councils/nope").await;
+    assert_eq!(api.status, 404);
+    assert!(api.is_problem());
+}
+
+#[tokio::test]
+async fn the_language_comes_from_the_switch_then_the_cookie_then_accept_language() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    assert!(page(&app, "/", None).await.text.contains("<html lang=\"kk\""), "Kazakh by default");
+    assert!(page(&app, "/", Some("de, ru;q=0.8, en;q=0.5")).await.text.contains("<html lang=\"ru\""));
+    let chosen = page(&app, "/?lang=en", Some("ru")).await;
+    assert!(chosen.text.contains("<html lang=\"en\""));
+    assert!(chosen.headers["set-cookie"].to_str().unwrap_or("").starts_with("lang=en"));
+    assert!(chosen.headers["cache-control"].to_str().unwrap_or("").contains("private"));
+    // The switch links keep the other parameters.
+    let filtered = page(&app, "/?level=district&lang=ru", None).await;
+    assert!(filtered.text.contains("href=\"/?level=district&amp;lang=kk\""), "switch keeps the filter");
+    let r = app
+        .client
+        .get(format!("{}/councils/p", app.base))
+        .header("Cookie", "lang=ru")
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.headers()["content-language"], "ru");
+}
+
+#[tokio::test]
+async fn pages_are_cached_like_the_api() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    let first = page(&app, "/councils/p", Some("en")).await;
+    let etag = first.headers["etag"].to_str().expect("etag").to_owned();
+    assert!(first.headers["vary"].to_str().unwrap_or("").contains("Accept-Language"));
+    let again = app
+        .client
+        .get(format!("{}/councils/p", app.base))
+        .header("Accept-Language", "en")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(again.status(), 304);
+}
+
+#[tokio::test]
+async fn synthetic_data_is_labelled_on_every_page() {
+    let app = spawn_app().await;
+    assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
+    let council =
+        app.get("/v1/councils?level=district&limit=1").await.body["items"][0]["id"].as_str().expect("id").to_owned();
+    let session = app.get(&format!("/v1/sessions?council={council}&limit=1")).await.body["items"][0]["id"]
+        .as_str()
+        .expect("session")
+        .to_owned();
+    let deputy = app.get(&format!("/v1/councils/{council}/deputies?limit=1")).await.body["items"][0]["id"]
+        .as_str()
+        .expect("deputy")
+        .to_owned();
+    let metrics = app.get(&format!("/v1/councils/{council}/metrics")).await.body;
+    assert_eq!(metrics["synthetic"], true);
+    for (lang, words) in [("kk", "жасанды"), ("ru", "синтетические"), ("en", "synthetic")] {
+        for path in [
+            "/".to_owned(),
+            format!("/councils/{council}"),
+            format!("/sessions/{session}"),
+            format!("/deputies/{deputy}"),
+            "/verify".to_owned(),
+        ] {
+            let r = page(&app, &path, Some(lang)).await;
+            assert_eq!(r.status, 200, "{path}");
+            assert!(r.text.contains("data-synthetic=\"true\""), "{lang} {path}: labelled synthetic");
+            assert!(r.text.contains(words), "{lang} {path}: says so in words");
+        }
+    }
+    let score = metrics.pointer("/openness/openness_score/value").and_then(Value::as_f64);
+    let text = page(&app, &format!("/councils/{council}"), Some("en")).await.text;
+    let shown = score.map_or("no data".to_owned(), en1);
+    assert!(text.contains(&format!("data-metric=\"openness_score\">{shown}<")), "score {shown}");
+}
+
+/// An attribute value as maud writes it.
+fn attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;")
+}
+
+const FACTS: [&str; 8] =
+    ["notice_date", "notice_lead_time", "agenda_titles", "documents", "counts", "named_votes", "livestream", "minutes"];
+
+#[tokio::test]
+async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_the_rankings() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    let report = maslikhat::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    assert_eq!(report.stored, 22, "{report:?}");
+    let cov = app.get("/v1/public-records/coverage").await;
+    assert_eq!(cov.status, 200);
+    let cov = cov.body;
+    let records = cov["overall"]["records"].as_u64().expect("records");
+    assert_eq!(records, 22);
+    let councils = cov["councils"].as_array().expect("councils");
+    assert_eq!(councils.len(), 13);
+
+    for (lang, heading, real_words, platform_words) in [
+        ("kk", "Бүгін не жария етіледі", "нақты, жасанды емес", "платформа арқылы жариялаған"),
+        ("ru", "Что публикуется сегодня", "реальные, не синтетические", "опубликовали через платформу"),
+        ("en", "What is public today", "real, not synthetic", "published through the platform"),
+    ] {
+        let home = page(&app, "/", Some(lang)).await;
+        assert_eq!(home.status, 200);
+        let t = &home.text;
+        assert!(t.contains(heading), "{lang}: heading");
+        assert!(!t.contains(">?<"), "{lang}: every interface text is translated");
+        assert!(t.contains(real_words), "{lang}: says the records are real");
+        assert!(t.contains(platform_words), "{lang}: says what the rankings are computed from");
+        assert!(t.contains("adilet.zan.kz"), "{lang}: names the public sources");
+        assert!(t.contains("href=\"/v1/public-records/coverage\""), "{lang}: links the API request");
+        assert!(t.contains("href=\"/public-records\""), "{lang}: links the list");
+        let today = t.find("id=\"public-today\"").expect("section");
+        let rankings = t.find("id=\"rank-open\"").expect("rankings");
+        assert!(today < rankings, "{lang}: real records come before the rankings");
+        assert!(t.contains(&format!("data-total=\"public_records\">{records}<")));
+        for k in FACTS {
+            let count = cov["overall"][k]["count"].as_u64().expect("count");
+            let share = cov["overall"][k]["share"].as_f64().expect("share");
+            assert!(t.contains(&format!("data-cov=\"overall/{k}\">{count}<")), "{lang}: overall {k} = {count}");
+            assert!(
+                t.contains(&format!("data-cov-share=\"overall/{k}\">{}<", pct(share, lang))),
+                "{lang}: overall {k} share {}",
+                pct(share, lang)
+            );
+            for c in councils {
+                let slug = c["council"].as_str().expect("slug");
+                let n = c["coverage"]["records"].as_u64().expect("records");
+                let count = c["coverage"][k]["count"].as_u64().expect("count");
+                assert!(t.contains(&format!("data-cov=\"{slug}/{k}\">{count} / {n}<")), "{lang}: {slug} {k}");
+            }
+        }
+        // Real councils link to their records, never to the platform's council of the same slug.
+        assert!(t.contains("href=\"/public-records?council=akmola-oblast\""));
+        assert!(!t.contains("href=\"/councils/akmola-oblast\""));
+    }
+    // Values the file gives directly: 4 notices with a date, no named vote anywhere.
+    assert_eq!(cov["overall"]["notice_date"]["count"], 4);
+    assert_eq!(cov["overall"]["named_votes"]["count"], 0);
+
+    // Beside the synthetic country the section says the rankings are synthetic.
+    let app = spawn_app().await;
+    assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
+    maslikhat::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    let home = page(&app, "/", Some("en")).await.text;
+    assert!(home.contains("The totals and rankings below are computed from synthetic data, not from these records."));
+    assert!(home.contains(&format!("data-cov=\"overall/notice_date\">{}<", cov["overall"]["notice_date"]["count"])));
+}
+
+#[tokio::test]
+async fn a_real_record_page_shows_every_source_and_says_what_the_sources_do_not_state() {
+    let app = spawn_app().await;
+    maslikhat::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    let id = "akmola-oblast-viii-04";
+    let api = app.get(&format!("/v1/public-records/{id}")).await;
+    assert_eq!(api.status, 200);
+    let rec = api.body;
+    assert_eq!(rec["notice"]["date"], "2023-09-09");
+    assert_eq!(rec["openness"]["notice"]["value"], 1.0);
+    assert_eq!(rec["openness"]["roll_call"]["value"], Value::Null);
+    let sources: Vec<&str> =
+        rec["sources"].as_array().expect("sources").iter().map(|s| s["url"].as_str().expect("url")).collect();
+    assert_eq!(sources.len(), 3);
+
+    for (lang, not_stated, notice_value, unanimous) in [
+        ("kk", "дереккөздерде көрсетілмеген", "100,0 %", "Бір ауыздан деп хабарланған"),
+        ("ru", "в источниках не указано", "100,0 %", "Сообщается: единогласно"),
+        ("en", "not stated in the sources", "100.0 %", "Reported as unanimous"),
+    ] {
+        let r = page(&app, &format!("/public-records/{id}"), Some(lang)).await;
+        assert_eq!(r.status, 200, "{lang}");
+        let t = &r.text;
+        assert!(t.contains(&format!("<html lang=\"{lang}\"")));
+        for url in &sources {
+            assert!(t.contains(&format!("href=\"{}\" rel=\"noopener\"", attr(url))), "{lang}: source {url} linked");
+        }
+        let notice_url = rec["notice"]["source_url"].as_str().expect("notice source");
+        let notice_at = t.find("id=\"notice\"").expect("notice section");
+        assert!(t[notice_at..].contains(&attr(notice_url)), "{lang}: the notice's own source");
+        assert!(
+            t.contains("data-fact=\"notice_date\"><time datetime=\"2023-09-09\">2023-09-09</time>"),
+            "{lang}: the notice date as given"
+        );
+        assert!(t.contains("data-fact=\"notice_lead_days\">4 "), "{lang}: four days' notice");
+        assert!(t.contains(&format!("data-component=\"notice\">{notice_value}<")), "{lang}: notice component 1");
+        assert!(t.contains("no_vote_events"), "{lang}: roll_call is null with its reason");
+        assert!(t.contains(not_stated), "{lang}: unknowns said to be unknown");
+        // Not stated in the file: whether the sitting was open, or broadcast.
+        assert!(t.contains(&format!("data-fact=\"open\"><em class=\"unknown\" data-unknown=\"true\">{not_stated}<")));
+        assert!(
+            t.contains(&format!("data-fact=\"livestream\"><em class=\"unknown\" data-unknown=\"true\">{not_stated}<"))
+        );
+        assert!(t.contains("data-provenance=\"public_sources\""), "{lang}: provenance");
+        assert!(t.contains("data-field=\"provenance\">public_sources<"));
+        assert!(t.contains(&format!("href=\"/v1/public-records/{id}\"")), "{lang}: links the API request");
+        assert!(t.contains("href=\"/public-records?council=akmola-oblast\""), "{lang}: council links to its records");
+        assert!(!t.contains("href=\"/councils/akmola-oblast\""), "{lang}: never to the synthetic council");
+        assert!(!t.contains("data-synthetic"), "{lang}: real records are not labelled synthetic");
+        assert!(t.contains("Об установлении перечня пилотных регионов"), "{lang}: agenda title as given");
+        assert!(!t.contains(">?<"), "{lang}: every interface text is translated");
+
+        // A reported "unanimous" stays what it is: no counts are shown.
+        let u = page(&app, "/public-records/astana-city-viii-01", Some(lang)).await.text;
+        assert!(u.contains("data-unanimous=\"true\"") && u.contains(unanimous), "{lang}: unanimous as reported");
+        assert!(!u.contains("data-count="), "{lang}: no invented counts");
+        // Counts where stated, and unknown where not.
+        let c = page(&app, "/public-records/almaty-city-viii-2025-akim-consent", Some(lang)).await.text;
+        assert!(c.contains("data-count=\"yes\">23<") && c.contains("data-count=\"yes\">9<"), "{lang}: stated counts");
+        assert!(c.contains(&format!("data-count=\"no\"><em class=\"unknown\" data-unknown=\"true\">{not_stated}<")));
+    }
+
+    // The list shows every record once, and filters by council.
+    let all = app.get("/v1/public-records?limit=500").await.body;
+    let list = page(&app, "/public-records", Some("en")).await;
+    assert_eq!(list.status, 200);
+    for item in all["items"].as_array().expect("items") {
+        let rid = item["id"].as_str().expect("id");
+        assert_eq!(list.text.matches(&format!("href=\"/public-records/{rid}\"")).count(), 1, "{rid} listed once");
+    }
+    assert!(list.text.contains("href=\"/v1/public-records\""));
+    let akmola = page(&app, "/public-records?council=akmola-oblast", Some("ru")).await;
+    assert_eq!(akmola.status, 200);
+    assert_eq!(akmola.text.matches("data-record=").count(), 2, "two Akmola records");
+    assert!(akmola.text.contains("href=\"/v1/public-records?council=akmola-oblast\""));
+    assert!(!akmola.text.contains("data-record=\"astana-city-viii-01\""));
+}
+
+#[tokio::test]
+async fn unknown_real_records_are_html_404_pages_in_each_language() {
+    let app = spawn_app().await;
+    maslikhat::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    for (lang, words) in [("kk", "Табылмады"), ("ru", "Не найдено"), ("en", "Not found")] {
+        for path in ["/public-records/no-such-record", "/public-records/%20Bad", "/public-records?council=nowhere"] {
+            let r = page(&app, path, Some(lang)).await;
+            assert_eq!(r.status, 404, "{path}");
+            assert!(r.headers["content-type"].to_str().unwrap_or("").starts_with("text/html"), "{path}");
+            assert!(r.text.contains(words), "{lang} {path}");
+        }
+    }
+    let api = app.get("/v1/public-records/no-such-record").await;
+    assert_eq!(api.status, 404);
+    assert!(api.is_problem());
+}

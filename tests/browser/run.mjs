@@ -1,0 +1,219 @@
+// End-to-end test of the citizens' pages in a real headless browser (Debian's chromium driven by
+// playwright-core). Starts `maslikhat serve --demo` on a temporary SQLite database and a free
+// port, visits every page in each language, and fails on any console error, failed request or
+// HTTP error status. Real records are imported first (`import --public-records`). Saves a screenshot of each page under tests/browser/output/.
+//
+// Usage: node tests/browser/run.mjs   (after `cargo build` and `npm ci` in tests/browser)
+// MASLIKHAT_BIN and CHROMIUM override the binary and browser paths.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const bin = process.env.MASLIKHAT_BIN ?? join(root, 'target', 'debug', 'maslikhat');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const out = join(here, 'output');
+mkdirSync(out, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+const failures = [];
+function check(cond, what) {
+  if (!cond) failures.push(what);
+  console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'maslikhat-browser-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const database = `sqlite://${join(tmp, 'db.sqlite')}?mode=rwc`;
+// The real records compiled from public sources, beside the synthetic country.
+const imported = spawnSync(bin, ['import', '--public-records', join(root, 'data', 'public-records', 'sessions.json'), '--database', database], {
+  env: { ...process.env, MASLIKHAT_KEYS_DIR: join(tmp, 'keys'), RUST_LOG: 'warn' },
+  encoding: 'utf8',
+});
+check(imported.status === 0, `import --public-records exits 0 (${(imported.stdout ?? '').trim()} ${(imported.stderr ?? '').trim()})`);
+const server = spawn(bin, ['serve', '--demo', '--bind', `127.0.0.1:${port}`, '--database', database], {
+  env: {
+    ...process.env,
+    MASLIKHAT_KEYS_DIR: join(tmp, 'keys'),
+    MASLIKHAT_PUBLIC_URL: base,
+    MASLIKHAT_READ_RATE_PER_SECOND: '100000',
+    MASLIKHAT_READ_BURST: '100000',
+    RUST_LOG: 'warn',
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+let browser;
+try {
+  // Ready once the demo sample is loaded: the home page lists councils.
+  let ready = false;
+  for (let i = 0; i < 600 && !ready; i++) {
+    try {
+      const r = await fetch(`${base}/v1/councils?limit=1`);
+      ready = r.ok && (await r.json()).items.length > 0;
+    } catch {
+      /* not listening yet */
+    }
+    if (!ready) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!ready) throw new Error('the server did not start with the demo sample');
+
+  // Pick a council, a session with named votes, and a deputy from the API.
+  const councils = (await (await fetch(`${base}/v1/councils?limit=50`)).json()).items;
+  const council = councils.find((c) => c.level === 'district') ?? councils[0];
+  const votes = (await (await fetch(`${base}/v1/vote-events?council=${council.id}&method=roll_call&limit=1`)).json()).items;
+  const anyVotes = votes.length ? votes : (await (await fetch(`${base}/v1/vote-events?council=${council.id}&limit=1`)).json()).items;
+  const sessionId = anyVotes[0]?.session ?? (await (await fetch(`${base}/v1/sessions?council=${council.id}&limit=1`)).json()).items[0].id;
+  const deputy = (await (await fetch(`${base}/v1/councils/${council.id}/deputies?limit=1`)).json()).items[0];
+
+  const pages = [
+    ['home', '/'],
+    ['council', `/councils/${council.id}`],
+    ['session', `/sessions/${sessionId}`],
+    ['deputy', `/deputies/${deputy.id}`],
+    ['verify', '/verify'],
+    ['public-records', '/public-records'],
+    ['public-records-council', '/public-records?council=akmola-oblast'],
+    ['public-record', '/public-records/akmola-oblast-viii-04'],
+  ];
+  // Pages of real records only: no synthetic label, no chart required.
+  const real = new Set(['public-records', 'public-records-council', 'public-record']);
+
+  // A fresh profile directory each run (playwright passes it as --user-data-dir).
+  const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: browserPath,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    locale: 'en-US',
+    viewport: { width: 1200, height: 900 },
+  });
+  browser = context;
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+
+  for (const [name, path] of pages) {
+    problems.length = 0;
+    const resp = await page.goto(base + path, { waitUntil: 'load' });
+    check(resp?.status() === 200, `${name}: ${path} answers 200 (got ${resp?.status()})`);
+    check((await page.getAttribute('html', 'lang')) === 'en', `${name}: served in English for an English browser`);
+    if (real.has(name)) {
+      check(await page.locator('[data-synthetic]').count() === 0, `${name}: real records are not labelled synthetic`);
+      check(await page.locator('[data-provenance="public_sources"]').count() === 1, `${name}: says the records come from public sources`);
+    } else {
+      check(await page.locator('[data-synthetic]').count() === 1, `${name}: says the data is synthetic`);
+    }
+    check(await page.locator('main h1').count() === 1, `${name}: has one main heading`);
+    check(await page.locator('svg.chart').count() >= (['home', 'council', 'session', 'deputy'].includes(name) ? 1 : 0), `${name}: draws its charts`);
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    check(problems.length === 0, `${name}: no console errors or failed requests ${problems.join('; ')}`);
+  }
+
+  // Real records: the home page shows what is public today before the synthetic rankings, and
+  // its numbers are the API's; a record page links each source out and its council to the list.
+  {
+    problems.length = 0;
+    await page.goto(`${base}/?lang=en`);
+    const order = await page.evaluate(() => {
+      const a = document.getElementById('public-today');
+      const b = document.getElementById('rank-open');
+      return a && b ? a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+    });
+    check(order !== 0, 'home: "what is public today" comes before the rankings');
+    const cov = await (await fetch(`${base}/v1/public-records/coverage`)).json();
+    const shown = await page.locator('[data-cov="overall/notice_date"]').innerText();
+    check(shown === String(cov.overall.notice_date.count), `home: notice-date coverage ${shown} = API ${cov.overall.notice_date.count}`);
+    await page.locator('[data-section="public-today"] a[href="/public-records"]').click();
+    await page.waitForLoadState('load');
+    check(new URL(page.url()).pathname === '/public-records', 'home: links to the list of real records');
+    await page.locator('a[href="/public-records/akmola-oblast-viii-04"]').click();
+    await page.waitForLoadState('load');
+    const rec = await (await fetch(`${base}/v1/public-records/akmola-oblast-viii-04`)).json();
+    const hrefs = await page.locator('a[data-source]').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('rel')]));
+    for (const s of rec.sources) {
+      check(hrefs.some(([h, r]) => h === s.url && r === 'noopener'), `record: links its source ${s.url} (rel=noopener)`);
+    }
+    check((await page.locator('[data-fact="notice_date"] time').innerText()) === rec.notice.date, `record: notice date ${rec.notice.date}`);
+    const councilHref = await page.locator('a[data-council-link]').first().getAttribute('href');
+    check(councilHref === '/public-records?council=akmola-oblast', `record: the council links to its records (${councilHref})`);
+    check(problems.length === 0, `real records: no console errors or failed requests ${problems.join('; ')}`);
+    const p3 = await context.newPage();
+    await p3.setViewportSize({ width: 390, height: 844 });
+    await p3.goto(`${base}/public-records/akmola-oblast-viii-04?lang=kk`);
+    const over = await p3.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(over <= 1, `phone: the record page does not scroll sideways (overflow ${over}px)`);
+    await p3.screenshot({ path: join(out, 'public-record-phone.png'), fullPage: true });
+    const missingRecord = await p3.goto(`${base}/public-records/no-such-record`);
+    check(missingRecord?.status() === 404, 'unknown record: 404 page');
+    await p3.close();
+    await page.goto(`${base}/?lang=en`);
+  }
+
+  // The language switch changes the interface language and is remembered.
+  problems.length = 0;
+  await page.goto(`${base}/councils/${council.id}`);
+  const enHeading = await page.locator('#openness').innerText();
+  await page.getByRole('link', { name: 'Қазақша' }).click();
+  await page.waitForLoadState('load');
+  check((await page.getAttribute('html', 'lang')) === 'kk', 'switch: the page is now in Kazakh');
+  const kkHeading = await page.locator('#openness').innerText();
+  check(kkHeading !== enHeading && kkHeading.startsWith('Ашықтық'), `switch: the heading changed (${enHeading} → ${kkHeading})`);
+  await page.screenshot({ path: join(out, 'council-kk.png'), fullPage: true });
+  await page.goto(`${base}/`);
+  check((await page.getAttribute('html', 'lang')) === 'kk', 'switch: the choice is remembered on the next page');
+  await page.getByRole('link', { name: 'Русский' }).click();
+  await page.waitForLoadState('load');
+  check((await page.getAttribute('html', 'lang')) === 'ru' && (await page.locator('main h1').innerText()) === 'Картина по стране', 'switch: Russian');
+  check(problems.length === 0, `switch: no console errors or failed requests ${problems.join('; ')}`);
+
+  // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
+  await page.keyboard.press('Tab');
+  check((await page.evaluate(() => document.activeElement?.className)) === 'skip', 'keyboard: Tab reaches the skip link first');
+
+  // A phone-sized screen does not scroll sideways.
+  const p2 = await context.newPage();
+  await p2.setViewportSize({ width: 390, height: 844 });
+  await p2.goto(`${base}/councils/${council.id}?lang=ru`);
+  const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `phone: no sideways scrolling (overflow ${overflow}px)`);
+  await p2.screenshot({ path: join(out, 'council-phone.png'), fullPage: true });
+
+  // An unknown id is a 404 page.
+  const missing = await page.goto(`${base}/councils/no-such-council`);
+  check(missing?.status() === 404, 'unknown council: 404 page');
+} catch (e) {
+  failures.push(String(e?.stack ?? e));
+  console.error(e);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.error(`\n${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('\nbrowser tests passed; screenshots in tests/browser/output/');
