@@ -37,9 +37,13 @@ pub enum Command {
         bind: Option<std::net::SocketAddr>,
         #[command(flatten)]
         db: DbArgs,
-        /// Load a small, clearly labelled synthetic sample when the database has no councils.
-        #[arg(long)]
+        /// Load a small, clearly labelled synthetic sample (4 councils) when the database has no
+        /// councils, before serving.
+        #[arg(long, conflicts_with = "no_demo")]
         demo: bool,
+        /// Do not load the synthetic country into an empty embedded database on first start.
+        #[arg(long)]
+        no_demo: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -91,7 +95,7 @@ pub enum Command {
         db: DbArgs,
     },
     /// Load the synthetic country (223 councils, every record marked synthetic) through the
-    /// publication path. The same seed, scale and end date give the same documents.
+    /// publication path. The same seed, scale and end date give the same database, log root included.
     Demo {
         /// Multiplies the number of sessions (about 8 a year per council at scale 1).
         #[arg(long, default_value_t = 1)]
@@ -99,7 +103,7 @@ pub enum Command {
         /// The seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// The last day of invented history (default: today).
+        /// The last day of invented history (default: yesterday in Kazakhstan).
         #[arg(long)]
         until: Option<chrono::NaiveDate>,
         /// Only these councils (repeat the option; parents must be listed or already stored).
@@ -108,14 +112,22 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Write every stored document version as JSON Lines, in change order.
+    /// Write every stored document version as JSON Lines, in change order; or, with `--popolo`,
+    /// one council as Popolo JSON; or, with `--csv DIR`, the CSV package (one file per table).
     Export {
         /// The file to write (`-` for standard output).
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, short = 'o', required_unless_present = "csv")]
+        out: Option<PathBuf>,
         /// Only this council's documents (with the parties and parent council they need).
-        #[arg(long)]
+        #[arg(long, required_if_eq("popolo", "true"))]
         council: Option<String>,
+        /// Write the council (`--council`) as Popolo JSON instead of JSON Lines.
+        #[arg(long, conflicts_with = "csv")]
+        popolo: bool,
+        /// Write the CSV package (councils, deputies, mandates, party memberships, sessions,
+        /// agenda items, vote events, ballots, speeches) into this directory instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "out")]
+        csv: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -123,15 +135,33 @@ pub enum Command {
     /// `export`) through the publication path; refused lines are reported with their numbers.
     Import {
         /// The JSON Lines file.
-        #[arg(required_unless_present = "oparl", conflicts_with = "oparl")]
+        #[arg(
+            required_unless_present_any = ["oparl", "popolo", "public_records"],
+            conflicts_with_all = ["oparl", "popolo", "public_records"]
+        )]
         file: Option<PathBuf>,
-        /// Import an OParl 1.0/1.1 body from a directory of its cached JSON pages instead, as one
-        /// council (provenance `public_sources`); refused documents are reported with their reasons.
-        #[arg(long, value_name = "DIR")]
+        /// Import a Popolo JSON file instead (persons, organizations, memberships, legislative
+        /// periods, vote events), as one council with provenance `public_sources`.
+        #[arg(long, value_name = "FILE", conflicts_with = "oparl")]
+        popolo: Option<PathBuf>,
+        /// With `--popolo`: EveryPolitician's `names.csv` with more spellings of each name
+        /// (default: `names.csv` beside the file, when present).
+        #[arg(long, value_name = "CSV", requires = "popolo")]
+        names: Option<PathBuf>,
+        /// Import an OParl 1.0/1.1 body instead, as one council (provenance `public_sources`): from
+        /// a directory of its cached JSON pages, or from a live server (the http(s) URL of its
+        /// system or of one body). Refused documents and objects left out are reported with reasons.
+        #[arg(long, value_name = "DIR|URL")]
         oparl: Option<PathBuf>,
-        /// With `--oparl`: the council id (default: derived from the body's name).
-        #[arg(long, requires = "oparl")]
+        /// With `--oparl` or `--popolo`: the council id (default: derived from the body's or
+        /// legislature's id or name).
+        #[arg(long)]
         council_id: Option<String>,
+        /// Import real records compiled from public sources instead (the format of
+        /// `data/public-records/sessions.json`), each as a `public_record` with provenance
+        /// `public_sources`; refused records are reported with the paths of their faults.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["oparl", "popolo"])]
+        public_records: Option<PathBuf>,
         /// Replace documents that exist with other content (otherwise such lines are refused).
         #[arg(long)]
         replace: bool,
@@ -205,19 +235,28 @@ fn with_db(mut settings: Settings, db: &DbArgs) -> Settings {
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
-    let command = cli.command.unwrap_or(Command::Serve { bind: None, db: DbArgs { database: None }, demo: false });
+    let command = cli.command.unwrap_or(Command::Serve {
+        bind: None,
+        db: DbArgs { database: None },
+        demo: false,
+        no_demo: false,
+    });
     match command {
-        Command::Serve { bind, db, demo } => {
+        Command::Serve { bind, db, demo, no_demo } => {
             let mut settings = with_db(settings, &db);
             if let Some(b) = bind {
                 settings.bind = b;
             }
+            let embedded_default = settings.database_url.is_none();
             let app = crate::startup::Application::build(settings).await?;
             if demo {
                 let loaded = crate::demo::load_sample(&app.state()).await?;
                 if loaded {
                     tracing::info!("loaded the synthetic sample (every record is marked synthetic)");
                 }
+            } else if !no_demo && embedded_default && crate::demo::first_start_pending(&app.state().db).await? {
+                let db = app.state().db.clone();
+                tokio::spawn(async move { crate::demo::first_start(&db).await });
             }
             tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");
             app.run_until(crate::startup::shutdown_signal()).await?;
@@ -294,7 +333,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Demo { scale, seed, until, council, db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let until = until.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let until = until.unwrap_or_else(crate::demo::default_until);
             let mut cfg = crate::demo::DemoConfig::national(seed, scale, until);
             cfg.councils = (!council.is_empty()).then_some(council);
             let started = std::time::Instant::now();
@@ -309,9 +348,27 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 started.elapsed().as_secs_f64()
             );
         }
-        Command::Export { out, council, db } => {
+        Command::Export { csv: Some(dir), council, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
+            for (table, n) in crate::export::csv_package(&conn, &dir, council.as_deref(), true).await? {
+                eprintln!("{table}.csv: {n} rows");
+            }
+        }
+        Command::Export { out: Some(out), council: Some(council), popolo: true, db, .. } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let c = crate::export::popolo_file(&conn, &council, &out, out.as_os_str() != "-").await?;
+            eprintln!(
+                "Popolo export of {council}: {} organizations, {} persons, {} memberships, {} events, {} vote events, \
+                 {} speeches",
+                c.organizations, c.persons, c.memberships, c.events, c.vote_events, c.speeches
+            );
+        }
+        Command::Export { out, council, db, .. } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let out = out.ok_or("name the file to write with --out")?;
             let n = if out.as_os_str() == "-" {
                 let mut w = std::io::BufWriter::new(std::io::stdout().lock());
                 crate::bulk::export(&conn, &mut w, council.as_deref(), false).await?
@@ -321,11 +378,60 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             };
             eprintln!("exported {n} document versions");
         }
+        Command::Import { public_records: Some(file), replace, db, .. } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let opts = crate::public_records::ImportOptions { replace };
+            let r = crate::public_records::import_file(&conn, &file, &opts).await.map_err(|e| e.to_string())?;
+            for f in &r.refused {
+                println!("refused record {} ({}): {}", f.index, f.id.as_deref().unwrap_or("no id"), f.reason);
+            }
+            println!(
+                "{} public records of {} councils: {} stored, {} unchanged, {} refused",
+                r.records,
+                r.councils,
+                r.stored,
+                r.unchanged,
+                r.refused.len()
+            );
+            if !r.refused.is_empty() {
+                return Err(format!("{} record(s) refused", r.refused.len()).into());
+            }
+        }
+        Command::Import { popolo: Some(file), names, council_id, replace, db, .. } => {
+            let settings = with_db(settings, &db);
+            let conn = crate::startup::open_database(&settings).await?;
+            let opts = crate::popolo_import::PopoloOptions { council_id, names, replace, progress: true };
+            let r = crate::popolo_import::import_file(&conn, &file, &opts).await?;
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
+            for f in &r.refused {
+                println!("refused {} {}: {}", f.kind, f.id, f.reason);
+            }
+            println!(
+                "Popolo legislature imported as council {} ({}, {} seats): {} parties, {} deputies, {} session records \
+                 with {} vote events; {} documents stored, {} unchanged, {} refused",
+                r.council_id,
+                r.level,
+                r.seats,
+                r.parties,
+                r.deputies,
+                r.sessions,
+                r.vote_events,
+                r.stored,
+                r.unchanged,
+                r.refused.len()
+            );
+            if !r.refused.is_empty() {
+                return Err(format!("{} document(s) refused", r.refused.len()).into());
+            }
+        }
         Command::Import { oparl: Some(dir), council_id, replace, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
             let opts = crate::oparl_import::OparlOptions { council_id, replace, now: chrono::Utc::now() };
-            let r = crate::oparl_import::import_dir(&conn, &dir, &opts).await?;
+            let r = crate::oparl_import::import_source(&conn, &dir.to_string_lossy(), &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
             }
@@ -341,6 +447,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             t("deputies", r.deputies);
             t("sessions", r.sessions);
             t("agenda items", r.agenda_items);
+            println!("commissions: {}; papers: {}; documents: {}", r.commissions, r.papers, r.documents);
+            let mut left_out: std::collections::BTreeMap<(&str, &str), u64> = std::collections::BTreeMap::new();
+            for s in &r.skipped {
+                *left_out.entry((s.kind.as_str(), s.reason.as_str())).or_default() += 1;
+            }
+            for ((kind, reason), n) in left_out {
+                println!("left out {n} {kind}: {reason}");
+            }
             if !r.refused.is_empty() {
                 return Err(format!("{} document(s) refused", r.refused.len()).into());
             }
@@ -354,11 +468,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 println!("line {}: {}", f.line, f.reason);
             }
             println!(
-                "{} lines: {} documents stored, {} unchanged, {} older versions skipped, {} refused",
+                "{} lines: {} versions stored, {} already stored, {} refused",
                 r.lines,
                 r.created,
                 r.unchanged,
-                r.superseded,
                 r.refused.len()
             );
             if !r.refused.is_empty() {

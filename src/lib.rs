@@ -16,7 +16,9 @@
 //! | [`domain`] | pure Rust: validated documents and the rules of `domain.md`; no poem, no sea-orm |
 //! | [`store`] | the only code that touches sea-orm: the publication transaction and queries |
 //! | [`entity`] | sea-orm entities, one per table |
+//! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts |
 //! | [`oparl_import`] | `import --oparl`: an OParl body dump published as one council |
+//! | [`public_records`] | `import --public-records`: real records compiled from public sources, each fact with its source |
 //!
 //! A publication is one transaction: validate, store the canonical JSON version with the
 //! server's receive time and a change number, update the normalized tables. See
@@ -30,8 +32,12 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod entity;
+pub mod export;
 pub mod oparl_import;
+pub mod popolo_import;
+pub mod public_records;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod verify;
+pub mod web;

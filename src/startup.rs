@@ -72,15 +72,19 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
     });
     let guarded = state.clone();
     let metrics = api::observability::Metrics::new(state.clone());
-    Route::new()
+    crate::web::mount(Route::new())
         .nest("/", service)
         .at("/openapi.json", spec)
         .at("/metrics", api::observability::endpoint(metrics.clone()))
         .nest("/docs", docs)
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
+        .around(crate::web::root)
         .data(state)
         .around(api::middleware::conditional_get)
         .catch_all_error(api::problem::catch_all)
+        // Boxed here: the fully nested middleware type is too deep for the compiler's layout
+        // computation in release builds (one dynamic call per request).
+        .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))

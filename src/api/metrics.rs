@@ -26,7 +26,14 @@ pub const DEFAULT_FROM: (i32, u32, u32) = (2023, 3, 19);
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<HashMap<CacheKey, (i64, Arc<m::CouncilMetrics>)>>,
+    /// Whole rankings, keyed by their parameters, with the newest change number of any
+    /// council's documents they were computed at.
+    rankings: Mutex<HashMap<String, (i64, Arc<Ranking>)>>,
 }
+
+/// At most this many rankings are cached (parameters vary little in practice: metric, level,
+/// order, and the minute of `as_of`).
+const RANKINGS_CACHED: usize = 256;
 
 /// Council, from, to, as_of.
 type CacheKey = (String, NaiveDate, NaiveDate, DateTime<Utc>);
@@ -254,6 +261,9 @@ pub struct CouncilMetricsDto {
     pub non_partisan_comparison: NonPartisanComparisonDto,
     /// Where these records come from: whether any is synthetic.
     pub synthetic: bool,
+    /// The provenance kinds (`council`, `public_sources`, `synthetic`) of the council's documents
+    /// these metrics were computed from.
+    pub provenance: Vec<String>,
     /// The definitions.
     pub definitions_url: String,
 }
@@ -352,6 +362,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
             speeches_per_session: comparison(&x.non_partisan_comparison.speeches_per_session),
         },
         synthetic,
+        provenance: vec![],
         definitions_url: format!("{PREFIX}/metrics/definitions"),
     }
 }
@@ -484,6 +495,8 @@ pub struct Ranking {
     pub as_of: DateTime<Utc>,
     /// Councils in rank order; ties by council id; null values last.
     pub items: Vec<RankingRow>,
+    /// The provenance kinds of the council documents the values were computed from.
+    pub provenance: Vec<String>,
 }
 
 /// A metric's definition.
@@ -598,6 +611,46 @@ impl MetricsApi {
     }
 }
 
+impl MetricsApi {
+    /// [`Self::compute`] for many councils: cached ones from the cache, the others read in
+    /// batches (one snapshot and a handful of queries per batch) and computed.
+    async fn compute_many(
+        &self,
+        councils: &[(String, i64)],
+        p: &Period,
+    ) -> Result<HashMap<String, Arc<m::CouncilMetrics>>, ApiError> {
+        /// Councils read per batch: few queries, and memory bounded whatever the scale.
+        const BATCH: usize = 24;
+        let mut out = HashMap::new();
+        let mut missing = vec![];
+        {
+            let cache = self.state.metrics_cache.entries.lock().ok();
+            for (c, seq) in councils {
+                match cache.as_ref().and_then(|x| x.get(&(c.clone(), p.from, p.to, p.as_of))) {
+                    Some((at, hit)) if at == seq => {
+                        out.insert(c.clone(), hit.clone());
+                    }
+                    _ => missing.push((c.clone(), *seq)),
+                }
+            }
+        }
+        for batch in missing.chunks(BATCH) {
+            let ids: Vec<String> = batch.iter().map(|(c, _)| c.clone()).collect();
+            let mut inputs = store::metrics::load_periods(&self.state.db, &ids).await?;
+            for (c, seq) in batch {
+                let input = inputs.remove(c).unwrap_or_else(|| store::metrics::empty_period(c));
+                let result = Arc::new(m::council_metrics(&input, p.from, p.to, p.as_of, m::almaty_offset()));
+                if let Ok(mut cache) = self.state.metrics_cache.entries.lock() {
+                    cache.retain(|k, (at, _)| k.0 != *c || at == seq);
+                    cache.insert((c.clone(), p.from, p.to, p.as_of), (*seq, result.clone()));
+                }
+                out.insert(c.clone(), result);
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Metrics")]
 impl MetricsApi {
     /// A council's openness, debate, voting, cohesion and composition metrics for a period.
@@ -618,7 +671,9 @@ impl MetricsApi {
         let (seq, newest) = store::metrics::data_version(&self.state.db, Some(&id)).await?;
         let p = self.period(from.0, to.0, as_of.0, newest)?;
         let x = self.compute(&id, &p, seq).await?;
-        Ok(Cached::Ok(Json(council_dto(&x, row.synthetic)), SHORT_CACHE.into()))
+        let mut dto = council_dto(&x, row.synthetic);
+        dto.provenance = store::public_records::provenance_kinds(&self.state.db, Some(&id)).await?;
+        Ok(Cached::Ok(Json(dto), SHORT_CACHE.into()))
     }
 
     /// Per-deputy metrics of every deputy who served in the council in the period.
@@ -697,16 +752,25 @@ impl MetricsApi {
         as_of: Query<Option<DateTime<Utc>>>,
     ) -> Result<Cached<Ranking>, ApiError> {
         let metric = metric.0.unwrap_or(RankingMetric::OpennessScore);
-        let (_, newest) = store::metrics::data_version(&self.state.db, None).await?;
+        let (global_seq, newest) = store::metrics::data_version(&self.state.db, None).await?;
         let p = self.period(from.0, to.0, as_of.0, newest)?;
+        let key = format!("{metric:?}|{:?}|{:?}|{}|{}|{}", level.0, order.0, p.from, p.to, p.as_of.to_rfc3339());
+        if let Ok(cache) = self.state.metrics_cache.rankings.lock()
+            && let Some((at, hit)) = cache.get(&key)
+            && *at == global_seq
+        {
+            return Ok(Cached::Ok(Json(Ranking::clone(hit)), SHORT_CACHE.into()));
+        }
         let level_s = level.0.map(|l| crate::domain::enums::Level::from(l).as_str().to_owned());
         let filter = store::councils::CouncilFilter { level: level_s, ..Default::default() };
         let councils = store::councils::list_councils(&self.state.db, &filter, None, u64::MAX >> 2).await?.items;
         let versions = store::metrics::data_versions(&self.state.db).await?;
+        let seq_of = |id: &str| versions.get(id).copied().unwrap_or(0);
+        let ids: Vec<(String, i64)> = councils.iter().map(|(c, _)| (c.id.clone(), seq_of(&c.id))).collect();
+        let mut computed = self.compute_many(&ids, &p).await?;
         let mut rows = vec![];
         for (c, _) in councils {
-            let seq = versions.get(&c.id).copied().unwrap_or(0);
-            let x = self.compute(&c.id, &p, seq).await?;
+            let Some(x) = computed.remove(&c.id) else { continue };
             rows.push(RankingRow {
                 rank: None,
                 names: serde_json::from_str(&c.names).unwrap_or_default(),
@@ -740,10 +804,23 @@ impl MetricsApi {
                 r.rank = Some(rank);
             }
         }
-        Ok(Cached::Ok(
-            Json(Ranking { metric, method: m::METHOD.to_owned(), from: p.from, to: p.to, as_of: p.as_of, items: rows }),
-            SHORT_CACHE.into(),
-        ))
+        let ranking = Ranking {
+            metric,
+            method: m::METHOD.to_owned(),
+            from: p.from,
+            to: p.to,
+            as_of: p.as_of,
+            items: rows,
+            provenance: store::public_records::provenance_kinds(&self.state.db, None).await?,
+        };
+        if let Ok(mut cache) = self.state.metrics_cache.rankings.lock() {
+            cache.retain(|_, (at, _)| *at == global_seq);
+            if cache.len() >= RANKINGS_CACHED {
+                cache.clear();
+            }
+            cache.insert(key, (global_seq, Arc::new(ranking.clone())));
+        }
+        Ok(Cached::Ok(Json(ranking), SHORT_CACHE.into()))
     }
 
     /// Every metric's name, level, formula in words, range, null conditions and method version.
@@ -767,5 +844,50 @@ impl MetricsApi {
                 })
                 .collect(),
         }))
+    }
+}
+
+/// The same answers for the citizens' pages (`crate::web`), which must show what the API returns.
+impl MetricsApi {
+    /// What `GET /v1/councils/{id}/metrics` returns for this period and moment.
+    pub async fn council_for_page(
+        &self,
+        id: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<CouncilMetricsDto, ApiError> {
+        let Cached::Ok(Json(x), _) =
+            self.get_council_metrics(Path(id.to_owned()), Query(from), Query(to), Query(as_of)).await?;
+        Ok(x)
+    }
+
+    /// What `GET /v1/councils/{id}/deputy-metrics` returns over the default period.
+    pub async fn deputies_for_page(&self, id: &str) -> Result<DeputyMetricsList, ApiError> {
+        let Cached::Ok(Json(x), _) =
+            self.list_deputy_metrics(Path(id.to_owned()), Query(None), Query(None), Query(None)).await?;
+        Ok(x)
+    }
+
+    /// What `GET /v1/deputies/{id}/metrics` returns over the default period.
+    pub async fn deputy_for_page(&self, id: &str) -> Result<DeputyMetricsDto, ApiError> {
+        let Cached::Ok(Json(x), _) =
+            self.get_deputy_metrics(Path(id.to_owned()), Query(None), Query(None), Query(None)).await?;
+        Ok(x)
+    }
+
+    /// What `GET /v1/rankings?metric=…&level=…` returns over the default period.
+    pub async fn ranking_for_page(&self, metric: RankingMetric, level: Option<Level>) -> Result<Ranking, ApiError> {
+        let Cached::Ok(Json(x), _) = self
+            .list_council_rankings(
+                Query(Some(metric)),
+                Query(level),
+                Query(None),
+                Query(None),
+                Query(None),
+                Query(None),
+            )
+            .await?;
+        Ok(x)
     }
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod councils;
 pub mod enums;
+pub mod exports;
 pub mod health;
 pub mod limits;
 pub mod log;
@@ -14,6 +15,7 @@ pub mod oparl;
 pub mod paging;
 pub mod payload;
 pub mod problem;
+pub mod public_records;
 pub mod rosters;
 pub mod session_dto;
 pub mod sessions;
@@ -65,6 +67,10 @@ pub enum ApiTags {
     Metrics,
     /// Liveness and readiness.
     Health,
+    /// Whole-council exports: Popolo JSON and CSV tables, streamed.
+    Exports,
+    /// Real records compiled from public sources, each fact with its sources, and what they cover.
+    PublicRecords,
 }
 
 /// The API version prefix.
@@ -80,6 +86,8 @@ pub type Apis = (
     log::LogApi,
     metrics::MetricsApi,
     health::HealthApi,
+    exports::ExportApi,
+    public_records::PublicRecordApi,
 );
 
 /// The OpenAPI service with every operation.
@@ -93,7 +101,9 @@ pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
             sessions::VoteApi { state: state.clone() },
             log::LogApi { state: state.clone() },
             metrics::MetricsApi { state: state.clone() },
-            health::HealthApi { state },
+            health::HealthApi { state: state.clone() },
+            exports::ExportApi { state: state.clone() },
+            public_records::PublicRecordApi { state },
         ),
         "maslikhat",
         env!("CARGO_PKG_VERSION"),

@@ -426,6 +426,8 @@ pub struct ChangeView {
     pub version: i32,
     /// When it was received.
     pub received_at: DateTime<Utc>,
+    /// `council`, `public_sources` or `synthetic`.
+    pub provenance: String,
 }
 
 /// A page of changes.
@@ -1005,6 +1007,8 @@ impl VoteApi {
         since: Query<Option<i64>>,
         /// Only this council's documents.
         council: Query<Option<String>>,
+        /// Only documents of this provenance.
+        provenance: Query<Option<super::public_records::Provenance>>,
         /// Page size (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
@@ -1014,11 +1018,15 @@ impl VoteApi {
         if since < 0 {
             return Err(ApiError::bad_request("since is a change number, 0 or more"));
         }
-        let page = store::sessions::list_changes(&self.state.db, since, council.0.as_deref(), n).await?;
+        let prov = provenance.0.map(|p| p.as_str());
+        let page = store::sessions::list_changes(&self.state.db, since, council.0.as_deref(), prov, n).await?;
         let next = page.next.map(|seq| {
             let mut q = format!("{PREFIX}/changes?since={seq}");
             if let Some(c) = &council.0 {
                 q.push_str(&format!("&council={}", super::paging::encode(c)));
+            }
+            if let Some(p) = prov {
+                q.push_str(&format!("&provenance={p}"));
             }
             if let Some(l) = limit.0 {
                 q.push_str(&format!("&limit={l}"));
@@ -1036,6 +1044,7 @@ impl VoteApi {
                     council: m.council_id,
                     version: m.version,
                     received_at: m.received_at,
+                    provenance: m.provenance,
                 })
                 .collect(),
             links: Links { next },

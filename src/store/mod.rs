@@ -3,9 +3,11 @@
 
 pub mod bulk;
 pub mod councils;
+pub mod export;
 pub mod log;
 pub mod metrics;
 pub mod oparl;
+pub mod public_records;
 mod publish;
 pub mod sessions;
 
