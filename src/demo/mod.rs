@@ -30,6 +30,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use crate::api::AppState;
 use crate::domain::council::{Council, Party};
 use crate::domain::enums::RegistrationStatus;
+use crate::domain::log::canonical;
 use crate::domain::roster::{Roster, RosterContext};
 use crate::domain::session::{SessionContext, SessionRecord};
 use crate::domain::{Violation, Violations};
@@ -322,18 +323,23 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
             .map_err(refused("roster", &b.id))?;
         report.count(&r);
         for (((sid, s), t), ahead) in b.sessions.iter().zip(&b.received.sessions).zip(&b.received.ahead) {
-            // The agenda ahead of the sitting, then the whole record; on a reload only the
-            // latter (an identical re-send when nothing changed).
+            // The agenda ahead of the sitting, then the whole record. On a reload only the
+            // latter (an identical re-send when nothing changed), unless the load stopped
+            // between the two.
             let mut whole = at(*t);
-            if let Some((early, t0)) = ahead
-                && !store::sessions::exists(db, sid).await?
-            {
-                let r = store::sessions::put_session_record(db, &b.id, sid, early, None, Violations::new(), &at(*t0))
-                    .await
-                    .map_err(refused("session agenda", sid))?;
-                report.count(&r);
-                whole.if_match = Some("*".into());
-                whole.reason = Some(RESULTS.into());
+            if let Some((early, t0)) = ahead {
+                let stored = store::sessions::current_sha256(db, sid).await?;
+                if stored.is_none() {
+                    let r =
+                        store::sessions::put_session_record(db, &b.id, sid, early, None, Violations::new(), &at(*t0))
+                            .await
+                            .map_err(refused("session agenda", sid))?;
+                    report.count(&r);
+                }
+                if stored.is_none() || stored == Some(canonical::sha256_hex(store::canonical_json(early)?.as_bytes())) {
+                    whole.if_match = Some("*".into());
+                    whole.reason = Some(RESULTS.into());
+                }
             }
             let reason = whole.reason.clone();
             let r = store::sessions::put_session_record(db, &b.id, sid, s, reason, Violations::new(), &whole)

@@ -310,15 +310,17 @@ fn day_bounds(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<DateTim
     (from.and_then(start), to.and_then(|d| d.succ_opt()).and_then(start))
 }
 
-/// Whether any version of the session record `id` is stored.
-pub async fn exists(db: &DatabaseConnection, id: &str) -> Result<bool, StoreError> {
-    use sea_orm::PaginatorTrait;
-    let n = document_version::Entity::find()
+/// The SHA-256 of the current version of the session record `id`, if one is stored.
+pub async fn current_sha256(db: &DatabaseConnection, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(document_version::Entity::find()
+        .select_only()
+        .column(document_version::Column::Sha256)
         .filter(document_version::Column::Kind.eq(DocKind::SessionRecord.as_str()))
         .filter(document_version::Column::DocId.eq(id))
-        .count(db)
-        .await?;
-    Ok(n > 0)
+        .order_by_desc(document_version::Column::Version)
+        .into_tuple::<String>()
+        .one(db)
+        .await?)
 }
 
 /// Sessions ordered by scheduled start, then id.

@@ -186,6 +186,53 @@ async fn the_same_seed_gives_the_same_log_root_and_another_seed_another() {
     assert_ne!(seen[0], seen[1], "councils differ: {seen:?}");
 }
 
+#[tokio::test]
+async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_same_log() {
+    use maslikhat::domain::Violations;
+    use maslikhat::store::{self, PublishMeta};
+    let mut cfg = small(3);
+    cfg.councils = Some(vec!["astana-city".into()]);
+    let clean = spawn_app().await;
+    demo::load(&clean.state.db, &cfg, false).await.expect("clean load");
+
+    // Everything a load publishes up to the first agenda sent ahead, and not its results.
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let meta = |t| PublishMeta {
+        publisher: "demo".into(),
+        if_match: None,
+        reason: None,
+        provenance: "synthetic",
+        received_at: Some(t),
+    };
+    for (id, p) in demo::parties() {
+        store::councils::put_party(db, id, &p, Violations::new(), &meta(demo::received::party(cfg.until)))
+            .await
+            .expect("party");
+    }
+    let b = demo::generate(&cfg).next().expect("bundle");
+    store::councils::put_council(db, &b.id, &b.council, Violations::new(), &meta(b.received.council))
+        .await
+        .expect("council");
+    store::councils::put_roster(db, &b.id, &b.roster, Violations::new(), &meta(b.received.roster))
+        .await
+        .expect("roster");
+    let first = b.received.ahead.iter().position(Option::is_some).expect("an agenda sent ahead");
+    for (i, ((sid, s), t)) in b.sessions.iter().zip(&b.received.sessions).enumerate().take(first) {
+        assert!(b.received.ahead[i].is_none());
+        store::sessions::put_session_record(db, &b.id, sid, s, None, Violations::new(), &meta(*t)).await.expect("s");
+    }
+    let (early, t0) = b.received.ahead[first].clone().expect("ahead");
+    let sid = &b.sessions[first].0;
+    store::sessions::put_session_record(db, &b.id, sid, &early, None, Violations::new(), &meta(t0))
+        .await
+        .expect("agenda");
+
+    demo::load(db, &cfg, false).await.expect("the load resumes");
+    let head = |db| async move { store::log::head(db).await.expect("head") };
+    assert_eq!(head(db).await, head(&clean.state.db).await, "the same history as an uninterrupted load");
+}
+
 /// (kind, id) → sha256 of the current version, from an export.
 fn current(export: &[u8]) -> BTreeMap<(String, String), String> {
     let mut out = BTreeMap::new();
