@@ -130,7 +130,7 @@ struct Targets {
 fn survey(cfg: &DemoConfig) -> Targets {
     let mut t = Targets { documents: demo::parties().len() as u64, ..Default::default() };
     for b in demo::generate(cfg) {
-        t.documents += 2 + b.sessions.len() as u64;
+        t.documents += 2 + b.sessions.len() as u64 + b.received.ahead.iter().flatten().count() as u64;
         for (_, s) in &b.sessions {
             for e in &s.vote_events {
                 t.ballots += e.ballots.len() as u64;
