@@ -88,6 +88,7 @@ pub enum PublicVoteMethod {
 
 /// The council a record is about, inline (not a council document of the platform).
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicCouncilView {
     /// Our slug for it.
     pub slug: String,
@@ -101,6 +102,7 @@ pub struct PublicCouncilView {
 
 /// The notice, as found.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicNoticeView {
     /// Its declared publication date.
     pub date: Option<NaiveDate>,
@@ -118,6 +120,7 @@ pub struct PublicNoticeView {
 
 /// An agenda item.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicAgendaItemView {
     /// Title in the original language.
     pub title: String,
@@ -131,6 +134,7 @@ pub struct PublicAgendaItemView {
 
 /// A decision's state registration.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicRegistrationView {
     /// The registering body.
     pub body: Option<String>,
@@ -142,6 +146,7 @@ pub struct PublicRegistrationView {
 
 /// A decision adopted, or cited by the agenda.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicDecisionView {
     /// Its number.
     pub number: Option<String>,
@@ -161,6 +166,7 @@ pub struct PublicDecisionView {
 
 /// A named ballot, as a source lists it.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicBallotView {
     /// The deputy's name as published.
     pub name: String,
@@ -170,6 +176,7 @@ pub struct PublicBallotView {
 
 /// A vote, only where a source says something about it.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicVoteView {
     /// What was voted on.
     pub item: String,
@@ -195,6 +202,7 @@ pub struct PublicVoteView {
 
 /// A speech or report, as given.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicSpeechView {
     /// The speaker's name as published.
     pub speaker: Option<String>,
@@ -210,6 +218,7 @@ pub struct PublicSpeechView {
 
 /// What a source says about a broadcast.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicLivestreamView {
     /// How it is known.
     pub basis: Option<String>,
@@ -221,6 +230,7 @@ pub struct PublicLivestreamView {
 
 /// Minutes a source shows public.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicMinutesView {
     /// Declared date first public.
     pub published: Option<NaiveDate>,
@@ -232,6 +242,7 @@ pub struct PublicMinutesView {
 
 /// A page facts of the record come from.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicSourceView {
     /// Its address.
     pub url: String,
@@ -247,6 +258,7 @@ pub struct PublicSourceView {
 /// A record's openness components, scored like a council's (method v1); `null` with a reason
 /// where the sources do not state what a component needs.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RecordOpennessDto {
     /// Metric method version.
     pub method: String,
@@ -272,6 +284,7 @@ pub struct RecordOpennessDto {
 
 /// A real record with every fact the sources give, its sources and its provenance.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicRecordView {
     /// Stable id.
     pub id: String,
@@ -333,6 +346,7 @@ pub struct PublicRecordView {
 
 /// A page of records.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicRecordList {
     /// The records, by id.
     pub items: Vec<PublicRecordView>,
@@ -342,6 +356,7 @@ pub struct PublicRecordList {
 
 /// A count and its share of the records.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CoverageShare {
     /// Records with the fact.
     pub count: u64,
@@ -351,6 +366,7 @@ pub struct CoverageShare {
 
 /// What a set of records makes public.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CoverageDto {
     /// Records.
     pub records: u64,
@@ -374,6 +390,7 @@ pub struct CoverageDto {
 
 /// One council's coverage.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CouncilCoverage {
     /// The council's slug.
     pub council: String,
@@ -387,6 +404,7 @@ pub struct CouncilCoverage {
 
 /// What councils make public today, as far as the real records show.
 #[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PublicRecordCoverage {
     /// The provenance kinds of the records counted (`public_sources`).
     pub provenance: Vec<String>,
