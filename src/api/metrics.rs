@@ -593,27 +593,23 @@ impl MetricsApi {
     }
 
     async fn compute(&self, council: &str, p: &Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, ApiError> {
-        let key = (council.to_owned(), p.from, p.to, p.as_of);
-        if let Ok(cache) = self.state.metrics_cache.entries.lock()
-            && let Some((at, hit)) = cache.get(&key)
-            && *at == seq
-        {
-            return Ok(hit.clone());
-        }
-        let input = store::metrics::load_period(&self.state.db, council).await?;
-        let result = Arc::new(m::council_metrics(&input, p.from, p.to, p.as_of, m::almaty_offset()));
-        if let Ok(mut cache) = self.state.metrics_cache.entries.lock() {
-            // Drop entries computed at an older change number for this council.
-            cache.retain(|k, (at, _)| k.0 != council || *at == seq);
-            cache.insert(key, (seq, result.clone()));
-        }
-        Ok(result)
+        let mut one = self.compute_many(&[(council.to_owned(), seq)], p).await?;
+        Ok(one.remove(council).unwrap_or_else(|| {
+            Arc::new(m::council_metrics(
+                &store::metrics::empty_period(council),
+                p.from,
+                p.to,
+                p.as_of,
+                m::almaty_offset(),
+            ))
+        }))
     }
 }
 
 impl MetricsApi {
-    /// [`Self::compute`] for many councils: cached ones from the cache, the others read in
-    /// batches (one snapshot and a handful of queries per batch) and computed.
+    /// A council's metrics for many councils: cached ones from the cache (keyed by council and
+    /// period, valid while the council's newest change number is `seq`), the others read in
+    /// batches (one snapshot and a handful of queries per batch), computed and cached.
     async fn compute_many(
         &self,
         councils: &[(String, i64)],
