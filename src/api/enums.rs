@@ -107,3 +107,18 @@ api_enum!(
 pub fn stored<A: From<D>, D>(s: &str, parse: fn(&str) -> Option<D>, fallback: D) -> A {
     A::from(parse(s).unwrap_or(fallback))
 }
+
+api_enum!(
+    /// What kind of sitting a public record is about, as its sources call it.
+    SittingKind => crate::domain::public_record::PublicSittingKind { Regular, Extraordinary, DeputiesMeeting }
+);
+api_enum!(
+    /// How much a public record's sources say about whether the sitting took place.
+    RecordStatus => crate::domain::public_record::PublicRecordStatus { HeldReported, AnnouncedOnly, DecisionRegistered }
+);
+api_enum!(
+    /// How a vote was taken, as far as a public record's source says.
+    PublicVoteMethod => crate::domain::public_record::PublicVoteMethod {
+        Open, Secret, RollCall, Electronic, ShowOfHands, Acclamation
+    }
+);

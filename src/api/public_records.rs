@@ -44,47 +44,7 @@ impl Provenance {
     }
 }
 
-/// What kind of sitting, as the sources call it.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum SittingKind {
-    /// A planned session.
-    Regular,
-    /// A session outside the plan.
-    Extraordinary,
-    /// A meeting of deputies (not a session), e.g. to consent to an akim's appointment.
-    DeputiesMeeting,
-}
-
-/// How much the sources say about whether the sitting took place.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum RecordStatus {
-    /// A report says it took place.
-    HeldReported,
-    /// Only the notice was found.
-    AnnouncedOnly,
-    /// Only a registered decision was found.
-    DecisionRegistered,
-}
-
-/// How a vote was taken, as far as a source says.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum PublicVoteMethod {
-    /// Open (not secret), without saying how it was recorded.
-    Open,
-    /// Secret ballot.
-    Secret,
-    /// Named vote.
-    RollCall,
-    /// Electronic vote with recorded ballots.
-    Electronic,
-    /// Show of hands.
-    ShowOfHands,
-    /// Acclamation.
-    Acclamation,
-}
+pub use super::enums::{PublicVoteMethod, RecordStatus, SittingKind};
 
 /// The council a record is about, inline (not a council document of the platform).
 #[derive(Object, Debug, Clone)]
@@ -464,17 +424,6 @@ fn decision_view(x: &d::PublicDecision) -> PublicDecisionView {
     }
 }
 
-fn vote_method(x: d::PublicVoteMethod) -> PublicVoteMethod {
-    match x {
-        d::PublicVoteMethod::Open => PublicVoteMethod::Open,
-        d::PublicVoteMethod::Secret => PublicVoteMethod::Secret,
-        d::PublicVoteMethod::RollCall => PublicVoteMethod::RollCall,
-        d::PublicVoteMethod::Electronic => PublicVoteMethod::Electronic,
-        d::PublicVoteMethod::ShowOfHands => PublicVoteMethod::ShowOfHands,
-        d::PublicVoteMethod::Acclamation => PublicVoteMethod::Acclamation,
-    }
-}
-
 /// The served view of a stored record.
 pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionMeta) -> PublicRecordView {
     PublicRecordView {
@@ -486,16 +435,8 @@ pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionM
             convocation: r.council.convocation.clone(),
         },
         session_number: r.session_number,
-        kind: r.kind.map(|k| match k {
-            d::PublicSittingKind::Regular => SittingKind::Regular,
-            d::PublicSittingKind::Extraordinary => SittingKind::Extraordinary,
-            d::PublicSittingKind::DeputiesMeeting => SittingKind::DeputiesMeeting,
-        }),
-        status: r.status.map(|s| match s {
-            d::PublicRecordStatus::HeldReported => RecordStatus::HeldReported,
-            d::PublicRecordStatus::AnnouncedOnly => RecordStatus::AnnouncedOnly,
-            d::PublicRecordStatus::DecisionRegistered => RecordStatus::DecisionRegistered,
-        }),
+        kind: r.kind.map(Into::into),
+        status: r.status.map(Into::into),
         date: r.date,
         date_basis: r.date_basis.clone(),
         reported_date: r.reported_date.clone(),
@@ -530,7 +471,7 @@ pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionM
                 no: x.no,
                 abstain: x.abstain,
                 unanimous: x.unanimous,
-                method: x.method.map(vote_method),
+                method: x.method.map(Into::into),
                 note: x.note.clone(),
                 ballots: x
                     .ballots
