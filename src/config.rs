@@ -54,6 +54,14 @@ pub struct Settings {
     pub production: bool,
     /// The log's origin line in checkpoints (default: `public_url` without its scheme, + `/log`).
     pub log_origin: Option<String>,
+    /// Longest a whole API response is reused by the server's own cache, in seconds (`0`: off).
+    /// Any write makes every entry stale at once; this bounds clock-dependent responses.
+    pub response_cache_seconds: u64,
+    /// Memory for the server's response cache, in MiB.
+    pub response_cache_mib: u64,
+    /// How often the server looks for writes made by other nodes or processes, in milliseconds
+    /// (their writes reach this node's response cache within this long).
+    pub change_poll_ms: u64,
 }
 
 /// How logs are written.
@@ -96,6 +104,9 @@ impl Default for Settings {
             write_burst: 100,
             trust_forwarded_for: false,
             request_timeout_seconds: 30,
+            response_cache_seconds: 5,
+            response_cache_mib: 64,
+            change_poll_ms: 1000,
         }
     }
 }

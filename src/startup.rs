@@ -57,7 +57,8 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     };
     let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
     let limits = api::limits::Limits::new(&settings);
-    Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default(), limits }))
+    let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
+    Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default(), limits, responses }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
@@ -71,6 +72,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         poem::Response::builder().content_type("application/json; charset=utf-8").body(spec_text.clone())
     });
     let guarded = state.clone();
+    let responses = state.responses.clone();
     let metrics = api::observability::Metrics::new(state.clone());
     crate::web::mount(Route::new())
         .nest("/", service)
@@ -86,6 +88,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         // computation in release builds (one dynamic call per request).
         .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
+        .around(move |ep, req| api::response_cache::serve(responses.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
         .with(Cors::new())
@@ -127,10 +130,17 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        // Writes by other nodes or processes reach the response cache within `change_poll_ms`.
+        let every = std::time::Duration::from_millis(self.state.settings.change_poll_ms.max(10));
+        let responses = self.state.responses.clone();
+        let watcher =
+            tokio::spawn(crate::store::watch_changes(self.state.db.clone(), every, move || responses.invalidate()));
         let app = routes(self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(30)))
-            .await
+            .await;
+        watcher.abort();
+        served
     }
 }
 

@@ -85,6 +85,9 @@ impl ExportApi {
     }
 }
 
+/// The operations whose bodies are streamed, never held whole in memory (nor cached).
+pub const STREAMED: [&str; 2] = ["export_council_popolo", "export_council_csv"];
+
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Exports")]
 impl ExportApi {
     /// The council as Popolo JSON (persons, organizations, memberships, events, vote events with

@@ -16,6 +16,7 @@ pub mod paging;
 pub mod payload;
 pub mod problem;
 pub mod public_records;
+pub mod response_cache;
 pub mod rosters;
 pub mod session_dto;
 pub mod sessions;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub metrics_cache: metrics::Cache,
     /// Rate limiters.
     pub limits: limits::Limits,
+    /// Whole responses to anonymous reads, invalidated by any write.
+    pub responses: Arc<response_cache::ResponseCache>,
 }
 
 /// Operation groups in the documentation.
@@ -125,6 +128,7 @@ pub fn spec_json() -> String {
         keys: KeyRing::empty(),
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         limits: limits::Limits::new(&Settings::default()),
+        responses: Arc::new(response_cache::ResponseCache::new(&Settings::default())),
         settings: Settings::default(),
         metrics_cache: Default::default(),
     });

@@ -50,6 +50,27 @@ pub enum StoreError {
     Db(#[from] DbErr),
 }
 
+/// Looks at the log head every `every` and calls `changed` when it has moved: how a node learns
+/// of writes made by other nodes or processes. Runs until the task is dropped; read errors are
+/// skipped (the next tick tries again).
+pub async fn watch_changes(db: DatabaseConnection, every: Duration, changed: impl Fn()) {
+    use sea_orm::EntityTrait;
+    let mut seen = None;
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Ok(Some(h)) = crate::entity::write_head::Entity::find_by_id(1).one(&db).await {
+            // The frontier too: a rewritten tree of the same size is a change as well.
+            let now = Some((h.last_seq, h.log_size, h.frontier));
+            if seen.is_some() && seen != now {
+                changed();
+            }
+            seen = now;
+        }
+    }
+}
+
 /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL mode with
 /// `synchronous=FULL` (an acknowledged publication survives power loss), foreign keys on, and a
 /// generous busy timeout because publications queue for the single write lock.

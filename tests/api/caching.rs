@@ -100,3 +100,122 @@ async fn responses_are_gzipped_when_asked() {
     assert!(plain.header("content-encoding").is_none());
     assert!(plain.body.is_object());
 }
+
+fn cache_status(r: &Reply) -> Option<&str> {
+    r.header("cache-status")
+}
+
+const HIT: &str = "maslikhat; hit";
+const STORED: &str = "maslikhat; fwd=miss; stored";
+
+#[tokio::test]
+async fn repeated_reads_are_answered_from_the_server_cache() {
+    let app = app_with_two_entries().await;
+    for path in ["/v1/parties", "/v1/parties/amanat", "/v1/log/entries/0/document", "/oparl/v1.1/system"] {
+        let first = app.get(path).await;
+        assert_eq!(first.status, 200, "{path}: {first:?}");
+        assert_eq!(cache_status(&first), Some(STORED), "{path}");
+        let second = app.get(path).await;
+        assert_eq!(cache_status(&second), Some(HIT), "{path}");
+        assert_eq!(second.body, first.body, "{path}");
+        for h in ["etag", "cache-control", "content-type"] {
+            assert_eq!(second.header(h), first.header(h), "{path}: {h}");
+        }
+        // Revalidation is answered from the entry too.
+        let etag = first.header("etag").expect("etag").to_owned();
+        let again = app.send(reqwest::Method::GET, path, None, None, &[("If-None-Match", &etag)]).await;
+        assert_eq!((again.status, cache_status(&again)), (304, Some(HIT)), "{path}");
+        assert_eq!(again.header("etag"), Some(etag.as_str()), "{path}");
+        let other = app.send(reqwest::Method::GET, path, None, None, &[("If-None-Match", "\"nope\"")]).await;
+        assert_eq!((other.status, cache_status(&other)), (200, Some(HIT)), "{path}");
+    }
+    // The request counter still names the operation of a cached answer.
+    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.expect("metrics");
+    let text = metrics.text().await.expect("text");
+    let counted: u64 = text
+        .lines()
+        .filter(|l| l.starts_with("maslikhat_http_requests_total{") && l.contains("operation=\"list_parties\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(counted, 4, "list_parties counted 4 times (3 × 200, 1 × 304):\n{text}");
+}
+
+#[tokio::test]
+async fn a_write_is_seen_by_the_next_read() {
+    let app = app_with_two_entries().await;
+    let before = app.get("/v1/parties").await;
+    assert_eq!(cache_status(&app.get("/v1/parties").await), Some(HIT));
+    let r = app.put("/v1/parties/nurotan", &app.admin(), &party("nurotan")).await;
+    assert_eq!(r.status, 201);
+    let after = app.get("/v1/parties").await;
+    assert_eq!(cache_status(&after), Some(STORED), "{after:?}");
+    assert_ne!(after.header("etag"), before.header("etag"));
+    let ids: Vec<&str> =
+        after.body["items"].as_array().expect("items").iter().filter_map(|p| p["id"].as_str()).collect();
+    assert!(ids.contains(&"nurotan"), "{ids:?}");
+    // A refused write changes nothing, but the cache is not asked to know that.
+    let refused = app.put("/v1/parties/bad", &app.admin(), &serde_json::json!({"names": {}})).await;
+    assert_eq!(refused.status, 422);
+    let again = app.get("/v1/parties").await;
+    assert_eq!(again.body, after.body);
+}
+
+#[tokio::test]
+async fn credentialed_reads_errors_and_pages_bypass_the_server_cache() {
+    let app = app_with_two_entries().await;
+    let admin = app.admin();
+    for _ in 0..2 {
+        let r = app.send(reqwest::Method::GET, "/v1/parties", Some(&admin), None, &[]).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(cache_status(&r), None, "{r:?}");
+        let missing = app.get("/v1/parties/nobody").await;
+        assert_eq!((missing.status, cache_status(&missing)), (404, None));
+    }
+    for path in ["/health", "/openapi.json"] {
+        let r = app.get(path).await;
+        assert_eq!(cache_status(&r), None, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn entries_expire_and_the_cache_can_be_turned_off() {
+    let app = crate::helpers::spawn_app_with(|s| s.response_cache_seconds = 1).await;
+    assert_eq!(cache_status(&app.get("/v1/councils").await), Some(STORED));
+    assert_eq!(cache_status(&app.get("/v1/councils").await), Some(HIT));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(cache_status(&app.get("/v1/councils").await), Some(STORED));
+
+    let off = crate::helpers::spawn_app_with(|s| s.response_cache_seconds = 0).await;
+    for _ in 0..2 {
+        let r = off.get("/v1/councils").await;
+        assert_eq!((r.status, cache_status(&r)), (200, None));
+    }
+}
+
+#[tokio::test]
+async fn a_write_through_another_node_reaches_the_cache_within_the_poll() {
+    // Node A caches for a minute; its only way to learn of node B's write is the log-head watch.
+    let a = crate::helpers::spawn_app_with(|s| {
+        s.response_cache_seconds = 60;
+        s.change_poll_ms = 50;
+    })
+    .await;
+    let url = a.database_url.clone();
+    let b = crate::helpers::spawn_app_with(move |s| s.database_url = Some(url.into())).await;
+    assert_eq!(a.put("/v1/parties/amanat", &a.admin(), &party("amanat")).await.status, 201);
+    // Let the watch see node A's own write first (it invalidates once more).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let before = a.get("/v1/parties").await;
+    assert_eq!(cache_status(&a.get("/v1/parties").await), Some(HIT));
+    assert_eq!(b.put("/v1/parties/auyl", &b.admin(), &party("auyl")).await.status, 201);
+    let started = std::time::Instant::now();
+    let seen = loop {
+        let r = a.get("/v1/parties").await;
+        if r.body != before.body {
+            break r;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "node A still serves the old list");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(seen.body["items"].as_array().map(Vec::len), Some(2), "{seen:?}");
+}

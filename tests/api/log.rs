@@ -9,7 +9,7 @@ use maslikhat::verify::{VerifyOptions, VerifyReport};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use crate::helpers::{TestApp, party, roster, spawn_app};
+use crate::helpers::{TestApp, party, roster, spawn_app, spawn_app_with};
 
 fn h(b64: &serde_json::Value) -> Hash {
     merkle::hash_from_slice(&STANDARD.decode(b64.as_str().expect("base64 string")).expect("base64")).expect("32 bytes")
@@ -128,9 +128,16 @@ async fn verify(app: &TestApp, state: &std::path::Path) -> VerifyReport {
     .expect("verify runs")
 }
 
+/// A server whose response cache is off: these tests change the database behind its back, as
+/// a dishonest operator would, and check what it serves straight after; with the cache on, the
+/// change would show only when the entries expire (`response_cache_seconds`).
+async fn app_without_response_cache() -> TestApp {
+    spawn_app_with(|s| s.response_cache_seconds = 0).await
+}
+
 /// A council with three deputies and one held session with a named vote.
 async fn app_with_a_vote() -> TestApp {
-    let app = spawn_app().await;
+    let app = app_without_response_cache().await;
     app.seed_council("alpha").await;
     let token = app.publisher("alpha");
     assert_eq!(app.put("/v1/councils/alpha/roster", &token, &roster("alpha", 3)).await.status, 201);
@@ -232,7 +239,7 @@ async fn rewrite_history(app: &TestApp, index: i64) {
 
 #[tokio::test]
 async fn a_rewritten_log_is_caught_by_verify_through_the_remembered_checkpoint() {
-    let app = spawn_app().await;
+    let app = app_without_response_cache().await;
     let admin = app.admin();
     for i in 0..5 {
         assert_eq!(app.put(&format!("/v1/parties/p{i}"), &admin, &party(&format!("p{i}"))).await.status, 201);

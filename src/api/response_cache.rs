@@ -1,0 +1,236 @@
+//! A server-side cache of whole API responses, so a read spike (a contested vote, election
+//! night) costs one computation per resource instead of one per request.
+//!
+//! What is cached: `200` answers with an `ETag` to anonymous `GET`s under `/v1/` and the OParl
+//! view, at most [`MAX_ENTRY_BYTES`] long, not marked `private` or `no-store`, and not a
+//! streamed export (see [`STREAMED`](super::exports::STREAMED)).
+//! The key is the path and query; nothing else of the request changes these responses (the
+//! compression layer sits outside, so every encoding is made from the cached body).
+//!
+//! When an entry is current: it was computed in the cache's present data generation, which moves
+//! when this node answers any write request (after the write committed, before the writer gets
+//! its answer, so a client reads its own writes) and, through
+//! [`store::watch_changes`](crate::store::watch_changes), within `change_poll_ms` of a write
+//! made elsewhere (another node, an import, the first-start loader); and it is younger than
+//! `response_cache_seconds`. The age bound
+//! is for responses that depend on the clock (metrics default to "now, to the minute"); it never
+//! exceeds the `max-age` the response already grants shared caches.
+//!
+//! Concurrent misses of one key wait for the first to finish (one computation, not 64), and
+//! `If-None-Match` is answered from the entry's `ETag`. Each response says what happened in
+//! `Cache-Status` (RFC 9211): `maslikhat; hit` or `maslikhat; fwd=miss; stored`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use poem::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
+
+use super::middleware::not_modified;
+use crate::config::Settings;
+
+/// Bodies longer than this are not cached (they are pages of a few hundred items at most).
+pub const MAX_ENTRY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The response header that says whether the cache answered.
+pub const CACHE_STATUS: &str = "cache-status";
+
+struct Entry {
+    generation: u64,
+    stored: Instant,
+    headers: HeaderMap,
+    body: Bytes,
+    operation: Option<&'static str>,
+}
+
+impl Entry {
+    fn size(&self, key: &str) -> usize {
+        key.len() + self.body.len() + self.headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 32).sum::<usize>()
+    }
+
+    /// The cached response, or `304` when `If-None-Match` names its ETag.
+    fn respond(&self, if_none_match: Option<&str>, status: &'static str) -> Response {
+        let not_modified = self
+            .headers
+            .get(header::ETAG)
+            .and_then(|tag| not_modified(if_none_match, tag, self.headers.get(header::CACHE_CONTROL)));
+        let mut resp = not_modified.unwrap_or_else(|| {
+            let mut r = Response::builder().status(StatusCode::OK).body(self.body.clone());
+            *r.headers_mut() = self.headers.clone();
+            r
+        });
+        resp.headers_mut().insert(CACHE_STATUS, HeaderValue::from_static(status));
+        if let Some(op) = self.operation {
+            resp.set_data(poem_openapi::OperationId(op));
+        }
+        resp
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<String, Arc<Entry>>,
+    bytes: usize,
+}
+
+/// The cache of one server.
+pub struct ResponseCache {
+    generation: AtomicU64,
+    ttl: Duration,
+    capacity: usize,
+    entries: RwLock<Entries>,
+    /// One gate per key being computed, so concurrent misses wait for the first.
+    inflight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl ResponseCache {
+    /// A cache configured from the settings (`response_cache_seconds = 0` turns it off).
+    pub fn new(s: &Settings) -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            ttl: Duration::from_secs(s.response_cache_seconds),
+            capacity: usize::try_from(s.response_cache_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
+            entries: RwLock::default(),
+            inflight: Mutex::default(),
+        }
+    }
+
+    /// Makes every entry stale: the stored data changed.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn enabled(&self) -> bool {
+        !self.ttl.is_zero() && self.capacity > 0
+    }
+
+    fn current(&self, e: &Entry, generation: u64) -> bool {
+        e.generation == generation && e.stored.elapsed() < self.ttl
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        let generation = self.generation();
+        let entries = self.entries.read().ok()?;
+        entries.map.get(key).filter(|e| self.current(e, generation)).cloned()
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        let size = entry.size(&key);
+        if size > self.capacity {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else { return };
+        if entries.bytes + size > self.capacity {
+            // Drop what is no longer current; if that is not enough, start afresh (simple, and
+            // the hot entries come back at the cost of one computation each).
+            let generation = self.generation();
+            entries.map.retain(|_, e| self.current(e, generation));
+            entries.bytes = entries.map.iter().map(|(k, e)| e.size(k)).sum();
+            if entries.bytes + size > self.capacity {
+                entries.map.clear();
+                entries.bytes = 0;
+            }
+        }
+        if let Some(old) = entries.map.insert(key.clone(), Arc::new(entry)) {
+            entries.bytes = entries.bytes.saturating_sub(old.size(&key));
+        }
+        entries.bytes += size;
+    }
+
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut inflight = self.inflight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        inflight.entry(key.to_owned()).or_default().clone()
+    }
+
+    fn release(&self, key: &str) {
+        let mut inflight = self.inflight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        inflight.remove(key);
+    }
+
+    /// How many entries are held (for tests and `/metrics`).
+    pub fn len(&self) -> usize {
+        self.entries.read().map(|e| e.map.len()).unwrap_or(0)
+    }
+
+    /// Whether no entry is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn cacheable_request(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() == Method::GET
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && (path.starts_with("/v1/") || path.starts_with(super::oparl::PREFIX))
+}
+
+fn cacheable_response(resp: &Response) -> bool {
+    resp.status() == StatusCode::OK
+        && !resp.data::<poem_openapi::OperationId>().is_some_and(|op| super::exports::STREAMED.contains(&op.0))
+        && resp.headers().contains_key(header::ETAG)
+        && !resp
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|cc| cc.contains("no-store") || cc.contains("private"))
+}
+
+/// Removes a key's gate when its computation ends, however it ends.
+struct Release<'a>(&'a ResponseCache, &'a str);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        self.0.release(self.1);
+    }
+}
+
+/// Answers cacheable requests from `cache`, and stores what the endpoint answers to them.
+pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Request) -> Result<Response> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        // A write (or an attempt): whatever it did is committed by the time it answers.
+        let resp = next.call(req).await.map(IntoResponse::into_response);
+        cache.invalidate();
+        return resp;
+    }
+    if !cache.enabled() || !cacheable_request(&req) {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
+    let key = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    // The cache answers If-None-Match itself, so the endpoint always produces the whole body.
+    let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
+    let inm = if_none_match.as_ref().and_then(|v| v.to_str().ok());
+    if let Some(hit) = cache.get(&key) {
+        return Ok(hit.respond(inm, "maslikhat; hit"));
+    }
+    let gate = cache.gate(&key);
+    let _turn = gate.lock().await;
+    let _release = Release(&cache, &key);
+    if let Some(hit) = cache.get(&key) {
+        return Ok(hit.respond(inm, "maslikhat; hit"));
+    }
+    // Taken before the endpoint reads anything: a write committed meanwhile makes the entry stale.
+    let generation = cache.generation();
+    let resp = next.call(req).await?.into_response();
+    if !cacheable_response(&resp) {
+        // Not for the cache (a streamed export, an error): the usual If-None-Match rule.
+        let tag = resp.headers().get(header::ETAG).filter(|_| resp.status() == StatusCode::OK);
+        return Ok(tag.and_then(|t| not_modified(inm, t, resp.headers().get(header::CACHE_CONTROL))).unwrap_or(resp));
+    }
+    let operation = resp.data::<poem_openapi::OperationId>().map(|op| op.0);
+    let (parts, body) = resp.into_parts();
+    let body = body.into_bytes().await?;
+    let entry = Entry { generation, stored: Instant::now(), headers: parts.headers, body, operation };
+    let resp = entry.respond(inm, "maslikhat; fwd=miss; stored");
+    if entry.body.len() <= MAX_ENTRY_BYTES {
+        cache.put(key.clone(), entry);
+    }
+    Ok(resp)
+}
