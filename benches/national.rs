@@ -12,7 +12,10 @@
 //! database is created on it). The load goes through `demo::load` in this process; then the
 //! release server binary runs as its own process on the loaded database, and wrk (2 threads)
 //! drives it over loopback. Both share the machine's cores with the server, as does nginx.
-//! Cold and warm times are the server's own (`Server-Timing`), taken on a freshly started server.
+//! The server runs twice: first with its response cache off (`MASLIKHAT_RESPONSE_CACHE_SECONDS=0`:
+//! what every request costs when computed; warm = the metrics cache), then as deployed, with it
+//! (warm = a cache hit; the HTTP figures compared with nginx). Cold and warm times are the
+//! server's own (`Server-Timing`), each taken on a freshly started server.
 
 use std::error::Error;
 use std::time::{Duration, Instant};
@@ -228,22 +231,41 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
     drop(state);
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    // The server as its own process, on the database just loaded.
-    let server = Server::start(url, tmp, name)?;
-    let base = server.base.clone();
-    server.ready().await?;
-    let client = reqwest::Client::new();
-    // One council's metrics first (the rankings would fill its cache entry), then the rankings.
-    let council_metrics = cold_warm(&client, &format!("{base}/v1/councils/{}/metrics", targets.council)).await?;
-    let rankings = cold_warm(&client, &format!("{base}/v1/rankings")).await?;
-    eprintln!("council metrics {council_metrics}, rankings {rankings}");
-
     let endpoints = [
         ("council metrics", format!("/v1/councils/{}/metrics", targets.council)),
         ("vote event", format!("/v1/vote-events/{}", targets.vote_event)),
         ("deputy ballots page", format!("/v1/deputies/{}/ballots", targets.deputy)),
         ("council list", "/v1/councils".to_owned()),
     ];
+    let client = reqwest::Client::new();
+
+    // First the server as its own process with its response cache off: every request is
+    // computed (warm = the metrics cache), which is what a cache miss costs.
+    let server = Server::start(url, tmp, name, false)?;
+    let base = server.base.clone();
+    server.ready().await?;
+    // One council's metrics first (the rankings would fill its cache entry), then the rankings.
+    let council_metrics = cold_warm(&client, &format!("{base}/v1/councils/{}/metrics", targets.council)).await?;
+    let rankings = cold_warm(&client, &format!("{base}/v1/rankings")).await?;
+    eprintln!("uncached: council metrics {council_metrics}, rankings {rankings}");
+    let mut uncached = vec![];
+    for (label, path) in &endpoints {
+        let mut r = wrk(&format!("{base}{path}"), args.connections, args.seconds)?;
+        eprintln!("uncached {label}: {r}");
+        r["endpoint"] = json!(label);
+        r["path"] = json!(path);
+        uncached.push(r);
+    }
+    let uncached_rss_mib = server.peak_rss_kib().map(|k| round2(k as f64 / 1024.0));
+    drop(server);
+
+    // Then as it runs by default, with its response cache: warm = a cache hit.
+    let server = Server::start(url, tmp, name, true)?;
+    let base = server.base.clone();
+    server.ready().await?;
+    let council_metrics_cached = cold_warm(&client, &format!("{base}/v1/councils/{}/metrics", targets.council)).await?;
+    let rankings_cached = cold_warm(&client, &format!("{base}/v1/rankings")).await?;
+    eprintln!("cached: council metrics {council_metrics_cached}, rankings {rankings_cached}");
     // The same bodies as static files, for nginx.
     let www = tmp.join(format!("www-{name}"));
     std::fs::create_dir_all(&www)?;
@@ -275,8 +297,12 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         "load": load,
         "get_council_metrics": council_metrics,
         "list_council_rankings": rankings,
+        "get_council_metrics_response_cache": council_metrics_cached,
+        "list_council_rankings_response_cache": rankings_cached,
         "http": http,
+        "http_uncached": uncached,
         "server_peak_rss_mib": peak_rss_mib,
+        "server_uncached_peak_rss_mib": uncached_rss_mib,
     }))
 }
 
@@ -287,7 +313,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(database: &str, tmp: &std::path::Path, name: &str) -> BoxResult<Self> {
+    fn start(database: &str, tmp: &std::path::Path, name: &str, response_cache: bool) -> BoxResult<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let base = format!("http://127.0.0.1:{port}");
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_maslikhat"))
@@ -297,6 +323,7 @@ impl Server {
             .env("MASLIKHAT_READ_RATE_PER_SECOND", "10000000")
             .env("MASLIKHAT_READ_BURST", "10000000")
             .env("RUST_LOG", "warn")
+            .env("MASLIKHAT_RESPONSE_CACHE_SECONDS", if response_cache { "5" } else { "0" })
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::inherit())
             .spawn()?;
@@ -435,10 +462,10 @@ fn markdown(report: &Value) -> String {
             ("list_council_rankings, whole period", "list_council_rankings"),
             ("get_council_metrics, one council", "get_council_metrics"),
         ] {
-            let x = &b[key];
+            let (x, c) = (&b[key], &b[format!("{key}_response_cache")]);
             s.push_str(&format!(
-                "| {n} | {label} (server time; client) | cold {} ms, warm {} ms ({} / {} ms) |\n",
-                x["cold_ms"], x["warm_ms"], x["cold_client_ms"], x["warm_client_ms"]
+                "| {n} | {label} (server time; client) | cold {} ms, warm {} ms ({} / {} ms); warm from the response cache {} ms |\n",
+                x["cold_ms"], x["warm_ms"], x["cold_client_ms"], x["warm_client_ms"], c["warm_ms"]
             ));
         }
         for h in b["http"].as_array().into_iter().flatten() {
@@ -462,7 +489,22 @@ fn markdown(report: &Value) -> String {
                 h["non_2xx"],
             ));
         }
-        s.push_str(&format!("| {n} | server peak RSS (its own process) | {} MiB |\n", b["server_peak_rss_mib"]));
+        for h in b["http_uncached"].as_array().into_iter().flatten() {
+            s.push_str(&format!(
+                "| {n} | GET {}, response cache off ({} conns, {} s) | {} req/s, p50 {} ms, p99 {} ms, {} non-2xx |\n",
+                h["endpoint"].as_str().unwrap_or_default(),
+                h["connections"],
+                h["seconds"],
+                h["requests_per_s"],
+                h["p50_ms"],
+                h["p99_ms"],
+                h["non_2xx"],
+            ));
+        }
+        s.push_str(&format!(
+            "| {n} | server peak RSS (its own process) | {} MiB with the response cache, {} MiB without |\n",
+            b["server_peak_rss_mib"], b["server_uncached_peak_rss_mib"]
+        ));
     }
     s
 }

@@ -92,7 +92,9 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
         .with(Cors::new())
+        // Request bodies only: `compress` (outside) takes Accept-Encoding off the request.
         .with(Compression::new())
+        .around(api::compression::compress)
         .with(Tracing)
         .around(api::observability::request_id)
         .into_endpoint()

@@ -22,13 +22,15 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use poem::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use poem::web::{Compress, CompressionAlgo};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
+use super::compression::{Negotiated, token};
 use super::middleware::not_modified;
 use crate::config::Settings;
 
@@ -44,29 +46,72 @@ struct Entry {
     headers: HeaderMap,
     body: Bytes,
     operation: Option<&'static str>,
+    /// The body compressed, made on first request for each encoding (br, zstd, gzip, deflate).
+    encoded: [OnceLock<Bytes>; 4],
+}
+
+fn slot(algo: CompressionAlgo) -> usize {
+    match algo {
+        CompressionAlgo::BR => 0,
+        CompressionAlgo::ZSTD => 1,
+        CompressionAlgo::GZIP => 2,
+        CompressionAlgo::DEFLATE => 3,
+    }
+}
+
+/// `body` compressed with `algo`, through poem's encoder.
+async fn encode(body: Bytes, algo: CompressionAlgo) -> Result<Bytes> {
+    Ok(Compress::new(body, algo).into_response().into_body().into_bytes().await?)
 }
 
 impl Entry {
+    /// Bytes held, counting the compressed copies as one more body at most.
     fn size(&self, key: &str) -> usize {
-        key.len() + self.body.len() + self.headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 32).sum::<usize>()
+        key.len()
+            + 2 * self.body.len()
+            + self.headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 32).sum::<usize>()
     }
 
-    /// The cached response, or `304` when `If-None-Match` names its ETag.
-    fn respond(&self, if_none_match: Option<&str>, status: &'static str) -> Response {
+    /// The cached response (compressed as negotiated, once per encoding), or `304` when
+    /// `If-None-Match` names its ETag.
+    async fn respond(
+        &self,
+        if_none_match: Option<&str>,
+        encoding: Option<CompressionAlgo>,
+        status: &'static str,
+    ) -> Result<Response> {
         let not_modified = self
             .headers
             .get(header::ETAG)
             .and_then(|tag| not_modified(if_none_match, tag, self.headers.get(header::CACHE_CONTROL)));
-        let mut resp = not_modified.unwrap_or_else(|| {
-            let mut r = Response::builder().status(StatusCode::OK).body(self.body.clone());
-            *r.headers_mut() = self.headers.clone();
-            r
-        });
+        let mut resp = match (not_modified, encoding) {
+            (Some(r), _) => r,
+            (None, None) => {
+                let mut r = Response::builder().status(StatusCode::OK).body(self.body.clone());
+                *r.headers_mut() = self.headers.clone();
+                r
+            }
+            (None, Some(algo)) => {
+                let cell = &self.encoded[slot(algo)];
+                let body = match cell.get() {
+                    Some(b) => b.clone(),
+                    None => {
+                        let b = encode(self.body.clone(), algo).await?;
+                        cell.get_or_init(|| b).clone()
+                    }
+                };
+                let mut r = Response::builder().status(StatusCode::OK).body(body);
+                *r.headers_mut() = self.headers.clone();
+                r.headers_mut().remove(header::CONTENT_LENGTH);
+                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(token(algo)));
+                r
+            }
+        };
         resp.headers_mut().insert(CACHE_STATUS, HeaderValue::from_static(status));
         if let Some(op) = self.operation {
             resp.set_data(poem_openapi::OperationId(op));
         }
-        resp
+        Ok(resp)
     }
 }
 
@@ -121,7 +166,7 @@ impl ResponseCache {
         entries.map.get(key).filter(|e| self.current(e, generation)).cloned()
     }
 
-    fn put(&self, key: String, entry: Entry) {
+    fn put(&self, key: String, entry: Arc<Entry>) {
         let size = entry.size(&key);
         if size > self.capacity {
             return;
@@ -138,7 +183,7 @@ impl ResponseCache {
                 entries.bytes = 0;
             }
         }
-        if let Some(old) = entries.map.insert(key.clone(), Arc::new(entry)) {
+        if let Some(old) = entries.map.insert(key.clone(), entry) {
             entries.bytes = entries.bytes.saturating_sub(old.size(&key));
         }
         entries.bytes += size;
@@ -207,14 +252,15 @@ pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Req
     // The cache answers If-None-Match itself, so the endpoint always produces the whole body.
     let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
     let inm = if_none_match.as_ref().and_then(|v| v.to_str().ok());
+    let encoding = req.data::<Negotiated>().map(|n| n.0);
     if let Some(hit) = cache.get(&key) {
-        return Ok(hit.respond(inm, "maslikhat; hit"));
+        return hit.respond(inm, encoding, "maslikhat; hit").await;
     }
     let gate = cache.gate(&key);
     let _turn = gate.lock().await;
     let _release = Release(&cache, &key);
     if let Some(hit) = cache.get(&key) {
-        return Ok(hit.respond(inm, "maslikhat; hit"));
+        return hit.respond(inm, encoding, "maslikhat; hit").await;
     }
     // Taken before the endpoint reads anything: a write committed meanwhile makes the entry stale.
     let generation = cache.generation();
@@ -227,10 +273,16 @@ pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Req
     let operation = resp.data::<poem_openapi::OperationId>().map(|op| op.0);
     let (parts, body) = resp.into_parts();
     let body = body.into_bytes().await?;
-    let entry = Entry { generation, stored: Instant::now(), headers: parts.headers, body, operation };
-    let resp = entry.respond(inm, "maslikhat; fwd=miss; stored");
+    let entry = Arc::new(Entry {
+        generation,
+        stored: Instant::now(),
+        headers: parts.headers,
+        body,
+        operation,
+        encoded: Default::default(),
+    });
     if entry.body.len() <= MAX_ENTRY_BYTES {
-        cache.put(key.clone(), entry);
+        cache.put(key.clone(), entry.clone());
     }
-    Ok(resp)
+    entry.respond(inm, encoding, "maslikhat; fwd=miss; stored").await
 }

@@ -219,3 +219,40 @@ async fn a_write_through_another_node_reaches_the_cache_within_the_poll() {
     };
     assert_eq!(seen.body["items"].as_array().map(Vec::len), Some(2), "{seen:?}");
 }
+
+#[tokio::test]
+async fn cached_answers_are_compressed_once_per_encoding_and_vary_by_it() {
+    let app = app_with_two_entries().await;
+    let plain = app.get("/v1/parties").await;
+    assert!(plain.header("vary").is_some_and(|v| v.contains("Accept-Encoding")), "{plain:?}");
+    assert!(plain.header("content-encoding").is_none());
+    for round in 0..2 {
+        let resp = app
+            .client
+            .get(format!("{}/v1/parties", app.base))
+            .header("Accept-Encoding", "zstd, gzip;q=0.5")
+            .send()
+            .await
+            .expect("request");
+        let h = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(h("content-encoding").as_deref(), Some("zstd"), "round {round}");
+        assert_eq!(h("cache-status").as_deref(), Some(HIT), "round {round}");
+        assert_eq!(h("etag").as_deref(), plain.header("etag"));
+        assert!(h("vary").is_some_and(|v| v.contains("Accept-Encoding")));
+        let bytes = resp.bytes().await.expect("body");
+        let decoded: serde_json::Value = serde_json::from_slice(&zstd::decode_all(&bytes[..]).expect("zstd")).unwrap();
+        assert_eq!(decoded, plain.body, "round {round}");
+    }
+    // A 304 is never encoded.
+    let etag = plain.header("etag").expect("etag").to_owned();
+    let resp = app
+        .client
+        .get(format!("{}/v1/parties", app.base))
+        .header("Accept-Encoding", "gzip")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), 304);
+    assert!(resp.headers().get("content-encoding").is_none());
+}
