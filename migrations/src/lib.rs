@@ -8,6 +8,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_initial;
 mod m20261130_000001_public_record;
 mod m20261130_000002_council_indexes;
+mod m20261201_000001_fk_child_indexes;
+mod m20261201_000002_provenance_index;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_initial::Migration),
             Box::new(m20261130_000001_public_record::Migration),
             Box::new(m20261130_000002_council_indexes::Migration),
+            Box::new(m20261201_000001_fk_child_indexes::Migration),
+            Box::new(m20261201_000002_provenance_index::Migration),
         ]
     }
 }

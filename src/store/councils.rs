@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::StoreError;
+use super::batch::insert_all;
 use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, canonical_json};
 use crate::domain::Violations;
 use crate::domain::council::{Convocation, Council, Party};
@@ -74,23 +75,20 @@ pub(crate) async fn apply_council(
         updated_at: Set(now),
     };
     if existing.is_some() {
-        row = row.reset_all();
-        row.update(txn).await?;
+        row.id = NotSet;
+        council::Entity::update_many().set(row).filter(council::Column::Id.eq(id)).exec(txn).await?;
     } else {
-        row.insert(txn).await?;
+        council::Entity::insert(row).exec_without_returning(txn).await?;
     }
     convocation::Entity::delete_many().filter(convocation::Column::CouncilId.eq(id)).exec(txn).await?;
-    for c in &doc.convocations {
-        convocation::ActiveModel {
-            council_id: Set(id.to_owned()),
-            number: Set(c.number.clone()),
-            start_date: Set(c.start_date),
-            end_date: Set(c.end_date),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
+    let convocations = doc.convocations.iter().map(|c| convocation::ActiveModel {
+        council_id: Set(id.to_owned()),
+        number: Set(c.number.clone()),
+        start_date: Set(c.start_date),
+        end_date: Set(c.end_date),
+        ..Default::default()
+    });
+    insert_all(txn, convocations.collect()).await?;
     Ok(())
 }
 
@@ -134,10 +132,10 @@ pub(crate) async fn apply_party(
         updated_at: Set(now),
     };
     if existing.is_some() {
-        row = row.reset_all();
-        row.update(txn).await?;
+        row.id = NotSet;
+        party::Entity::update_many().set(row).filter(party::Column::Id.eq(id)).exec(txn).await?;
     } else {
-        row.insert(txn).await?;
+        party::Entity::insert(row).exec_without_returning(txn).await?;
     }
     Ok(())
 }
@@ -260,6 +258,9 @@ pub(crate) async fn apply_roster(
         .into_iter()
         .map(|d| (d.id.clone(), d))
         .collect();
+    // Parents before children, each table in one multi-row INSERT (rows in document order, so
+    // generated ids come out as they would one row at a time).
+    let mut new_deputies = vec![];
     for d in &doc.deputies {
         let mut row = deputy::ActiveModel {
             id: Set(d.id.clone()),
@@ -277,67 +278,60 @@ pub(crate) async fn apply_roster(
             updated_at: Set(now),
         };
         if existing.contains_key(&d.id) {
-            row = row.reset_all();
-            row.update(txn).await?;
+            row.id = NotSet;
+            deputy::Entity::update_many().set(row).filter(deputy::Column::Id.eq(d.id.as_str())).exec(txn).await?;
         } else {
-            row.insert(txn).await?;
-        }
-        for m in &d.mandates {
-            mandate::ActiveModel {
-                deputy_id: Set(d.id.clone()),
-                council_id: Set(council_id.to_owned()),
-                convocation: Set(m.convocation.clone()),
-                seat_type: Set(m.seat_type.as_str().to_owned()),
-                district: Set(m.district.clone()),
-                nomination: Set(m.nomination.as_str().to_owned()),
-                nominating_party_id: Set(m.nominating_party.clone()),
-                start_date: Set(m.start_date),
-                end_date: Set(m.end_date),
-                end_reason: Set(m.end_reason.map(|r| r.as_str().to_owned())),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-        }
-        for m in &d.party_memberships {
-            party_membership::ActiveModel {
-                deputy_id: Set(d.id.clone()),
-                council_id: Set(council_id.to_owned()),
-                party_id: Set(m.party.clone()),
-                start_date: Set(m.start_date),
-                end_date: Set(m.end_date),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
+            new_deputies.push(row);
         }
     }
-    for c in &doc.commissions {
-        commission::ActiveModel {
-            id: Set(c.id.clone()),
+    insert_all(txn, new_deputies).await?;
+    let mandates = doc.deputies.iter().flat_map(|d| {
+        d.mandates.iter().map(|m| mandate::ActiveModel {
+            deputy_id: Set(d.id.clone()),
             council_id: Set(council_id.to_owned()),
-            names: Set(json(&c.names)),
-            kind: Set(c.kind.as_str().to_owned()),
-            start_date: Set(c.start_date),
-            end_date: Set(c.end_date),
-        }
-        .insert(txn)
-        .await?;
-    }
-    for r in &doc.roles {
-        deputy_role::ActiveModel {
-            council_id: Set(council_id.to_owned()),
-            deputy_id: Set(r.deputy.clone()),
-            role: Set(r.role.as_str().to_owned()),
-            commission_id: Set(r.commission.clone()),
-            party_id: Set(r.party.clone()),
-            start_date: Set(r.start_date),
-            end_date: Set(r.end_date),
+            convocation: Set(m.convocation.clone()),
+            seat_type: Set(m.seat_type.as_str().to_owned()),
+            district: Set(m.district.clone()),
+            nomination: Set(m.nomination.as_str().to_owned()),
+            nominating_party_id: Set(m.nominating_party.clone()),
+            start_date: Set(m.start_date),
+            end_date: Set(m.end_date),
+            end_reason: Set(m.end_reason.map(|r| r.as_str().to_owned())),
             ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
+        })
+    });
+    insert_all(txn, mandates.collect()).await?;
+    let memberships = doc.deputies.iter().flat_map(|d| {
+        d.party_memberships.iter().map(|m| party_membership::ActiveModel {
+            deputy_id: Set(d.id.clone()),
+            council_id: Set(council_id.to_owned()),
+            party_id: Set(m.party.clone()),
+            start_date: Set(m.start_date),
+            end_date: Set(m.end_date),
+            ..Default::default()
+        })
+    });
+    insert_all(txn, memberships.collect()).await?;
+    let commissions = doc.commissions.iter().map(|c| commission::ActiveModel {
+        id: Set(c.id.clone()),
+        council_id: Set(council_id.to_owned()),
+        names: Set(json(&c.names)),
+        kind: Set(c.kind.as_str().to_owned()),
+        start_date: Set(c.start_date),
+        end_date: Set(c.end_date),
+    });
+    insert_all(txn, commissions.collect()).await?;
+    let roles = doc.roles.iter().map(|r| deputy_role::ActiveModel {
+        council_id: Set(council_id.to_owned()),
+        deputy_id: Set(r.deputy.clone()),
+        role: Set(r.role.as_str().to_owned()),
+        commission_id: Set(r.commission.clone()),
+        party_id: Set(r.party.clone()),
+        start_date: Set(r.start_date),
+        end_date: Set(r.end_date),
+        ..Default::default()
+    });
+    insert_all(txn, roles.collect()).await?;
     Ok(())
 }
 

@@ -5,8 +5,8 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -155,6 +155,43 @@ fn decode_frontier(text: &str) -> Vec<Hash> {
         .collect()
 }
 
+/// The metadata of the current version of a document, without its body (which may be large and
+/// is not needed to compare or to answer).
+async fn current_meta(
+    txn: &DatabaseTransaction,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<Option<VersionMeta>, StoreError> {
+    use document_version::Column as C;
+    type Row = (Option<String>, i32, String, DateTime<Utc>, Option<String>, String, String, i64, Option<i64>);
+    let row = document_version::Entity::find()
+        .select_only()
+        .columns([C::CouncilId, C::Version, C::Sha256, C::ReceivedAt, C::Reason, C::Publisher, C::Provenance])
+        .columns([C::Seq, C::LogIndex])
+        .filter(C::Kind.eq(kind.as_str()))
+        .filter(C::DocId.eq(doc_id))
+        .order_by_desc(C::Version)
+        .into_tuple::<Row>()
+        .one(txn)
+        .await?;
+    Ok(row.map(|(council_id, version, sha256, received_at, reason, publisher, provenance, seq, log_index)| {
+        VersionMeta {
+            kind: kind.as_str().to_owned(),
+            doc_id: doc_id.to_owned(),
+            council_id,
+            version,
+            sha256,
+            received_at,
+            reason,
+            publisher,
+            provenance,
+            seq,
+            log_index,
+            leaf_hash: None,
+        }
+    }))
+}
+
 /// An open publication: the write lock is held until it is committed or dropped.
 pub(crate) struct Publication {
     pub txn: DatabaseTransaction,
@@ -186,24 +223,28 @@ impl Publication {
         let txn = db.begin().await?;
         // First statement is a write: it takes SQLite's write lock (waiting on busy_timeout) or
         // PostgreSQL's row lock, so publications are serialized from here to commit.
-        txn.execute(
-            Query::update()
-                .table(write_head::Entity)
-                .value(write_head::Column::LastSeq, Expr::col(write_head::Column::LastSeq).add(1))
-                .and_where(Expr::col(write_head::Column::Id).eq(Expr::val(1))),
-        )
-        .await?;
-        let head = write_head::Entity::find_by_id(1)
-            .one(&txn)
+        // It returns the head it wrote (SQLite ≥ 3.35 and PostgreSQL both have RETURNING), which
+        // saves reading it back.
+        let bump = Query::update()
+            .table(write_head::Entity)
+            .value(write_head::Column::LastSeq, Expr::col(write_head::Column::LastSeq).add(1))
+            .and_where(Expr::col(write_head::Column::Id).eq(Expr::val(1)))
+            .returning(Query::returning().columns([
+                write_head::Column::LastSeq,
+                write_head::Column::LogSize,
+                write_head::Column::Frontier,
+            ]))
+            .to_owned();
+        let head = txn
+            .query_all(&bump)
             .await?
+            .into_iter()
+            .next()
             .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("write_head".into())))?;
-        let current = document_version::Entity::find()
-            .filter(document_version::Column::Kind.eq(kind.as_str()))
-            .filter(document_version::Column::DocId.eq(doc_id))
-            .order_by_desc(document_version::Column::Version)
-            .one(&txn)
-            .await?
-            .map(VersionMeta::from);
+        let last_seq: i64 = head.try_get_by_index(0)?;
+        let log_size: i64 = head.try_get_by_index(1)?;
+        let frontier: String = head.try_get_by_index(2)?;
+        let current = current_meta(&txn, kind, doc_id).await?;
         let sha256 = canonical::sha256_hex(body.as_bytes());
         Ok(Self {
             txn,
@@ -214,9 +255,9 @@ impl Publication {
             sha256,
             current,
             received_at: received_at.unwrap_or_else(Utc::now).trunc_subsecs(6),
-            seq: head.last_seq,
-            log_size: head.log_size,
-            frontier: decode_frontier(&head.frontier),
+            seq: last_seq,
+            log_size,
+            frontier: decode_frontier(&frontier),
         })
     }
 
@@ -265,12 +306,13 @@ impl Publication {
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("leaf data: {e}"))))?;
         let leaf = merkle::leaf_hash(data.as_bytes());
         tlog::frontier_append(&mut self.frontier, index as u64, leaf);
-        let row = document_version::ActiveModel {
+        // Nothing is read back: every value is known here but the version's row id.
+        let version_id = document_version::Entity::insert(document_version::ActiveModel {
             kind: Set(self.kind.as_str().to_owned()),
             doc_id: Set(self.doc_id.clone()),
             council_id: Set(self.council_id.clone()),
             version: Set(version),
-            body: Set(self.body.clone()),
+            body: Set(self.body),
             sha256: Set(self.sha256.clone()),
             received_at: Set(self.received_at),
             reason: Set(meta.reason.clone()),
@@ -279,25 +321,45 @@ impl Publication {
             seq: Set(seq),
             log_index: Set(Some(index)),
             ..Default::default()
-        }
-        .insert(&self.txn)
-        .await?;
+        })
+        .exec(&self.txn)
+        .await?
+        .last_insert_id;
         let leaf_hex = canonical::to_hex(&leaf);
-        log_entry::ActiveModel {
+        log_entry::Entity::insert(log_entry::ActiveModel {
             idx: Set(index),
-            version_id: Set(row.id),
+            version_id: Set(version_id),
             leaf_data: Set(data),
             leaf_hash: Set(leaf_hex.clone()),
-        }
-        .insert(&self.txn)
+        })
+        .exec_without_returning(&self.txn)
         .await?;
         let frontier = self.frontier.iter().map(|h| canonical::to_hex(h)).collect::<Vec<_>>().join(",");
-        write_head::ActiveModel { id: Set(1), last_seq: Set(seq), log_size: Set(index + 1), frontier: Set(frontier) }
-            .update(&self.txn)
+        write_head::Entity::update_many()
+            .set(write_head::ActiveModel {
+                id: NotSet,
+                last_seq: Set(seq),
+                log_size: Set(index + 1),
+                frontier: Set(frontier),
+            })
+            .filter(write_head::Column::Id.eq(1))
+            .exec(&self.txn)
             .await?;
         self.txn.commit().await?;
-        let mut meta: VersionMeta = row.into();
-        meta.leaf_hash = Some(leaf_hex);
+        let meta = VersionMeta {
+            kind: self.kind.as_str().to_owned(),
+            doc_id: self.doc_id,
+            council_id: self.council_id,
+            version,
+            sha256: self.sha256,
+            received_at: self.received_at,
+            reason: meta.reason.clone(),
+            publisher: meta.publisher.clone(),
+            provenance: meta.provenance.to_owned(),
+            seq,
+            log_index: Some(index),
+            leaf_hash: Some(leaf_hex),
+        };
         Ok(meta)
     }
 }

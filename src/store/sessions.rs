@@ -5,11 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::StoreError;
+use super::batch::insert_all;
 use super::councils::{Page, load_council, page};
 use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, canonical_json};
 use crate::domain::Violations;
@@ -23,27 +24,30 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Ids in `ids` that rows of `E` hold for a session other than `session_id`.
+/// Ids in `ids` that agenda items, documents, vote events or speeches of a session other than
+/// `session_id` already hold: one query (a `UNION ALL` over the four tables) per chunk of ids.
 async fn foreign<C: ConnectionTrait>(db: &C, session_id: &str, ids: &[String]) -> Result<HashSet<String>, StoreError> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
+    // Each id is bound once per table: keep a statement well below the parameter limits.
+    const CHUNK: usize = 2_000;
+    let select = |table: &str, chunk: &[String]| -> SelectStatement {
+        Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().cloned()))
+            .and_where(Expr::col(Alias::new("session_id")).ne(session_id))
+            .to_owned()
+    };
     let mut out = HashSet::new();
-    macro_rules! owned_elsewhere {
-        ($m:ident) => {
-            out.extend(
-                $m::Entity::find()
-                    .select_only()
-                    .column($m::Column::Id)
-                    .filter($m::Column::Id.is_in(ids.to_vec()))
-                    .filter($m::Column::SessionId.ne(session_id))
-                    .into_tuple::<String>()
-                    .all(db)
-                    .await?,
-            )
-        };
+    for chunk in ids.chunks(CHUNK) {
+        let mut q = select("agenda_item", chunk);
+        for table in ["document", "vote_event", "speech"] {
+            q.union(UnionType::All, select(table, chunk));
+        }
+        for row in db.query_all(&q).await? {
+            out.insert(row.try_get_by_index::<String>(0)?);
+        }
     }
-    owned_elsewhere!(agenda_item);
-    owned_elsewhere!(document);
-    owned_elsewhere!(vote_event);
-    owned_elsewhere!(speech);
     Ok(out)
 }
 
@@ -100,7 +104,8 @@ pub async fn put_session_record(
     }
 
     let synthetic = council.synthetic || meta.provenance == "synthetic";
-    apply_session(&p.txn, council_id, session_id, doc, synthetic, p.received_at, p.next_version(), p.seq).await?;
+    let (now, version, seq) = (p.received_at, p.next_version(), p.seq);
+    write_session(&p.txn, existing, council_id, session_id, doc, synthetic, now, version, seq).await?;
     let meta = PublishMeta { reason, ..meta.clone() };
     Ok(Published::Created(p.commit(&meta).await?))
 }
@@ -119,23 +124,55 @@ pub(crate) async fn apply_session(
     seq: i64,
 ) -> Result<(), StoreError> {
     let existing = session::Entity::find_by_id(session_id.to_owned()).one(txn).await?;
+    write_session(txn, existing, council_id, session_id, doc, synthetic, now, version, seq).await
+}
+
+/// [`apply_session`] given the session's current row (`None` for a new session).
+#[allow(clippy::too_many_arguments)]
+async fn write_session(
+    txn: &DatabaseTransaction,
+    existing: Option<session::Model>,
+    council_id: &str,
+    session_id: &str,
+    doc: &SessionRecord,
+    synthetic: bool,
+    now: DateTime<Utc>,
+    version: i32,
+    seq: i64,
+) -> Result<(), StoreError> {
     let date = doc.date();
     // Witnessed times carry over from earlier versions: the first version that contained a thing
-    // made it public.
-    let old_items: HashMap<String, DateTime<Utc>> = agenda_item::Entity::find()
-        .filter(agenda_item::Column::SessionId.eq(session_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.first_public_at))
-        .collect();
-    let old_docs: HashMap<String, DateTime<Utc>> = document::Entity::find()
-        .filter(document::Column::SessionId.eq(session_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.first_public_at))
-        .collect();
+    // made it public. A new session has no rows yet (they all point at its row): nothing to read
+    // or delete.
+    let mut old_items: HashMap<String, DateTime<Utc>> = HashMap::new();
+    let mut old_docs: HashMap<String, DateTime<Utc>> = HashMap::new();
+    if existing.is_some() {
+        old_items = agenda_item::Entity::find()
+            .select_only()
+            .column(agenda_item::Column::Id)
+            .column(agenda_item::Column::FirstPublicAt)
+            .filter(agenda_item::Column::SessionId.eq(session_id))
+            .into_tuple::<(String, DateTime<Utc>)>()
+            .all(txn)
+            .await?
+            .into_iter()
+            .collect();
+        old_docs = document::Entity::find()
+            .select_only()
+            .column(document::Column::Id)
+            .column(document::Column::FirstPublicAt)
+            .filter(document::Column::SessionId.eq(session_id))
+            .into_tuple::<(String, DateTime<Utc>)>()
+            .all(txn)
+            .await?
+            .into_iter()
+            .collect();
+        ballot::Entity::delete_many().filter(ballot::Column::SessionId.eq(session_id)).exec(txn).await?;
+        vote_event::Entity::delete_many().filter(vote_event::Column::SessionId.eq(session_id)).exec(txn).await?;
+        speech::Entity::delete_many().filter(speech::Column::SessionId.eq(session_id)).exec(txn).await?;
+        document::Entity::delete_many().filter(document::Column::SessionId.eq(session_id)).exec(txn).await?;
+        agenda_item::Entity::delete_many().filter(agenda_item::Column::SessionId.eq(session_id)).exec(txn).await?;
+    }
     let first_received_at = existing.as_ref().map_or(now, |s| s.first_received_at);
     let agenda_first_public_at =
         existing.as_ref().and_then(|s| s.agenda_first_public_at).or_else(|| (!doc.agenda.is_empty()).then_some(now));
@@ -143,13 +180,7 @@ pub(crate) async fn apply_session(
     let minutes_first_public_at =
         existing.as_ref().and_then(|s| s.minutes_first_public_at).or_else(|| has_minutes.then_some(now));
 
-    ballot::Entity::delete_many().filter(ballot::Column::SessionId.eq(session_id)).exec(txn).await?;
-    vote_event::Entity::delete_many().filter(vote_event::Column::SessionId.eq(session_id)).exec(txn).await?;
-    speech::Entity::delete_many().filter(speech::Column::SessionId.eq(session_id)).exec(txn).await?;
-    document::Entity::delete_many().filter(document::Column::SessionId.eq(session_id)).exec(txn).await?;
-    agenda_item::Entity::delete_many().filter(agenda_item::Column::SessionId.eq(session_id)).exec(txn).await?;
-
-    let mut row = session::ActiveModel {
+    let row = session::ActiveModel {
         id: Set(session_id.to_owned()),
         council_id: Set(council_id.to_owned()),
         convocation: Set(doc.convocation.clone()),
@@ -178,12 +209,14 @@ pub(crate) async fn apply_session(
         updated_at: Set(now),
     };
     if existing.is_some() {
-        row = row.reset_all();
-        row.update(txn).await?;
+        let mut changes = row;
+        changes.id = NotSet;
+        session::Entity::update_many().set(changes).filter(session::Column::Id.eq(session_id)).exec(txn).await?;
     } else {
-        row.insert(txn).await?;
+        session::Entity::insert(row).exec_without_returning(txn).await?;
     }
-    for a in &doc.agenda {
+    // One multi-row INSERT per table, parents before children.
+    let items = doc.agenda.iter().map(|a| {
         let first = old_items.get(&a.id).copied().unwrap_or(now);
         agenda_item::ActiveModel {
             id: Set(a.id.clone()),
@@ -198,28 +231,24 @@ pub(crate) async fn apply_session(
             first_public_at: Set(first),
             added_late: Set(agenda_first_public_at.is_some_and(|t| first > t)),
         }
-        .insert(txn)
-        .await?;
-    }
-    for d in &doc.documents {
-        document::ActiveModel {
-            id: Set(d.id.clone()),
-            session_id: Set(session_id.to_owned()),
-            council_id: Set(council_id.to_owned()),
-            agenda_item_id: Set(d.agenda_item.clone()),
-            kind: Set(d.kind.as_str().to_owned()),
-            title: Set(d.title.clone()),
-            media_type: Set(d.media_type.clone()),
-            url: Set(d.url.clone()),
-            sha256: Set(d.sha256.clone()),
-            language: Set(d.language.clone()),
-            body_text: Set(d.text.clone()),
-            first_public_at: Set(old_docs.get(&d.id).copied().unwrap_or(now)),
-        }
-        .insert(txn)
-        .await?;
-    }
-    for (i, e) in doc.vote_events.iter().enumerate() {
+    });
+    insert_all(txn, items.collect()).await?;
+    let documents = doc.documents.iter().map(|d| document::ActiveModel {
+        id: Set(d.id.clone()),
+        session_id: Set(session_id.to_owned()),
+        council_id: Set(council_id.to_owned()),
+        agenda_item_id: Set(d.agenda_item.clone()),
+        kind: Set(d.kind.as_str().to_owned()),
+        title: Set(d.title.clone()),
+        media_type: Set(d.media_type.clone()),
+        url: Set(d.url.clone()),
+        sha256: Set(d.sha256.clone()),
+        language: Set(d.language.clone()),
+        body_text: Set(d.text.clone()),
+        first_public_at: Set(old_docs.get(&d.id).copied().unwrap_or(now)),
+    });
+    insert_all(txn, documents.collect()).await?;
+    let events = doc.vote_events.iter().enumerate().map(|(i, e)| {
         let counts = e.effective_counts();
         vote_event::ActiveModel {
             id: Set(e.id.clone()),
@@ -243,38 +272,34 @@ pub(crate) async fn apply_session(
             contested: Set(counts.is_some_and(|c| c.contested(e.result))),
             session_date: Set(date),
         }
-        .insert(txn)
-        .await?;
-        if !e.ballots.is_empty() {
-            let rows = e.ballots.iter().map(|b| ballot::ActiveModel {
-                vote_event_id: Set(e.id.clone()),
-                deputy_id: Set(b.deputy.clone()),
-                option: Set(b.option.as_str().to_owned()),
-                session_id: Set(session_id.to_owned()),
-                session_date: Set(date),
-            });
-            ballot::Entity::insert_many(rows).exec(txn).await?;
-        }
-    }
-    for (i, s) in doc.speeches.iter().enumerate() {
-        speech::ActiveModel {
-            id: Set(s.id.clone()),
+    });
+    insert_all(txn, events.collect()).await?;
+    let ballots = doc.vote_events.iter().flat_map(|e| {
+        e.ballots.iter().map(|b| ballot::ActiveModel {
+            vote_event_id: Set(e.id.clone()),
+            deputy_id: Set(b.deputy.clone()),
+            option: Set(b.option.as_str().to_owned()),
             session_id: Set(session_id.to_owned()),
-            council_id: Set(council_id.to_owned()),
-            agenda_item_id: Set(s.agenda_item.clone()),
-            position: Set(i as i32),
-            deputy_id: Set(s.deputy.clone()),
-            speaker_name: Set(s.speaker_name.clone()),
-            speaker_role: Set(s.speaker_role.as_str().to_owned()),
-            speech_type: Set(s.speech_type.as_str().to_owned()),
-            language: Set(s.language.clone()),
-            seconds: Set(s.seconds.map(|x| x as i32)),
-            body_text: Set(s.text.clone()),
             session_date: Set(date),
-        }
-        .insert(txn)
-        .await?;
-    }
+        })
+    });
+    insert_all(txn, ballots.collect()).await?;
+    let speeches = doc.speeches.iter().enumerate().map(|(i, s)| speech::ActiveModel {
+        id: Set(s.id.clone()),
+        session_id: Set(session_id.to_owned()),
+        council_id: Set(council_id.to_owned()),
+        agenda_item_id: Set(s.agenda_item.clone()),
+        position: Set(i as i32),
+        deputy_id: Set(s.deputy.clone()),
+        speaker_name: Set(s.speaker_name.clone()),
+        speaker_role: Set(s.speaker_role.as_str().to_owned()),
+        speech_type: Set(s.speech_type.as_str().to_owned()),
+        language: Set(s.language.clone()),
+        seconds: Set(s.seconds.map(|x| x as i32)),
+        body_text: Set(s.text.clone()),
+        session_date: Set(date),
+    });
+    insert_all(txn, speeches.collect()).await?;
     Ok(())
 }
 

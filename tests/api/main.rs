@@ -20,6 +20,7 @@ mod openapi;
 mod pages;
 mod popolo;
 mod processes;
+mod publication_batches;
 mod public_records;
 mod rosters;
 mod scaleout;
