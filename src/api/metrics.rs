@@ -35,6 +35,10 @@ pub struct Cache {
 /// order, and the minute of `as_of`).
 const RANKINGS_CACHED: usize = 256;
 
+/// At most this many council results are cached: every council of a scale-10 country for one
+/// moment, with room to spare.
+const ENTRIES_CACHED: usize = 3000;
+
 /// Council, from, to, as_of.
 type CacheKey = (String, NaiveDate, NaiveDate, DateTime<Utc>);
 
@@ -609,7 +613,9 @@ impl MetricsApi {
 impl MetricsApi {
     /// A council's metrics for many councils: cached ones from the cache (keyed by council and
     /// period, valid while the council's newest change number is `seq`), the others read in
-    /// batches (one snapshot and a handful of queries per batch), computed and cached.
+    /// batches (one snapshot and a handful of queries per batch), computed and cached. Batches
+    /// run side by side, one per core: reading rows costs CPU in the database driver as much as
+    /// in decoding them, and a single batch at a time keeps one core busy.
     async fn compute_many(
         &self,
         councils: &[(String, i64)],
@@ -630,21 +636,60 @@ impl MetricsApi {
                 }
             }
         }
-        for batch in missing.chunks(BATCH) {
-            let ids: Vec<String> = batch.iter().map(|(c, _)| c.clone()).collect();
-            let mut inputs = store::metrics::load_periods(&self.state.db, &ids).await?;
-            for (c, seq) in batch {
-                let input = inputs.remove(c).unwrap_or_else(|| store::metrics::empty_period(c));
-                let result = Arc::new(m::council_metrics(&input, p.from, p.to, p.as_of, m::almaty_offset()));
+        let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let mut batches = missing.chunks(BATCH).map(<[(String, i64)]>::to_vec);
+        // Dropping the set (the request went away, or a batch failed) aborts the other batches.
+        let mut running = tokio::task::JoinSet::new();
+        let spawn = |running: &mut tokio::task::JoinSet<_>, batch: Vec<(String, i64)>| {
+            let db = self.state.db.clone();
+            let (from, to, as_of) = (p.from, p.to, p.as_of);
+            running.spawn(async move { compute_batch(&db, batch, from, to, as_of).await });
+        };
+        for batch in batches.by_ref().take(parallel) {
+            spawn(&mut running, batch);
+        }
+        while let Some(done) = running.join_next().await {
+            let computed = done.map_err(|e| ApiError::internal(&e))??;
+            if let Some(batch) = batches.next() {
+                spawn(&mut running, batch);
+            }
+            for (c, seq, result) in computed {
                 if let Ok(mut cache) = self.state.metrics_cache.entries.lock() {
-                    cache.retain(|k, (at, _)| k.0 != *c || at == seq);
-                    cache.insert((c.clone(), p.from, p.to, p.as_of), (*seq, result.clone()));
+                    cache.retain(|k, (at, _)| k.0 != c || *at == seq);
+                    if cache.len() >= ENTRIES_CACHED {
+                        // The default `as_of` moves every minute: forget other moments first.
+                        cache.retain(|k, _| k.3 == p.as_of);
+                        if cache.len() >= ENTRIES_CACHED {
+                            cache.clear();
+                        }
+                    }
+                    cache.insert((c.clone(), p.from, p.to, p.as_of), (seq, result.clone()));
                 }
-                out.insert(c.clone(), result);
+                out.insert(c, result);
             }
         }
         Ok(out)
     }
+}
+
+/// Reads one batch of councils in one snapshot and computes their metrics.
+async fn compute_batch(
+    db: &sea_orm::DatabaseConnection,
+    batch: Vec<(String, i64)>,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<(String, i64, Arc<m::CouncilMetrics>)>, ApiError> {
+    let ids: Vec<String> = batch.iter().map(|(c, _)| c.clone()).collect();
+    let mut inputs = store::metrics::load_periods(db, &ids).await?;
+    Ok(batch
+        .into_iter()
+        .map(|(c, seq)| {
+            let input = inputs.remove(&c).unwrap_or_else(|| store::metrics::empty_period(&c));
+            let result = Arc::new(m::council_metrics(&input, from, to, as_of, m::almaty_offset()));
+            (c, seq, result)
+        })
+        .collect())
 }
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Metrics")]

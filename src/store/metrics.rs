@@ -2,8 +2,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
+};
 
 use super::StoreError;
 use crate::domain::metrics as m;
@@ -11,8 +15,10 @@ use crate::entity::{
     agenda_item, ballot, document, document_version, mandate, party_membership, session, speech, vote_event,
 };
 
+/// A stored enum string as the domain enum (its serde name), without copying it.
 fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    use serde::de::IntoDeserializer;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(s)).ok()
 }
 
 /// The newest change number and receive time among a council's documents (or all councils'
@@ -72,16 +78,81 @@ pub fn empty_period(council_id: &str) -> m::CouncilPeriod {
     }
 }
 
-/// The stored rows of one council, as read.
+/// The columns of a `session` row that the metrics read.
+#[derive(FromQueryResult)]
+struct SessionRow {
+    id: String,
+    council_id: String,
+    kind: String,
+    status: String,
+    scheduled_start: DateTime<Utc>,
+    scheduled_end: Option<DateTime<Utc>>,
+    actual_end: Option<DateTime<Utc>>,
+    is_open: bool,
+    livestream_url: Option<String>,
+    recording_url: Option<String>,
+    backfilled: bool,
+    declared_notice_at: Option<DateTime<Utc>>,
+    agenda_first_public_at: Option<DateTime<Utc>>,
+    minutes_first_public_at: Option<DateTime<Utc>>,
+}
+
+/// Separates the fields of one record in an [`aggregate`]d column.
+const UNIT: char = '\u{1f}';
+/// Separates the records in an [`aggregate`]d column.
+const RECORD: char = '\u{1e}';
+
+/// A column that concatenates, over the rows of a group, the given SQL expressions of each row:
+/// fields separated by [`UNIT`], records by [`RECORD`] (in no particular order). For child rows
+/// that come many per parent (ballots, speeches) this is much cheaper than a row each: every row
+/// and value passed out of the database driver and decoded costs more than the query itself.
+/// The expressions must never be NULL nor contain the separators: ids (`a-z 0-9 . _ -`), enum
+/// names and numbers, with `''` for none.
+fn aggregate(backend: DbBackend, fields: &[&str]) -> Expr {
+    let (concat, chr) = match backend {
+        DbBackend::Postgres => ("string_agg", "chr"),
+        _ => ("group_concat", "char"),
+    };
+    let unit = format!(" || {chr}({}) || ", UNIT as u32);
+    Expr::cust(format!("{concat}({}, {chr}({}))", fields.join(&unit), RECORD as u32))
+}
+
+/// The records of an [`aggregate`]d column, each as an iterator over its fields.
+fn records(list: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
+    list.split(RECORD).map(|r| r.split(UNIT))
+}
+
+/// An empty field of an [`aggregate`]d record as none.
+fn non_empty(field: &str) -> Option<String> {
+    (!field.is_empty()).then(|| field.to_owned())
+}
+
+/// Agenda item: id, session, is_open.
+type ItemRow = (String, String, bool);
+/// Document of an agenda item: the item, first public at.
+type DocRow = (String, DateTime<Utc>);
+/// Vote event: id, session, agenda item, method, result, yes, no, abstain.
+type VoteRow = (String, String, String, String, String, Option<i32>, Option<i32>, Option<i32>);
+/// The council of a vote event, then its [`VoteRow`].
+type CouncilVoteRow = (String, String, String, String, String, String, Option<i32>, Option<i32>, Option<i32>);
+/// Mandate: deputy, start, end.
+type MandateRow = (String, NaiveDate, Option<NaiveDate>);
+/// Party membership: deputy, party, start, end.
+type MembershipRow = (String, String, NaiveDate, Option<NaiveDate>);
+
+/// The stored rows of one council, as read: only the columns the metrics use (whole rows carry
+/// titles, motions, transcripts and URLs that cost more to decode than everything else).
 #[derive(Default)]
 struct Rows {
-    sessions: Vec<session::Model>,
-    items: Vec<agenda_item::Model>,
-    docs: Vec<document::Model>,
-    votes: Vec<vote_event::Model>,
-    speeches: Vec<speech::Model>,
-    mandates: Vec<mandate::Model>,
-    memberships: Vec<party_membership::Model>,
+    sessions: Vec<SessionRow>,
+    items: Vec<ItemRow>,
+    docs: Vec<DocRow>,
+    votes: Vec<VoteRow>,
+    /// Per session: the session and its speeches (agenda item, deputy, role, type, seconds)
+    /// [`aggregate`]d.
+    speeches: Vec<(String, String)>,
+    mandates: Vec<MandateRow>,
+    memberships: Vec<MembershipRow>,
 }
 
 /// [`load_period`] for several councils at once, in one snapshot and one query per table (so a
@@ -93,45 +164,197 @@ pub async fn load_periods(
 ) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
     let txn = super::snapshot(db).await?;
     let db = &txn;
+    let backend = db.get_database_backend();
     let ids = || councils.iter().cloned();
-    let mut rows: HashMap<String, Rows> = HashMap::new();
-    for x in session::Entity::find().filter(session::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).sessions.push(x);
-    }
-    for x in agenda_item::Entity::find().filter(agenda_item::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).items.push(x);
-    }
-    for x in document::Entity::find().filter(document::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).docs.push(x);
-    }
-    for x in vote_event::Entity::find().filter(vote_event::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).votes.push(x);
-    }
-    for x in speech::Entity::find().filter(speech::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).speeches.push(x);
-    }
-    for x in mandate::Entity::find().filter(mandate::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).mandates.push(x);
-    }
-    for x in party_membership::Entity::find().filter(party_membership::Column::CouncilId.is_in(ids())).all(db).await? {
-        at(&mut rows, &x.council_id).memberships.push(x);
-    }
-    // Ballots by session (indexed), in chunks that keep each query's parameter list short.
-    let session_ids: Vec<String> = rows.values().flat_map(|r| r.sessions.iter().map(|s| s.id.clone())).collect();
-    let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::new();
-    for chunk in session_ids.chunks(500) {
-        for b in ballot::Entity::find().filter(ballot::Column::SessionId.is_in(chunk.to_vec())).all(db).await? {
-            if let Some(option) = parse_enum(&b.option) {
-                ballots.entry(b.vote_event_id).or_default().push(m::Ballot { deputy_id: b.deputy_id, option });
-            }
+    let mut rows: HashMap<String, Rows> = ids().map(|c| (c, Rows::default())).collect();
+    let sessions: Vec<SessionRow> = session::Entity::find()
+        .select_only()
+        .columns([
+            session::Column::Id,
+            session::Column::CouncilId,
+            session::Column::Kind,
+            session::Column::Status,
+            session::Column::ScheduledStart,
+            session::Column::ScheduledEnd,
+            session::Column::ActualEnd,
+            session::Column::IsOpen,
+            session::Column::LivestreamUrl,
+            session::Column::RecordingUrl,
+            session::Column::Backfilled,
+            session::Column::DeclaredNoticeAt,
+            session::Column::AgendaFirstPublicAt,
+            session::Column::MinutesFirstPublicAt,
+        ])
+        .filter(session::Column::CouncilId.is_in(ids()))
+        .into_model()
+        .all(db)
+        .await?;
+    for x in sessions {
+        if let Some(r) = rows.get_mut(&x.council_id) {
+            r.sessions.push(x);
         }
     }
+    let items: Vec<(String, String, String, bool)> = agenda_item::Entity::find()
+        .select_only()
+        .columns([
+            agenda_item::Column::CouncilId,
+            agenda_item::Column::Id,
+            agenda_item::Column::SessionId,
+            agenda_item::Column::IsOpen,
+        ])
+        .filter(agenda_item::Column::CouncilId.is_in(ids()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, id, session, is_open) in items {
+        if let Some(r) = rows.get_mut(&c) {
+            r.items.push((id, session, is_open));
+        }
+    }
+    // Only documents of an agenda item count (the documents component).
+    let docs: Vec<(String, String, DateTime<Utc>)> = document::Entity::find()
+        .select_only()
+        .columns([document::Column::CouncilId, document::Column::AgendaItemId, document::Column::FirstPublicAt])
+        .filter(document::Column::CouncilId.is_in(ids()))
+        .filter(document::Column::AgendaItemId.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, item, first_public) in docs {
+        if let Some(r) = rows.get_mut(&c) {
+            r.docs.push((item, first_public));
+        }
+    }
+    let votes: Vec<CouncilVoteRow> = vote_event::Entity::find()
+        .select_only()
+        .columns([
+            vote_event::Column::CouncilId,
+            vote_event::Column::Id,
+            vote_event::Column::SessionId,
+            vote_event::Column::AgendaItemId,
+            vote_event::Column::Method,
+            vote_event::Column::Result,
+            vote_event::Column::YesCount,
+            vote_event::Column::NoCount,
+            vote_event::Column::AbstainCount,
+        ])
+        .filter(vote_event::Column::CouncilId.is_in(ids()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, id, session, item, method, result, yes, no, abstain) in votes {
+        if let Some(r) = rows.get_mut(&c) {
+            r.votes.push((id, session, item, method, result, yes, no, abstain));
+        }
+    }
+    // Speeches: one row per session, its speeches concatenated (see `aggregate`).
+    let speeches: Vec<(String, String, String)> = speech::Entity::find()
+        .select_only()
+        .columns([speech::Column::CouncilId, speech::Column::SessionId])
+        .column_as(
+            aggregate(
+                backend,
+                &[
+                    "coalesce(\"agenda_item_id\", '')",
+                    "coalesce(\"deputy_id\", '')",
+                    "\"speaker_role\"",
+                    "\"speech_type\"",
+                    "coalesce(cast(\"seconds\" as text), '')",
+                ],
+            ),
+            "speeches",
+        )
+        .filter(speech::Column::CouncilId.is_in(ids()))
+        .group_by(speech::Column::CouncilId)
+        .group_by(speech::Column::SessionId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, session, list) in speeches {
+        if let Some(r) = rows.get_mut(&c) {
+            r.speeches.push((session, list));
+        }
+    }
+    let mandates: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = mandate::Entity::find()
+        .select_only()
+        .columns([
+            mandate::Column::CouncilId,
+            mandate::Column::DeputyId,
+            mandate::Column::StartDate,
+            mandate::Column::EndDate,
+        ])
+        .filter(mandate::Column::CouncilId.is_in(ids()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, deputy, start, end) in mandates {
+        if let Some(r) = rows.get_mut(&c) {
+            r.mandates.push((deputy, start, end));
+        }
+    }
+    let memberships: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)> = party_membership::Entity::find()
+        .select_only()
+        .columns([
+            party_membership::Column::CouncilId,
+            party_membership::Column::DeputyId,
+            party_membership::Column::PartyId,
+            party_membership::Column::StartDate,
+            party_membership::Column::EndDate,
+        ])
+        .filter(party_membership::Column::CouncilId.is_in(ids()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, deputy, party, start, end) in memberships {
+        if let Some(r) = rows.get_mut(&c) {
+            r.memberships.push((deputy, party, start, end));
+        }
+    }
+    // Ballots of the councils' sessions (by the session index: through the vote events,
+    // PostgreSQL scans every ballot), one row per vote event with its ballots concatenated (a
+    // named vote has up to 200).
+    let of_sessions = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::CouncilId.is_in(ids()))
+        .into_query();
+    let ballot_rows: Vec<(String, String)> = ballot::Entity::find()
+        .select_only()
+        .column(ballot::Column::VoteEventId)
+        .column_as(aggregate(backend, &["\"deputy_id\"", "\"option\""]), "ballots")
+        .filter(ballot::Column::SessionId.in_subquery(of_sessions))
+        .group_by(ballot::Column::VoteEventId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::with_capacity(ballot_rows.len());
+    for (vote_event_id, list) in ballot_rows {
+        let parsed = records(&list)
+            .filter_map(|mut f| {
+                let (deputy_id, option) = (f.next()?, f.next()?);
+                Some(m::Ballot { deputy_id: deputy_id.to_owned(), option: parse_enum(option)? })
+            })
+            .collect();
+        ballots.insert(vote_event_id, parsed);
+    }
     txn.commit().await?;
-    Ok(rows.into_iter().map(|(c, r)| (c.clone(), assemble(&c, r, &mut ballots))).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(c, r)| (c.clone(), assemble(&c, r, &mut ballots)))
+        .collect())
 }
 
-fn at<'a>(rows: &'a mut HashMap<String, Rows>, council: &str) -> &'a mut Rows {
-    rows.entry(council.to_owned()).or_default()
+impl Rows {
+    fn is_empty(&self) -> bool {
+        self.sessions.is_empty()
+            && self.items.is_empty()
+            && self.docs.is_empty()
+            && self.votes.is_empty()
+            && self.speeches.is_empty()
+            && self.mandates.is_empty()
+            && self.memberships.is_empty()
+    }
 }
 
 /// One council's rows as metric inputs.
@@ -139,25 +362,20 @@ fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ball
     let Rows { sessions, items, docs, votes, speeches, mandates, memberships } = r;
     let backfilled: HashMap<String, bool> = sessions.iter().map(|s| (s.id.clone(), s.backfilled)).collect();
     let mut docs_of_item: HashMap<String, Vec<m::PublicTime>> = HashMap::new();
-    for d in docs {
-        if let Some(item) = d.agenda_item_id {
-            docs_of_item.entry(item).or_default().push(m::PublicTime::witnessed(d.first_public_at));
-        }
+    for (item, first_public) in docs {
+        docs_of_item.entry(item).or_default().push(m::PublicTime::witnessed(first_public));
     }
     let mut deputies: HashMap<String, m::Deputy> = HashMap::new();
-    for md in mandates {
+    for (deputy_id, start, end) in mandates {
         deputies
-            .entry(md.deputy_id.clone())
-            .or_insert_with(|| m::Deputy { id: md.deputy_id.clone(), mandates: vec![], party_memberships: vec![] })
+            .entry(deputy_id.clone())
+            .or_insert_with(|| m::Deputy { id: deputy_id, mandates: vec![], party_memberships: vec![] })
             .mandates
-            .push(m::DateRange { start: md.start_date, end: md.end_date });
+            .push(m::DateRange { start, end });
     }
-    for pm in memberships {
-        if let Some(d) = deputies.get_mut(&pm.deputy_id) {
-            d.party_memberships.push(m::PartyMembership {
-                party_id: pm.party_id,
-                period: m::DateRange { start: pm.start_date, end: pm.end_date },
-            });
+    for (deputy_id, party_id, start, end) in memberships {
+        if let Some(d) = deputies.get_mut(&deputy_id) {
+            d.party_memberships.push(m::PartyMembership { party_id, period: m::DateRange { start, end } });
         }
     }
     let is_backfilled = |sid: &str| backfilled.get(sid).copied().unwrap_or(false);
@@ -194,45 +412,49 @@ fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ball
             .collect(),
         agenda_items: items
             .into_iter()
-            .map(|a| m::AgendaItem {
-                documents_first_public: if is_backfilled(&a.session_id) {
+            .map(|(id, session_id, is_open)| m::AgendaItem {
+                documents_first_public: if is_backfilled(&session_id) {
                     vec![]
                 } else {
-                    docs_of_item.remove(&a.id).unwrap_or_default()
+                    docs_of_item.remove(&id).unwrap_or_default()
                 },
-                id: a.id,
-                session_id: a.session_id,
-                is_open: a.is_open,
+                id,
+                session_id,
+                is_open,
             })
             .collect(),
         vote_events: votes
             .into_iter()
-            .filter_map(|v| {
+            .filter_map(|(id, session_id, agenda_item_id, method, result, yes, no, abstain)| {
                 Some(m::VoteEvent {
-                    method: parse_enum(&v.method)?,
-                    result: parse_enum(&v.result)?,
-                    counts: v.yes_count.map(|yes| m::VoteCounts {
+                    method: parse_enum(&method)?,
+                    result: parse_enum(&result)?,
+                    counts: yes.map(|yes| m::VoteCounts {
                         yes: yes.max(0) as u64,
-                        no: v.no_count.unwrap_or(0).max(0) as u64,
-                        abstain: v.abstain_count.unwrap_or(0).max(0) as u64,
+                        no: no.unwrap_or(0).max(0) as u64,
+                        abstain: abstain.unwrap_or(0).max(0) as u64,
                     }),
-                    ballots: ballots.remove(&v.id).unwrap_or_default(),
-                    id: v.id,
-                    session_id: v.session_id,
-                    agenda_item_id: v.agenda_item_id,
+                    ballots: ballots.remove(&id).unwrap_or_default(),
+                    id,
+                    session_id,
+                    agenda_item_id,
                 })
             })
             .collect(),
         speeches: speeches
-            .into_iter()
-            .filter_map(|s| {
-                Some(m::Speech {
-                    role: parse_enum(&s.speaker_role)?,
-                    speech_type: parse_enum(&s.speech_type)?,
-                    session_id: s.session_id,
-                    agenda_item_id: s.agenda_item_id,
-                    deputy_id: s.deputy_id,
-                    seconds: s.seconds.map(|x| x.max(0) as u64),
+            .iter()
+            .flat_map(|(session_id, list)| {
+                records(list).filter_map(move |mut f| {
+                    let (item, deputy, role, speech_type, seconds) =
+                        (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                    Some(m::Speech {
+                        role: parse_enum(role)?,
+                        speech_type: parse_enum(speech_type)?,
+                        session_id: session_id.clone(),
+                        agenda_item_id: non_empty(item),
+                        deputy_id: non_empty(deputy),
+                        seconds: seconds.parse::<i64>().ok().map(|x| x.max(0) as u64),
+                    })
                 })
             })
             .collect(),

@@ -35,10 +35,11 @@ pub struct GroupCohesion {
 
 /// Cohesion for one group key.
 fn cohesion_of(scope: &Scope<'_>, key: &GroupKey) -> (MetricValue, MetricValue) {
+    let slot = scope.slot(key);
     let mut agreement = Vec::new();
     let mut rice = Vec::new();
     for event in &scope.named {
-        if let Some(t) = event.tallies.get(key) {
+        if let Some(t) = slot.and_then(|slot| event.tally(slot)) {
             agreement.extend(agreement_index(t.yes, t.no, t.abstain));
             rice.extend(rice_index(t.yes, t.no));
         }

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::debate::is_deputy_speech;
 use super::input::{BallotOption, Deputy};
 use super::scope::Scope;
 use super::value::{MetricValue, NullReason, dominant_reason};
@@ -122,11 +121,7 @@ pub(super) fn deputy_metrics_in(scope: &Scope<'_>, deputy: &Deputy) -> DeputyMet
     };
 
     let sessions = scope.sessions_served(deputy);
-    let speeches = scope
-        .speeches
-        .iter()
-        .filter(|s| is_deputy_speech(s) && s.deputy_id.as_deref() == Some(deputy.id.as_str()))
-        .count() as u64;
+    let speeches = scope.deputy_speeches_of(deputy);
     let speeches_per_session = MetricValue::ratio(speeches, sessions, NullReason::NoSessionsServed);
 
     DeputyMetrics {

@@ -283,10 +283,7 @@ pub(super) fn openness_metrics(scope: &Scope<'_>) -> OpennessMetrics {
     let sessions: Vec<SessionOpenness> = scope
         .held
         .iter()
-        .map(|s| {
-            let votes = scope.votes_of(&s.id);
-            session_openness(s, scope.items_of(&s.id), &votes, scope.as_of)
-        })
+        .map(|s| session_openness(s, scope.items_of(&s.id), scope.votes_of(&s.id), scope.as_of))
         .collect();
     let [w_notice, w_docs, w_open, w_broadcast, w_minutes, w_roll] = WEIGHTS_PERCENT;
     let notice = component(&sessions, |s| s.notice, w_notice, true);

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
+use super::debate::is_deputy_speech;
 use super::input::{
     AgendaItem, BallotOption, CouncilPeriod, Deputy, Session, SessionStatus, Speech, VoteCounts, VoteEvent, local_date,
 };
@@ -24,8 +25,16 @@ pub(super) enum GroupKey {
 pub(super) struct NamedEvent<'a> {
     /// The event.
     pub event: &'a VoteEvent,
-    /// Tallies of yes/no/abstain per group, serving deputies only.
-    pub tallies: BTreeMap<GroupKey, VoteCounts>,
+    /// Tallies of yes/no/abstain per group, serving deputies only, by group slot (see
+    /// [`Scope::slot`]); `None` for a group with no ballot on the event.
+    pub tallies: Vec<Option<VoteCounts>>,
+}
+
+impl NamedEvent<'_> {
+    /// The tally of the group in `slot`, if the group had a ballot on the event.
+    pub fn tally(&self, slot: usize) -> Option<&VoteCounts> {
+        self.tallies.get(slot)?.as_ref()
+    }
 }
 
 /// One ballot of a deputy on a named event on a date they served.
@@ -49,12 +58,16 @@ pub(super) struct Scope<'a> {
     pub as_of: DateTime<Utc>,
     /// Held sessions whose scheduled start date is in the period, by id.
     pub held: Vec<&'a Session>,
-    /// Local date of each held session.
-    pub session_dates: HashMap<&'a str, NaiveDate>,
     /// Agenda items of each held session, by id.
     pub items_by_session: HashMap<&'a str, Vec<&'a AgendaItem>>,
     /// Vote events of held sessions, by id.
     pub votes: Vec<&'a VoteEvent>,
+    /// Vote events of each held session, by id.
+    pub votes_by_session: HashMap<&'a str, Vec<&'a VoteEvent>>,
+    /// Held sessions per local date.
+    pub sessions_per_date: BTreeMap<NaiveDate, u64>,
+    /// Deputy speeches (role `deputy`) in held sessions, per speaking deputy.
+    pub deputy_speech_counts: HashMap<&'a str, u64>,
     /// Speeches in held sessions.
     pub speeches: Vec<&'a Speech>,
     /// All deputies of the input, by id.
@@ -106,8 +119,23 @@ impl<'a> Scope<'a> {
         votes.sort_by(|a, b| a.id.cmp(&b.id));
         votes.dedup_by(|a, b| a.id == b.id);
 
+        let mut votes_by_session: HashMap<&str, Vec<&VoteEvent>> = HashMap::new();
+        for v in &votes {
+            votes_by_session.entry(v.session_id.as_str()).or_default().push(v);
+        }
+        let mut sessions_per_date: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        for &date in session_dates.values() {
+            *sessions_per_date.entry(date).or_default() += 1;
+        }
+
         let speeches: Vec<&Speech> =
             input.speeches.iter().filter(|s| session_dates.contains_key(s.session_id.as_str())).collect();
+        let mut deputy_speech_counts: HashMap<&str, u64> = HashMap::new();
+        for s in speeches.iter().filter(|s| is_deputy_speech(s)) {
+            if let Some(deputy) = s.deputy_id.as_deref() {
+                *deputy_speech_counts.entry(deputy).or_default() += 1;
+            }
+        }
 
         let mut deputies: Vec<&Deputy> = input.deputies.iter().collect();
         deputies.sort_by(|a, b| a.id.cmp(&b.id));
@@ -130,7 +158,8 @@ impl<'a> Scope<'a> {
                 continue;
             };
             let index = named.len();
-            let mut tallies: BTreeMap<GroupKey, VoteCounts> = BTreeMap::new();
+            // One slot per party (by index), the non-partisans last.
+            let mut tallies: Vec<Option<VoteCounts>> = vec![None; parties.len() + 1];
             let mut seen: HashSet<&str> = HashSet::new();
             for ballot in &event.ballots {
                 let Some(deputy) = deputy_index.get(ballot.deputy_id.as_str()) else {
@@ -140,13 +169,15 @@ impl<'a> Scope<'a> {
                 if !deputy.serves_on(date) || !seen.insert(deputy.id.as_str()) {
                     continue;
                 }
-                let party = deputy.party_on(date);
-                let key = party.map_or(GroupKey::NonPartisan, |p| GroupKey::Party(p.to_owned()));
-                tallies.entry(key).or_default().add(ballot.option);
+                // Every party a deputy is a member of is among `parties`.
+                let party = deputy.party_on(date).and_then(|p| party_index.get(p).copied());
+                if let Some(tally) = tallies.get_mut(party.unwrap_or(parties.len())) {
+                    tally.get_or_insert_default().add(ballot.option);
+                }
                 ballots_by_deputy.entry(deputy.id.as_str()).or_default().push(DeputyBallot {
                     event: index,
                     option: ballot.option,
-                    party: party.and_then(|p| party_index.get(p).copied()),
+                    party,
                 });
             }
             named.push(NamedEvent { event, tallies });
@@ -157,9 +188,11 @@ impl<'a> Scope<'a> {
             to,
             as_of,
             held,
-            session_dates,
             items_by_session,
             votes,
+            votes_by_session,
+            sessions_per_date,
+            deputy_speech_counts,
             speeches,
             deputies,
             named,
@@ -173,15 +206,14 @@ impl<'a> Scope<'a> {
         self.items_by_session.get(session_id).map_or(&[], |v| v.as_slice())
     }
 
-    /// Vote events of a held session.
-    pub fn votes_of(&self, session_id: &str) -> Vec<&'a VoteEvent> {
-        self.votes.iter().copied().filter(|v| v.session_id == session_id).collect()
+    /// Vote events of a held session, by id (empty when it has none).
+    pub fn votes_of(&self, session_id: &str) -> &[&'a VoteEvent] {
+        self.votes_by_session.get(session_id).map_or(&[], |v| v.as_slice())
     }
 
     /// Deputies who served on the date of at least one held session of the period.
     pub fn deputies_serving_at_sessions(&self) -> Vec<&'a Deputy> {
-        let dates: HashSet<NaiveDate> = self.session_dates.values().copied().collect();
-        self.deputies.iter().copied().filter(|d| dates.iter().any(|&date| d.serves_on(date))).collect()
+        self.deputies.iter().copied().filter(|d| self.sessions_per_date.keys().any(|&date| d.serves_on(date))).collect()
     }
 
     /// Deputies who served on at least one day of the period.
@@ -191,16 +223,28 @@ impl<'a> Scope<'a> {
 
     /// Number of held sessions whose date the deputy served on.
     pub fn sessions_served(&self, deputy: &Deputy) -> u64 {
-        self.session_dates.values().filter(|&&date| deputy.serves_on(date)).count() as u64
+        self.sessions_per_date.iter().filter(|&(&date, _)| deputy.serves_on(date)).map(|(_, n)| n).sum()
+    }
+
+    /// Number of deputy speeches the deputy gave in held sessions of the period.
+    pub fn deputy_speeches_of(&self, deputy: &Deputy) -> u64 {
+        self.deputy_speech_counts.get(deputy.id.as_str()).copied().unwrap_or(0)
+    }
+
+    /// The slot of a group in [`NamedEvent::tallies`]; `None` for a party no deputy of the
+    /// input was ever a member of (it has no ballot anywhere).
+    pub fn slot(&self, key: &GroupKey) -> Option<usize> {
+        match key {
+            GroupKey::Party(p) => self.parties.binary_search(p).ok(),
+            GroupKey::NonPartisan => Some(self.parties.len()),
+        }
     }
 
     /// The party line on a named event: the option among yes/no/abstain with a
     /// strict plurality among the party members' cast ballots; none on a tie
     /// or with fewer than 2 such ballots.
     pub fn party_line(&self, event: usize, party: usize) -> Option<BallotOption> {
-        let party_id = self.parties.get(party)?;
-        let tally = self.named.get(event)?.tallies.get(&GroupKey::Party(party_id.clone()))?;
-        party_line_of(*tally)
+        party_line_of(*self.named.get(event)?.tally(party)?)
     }
 }
 
