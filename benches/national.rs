@@ -468,38 +468,30 @@ fn markdown(report: &Value) -> String {
                 x["cold_ms"], x["warm_ms"], x["cold_client_ms"], x["warm_client_ms"], c["warm_ms"]
             ));
         }
-        for h in b["http"].as_array().into_iter().flatten() {
-            let ng = &h["nginx"];
-            let ceiling = if ng.is_object() {
-                format!(
-                    "; nginx static {} req/s, p99 {} ms: {} of it",
-                    ng["requests_per_s"], ng["p99_ms"], h["share_of_nginx"]
-                )
-            } else {
-                "; nginx not installed".to_owned()
-            };
-            s.push_str(&format!(
-                "| {n} | GET {} ({} conns, {} s) | {} req/s, p50 {} ms, p99 {} ms, {} non-2xx{ceiling} |\n",
-                h["endpoint"].as_str().unwrap_or_default(),
-                h["connections"],
-                h["seconds"],
-                h["requests_per_s"],
-                h["p50_ms"],
-                h["p99_ms"],
-                h["non_2xx"],
-            ));
-        }
-        for h in b["http_uncached"].as_array().into_iter().flatten() {
-            s.push_str(&format!(
-                "| {n} | GET {}, response cache off ({} conns, {} s) | {} req/s, p50 {} ms, p99 {} ms, {} non-2xx |\n",
-                h["endpoint"].as_str().unwrap_or_default(),
-                h["connections"],
-                h["seconds"],
-                h["requests_per_s"],
-                h["p50_ms"],
-                h["p99_ms"],
-                h["non_2xx"],
-            ));
+        for (key, cache) in [("http", ""), ("http_uncached", ", response cache off")] {
+            for h in b[key].as_array().into_iter().flatten() {
+                let ng = &h["nginx"];
+                let ceiling = if ng.is_object() {
+                    format!(
+                        "; nginx static {} req/s, p99 {} ms: {} of it",
+                        ng["requests_per_s"], ng["p99_ms"], h["share_of_nginx"]
+                    )
+                } else if key == "http" {
+                    "; nginx not installed".to_owned()
+                } else {
+                    String::new()
+                };
+                s.push_str(&format!(
+                    "| {n} | GET {}{cache} ({} conns, {} s) | {} req/s, p50 {} ms, p99 {} ms, {} non-2xx{ceiling} |\n",
+                    h["endpoint"].as_str().unwrap_or_default(),
+                    h["connections"],
+                    h["seconds"],
+                    h["requests_per_s"],
+                    h["p50_ms"],
+                    h["p99_ms"],
+                    h["non_2xx"],
+                ));
+            }
         }
         s.push_str(&format!(
             "| {n} | server peak RSS (its own process) | {} MiB with the response cache, {} MiB without |\n",
