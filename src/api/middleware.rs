@@ -49,7 +49,11 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
 }
 
 /// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`.
-pub(crate) fn not_modified(if_none_match: Option<&str>, etag: &HeaderValue, cc: Option<&HeaderValue>) -> Option<Response> {
+pub(crate) fn not_modified(
+    if_none_match: Option<&str>,
+    etag: &HeaderValue,
+    cc: Option<&HeaderValue>,
+) -> Option<Response> {
     let (inm, tag) = (if_none_match?, etag.to_str().ok()?);
     if !(inm.trim() == "*" || inm.split(',').any(|t| t.trim().trim_start_matches("W/") == tag)) {
         return None;
