@@ -256,12 +256,20 @@ pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Req
     if let Some(hit) = cache.get(&key) {
         return hit.respond(inm, encoding, "maslikhat; hit").await;
     }
+    // The first miss computes while holding the key's gate; the others wait for it once, then
+    // take its answer, or (when it was not cacheable: an error, an export) compute side by side
+    // rather than one after another.
     let gate = cache.gate(&key);
-    let _turn = gate.lock().await;
-    let _release = Release(&cache, &key);
-    if let Some(hit) = cache.get(&key) {
-        return hit.respond(inm, encoding, "maslikhat; hit").await;
-    }
+    let (_turn, _release) = match gate.try_lock() {
+        Ok(turn) => (Some(turn), Some(Release(&cache, &key))),
+        Err(_) => {
+            drop(gate.lock().await);
+            if let Some(hit) = cache.get(&key) {
+                return hit.respond(inm, encoding, "maslikhat; hit").await;
+            }
+            (None, None)
+        }
+    };
     // Taken before the endpoint reads anything: a write committed meanwhile makes the entry stale.
     let generation = cache.generation();
     let resp = next.call(req).await?.into_response();

@@ -256,3 +256,23 @@ async fn cached_answers_are_compressed_once_per_encoding_and_vary_by_it() {
     assert_eq!(resp.status(), 304);
     assert!(resp.headers().get("content-encoding").is_none());
 }
+
+#[tokio::test]
+async fn concurrent_misses_of_one_resource_compute_it_once() {
+    let app = app_with_two_entries().await;
+    let asks = (0..16).map(|_| {
+        let (client, url) = (app.client.clone(), format!("{}/v1/rankings", app.base));
+        tokio::spawn(async move {
+            let r = client.get(url).send().await.expect("request");
+            assert_eq!(r.status(), 200);
+            r.headers().get("cache-status").and_then(|v| v.to_str().ok()).map(str::to_owned)
+        })
+    });
+    let mut statuses = vec![];
+    for a in asks {
+        statuses.push(a.await.expect("task"));
+    }
+    let misses = statuses.iter().filter(|s| s.as_deref() == Some(STORED)).count();
+    let hits = statuses.iter().filter(|s| s.as_deref() == Some(HIT)).count();
+    assert_eq!((misses, hits), (1, 15), "{statuses:?}");
+}
