@@ -198,16 +198,6 @@ impl ResponseCache {
         let mut inflight = self.inflight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         inflight.remove(key);
     }
-
-    /// How many entries are held (for tests and `/metrics`).
-    pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.map.len()).unwrap_or(0)
-    }
-
-    /// Whether no entry is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 fn cacheable_request(req: &Request) -> bool {
