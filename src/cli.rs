@@ -371,18 +371,20 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let out = out.ok_or("name the file to write with --out")?;
             let n = if out.as_os_str() == "-" {
                 let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-                crate::bulk::export(&conn, &mut w, council.as_deref(), false).await?
+                crate::interchange::jsonl::export(&conn, &mut w, council.as_deref(), false).await?
             } else {
                 let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
-                crate::bulk::export(&conn, &mut w, council.as_deref(), true).await?
+                crate::interchange::jsonl::export(&conn, &mut w, council.as_deref(), true).await?
             };
             eprintln!("exported {n} document versions");
         }
         Command::Import { public_records: Some(file), replace, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::public_records::ImportOptions { replace };
-            let r = crate::public_records::import_file(&conn, &file, &opts).await.map_err(|e| e.to_string())?;
+            let opts = crate::interchange::public_records::ImportOptions { replace };
+            let r = crate::interchange::public_records::import_file(&conn, &file, &opts)
+                .await
+                .map_err(|e| e.to_string())?;
             for f in &r.refused {
                 println!("refused record {} ({}): {}", f.index, f.id.as_deref().unwrap_or("no id"), f.reason);
             }
@@ -401,8 +403,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Import { popolo: Some(file), names, council_id, replace, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::popolo_import::PopoloOptions { council_id, names, replace, progress: true };
-            let r = crate::popolo_import::import_file(&conn, &file, &opts).await?;
+            let opts = crate::interchange::popolo::import::PopoloOptions { council_id, names, replace, progress: true };
+            let r = crate::interchange::popolo::import::import_file(&conn, &file, &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
             }
@@ -430,15 +432,15 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Import { oparl: Some(dir), council_id, replace, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::oparl_import::OparlOptions { council_id, replace, now: chrono::Utc::now() };
-            let r = crate::oparl_import::import_source(&conn, &dir.to_string_lossy(), &opts).await?;
+            let opts = crate::interchange::oparl::import::OparlOptions { council_id, replace, now: chrono::Utc::now() };
+            let r = crate::interchange::oparl::import::import_source(&conn, &dir.to_string_lossy(), &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
             }
             for f in &r.refused {
                 println!("refused {} {} (from {}): {}", f.kind, f.id, f.source, f.reason);
             }
-            let t = |name: &str, t: crate::oparl_import::Tally| {
+            let t = |name: &str, t: crate::interchange::oparl::import::Tally| {
                 println!("{name}: {} stored, {} unchanged, {} refused", t.stored, t.unchanged, t.refused)
             };
             println!("OParl body imported as council {}", r.council_id);
@@ -463,7 +465,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
             let file = file.ok_or("name a JSON Lines file, or --oparl DIR")?;
-            let r = crate::bulk::import(&conn, &file, replace, true).await?;
+            let r = crate::interchange::jsonl::import(&conn, &file, replace, true).await?;
             for f in &r.refused {
                 println!("line {}: {}", f.line, f.reason);
             }

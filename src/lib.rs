@@ -17,8 +17,8 @@
 //! | [`store`] | the only code that touches sea-orm: the publication transaction and queries |
 //! | [`entity`] | sea-orm entities, one per table |
 //! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts |
-//! | [`oparl_import`] | `import --oparl`: an OParl body dump published as one council |
-//! | [`public_records`] | `import --public-records`: real records compiled from public sources, each fact with its source |
+//! | [`documents`] | the published document formats and their parsing into domain types |
+//! | [`interchange`] | bulk and open-data formats (JSON Lines, Popolo, OParl, public records), one folder each |
 //!
 //! A publication is one transaction: validate, store the canonical JSON version with the
 //! server's receive time and a change number, update the normalized tables. See
@@ -26,16 +26,14 @@
 
 pub mod api;
 pub mod auth;
-pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod entity;
 pub mod export;
-pub mod oparl_import;
-pub mod popolo_import;
-pub mod public_records;
+pub mod interchange;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

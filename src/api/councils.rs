@@ -9,11 +9,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::auth::BearerAuth;
-use super::enums::{Level, RegistrationStatus, stored};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::enums::{Level, RegistrationStatus, stored};
 use crate::domain::council::{Convocation, Council, Party};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};

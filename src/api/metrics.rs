@@ -11,9 +11,9 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use super::councils::path_id;
-use super::enums::Level;
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::enums::Level;
 use crate::domain::metrics as m;
 use crate::store;
 
@@ -815,7 +815,7 @@ impl MetricsApi {
             rows.push(RankingRow {
                 rank: None,
                 names: serde_json::from_str(&c.names).unwrap_or_default(),
-                level: super::enums::stored(
+                level: crate::documents::enums::stored(
                     &c.level,
                     crate::domain::enums::Level::parse,
                     crate::domain::enums::Level::District,

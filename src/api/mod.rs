@@ -4,7 +4,6 @@
 pub mod auth;
 pub mod compression;
 pub mod councils;
-pub mod enums;
 pub mod exports;
 pub mod health;
 pub mod limits;
@@ -19,7 +18,6 @@ pub mod problem;
 pub mod public_records;
 pub mod response_cache;
 pub mod rosters;
-pub mod session_dto;
 pub mod sessions;
 
 use std::sync::Arc;

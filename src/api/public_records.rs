@@ -12,11 +12,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use super::councils::{VersionInfo, WithEtag, path_id};
-use super::enums::{BallotOption, Level};
 use super::metrics::MetricValueDto;
 use super::paging::{Links, limit, next_link};
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::enums::{BallotOption, Level};
 use crate::domain::metrics as m;
 use crate::domain::public_record as d;
 use crate::store::{self, VersionMeta};
@@ -44,7 +44,7 @@ impl Provenance {
     }
 }
 
-pub use super::enums::{PublicVoteMethod, RecordStatus, SittingKind};
+pub use crate::documents::enums::{PublicVoteMethod, RecordStatus, SittingKind};
 
 /// The council a record is about, inline (not a council document of the platform).
 #[derive(Object, Debug, Clone)]

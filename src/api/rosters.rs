@@ -10,11 +10,11 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::auth::BearerAuth;
 use super::councils::{PutResponse, VersionInfo, meta, path_id};
-use super::enums::{CommissionKind, EndReason, Gender, Nomination, RoleKind, SeatType, stored};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::enums::{CommissionKind, EndReason, Gender, Nomination, RoleKind, SeatType, stored};
 use crate::domain::roster::{self as r, Roster};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};

@@ -11,16 +11,16 @@ use poem_openapi::{Object, OpenApi};
 
 use super::auth::BearerAuth;
 use super::councils::{PutResponse, VersionInfo, meta, path_id};
-use super::enums::{
-    BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
-    SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage, stored,
-};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::ApiError;
 use super::rosters::VersionList;
-use super::session_dto::{CountsDto, DeclaredNoticeDto, SessionRecordDoc};
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::enums::{
+    BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
+    SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage, stored,
+};
+use crate::documents::session::{CountsDto, DeclaredNoticeDto, SessionRecordDoc};
 use crate::domain::session::{self as s, SessionRecord};
 use crate::domain::{Violations, enums as d};
 use crate::entity::{agenda_item, document, session, speech, vote_event};

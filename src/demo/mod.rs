@@ -405,10 +405,10 @@ pub async fn first_start(db: &DatabaseConnection) {
     }
 }
 
-/// Loads the real public records bundled with the binary (see [`crate::public_records`]): not
+/// Loads the real public records bundled with the binary (see [`crate::interchange::public_records`]): not
 /// synthetic, kept apart from the synthetic councils, each fact with its source. Idempotent.
 pub async fn load_real_records(db: &DatabaseConnection) {
-    match crate::public_records::load_bundled(db).await {
+    match crate::interchange::public_records::load_bundled(db).await {
         Ok(r) if r.refused.is_empty() => tracing::info!(
             records = r.records,
             stored = r.stored,

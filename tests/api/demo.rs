@@ -237,7 +237,7 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
 fn current(export: &[u8]) -> BTreeMap<(String, String), String> {
     let mut out = BTreeMap::new();
     for line in export.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        let l: maslikhat::bulk::ExportLine = serde_json::from_slice(line).expect("line");
+        let l: maslikhat::interchange::jsonl::ExportLine = serde_json::from_slice(line).expect("line");
         out.insert((l.kind, l.id), l.sha256.expect("sha"));
     }
     out
@@ -248,21 +248,21 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let source = spawn_app().await;
     demo::load(&source.state.db, &small(5), false).await.expect("load");
     // The real public records travel in the same file.
-    let real = maslikhat::public_records::load_bundled(&source.state.db).await.expect("public records");
+    let real = maslikhat::interchange::public_records::load_bundled(&source.state.db).await.expect("public records");
     assert!(real.stored > 20 && real.refused.is_empty(), "{real:?}");
     let mut exported = vec![];
-    let n = maslikhat::bulk::export(&source.state.db, &mut exported, None, false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut exported, None, false).await.expect("export");
     assert_eq!(n, source.version_count().await);
 
     let tmp = tempfile::tempdir().expect("tmp");
     let file = tmp.path().join("all.jsonl");
     std::fs::write(&file, &exported).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::bulk::import(&target.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert_eq!(r.created, n);
     let mut again = vec![];
-    maslikhat::bulk::export(&target.state.db, &mut again, None, false).await.expect("export");
+    maslikhat::interchange::jsonl::export(&target.state.db, &mut again, None, false).await.expect("export");
     assert_eq!(current(&exported), current(&again), "same documents, same hashes");
     // The whole history is replayed with its receive times: the export is the same byte for
     // byte, and so is the log.
@@ -275,16 +275,18 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let head = |db| async move { maslikhat::store::log::head(db).await.expect("head") };
     assert_eq!(head(&source.state.db).await, head(&target.state.db).await, "same log size and root");
 
-    let r = maslikhat::bulk::import(&target.state.db, &file, false, false).await.expect("re-import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("re-import");
     assert_eq!((r.created, r.unchanged), (0, n), "re-importing changes nothing");
 
     // One council alone, into another empty database: it carries the parties it needs.
     let mut one = vec![];
-    maslikhat::bulk::export(&source.state.db, &mut one, Some("astana-city"), false).await.expect("export");
+    maslikhat::interchange::jsonl::export(&source.state.db, &mut one, Some("astana-city"), false)
+        .await
+        .expect("export");
     let file = tmp.path().join("astana.jsonl");
     std::fs::write(&file, &one).expect("write");
     let third = spawn_app().await;
-    let r = maslikhat::bulk::import(&third.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&third.state.db, &file, false, false).await.expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     let sessions = third.get("/v1/sessions?council=astana-city&limit=500").await;
     let theirs = source.get("/v1/sessions?council=astana-city&limit=500").await;
@@ -299,7 +301,7 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     cfg.councils = Some(vec!["astana-city".into()]);
     demo::load(&source.state.db, &cfg, false).await.expect("load");
     let mut exported = vec![];
-    let n = maslikhat::bulk::export(&source.state.db, &mut exported, None, false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut exported, None, false).await.expect("export");
     let mut lines: Vec<String> = String::from_utf8(exported).expect("utf8").lines().map(str::to_owned).collect();
     let middle = lines.len() / 2;
     // A session record whose named vote misses a ballot is refused by the rules; a line that is
@@ -321,7 +323,7 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     let file = tmp.path().join("broken.jsonl");
     std::fs::write(&file, lines.join("\n")).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::bulk::import(&target.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
     let refused: Vec<u64> = r.refused.iter().map(|x| x.line).collect();
     assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
     assert_eq!(r.created, n - 1, "every other version is stored");

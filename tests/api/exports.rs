@@ -247,13 +247,15 @@ async fn a_council_exported_as_json_lines_reads_the_same_after_import_into_an_em
     let source = spawn_app().await;
     demo::load(&source.state.db, &slice(), false).await.expect("demo");
     let mut bundle = vec![];
-    let n = maslikhat::bulk::export(&source.state.db, &mut bundle, Some("astana-city"), false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut bundle, Some("astana-city"), false)
+        .await
+        .expect("export");
     assert!(n > 10);
     let tmp = tempfile::tempdir().expect("tmp");
     let file = tmp.path().join("astana.jsonl");
     std::fs::write(&file, &bundle).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::bulk::import(&target.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
 
     let (a, b) = (reads(&source, "astana-city").await, reads(&target, "astana-city").await);

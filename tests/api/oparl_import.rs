@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
-use maslikhat::oparl_import::{OparlOptions, OparlReport, Tally, import_dir, import_url};
+use maslikhat::interchange::oparl::import::{OparlOptions, OparlReport, Tally, import_dir, import_url};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};

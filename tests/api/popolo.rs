@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use maslikhat::demo::{self, DemoConfig};
-use maslikhat::popolo_import::{self, PopoloOptions};
+use maslikhat::interchange::popolo::import::{self as popolo_import, PopoloOptions};
 use serde_json::Value;
 
 use crate::helpers::spawn_app;

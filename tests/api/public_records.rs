@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use maslikhat::public_records::{ImportOptions, Report, import_file, import_str};
+use maslikhat::interchange::public_records::{ImportOptions, Report, import_file, import_str};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -367,8 +367,8 @@ async fn importing_twice_changes_nothing() {
     assert_eq!(all_items(&app, "/v1/public-records").await.len(), 22);
 
     // The bundled copy is the same file: loading it changes nothing either.
-    assert_eq!(maslikhat::public_records::BUNDLED, std::fs::read_to_string(data_file()).expect("data"));
-    let bundled = maslikhat::public_records::load_bundled(&app.state.db).await.expect("bundled");
+    assert_eq!(maslikhat::interchange::public_records::BUNDLED, std::fs::read_to_string(data_file()).expect("data"));
+    let bundled = maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("bundled");
     assert_eq!((bundled.stored, bundled.unchanged), (0, 22));
     assert_eq!(app.version_count().await, versions);
 }

@@ -9,8 +9,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use super::{ALL, names, share};
 use crate::api::AppState;
-use crate::api::enums::Level;
 use crate::api::metrics::{MetricsApi, OpennessDto, RankingMetric, RankingRow};
+use crate::documents::enums::Level;
 use crate::domain::enums as d;
 use crate::entity::{council, deputy, session, vote_event};
 use crate::store;

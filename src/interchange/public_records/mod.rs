@@ -26,7 +26,7 @@ use crate::domain::text;
 use crate::store::{self, PublishMeta, Published, StoreError};
 
 /// The records compiled into the binary (a copy of the sample in `data/public-records/`).
-pub const BUNDLED: &str = include_str!("../data/public-records/sessions.json");
+pub const BUNDLED: &str = include_str!("../../../data/public-records/sessions.json");
 
 /// Who the importer publishes as.
 pub const PUBLISHER: &str = "public-records-import";

@@ -50,7 +50,7 @@ use serde_json::{Value, json};
 
 use crate::api::councils::{CouncilDoc, PartyDoc};
 use crate::api::rosters::RosterDoc;
-use crate::api::session_dto::SessionRecordDoc;
+use crate::documents::session::SessionRecordDoc;
 use crate::domain::enums as d;
 use crate::domain::{Violations, text};
 use crate::store::{self, PublishMeta, Published, StoreError};

@@ -40,12 +40,12 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::api::councils::{ConvocationDto, CouncilDoc, PartyDoc};
-use crate::api::enums::{
+use crate::api::rosters::{CommissionDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
+use crate::documents::enums::{
     CommissionKind, DocumentKind, Gender, Initiator, Level, Nomination, RegistrationStatus, RoleKind, SeatType,
     SessionKind, SessionStatus,
 };
-use crate::api::rosters::{CommissionDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
-use crate::api::session_dto::{AgendaItemDto, DocumentDto, SessionRecordDoc};
+use crate::documents::session::{AgendaItemDto, DocumentDto, SessionRecordDoc};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};
 use crate::store::{self, PublishMeta, Published, StoreError};

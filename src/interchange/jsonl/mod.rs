@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::councils::{CouncilDoc, PartyDoc};
 use crate::api::rosters::RosterDoc;
-use crate::api::session_dto::SessionRecordDoc;
+use crate::documents::session::SessionRecordDoc;
 use crate::domain::{Violations, text};
 use crate::store::bulk::{ExportScope, versions_after};
 use crate::store::{self, PublishMeta, Published, StoreError};

@@ -1,0 +1,3 @@
+//! Popolo JSON: importing a legislature (EveryPolitician).
+
+pub mod import;
