@@ -14,6 +14,10 @@ pub mod sessions;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 
+/// The database handle every store function takes. Other layers name it through here, so that
+/// only `store` (and `startup`, which opens it) names sea-orm.
+pub type Db = sea_orm::DatabaseConnection;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
