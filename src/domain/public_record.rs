@@ -9,7 +9,7 @@
 //!
 //! The openness components of one record are scored by the same pure functions as the council
 //! metrics ([`metrics::notice_score`], [`metrics::broadcast_score`], [`metrics::minutes_score`],
-//! [`metrics::is_named`], [`metrics::openness_score`]); a component whose inputs the sources do
+//! [`metrics::VoteEvent::is_named`], [`metrics::openness_score`]); a component whose inputs the sources do
 //! not state is `null` with a reason. Every time in a public record is declared, never witnessed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -222,10 +222,10 @@ impl PublicVote {
     }
 
     /// Whether it is a *named* vote under the metrics' rule: method `roll_call` or `electronic`,
-    /// with ballots ([`metrics::is_named`](m::is_named)). A method the source does not state is not named.
+    /// with ballots ([`metrics::VoteEvent::is_named`](m::VoteEvent::is_named)). A method the source does not state is not named.
     pub fn is_named(&self) -> bool {
         self.method.and_then(PublicVoteMethod::platform).is_some_and(|method| {
-            m::is_named(&m::VoteEvent {
+            m::VoteEvent {
                 id: String::new(),
                 session_id: String::new(),
                 agenda_item_id: String::new(),
@@ -237,7 +237,8 @@ impl PublicVote {
                     .iter()
                     .map(|b| m::Ballot { deputy_id: b.name.clone(), option: metrics_option(b.option) })
                     .collect(),
-            })
+            }
+            .is_named()
         })
     }
 }

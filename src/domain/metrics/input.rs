@@ -225,6 +225,13 @@ pub struct VoteEvent {
     pub ballots: Vec<Ballot>,
 }
 
+impl VoteEvent {
+    /// Whether the event is *named*: method `roll_call` or `electronic`, with ballots.
+    pub fn is_named(&self) -> bool {
+        matches!(self.method, VoteMethod::RollCall | VoteMethod::Electronic) && !self.ballots.is_empty()
+    }
+}
+
 /// Role in which someone spoke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,6 +282,13 @@ pub struct Speech {
     pub speech_type: SpeechType,
     /// Duration in seconds, if known.
     pub seconds: Option<u64>,
+}
+
+impl Speech {
+    /// Whether the speech is a *deputy speech* (speaker role `deputy`).
+    pub fn is_deputy_speech(&self) -> bool {
+        self.role == SpeakerRole::Deputy
+    }
 }
 
 /// A range of calendar days, both ends inclusive; no end means still open.

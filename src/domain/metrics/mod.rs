@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 pub use cohesion::{CohesionGroup, GroupCohesion};
 pub use composition::{CompositionMetrics, composition_on};
-pub use debate::{DebateMetrics, is_deputy_speech};
+pub use debate::DebateMetrics;
 pub use definitions::{METHOD, MetricDefinition, MetricLevel, definitions};
 pub use deputy::{DeputyGroup, DeputyMetricMeans, DeputyMetrics, GroupComparison, NonPartisanComparison};
 pub use input::{
@@ -54,7 +54,7 @@ pub use openness::{
 };
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
 pub use value::{MetricValue, NullReason, dominant_reason};
-pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent, is_named};
+pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 
 use scope::Scope;
 

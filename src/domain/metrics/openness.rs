@@ -10,7 +10,6 @@ use super::input::{AgendaItem, PublicTime, Session, SessionKind, TimeKind, VoteE
 use super::scope::Scope;
 use super::stats::{clamp, days_between};
 use super::value::{MetricValue, NullReason, dominant_reason};
-use super::voting::is_named;
 
 /// Notice target in days for every kind of session but `extraordinary`.
 pub const NOTICE_TARGET_DAYS: f64 = 10.0;
@@ -214,7 +213,7 @@ pub fn session_openness(
         None => MetricValue::null(NullReason::MinutesNotYetDue, 1),
     };
 
-    let named = votes.iter().filter(|v| is_named(v)).count() as u64;
+    let named = votes.iter().filter(|v| v.is_named()).count() as u64;
     let roll_call = MetricValue::ratio(named, votes.len() as u64, NullReason::NoVoteEvents);
 
     SessionOpenness {

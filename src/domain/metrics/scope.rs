@@ -5,11 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
-use super::debate::is_deputy_speech;
 use super::input::{
     AgendaItem, BallotOption, CouncilPeriod, Deputy, Session, SessionStatus, Speech, VoteCounts, VoteEvent, local_date,
 };
-use super::voting::is_named;
 
 /// A voting group: a party, or all non-partisan deputies together.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -131,7 +129,7 @@ impl<'a> Scope<'a> {
         let speeches: Vec<&Speech> =
             input.speeches.iter().filter(|s| session_dates.contains_key(s.session_id.as_str())).collect();
         let mut deputy_speech_counts: HashMap<&str, u64> = HashMap::new();
-        for s in speeches.iter().filter(|s| is_deputy_speech(s)) {
+        for s in speeches.iter().filter(|s| s.is_deputy_speech()) {
             if let Some(deputy) = s.deputy_id.as_deref() {
                 *deputy_speech_counts.entry(deputy).or_default() += 1;
             }
@@ -153,7 +151,7 @@ impl<'a> Scope<'a> {
 
         let mut named = Vec::new();
         let mut ballots_by_deputy: HashMap<&str, Vec<DeputyBallot>> = HashMap::new();
-        for event in votes.iter().copied().filter(|v| is_named(v)) {
+        for event in votes.iter().copied().filter(|v| v.is_named()) {
             let Some(&date) = session_dates.get(event.session_id.as_str()) else {
                 continue;
             };
