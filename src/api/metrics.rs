@@ -316,7 +316,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
             minutes: (&o.minutes).into(),
             roll_call: (&o.roll_call).into(),
             openness_score: (&o.score).into(),
-            coverage: o.coverage,
+            coverage: o.coverage.value.unwrap_or_default(),
             time_basis: basis(o.time_basis),
         },
         debate: DebateDto {
@@ -334,7 +334,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
         },
         composition: CompositionDto {
             date: x.composition.date,
-            seats: x.composition.seats,
+            seats: x.composition.seats.n,
             non_partisan_share: (&x.composition.non_partisan_share).into(),
             largest_party_share: (&x.composition.largest_party_share).into(),
             enp_seats: (&x.composition.enp_seats).into(),

@@ -407,6 +407,8 @@ fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ball
                         s.minutes_first_public_at.map(m::PublicTime::witnessed)
                     },
                     id: s.id,
+                    provenance: m::Provenance::Council,
+                    unattached_documents: vec![],
                 })
             })
             .collect(),

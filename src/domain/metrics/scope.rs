@@ -54,7 +54,8 @@ pub(super) struct Scope<'a> {
     pub to: NaiveDate,
     /// The evaluation moment.
     pub as_of: DateTime<Utc>,
-    /// Held sessions whose scheduled start date is in the period, by id.
+    /// Held sessions whose scheduled start date is in the period and whose start is not after
+    /// `as_of`, by id.
     pub held: Vec<&'a Session>,
     /// Agenda items of each held session, by id.
     pub items_by_session: HashMap<&'a str, Vec<&'a AgendaItem>>,
@@ -90,7 +91,8 @@ impl<'a> Scope<'a> {
         let mut held: Vec<&Session> = input
             .sessions
             .iter()
-            .filter(|s| s.status == SessionStatus::Held)
+            // A session that starts after `as_of` is not yet held then, whatever its status says.
+            .filter(|s| s.status == SessionStatus::Held && s.scheduled_start <= as_of)
             .filter(|s| {
                 let date = local_date(s.scheduled_start, offset);
                 from <= date && date <= to
