@@ -90,6 +90,22 @@ pub struct PublicAgendaItemView {
     pub initiator: Option<String>,
     /// Who presented it.
     pub reporter: Option<String>,
+    /// Its documents a source shows, each with its declared date (none listed: none found).
+    pub documents: Vec<PublicDocumentView>,
+}
+
+/// A document of an agenda item a source shows.
+#[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PublicDocumentView {
+    /// Title as published.
+    pub title: Option<String>,
+    /// Where the document is.
+    pub url: Option<String>,
+    /// Declared date first public: what `documents` uses.
+    pub published: Option<NaiveDate>,
+    /// The source showing it.
+    pub source_url: String,
 }
 
 /// A decision's state registration.
@@ -215,7 +231,7 @@ pub struct PublicSourceView {
     pub supports: Vec<String>,
 }
 
-/// A record's openness components, scored like a council's (method v1); `null` with a reason
+/// A record's openness components, scored like a council's (method v1.1); `null` with a reason
 /// where the sources do not state what a component needs.
 #[derive(Object, Debug, Clone)]
 #[oai(skip_serializing_if_is_none)]
@@ -238,8 +254,8 @@ pub struct RecordOpennessDto {
     pub roll_call: MetricValueDto,
     /// `100 · Σ w·c / Σ w` over the components with a value.
     pub openness_score: MetricValueDto,
-    /// The weight the score covers.
-    pub coverage: f64,
+    /// The weight the score covers (n = components with a value).
+    pub coverage: MetricValueDto,
 }
 
 /// A real record with every fact the sources give, its sources and its provenance.
@@ -404,7 +420,7 @@ fn openness_dto(o: &d::RecordOpenness) -> RecordOpennessDto {
         minutes: (&o.minutes).into(),
         roll_call: (&o.roll_call).into(),
         openness_score: (&o.score).into(),
-        coverage: o.coverage,
+        coverage: (&o.coverage).into(),
     }
 }
 
@@ -458,6 +474,16 @@ pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionM
                 title_lang: a.title_lang.clone(),
                 initiator: a.initiator.clone(),
                 reporter: a.reporter.clone(),
+                documents: a
+                    .documents
+                    .iter()
+                    .map(|d| PublicDocumentView {
+                        title: d.title.clone(),
+                        url: d.url.clone(),
+                        published: d.published,
+                        source_url: d.source_url.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
         decisions: r.decisions.iter().map(decision_view).collect(),
