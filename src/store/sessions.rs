@@ -246,6 +246,8 @@ async fn write_session(
         language: Set(d.language.clone()),
         body_text: Set(d.text.clone()),
         first_public_at: Set(old_docs.get(&d.id).copied().unwrap_or(now)),
+        declared_public_at: Set(d.declared_public.as_ref().map(|t| t.published_at)),
+        declared_public_source: Set(d.declared_public.as_ref().map(|t| t.source_url.clone())),
     });
     insert_all(txn, documents.collect()).await?;
     let events = doc.vote_events.iter().enumerate().map(|(i, e)| {
