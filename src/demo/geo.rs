@@ -43,7 +43,7 @@ pub const SEAT_SIZES: [(Level, &[(u32, usize)]); 4] = [
 /// shuffle (so the sizes, like the map, do not depend on the seed). A level with more councils
 /// than sizes listed repeats its sizes.
 fn assign_seats(plans: &mut [CouncilPlan]) {
-    let mut rng = Rng::new(0x7365_6174_73);
+    let mut rng = Rng::new(0x0073_6561_7473);
     for (level, sizes) in SEAT_SIZES {
         let mut pool: Vec<u32> = sizes.iter().flat_map(|&(seats, n)| std::iter::repeat_n(seats, n)).collect();
         rng.shuffle(&mut pool);

@@ -105,6 +105,8 @@ impl Component {
 pub struct SessionOpenness {
     /// The session.
     pub session_id: String,
+    /// Its scheduled start.
+    pub scheduled_start: DateTime<Utc>,
     /// Which kind of time this session's time-dependent components use:
     /// declared for a backfilled session, witnessed otherwise.
     pub time_kind: TimeKind,
@@ -341,6 +343,7 @@ pub fn session_openness(
 
     SessionOpenness {
         session_id: session.id.clone(),
+        scheduled_start: session.scheduled_start,
         time_kind: if backfilled { TimeKind::Declared } else { TimeKind::Witnessed },
         notice: notice_component(session, as_of),
         documents,
