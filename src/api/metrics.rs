@@ -99,17 +99,9 @@ impl From<&m::OpennessComponent> for OpennessComponentDto {
 /// One openness component of one held session.
 #[derive(Object, Debug, Clone)]
 pub struct SessionComponentDto {
-    /// The value, or null when undefined.
-    #[oai(nullable)]
-    pub value: Option<f64>,
-    /// How many items it was computed from (agenda items, vote events, or 1).
-    pub n: u64,
-    /// Why it is null.
-    #[oai(skip_serializing_if_is_none)]
-    pub reason: Option<String>,
-    /// The reason in words.
-    #[oai(skip_serializing_if_is_none)]
-    pub reason_text: Option<String>,
+    /// The value with `n` (agenda items, vote events, or 1) and the reason when null.
+    #[oai(flatten)]
+    pub value: MetricValueDto,
     /// `witnessed` (times the server received) or `declared` (times a backfilled record
     /// declares): the kind of publication time it used; absent for components that use none.
     #[oai(skip_serializing_if_is_none)]
@@ -143,12 +135,6 @@ pub struct SessionOpennessDto {
     pub url: String,
 }
 
-impl From<&SessionComponentDto> for MetricValueDto {
-    fn from(c: &SessionComponentDto) -> Self {
-        Self { value: c.value, n: c.n, reason: c.reason.clone(), reason_text: c.reason_text.clone() }
-    }
-}
-
 impl SessionOpennessDto {
     /// The components in the order of the weights, with their served names.
     pub fn components(&self) -> [(&'static str, &SessionComponentDto); 6] {
@@ -173,16 +159,8 @@ fn kind_name(k: m::TimeKind) -> String {
 
 /// One session's components as served.
 pub fn session_openness_dto(base: &str, s: &m::SessionOpenness) -> SessionOpennessDto {
-    let c = |c: m::Component| {
-        let v = s.get(c);
-        SessionComponentDto {
-            value: v.value,
-            n: v.n,
-            reason: v.reason.map(reason_code),
-            reason_text: v.reason.map(|r| r.message().to_owned()),
-            time_kind: s.time_kind_of(c).map(kind_name),
-        }
-    };
+    let c =
+        |c: m::Component| SessionComponentDto { value: s.get(c).into(), time_kind: s.time_kind_of(c).map(kind_name) };
     SessionOpennessDto {
         session: s.session_id.clone(),
         scheduled_start: s.scheduled_start,
@@ -717,6 +695,21 @@ impl MetricsApi {
         Ok(Period { from, to, as_of })
     }
 
+    /// A council's metrics for the period and moment the parameters resolve to (see
+    /// [`Self::period`]), from the cache while current.
+    async fn resolve(
+        &self,
+        council: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<(Period, Arc<m::CouncilMetrics>), ApiError> {
+        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(council)).await?;
+        let p = self.period(from, to, as_of, newest)?;
+        let x = self.compute(council, &p, seq).await?;
+        Ok((p, x))
+    }
+
     async fn compute(&self, council: &str, p: &Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, ApiError> {
         let mut one = self.compute_many(&[(council.to_owned(), seq)], p).await?;
         Ok(one.remove(council).unwrap_or_else(|| {
@@ -871,9 +864,7 @@ impl MetricsApi {
         store::councils::get_council(&self.state.db, &id).await?;
         let n = self::limit(limit.0, self.state.settings.max_page_size)?;
         let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(parse_session_cursor).transpose()?;
-        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(&id)).await?;
-        let p = self.period(from.0, to.0, as_of.0, newest)?;
-        let x = self.compute(&id, &p, seq).await?;
+        let (p, x) = self.resolve(&id, from.0, to.0, as_of.0).await?;
         let mut sessions: Vec<&m::SessionOpenness> = x.openness.sessions.iter().collect();
         sessions.sort_by(|a, b| (a.scheduled_start, &a.session_id).cmp(&(b.scheduled_start, &b.session_id)));
         let rest: Vec<&m::SessionOpenness> = sessions
@@ -1103,18 +1094,14 @@ impl MetricsApi {
         session_id: &str,
         date: NaiveDate,
     ) -> Result<Option<SessionOpennessDto>, ApiError> {
-        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(council)).await?;
-        let p = self.period(Some(date), Some(date), None, newest)?;
-        let x = self.compute(council, &p, seq).await?;
+        let (_, x) = self.resolve(council, Some(date), Some(date), None).await?;
         let base = &self.state.settings.public_url;
         Ok(x.openness.sessions.iter().find(|s| s.session_id == session_id).map(|s| session_openness_dto(base, s)))
     }
 
     /// What `GET /v1/councils/{id}/session-openness` returns over the default period, whole.
     pub async fn sessions_for_page(&self, id: &str) -> Result<Vec<SessionOpennessDto>, ApiError> {
-        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(id)).await?;
-        let p = self.period(None, None, None, newest)?;
-        let x = self.compute(id, &p, seq).await?;
+        let (_, x) = self.resolve(id, None, None, None).await?;
         let base = &self.state.settings.public_url;
         let mut items: Vec<SessionOpennessDto> =
             x.openness.sessions.iter().map(|s| session_openness_dto(base, s)).collect();

@@ -124,17 +124,18 @@ pub struct SessionOpenness {
     pub roll_call: MetricValue,
 }
 
+/// The one of `all` (given in the order of [`Component::ALL`]) that belongs to `c`.
+fn of_component<T>(c: Component, all: [&T; 6]) -> &T {
+    all[c as usize]
+}
+
 impl SessionOpenness {
     /// One component's value.
     pub fn get(&self, c: Component) -> &MetricValue {
-        match c {
-            Component::Notice => &self.notice,
-            Component::Documents => &self.documents,
-            Component::OpenItems => &self.open_items,
-            Component::Broadcast => &self.broadcast,
-            Component::Minutes => &self.minutes,
-            Component::RollCall => &self.roll_call,
-        }
+        of_component(
+            c,
+            [&self.notice, &self.documents, &self.open_items, &self.broadcast, &self.minutes, &self.roll_call],
+        )
     }
 
     /// The kind of publication time a component used in this session: the session's own for
@@ -406,14 +407,10 @@ fn component(
 impl OpennessMetrics {
     /// One council component.
     pub fn get(&self, c: Component) -> &OpennessComponent {
-        match c {
-            Component::Notice => &self.notice,
-            Component::Documents => &self.documents,
-            Component::OpenItems => &self.open_items,
-            Component::Broadcast => &self.broadcast,
-            Component::Minutes => &self.minutes,
-            Component::RollCall => &self.roll_call,
-        }
+        of_component(
+            c,
+            [&self.notice, &self.documents, &self.open_items, &self.broadcast, &self.minutes, &self.roll_call],
+        )
     }
 }
 

@@ -81,8 +81,8 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[SessionOpennessDto]
                                 th scope="row" { a href={ "/sessions/" (enc(&s.session)) } { (super::local(s.scheduled_start)) } }
                                 td { (ctx.t(if s.time_kind == "declared" { "time_declared" } else { "time_witnessed" })) }
                                 @for (name, c) in s.components() {
-                                    td class="num" data-component=(name) title=[c.reason.as_ref().map(|r| format!("{r}: {}", c.reason_text.clone().unwrap_or_default()))] {
-                                        (share(ctx, &MetricValueDto::from(c)))
+                                    td class="num" data-component=(name) title=[c.value.reason.as_ref().map(|r| format!("{r}: {}", c.value.reason_text.clone().unwrap_or_default()))] {
+                                        (share(ctx, &c.value))
                                     }
                                 }
                             }
