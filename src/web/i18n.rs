@@ -295,6 +295,7 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     ("time_kind", ["Уақыт", "Время", "Times"]),
     ("time_witnessed", ["сервер тіркеген", "зафиксировано сервером", "witnessed"]),
     ("time_declared", ["мәлімделген", "заявлено", "declared"]),
+    ("declared_public", ["Мәлімделген жариялану уақыты", "Заявленное время публикации", "Declared public"]),
     ("deputy_metrics", ["Депутаттар көрсеткіштері", "Показатели депутатов", "Deputies' metrics"]),
     ("date", ["Күні", "Дата", "Date"]),
     ("number", ["Нөмірі", "Номер", "Number"]),
