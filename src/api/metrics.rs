@@ -112,6 +112,8 @@ pub struct SessionComponentDto {
 /// sessions where each is not null.
 #[derive(Object, Debug, Clone)]
 pub struct SessionOpennessDto {
+    /// Metric method version.
+    pub method: String,
     /// The session.
     pub session: String,
     /// Its scheduled start.
@@ -162,6 +164,7 @@ pub fn session_openness_dto(base: &str, s: &m::SessionOpenness) -> SessionOpenne
     let c =
         |c: m::Component| SessionComponentDto { value: s.get(c).into(), time_kind: s.time_kind_of(c).map(kind_name) };
     SessionOpennessDto {
+        method: m::METHOD.to_owned(),
         session: s.session_id.clone(),
         scheduled_start: s.scheduled_start,
         time_kind: kind_name(s.time_kind),
@@ -277,6 +280,8 @@ pub struct CohesionDto {
 /// One deputy's metrics.
 #[derive(Object, Debug, Clone)]
 pub struct DeputyMetricsDto {
+    /// Metric method version.
+    pub method: String,
     /// The deputy.
     pub deputy: String,
     /// Their group on the last date they served in the period: a party id or `non_partisan`.
@@ -380,6 +385,7 @@ fn group(g: &m::DeputyGroup) -> String {
 
 fn deputy_dto(d: &m::DeputyMetrics) -> DeputyMetricsDto {
     DeputyMetricsDto {
+        method: m::METHOD.to_owned(),
         deputy: d.deputy_id.clone(),
         group: d.group.as_ref().map(group),
         attendance_rate: (&d.attendance_rate).into(),
@@ -626,6 +632,8 @@ pub struct MetricDefinitionDto {
 /// The definitions.
 #[derive(Object, Debug, Clone)]
 pub struct MetricDefinitions {
+    /// Method version of every definition.
+    pub method: String,
     /// Every metric.
     pub items: Vec<MetricDefinitionDto>,
 }
@@ -1050,6 +1058,7 @@ impl MetricsApi {
     #[oai(path = "/metrics/definitions", method = "get", operation_id = "list_metric_definitions")]
     async fn list_metric_definitions(&self) -> Result<Json<MetricDefinitions>, ApiError> {
         Ok(Json(MetricDefinitions {
+            method: m::METHOD.to_owned(),
             items: m::definitions()
                 .into_iter()
                 .map(|d| MetricDefinitionDto {

@@ -111,6 +111,30 @@ async fn a_declared_time_needs_an_http_source_and_a_plausible_date_and_nothing_i
 }
 
 #[tokio::test]
+async fn every_response_with_metric_values_names_method_v1_1() {
+    let app = spawn_app().await;
+    let token = council(&app, "eta").await;
+    assert_eq!(app.put("/v1/councils/eta/sessions/eta-1", &token, &backfilled_record("eta", true)).await.status, 201);
+    let q = "to=2024-12-31&as_of=2025-01-01T00:00:00Z";
+    for (url, pointer) in [
+        (format!("/v1/councils/eta/metrics?{q}"), "/method"),
+        (format!("/v1/councils/eta/session-openness?{q}"), "/method"),
+        (format!("/v1/councils/eta/session-openness?{q}"), "/items/0/method"),
+        (format!("/v1/councils/eta/deputy-metrics?{q}"), "/method"),
+        (format!("/v1/councils/eta/deputy-metrics?{q}"), "/items/0/method"),
+        (format!("/v1/deputies/eta-d1/metrics?{q}"), "/method"),
+        (format!("/v1/rankings?metric=openness_score&{q}"), "/method"),
+        ("/v1/metrics/definitions".to_owned(), "/method"),
+        ("/v1/metrics/definitions".to_owned(), "/items/0/method"),
+        ("/v1/sessions/eta-1".to_owned(), "/openness/method"),
+    ] {
+        let r = app.get(&url).await;
+        assert_eq!(r.status, 200, "{url}: {r:?}");
+        assert_eq!(r.body.pointer(pointer), Some(&json!("v1.1")), "{url} {pointer}: {}", r.body);
+    }
+}
+
+#[tokio::test]
 async fn seats_and_coverage_are_values_with_n() {
     let app = spawn_app().await;
     let token = council(&app, "eps").await;
