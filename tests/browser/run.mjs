@@ -186,6 +186,14 @@ try {
     const shown = await page.locator(`tr[data-session="${first.session}"] td[data-component="broadcast"]`).innerText();
     const want = first.broadcast.value === null ? 'no data' : `${Math.round(first.broadcast.value * 100)}`;
     check(shown.startsWith(want), `council: the first session's broadcast ${shown} is the API's ${want}`);
+    // Its row links to the session page, which shows the same components as GET /v1/sessions/{id}.
+    await page.locator(`tr[data-session="${first.session}"] th a`).click();
+    const one = (await (await fetch(`${base}/v1/sessions/${first.session}`)).json()).openness;
+    const cell = page.locator('section[aria-labelledby="session-openness"] td[data-component="broadcast"]');
+    const onPage = await cell.innerText();
+    const wantOne = one.broadcast.value === null ? 'no data' : `${Math.round(one.broadcast.value * 100)}`;
+    check(new URL(page.url()).pathname === `/sessions/${first.session}`, `council: the session row opens /sessions/${first.session}`);
+    check(onPage.startsWith(wantOne), `session: broadcast ${onPage} is the API's ${wantOne}`);
   }
 
   // The language switch changes the interface language and is remembered.
