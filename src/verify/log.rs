@@ -2,6 +2,8 @@
 //! remembered from the last run, every entry's leaf (the root rebuilt from all of them), and each
 //! document in scope rehashed into its leaf.
 
+use std::collections::BTreeSet;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
@@ -48,6 +50,20 @@ async fn pinned_key(
     Ok(k)
 }
 
+/// The server's current checkpoint, if its signature verifies with `key` (else reported).
+async fn signed(http: &mut Http, key: &str, report: &mut VerifyReport) -> Result<Option<(String, u64, Hash)>, Fail> {
+    let verifier = note::parse_verifier_key(key)?;
+    let cp = http.json("/v1/log/checkpoint").await?;
+    let text = cp["note"].as_str().ok_or("the checkpoint has no note")?;
+    match note::open_note(text, &verifier) {
+        Ok(body) => Ok(Some(note::parse_checkpoint(&body)?)),
+        Err(e) => {
+            report.fail(format!("checkpoint signature: {e}"));
+            Ok(None)
+        }
+    }
+}
+
 /// Opens the signed checkpoint and proves it consistent with the remembered one. `None` when
 /// the signature does not verify (reported).
 pub async fn checkpoint(
@@ -57,22 +73,50 @@ pub async fn checkpoint(
     report: &mut VerifyReport,
 ) -> Result<Option<Checkpoint>, Fail> {
     let key = pinned_key(http, opts, state, report).await?;
-    let verifier = note::parse_verifier_key(&key)?;
-    let cp = http.json("/v1/log/checkpoint").await?;
-    let text = cp["note"].as_str().ok_or("the checkpoint has no note")?;
-    let body = match note::open_note(text, &verifier) {
-        Ok(b) => b,
-        Err(e) => {
-            report.fail(format!("checkpoint signature: {e}"));
-            return Ok(None);
-        }
-    };
-    let (origin, size, root) = note::parse_checkpoint(&body)?;
+    let Some((origin, size, root)) = signed(http, &key, report).await? else { return Ok(None) };
     report.ok(format!("checkpoint of {origin}: {size} entries, root {}", STANDARD.encode(root)));
     if state.tree_size > 0 {
         consistency(http, state, size, &root, report).await?;
     }
     Ok(Some(Checkpoint { key, size, root }))
+}
+
+/// The documents the log gained since `cp`, proven: the server's new signed checkpoint must be
+/// the root of `cp`'s tree (its `frontier`) extended by the new entries' leaves, each leaf the
+/// hash of the leaf data that names the document. Empty when the log has not grown, or when the
+/// proof fails (reported).
+pub async fn appended_since(
+    http: &mut Http,
+    cp: &Checkpoint,
+    frontier: &[Hash],
+    report: &mut VerifyReport,
+) -> Result<BTreeSet<(String, String)>, Fail> {
+    let Some((_, size, root)) = signed(http, &cp.key, report).await? else { return Ok(BTreeSet::new()) };
+    let mut frontier = frontier.to_vec();
+    let (mut out, mut n) = (BTreeSet::new(), cp.size);
+    while n < size {
+        let page = http.json(&format!("/v1/log/entries?start={n}&end={}", (n + 1000).min(size))).await?;
+        let items = page["items"].as_array().ok_or("no entries")?;
+        if items.is_empty() {
+            break;
+        }
+        for e in items {
+            let e = entry(e)?;
+            let data: Value = serde_json::from_str(&e.leaf_data)?;
+            if merkle::leaf_hash(e.leaf_data.as_bytes()) != e.leaf {
+                report.fail(format!("entry {n}: the leaf is not the hash of its leaf data"));
+            }
+            let name = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
+            out.insert((name("kind"), name("document_id")));
+            tlog::frontier_append(&mut frontier, n, e.leaf);
+            n += 1;
+        }
+    }
+    if n != size || tlog::frontier_root(&frontier) != root {
+        report.fail(format!("the entries appended since the checkpoint of {} do not rebuild the new one", cp.size));
+        return Ok(BTreeSet::new());
+    }
+    Ok(out)
 }
 
 async fn consistency(
@@ -140,9 +184,14 @@ fn entry(e: &Value) -> Result<Entry, Fail> {
     })
 }
 
-/// Every entry of the checkpoint's tree. Rebuilding the root from all their leaves proves each
-/// leaf is in the signed tree at its index (so no inclusion proof per entry is needed).
-pub async fn entries(http: &mut Http, cp: &Checkpoint, report: &mut VerifyReport) -> Result<Vec<Entry>, Fail> {
+/// Every entry of the checkpoint's tree, and the tree's frontier. Rebuilding the root from all
+/// their leaves proves each leaf is in the signed tree at its index (so no inclusion proof per
+/// entry is needed).
+pub async fn entries(
+    http: &mut Http,
+    cp: &Checkpoint,
+    report: &mut VerifyReport,
+) -> Result<(Vec<Entry>, Vec<Hash>), Fail> {
     let mut out = Vec::with_capacity(cp.size as usize);
     let mut frontier = vec![];
     while (out.len() as u64) < cp.size {
@@ -164,7 +213,7 @@ pub async fn entries(http: &mut Http, cp: &Checkpoint, report: &mut VerifyReport
     } else {
         report.fail("the entries do not rebuild the checkpoint's root");
     }
-    Ok(out)
+    Ok((out, frontier))
 }
 
 /// Fetches the document of entry `e`, rehashes it and rebuilds its leaf. `None` (reported) when

@@ -114,7 +114,7 @@ pub async fn run(opts: &VerifyOptions) -> Result<VerifyReport, Fail> {
     let Some(cp) = log::checkpoint(&mut http, opts, &state, &mut report).await? else {
         return Ok(report);
     };
-    let entries = log::entries(&mut http, &cp, &mut report).await?;
+    let (entries, frontier) = log::entries(&mut http, &cp, &mut report).await?;
     let mut walk = Walk::new(opts.council.clone(), &entries);
     for e in &entries {
         if !walk.in_scope(e) {
@@ -125,7 +125,11 @@ pub async fn run(opts: &VerifyOptions) -> Result<VerifyReport, Fail> {
         }
     }
     report.ok(format!("{} document versions rehashed and matched to their leaves", walk.versions));
-    walk.lists(&mut http, &mut report).await?;
+    walk.lists(&mut http).await?;
+    if !walk.checker.differences.is_empty() {
+        let changed = log::appended_since(&mut http, &cp, &frontier, &mut report).await?;
+        walk.checker.settle(&changed, &mut report);
+    }
     report.compared = walk.checker.counts.clone();
     report.requests = (http.requests, http.limited);
     report.elapsed = started.elapsed();
@@ -206,7 +210,7 @@ impl Walk {
         self.versions += 1;
         let key = (v.kind.clone(), v.doc_id.clone());
         let last = self.last.get(&key) == Some(&v.index);
-        let first = *self.first.entry(key).or_insert(v.received_at);
+        let first = *self.first.entry(key.clone()).or_insert(v.received_at);
         let origin = v.origin();
         let expected = match self.fold(v, first, last) {
             Ok(e) => e,
@@ -216,7 +220,7 @@ impl Walk {
             }
         };
         for e in &expected {
-            self.checker.check(http, e, &origin, report).await?;
+            self.checker.check(http, e, &key, &origin).await?;
         }
         Ok(())
     }
@@ -263,18 +267,21 @@ impl Walk {
 
     /// The lists serve exactly the logged documents: councils, parties and public records (for
     /// the whole log), each council's sessions, and no deputies for a council without a roster.
-    async fn lists(&mut self, http: &mut Http, report: &mut VerifyReport) -> Result<(), Fail> {
+    async fn lists(&mut self, http: &mut Http) -> Result<(), Fail> {
         let l = std::mem::take(&mut self.logged);
         if self.council.is_none() {
-            self.checker.ids(http, "/v1/councils", &l.councils, report).await?;
-            self.checker.ids(http, "/v1/parties", &l.parties, report).await?;
-            self.checker.ids(http, "/v1/public-records", &l.public_records, report).await?;
+            self.checker.ids(http, "/v1/councils", "council", None, &l.councils).await?;
+            self.checker.ids(http, "/v1/parties", "party", None, &l.parties).await?;
+            self.checker.ids(http, "/v1/public-records", "public_record", None, &l.public_records).await?;
         }
         for c in &l.councils {
             let sessions = l.sessions.get(c).cloned().unwrap_or_default();
-            self.checker.ids(http, &format!("/v1/sessions?council={}", encode(c)), &sessions, report).await?;
+            let sessions_list = format!("/v1/sessions?council={}", encode(c));
+            self.checker.ids(http, &sessions_list, "session_record", None, &sessions).await?;
             if !l.rosters.contains(c) {
-                self.checker.ids(http, &format!("/v1/councils/{c}/deputies"), &BTreeSet::new(), report).await?;
+                let roster = ("roster".to_owned(), c.clone());
+                let deputies = format!("/v1/councils/{c}/deputies");
+                self.checker.ids(http, &deputies, "roster", Some(&roster), &BTreeSet::new()).await?;
             }
         }
         Ok(())

@@ -475,3 +475,62 @@ async fn audit_on_the_command_line_prints_each_difference_and_exits_non_zero() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("audit: ") && err.contains("2 difference(s)"), "a progress line when piped: {err}");
 }
+
+#[tokio::test]
+async fn verify_completes_within_the_default_rate_limits_on_a_council_of_the_national_demo() {
+    let app = app_with_default_limits().await;
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
+    let mut cfg = maslikhat::demo::DemoConfig::national(1, 1, until);
+    cfg.councils = Some(vec!["astana-city".into()]);
+    maslikhat::demo::load(&app.state.db, &cfg, false).await.expect("the council loads");
+    assert!(audit(&app.state.db).await.expect("audit").findings.is_empty());
+    let tmp = tempfile::tempdir().unwrap();
+    let report = verify(&app, &tmp.path().join("verify.json"), Some("astana-city")).await;
+    for l in &report.lines {
+        println!("{l}");
+    }
+    assert!(report.failures.is_empty(), "{:#?}", &report.failures[..report.failures.len().min(20)]);
+    let c = &report.compared;
+    assert_eq!((c.get("councils"), c.get("rosters")), (Some(&1), Some(&1)), "{c:?}");
+    assert!(c["sessions"] >= 15 && c["vote events"] > 0 && c["ballots"] > 0 && c["deputies"] > 0, "{c:?}");
+}
+
+#[tokio::test]
+async fn verify_holds_while_the_server_keeps_publishing() {
+    let app = app_with_every_table().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("verify.json");
+    let (base, state_file) = (app.base.clone(), state.clone());
+    let run = tokio::spawn(async move {
+        maslikhat::verify::run(&VerifyOptions { server: base, key: None, state_file, council: None }).await
+    });
+    // New versions of a session already logged, and new sessions, until verify is done: some
+    // land after the checkpoint verify proved, while it reads what they changed.
+    let token = app.publisher("alpha");
+    let mut etag = app.get("/v1/sessions/alpha-s1").await.body["version"]["etag"].as_str().expect("etag").to_owned();
+    let mut n = 0;
+    while !run.is_finished() {
+        n += 1;
+        let mut s = app.get("/v1/sessions/alpha-s1/versions/1").await.body["document"].clone();
+        s["place"] = json!(format!("Зал {n}"));
+        s["reason"] = json!("Уточнено место");
+        let r = app.put_if("/v1/councils/alpha/sessions/alpha-s1", &token, &s, &etag).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        etag = r.header("etag").expect("etag").to_owned();
+        let mut other = s.clone();
+        other["number"] = json!(100 + n);
+        other["vote_events"] = json!([]);
+        other["speeches"] = json!([]);
+        other["agenda"] = json!([]);
+        other["documents"] = json!([]);
+        other["minutes_document"] = json!(null);
+        let r = app.put(&format!("/v1/councils/alpha/sessions/alpha-n{n}"), &token, &other).await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    let report = run.await.expect("joined").expect("verify runs");
+    println!("{n} publications meanwhile: {:#?}", report.lines);
+    assert!(report.failures.is_empty(), "after {n} publications: {:#?}", report.failures);
+    // The next run, with nothing published meanwhile, sees every version.
+    let report = verify(&app, &state, None).await;
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+}
