@@ -534,3 +534,17 @@ async fn verify_holds_while_the_server_keeps_publishing() {
     let report = verify(&app, &state, None).await;
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
 }
+
+#[tokio::test]
+async fn the_verify_page_says_in_each_language_what_verify_checks_and_how_to_run_it() {
+    let app = spawn_app_with(|_| {}).await;
+    for (lang, words) in [("en", "field by field"), ("ru", "поле за полем"), ("kk", "өріс бойынша")]
+    {
+        let r = app.client.get(format!("{}/verify?lang={lang}", app.base)).send().await.expect("page");
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.expect("html");
+        assert!(html.contains(words), "{lang}: what is compared");
+        assert!(html.contains("cargo build --release") && html.contains("maslikhat verify --server"), "{lang}");
+        assert!(html.contains("maslikhat-verify.json") && html.contains("--council"), "{lang}: running it again");
+    }
+}
