@@ -11,7 +11,6 @@ use sea_orm::{
 
 use super::StoreError;
 use super::projection::{self, Document, Logged};
-use super::publish::{stored_kind, stored_provenance};
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
     party, party_membership, public_record, session, speech, vote_event,
@@ -75,18 +74,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, StoreError> {
         let Some(last) = page.last() else { break };
         after = last.seq;
         for v in &page {
-            let row = format!("document_version {}", v.id);
-            let logged = Logged {
-                kind: stored_kind(&row, &v.kind)?,
-                doc_id: &v.doc_id,
-                council_id: v.council_id.as_deref(),
-                version: v.version,
-                seq: v.seq,
-                log_index: v.log_index,
-                received_at: v.received_at,
-                provenance: stored_provenance(&row, &v.provenance)?,
-                body: &v.body,
-            };
+            let logged = Logged::stored(v)?;
             let doc = projection::parse(&logged)?;
             if let Document::Council(c) = &doc {
                 synthetic.insert(v.doc_id.clone(), c.synthetic);

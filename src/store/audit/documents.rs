@@ -15,7 +15,7 @@ use crate::entity::{
 };
 use crate::store::StoreError;
 use crate::store::projection::{self, Document, Logged, Origin, RosterRows, SessionPrior};
-use crate::store::publish::{DocKind, stored_kind, stored_provenance};
+use crate::store::publish::DocKind;
 
 /// Documents folded at a time: their versions' bodies are what a batch holds in memory.
 const BATCH: u64 = 100;
@@ -64,25 +64,15 @@ async fn next_batch<C: ConnectionTrait>(db: &C, kind: DocKind, after: Option<&st
 /// A stored version as the projection reads it; a stored kind or provenance no publication
 /// writes is a finding, and the version is skipped.
 fn logged<'a>(run: &mut Run, v: &'a document_version::Model) -> Option<Logged<'a>> {
-    let row = format!("{} ({} {} v{})", v.id, v.kind, v.doc_id, v.version);
-    let parsed = stored_kind(&row, &v.kind).and_then(|k| Ok((k, stored_provenance(&row, &v.provenance)?)));
-    match parsed {
-        Ok((kind, provenance)) => Some(Logged {
-            kind,
-            doc_id: &v.doc_id,
-            council_id: v.council_id.as_deref(),
-            version: v.version,
-            seq: v.seq,
-            log_index: v.log_index,
-            received_at: v.received_at,
-            provenance,
-            body: &v.body,
-        }),
-        Err(e) => {
-            run.finding(Finding::log("document_version", row, e.to_string()));
-            None
-        }
-    }
+    Logged::stored(v)
+        .map_err(|e| {
+            run.finding(Finding::log(
+                "document_version",
+                format!("{} ({} {} v{})", v.id, v.kind, v.doc_id, v.version),
+                e.to_string(),
+            ))
+        })
+        .ok()
 }
 
 /// Parses a version's body; a body that does not parse is a finding.

@@ -36,13 +36,14 @@ pub use roster::{RosterRows, roster};
 pub use session::{SessionPrior, SessionRows, session};
 
 use super::StoreError;
-use super::publish::DocKind;
+use super::publish::{DocKind, stored_kind, stored_provenance};
 use crate::domain::Violation;
 use crate::domain::council::{Council, Party};
 use crate::domain::enums::Provenance;
 use crate::domain::public_record::PublicRecord;
 use crate::domain::roster::Roster;
 use crate::domain::session::SessionRecord;
+use crate::entity::document_version;
 
 /// One logged document version, as the projection reads it.
 #[derive(Debug, Clone, Copy)]
@@ -67,7 +68,24 @@ pub struct Logged<'a> {
     pub body: &'a str,
 }
 
-impl Logged<'_> {
+impl<'a> Logged<'a> {
+    /// A stored version. Its kind and provenance are parsed strictly: a value no publication
+    /// writes is an error naming the row.
+    pub fn stored(v: &'a document_version::Model) -> Result<Self, StoreError> {
+        let row = format!("document_version {} ({} {} v{})", v.id, v.kind, v.doc_id, v.version);
+        Ok(Logged {
+            kind: stored_kind(&row, &v.kind)?,
+            doc_id: &v.doc_id,
+            council_id: v.council_id.as_deref(),
+            version: v.version,
+            seq: v.seq,
+            log_index: v.log_index,
+            received_at: v.received_at,
+            provenance: stored_provenance(&row, &v.provenance)?,
+            body: &v.body,
+        })
+    }
+
     /// Which version this is, for reports.
     pub fn origin(&self) -> Origin {
         Origin { kind: self.kind, doc_id: self.doc_id.to_owned(), version: self.version, log_index: self.log_index }
