@@ -38,6 +38,21 @@ pub async fn leaf_hashes<C: ConnectionTrait>(db: &C, size: u64) -> Result<Vec<Ha
         .collect())
 }
 
+/// The stored versions `entries` log, by id (one query).
+pub(crate) async fn versions_of<C: ConnectionTrait>(
+    db: &C,
+    entries: &[log_entry::Model],
+) -> Result<HashMap<i64, document_version::Model>, StoreError> {
+    let ids: Vec<i64> = entries.iter().map(|e| e.version_id).collect();
+    Ok(document_version::Entity::find()
+        .filter(document_version::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect())
+}
+
 /// Entries `[start, end)` with their versions.
 pub async fn entries(
     db: &DatabaseConnection,
@@ -50,14 +65,7 @@ pub async fn entries(
         .order_by_asc(log_entry::Column::Idx)
         .all(db)
         .await?;
-    let ids: Vec<i64> = entries.iter().map(|e| e.version_id).collect();
-    let versions: HashMap<i64, document_version::Model> = document_version::Entity::find()
-        .filter(document_version::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
+    let versions = versions_of(db, &entries).await?;
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
         if let Some(v) = versions.get(&e.version_id).cloned() {

@@ -2,8 +2,6 @@
 //! leaves, and no version outside the log. Read a page at a time; the root is folded into the
 //! tree's frontier, so memory stays flat however long the log.
 
-use std::collections::HashMap;
-
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -72,14 +70,7 @@ pub(super) async fn check<C: ConnectionTrait>(db: &C, run: &mut Run<'_>) -> Resu
             .await?;
         let Some(tail) = entries.last() else { break };
         last = tail.idx;
-        let ids: Vec<i64> = entries.iter().map(|e| e.version_id).collect();
-        let versions: HashMap<i64, document_version::Model> = document_version::Entity::find()
-            .filter(document_version::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v))
-            .collect();
+        let versions = crate::store::log::versions_of(db, &entries).await?;
         let n = entries.len() as u64;
         for e in &entries {
             let leaf = entry(run, count as i64, e, versions.get(&e.version_id));
