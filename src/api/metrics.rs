@@ -1,5 +1,5 @@
-//! Openness, debate, voting and composition metrics (method v1), per council, group and deputy,
-//! with rankings and the definitions. Results are cached per council and invalidated by the
+//! Openness, debate, voting and composition metrics (method v1.1), per council, group and
+//! deputy, with each held session's openness components, rankings and the definitions. Results are cached per council and invalidated by the
 //! council's newest change number, so a response always reflects every accepted publication.
 
 use std::collections::HashMap;
@@ -11,6 +11,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use super::councils::path_id;
+use super::paging::{Links, limit, next_link};
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::Level;
@@ -95,6 +96,107 @@ impl From<&m::OpennessComponent> for OpennessComponentDto {
     }
 }
 
+/// One openness component of one held session.
+#[derive(Object, Debug, Clone)]
+pub struct SessionComponentDto {
+    /// The value with `n` (agenda items, vote events, or 1) and the reason when null.
+    #[oai(flatten)]
+    pub value: MetricValueDto,
+    /// `witnessed` (times the server received) or `declared` (times a backfilled record
+    /// declares): the kind of publication time it used; absent for components that use none.
+    #[oai(skip_serializing_if_is_none)]
+    pub time_kind: Option<String>,
+}
+
+/// The openness components of one held session: the council values are their means over the
+/// sessions where each is not null.
+#[derive(Object, Debug, Clone)]
+pub struct SessionOpennessDto {
+    /// Metric method version.
+    pub method: String,
+    /// The session.
+    pub session: String,
+    /// Its scheduled start.
+    pub scheduled_start: DateTime<Utc>,
+    /// `witnessed`, or `declared` when the session is backfilled (its first record arrived
+    /// after the scheduled start).
+    pub time_kind: String,
+    /// Agenda published ahead.
+    pub notice: SessionComponentDto,
+    /// Items with a document public before the start.
+    pub documents: SessionComponentDto,
+    /// Items held in public.
+    pub open_items: SessionComponentDto,
+    /// Livestream or recording.
+    pub broadcast: SessionComponentDto,
+    /// Minutes published promptly.
+    pub minutes: SessionComponentDto,
+    /// Named votes.
+    pub roll_call: SessionComponentDto,
+    /// The session.
+    pub url: String,
+}
+
+impl SessionOpennessDto {
+    /// The components in the order of the weights, with their served names.
+    pub fn components(&self) -> [(&'static str, &SessionComponentDto); 6] {
+        [
+            ("notice", &self.notice),
+            ("documents", &self.documents),
+            ("open_items", &self.open_items),
+            ("broadcast", &self.broadcast),
+            ("minutes", &self.minutes),
+            ("roll_call", &self.roll_call),
+        ]
+    }
+}
+
+fn kind_name(k: m::TimeKind) -> String {
+    match k {
+        m::TimeKind::Witnessed => "witnessed",
+        m::TimeKind::Declared => "declared",
+    }
+    .to_owned()
+}
+
+/// One session's components as served.
+pub fn session_openness_dto(base: &str, s: &m::SessionOpenness) -> SessionOpennessDto {
+    let c =
+        |c: m::Component| SessionComponentDto { value: s.get(c).into(), time_kind: s.time_kind_of(c).map(kind_name) };
+    SessionOpennessDto {
+        method: m::METHOD.to_owned(),
+        session: s.session_id.clone(),
+        scheduled_start: s.scheduled_start,
+        time_kind: kind_name(s.time_kind),
+        notice: c(m::Component::Notice),
+        documents: c(m::Component::Documents),
+        open_items: c(m::Component::OpenItems),
+        broadcast: c(m::Component::Broadcast),
+        minutes: c(m::Component::Minutes),
+        roll_call: c(m::Component::RollCall),
+        url: format!("{base}{PREFIX}/sessions/{}", s.session_id),
+    }
+}
+
+/// A page of the held sessions of a council in a period with their openness components.
+#[derive(Object, Debug, Clone)]
+pub struct SessionOpennessList {
+    /// Metric method version.
+    pub method: String,
+    /// The council.
+    pub council: String,
+    /// First date of the period.
+    pub from: NaiveDate,
+    /// Last date of the period.
+    pub to: NaiveDate,
+    /// The moment of evaluation (pinned in `links.next`).
+    pub as_of: DateTime<Utc>,
+    /// Held sessions by scheduled start, then id.
+    pub items: Vec<SessionOpennessDto>,
+    /// Paging links.
+    pub links: Links,
+}
+
 /// Openness: each component, the score and its coverage.
 #[derive(Object, Debug, Clone)]
 pub struct OpennessDto {
@@ -112,8 +214,8 @@ pub struct OpennessDto {
     pub roll_call: OpennessComponentDto,
     /// `100 · Σ w·c / Σ w` over the components with a value.
     pub openness_score: MetricValueDto,
-    /// The weight the score covers (1 = every component).
-    pub coverage: f64,
+    /// The weight the score covers (1 = every component; n = the components with a value).
+    pub coverage: MetricValueDto,
     /// Which kind of times the score used overall.
     #[oai(skip_serializing_if_is_none)]
     pub time_basis: Option<String>,
@@ -152,8 +254,8 @@ pub struct VotingDto {
 pub struct CompositionDto {
     /// The date.
     pub date: NaiveDate,
-    /// Deputies serving.
-    pub seats: u64,
+    /// Deputies serving (n = the same); null with `no_seats` when no roster covers the date.
+    pub seats: MetricValueDto,
     /// Non-partisan share.
     pub non_partisan_share: MetricValueDto,
     /// The largest party's share.
@@ -178,6 +280,8 @@ pub struct CohesionDto {
 /// One deputy's metrics.
 #[derive(Object, Debug, Clone)]
 pub struct DeputyMetricsDto {
+    /// Metric method version.
+    pub method: String,
     /// The deputy.
     pub deputy: String,
     /// Their group on the last date they served in the period: a party id or `non_partisan`.
@@ -281,6 +385,7 @@ fn group(g: &m::DeputyGroup) -> String {
 
 fn deputy_dto(d: &m::DeputyMetrics) -> DeputyMetricsDto {
     DeputyMetricsDto {
+        method: m::METHOD.to_owned(),
         deputy: d.deputy_id.clone(),
         group: d.group.as_ref().map(group),
         attendance_rate: (&d.attendance_rate).into(),
@@ -316,7 +421,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
             minutes: (&o.minutes).into(),
             roll_call: (&o.roll_call).into(),
             openness_score: (&o.score).into(),
-            coverage: o.coverage,
+            coverage: (&o.coverage).into(),
             time_basis: basis(o.time_basis),
         },
         debate: DebateDto {
@@ -334,7 +439,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
         },
         composition: CompositionDto {
             date: x.composition.date,
-            seats: x.composition.seats,
+            seats: (&x.composition.seats).into(),
             non_partisan_share: (&x.composition.non_partisan_share).into(),
             largest_party_share: (&x.composition.largest_party_share).into(),
             enp_seats: (&x.composition.enp_seats).into(),
@@ -527,6 +632,8 @@ pub struct MetricDefinitionDto {
 /// The definitions.
 #[derive(Object, Debug, Clone)]
 pub struct MetricDefinitions {
+    /// Method version of every definition.
+    pub method: String,
     /// Every metric.
     pub items: Vec<MetricDefinitionDto>,
 }
@@ -594,6 +701,21 @@ impl MetricsApi {
             return Err(ApiError::bad_request("from must not be after to"));
         }
         Ok(Period { from, to, as_of })
+    }
+
+    /// A council's metrics for the period and moment the parameters resolve to (see
+    /// [`Self::period`]), from the cache while current.
+    async fn resolve(
+        &self,
+        council: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<(Period, Arc<m::CouncilMetrics>), ApiError> {
+        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(council)).await?;
+        let p = self.period(from, to, as_of, newest)?;
+        let x = self.compute(council, &p, seq).await?;
+        Ok((p, x))
     }
 
     async fn compute(&self, council: &str, p: &Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, ApiError> {
@@ -672,6 +794,14 @@ impl MetricsApi {
     }
 }
 
+/// A `session-openness` cursor: the scheduled start and id of the last session of a page.
+fn parse_session_cursor(c: &str) -> Result<(DateTime<Utc>, String), ApiError> {
+    let bad = || ApiError::bad_request("cursor: not one from links.next");
+    let (t, id) = c.split_once('|').ok_or_else(bad)?;
+    let t = DateTime::parse_from_rfc3339(t).map_err(|_| bad())?.with_timezone(&Utc);
+    Ok((t, id.to_owned()))
+}
+
 /// Reads one batch of councils in one snapshot and computes their metrics.
 async fn compute_batch(
     db: &sea_orm::DatabaseConnection,
@@ -715,6 +845,66 @@ impl MetricsApi {
         let mut dto = council_dto(&x, row.synthetic);
         dto.provenance = store::public_records::provenance_kinds(&self.state.db, Some(&id)).await?;
         Ok(Cached::Ok(Json(dto), SHORT_CACHE.into()))
+    }
+
+    /// The openness components of each held session of a council in the period, each with the
+    /// kind of publication time it used and its null reason: the council's components are their
+    /// means (over the sessions where each is not null), so anyone can see which sessions pull a
+    /// value down and recompute it. Sessions scheduled after `as_of` are not yet held.
+    #[oai(path = "/councils/:id/session-openness", method = "get", operation_id = "list_session_openness")]
+    async fn list_session_openness(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+        /// First date of the period (default 2023-03-19).
+        from: Query<Option<NaiveDate>>,
+        /// Last date (default: `as_of`'s date).
+        to: Query<Option<NaiveDate>>,
+        /// The moment of evaluation (default: now); later publications count as not yet made.
+        as_of: Query<Option<DateTime<Utc>>>,
+        /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
+        limit: Query<Option<u64>>,
+        /// The `cursor` from `links.next`.
+        cursor: Query<Option<String>>,
+    ) -> Result<Cached<SessionOpennessList>, ApiError> {
+        path_id(&id)?;
+        store::councils::get_council(&self.state.db, &id).await?;
+        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(parse_session_cursor).transpose()?;
+        let (p, x) = self.resolve(&id, from.0, to.0, as_of.0).await?;
+        let mut sessions: Vec<&m::SessionOpenness> = x.openness.sessions.iter().collect();
+        sessions.sort_by(|a, b| (a.scheduled_start, &a.session_id).cmp(&(b.scheduled_start, &b.session_id)));
+        let rest: Vec<&m::SessionOpenness> = sessions
+            .into_iter()
+            .filter(|s| after.as_ref().is_none_or(|(t, sid)| (s.scheduled_start, &s.session_id) > (*t, sid)))
+            .collect();
+        let page = &rest[..rest.len().min(n as usize)];
+        let next = (rest.len() > page.len())
+            .then(|| page.last().map(|s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.session_id)))
+            .flatten();
+        let base = &self.state.settings.public_url;
+        Ok(Cached::Ok(
+            Json(SessionOpennessList {
+                method: x.method.clone(),
+                council: id.0.clone(),
+                from: p.from,
+                to: p.to,
+                as_of: p.as_of,
+                items: page.iter().map(|s| session_openness_dto(base, s)).collect(),
+                links: next_link(
+                    &format!("{PREFIX}/councils/{}/session-openness", id.0),
+                    &[
+                        ("from", Some(p.from.to_string())),
+                        ("to", Some(p.to.to_string())),
+                        ("as_of", Some(p.as_of.to_rfc3339())),
+                        ("limit", limit.0.map(|l| l.to_string())),
+                    ],
+                    next,
+                ),
+            }),
+            SHORT_CACHE.into(),
+        ))
     }
 
     /// Per-deputy metrics of every deputy who served in the council in the period.
@@ -868,6 +1058,7 @@ impl MetricsApi {
     #[oai(path = "/metrics/definitions", method = "get", operation_id = "list_metric_definitions")]
     async fn list_metric_definitions(&self) -> Result<Json<MetricDefinitions>, ApiError> {
         Ok(Json(MetricDefinitions {
+            method: m::METHOD.to_owned(),
             items: m::definitions()
                 .into_iter()
                 .map(|d| MetricDefinitionDto {
@@ -901,6 +1092,30 @@ impl MetricsApi {
         let Cached::Ok(Json(x), _) =
             self.get_council_metrics(Path(id.to_owned()), Query(from), Query(to), Query(as_of)).await?;
         Ok(x)
+    }
+
+    /// The openness components of one held session of `council` on `date`, as of now (the
+    /// default `as_of`), as `GET /v1/sessions/{id}` serves them; `None` when the session is not
+    /// held by then.
+    pub async fn session_openness(
+        &self,
+        council: &str,
+        session_id: &str,
+        date: NaiveDate,
+    ) -> Result<Option<SessionOpennessDto>, ApiError> {
+        let (_, x) = self.resolve(council, Some(date), Some(date), None).await?;
+        let base = &self.state.settings.public_url;
+        Ok(x.openness.sessions.iter().find(|s| s.session_id == session_id).map(|s| session_openness_dto(base, s)))
+    }
+
+    /// What `GET /v1/councils/{id}/session-openness` returns over the default period, whole.
+    pub async fn sessions_for_page(&self, id: &str) -> Result<Vec<SessionOpennessDto>, ApiError> {
+        let (_, x) = self.resolve(id, None, None, None).await?;
+        let base = &self.state.settings.public_url;
+        let mut items: Vec<SessionOpennessDto> =
+            x.openness.sessions.iter().map(|s| session_openness_dto(base, s)).collect();
+        items.sort_by(|a, b| (a.scheduled_start, &a.session).cmp(&(b.scheduled_start, &b.session)));
+        Ok(items)
     }
 
     /// What `GET /v1/councils/{id}/deputy-metrics` returns over the default period.

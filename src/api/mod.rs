@@ -65,7 +65,7 @@ pub enum ApiTags {
     Changes,
     /// The tamper-evident log: checkpoints, entries and proofs.
     Log,
-    /// Openness and debate metrics (method v1), rankings and definitions.
+    /// Openness and debate metrics (method v1.1), per-session openness, rankings and definitions.
     Metrics,
     /// Liveness and readiness.
     Health,

@@ -1060,6 +1060,8 @@ impl<'a> Builder<'a> {
                 ext("kind"): d.kind,
                 ext("language"): d.language,
                 ext("sha256Checksum"): d.sha256,
+                ext("declaredPublicAt"): d.declared_public_at.map(ts),
+                ext("declaredPublicSource"): d.declared_public_source,
             }),
         )
     }

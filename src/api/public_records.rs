@@ -50,7 +50,7 @@ impl Provenance {
 
 pub use crate::documents::enums::{PublicVoteMethod, RecordStatus, SittingKind};
 
-/// A record's openness components, scored like a council's (method v1); `null` with a reason
+/// A record's openness components, scored like a council's (method v1.1); `null` with a reason
 /// where the sources do not state what a component needs.
 #[derive(Object, Debug, Clone)]
 #[oai(skip_serializing_if_is_none)]
@@ -73,8 +73,8 @@ pub struct RecordOpennessDto {
     pub roll_call: MetricValueDto,
     /// `100 · Σ w·c / Σ w` over the components with a value.
     pub openness_score: MetricValueDto,
-    /// The weight the score covers.
-    pub coverage: f64,
+    /// The weight the score covers (n = components with a value).
+    pub coverage: MetricValueDto,
 }
 
 /// A real record with every fact the sources give, its sources and its provenance.
@@ -239,7 +239,7 @@ fn openness_dto(o: &d::RecordOpenness) -> RecordOpennessDto {
         minutes: (&o.minutes).into(),
         roll_call: (&o.roll_call).into(),
         openness_score: (&o.score).into(),
-        coverage: o.coverage,
+        coverage: (&o.coverage).into(),
     }
 }
 

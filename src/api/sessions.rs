@@ -20,7 +20,7 @@ use crate::documents::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
     SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage, stored,
 };
-use crate::documents::session::{CountsDto, DeclaredNoticeDto, SessionRecordDoc};
+use crate::documents::session::{CountsDto, DeclaredNoticeDto, DeclaredTimeDto, SessionRecordDoc};
 use crate::domain::session::{self as s, SessionRecord};
 use crate::domain::{Violations, enums as d};
 use crate::entity::{agenda_item, document, session, speech, vote_event};
@@ -70,7 +70,10 @@ pub struct Witnessed {
     /// When a version with minutes was first received.
     #[oai(skip_serializing_if_is_none)]
     pub minutes_first_public_at: Option<DateTime<Utc>>,
-    /// The first version arrived after the scheduled start: use the declared times instead.
+    /// The record is *backfilled*: its first version arrived after the scheduled start, so
+    /// receive times say nothing about when its agenda, documents and minutes were public, and
+    /// the metrics use the times the record declares (`declared_notice`, each document's
+    /// `declared_public`, `declared_minutes`). Otherwise they use these witnessed times only.
     pub backfilled: bool,
 }
 
@@ -127,6 +130,10 @@ pub struct DocumentView {
     pub text: Option<String>,
     /// When it first appeared in a received version.
     pub first_public_at: DateTime<Utc>,
+    /// When it first became public as the record declares it, with its source: what the
+    /// metrics use when the session is backfilled (`witnessed.backfilled`).
+    #[oai(skip_serializing_if_is_none)]
+    pub declared_public: Option<DeclaredTimeDto>,
 }
 
 /// A session with its agenda, documents and witnessed times.
@@ -172,8 +179,16 @@ pub struct SessionView {
     /// A notice the council declares it published elsewhere.
     #[oai(skip_serializing_if_is_none)]
     pub declared_notice: Option<DeclaredNoticeDto>,
+    /// The minutes' declared public time: the earliest `declared_public` among the documents of
+    /// kind `minutes`.
+    #[oai(skip_serializing_if_is_none)]
+    pub declared_minutes: Option<DeclaredTimeDto>,
     /// Witnessed times.
     pub witnessed: Witnessed,
+    /// The session's openness components as of now (method v1.1), each with the kind of time
+    /// it used and its null reason; absent unless the session is held and has started.
+    #[oai(skip_serializing_if_is_none)]
+    pub openness: Option<super::metrics::SessionOpennessDto>,
     /// Agenda by position.
     pub agenda: Vec<AgendaItemView>,
     /// Documents.
@@ -483,6 +498,10 @@ fn document_view(x: document::Model) -> DocumentView {
         language: x.language,
         text: x.body_text,
         first_public_at: x.first_public_at,
+        declared_public: x
+            .declared_public_at
+            .zip(x.declared_public_source)
+            .map(|(published_at, source_url)| DeclaredTimeDto { published_at, source_url }),
     }
 }
 
@@ -655,7 +674,18 @@ impl SessionApi {
         let full = store::sessions::get_session(&self.state.db, &id).await?;
         let s = full.session;
         let base = &self.state.settings.public_url;
+        let openness = super::metrics::MetricsApi { state: self.state.clone() }
+            .session_openness(&s.council_id, &s.id, crate::domain::session::local_date(s.scheduled_start))
+            .await?;
+        let documents: Vec<DocumentView> = full.documents.into_iter().map(document_view).collect();
+        let declared_minutes = documents
+            .iter()
+            .filter(|x| x.kind == DocumentKind::Minutes)
+            .filter_map(|x| x.declared_public.clone())
+            .min_by_key(|t| t.published_at);
         Ok(Json(SessionView {
+            openness,
+            declared_minutes,
             url: format!("{base}{PREFIX}/sessions/{}", s.id),
             kind: stored(&s.kind, d::SessionKind::parse, d::SessionKind::Regular),
             status: stored(&s.status, d::SessionStatus::parse, d::SessionStatus::Planned),
@@ -670,7 +700,7 @@ impl SessionApi {
                 backfilled: s.backfilled,
             },
             agenda: full.agenda.into_iter().map(item_view).collect(),
-            documents: full.documents.into_iter().map(document_view).collect(),
+            documents,
             version: VersionInfo::from(&full.version),
             id: s.id,
             council: s.council_id,

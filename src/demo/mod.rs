@@ -171,7 +171,7 @@ pub struct Received {
 pub fn generate_council(cfg: &DemoConfig, plan: &CouncilPlan) -> CouncilBundle {
     let mut rng = rng::Rng::derive(cfg.seed, &plan.id);
     let profile = roster::Profile::draw(&mut rng, plan.level);
-    let seats = roster::seats(&mut rng, plan.level);
+    let seats = plan.seats;
     let council = roster::council(plan, seats);
     let roster = roster::roster(&mut rng, plan, seats, &profile, cfg.until);
     let ctx = sessions::CouncilContext {
@@ -181,13 +181,19 @@ pub fn generate_council(cfg: &DemoConfig, plan: &CouncilPlan) -> CouncilBundle {
         profile: &profile,
         place_ru: &plan.place_ru,
     };
-    let sessions = sessions::sessions(cfg.seed, &ctx, cfg.scale, cfg.until, cfg.upcoming);
+    let mut sessions = sessions::sessions(cfg.seed, &ctx, cfg.scale, cfg.until, cfg.upcoming);
     let received = Received {
         council: received::council(cfg.until),
         roster: received::roster(&roster, cfg.until),
         sessions: sessions.iter().map(|(id, s)| received::session(cfg.seed, id, s, &profile, cfg.until)).collect(),
         ahead: sessions.iter().map(|(id, s)| received::agenda_ahead(cfg.seed, id, s, &profile, cfg.until)).collect(),
     };
+    // A record first received after its sitting is backfilled: it may declare its times.
+    for (((id, s), at), ahead) in sessions.iter_mut().zip(&received.sessions).zip(&received.ahead) {
+        if ahead.is_none() && *at > s.scheduled_start {
+            received::declare_times(cfg.seed, &plan.id, id, s, &profile, *at);
+        }
+    }
     CouncilBundle { id: plan.id.clone(), council, roster, sessions, received }
 }
 

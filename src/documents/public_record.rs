@@ -55,6 +55,22 @@ pub struct PublicAgendaItemView {
     pub initiator: Option<String>,
     /// Who presented it.
     pub reporter: Option<String>,
+    /// Its documents a source shows, each with its declared date (none listed: none found).
+    pub documents: Vec<PublicDocumentView>,
+}
+
+/// A document of an agenda item a source shows.
+#[derive(Object, Debug, Clone)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PublicDocumentView {
+    /// Title as published.
+    pub title: Option<String>,
+    /// Where the document is.
+    pub url: Option<String>,
+    /// Declared date first public: what `documents` uses.
+    pub published: Option<NaiveDate>,
+    /// The source showing it.
+    pub source_url: String,
 }
 
 /// A decision's state registration.
@@ -206,6 +222,16 @@ impl From<&d::PublicAgendaItem> for PublicAgendaItemView {
             title_lang: a.title_lang.clone(),
             initiator: a.initiator.clone(),
             reporter: a.reporter.clone(),
+            documents: a
+                .documents
+                .iter()
+                .map(|d| PublicDocumentView {
+                    title: d.title.clone(),
+                    url: d.url.clone(),
+                    published: d.published,
+                    source_url: d.source_url.clone(),
+                })
+                .collect(),
         }
     }
 }

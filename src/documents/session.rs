@@ -98,6 +98,17 @@ pub struct DeclaredNoticeDto {
     pub source_url: String,
 }
 
+/// A time the publisher declares something first became public, with where that can be seen.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredTimeDto {
+    /// When it first became public, as declared.
+    pub published_at: DateTime<Utc>,
+    /// A page (http or https) that shows it public at that time.
+    pub source_url: String,
+}
+
 /// An agenda item.
 #[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[oai(deny_unknown_fields)]
@@ -159,6 +170,14 @@ pub struct DocumentDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// When the document (for the minutes: the minutes) first became public, as the publisher
+    /// declares it, with its source. The metrics use it only for a *backfilled* record: one whose
+    /// first version the server received after the session's scheduled start, so that receive
+    /// times say nothing about when its documents were public. On a record sent before the
+    /// sitting it is shown, never scored (the server's own receive times are).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_public: Option<DeclaredTimeDto>,
 }
 
 /// Counts by option.
@@ -351,6 +370,11 @@ impl SessionRecordDoc {
                     sha256: d.sha256,
                     language: lang(v, format!("{p}/language"), &d.language),
                     text: text::clean_opt(v, &format!("{p}/text"), d.text.as_deref(), MAX_TEXT, true),
+                    declared_public: d.declared_public.map(|t| s::DeclaredTime {
+                        published_at: t.published_at,
+                        source_url: text::url(v, &format!("{p}/declared_public/source_url"), &t.source_url)
+                            .unwrap_or_default(),
+                    }),
                 }
             })
             .collect();

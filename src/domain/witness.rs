@@ -56,7 +56,7 @@ impl Witnessed {
     /// The first version arrived after the scheduled start: the witnessed times say nothing about
     /// openness.
     pub fn backfilled(&self, doc: &SessionRecord) -> bool {
-        self.first_received_at > doc.scheduled_start
+        doc.is_backfilled(self.first_received_at)
     }
 
     /// When agenda item `id` (of the latest version) first appeared.

@@ -320,7 +320,7 @@ fn session_view(v: &Version, doc: &SessionRecord, w: &Witnessed, council_synthet
             json!({
                 "id": d.id, "agenda_item": d.agenda_item, "kind": d.kind, "title": d.title, "media_type": d.media_type,
                 "url": d.url, "sha256": d.sha256, "language": d.language, "text": d.text,
-                "first_public_at": w.document(&d.id),
+                "first_public_at": w.document(&d.id), "declared_public": d.declared_public,
             })
         })
         .collect();
@@ -330,6 +330,7 @@ fn session_view(v: &Version, doc: &SessionRecord, w: &Witnessed, council_synthet
         "actual_start": doc.actual_start, "actual_end": doc.actual_end, "place": doc.place, "is_open": doc.is_open,
         "livestream_url": doc.livestream_url, "recording_url": doc.recording_url,
         "minutes_document": doc.minutes_document, "declared_notice": doc.declared_notice,
+        "declared_minutes": doc.declared_minutes(),
         "witnessed": {
             "first_received_at": w.first_received_at, "agenda_first_public_at": w.agenda_first_public_at,
             "minutes_first_public_at": w.minutes_first_public_at, "backfilled": w.backfilled(doc),

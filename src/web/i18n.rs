@@ -275,6 +275,27 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     ("nom_party", ["саяси партия ұсынған", "выдвинут партией", "nominated by a party"]),
     ("nom_self_nominated", ["өзін-өзі ұсынған", "самовыдвиженец", "self-nominated"]),
     ("latest_sessions", ["Соңғы сессиялар", "Последние сессии", "Latest sessions"]),
+    ("session_openness", ["Сессиялар бойынша ашықтық", "Открытость по сессиям", "Openness by session"]),
+    (
+        "session_openness_note",
+        [
+            "Кеңестің әр құрамдасы — осы мәндердің мәні бар сессиялар бойынша орташасы. Кері енгізілген жазбалар (сессиядан кейін ғана келген) мәлімделген уақытты, қалғандары сервер тіркеген уақытты пайдаланады.",
+            "Каждый компонент маслихата — среднее этих значений по сессиям, где оно есть. Записи, внесённые задним числом (полученные только после заседания), используют заявленное время, остальные — время, зафиксированное сервером.",
+            "Each component of the council is the mean of these values over the sessions that have one. Backfilled records (received only after the sitting) use declared times, the others the times this server witnessed.",
+        ],
+    ),
+    (
+        "sessions_behind",
+        [
+            "Әр құрамдастың артындағы сессиялар",
+            "Сессии, из которых складывается каждый компонент",
+            "The sessions behind each component",
+        ],
+    ),
+    ("time_kind", ["Уақыт", "Время", "Times"]),
+    ("time_witnessed", ["сервер тіркеген", "зафиксировано сервером", "witnessed"]),
+    ("time_declared", ["мәлімделген", "заявлено", "declared"]),
+    ("declared_public", ["Мәлімделген жариялану уақыты", "Заявленное время публикации", "Declared public"]),
     ("deputy_metrics", ["Депутаттар көрсеткіштері", "Показатели депутатов", "Deputies' metrics"]),
     ("date", ["Күні", "Дата", "Date"]),
     ("number", ["Нөмірі", "Номер", "Number"]),

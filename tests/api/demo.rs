@@ -56,6 +56,7 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
     let cfg = DemoConfig::national(1, 1, until());
     let mut levels: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut deputies, mut sessions, mut replaced, mut switched, mut self_nom, mut latin) = (0, 0, 0, 0, 0, 0);
+    let mut seats = 0_u32;
     let mut methods = BTreeSet::new();
     let mut leads = BTreeSet::new();
     let mut violations = vec![];
@@ -64,6 +65,7 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
         assert!(c.synthetic, "{} is marked synthetic", b.id);
         assert!(c.seats >= 1 && c.seats <= c.level.seat_cap(), "{} has {} seats", b.id, c.seats);
         *levels.entry(c.level.as_str()).or_default() += 1;
+        seats += c.seats;
         let first: Vec<_> = b
             .roster
             .deputies
@@ -94,8 +96,11 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
     }
     assert!(violations.is_empty(), "generated documents break rules: {:?}", &violations[..violations.len().min(5)]);
     assert_eq!(levels, BTreeMap::from([("city", 37), ("district", 166), ("oblast", 17), ("republican_city", 3)]));
-    // About 3,400 deputies in reality; sessions about eight a year for 2¼ years.
-    assert!((3000..6000).contains(&deputies), "{deputies} deputies");
+    // 3,415 seats in reality (2023), each council as large as its plan says; a few more deputies
+    // than seats (replacements); sessions about eight a year for 2¼ years.
+    assert!((f64::from(seats) - 3415.0).abs() <= 0.02 * 3415.0, "{seats} seats");
+    assert_eq!(seats, demo::country().iter().map(|p| p.seats).sum::<u32>());
+    assert!((seats as usize..seats as usize * 11 / 10).contains(&deputies), "{deputies} deputies for {seats} seats");
     assert!((223 * 15..223 * 22).contains(&sessions), "{sessions} sessions");
     assert!(
         replaced > 20 && switched > 20 && self_nom > 300 && latin > 300,

@@ -14,6 +14,7 @@ mod hostile;
 mod log;
 mod metrics;
 mod metrics_e2e;
+mod metrics_v1_1;
 mod oparl;
 mod oparl_import;
 mod openapi;

@@ -99,7 +99,8 @@ async fn app_with_every_table() -> TestApp {
             {"id": "a1-i2", "position": 2, "titles": {"ru": "Разное"}, "initiator": "deputy"}
         ],
         "documents": [{"id": "a1-doc1", "kind": "minutes", "title": "Протокол", "media_type": "application/pdf",
-            "url": "https://maslihat.example.kz/a1/minutes.pdf", "language": "ru"}],
+            "url": "https://maslihat.example.kz/a1/minutes.pdf", "language": "ru",
+            "declared_public": {"published_at": "2024-02-05T09:00:00+05:00", "source_url": "https://maslihat.example.kz/a1/"}}],
         "vote_events": [
             {"id": "a1-v1", "agenda_item": "a1-i1", "motion": {"ru": "Принять"}, "stage": "as_a_whole",
                 "method": "roll_call", "majority_rule": "majority_of_seats", "seats": 5, "result": "fail", "ballots": ballots},
@@ -636,12 +637,40 @@ const REPORTED: &[ReportedEdit] = &[
 
 #[tokio::test]
 async fn each_edit_the_issue_reported_is_named_by_audit_and_by_verify() {
+    each_edit_is_named_by_audit_and_by_verify(REPORTED).await;
+}
+
+/// Edits of the declared public time of a document (the minutes, so also the session's
+/// `declared_minutes`), which the metrics of a backfilled session use (metrics v1.1).
+const DECLARED: &[ReportedEdit] = &[
+    (
+        "UPDATE document SET declared_public_at = NULL WHERE id = 'a1-doc1'",
+        "",
+        ("document", "declared_public_at"),
+        (SESSION, "/documents/a1-doc1/declared_public"),
+    ),
+    (
+        "UPDATE document SET declared_public_source = 'https://elsewhere.example.kz/' WHERE id = 'a1-doc1'",
+        "",
+        ("document", "declared_public_source"),
+        (SESSION, "/declared_minutes/source_url"),
+    ),
+];
+
+#[tokio::test]
+async fn an_edited_declared_public_time_of_a_document_is_named_by_audit_and_by_verify() {
+    each_edit_is_named_by_audit_and_by_verify(DECLARED).await;
+}
+
+/// Applies each edit to a fresh copy of every table, checks that `audit` names its table and
+/// column and `verify` its read and field, then rebuilds from the log.
+async fn each_edit_is_named_by_audit_and_by_verify(edits: &[ReportedEdit]) {
     let app = app_with_every_table().await;
     let tmp = tempfile::tempdir().unwrap();
     let state = tmp.path().join("verify.json");
     assert!(verify(&app, &state, None).await.failures.is_empty());
     let postgres = app.database_url.starts_with("postgres");
-    for (sqlite, pg, (table, column), (endpoint, field)) in REPORTED {
+    for (sqlite, pg, (table, column), (endpoint, field)) in edits {
         let sql = if postgres && !pg.is_empty() { pg } else { sqlite };
         tamper(&app, sql).await;
         let found = audit(&app.state.db).await.expect("audit").findings;
@@ -655,5 +684,6 @@ async fn each_edit_the_issue_reported_is_named_by_audit_and_by_verify() {
             "{sql}: {failures:#?}"
         );
         maslikhat::store::rebuild::rebuild(&app.state.db).await.expect("rebuild");
+        assert!(audit(&app.state.db).await.unwrap().findings.is_empty(), "{sql}: rebuild restores it");
     }
 }

@@ -172,6 +172,30 @@ try {
     await page.goto(`${base}/?lang=en`);
   }
 
+  // The council page links each openness component to the sessions behind it, one row per held
+  // session with the API's per-session values.
+  {
+    await page.goto(`${base}/councils/${council.id}?lang=en`);
+    const api = await (await fetch(`${base}/v1/councils/${council.id}/session-openness?limit=500`)).json();
+    const rows = await page.locator('section[aria-labelledby="session-openness"] tr[data-session]').count();
+    check(rows === api.items.length && rows > 0, `council: one row per held session (${rows} rows, API ${api.items.length})`);
+    for (const c of ['notice', 'documents', 'open_items', 'broadcast', 'minutes', 'roll_call']) {
+      check(await page.locator(`a[href="#so-${c}"]`).count() === 1 && await page.locator(`#so-${c}`).count() === 1, `council: ${c} links to its sessions`);
+    }
+    const first = api.items[0];
+    const shown = await page.locator(`tr[data-session="${first.session}"] td[data-component="broadcast"]`).innerText();
+    const want = first.broadcast.value === null ? 'no data' : `${Math.round(first.broadcast.value * 100)}`;
+    check(shown.startsWith(want), `council: the first session's broadcast ${shown} is the API's ${want}`);
+    // Its row links to the session page, which shows the same components as GET /v1/sessions/{id}.
+    await page.locator(`tr[data-session="${first.session}"] th a`).click();
+    const one = (await (await fetch(`${base}/v1/sessions/${first.session}`)).json()).openness;
+    const cell = page.locator('section[aria-labelledby="session-openness"] td[data-component="broadcast"]');
+    const onPage = await cell.innerText();
+    const wantOne = one.broadcast.value === null ? 'no data' : `${Math.round(one.broadcast.value * 100)}`;
+    check(new URL(page.url()).pathname === `/sessions/${first.session}`, `council: the session row opens /sessions/${first.session}`);
+    check(onPage.startsWith(wantOne), `session: broadcast ${onPage} is the API's ${wantOne}`);
+  }
+
   // The language switch changes the interface language and is remembered.
   problems.length = 0;
   await page.goto(`${base}/councils/${council.id}`);

@@ -1063,6 +1063,7 @@ async fn import_dump(
                     sha256: None,
                     language: "de".into(),
                     text: None,
+                    declared_public: None,
                 });
                 Some(id)
             };

@@ -95,6 +95,8 @@ pub fn session(
             language: d.language.clone(),
             body_text: d.text.clone(),
             first_public_at: witnessed.document(&d.id),
+            declared_public_at: d.declared_public.as_ref().map(|t| t.published_at),
+            declared_public_source: d.declared_public.as_ref().map(|t| t.source_url.clone()),
         })
         .collect();
     let (vote_events, ballots) = votes(&ctx, doc, &mut ints);

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use super::home::{component_legend, components, points};
 use super::{ALL, Parties, names, number, share};
 use crate::api::AppState;
-use crate::api::metrics::{CouncilMetricsDto, MetricValueDto, MetricsApi};
+use crate::api::metrics::{CouncilMetricsDto, MetricValueDto, MetricsApi, SessionOpennessDto};
 use crate::domain::roster::period_covers;
 use crate::store;
 use crate::web::PageResult;
@@ -59,6 +59,41 @@ fn fmt(ctx: &Ctx, v: &MetricValueDto, is_share: bool) -> String {
     if is_share { share(ctx, v) } else { number(ctx, v, 2) }
 }
 
+/// Each held session's openness components (the council values are their means), every
+/// component's column anchored so the council table can link to the sessions behind it.
+fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[SessionOpennessDto]) -> Markup {
+    let keys = ["c_notice", "c_documents", "c_open_items", "c_broadcast", "c_minutes", "c_roll_call"];
+    html! {
+        section aria-labelledby="session-openness" {
+            h2 id="session-openness" { (ctx.t("session_openness")) }
+            p { (ctx.t("session_openness_note")) }
+            p class="meta" { a href={ "/v1/councils/" (enc(id)) "/session-openness" } { code { "GET /v1/councils/" (id) "/session-openness" } } }
+            (table_wrap(ctx.t("session_openness"), html! {
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("session")) }
+                        th scope="col" { (ctx.t("time_kind")) }
+                        @for k in keys { th scope="col" class="num" id={ "so-" (k.trim_start_matches("c_")) } { (ctx.t(k)) } }
+                    } }
+                    tbody {
+                        @for s in sessions {
+                            tr data-session=(s.session) {
+                                th scope="row" { a href={ "/sessions/" (enc(&s.session)) } { (super::local(s.scheduled_start)) } }
+                                td { (ctx.t(if s.time_kind == "declared" { "time_declared" } else { "time_witnessed" })) }
+                                @for (name, c) in s.components() {
+                                    td class="num" data-component=(name) title=[c.value.reason.as_ref().map(|r| format!("{r}: {}", c.value.reason_text.clone().unwrap_or_default()))] {
+                                        (share(ctx, &c.value))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
 /// Builds the page.
 pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     let (row, _) = store::councils::get_council(&state.db, id).await?;
@@ -72,6 +107,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         trend.push((year, api.council_for_page(id, Some(from), Some(to), Some(x.as_of)).await?));
     }
     let deputies = api.deputies_for_page(id).await?;
+    let session_openness = api.sessions_for_page(id).await?;
     let roster = store::councils::council_deputies(&state.db, id).await?;
     let parties = Parties::load(state).await?;
     let sessions = store::sessions::list_sessions(
@@ -234,7 +270,15 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             (component_legend(ctx))
             (figure(ctx, charts::bars(ctx.t("openness"), &openness_bars, 100.0),
                 &[ctx.t("component"), ctx.t("weight"), ctx.t("value"), ctx.t("points")], &openness_rows))
+            p {
+                (ctx.t("sessions_behind")) ": "
+                @for (i, (k, c)) in comps.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    a href={ "#so-" (k.trim_start_matches("c_")) } { (ctx.t(k)) } " (n = " (c.value.n) ")"
+                }
+            }
         }
+        (session_openness_section(ctx, id, &session_openness))
         section aria-labelledby="debate" {
             h2 id="debate" { (ctx.t("debate")) " · " (ctx.t("voting")) }
             (table_wrap(ctx.t("debate"), html! {
@@ -266,7 +310,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         }
         section aria-labelledby="composition" {
             h2 id="composition" { (ctx.t("composition")) " (" (on) ")" }
-            p { (ctx.t("seats")) ": " span data-metric="seats" { (x.composition.seats) } "; " (ctx.t("non_partisans")) ": " (share(ctx, &x.composition.non_partisan_share)) }
+            p { (ctx.t("seats")) ": " span data-metric="seats" { (number(ctx, &x.composition.seats, 0)) } "; " (ctx.t("non_partisans")) ": " (share(ctx, &x.composition.non_partisan_share)) }
             (figure(ctx, charts::bars(ctx.t("composition"), &party_bars, seats_max),
                 &[ctx.t("party"), ctx.t("seats")], &by_party.iter().map(|(p, n)| vec![p.clone(), n.to_string()]).collect::<Vec<_>>()))
             (table_wrap(ctx.t("seat_type"), html! {

@@ -548,7 +548,7 @@ pub async fn record(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                     tfoot {
                         tr {
                             th scope="row" { (ctx.t("openness_score")) }
-                            td class="num" { (ctx.lang.pct(o.coverage)) }
+                            td class="num" { (ctx.lang.pct(o.coverage.value.unwrap_or_default())) }
                             td class="num" data-metric="openness_score" { (super::number(ctx, &score, 1)) }
                             td { (reason(ctx, &score)) }
                         }

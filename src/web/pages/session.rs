@@ -136,6 +136,10 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     let council_name = ctx.lang.pick(&names(&council.names));
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
     let loose: Vec<&speech::Model> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
+    let openness = crate::api::metrics::MetricsApi { state: state.clone() }
+        .session_openness(&s.council_id, &s.id, crate::domain::session::local_date(s.scheduled_start))
+        .await?;
+    let declared = |d: &crate::entity::document::Model| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
 
     let body = html! {
         p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
@@ -148,6 +152,27 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             @if let Some(u) = &s.recording_url { dt { (ctx.t("recording")) } dd { a href=(u) rel="nofollow noopener" { (u) } } }
             dt { (ctx.t("agenda_public")) } dd { (s.agenda_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
             dt { (ctx.t("minutes_public")) } dd { (s.minutes_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
+        }
+        @if let Some(o) = &openness {
+            section aria-labelledby="session-openness" {
+                h2 id="session-openness" { (ctx.t("openness")) }
+                p { (ctx.t("session_openness_note")) }
+                (table_wrap(ctx.t("openness"), html! {
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("component")) } th scope="col" class="num" { (ctx.t("value")) } th scope="col" { (ctx.t("time_kind")) } th scope="col" { (ctx.t("pr_reason")) } } }
+                        tbody {
+                            @for (name, c) in o.components() {
+                                tr {
+                                    th scope="row" { (ctx.t(&format!("c_{name}"))) }
+                                    td class="num" data-component=(name) { (super::share(ctx, &c.value)) }
+                                    td { @if let Some(k) = &c.time_kind { (ctx.t(&format!("time_{k}"))) } }
+                                    td { @if let Some(r) = &c.value.reason { code { (r) } } }
+                                }
+                            }
+                        }
+                    }
+                }))
+            }
         }
         section aria-labelledby="agenda" {
             h2 id="agenda" { (ctx.t("agenda")) }
@@ -166,8 +191,8 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                         @if !docs.is_empty() {
                             (table_wrap(ctx.t("documents"), html! {
                                 table {
-                                    thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("kind")) } th scope="col" { (ctx.t("public_since")) } } }
-                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", &d.kind)) } td { (local(d.first_public_at)) } } } }
+                                    thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("kind")) } th scope="col" { (ctx.t("public_since")) } th scope="col" { (ctx.t("declared_public")) } } }
+                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", &d.kind)) } td { (local(d.first_public_at)) } td { (declared(d)) } } } }
                                 }
                             }))
                         }
@@ -182,7 +207,10 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         @if !other.is_empty() {
             section aria-labelledby="docs" {
                 h2 id="docs" { (ctx.t("documents")) }
-                ul { @for d in &other { li { a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", &d.kind)) "), " (ctx.t("public_since")) ": " (local(d.first_public_at)) } } }
+                ul { @for d in &other { li {
+                    a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", &d.kind)) "), " (ctx.t("public_since")) ": " (local(d.first_public_at))
+                    @if d.declared_public_at.is_some() { "; " (ctx.t("declared_public")) ": " (declared(d)) }
+                } } }
             }
         }
         @if !loose.is_empty() {
