@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 
+use super::bounded::{Count, Position, Seats, Seconds, SessionNumber};
 use super::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, SessionKind, SessionStatus, SpeakerRole,
     SpeechType, VoteMethod, VoteResult, VoteStage,
 };
 use crate::domain::Violations;
+use crate::domain::bounded::OutOfRange;
 use crate::domain::session as s;
 use crate::domain::text::{self, MAX_LINE, MAX_TEXT};
 
@@ -22,8 +24,7 @@ pub struct SessionRecordDoc {
     /// Convocation (Roman numeral) declared on the council, e.g. `VIII`.
     pub convocation: String,
     /// Session number within the convocation.
-    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
-    pub number: u32,
+    pub number: SessionNumber,
     /// Regular, extraordinary, constituent or joint.
     pub kind: SessionKind,
     /// Planned, convened, held, cancelled or postponed.
@@ -106,8 +107,7 @@ pub struct AgendaItemDto {
     /// Stable id, unique on the platform.
     pub id: String,
     /// Order, from 1.
-    #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
-    pub position: u32,
+    pub position: Position,
     /// Number as printed.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,52 +169,55 @@ pub struct CountsDto {
     /// Yes.
     #[oai(default)]
     #[serde(default)]
-    pub yes: u32,
+    pub yes: Count,
     /// No.
     #[oai(default)]
     #[serde(default)]
-    pub no: u32,
+    pub no: Count,
     /// Abstain.
     #[oai(default)]
     #[serde(default)]
-    pub abstain: u32,
+    pub abstain: Count,
     /// Present, did not vote.
     #[oai(default)]
     #[serde(default)]
-    pub not_voting: u32,
+    pub not_voting: Count,
     /// Absent.
     #[oai(default)]
     #[serde(default)]
-    pub absent: u32,
+    pub absent: Count,
     /// Absent with a reason.
     #[oai(default)]
     #[serde(default)]
-    pub excused: u32,
+    pub excused: Count,
 }
 
 impl From<CountsDto> for s::Counts {
     fn from(c: CountsDto) -> Self {
         s::Counts {
-            yes: c.yes,
-            no: c.no,
-            abstain: c.abstain,
-            not_voting: c.not_voting,
-            absent: c.absent,
-            excused: c.excused,
+            yes: c.yes.get(),
+            no: c.no.get(),
+            abstain: c.abstain.get(),
+            not_voting: c.not_voting.get(),
+            absent: c.absent.get(),
+            excused: c.excused.get(),
         }
     }
 }
 
-impl From<s::Counts> for CountsDto {
-    fn from(c: s::Counts) -> Self {
-        CountsDto {
-            yes: c.yes,
-            no: c.no,
-            abstain: c.abstain,
-            not_voting: c.not_voting,
-            absent: c.absent,
-            excused: c.excused,
-        }
+impl TryFrom<s::Counts> for CountsDto {
+    type Error = OutOfRange;
+
+    /// Fails only for counts no document could have carried (above the largest council).
+    fn try_from(c: s::Counts) -> Result<Self, OutOfRange> {
+        Ok(CountsDto {
+            yes: Count::new(c.yes)?,
+            no: Count::new(c.no)?,
+            abstain: Count::new(c.abstain)?,
+            not_voting: Count::new(c.not_voting)?,
+            absent: Count::new(c.absent)?,
+            excused: Count::new(c.excused)?,
+        })
     }
 }
 
@@ -236,8 +239,7 @@ pub struct VoteEventDto {
     /// Majority rule.
     pub majority_rule: MajorityRule,
     /// Seats at the time.
-    #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
-    pub seats: u32,
+    pub seats: Seats,
     /// Result as declared; must agree with the counts and the majority rule.
     pub result: VoteResult,
     /// Counts, when stated; must equal the ballots when both are given.
@@ -289,8 +291,7 @@ pub struct SpeechDto {
     /// Duration in seconds.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[oai(validator(minimum(value = "0"), maximum(value = "21600")))]
-    pub seconds: Option<u32>,
+    pub seconds: Option<Seconds>,
     /// Text.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,7 +321,7 @@ impl SessionRecordDoc {
             .enumerate()
             .map(|(i, a)| s::AgendaItem {
                 id: id(v, format!("/agenda/{i}/id"), a.id),
-                position: a.position,
+                position: a.position.get(),
                 number_label: text::clean_opt(
                     v,
                     &format!("/agenda/{i}/number_label"),
@@ -365,7 +366,7 @@ impl SessionRecordDoc {
                 stage: e.stage.into(),
                 method: e.method.into(),
                 majority_rule: e.majority_rule.into(),
-                seats: e.seats,
+                seats: e.seats.get(),
                 result: e.result.into(),
                 counts: e.counts.map(Into::into),
                 ballots: e
@@ -395,14 +396,14 @@ impl SessionRecordDoc {
                     speaker_role: sp.speaker_role.into(),
                     speech_type: sp.speech_type.into(),
                     language: lang(v, format!("{p}/language"), &sp.language),
-                    seconds: sp.seconds,
+                    seconds: sp.seconds.map(Seconds::get),
                     text: text::clean_opt(v, &format!("{p}/text"), sp.text.as_deref(), MAX_TEXT, true),
                 }
             })
             .collect();
         let record = s::SessionRecord {
             convocation: self.convocation,
-            number: self.number,
+            number: self.number.get(),
             kind: self.kind.into(),
             status: self.status.into(),
             scheduled_start: self.scheduled_start,

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::documents::council::CouncilDoc;
 use crate::documents::party::PartyDoc;
+use crate::documents::read;
 use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::{Violations, text};
@@ -243,8 +244,7 @@ fn refusal(e: StoreError) -> LineError {
 }
 
 fn shape<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, LineError> {
-    serde_path_to_error::deserialize(body)
-        .map_err(|e| LineError::Refused(format!("body at {}: {}", e.path(), e.inner())))
+    read::from_value(body).map_err(|v| LineError::Refused(format!("body {v}")))
 }
 
 async fn publish_line(db: &DatabaseConnection, raw: &str, overwrite: bool) -> Result<Published, LineError> {

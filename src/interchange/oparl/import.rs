@@ -39,6 +39,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::documents::bounded::{Position, Seats, SessionNumber};
 use crate::documents::council::{ConvocationDto, CouncilDoc};
 use crate::documents::enums::{
     CommissionKind, DocumentKind, Gender, Initiator, Level, Nomination, RegistrationStatus, RoleKind, SeatType,
@@ -984,7 +985,7 @@ async fn import_dump(
         level,
         parent: None,
         kato: None,
-        seats,
+        seats: Seats::new(seats).map_err(|e| OparlError::Dump(format!("seats: {e}")))?,
         website,
         convocations: vec![ConvocationDto { number: "I".into(), start_date: start, end_date: None }],
         synthetic: false,
@@ -1085,6 +1086,7 @@ async fn import_dump(
             add_doc(&mut documents, &mut ids, f, DocumentKind::Other, None);
         }
         let mut open = true;
+        let mut out_of_range = None;
         let items = m.get("agendaItem").and_then(Value::as_array).into_iter().flatten().filter(|a| !is_deleted(a));
         for a in items {
             let Some(aid) = str_of(a, "id") else { continue };
@@ -1119,9 +1121,16 @@ async fn import_dump(
             for f in a.get("auxiliaryFile").and_then(Value::as_array).into_iter().flatten() {
                 add_doc(&mut documents, &mut ids, f, DocumentKind::Other, Some(&item_id));
             }
+            let position = match Position::new(agenda.len() as u64 + 1) {
+                Ok(p) => p,
+                Err(e) => {
+                    out_of_range = Some(format!("/agenda/{}/position range: {e}", agenda.len()));
+                    break;
+                }
+            };
             agenda.push(AgendaItemDto {
                 id: item_id,
-                position: agenda.len() as u32 + 1,
+                position,
                 number_label: label,
                 titles: de(if name.is_empty() { "(ohne Titel)".to_owned() } else { one_line(name, MAX_LINE) }),
                 initiator: Initiator::Other,
@@ -1143,9 +1152,21 @@ async fn import_dump(
         });
         let n_items = agenda.len() as u64;
         let n_documents = documents.len() as u64;
+        let number = SessionNumber::new(number as u64 + 1)
+            .map_err(|e| format!("/number range: {e}"))
+            .and_then(|n| out_of_range.map_or(Ok(n), Err));
+        let number = match number {
+            Ok(n) => n,
+            Err(reason) => {
+                let source = oparl_id.clone();
+                out.report.refused.push(OparlRefusal { kind: "session_record", id: session_id, source, reason });
+                out.report.sessions.add(Outcome::Refused);
+                continue;
+            }
+        };
         let doc = SessionRecordDoc {
             convocation: "I".into(),
-            number: number as u32 + 1,
+            number,
             kind: SessionKind::Regular,
             status: if cancelled {
                 SessionStatus::Cancelled

@@ -354,7 +354,7 @@ impl Out<'_> {
 }
 
 fn shape<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| format!("at {}: {}", e.path(), e.inner()))
+    crate::documents::read::from_value(v).map_err(|v| v.to_string())
 }
 
 /// EveryPolitician's `names.csv`: every spelling of each person, grouped by its id.
@@ -874,7 +874,8 @@ fn session_records(
         let id = local_id(&format!("{council_id}-s"), &key);
         let counter = numbers.entry(conv.1.clone()).or_default();
         *counter += 1;
-        let number = ev.and_then(|e| e.get("number")).and_then(Value::as_u64).map_or(*counter, |n| n as u32);
+        // A stated number goes to the document as it is: out of range, the record is refused.
+        let number = ev.and_then(|e| e.get("number")).cloned().unwrap_or_else(|| json!(*counter));
         let mut agenda: Vec<Value> = Vec::new();
         let mut item_ids: HashSet<String> = HashSet::new();
         let mut items: Vec<&Value> = items_of.get(key.as_str()).cloned().unwrap_or_default();
