@@ -32,7 +32,6 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod entity;
-pub mod export;
 pub mod interchange;
 pub mod startup;
 pub mod store;

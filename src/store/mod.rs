@@ -11,12 +11,17 @@ pub mod oparl;
 pub mod public_records;
 mod publish;
 pub mod sessions;
+pub mod tables;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 
 /// The database handle every store function takes. Other layers name it through here, so that
 /// only `store` (and `startup`, which opens it) names sea-orm.
 pub type Db = sea_orm::DatabaseConnection;
+
+/// A read transaction over one consistent snapshot ([`snapshot`]); the readers that take any
+/// connection take it too. Other layers name it through here.
+pub type Snapshot = sea_orm::DatabaseTransaction;
 
 use std::time::Duration;
 
