@@ -33,6 +33,8 @@ pub mod documents;
 pub mod domain;
 pub mod entity;
 pub mod interchange;
+#[cfg(test)]
+mod layering;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -315,92 +315,12 @@ impl SessionRecordDoc {
     /// Returns the record and the stated reason.
     pub fn parse(self, v: &mut Violations) -> (s::SessionRecord, Option<String>) {
         let reason = text::clean_opt(v, "/reason", self.reason.as_deref(), 2000, true);
-        let agenda = self
-            .agenda
-            .into_iter()
-            .enumerate()
-            .map(|(i, a)| s::AgendaItem {
-                id: id(v, format!("/agenda/{i}/id"), a.id),
-                position: a.position.get(),
-                number_label: text::clean_opt(
-                    v,
-                    &format!("/agenda/{i}/number_label"),
-                    a.number_label.as_deref(),
-                    32,
-                    false,
-                ),
-                titles: text::lang_map(v, &format!("/agenda/{i}/titles"), &a.titles, MAX_LINE * 4),
-                initiator: a.initiator.into(),
-                is_open: a.is_open,
-                result: a.result.map(Into::into),
-            })
-            .collect();
-        let documents = self
-            .documents
-            .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let p = format!("/documents/{i}");
-                s::Document {
-                    id: id(v, format!("{p}/id"), d.id),
-                    agenda_item: d.agenda_item,
-                    kind: d.kind.into(),
-                    title: text::clean(v, &format!("{p}/title"), &d.title, MAX_LINE * 4, false).unwrap_or_default(),
-                    media_type: text::clean(v, &format!("{p}/media_type"), &d.media_type, 127, false)
-                        .unwrap_or_default(),
-                    url: text::url(v, &format!("{p}/url"), &d.url).unwrap_or_default(),
-                    sha256: d.sha256,
-                    language: lang(v, format!("{p}/language"), &d.language),
-                    text: text::clean_opt(v, &format!("{p}/text"), d.text.as_deref(), MAX_TEXT, true),
-                }
-            })
-            .collect();
-        let vote_events = self
-            .vote_events
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| s::VoteEvent {
-                id: id(v, format!("/vote_events/{i}/id"), e.id),
-                agenda_item: e.agenda_item,
-                motion: text::lang_map(v, &format!("/vote_events/{i}/motion"), &e.motion, MAX_LINE * 4),
-                stage: e.stage.into(),
-                method: e.method.into(),
-                majority_rule: e.majority_rule.into(),
-                seats: e.seats.get(),
-                result: e.result.into(),
-                counts: e.counts.map(Into::into),
-                ballots: e
-                    .ballots
-                    .into_iter()
-                    .map(|b| s::Ballot { deputy: b.deputy, option: b.option.into() })
-                    .collect(),
-            })
-            .collect();
-        let speeches = self
-            .speeches
-            .into_iter()
-            .enumerate()
-            .map(|(i, sp)| {
-                let p = format!("/speeches/{i}");
-                s::Speech {
-                    id: id(v, format!("{p}/id"), sp.id),
-                    agenda_item: sp.agenda_item,
-                    deputy: sp.deputy,
-                    speaker_name: text::clean_opt(
-                        v,
-                        &format!("{p}/speaker_name"),
-                        sp.speaker_name.as_deref(),
-                        300,
-                        false,
-                    ),
-                    speaker_role: sp.speaker_role.into(),
-                    speech_type: sp.speech_type.into(),
-                    language: lang(v, format!("{p}/language"), &sp.language),
-                    seconds: sp.seconds.map(Seconds::get),
-                    text: text::clean_opt(v, &format!("{p}/text"), sp.text.as_deref(), MAX_TEXT, true),
-                }
-            })
-            .collect();
+        let agenda = self.agenda.into_iter().enumerate().map(|(i, a)| a.parse(v, i)).collect();
+        let documents: Vec<_> =
+            self.documents.into_iter().enumerate().map(|(i, d)| d.parse(v, &format!("/documents/{i}"))).collect();
+        let vote_events = self.vote_events.into_iter().enumerate().map(|(i, e)| e.parse(v, i)).collect();
+        let speeches: Vec<_> =
+            self.speeches.into_iter().enumerate().map(|(i, sp)| sp.parse(v, &format!("/speeches/{i}"))).collect();
         let record = s::SessionRecord {
             convocation: self.convocation,
             number: self.number.get(),
@@ -425,5 +345,73 @@ impl SessionRecordDoc {
             speeches,
         };
         (record, reason)
+    }
+}
+
+impl AgendaItemDto {
+    fn parse(self, v: &mut Violations, i: usize) -> s::AgendaItem {
+        let p = format!("/agenda/{i}");
+        s::AgendaItem {
+            id: id(v, format!("{p}/id"), self.id),
+            position: self.position.get(),
+            number_label: text::clean_opt(v, &format!("{p}/number_label"), self.number_label.as_deref(), 32, false),
+            titles: text::lang_map(v, &format!("{p}/titles"), &self.titles, MAX_LINE * 4),
+            initiator: self.initiator.into(),
+            is_open: self.is_open,
+            result: self.result.map(Into::into),
+        }
+    }
+}
+
+impl DocumentDto {
+    fn parse(self, v: &mut Violations, p: &str) -> s::Document {
+        s::Document {
+            id: id(v, format!("{p}/id"), self.id),
+            agenda_item: self.agenda_item,
+            kind: self.kind.into(),
+            title: text::clean(v, &format!("{p}/title"), &self.title, MAX_LINE * 4, false).unwrap_or_default(),
+            media_type: text::clean(v, &format!("{p}/media_type"), &self.media_type, 127, false).unwrap_or_default(),
+            url: text::url(v, &format!("{p}/url"), &self.url).unwrap_or_default(),
+            sha256: self.sha256,
+            language: lang(v, format!("{p}/language"), &self.language),
+            text: text::clean_opt(v, &format!("{p}/text"), self.text.as_deref(), MAX_TEXT, true),
+        }
+    }
+}
+
+impl VoteEventDto {
+    fn parse(self, v: &mut Violations, i: usize) -> s::VoteEvent {
+        s::VoteEvent {
+            id: id(v, format!("/vote_events/{i}/id"), self.id),
+            agenda_item: self.agenda_item,
+            motion: text::lang_map(v, &format!("/vote_events/{i}/motion"), &self.motion, MAX_LINE * 4),
+            stage: self.stage.into(),
+            method: self.method.into(),
+            majority_rule: self.majority_rule.into(),
+            seats: self.seats.get(),
+            result: self.result.into(),
+            counts: self.counts.map(Into::into),
+            ballots: self
+                .ballots
+                .into_iter()
+                .map(|b| s::Ballot { deputy: b.deputy, option: b.option.into() })
+                .collect(),
+        }
+    }
+}
+
+impl SpeechDto {
+    fn parse(self, v: &mut Violations, p: &str) -> s::Speech {
+        s::Speech {
+            id: id(v, format!("{p}/id"), self.id),
+            agenda_item: self.agenda_item,
+            deputy: self.deputy,
+            speaker_name: text::clean_opt(v, &format!("{p}/speaker_name"), self.speaker_name.as_deref(), 300, false),
+            speaker_role: self.speaker_role.into(),
+            speech_type: self.speech_type.into(),
+            language: lang(v, format!("{p}/language"), &self.language),
+            seconds: self.seconds.map(Seconds::get),
+            text: text::clean_opt(v, &format!("{p}/text"), self.text.as_deref(), MAX_TEXT, true),
+        }
     }
 }

@@ -60,6 +60,14 @@ pub enum StoreError {
     Db(#[from] DbErr),
 }
 
+impl StoreError {
+    /// A stored value that no write through the publication path could have left (the database
+    /// was changed behind it): a server-side failure, named for the operator.
+    pub fn corrupt(what: impl Into<String>) -> StoreError {
+        StoreError::Db(DbErr::Custom(what.into()))
+    }
+}
+
 /// Looks at the log head every `every` and calls `changed` when it has moved: how a node learns
 /// of writes made by other nodes or processes. Runs until the task is dropped; read errors are
 /// skipped (the next tick tries again).

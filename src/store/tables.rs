@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DbErr;
 
 use super::StoreError;
 use crate::domain::enums::{
@@ -30,10 +29,7 @@ struct Cell<'a> {
 
 impl Cell<'_> {
     fn corrupt(&self, value: &str, why: &str) -> StoreError {
-        StoreError::Db(DbErr::Custom(format!(
-            "stored {}.{} of row {} is {value:?}: {why}",
-            self.table, self.column, self.row
-        )))
+        StoreError::corrupt(format!("stored {}.{} of row {} is {value:?}: {why}", self.table, self.column, self.row))
     }
 
     fn parse<T>(&self, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
@@ -505,6 +501,8 @@ pub struct Document {
     pub media_type: String,
     /// URL.
     pub url: String,
+    /// SHA-256 of the file, when stated.
+    pub sha256: Option<String>,
     /// Language tag.
     pub language: String,
     /// Its text.
@@ -524,6 +522,7 @@ impl TryFrom<entity::document::Model> for Document {
             title: r.title,
             media_type: r.media_type,
             url: r.url,
+            sha256: r.sha256,
             language: r.language,
             body_text: r.body_text,
             first_public_at: r.first_public_at,

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::documents::enums::Provenance;
 use crate::documents::read;
 use crate::domain::Violations;
 use crate::domain::enums::Level;
@@ -317,18 +317,18 @@ pub enum ImportError {
 }
 
 /// Imports the records of a JSON file.
-pub async fn import_file(db: &DatabaseConnection, path: &Path, opts: &ImportOptions) -> Result<Report, ImportError> {
+pub async fn import_file(db: &store::Db, path: &Path, opts: &ImportOptions) -> Result<Report, ImportError> {
     let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
     import_str(db, &text, opts).await
 }
 
 /// Imports the records compiled into the binary, replacing older bundled versions.
-pub async fn load_bundled(db: &DatabaseConnection) -> Result<Report, ImportError> {
+pub async fn load_bundled(db: &store::Db) -> Result<Report, ImportError> {
     import_str(db, BUNDLED, &ImportOptions { replace: true }).await
 }
 
 /// Imports the records of a JSON array given as text.
-pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOptions) -> Result<Report, ImportError> {
+pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Result<Report, ImportError> {
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;
     let mut report = Report { records: values.len(), ..Report::default() };
     let mut councils = std::collections::BTreeSet::new();
@@ -349,7 +349,7 @@ pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOption
             publisher: PUBLISHER.into(),
             if_match: opts.replace.then(|| "*".to_owned()),
             reason: opts.replace.then(|| "re-imported from public sources".to_owned()),
-            provenance: "public_sources",
+            provenance: Provenance::PublicSources.as_str(),
             received_at: None,
         };
         match store::public_records::put_public_record(db, &id_s, &record, v, &meta).await {
