@@ -14,5 +14,6 @@ pub mod roster;
 pub mod session;
 pub mod text;
 pub mod violation;
+pub mod witness;
 
 pub use violation::{Violation, Violations};

@@ -25,4 +25,5 @@ mod public_records;
 mod publication_batches;
 mod rosters;
 mod scaleout;
+mod served;
 mod sessions;

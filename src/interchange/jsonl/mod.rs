@@ -21,11 +21,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{progress_bar, refusal};
 use crate::documents::council::CouncilDoc;
-use crate::documents::enums::Provenance;
 use crate::documents::party::PartyDoc;
 use crate::documents::read;
 use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
+use crate::domain::enums::Provenance;
 use crate::domain::{Violations, text};
 use crate::store::bulk::{ExportScope, versions_after};
 use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
@@ -47,9 +47,6 @@ pub enum LineKind {
 }
 
 impl LineKind {
-    const ALL: [LineKind; 5] =
-        [LineKind::Council, LineKind::Party, LineKind::Roster, LineKind::SessionRecord, LineKind::PublicRecord];
-
     /// The store's kind.
     pub fn doc_kind(self) -> DocKind {
         match self {
@@ -61,12 +58,15 @@ impl LineKind {
         }
     }
 
-    /// The kind of a stored version, by its stored name.
-    fn stored(name: &str) -> Result<LineKind, StoreError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.doc_kind().as_str() == name)
-            .ok_or_else(|| StoreError::corrupt(format!("stored document_version.kind {name:?} is no known kind")))
+    /// The kind of a line holding a stored version of `kind`.
+    pub fn of(kind: DocKind) -> LineKind {
+        match kind {
+            DocKind::Council => LineKind::Council,
+            DocKind::Party => LineKind::Party,
+            DocKind::Roster => LineKind::Roster,
+            DocKind::SessionRecord => LineKind::SessionRecord,
+            DocKind::PublicRecord => LineKind::PublicRecord,
+        }
     }
 }
 
@@ -138,14 +138,14 @@ pub async fn export(
         after = last.meta.seq;
         for v in page {
             let line = ExportLine {
-                kind: LineKind::stored(&v.meta.kind)?,
+                kind: LineKind::of(v.meta.kind),
                 id: v.meta.doc_id,
                 council: v.meta.council_id,
                 version: v.meta.version,
                 seq: v.meta.seq,
                 received_at: Some(v.meta.received_at),
                 reason: v.meta.reason,
-                provenance: provenance(&v.meta.provenance)?,
+                provenance: v.meta.provenance,
                 sha256: Some(v.meta.sha256),
                 body: serde_json::from_str(&v.body)?,
             };
@@ -191,13 +191,6 @@ struct Header {
     version: i32,
     #[serde(default)]
     sha256: Option<String>,
-}
-
-fn provenance(stored: &str) -> Result<Provenance, StoreError> {
-    [Provenance::Council, Provenance::PublicSources, Provenance::Synthetic]
-        .into_iter()
-        .find(|p| p.as_str() == stored)
-        .ok_or_else(|| StoreError::corrupt(format!("stored document_version.provenance {stored:?} is no known one")))
 }
 
 /// Imports a JSON Lines file, line by line in its order (see the module documentation). A
@@ -273,7 +266,7 @@ async fn publish_line(db: &store::Db, raw: &str, overwrite: bool) -> Result<Publ
         publisher: "import".into(),
         if_match: overwrite.then(|| "*".to_owned()),
         reason: line.reason.clone(),
-        provenance: line.provenance.as_str(),
+        provenance: line.provenance,
         received_at: line.received_at,
     };
     let mut v = Violations::new();

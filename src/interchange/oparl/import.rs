@@ -44,8 +44,8 @@ use super::meetings::Meetings;
 use super::roster::RosterPlan;
 use crate::documents::bounded::Seats;
 use crate::documents::council::{ConvocationDto, CouncilDoc};
-use crate::documents::enums::Provenance;
 use crate::domain::Violations;
+use crate::domain::enums::Provenance;
 use crate::domain::text::{self as t, MAX_LINE};
 use crate::interchange::{refusal, short_hash};
 use crate::store::{self, PublishMeta, Published, StoreError};
@@ -355,7 +355,7 @@ async fn import_dump(db: &store::Db, dump: Dump, source: &str, opts: &OparlOptio
         publisher: "oparl-import".into(),
         if_match: opts.replace.then(|| "*".to_owned()),
         reason: None,
-        provenance: Provenance::PublicSources.as_str(),
+        provenance: Provenance::PublicSources,
         received_at: None,
     };
     let mut out = Publisher { db, meta, report: &mut report };

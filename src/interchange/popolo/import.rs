@@ -247,7 +247,7 @@ impl Plan {
             publisher: "popolo-import".into(),
             if_match: opts.replace.then(|| "*".to_owned()),
             reason: None,
-            provenance: "public_sources",
+            provenance: d::Provenance::PublicSources,
             received_at: None,
         }
     }

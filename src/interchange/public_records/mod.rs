@@ -14,10 +14,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::documents::enums::Provenance;
 use crate::documents::read;
 use crate::domain::Violations;
 use crate::domain::enums::Level;
+use crate::domain::enums::Provenance;
 use crate::domain::public_record::{
     PublicAgendaItem, PublicBallot, PublicCouncil, PublicDecision, PublicLivestream, PublicMinutes, PublicNotice,
     PublicRecord, PublicRecordStatus, PublicRegistration, PublicSittingKind, PublicSource, PublicSpeech, PublicVote,
@@ -349,7 +349,7 @@ pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Res
             publisher: PUBLISHER.into(),
             if_match: opts.replace.then(|| "*".to_owned()),
             reason: opts.replace.then(|| "re-imported from public sources".to_owned()),
-            provenance: Provenance::PublicSources.as_str(),
+            provenance: Provenance::PublicSources,
             received_at: None,
         };
         match store::public_records::put_public_record(db, &id_s, &record, v, &meta).await {
