@@ -359,14 +359,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Export { csv: Some(dir), council, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            for (table, n) in crate::export::csv_package(&conn, &dir, council.as_deref(), true).await? {
+            for (table, n) in crate::interchange::csv::csv_package(&conn, &dir, council.as_deref(), true).await? {
                 eprintln!("{table}.csv: {n} rows");
             }
         }
         Command::Export { out: Some(out), council: Some(council), popolo: true, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let c = crate::export::popolo_file(&conn, &council, &out, out.as_os_str() != "-").await?;
+            let c = crate::interchange::popolo::popolo_file(&conn, &council, &out, out.as_os_str() != "-").await?;
             eprintln!(
                 "Popolo export of {council}: {} organizations, {} persons, {} memberships, {} events, {} vote events, \
                  {} speeches",

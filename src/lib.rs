@@ -32,8 +32,9 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod entity;
-pub mod export;
 pub mod interchange;
+#[cfg(test)]
+mod layering;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{Enum, Object, OpenApi};
+use poem_openapi::{Object, OpenApi};
 
 use super::councils::{VersionInfo, WithEtag, path_id};
 use super::metrics::MetricValueDto;
@@ -25,30 +25,7 @@ use crate::domain::metrics as m;
 use crate::domain::public_record as d;
 use crate::store::{self, VersionMeta};
 
-/// Provenance kinds of a document version.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum Provenance {
-    /// Published by the council itself through the API.
-    Council,
-    /// Compiled by a third party from public texts.
-    PublicSources,
-    /// Made up (the demo country).
-    Synthetic,
-}
-
-impl Provenance {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Council => "council",
-            Self::PublicSources => "public_sources",
-            Self::Synthetic => "synthetic",
-        }
-    }
-}
-
-pub use crate::documents::enums::{PublicVoteMethod, RecordStatus, SittingKind};
+pub use crate::documents::enums::{Provenance, PublicVoteMethod, RecordStatus, SittingKind};
 
 /// A record's openness components, scored like a council's (method v1.1); `null` with a reason
 /// where the sources do not state what a component needs.

@@ -16,11 +16,13 @@ use super::payload::StrictJson;
 use super::problem::ApiError;
 use super::rosters::VersionList;
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::bounded::Count;
 use crate::documents::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
     SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage, stored,
 };
 use crate::documents::session::{CountsDto, DeclaredNoticeDto, DeclaredTimeDto, SessionRecordDoc};
+use crate::domain::bounded::OutOfRange;
 use crate::domain::session::{self as s, SessionRecord};
 use crate::domain::{Violations, enums as d};
 use crate::entity::{agenda_item, document, session, speech, vote_event};
@@ -505,16 +507,23 @@ fn document_view(x: document::Model) -> DocumentView {
     }
 }
 
-fn vote_view(base: &str, e: vote_event::Model) -> VoteEventView {
-    let counts = e.yes_count.map(|yes| CountsDto {
-        yes: yes as u32,
-        no: e.no_count.unwrap_or(0) as u32,
-        abstain: e.abstain_count.unwrap_or(0) as u32,
-        not_voting: e.not_voting_count.unwrap_or(0) as u32,
-        absent: e.absent_count.unwrap_or(0) as u32,
-        excused: e.excused_count.unwrap_or(0) as u32,
-    });
-    VoteEventView {
+fn vote_view(base: &str, e: vote_event::Model) -> Result<VoteEventView, ApiError> {
+    let count = |c: Option<i32>| Count::new(c.unwrap_or(0));
+    let counts = e
+        .yes_count
+        .map(|yes| -> Result<CountsDto, OutOfRange> {
+            Ok(CountsDto {
+                yes: Count::new(yes)?,
+                no: count(e.no_count)?,
+                abstain: count(e.abstain_count)?,
+                not_voting: count(e.not_voting_count)?,
+                absent: count(e.absent_count)?,
+                excused: count(e.excused_count)?,
+            })
+        })
+        .transpose()
+        .map_err(|x| ApiError::internal(&format!("vote event {}: a stored count is {x}", e.id)))?;
+    Ok(VoteEventView {
         url: format!("{base}{PREFIX}/vote-events/{}", e.id),
         motion: names(&e.motion),
         stage: stored(&e.stage, d::VoteStage::parse, d::VoteStage::Other),
@@ -531,7 +540,7 @@ fn vote_view(base: &str, e: vote_event::Model) -> VoteEventView {
         named: e.named,
         contested: e.contested,
         ballots: vec![],
-    }
+    })
 }
 
 fn speech_view(x: speech::Model) -> SpeechView {
@@ -930,7 +939,7 @@ impl VoteApi {
                 .await?;
         let base = &self.state.settings.public_url;
         Ok(Json(VoteEventList {
-            items: page.items.into_iter().map(|e| vote_view(base, e)).collect(),
+            items: page.items.into_iter().map(|e| vote_view(base, e)).collect::<Result<_, _>>()?,
             links: next_link(
                 &format!("{PREFIX}/vote-events"),
                 &[
@@ -957,7 +966,7 @@ impl VoteApi {
     ) -> Result<Json<VoteEventView>, ApiError> {
         path_id(&id)?;
         let (e, ballots, status) = store::sessions::get_vote_event(&self.state.db, &id).await?;
-        let mut view = vote_view(&self.state.settings.public_url, e);
+        let mut view = vote_view(&self.state.settings.public_url, e)?;
         view.ballots = ballots
             .into_iter()
             .map(|b| {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use poem_openapi::Object;
 
+use super::bounded::Seats;
 use super::enums::Level;
 use crate::domain::Violations;
 use crate::domain::council::{Convocation, Council};
@@ -28,8 +29,7 @@ pub struct CouncilDoc {
     #[serde(default)]
     pub kato: Option<String>,
     /// Seats by law (caps: oblast and republican city 50, city 30, district 25; national 107).
-    #[oai(validator(minimum(value = "1"), maximum(value = "107")))]
-    pub seats: u32,
+    pub seats: Seats,
     /// Official web page.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default)]
@@ -83,7 +83,7 @@ impl CouncilDoc {
             level: self.level.into(),
             parent: self.parent,
             kato,
-            seats: self.seats,
+            seats: self.seats.get(),
             website,
             convocations,
             synthetic: self.synthetic,

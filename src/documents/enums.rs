@@ -122,3 +122,27 @@ api_enum!(
         Open, Secret, RollCall, Electronic, ShowOfHands, Acclamation
     }
 );
+
+/// Provenance kinds of a document version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// Published by the council itself through the API.
+    Council,
+    /// Compiled by a third party from public texts.
+    PublicSources,
+    /// Made up (the demo country).
+    Synthetic,
+}
+
+impl Provenance {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Council => "council",
+            Self::PublicSources => "public_sources",
+            Self::Synthetic => "synthetic",
+        }
+    }
+}

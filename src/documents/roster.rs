@@ -176,78 +176,8 @@ fn id_at(v: &mut Violations, path: String, id: String) -> String {
 impl RosterDoc {
     /// Cleans every field into the domain value, collecting every violation with its path.
     pub fn parse(self, v: &mut Violations) -> Roster {
-        let deputies = self
-            .deputies
-            .into_iter()
-            .enumerate()
-            .map(|(i, dep)| {
-                let p = format!("/deputies/{i}");
-                r::Deputy {
-                    id: id_at(v, format!("{p}/id"), dep.id),
-                    names: text::lang_map(v, &format!("{p}/names"), &dep.names, MAX_LINE),
-                    given_names: text::lang_map_opt(v, &format!("{p}/given_names"), Some(&dep.given_names), 200),
-                    family_names: text::lang_map_opt(v, &format!("{p}/family_names"), Some(&dep.family_names), 200),
-                    patronymic_names: text::lang_map_opt(
-                        v,
-                        &format!("{p}/patronymic_names"),
-                        Some(&dep.patronymic_names),
-                        200,
-                    ),
-                    gender: dep.gender.map(Into::into),
-                    contacts: dep
-                        .contacts
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, c)| {
-                            let cp = format!("{p}/contacts/{j}");
-                            if !["email", "phone", "url", "office"].contains(&c.kind.as_str()) {
-                                v.push(format!("{cp}/kind"), "allowed_values", "one of: email, phone, url, office");
-                            }
-                            r::Contact {
-                                kind: c.kind,
-                                value: text::clean(v, &format!("{cp}/value"), &c.value, 300, false).unwrap_or_default(),
-                            }
-                        })
-                        .collect(),
-                    mandates: dep
-                        .mandates
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, m)| {
-                            let mp = format!("{p}/mandates/{j}");
-                            r::Mandate {
-                                convocation: m.convocation,
-                                seat_type: m.seat_type.into(),
-                                district: text::clean_opt(
-                                    v,
-                                    &format!("{mp}/district"),
-                                    m.district.as_deref(),
-                                    200,
-                                    false,
-                                ),
-                                nomination: m.nomination.into(),
-                                nominating_party: m
-                                    .nominating_party
-                                    .map(|x| id_at(v, format!("{mp}/nominating_party"), x)),
-                                start_date: m.start_date,
-                                end_date: m.end_date,
-                                end_reason: m.end_reason.map(Into::into),
-                            }
-                        })
-                        .collect(),
-                    party_memberships: dep
-                        .party_memberships
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, m)| r::PartyMembership {
-                            party: id_at(v, format!("{p}/party_memberships/{j}/party"), m.party),
-                            start_date: m.start_date,
-                            end_date: m.end_date,
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
+        let deputies = self.deputies.into_iter().enumerate().map(|(i, dep)| dep.parse(v, &format!("/deputies/{i}")));
+        let deputies = deputies.collect();
         let commissions = self
             .commissions
             .into_iter()
@@ -273,5 +203,70 @@ impl RosterDoc {
             })
             .collect();
         Roster { deputies, commissions, roles }
+    }
+}
+
+impl DeputyDto {
+    fn parse(self, v: &mut Violations, p: &str) -> r::Deputy {
+        let part = |v: &mut Violations, key: &str, m: &BTreeMap<String, String>| {
+            text::lang_map_opt(v, &format!("{p}/{key}"), Some(m), 200)
+        };
+        r::Deputy {
+            id: id_at(v, format!("{p}/id"), self.id),
+            names: text::lang_map(v, &format!("{p}/names"), &self.names, MAX_LINE),
+            given_names: part(v, "given_names", &self.given_names),
+            family_names: part(v, "family_names", &self.family_names),
+            patronymic_names: part(v, "patronymic_names", &self.patronymic_names),
+            gender: self.gender.map(Into::into),
+            contacts: self
+                .contacts
+                .into_iter()
+                .enumerate()
+                .map(|(j, c)| c.parse(v, &format!("{p}/contacts/{j}")))
+                .collect(),
+            mandates: self
+                .mandates
+                .into_iter()
+                .enumerate()
+                .map(|(j, m)| m.parse(v, &format!("{p}/mandates/{j}")))
+                .collect(),
+            party_memberships: self
+                .party_memberships
+                .into_iter()
+                .enumerate()
+                .map(|(j, m)| r::PartyMembership {
+                    party: id_at(v, format!("{p}/party_memberships/{j}/party"), m.party),
+                    start_date: m.start_date,
+                    end_date: m.end_date,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ContactDto {
+    fn parse(self, v: &mut Violations, p: &str) -> r::Contact {
+        if !["email", "phone", "url", "office"].contains(&self.kind.as_str()) {
+            v.push(format!("{p}/kind"), "allowed_values", "one of: email, phone, url, office");
+        }
+        r::Contact {
+            kind: self.kind,
+            value: text::clean(v, &format!("{p}/value"), &self.value, 300, false).unwrap_or_default(),
+        }
+    }
+}
+
+impl MandateDto {
+    fn parse(self, v: &mut Violations, p: &str) -> r::Mandate {
+        r::Mandate {
+            convocation: self.convocation,
+            seat_type: self.seat_type.into(),
+            district: text::clean_opt(v, &format!("{p}/district"), self.district.as_deref(), 200, false),
+            nomination: self.nomination.into(),
+            nominating_party: self.nominating_party.map(|x| id_at(v, format!("{p}/nominating_party"), x)),
+            start_date: self.start_date,
+            end_date: self.end_date,
+            end_reason: self.end_reason.map(Into::into),
+        }
     }
 }

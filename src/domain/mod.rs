@@ -4,6 +4,7 @@
 //! a `parse` function that checks every rule and reports *all* violations with their JSON paths,
 //! so a value of a domain type is valid by construction.
 
+pub mod bounded;
 pub mod council;
 pub mod enums;
 pub mod log;

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::bounded::Bounded;
 use super::enums::{BallotOption, Level};
 use super::metrics::{self as m, MetricValue, NullReason};
 use super::text::{self, MAX_LINE, MAX_TEXT};
@@ -27,6 +28,11 @@ pub const MAX_VOTE_COUNT: u32 = 500;
 
 /// The largest session number accepted.
 pub const MAX_SESSION_NUMBER: u32 = 1000;
+
+/// A session number a source states.
+pub type SessionNumber = Bounded<1, MAX_SESSION_NUMBER>;
+/// A vote count a source states.
+pub type VoteCount = Bounded<0, MAX_VOTE_COUNT>;
 
 /// The council a record is about, as the sources name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,19 +212,29 @@ pub struct PublicBallot {
     pub option: BallotOption,
 }
 
+/// A stated vote count: refused when reading a record unless within [`VoteCount`].
+fn count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    super::bounded::optional::<D, VoteCount>(d)
+}
+
+/// A stated session number: refused when reading a record unless within [`SessionNumber`].
+fn session_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    super::bounded::optional::<D, SessionNumber>(d)
+}
+
 /// A vote, recorded only where a source says something about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicVote {
     /// What was voted on, in the source's words.
     pub item: String,
     /// Yes votes, when stated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
     pub yes: Option<u32>,
     /// No votes, when stated (0 when the source says "unanimously").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
     pub no: Option<u32>,
     /// Abstentions, when stated (0 when the source says "unanimously").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
     pub abstain: Option<u32>,
     /// True when the source reports the vote as unanimous (the number voting may be unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,7 +358,7 @@ pub struct PublicRecord {
     /// The council, inline.
     pub council: PublicCouncil,
     /// The session number within the convocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "session_number")]
     pub session_number: Option<u32>,
     /// Regular, extraordinary or a deputies' meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::bounded::MAX_SPEECH_SECONDS;
 use super::council::Council;
 use super::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, SessionKind, SessionStatus, SpeakerRole,
@@ -259,9 +260,6 @@ pub struct SessionContext {
     /// Child ids (items, documents, vote events, speeches) owned by other sessions.
     pub foreign_ids: HashSet<String>,
 }
-
-/// Longest session we accept, in seconds of a single speech.
-const MAX_SPEECH_SECONDS: u32 = 6 * 3600;
 
 impl SessionRecord {
     /// The session's calendar date (see [`local_date`]).

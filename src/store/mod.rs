@@ -14,12 +14,17 @@ pub mod public_records;
 mod publish;
 pub mod rebuild;
 pub mod sessions;
+pub mod tables;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 
 /// The database handle every store function takes. Other layers name it through here, so that
 /// only `store` (and `startup`, which opens it) names sea-orm.
 pub type Db = sea_orm::DatabaseConnection;
+
+/// A read transaction over one consistent snapshot ([`snapshot`]); the readers that take any
+/// connection take it too. Other layers name it through here.
+pub type Snapshot = sea_orm::DatabaseTransaction;
 
 use std::time::Duration;
 
@@ -56,6 +61,14 @@ pub enum StoreError {
     /// A database failure.
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl StoreError {
+    /// A stored value that no write through the publication path could have left (the database
+    /// was changed behind it): a server-side failure, named for the operator.
+    pub fn corrupt(what: impl Into<String>) -> StoreError {
+        StoreError::Db(DbErr::Custom(what.into()))
+    }
 }
 
 /// Looks at the log head every `every` and calls `changed` when it has moved: how a node learns

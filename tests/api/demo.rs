@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::enums::{Level, Nomination, SeatType, VoteMethod};
+use maslikhat::interchange::jsonl::LineKind;
 use maslikhat::store::canonical_json;
 
 use crate::helpers::spawn_app;
@@ -239,7 +240,7 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
 }
 
 /// (kind, id) → sha256 of the current version, from an export.
-fn current(export: &[u8]) -> BTreeMap<(String, String), String> {
+fn current(export: &[u8]) -> BTreeMap<(LineKind, String), String> {
     let mut out = BTreeMap::new();
     for line in export.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         let l: maslikhat::interchange::jsonl::ExportLine = serde_json::from_slice(line).expect("line");

@@ -142,9 +142,10 @@ async fn the_csv_package_holds_every_row_of_every_table() {
     let app = spawn_app().await;
     demo::load(&app.state.db, &slice(), false).await.expect("demo");
     let dir = tempfile::tempdir().expect("tmp");
-    let counts =
-        maslikhat::export::csv_package(&app.state.db, dir.path(), Some("astana-city"), false).await.expect("package");
-    let counts: BTreeMap<&str, u64> = counts.into_iter().collect();
+    let counts = maslikhat::interchange::csv::csv_package(&app.state.db, dir.path(), Some("astana-city"), false)
+        .await
+        .expect("package");
+    let counts: BTreeMap<&str, u64> = counts.into_iter().map(|(t, n)| (t.as_str(), n)).collect();
     assert_eq!(counts.len(), 9);
     for (t, n) in &counts {
         let text = std::fs::read_to_string(dir.path().join(format!("{t}.csv"))).expect("file");

@@ -453,7 +453,7 @@ async fn each_session_rule_refuses_a_record_that_breaks_it() {
     .await;
     refused(e, &tag, |d| d["scheduled_end"] = json!("2024-05-15T04:00:00Z"), "/scheduled_end", "date_order").await;
     refused(e, &tag, |d| d["scheduled_end"] = json!(PAST), "/scheduled_end", "date_order").await;
-    refused(e, &tag, |d| d["number"] = json!(0), "/number", "positive").await;
+    refused(e, &tag, |d| d["number"] = json!(0), "/number", "range").await;
     refused(e, &tag, |d| d["status"] = json!("planned"), "/status", "status_consistency").await;
     refused(
         e,
@@ -498,7 +498,7 @@ async fn each_session_rule_refuses_a_record_that_breaks_it() {
         "unique_position",
     )
     .await;
-    refused(e, &tag, |d| d["agenda"][0]["position"] = json!(0), "/agenda/0/position", "unique_position").await;
+    refused(e, &tag, |d| d["agenda"][0]["position"] = json!(0), "/agenda/0/position", "range").await;
     refused(e, &tag, |d| d["agenda"][0]["id"] = json!("Item One"), "/agenda/0/id", "id_format").await;
     refused(e, &tag, |d| d["agenda"][0]["titles"] = json!({}), "/agenda/0/titles", "non_empty").await;
     refused(
@@ -531,7 +531,7 @@ async fn each_session_rule_refuses_a_record_that_breaks_it() {
         "known_agenda_item",
     )
     .await;
-    refused(e, &tag, |d| d["vote_events"][0]["seats"] = json!(0), "/vote_events/0/seats", "seat_count").await;
+    refused(e, &tag, |d| d["vote_events"][0]["seats"] = json!(0), "/vote_events/0/seats", "range").await;
     refused(e, &tag, |d| d["vote_events"][0]["seats"] = json!(6), "/vote_events/0/seats", "seat_count").await;
     refused(
         e,
@@ -810,7 +810,7 @@ async fn bad_input_on_the_session_put_is_refused_and_changes_nothing() {
         ("empty body", vec![], 400, None),
         ("not an object", b"[1, 2]".to_vec(), 422, None),
         ("number as text", with(&|d| d["number"] = json!("one")), 422, Some(("/number", "type"))),
-        ("negative number", with(&|d| d["number"] = json!(-1)), 422, Some(("/number", "type"))),
+        ("negative number", with(&|d| d["number"] = json!(-1)), 422, Some(("/number", "range"))),
         ("bad time", with(&|d| d["scheduled_start"] = json!("tomorrow")), 422, Some(("/scheduled_start", "type"))),
         ("date without time", with(&|d| d["scheduled_start"] = json!("2024-05-15")), 422, Some(("/scheduled_start", "type"))),
         ("bool as text", with(&|d| d["is_open"] = json!("yes")), 422, Some(("/is_open", "type"))),
