@@ -458,6 +458,43 @@ pub async fn latest_version(
     with_leaf(db, row).await
 }
 
+/// The current version of a document, without its body (for its ETag).
+pub async fn current_version(
+    db: &DatabaseConnection,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<Option<VersionMeta>, StoreError> {
+    use document_version::Column as C;
+    let row = document_version::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Kind, C::DocId, C::CouncilId, C::Version, C::Sha256, C::ReceivedAt, C::Reason])
+        .columns([C::Publisher, C::Provenance, C::Seq, C::LogIndex])
+        .column_as(Expr::value(String::new()), "body")
+        .filter(C::Kind.eq(kind.as_str()))
+        .filter(C::DocId.eq(doc_id))
+        .order_by_desc(C::Version)
+        .into_model::<document_version::Model>()
+        .one(db)
+        .await?;
+    Ok(row.map(VersionMeta::from))
+}
+
+/// `meta` for publishing document `doc_id` of `kind`, where an `If-Match: *` (an import's
+/// `--replace`: replace whatever is stored) is dropped when nothing is stored yet, since RFC 9110
+/// makes `*` fail on a missing document.
+pub async fn replace_meta(
+    db: &DatabaseConnection,
+    meta: &PublishMeta,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<PublishMeta, StoreError> {
+    let mut meta = meta.clone();
+    if meta.if_match.as_deref() == Some("*") && current_version(db, kind, doc_id).await?.is_none() {
+        meta.if_match = None;
+    }
+    Ok(meta)
+}
+
 /// One version of a document with its body.
 pub async fn get_version(
     db: &DatabaseConnection,

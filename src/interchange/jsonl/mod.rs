@@ -26,7 +26,8 @@ use crate::api::rosters::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::{Violations, text};
 use crate::store::bulk::{ExportScope, versions_after};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// One line of an export.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -258,6 +259,14 @@ async fn publish_line(db: &DatabaseConnection, raw: &str, overwrite: bool) -> Re
         provenance,
         received_at: line.received_at,
     };
+    let kind = match line.kind.as_str() {
+        "party" => DocKind::Party,
+        "council" => DocKind::Council,
+        "roster" => DocKind::Roster,
+        "session_record" => DocKind::SessionRecord,
+        _ => DocKind::PublicRecord,
+    };
+    let meta = replace_meta(db, &meta, kind, &line.id).await.map_err(LineError::Store)?;
     let mut v = Violations::new();
     text::check_id(&mut v, "/id", &line.id);
     let council = || line.council.clone().ok_or_else(|| LineError::Refused(format!("{} has no council", line.kind)));

@@ -48,7 +48,8 @@ use crate::documents::enums::{
 use crate::documents::session::{AgendaItemDto, DocumentDto, SessionRecordDoc};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// Why an OParl import stopped (refused documents do not stop it).
 #[derive(Debug, thiserror::Error)]
@@ -972,7 +973,7 @@ async fn import_dump(
             synthetic: false,
         }
         .parse(&mut v);
-        let r = store::councils::put_party(db, pid, &doc, v, &out.meta).await;
+        let r = store::councils::put_party(db, pid, &doc, v, &replace_meta(db, &out.meta, DocKind::Party, pid).await?).await;
         let o = out.outcome("party", pid, org_id, r)?;
         out.report.parties.add(o);
     }
@@ -989,7 +990,7 @@ async fn import_dump(
         synthetic: false,
     }
     .parse(&mut v);
-    let r = store::councils::put_council(db, &council_id, &council, v, &out.meta).await;
+    let r = store::councils::put_council(db, &council_id, &council, v, &replace_meta(db, &out.meta, DocKind::Council, &council_id).await?).await;
     let o = out.outcome("council", &council_id, &body_id, r)?;
     out.report.councils.add(o);
 
@@ -997,7 +998,7 @@ async fn import_dump(
     let mut v = Violations::new();
     out.report.commissions = commissions.len() as u64;
     let roster = RosterDoc { deputies, commissions, roles }.parse(&mut v);
-    let r = store::councils::put_roster(db, &council_id, &roster, v, &out.meta).await;
+    let r = store::councils::put_roster(db, &council_id, &roster, v, &replace_meta(db, &out.meta, DocKind::Roster, &council_id).await?).await;
     let o = out.outcome("roster", &council_id, &council_org, r)?;
     out.report.rosters.add(o);
     for _ in 0..n_deputies {
@@ -1175,7 +1176,7 @@ async fn import_dump(
         text::check_id(&mut v, "/id", &session_id);
         let (record, _) = doc.parse(&mut v);
         let reason = Some(format!("imported from OParl {oparl_id}"));
-        let r = store::sessions::put_session_record(db, &council_id, &session_id, &record, reason, v, &out.meta).await;
+        let r = store::sessions::put_session_record(db, &council_id, &session_id, &record, reason, v, &replace_meta(db, &out.meta, DocKind::SessionRecord, &session_id).await?).await;
         let o = out.outcome("session_record", &session_id, oparl_id, r)?;
         out.report.sessions.add(o);
         for _ in 0..n_items {

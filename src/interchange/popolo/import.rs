@@ -53,7 +53,8 @@ use crate::api::rosters::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::enums as d;
 use crate::domain::{Violations, text};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// Why a Popolo import stopped (refused documents do not stop it).
 #[derive(Debug, thiserror::Error)]
@@ -730,7 +731,7 @@ pub async fn import_value(
         match shape::<PartyDoc>(body) {
             Ok(p) => {
                 let doc = p.parse(&mut v);
-                let r = store::councils::put_party(out.db, &id, &doc, v, &out.meta).await;
+                let r = store::councils::put_party(out.db, &id, &doc, v, &replace_meta(out.db, &out.meta, DocKind::Party, &id).await?).await;
                 if out.outcome("party", &id, r)? {
                     out.report.parties += 1;
                 }
@@ -743,7 +744,7 @@ pub async fn import_value(
     match shape::<CouncilDoc>(council_doc) {
         Ok(c) => {
             let doc = c.parse(&mut v);
-            let r = store::councils::put_council(out.db, &council_id, &doc, v, &out.meta).await;
+            let r = store::councils::put_council(out.db, &council_id, &doc, v, &replace_meta(out.db, &out.meta, DocKind::Council, &council_id).await?).await;
             out.outcome("council", &council_id, r)?;
         }
         Err(e) => out.refuse("council", &council_id, e),
@@ -753,7 +754,7 @@ pub async fn import_value(
         Ok(r) => {
             let mut v = Violations::new();
             let doc = r.parse(&mut v);
-            let r = store::councils::put_roster(out.db, &council_id, &doc, v, &out.meta).await;
+            let r = store::councils::put_roster(out.db, &council_id, &doc, v, &replace_meta(out.db, &out.meta, DocKind::Roster, &council_id).await?).await;
             if out.outcome("roster", &council_id, r)? {
                 out.report.deputies = n_deputies;
             }
@@ -772,7 +773,7 @@ pub async fn import_value(
             Ok(r) => {
                 let (doc, _) = r.parse(&mut v);
                 let reason = opts.replace.then(|| "Popolo import".to_owned());
-                let r = store::sessions::put_session_record(out.db, &council_id, &id, &doc, reason, v, &out.meta).await;
+                let r = store::sessions::put_session_record(out.db, &council_id, &id, &doc, reason, v, &replace_meta(out.db, &out.meta, DocKind::SessionRecord, &id).await?).await;
                 if out.outcome("session_record", &id, r)? {
                     out.report.sessions += 1;
                     out.report.vote_events += n_votes;
