@@ -2,6 +2,7 @@
 //! and the middleware that gives every GET an `ETag`.
 
 pub mod auth;
+pub mod client_address;
 pub mod compression;
 pub mod councils;
 pub mod exports;

@@ -37,16 +37,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
     async fn from_request(request: &Request, body: &mut RequestBody) -> Result<Self> {
         let max =
             request.data::<std::sync::Arc<super::AppState>>().map_or(8 * 1024 * 1024, |s| s.settings.max_body_bytes);
-        let too_large = || {
-            poem::Error::from_response(
-                Problem::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload-too-large",
-                    format!("the request body is larger than the limit of {max} bytes"),
-                )
-                .into_poem_response(),
-            )
-        };
+        let too_large = || poem::Error::from_response(Problem::payload_too_large(max).into_poem_response());
         let declared = request
             .headers()
             .get(poem::http::header::CONTENT_LENGTH)

@@ -68,6 +68,15 @@ impl Problem {
         }
     }
 
+    /// A 413 for a body larger than `max` bytes.
+    pub fn payload_too_large(max: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            format!("the request body is larger than the limit of {max} bytes"),
+        )
+    }
+
     /// A 422 listing every violation.
     pub fn invalid(violations: Vec<Violation>) -> Self {
         let mut p = Self::new(

@@ -11,6 +11,7 @@ mod exports;
 mod faults;
 mod helpers;
 mod hostile;
+mod hostile_clients;
 mod log;
 mod metrics;
 mod metrics_e2e;
