@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{TestApp, party, spawn_app_with};
+use crate::helpers::{TestApp, party, spawn_app, spawn_app_with};
 
 async fn junk_put(app: &TestApp, i: usize, from: Option<&str>) -> u16 {
     let mut headers = vec![];
@@ -128,4 +128,150 @@ async fn settings_naming_the_old_forwarded_switch_or_a_bad_proxy_are_refused() {
     assert!(s.check().is_err_and(|e| e.contains("'nginx'")));
     s.trusted_proxies = vec!["10.0.0.0/8".into(), "172.30.0.10".into()];
     assert!(s.check().is_ok());
+}
+
+/// Reads until the server closes the connection (or `within` passes), returning what arrived.
+async fn read_until_closed(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut out = vec![];
+    let mut buf = [0u8; 4096];
+    let read_all = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(within, read_all).await.ok().map(|()| out)
+}
+
+async fn connect(app: &TestApp) -> tokio::net::TcpStream {
+    tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.expect("connect")
+}
+
+#[tokio::test]
+async fn idle_dripping_and_bare_connections_are_closed_by_their_timeouts() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with(|s| {
+        s.header_timeout_seconds = 1;
+        s.idle_timeout_seconds = 2;
+    })
+    .await;
+    // A socket that never sends a byte, and one that finished a request and stays open.
+    let mut silent = connect(&app).await;
+    let mut kept = connect(&app).await;
+    kept.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n").await.expect("write");
+    // A bare request line, and a header dripped a line every 300 ms, which an inactivity timer
+    // would never end.
+    let mut bare = connect(&app).await;
+    bare.write_all(b"GET /health HTTP/1.1\r\n").await.expect("write");
+    let dripping = connect(&app).await;
+    let (mut drip_read, mut drip_write) = dripping.into_split();
+    let drip = tokio::spawn(async move {
+        drip_write.write_all(b"GET /health HTTP/1.1\r\n").await.ok();
+        for i in 0..40 {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            if drip_write.write_all(format!("X-Drip-{i}: 1\r\n").as_bytes()).await.is_err() {
+                return i;
+            }
+        }
+        40
+    });
+    let bound = std::time::Duration::from_secs(20);
+    assert!(read_until_closed(&mut silent, bound).await.is_some(), "an idle socket is closed");
+    let kept_reply = read_until_closed(&mut kept, bound).await.expect("a kept-alive socket is closed when idle");
+    assert!(kept_reply.starts_with(b"HTTP/1.1 200"), "after its answer");
+    assert_eq!(read_until_closed(&mut bare, bound).await, Some(vec![]), "a bare request line is closed, unanswered");
+    let mut buf = [0u8; 64];
+    let closed = tokio::time::timeout(bound, tokio::io::AsyncReadExt::read(&mut drip_read, &mut buf)).await;
+    assert!(matches!(closed, Ok(Ok(0) | Err(_))), "a dripped header is closed: {closed:?}");
+    let drips = drip.await.expect("drip task");
+    assert!(drips < 40, "the server stopped taking the drip");
+    assert_eq!(app.get("/health").await.status, 200);
+}
+
+#[tokio::test]
+async fn idle_sockets_beyond_the_cap_never_lock_out_health() {
+    let app = spawn_app_with(|s| {
+        s.max_connections = 20;
+        s.idle_timeout_seconds = 600;
+    })
+    .await;
+    let mut idle = vec![];
+    for _ in 0..50 {
+        idle.push(connect(&app).await);
+    }
+    for _ in 0..4 {
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(20)).build().expect("client");
+        let r = client.get(format!("{}/health", app.base)).send().await.expect("health answers");
+        assert_eq!(r.status(), 200);
+    }
+    // The longest-idle sockets were closed to make room.
+    let mut closed = 0;
+    for s in &mut idle {
+        if read_until_closed(s, std::time::Duration::from_millis(200)).await.is_some() {
+            closed += 1;
+        }
+    }
+    assert!(closed >= 30, "{closed} of 50 idle sockets closed");
+}
+
+#[tokio::test]
+async fn when_every_connection_is_busy_a_new_one_gets_503_problem_json() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with(|s| {
+        s.max_connections = 3;
+        s.body_timeout_seconds = 30;
+    })
+    .await;
+    let token = app.admin();
+    // Three writes whose bodies are still arriving hold every connection with a request in progress.
+    let mut busy = vec![];
+    for i in 0..3 {
+        let mut s = connect(&app).await;
+        let head = format!(
+            "PUT /v1/parties/p{i} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+        );
+        s.write_all(head.as_bytes()).await.expect("write");
+        busy.push(s);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut fresh = connect(&app).await;
+    let reply = read_until_closed(&mut fresh, std::time::Duration::from_secs(10)).await.expect("answered and closed");
+    let text = String::from_utf8_lossy(&reply);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert!(text.contains("\"status\":503"), "{text}");
+    drop(busy);
+}
+
+#[tokio::test]
+async fn refusals_made_below_the_router_are_problem_json_too() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app().await;
+    let long_url = format!("GET /v1/parties?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let many_headers = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..120).map(|i| format!("X-H{i}: 1\r\n")).collect::<String>()
+    );
+    let huge_header = format!("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(1024 * 1024));
+    for (label, request, status) in [
+        ("a 70 KB URL", long_url, 414),
+        ("120 header fields", many_headers, 431),
+        ("a 1 MB header", huge_header, 431),
+        ("a malformed request line", "GARBAGE\r\n\r\n".to_owned(), 400),
+    ] {
+        let mut s = connect(&app).await;
+        let _ = s.write_all(request.as_bytes()).await;
+        let reply = read_until_closed(&mut s, std::time::Duration::from_secs(10)).await.expect("answered and closed");
+        let text = String::from_utf8_lossy(&reply);
+        assert!(text.starts_with(&format!("HTTP/1.1 {status}")), "{label}: {text}");
+        assert!(text.to_lowercase().contains("content-type: application/problem+json"), "{label}: {text}");
+        let body: serde_json::Value =
+            serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap_or_default()).expect("a JSON body");
+        assert_eq!(body["status"], status, "{label}: {body}");
+        assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{label}: {body}");
+    }
+    assert_eq!(app.get("/health").await.status, 200);
 }
