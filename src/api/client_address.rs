@@ -29,10 +29,9 @@ impl TrustedProxies {
         list.iter()
             .map(|s| {
                 let s = s.trim();
-                s.parse::<IpNet>()
-                    .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
-                    .map(|n| n.trunc())
-                    .map_err(|_| format!("trusted_proxies: '{s}' is neither an IP address nor a network like 10.0.0.0/8"))
+                s.parse::<IpNet>().or_else(|_| s.parse::<IpAddr>().map(IpNet::from)).map(|n| n.trunc()).map_err(|_| {
+                    format!("trusted_proxies: '{s}' is neither an IP address nor a network like 10.0.0.0/8")
+                })
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Self)

@@ -90,12 +90,9 @@ fn token_key(authorization: &HeaderValue) -> String {
 
 fn too_many(wait: Duration, burst: u32) -> Response {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let mut resp = Problem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate-limited",
-        format!("too many requests; retry in {secs} s"),
-    )
-    .into_poem_response();
+    let mut resp =
+        Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", format!("too many requests; retry in {secs} s"))
+            .into_poem_response();
     let h = resp.headers_mut();
     let num = |n: u64| HeaderValue::from_str(&n.to_string()).unwrap_or(HeaderValue::from_static("1"));
     h.insert(header::RETRY_AFTER, num(secs.max(1)));
@@ -125,9 +122,15 @@ async fn read_body(mut req: Request, max: usize, within: Duration) -> std::resul
             req.set_body(bytes);
             Ok(req)
         }
-        Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => Err(Problem::payload_too_large(max).into_poem_response()),
-        Ok(Err(e)) => Err(Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("the request body could not be read: {e}"))
-            .into_poem_response()),
+        Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => {
+            Err(Problem::payload_too_large(max).into_poem_response())
+        }
+        Ok(Err(e)) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            format!("the request body could not be read: {e}"),
+        )
+        .into_poem_response()),
         Err(_) => Err(Problem::new(
             StatusCode::REQUEST_TIMEOUT,
             "request-timeout",
@@ -155,7 +158,9 @@ pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
         return Ok(too_many(not_until.wait_time_from(DefaultClock::default().now()), burst));
     }
     let settings = &state.settings;
-    let req = match read_body(req, settings.max_body_bytes, Duration::from_secs(settings.body_timeout_seconds.max(1))).await {
+    let req = match read_body(req, settings.max_body_bytes, Duration::from_secs(settings.body_timeout_seconds.max(1)))
+        .await
+    {
         Ok(req) => req,
         Err(refused) => return Ok(refused),
     };

@@ -276,9 +276,14 @@ mod tests {
             assert_eq!(got, [rule], "{raw:?}");
         }
         let mut v = Violations::new();
-        assert_eq!(clean(&mut v, "/t", "Бюджет\u{A0}2024 — «Ақ жол»", 100, false).as_deref(), Some("Бюджет\u{A0}2024 — «Ақ жол»"));
+        assert_eq!(
+            clean(&mut v, "/t", "Бюджет\u{A0}2024 — «Ақ жол»", 100, false).as_deref(),
+            Some("Бюджет\u{A0}2024 — «Ақ жол»")
+        );
         // Free text keeps line breaks and format characters, but not noncharacters or only-invisible text.
-        assert!(clean(&mut v, "/t", "Первая строка\nвторая\u{2028}третья, пере\u{AD}нос 👩\u{200D}💻", 100, true).is_some());
+        assert!(
+            clean(&mut v, "/t", "Первая строка\nвторая\u{2028}третья, пере\u{AD}нос 👩\u{200D}💻", 100, true).is_some()
+        );
         assert!(v.is_empty());
         assert!(clean(&mut v, "/t", "текст \u{FFFE}", 100, true).is_none());
         assert!(clean(&mut v, "/t", "\u{200D}\n\u{200B}", 100, true).is_none());

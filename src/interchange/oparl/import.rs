@@ -973,7 +973,8 @@ async fn import_dump(
             synthetic: false,
         }
         .parse(&mut v);
-        let r = store::councils::put_party(db, pid, &doc, v, &replace_meta(db, &out.meta, DocKind::Party, pid).await?).await;
+        let r = store::councils::put_party(db, pid, &doc, v, &replace_meta(db, &out.meta, DocKind::Party, pid).await?)
+            .await;
         let o = out.outcome("party", pid, org_id, r)?;
         out.report.parties.add(o);
     }
@@ -990,7 +991,14 @@ async fn import_dump(
         synthetic: false,
     }
     .parse(&mut v);
-    let r = store::councils::put_council(db, &council_id, &council, v, &replace_meta(db, &out.meta, DocKind::Council, &council_id).await?).await;
+    let r = store::councils::put_council(
+        db,
+        &council_id,
+        &council,
+        v,
+        &replace_meta(db, &out.meta, DocKind::Council, &council_id).await?,
+    )
+    .await;
     let o = out.outcome("council", &council_id, &body_id, r)?;
     out.report.councils.add(o);
 
@@ -998,7 +1006,14 @@ async fn import_dump(
     let mut v = Violations::new();
     out.report.commissions = commissions.len() as u64;
     let roster = RosterDoc { deputies, commissions, roles }.parse(&mut v);
-    let r = store::councils::put_roster(db, &council_id, &roster, v, &replace_meta(db, &out.meta, DocKind::Roster, &council_id).await?).await;
+    let r = store::councils::put_roster(
+        db,
+        &council_id,
+        &roster,
+        v,
+        &replace_meta(db, &out.meta, DocKind::Roster, &council_id).await?,
+    )
+    .await;
     let o = out.outcome("roster", &council_id, &council_org, r)?;
     out.report.rosters.add(o);
     for _ in 0..n_deputies {
@@ -1176,7 +1191,16 @@ async fn import_dump(
         text::check_id(&mut v, "/id", &session_id);
         let (record, _) = doc.parse(&mut v);
         let reason = Some(format!("imported from OParl {oparl_id}"));
-        let r = store::sessions::put_session_record(db, &council_id, &session_id, &record, reason, v, &replace_meta(db, &out.meta, DocKind::SessionRecord, &session_id).await?).await;
+        let r = store::sessions::put_session_record(
+            db,
+            &council_id,
+            &session_id,
+            &record,
+            reason,
+            v,
+            &replace_meta(db, &out.meta, DocKind::SessionRecord, &session_id).await?,
+        )
+        .await;
         let o = out.outcome("session_record", &session_id, oparl_id, r)?;
         out.report.sessions.add(o);
         for _ in 0..n_items {

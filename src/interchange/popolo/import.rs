@@ -731,7 +731,14 @@ pub async fn import_value(
         match shape::<PartyDoc>(body) {
             Ok(p) => {
                 let doc = p.parse(&mut v);
-                let r = store::councils::put_party(out.db, &id, &doc, v, &replace_meta(out.db, &out.meta, DocKind::Party, &id).await?).await;
+                let r = store::councils::put_party(
+                    out.db,
+                    &id,
+                    &doc,
+                    v,
+                    &replace_meta(out.db, &out.meta, DocKind::Party, &id).await?,
+                )
+                .await;
                 if out.outcome("party", &id, r)? {
                     out.report.parties += 1;
                 }
@@ -744,7 +751,14 @@ pub async fn import_value(
     match shape::<CouncilDoc>(council_doc) {
         Ok(c) => {
             let doc = c.parse(&mut v);
-            let r = store::councils::put_council(out.db, &council_id, &doc, v, &replace_meta(out.db, &out.meta, DocKind::Council, &council_id).await?).await;
+            let r = store::councils::put_council(
+                out.db,
+                &council_id,
+                &doc,
+                v,
+                &replace_meta(out.db, &out.meta, DocKind::Council, &council_id).await?,
+            )
+            .await;
             out.outcome("council", &council_id, r)?;
         }
         Err(e) => out.refuse("council", &council_id, e),
@@ -754,7 +768,14 @@ pub async fn import_value(
         Ok(r) => {
             let mut v = Violations::new();
             let doc = r.parse(&mut v);
-            let r = store::councils::put_roster(out.db, &council_id, &doc, v, &replace_meta(out.db, &out.meta, DocKind::Roster, &council_id).await?).await;
+            let r = store::councils::put_roster(
+                out.db,
+                &council_id,
+                &doc,
+                v,
+                &replace_meta(out.db, &out.meta, DocKind::Roster, &council_id).await?,
+            )
+            .await;
             if out.outcome("roster", &council_id, r)? {
                 out.report.deputies = n_deputies;
             }
@@ -773,7 +794,16 @@ pub async fn import_value(
             Ok(r) => {
                 let (doc, _) = r.parse(&mut v);
                 let reason = opts.replace.then(|| "Popolo import".to_owned());
-                let r = store::sessions::put_session_record(out.db, &council_id, &id, &doc, reason, v, &replace_meta(out.db, &out.meta, DocKind::SessionRecord, &id).await?).await;
+                let r = store::sessions::put_session_record(
+                    out.db,
+                    &council_id,
+                    &id,
+                    &doc,
+                    reason,
+                    v,
+                    &replace_meta(out.db, &out.meta, DocKind::SessionRecord, &id).await?,
+                )
+                .await;
                 if out.outcome("session_record", &id, r)? {
                     out.report.sessions += 1;
                     out.report.vote_events += n_votes;

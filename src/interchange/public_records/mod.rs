@@ -352,7 +352,15 @@ pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOption
             provenance: "public_sources",
             received_at: None,
         };
-        match store::public_records::put_public_record(db, &id_s, &record, v, &replace_meta(db, &meta, DocKind::PublicRecord, &id_s).await?).await {
+        match store::public_records::put_public_record(
+            db,
+            &id_s,
+            &record,
+            v,
+            &replace_meta(db, &meta, DocKind::PublicRecord, &id_s).await?,
+        )
+        .await
+        {
             Ok(Published::Created(_)) => {
                 report.stored += 1;
                 councils.insert(record.council.slug.clone());
