@@ -1,17 +1,16 @@
 //! Rate limits and request timeouts: per-client limits for anonymous reads, per-token limits for
 //! writes, answered with 429 problem+json carrying `Retry-After` and the `RateLimit` headers.
 //!
-//! A client's failures count against that client. A write counts against its token only once the
-//! token has authenticated on this node; until then (and for every token that does not verify) it
+//! A client's failures count against that client. A write counts against its token only when the
+//! token verifies (signature, issuer, audience, times: no database is read); any other write
 //! counts against the client's address, like a read, so a thousand junk tokens are a thousand
 //! requests from one address, not a thousand fresh budgets. The client's address is the
 //! connection's peer, or behind `trusted_proxies` the right-most untrusted `X-Forwarded-For` hop
 //! (see [`client_address`](super::client_address)).
 
-use std::collections::HashSet;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
@@ -25,10 +24,6 @@ use super::client_address::TrustedProxies;
 use super::problem::Problem;
 use crate::config::Settings;
 
-/// Most tokens remembered as authenticated; past it the memory starts afresh (a token then
-/// counts against its address for one more write).
-const MAX_KNOWN_TOKENS: usize = 100_000;
-
 /// The limiters of one server.
 pub struct Limits {
     reads: DefaultKeyedRateLimiter<String>,
@@ -37,8 +32,6 @@ pub struct Limits {
     write_burst: u32,
     calls: AtomicU64,
     proxies: TrustedProxies,
-    /// Digests of the tokens that have authenticated here.
-    known_tokens: Mutex<HashSet<String>>,
 }
 
 fn quota(rate: u32, burst: u32) -> Quota {
@@ -57,7 +50,6 @@ impl Limits {
             write_burst: s.write_burst.max(1),
             calls: AtomicU64::new(0),
             proxies: TrustedProxies::parse(&s.trusted_proxies).unwrap_or_default(),
-            known_tokens: Mutex::default(),
         }
     }
 
@@ -65,27 +57,17 @@ impl Limits {
     pub fn client(&self, req: &Request) -> String {
         self.proxies.client_of(req)
     }
-
-    fn is_known(&self, token: &str) -> bool {
-        self.known_tokens.lock().unwrap_or_else(PoisonError::into_inner).contains(token)
-    }
-
-    /// Remembers whether `token` authenticated, from the status of a write that carried it.
-    fn learn(&self, token: String, status: StatusCode) {
-        let mut known = self.known_tokens.lock().unwrap_or_else(PoisonError::into_inner);
-        if status == StatusCode::UNAUTHORIZED {
-            known.remove(&token);
-        } else {
-            if known.len() >= MAX_KNOWN_TOKENS {
-                known.clear();
-            }
-            known.insert(token);
-        }
-    }
 }
 
-fn token_key(authorization: &HeaderValue) -> String {
-    Sha256::digest(authorization.as_bytes())[..12].iter().map(|b| format!("{b:02x}")).collect()
+/// The rate-limit key of a write's bearer token, when the token verifies.
+fn verified_token_key(state: &AppState, authorization: &HeaderValue) -> Option<String> {
+    let value = authorization.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    crate::auth::verify(&state.keys, &state.policy, token.trim()).ok()?;
+    Some(Sha256::digest(authorization.as_bytes())[..12].iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn too_many(wait: Duration, burst: u32) -> Response {
@@ -144,10 +126,11 @@ async fn read_body(mut req: Request, max: usize, within: Duration) -> std::resul
 pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> Result<Response> {
     let limits = &state.limits;
     let is_write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let token = req.headers().get(header::AUTHORIZATION).filter(|_| is_write).map(token_key);
-    let (limiter, key, burst) = match &token {
-        Some(t) if limits.is_known(t) => (&limits.writes, t.clone(), limits.write_burst),
-        _ => (&limits.reads, limits.client(&req), limits.read_burst),
+    let token =
+        req.headers().get(header::AUTHORIZATION).filter(|_| is_write).and_then(|a| verified_token_key(&state, a));
+    let (limiter, key, burst) = match token {
+        Some(t) => (&limits.writes, t, limits.write_burst),
+        None => (&limits.reads, limits.client(&req), limits.read_burst),
     };
     if limits.calls.fetch_add(1, Ordering::Relaxed).is_multiple_of(10_000) {
         // Forget idle clients so the maps stay small.
@@ -165,18 +148,14 @@ pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
         Err(refused) => return Ok(refused),
     };
     let timeout = Duration::from_secs(settings.request_timeout_seconds.max(1));
-    let resp = match tokio::time::timeout(timeout, next.call(req)).await {
-        Ok(r) => r.map(IntoResponse::into_response)?,
+    match tokio::time::timeout(timeout, next.call(req)).await {
+        Ok(r) => r.map(IntoResponse::into_response),
         Err(_) => {
             let mut resp =
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long; try again")
                     .into_poem_response();
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            resp
+            Ok(resp)
         }
-    };
-    if let Some(t) = token {
-        limits.learn(t, resp.status());
     }
-    Ok(resp)
 }

@@ -35,22 +35,14 @@ async fn writes_with_ever_new_junk_tokens_count_against_the_address_and_get_429(
     assert_eq!(unauthorized + limited, 60, "{statuses:?}");
     assert!(unauthorized <= allowed, "{unauthorized} refusals passed the limit of {allowed}: {statuses:?}");
     assert!(limited > 0, "{statuses:?}");
-    // A token that authenticated counts against itself from then on, with its own write budget.
-    let other = spawn_app_with(|s| {
-        s.read_rate_per_second = 1;
-        s.read_burst = 2;
-        s.write_rate_per_second = 1;
-        s.write_burst = 4;
-    })
-    .await;
-    let admin = other.admin();
-    let first = other.put("/v1/parties/p0", &admin, &party("p0")).await.status;
-    assert_eq!(first, 201, "a new token's first write counts against its address");
+    // A token that verifies counts against itself: the flood cost it nothing, even from the same
+    // address.
+    let admin = app.admin();
     let mut writes = vec![];
-    for i in 1..4 {
-        writes.push(other.put(&format!("/v1/parties/p{i}"), &admin, &party("p")).await.status);
+    for i in 0..3 {
+        writes.push(app.put(&format!("/v1/parties/p{i}"), &admin, &party("p")).await.status);
     }
-    assert_eq!(writes, [201, 201, 201], "then against the token's budget, not the exhausted address");
+    assert_eq!(writes, [201, 201, 201]);
 }
 
 #[tokio::test]
