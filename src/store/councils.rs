@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -14,10 +14,11 @@ use super::batch::insert_all;
 use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, canonical_json};
 use crate::domain::Violations;
 use crate::domain::council::{Convocation, Council, Party};
-use crate::domain::roster::{Roster, RosterContext};
+use crate::domain::roster::{Roster, RosterContext, StoredItem, StoredReference};
 use crate::domain::text::search_key;
 use crate::entity::{
-    commission, convocation, council, deputy, deputy_role, document_version, mandate, party, party_membership,
+    ballot, commission, convocation, council, deputy, deputy_role, document_version, mandate, party, party_membership,
+    session, speech,
 };
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -222,11 +223,47 @@ pub async fn put_roster(
             .collect(),
     };
     doc.check(&council, &ctx, &mut v);
+    doc.check_stored(&stored_references(&p.txn, council_id).await?, &mut v);
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
     apply_roster(&p.txn, council_id, doc, council.synthetic, p.received_at).await?;
     Ok(Published::Created(p.commit(meta).await?))
+}
+
+/// Every deputy the council's stored session records name: on ballots and as speakers.
+async fn stored_references<C: ConnectionTrait>(db: &C, council_id: &str) -> Result<Vec<StoredReference>, StoreError> {
+    let sessions = Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .and_where(session::Column::CouncilId.eq(council_id))
+        .to_owned();
+    let ballots: Vec<(String, String, NaiveDate, String)> = ballot::Entity::find()
+        .select_only()
+        .columns([ballot::Column::DeputyId, ballot::Column::SessionId, ballot::Column::SessionDate])
+        .column(ballot::Column::VoteEventId)
+        .filter(ballot::Column::SessionId.in_subquery(sessions.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let speeches: Vec<(Option<String>, String, NaiveDate, String)> = speech::Entity::find()
+        .select_only()
+        .columns([speech::Column::DeputyId, speech::Column::SessionId, speech::Column::SessionDate, speech::Column::Id])
+        .filter(speech::Column::SessionId.in_subquery(sessions))
+        .filter(speech::Column::DeputyId.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ballots = ballots.into_iter().map(|(deputy, session, date, event)| StoredReference {
+        deputy,
+        session,
+        date,
+        item: StoredItem::Ballot(event),
+    });
+    let speeches = speeches.into_iter().filter_map(|(deputy, session, date, id)| {
+        Some(StoredReference { deputy: deputy?, session, date, item: StoredItem::Speech(id) })
+    });
+    Ok(ballots.chain(speeches).collect())
 }
 
 /// Replaces a council's roster rows for a version received at `now`.
