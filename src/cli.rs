@@ -254,9 +254,12 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 if loaded {
                     tracing::info!("loaded the synthetic sample (every record is marked synthetic)");
                 }
-            } else if !no_demo && embedded_default && crate::demo::first_start_pending(&app.state().db).await? {
+            } else if !no_demo
+                && embedded_default
+                && let Some(due) = crate::demo::first_start_due(&app.state().db).await?
+            {
                 let db = app.state().db.clone();
-                tokio::spawn(async move { crate::demo::first_start(&db).await });
+                tokio::spawn(async move { crate::demo::first_start(&db, due).await });
             }
             tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");
             app.run_until(crate::startup::shutdown_signal()).await?;
