@@ -77,6 +77,8 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .nest("/", service)
         .at("/openapi.json", spec)
         .at("/metrics", api::observability::endpoint(metrics.clone()))
+        .at(api::problem_types::PREFIX, poem::get(api::problem_types::index))
+        .at(format!("{}/:slug", api::problem_types::PREFIX), poem::get(api::problem_types::one))
         .nest("/docs", docs)
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
         .around(crate::web::root)

@@ -54,7 +54,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
 
 /// Parses `data` as `T`, reporting syntax errors as 400 and shape errors (types, unknown fields,
 /// enum values, duplicates) as 422 with the JSON path.
-pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem> {
+pub fn parse<T: DeserializeOwned + Type>(data: &[u8]) -> std::result::Result<T, Problem> {
     if data.is_empty() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
@@ -95,6 +95,21 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
             "invalid-document",
             "the body must be a JSON object",
         ));
+    }
+    // Every wrong type, unknown value and unknown or missing field at once, from the schema the
+    // API documents; the typed parse below would stop at the first.
+    if let MetaSchemaRef::Reference(name) = T::schema_ref() {
+        let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| malformed(&e))?;
+        let found = super::hints::body_violations(&name, &value);
+        if !found.is_empty() {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-document",
+                format!("the document has {} value(s) of the wrong shape; nothing was stored", found.len()),
+            );
+            p.errors = found;
+            return Err(p);
+        }
     }
     // The typed parse names the path of any wrong type, unknown field or enum value.
     let de = &mut serde_json::Deserializer::from_slice(data);

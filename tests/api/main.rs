@@ -7,6 +7,7 @@ mod caching;
 mod councils;
 mod crash;
 mod demo;
+mod error_messages;
 mod exports;
 mod faults;
 mod helpers;
