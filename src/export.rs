@@ -111,9 +111,17 @@ macro_rules! pages {
 
 // ---------------------------------------------------------------- CSV
 
+/// Appends one field. A text that a spreadsheet would run as a formula (it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'` and quotes, as OWASP's "CSV Injection"
+/// advises, so opening an export never runs what a publisher typed; a plain number such as `-3`
+/// stays as it is, since a spreadsheet reads it as the number it is.
 fn csv_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    if formula || s.contains([',', '"', '\n', '\r']) {
         out.push('"');
+        if formula {
+            out.push('\'');
+        }
         out.push_str(&s.replace('"', "\"\""));
         out.push('"');
     } else {

@@ -288,10 +288,9 @@ async fn publish_line(db: &DatabaseConnection, raw: &str, overwrite: bool) -> Re
         "session_record" => {
             let c = council()?;
             let (doc, _) = shape::<SessionRecordDoc>(line.body)?.parse(&mut v);
-            // A replaced record after its session date needs a public reason: keep the exported
-            // one, or say where the change came from.
-            let reason = line.reason.or_else(|| overwrite.then(|| "bulk import".to_owned()));
-            store::sessions::put_session_record(db, &c, &line.id, &doc, reason, v, &meta).await
+            // The API's rule, unchanged: a correction after the session date carries the reason
+            // its line gives, and a line without one is refused, never given an invented reason.
+            store::sessions::put_session_record(db, &c, &line.id, &doc, line.reason, v, &meta).await
         }
         "public_record" => {
             let doc = shape::<crate::domain::public_record::PublicRecord>(line.body)?;

@@ -80,6 +80,9 @@ pub struct PopoloOptions {
     pub names: Option<PathBuf>,
     /// Replace documents that exist with other content.
     pub replace: bool,
+    /// Store every document that passes and report the others; by default a file with any
+    /// refused document stores nothing.
+    pub continue_on_error: bool,
     /// Show progress bars.
     pub progress: bool,
 }
@@ -349,8 +352,40 @@ impl Out<'_> {
         Ok(true)
     }
 
-    fn refuse(&mut self, kind: &'static str, id: &str, reason: String) {
-        self.report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
+    /// Publishes one planned document through the store, as the API would.
+    async fn publish(&mut self, council_id: &str, p: Planned) -> Result<(), StoreError> {
+        let (kind, id) = p.key(council_id);
+        let (kind_name, id) = (kind.as_str(), id.to_owned());
+        let meta = replace_meta(self.db, &self.meta, kind, &id).await?;
+        let v = Violations::new();
+        match p {
+            Planned::Party(_, doc) => {
+                let r = store::councils::put_party(self.db, &id, &doc, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.parties += 1;
+                }
+            }
+            Planned::Council(doc) => {
+                let r = store::councils::put_council(self.db, &id, &doc, v, &meta).await;
+                self.outcome(kind_name, &id, r)?;
+            }
+            Planned::Roster(doc, n) => {
+                let r = store::councils::put_roster(self.db, &id, &doc, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.deputies = n;
+                }
+            }
+            Planned::Session(_, doc, votes) => {
+                // Popolo carries no reasons: a correction after the session date is refused, as
+                // the API refuses one without a reason.
+                let r = store::sessions::put_session_record(self.db, council_id, &id, &doc, None, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.sessions += 1;
+                    self.report.vote_events += votes;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -718,6 +753,18 @@ pub async fn import_value(
         "synthetic": legislature.get("synthetic").and_then(Value::as_bool).unwrap_or(false),
     });
 
+    let n_deputies = deputies.len() as u64;
+    let roster_doc = json!({"deputies": deputies, "commissions": commissions, "roles": roles});
+    let sessions = session_records(doc, &leg_src, &council_id, seats, &periods, &person_ids, &mut report);
+    let plan = plan(&mut report, party_docs, &council_id, council_doc, roster_doc, n_deputies, sessions);
+    // All or nothing: a document refused before anything is stored stops the whole file, unless
+    // the caller asked to store what passes.
+    if !opts.continue_on_error {
+        preflight(db, &plan, opts.replace, &mut report).await?;
+        if !report.refused.is_empty() {
+            return Ok(report);
+        }
+    }
     let meta = PublishMeta {
         publisher: "popolo-import".into(),
         if_match: opts.replace.then(|| "*".to_owned()),
@@ -726,96 +773,124 @@ pub async fn import_value(
         received_at: None,
     };
     let mut out = Out { db, meta, report: &mut report };
-    for (id, body) in party_docs {
-        let mut v = Violations::new();
-        text::check_id(&mut v, "/id", &id);
-        match shape::<PartyDoc>(body) {
-            Ok(p) => {
-                let doc = p.parse(&mut v);
-                let r = store::councils::put_party(
-                    out.db,
-                    &id,
-                    &doc,
-                    v,
-                    &replace_meta(out.db, &out.meta, DocKind::Party, &id).await?,
-                )
-                .await;
-                if out.outcome("party", &id, r)? {
-                    out.report.parties += 1;
-                }
-            }
-            Err(e) => out.refuse("party", &id, e),
-        }
-    }
-    let mut v = Violations::new();
-    text::check_id(&mut v, "/id", &council_id);
-    match shape::<CouncilDoc>(council_doc) {
-        Ok(c) => {
-            let doc = c.parse(&mut v);
-            let r = store::councils::put_council(
-                out.db,
-                &council_id,
-                &doc,
-                v,
-                &replace_meta(out.db, &out.meta, DocKind::Council, &council_id).await?,
-            )
-            .await;
-            out.outcome("council", &council_id, r)?;
-        }
-        Err(e) => out.refuse("council", &council_id, e),
-    }
-    let n_deputies = deputies.len() as u64;
-    match shape::<RosterDoc>(json!({"deputies": deputies, "commissions": commissions, "roles": roles})) {
-        Ok(r) => {
-            let mut v = Violations::new();
-            let doc = r.parse(&mut v);
-            let r = store::councils::put_roster(
-                out.db,
-                &council_id,
-                &doc,
-                v,
-                &replace_meta(out.db, &out.meta, DocKind::Roster, &council_id).await?,
-            )
-            .await;
-            if out.outcome("roster", &council_id, r)? {
-                out.report.deputies = n_deputies;
-            }
-        }
-        Err(e) => out.refuse("roster", &council_id, e),
-    }
-
-    // Session records.
-    let sessions = session_records(doc, &leg_src, &council_id, seats, &periods, &person_ids, &mut *out.report);
-    let pb = bar(opts.progress, sessions.len() as u64, "session records");
-    for (id, body) in sessions {
-        let n_votes = body["vote_events"].as_array().map_or(0, Vec::len) as u64;
-        let mut v = Violations::new();
-        text::check_id(&mut v, "/id", &id);
-        match shape::<SessionRecordDoc>(body) {
-            Ok(r) => {
-                let (doc, _) = r.parse(&mut v);
-                let reason = opts.replace.then(|| "Popolo import".to_owned());
-                let r = store::sessions::put_session_record(
-                    out.db,
-                    &council_id,
-                    &id,
-                    &doc,
-                    reason,
-                    v,
-                    &replace_meta(out.db, &out.meta, DocKind::SessionRecord, &id).await?,
-                )
-                .await;
-                if out.outcome("session_record", &id, r)? {
-                    out.report.sessions += 1;
-                    out.report.vote_events += n_votes;
-                }
-            }
-            Err(e) => out.refuse("session_record", &id, e),
-        }
+    let pb = bar(opts.progress, plan.len() as u64, "documents");
+    for p in plan {
+        out.publish(&council_id, p).await?;
         pb.inc(1);
     }
     pb.finish_and_clear();
     Ok(report)
+}
+
+/// A document of the file, shaped and parsed (without violations) before anything is stored.
+enum Planned {
+    Party(String, crate::domain::council::Party),
+    Council(crate::domain::council::Council),
+    /// The roster and how many deputies it has.
+    Roster(crate::domain::roster::Roster, u64),
+    /// A session record and how many vote events it has.
+    Session(String, crate::domain::session::SessionRecord, u64),
+}
+
+impl Planned {
+    fn key<'a>(&'a self, council_id: &'a str) -> (DocKind, &'a str) {
+        match self {
+            Planned::Party(id, _) => (DocKind::Party, id),
+            Planned::Council(_) => (DocKind::Council, council_id),
+            Planned::Roster(..) => (DocKind::Roster, council_id),
+            Planned::Session(id, ..) => (DocKind::SessionRecord, id),
+        }
+    }
+
+    fn body(&self) -> Result<String, StoreError> {
+        match self {
+            Planned::Party(_, d) => store::canonical_json(d),
+            Planned::Council(d) => store::canonical_json(d),
+            Planned::Roster(d, _) => store::canonical_json(d),
+            Planned::Session(_, d, _) => store::canonical_json(d),
+        }
+    }
+}
+
+/// Shapes and parses every document of the file; what does not shape or parse is refused.
+fn plan(
+    report: &mut PopoloReport,
+    party_docs: Vec<(String, Value)>,
+    council_id: &str,
+    council_doc: Value,
+    roster_doc: Value,
+    n_deputies: u64,
+    sessions: Vec<(String, Value)>,
+) -> Vec<Planned> {
+    fn parsed<T>(
+        report: &mut PopoloReport,
+        kind: &'static str,
+        id: &str,
+        r: Result<T, String>,
+        v: Violations,
+    ) -> Option<T> {
+        let refusal = match r {
+            Ok(doc) if v.is_empty() => return Some(doc),
+            Ok(_) => v
+                .into_vec()
+                .iter()
+                .map(|x| format!("{} {}: {}", x.path, x.rule, x.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Err(e) => e,
+        };
+        report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason: refusal });
+        None
+    }
+    let mut out = vec![];
+    for (id, body) in party_docs {
+        let mut v = Violations::new();
+        text::check_id(&mut v, "/id", &id);
+        let doc = shape::<PartyDoc>(body).map(|p| p.parse(&mut v));
+        out.extend(parsed(report, "party", &id, doc, v).map(|d| Planned::Party(id, d)));
+    }
+    let mut v = Violations::new();
+    text::check_id(&mut v, "/id", council_id);
+    let doc = shape::<CouncilDoc>(council_doc).map(|c| c.parse(&mut v));
+    out.extend(parsed(report, "council", council_id, doc, v).map(Planned::Council));
+    let mut v = Violations::new();
+    let doc = shape::<RosterDoc>(roster_doc).map(|r| r.parse(&mut v));
+    out.extend(parsed(report, "roster", council_id, doc, v).map(|d| Planned::Roster(d, n_deputies)));
+    for (id, body) in sessions {
+        let votes = body["vote_events"].as_array().map_or(0, Vec::len) as u64;
+        let mut v = Violations::new();
+        text::check_id(&mut v, "/id", &id);
+        let doc = shape::<SessionRecordDoc>(body).map(|r| r.parse(&mut v).0);
+        out.extend(parsed(report, "session_record", &id, doc, v).map(|d| Planned::Session(id, d, votes)));
+    }
+    out
+}
+
+/// Refuses, before anything is stored, every planned document that exists with other content
+/// when the import does not replace (the store would refuse it with 428 after earlier documents
+/// were stored).
+async fn preflight(
+    db: &DatabaseConnection,
+    plan: &[Planned],
+    replace: bool,
+    report: &mut PopoloReport,
+) -> Result<(), StoreError> {
+    if replace {
+        return Ok(());
+    }
+    let council_id = report.council_id.clone();
+    for p in plan {
+        let (kind, id) = p.key(&council_id);
+        let Some(current) = store::councils::current_version(db, kind, id).await? else { continue };
+        if current.sha256 != crate::domain::log::canonical::sha256_hex(p.body()?.as_bytes()) {
+            report.refused.push(PopoloRefusal {
+                kind: kind.as_str(),
+                id: id.to_owned(),
+                reason: format!("the document exists with other content (version {}); use --replace", current.etag()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The smallest level whose seat cap holds `seats` (party lists need an oblast at least).
