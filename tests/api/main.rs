@@ -26,4 +26,5 @@ mod public_records;
 mod publication_batches;
 mod rosters;
 mod scaleout;
+mod served;
 mod sessions;
