@@ -166,6 +166,10 @@ pub enum Command {
         /// Replace documents that exist with other content (otherwise such lines are refused).
         #[arg(long)]
         replace: bool,
+        /// With `--popolo`: store every document that passes and report the others. Without it
+        /// a file with any refused document stores nothing.
+        #[arg(long, requires = "popolo")]
+        continue_on_error: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -255,9 +259,12 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 if loaded {
                     tracing::info!("loaded the synthetic sample (every record is marked synthetic)");
                 }
-            } else if !no_demo && embedded_default && crate::demo::first_start_pending(&app.state().db).await? {
+            } else if !no_demo
+                && embedded_default
+                && let Some(due) = crate::demo::first_start_due(&app.state().db).await?
+            {
                 let db = app.state().db.clone();
-                tokio::spawn(async move { crate::demo::first_start(&db).await });
+                tokio::spawn(async move { crate::demo::first_start(&db, due).await });
             }
             tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");
             app.run_until(crate::startup::shutdown_signal()).await?;
@@ -408,10 +415,16 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 return Err(format!("{} record(s) refused", r.refused.len()).into());
             }
         }
-        Command::Import { popolo: Some(file), names, council_id, replace, db, .. } => {
+        Command::Import { popolo: Some(file), names, council_id, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::interchange::popolo::import::PopoloOptions { council_id, names, replace, progress: true };
+            let opts = crate::interchange::popolo::import::PopoloOptions {
+                council_id,
+                names,
+                replace,
+                continue_on_error,
+                progress: true,
+            };
             let r = crate::interchange::popolo::import::import_file(&conn, &file, &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
@@ -433,6 +446,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
+            if !r.refused.is_empty() && r.stored == 0 && !continue_on_error {
+                return Err(format!("{} document(s) refused; nothing was stored", r.refused.len()).into());
+            }
             if !r.refused.is_empty() {
                 return Err(format!("{} document(s) refused", r.refused.len()).into());
             }

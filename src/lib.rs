@@ -9,6 +9,7 @@
 //! |---|---|
 //! | [`cli`] | the `maslikhat` commands (clap) |
 //! | [`startup`] | builds the app: connects, migrates, assembles routes, runs until stopped |
+//! | [`server`] | the connection loop: header and idle timeouts, the connection cap, problem+json for hyper's own refusals |
 //! | [`config`] | [`config::Settings`]: defaults, then a file, then `MASLIKHAT_*` variables |
 //! | [`telemetry`] | `tracing` set-up |
 //! | [`auth`] | Ed25519 key files, JWT issuing and checking |
@@ -35,6 +36,7 @@ pub mod entity;
 pub mod interchange;
 #[cfg(test)]
 mod layering;
+pub mod server;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -5,9 +5,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::{Compression, Cors, Tracing};
-use poem::{EndpointExt, IntoEndpoint, Route, Server};
+use poem::{EndpointExt, IntoEndpoint, Route};
 
 use crate::api::{self, AppState};
 use crate::auth::{KeyRing, TokenPolicy};
@@ -78,6 +77,8 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .nest("/", service)
         .at("/openapi.json", spec)
         .at("/metrics", api::observability::endpoint(metrics.clone()))
+        .at(api::problem_types::PREFIX, poem::get(api::problem_types::index))
+        .at(format!("{}/:slug", api::problem_types::PREFIX), poem::get(api::problem_types::one))
         .nest("/docs", docs)
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
         .around(crate::web::root)
@@ -103,7 +104,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
 
 /// A bound, ready-to-run server.
 pub struct Application {
-    acceptor: poem::listener::TcpAcceptor,
+    listener: tokio::net::TcpListener,
     port: u16,
     state: Arc<AppState>,
 }
@@ -113,11 +114,10 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let addr = settings.bind;
         let state = build_state(settings).await?;
-        let acceptor =
-            TcpListener::bind(addr).into_acceptor().await.map_err(|source| StartupError::Bind { addr, source })?;
-        let port =
-            acceptor.local_addr().first().and_then(|a| a.as_socket_addr().map(|s| s.port())).unwrap_or(addr.port());
-        Ok(Self { acceptor, port, state })
+        let listener =
+            tokio::net::TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
+        let port = listener.local_addr().map_or(addr.port(), |a| a.port());
+        Ok(Self { listener, port, state })
     }
 
     /// The port actually bound.
@@ -137,10 +137,10 @@ impl Application {
         let responses = self.state.responses.clone();
         let watcher =
             tokio::spawn(crate::store::watch_changes(self.state.db.clone(), every, move || responses.invalidate()));
+        let limits = crate::server::ConnectionLimits::from_settings(&self.state.settings);
         let app = routes(self.state);
-        let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(30)))
-            .await;
+        let grace = std::time::Duration::from_secs(30);
+        let served = crate::server::serve(self.listener, app, limits, shutdown, grace).await;
         watcher.abort();
         served
     }

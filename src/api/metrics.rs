@@ -965,7 +965,9 @@ impl MetricsApi {
         Ok(Cached::Ok(Json(deputy_dto(&d)), SHORT_CACHE.into()))
     }
 
-    /// Every council ranked by one council-level metric; ties share a rank, nulls come last.
+    /// Every maslikhat ranked by one council-level metric; ties share a rank, nulls come last. A
+    /// national council (the Mazhilis, from a Popolo import) is no maslikhat: it is ranked only
+    /// when `level=national` asks for it.
     #[oai(path = "/rankings", method = "get", operation_id = "list_council_rankings")]
     async fn list_council_rankings(
         &self,
@@ -994,7 +996,9 @@ impl MetricsApi {
         }
         let level_s = level.0.map(|l| crate::domain::enums::Level::from(l).as_str().to_owned());
         let filter = store::councils::CouncilFilter { level: level_s, ..Default::default() };
-        let councils = store::councils::list_councils(&self.state.db, &filter, None, u64::MAX >> 2).await?.items;
+        let mut councils = store::councils::list_councils(&self.state.db, &filter, None, u64::MAX >> 2).await?.items;
+        let national = crate::domain::enums::Level::National.as_str();
+        councils.retain(|(c, _)| level.0.is_some() || c.level != national);
         let versions = store::metrics::data_versions(&self.state.db).await?;
         let seq_of = |id: &str| versions.get(id).copied().unwrap_or(0);
         let ids: Vec<(String, i64)> = councils.iter().map(|(c, _)| (c.id.clone(), seq_of(&c.id))).collect();

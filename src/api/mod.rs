@@ -2,10 +2,12 @@
 //! and the middleware that gives every GET an `ETag`.
 
 pub mod auth;
+pub mod client_address;
 pub mod compression;
 pub mod councils;
 pub mod exports;
 pub mod health;
+pub mod hints;
 pub mod limits;
 pub mod log;
 pub mod metrics;
@@ -15,6 +17,7 @@ pub mod oparl;
 pub mod paging;
 pub mod payload;
 pub mod problem;
+pub mod problem_types;
 pub mod public_records;
 pub mod response_cache;
 pub mod rosters;

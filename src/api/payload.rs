@@ -38,16 +38,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
     async fn from_request(request: &Request, body: &mut RequestBody) -> Result<Self> {
         let max =
             request.data::<std::sync::Arc<super::AppState>>().map_or(8 * 1024 * 1024, |s| s.settings.max_body_bytes);
-        let too_large = || {
-            poem::Error::from_response(
-                Problem::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload-too-large",
-                    format!("the request body is larger than the limit of {max} bytes"),
-                )
-                .into_poem_response(),
-            )
-        };
+        let too_large = || poem::Error::from_response(Problem::payload_too_large(max).into_poem_response());
         let declared = request
             .headers()
             .get(poem::http::header::CONTENT_LENGTH)
@@ -64,7 +55,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
 
 /// Parses `data` as `T`, reporting syntax errors as 400 and shape errors (types, unknown fields,
 /// enum values, duplicates) as 422 with the JSON path.
-pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem> {
+pub fn parse<T: DeserializeOwned + Type>(data: &[u8]) -> std::result::Result<T, Problem> {
     if data.is_empty() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
@@ -105,6 +96,21 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
             "invalid-document",
             "the body must be a JSON object",
         ));
+    }
+    // Every wrong type, unknown value and unknown or missing field at once, from the schema the
+    // API documents; the typed parse below would stop at the first.
+    if let MetaSchemaRef::Reference(name) = T::schema_ref() {
+        let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| malformed(&e))?;
+        let found = super::hints::body_violations(&name, &value);
+        if !found.is_empty() {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-document",
+                format!("the document has {} value(s) of the wrong shape; nothing was stored", found.len()),
+            );
+            p.errors = found;
+            return Err(p);
+        }
     }
     // The typed parse names the path of any wrong type, unknown field, enum value or integer
     // out of range.

@@ -10,7 +10,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::auth::BearerAuth;
-use super::councils::{PutResponse, VersionInfo, meta, path_id};
+use super::councils::{PutResponse, VersionInfo, WithEtag, meta, path_id};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::ApiError;
@@ -678,7 +678,7 @@ impl SessionApi {
         &self,
         /// The session's id.
         id: Path<String>,
-    ) -> Result<Json<SessionView>, ApiError> {
+    ) -> Result<WithEtag<SessionView>, ApiError> {
         path_id(&id)?;
         let full = store::sessions::get_session(&self.state.db, &id).await?;
         let s = full.session;
@@ -692,7 +692,10 @@ impl SessionApi {
             .filter(|x| x.kind == DocumentKind::Minutes)
             .filter_map(|x| x.declared_public.clone())
             .min_by_key(|t| t.published_at);
-        Ok(Json(SessionView {
+        // The version's tag, so what a client reads is what it sends back as If-Match: the view
+        // is derived from this session's versions only.
+        let etag = full.version.etag();
+        let view = SessionView {
             openness,
             declared_minutes,
             url: format!("{base}{PREFIX}/sessions/{}", s.id),
@@ -725,7 +728,8 @@ impl SessionApi {
             recording_url: s.recording_url,
             minutes_document: s.minutes_document_id,
             synthetic: s.synthetic,
-        }))
+        };
+        Ok(WithEtag::Ok(Json(view), etag))
     }
 
     /// Every version of a session's record, oldest first, with reasons for corrections.

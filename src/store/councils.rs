@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -13,9 +14,10 @@ use super::projection::write;
 use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, canonical_json};
 use crate::domain::Violations;
 use crate::domain::council::{Convocation, Council, Party};
-use crate::domain::roster::{Roster, RosterContext};
+use crate::domain::roster::{Roster, RosterContext, StoredItem, StoredReference};
 use crate::entity::{
-    commission, convocation, council, deputy, deputy_role, document_version, mandate, party, party_membership,
+    ballot, commission, convocation, council, deputy, deputy_role, document_version, mandate, party, party_membership,
+    session, speech,
 };
 
 /// Publishes a council (admins only; checked by the caller).
@@ -148,11 +150,47 @@ pub async fn put_roster(
             .collect(),
     };
     doc.check(&council, &ctx, &mut v);
+    doc.check_stored(&stored_references(&p.txn, council_id).await?, &mut v);
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
     write::apply_roster(&p.txn, &p.logged(meta.provenance), doc, council.synthetic).await?;
     Ok(Published::Created(p.commit(meta).await?))
+}
+
+/// Every deputy the council's stored session records name: on ballots and as speakers.
+async fn stored_references<C: ConnectionTrait>(db: &C, council_id: &str) -> Result<Vec<StoredReference>, StoreError> {
+    let sessions = Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .and_where(session::Column::CouncilId.eq(council_id))
+        .to_owned();
+    let ballots: Vec<(String, String, NaiveDate, String)> = ballot::Entity::find()
+        .select_only()
+        .columns([ballot::Column::DeputyId, ballot::Column::SessionId, ballot::Column::SessionDate])
+        .column(ballot::Column::VoteEventId)
+        .filter(ballot::Column::SessionId.in_subquery(sessions.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let speeches: Vec<(Option<String>, String, NaiveDate, String)> = speech::Entity::find()
+        .select_only()
+        .columns([speech::Column::DeputyId, speech::Column::SessionId, speech::Column::SessionDate, speech::Column::Id])
+        .filter(speech::Column::SessionId.in_subquery(sessions))
+        .filter(speech::Column::DeputyId.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ballots = ballots.into_iter().map(|(deputy, session, date, event)| StoredReference {
+        deputy,
+        session,
+        date,
+        item: StoredItem::Ballot(event),
+    });
+    let speeches = speeches.into_iter().filter_map(|(deputy, session, date, id)| {
+        Some(StoredReference { deputy: deputy?, session, date, item: StoredItem::Speech(id) })
+    });
+    Ok(ballots.chain(speeches).collect())
 }
 
 /// A page of rows and whether more follow.
@@ -276,6 +314,43 @@ pub async fn latest_version(
         .one(db)
         .await?;
     with_leaf(db, row).await
+}
+
+/// The current version of a document, without its body (for its ETag).
+pub async fn current_version(
+    db: &DatabaseConnection,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<Option<VersionMeta>, StoreError> {
+    use document_version::Column as C;
+    let row = document_version::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Kind, C::DocId, C::CouncilId, C::Version, C::Sha256, C::ReceivedAt, C::Reason])
+        .columns([C::Publisher, C::Provenance, C::Seq, C::LogIndex])
+        .column_as(Expr::value(String::new()), "body")
+        .filter(C::Kind.eq(kind.as_str()))
+        .filter(C::DocId.eq(doc_id))
+        .order_by_desc(C::Version)
+        .into_model::<document_version::Model>()
+        .one(db)
+        .await?;
+    row.map(VersionMeta::try_from).transpose()
+}
+
+/// `meta` for publishing document `doc_id` of `kind`, where an `If-Match: *` (an import's
+/// `--replace`: replace whatever is stored) is dropped when nothing is stored yet, since RFC 9110
+/// makes `*` fail on a missing document.
+pub async fn replace_meta(
+    db: &DatabaseConnection,
+    meta: &PublishMeta,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<PublishMeta, StoreError> {
+    let mut meta = meta.clone();
+    if meta.if_match.as_deref() == Some("*") && current_version(db, kind, doc_id).await?.is_none() {
+        meta.if_match = None;
+    }
+    Ok(meta)
 }
 
 /// One version of a document with its body.

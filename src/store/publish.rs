@@ -318,8 +318,9 @@ impl Publication {
                 Some(_) => Err(StoreError::PreconditionFailed { current: cur.etag() }),
             },
             None => match if_match {
-                Some(tag) if tag.trim() != "*" => Err(StoreError::PreconditionFailed { current: "none".into() }),
-                _ => Ok(None),
+                // Nothing matches a missing document, `*` included (RFC 9110 §13.1.1).
+                Some(_) => Err(StoreError::PreconditionFailed { current: "none".into() }),
+                None => Ok(None),
             },
         }
     }

@@ -203,3 +203,27 @@ async fn health_and_readiness() {
     assert_eq!(app.get("/health").await.body["status"], "ok");
     assert_eq!(app.get("/ready").await.body["status"], "ok");
 }
+
+#[tokio::test]
+async fn if_match_star_on_a_document_that_does_not_exist_is_refused_with_412() {
+    // RFC 9110 §13.1.1: `If-Match: *` is false when there is no current representation.
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    let before = app.version_count().await;
+    let admin = app.admin();
+    for (path, doc) in [
+        ("/v1/parties/newparty", crate::helpers::party("newparty")),
+        ("/v1/councils/gamma", council("gamma")),
+        ("/v1/councils/alpha/roster", crate::helpers::roster("alpha", 2)),
+    ] {
+        let r = app.put_if(path, &admin, &doc, "*").await;
+        assert_eq!(r.status, 412, "{path}: {r:?}");
+        assert!(r.is_problem(), "{path}");
+    }
+    assert_eq!(app.version_count().await, before, "nothing was stored");
+    // On a document that exists, `*` matches whatever version is current.
+    let mut changed = council("alpha");
+    changed["seats"] = json!(4);
+    let r = app.put_if("/v1/councils/alpha", &admin, &changed, "*").await;
+    assert_eq!(r.status, 200, "{r:?}");
+}

@@ -334,3 +334,32 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
     assert_eq!(r.created, n - 1, "every other version is stored");
 }
+
+#[tokio::test]
+async fn a_first_start_resumes_the_synthetic_country_even_after_another_council_was_published() {
+    use maslikhat::demo::FirstStart;
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let due = demo::first_start_due(db).await.expect("query");
+    assert_eq!(due, Some(FirstStart::Fresh));
+    assert!(due.expect("due").message().starts_with("empty embedded database"));
+    // An interrupted load left two synthetic councils; meanwhile a publisher added a real one.
+    let admin = app.admin();
+    for id in ["synthetic-a", "synthetic-b"] {
+        let mut c = crate::helpers::council(id);
+        c["synthetic"] = serde_json::json!(true);
+        assert_eq!(app.put(&format!("/v1/councils/{id}"), &admin, &c).await.status, 201);
+    }
+    assert_eq!(app.put("/v1/councils/real", &admin, &crate::helpers::council("real")).await.status, 201);
+    let due = demo::first_start_due(db).await.expect("query").expect("the load resumes");
+    assert_eq!(due, FirstStart::Resume { loaded: 2, others: 1 });
+    let message = due.message();
+    assert!(message.starts_with("resuming the synthetic country"), "{message}");
+    assert!(message.contains("2 of 223") && message.contains("1 council that is not synthetic"), "{message}");
+    assert!(!message.contains("empty embedded database"), "{message}");
+    // A database of real councils only never gets the synthetic country.
+    let real_only = spawn_app().await;
+    let r = real_only.put("/v1/councils/real", &real_only.admin(), &crate::helpers::council("real")).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(demo::first_start_due(&real_only.state.db).await.expect("query"), None);
+}

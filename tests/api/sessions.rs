@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use crate::helpers::{Reply, TestApp, deputy, roster, spawn_app};
 
 /// A session date safely in the past (10:00 in Kazakhstan on 15 May 2024).
-const PAST: &str = "2024-05-15T05:00:00Z";
+pub(crate) const PAST: &str = "2024-05-15T05:00:00Z";
 /// The four deputies of `alpha` made by `app_with_alpha`.
-const DEPS: [&str; 4] = ["alpha-d1", "alpha-d2", "alpha-d3", "alpha-d4"];
+pub(crate) const DEPS: [&str; 4] = ["alpha-d1", "alpha-d2", "alpha-d3", "alpha-d4"];
 
 fn session_path(council: &str, sid: &str) -> String {
     format!("/v1/councils/{council}/sessions/{sid}")
@@ -98,7 +98,7 @@ fn roll_call(id: &str, item: &str, deputies: &[&str]) -> Value {
 /// document (`{sid}-doc1`), one named roll-call vote (`{sid}-v1`) with a ballot for every deputy in
 /// `deputies` (who must be all those serving that day) and two speeches (`{sid}-s1` by the first
 /// deputy, `{sid}-s2` by the akim).
-fn held_session(sid: &str, start: &str, deputies: &[&str]) -> Value {
+pub(crate) fn held_session(sid: &str, start: &str, deputies: &[&str]) -> Value {
     let i1 = format!("{sid}-i1");
     let mut agenda_item = item(&i1, 1);
     agenda_item["result"] = json!("adopted");
@@ -143,7 +143,7 @@ fn planned_session(start: &str, agenda: Vec<Value>) -> Value {
 }
 
 /// Council `alpha` with deputies `alpha-d1` … `alpha-d4` serving from 2023-03-20.
-async fn app_with_alpha() -> TestApp {
+pub(crate) async fn app_with_alpha() -> TestApp {
     let app = spawn_app().await;
     app.seed_council("alpha").await;
     let r = app.put("/v1/councils/alpha/roster", &app.publisher("alpha"), &roster("alpha", 4)).await;
@@ -906,10 +906,7 @@ async fn bad_input_on_the_session_put_is_refused_and_changes_nothing() {
             assert!(r.has_violation(path, rule), "{label}: {:?}", r.violations());
             if rule == "allowed_values" {
                 let message = r.body["errors"][0]["message"].as_str().unwrap_or("");
-                assert!(
-                    message.contains('`') || message.contains("expected"),
-                    "{label}: the allowed values are listed: {message}"
-                );
+                assert!(message.contains("one of: "), "{label}: the allowed values are listed: {message}");
             }
         }
         assert_eq!(app.version_count().await, before, "{label}: nothing stored");

@@ -86,14 +86,23 @@ pub enum ExportError {
 }
 
 /// Appends one CSV record (RFC 4180: CRLF, quoted where needed).
+///
+/// A text that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return) gets a leading `'` inside quotes, as OWASP's "CSV Injection" advises, so
+/// opening an export never runs what a publisher typed; a plain number such as `-3` stays as it
+/// is, since a spreadsheet reads it as the number it is.
 pub fn csv_row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         let f = f.as_ref();
-        if f.contains([',', '"', '\n', '\r']) {
+        let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']) && f.parse::<f64>().is_err();
+        if formula || f.contains([',', '"', '\n', '\r']) {
             out.push('"');
+            if formula {
+                out.push('\'');
+            }
             out.push_str(&f.replace('"', "\"\""));
             out.push('"');
         } else {
@@ -187,5 +196,12 @@ mod tests {
         let mut out = String::new();
         csv_row(&mut out, &["a", "b,c", "say \"hi\"", "line\r\nbreak", ""]);
         assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"line\r\nbreak\",\r\n");
+    }
+
+    #[test]
+    fn a_text_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_numbers_are_kept() {
+        let mut out = String::new();
+        csv_row(&mut out, &["=HYPERLINK(\"http://evil.example/x\",\"x\")", "+1", "-3", "-2.5", "@SUM(A1)", "\tx", "a=b"]);
+        assert_eq!(out, "\"'=HYPERLINK(\"\"http://evil.example/x\"\",\"\"x\"\")\",+1,-3,-2.5,\"'@SUM(A1)\",\"'\tx\",a=b\r\n");
     }
 }

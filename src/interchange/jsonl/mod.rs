@@ -28,6 +28,7 @@ use crate::documents::session::SessionRecordDoc;
 use crate::domain::enums::Provenance;
 use crate::domain::{Violations, text};
 use crate::store::bulk::{ExportScope, versions_after};
+use crate::store::councils::replace_meta;
 use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// The kind of document a line holds.
@@ -269,6 +270,7 @@ async fn publish_line(db: &store::Db, raw: &str, overwrite: bool) -> Result<Publ
         provenance: line.provenance,
         received_at: line.received_at,
     };
+let meta = replace_meta(db, &meta, line.kind.doc_kind(), &line.id).await.map_err(LineError::Store)?;
     let mut v = Violations::new();
     text::check_id(&mut v, "/id", &line.id);
     let (id, council) = (line.id.as_str(), line.council.as_deref());
@@ -288,10 +290,9 @@ async fn publish_line(db: &store::Db, raw: &str, overwrite: bool) -> Result<Publ
         }
         LineKind::SessionRecord => {
             let (doc, _) = shape::<SessionRecordDoc>(line.body)?.parse(&mut v);
-            // A replaced record after its session date needs a public reason: keep the exported
-            // one, or say where the change came from.
-            let reason = line.reason.clone().or_else(|| overwrite.then(|| "bulk import".to_owned()));
-            store::sessions::put_session_record(db, council()?, id, &doc, reason, v, &meta).await?
+            // The API's rule, unchanged: a correction after the session date carries the reason
+            // its line gives, and a line without one is refused, never given an invented reason.
+            store::sessions::put_session_record(db, council()?, id, &doc, line.reason.clone(), v, &meta).await?
         }
         LineKind::PublicRecord => {
             let doc = shape::<crate::domain::public_record::PublicRecord>(line.body)?;

@@ -48,7 +48,8 @@ use crate::domain::Violations;
 use crate::domain::enums::Provenance;
 use crate::domain::text::{self as t, MAX_LINE};
 use crate::interchange::{refusal, short_hash};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// Why an OParl import stopped (refused documents do not stop it).
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +262,12 @@ pub(super) struct Publisher<'a> {
 }
 
 impl Publisher<'_> {
+    /// The publication's meta for document `id` of `kind`: a `--replace` (`If-Match: *`) is
+    /// dropped when nothing is stored yet, since RFC 9110 makes `*` fail on a missing document.
+    pub(super) async fn meta_for(&self, kind: DocKind, id: &str) -> Result<PublishMeta, StoreError> {
+        replace_meta(self.db, &self.meta, kind, id).await
+    }
+
     pub(super) fn outcome(
         &mut self,
         kind: &'static str,
@@ -361,7 +368,8 @@ async fn import_dump(db: &store::Db, dump: Dump, source: &str, opts: &OparlOptio
     let mut out = Publisher { db, meta, report: &mut report };
     roster.publish_parties(&dump, &mut out).await?;
     let mut v = Violations::new();
-    let r = store::councils::put_council(db, &council_id, &council.parse(&mut v), v, &out.meta).await;
+    let meta = out.meta_for(DocKind::Council, &council_id).await?;
+    let r = store::councils::put_council(db, &council_id, &council.parse(&mut v), v, &meta).await;
     let o = out.outcome("council", &council_id, &body_id, r)?;
     out.report.councils.add(o);
     roster.publish(&council_id, &mut out).await?;

@@ -15,7 +15,7 @@ use crate::documents::session::{AgendaItemDto, DocumentDto, SessionRecordDoc};
 use crate::domain::Violations;
 use crate::domain::session::local_date;
 use crate::domain::text::{self as t, MAX_LINE};
-use crate::store::{self, StoreError};
+use crate::store::{self, DocKind, StoreError};
 
 /// The council's meetings with a start, in date order.
 pub(super) struct Meetings<'a> {
@@ -104,7 +104,8 @@ impl<'a> Meetings<'a> {
             t::check_id(&mut v, "/id", &session_id);
             let (record, _) = doc.parse(&mut v);
             let reason = Some(format!("imported from OParl {oparl_id}"));
-            let r = store::sessions::put_session_record(out.db, council_id, &session_id, &record, reason, v, &out.meta)
+            let meta = out.meta_for(DocKind::SessionRecord, &session_id).await?;
+            let r = store::sessions::put_session_record(out.db, council_id, &session_id, &record, reason, v, &meta)
                 .await;
             let o = out.outcome("session_record", &session_id, oparl_id, r)?;
             out.report.sessions.add(o);

@@ -15,7 +15,7 @@ use crate::documents::party::PartyDoc;
 use crate::documents::roster::{CommissionDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
 use crate::domain::text::{self as t, MAX_LINE};
 use crate::domain::{Violations, enums as d};
-use crate::store::{self, StoreError};
+use crate::store::{self, DocKind, StoreError};
 
 type Period = (NaiveDate, Option<NaiveDate>);
 type PartyPeriod = (String, NaiveDate, Option<NaiveDate>);
@@ -384,7 +384,8 @@ impl RosterPlan {
                 synthetic: false,
             }
             .parse(&mut v);
-            let r = store::councils::put_party(out.db, pid, &doc, v, &out.meta).await;
+            let meta = out.meta_for(DocKind::Party, pid).await?;
+            let r = store::councils::put_party(out.db, pid, &doc, v, &meta).await;
             let o = out.outcome("party", pid, org_id, r)?;
             out.report.parties.add(o);
         }
@@ -398,7 +399,8 @@ impl RosterPlan {
         let mut v = Violations::new();
         let roster =
             RosterDoc { deputies: self.deputies, commissions: self.commissions, roles: self.roles }.parse(&mut v);
-        let r = store::councils::put_roster(out.db, council_id, &roster, v, &out.meta).await;
+        let meta = out.meta_for(DocKind::Roster, council_id).await?;
+        let r = store::councils::put_roster(out.db, council_id, &roster, v, &meta).await;
         let o = out.outcome("roster", council_id, &self.council_org, r)?;
         out.report.rosters.add(o);
         for _ in 0..n_deputies {

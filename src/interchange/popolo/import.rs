@@ -60,7 +60,8 @@ use crate::documents::session::SessionRecordDoc;
 use crate::domain::enums as d;
 use crate::domain::{Violations, text as t};
 use crate::interchange::{progress_bar, refusal};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 #[cfg(doc)]
 use super::format::parse_option;
@@ -88,6 +89,9 @@ pub struct PopoloOptions {
     pub names: Option<PathBuf>,
     /// Replace documents that exist with other content.
     pub replace: bool,
+    /// Store every document that passes and report the others; by default a file with any
+    /// refused document stores nothing.
+    pub continue_on_error: bool,
     /// Show progress bars.
     pub progress: bool,
 }
@@ -201,9 +205,82 @@ pub async fn import_value(
         .map_err(|v| PopoloError::File(format!("not Popolo JSON this import reads: {v}")))?;
     let mut report = PopoloReport::default();
     let plan = Plan::build(&file, extra_names, opts, &mut report)?;
-    let mut out = Out { db, meta: plan.meta(opts), report: &mut report };
-    out.publish(plan, opts.progress).await?;
+    let meta = plan.meta(opts);
+    let council_id = plan.council_id.clone();
+    let planned = plan.parse(&mut report);
+    // All or nothing: a document refused before anything is stored stops the whole file, unless
+    // the caller asked to store what passes.
+    if !opts.continue_on_error {
+        preflight(db, &planned, opts.replace, &council_id, &mut report).await?;
+        if !report.refused.is_empty() {
+            return Ok(report);
+        }
+    }
+    let mut out = Out { db, meta, report: &mut report };
+    let pb = progress_bar(opts.progress, Some(planned.len() as u64), "documents");
+    for p in planned {
+        out.publish(&council_id, p).await?;
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
     Ok(report)
+}
+
+/// A document of the file, parsed without violations, before anything is stored.
+enum Planned {
+    Party(String, crate::domain::council::Party),
+    Council(crate::domain::council::Council),
+    /// The roster and how many deputies it has.
+    Roster(crate::domain::roster::Roster, u64),
+    /// A session record and how many vote events it has.
+    Session(String, crate::domain::session::SessionRecord, u64),
+}
+
+impl Planned {
+    fn key<'a>(&'a self, council_id: &'a str) -> (DocKind, &'a str) {
+        match self {
+            Planned::Party(id, _) => (DocKind::Party, id),
+            Planned::Council(_) => (DocKind::Council, council_id),
+            Planned::Roster(..) => (DocKind::Roster, council_id),
+            Planned::Session(id, ..) => (DocKind::SessionRecord, id),
+        }
+    }
+
+    fn body(&self) -> Result<String, StoreError> {
+        match self {
+            Planned::Party(_, d) => store::canonical_json(d),
+            Planned::Council(d) => store::canonical_json(d),
+            Planned::Roster(d, _) => store::canonical_json(d),
+            Planned::Session(_, d, _) => store::canonical_json(d),
+        }
+    }
+}
+
+/// Refuses, before anything is stored, every planned document that exists with other content
+/// when the import does not replace (the store would refuse it with 428 after earlier documents
+/// were stored).
+async fn preflight(
+    db: &store::Db,
+    plan: &[Planned],
+    replace: bool,
+    council_id: &str,
+    report: &mut PopoloReport,
+) -> Result<(), StoreError> {
+    if replace {
+        return Ok(());
+    }
+    for p in plan {
+        let (kind, id) = p.key(council_id);
+        let Some(current) = store::councils::current_version(db, kind, id).await? else { continue };
+        if current.sha256 != crate::domain::log::canonical::sha256_hex(p.body()?.as_bytes()) {
+            report.refused.push(PopoloRefusal {
+                kind: kind.as_str(),
+                id: id.to_owned(),
+                reason: format!("the document exists with other content (version {}); use --replace", current.etag()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every document the file becomes, before any is published.
@@ -240,6 +317,52 @@ impl Plan {
             false => Err(roster.problems.join("; ")),
         };
         Ok(Plan { council_id, parties: parties.docs, council, roster, sessions })
+    }
+
+    /// Parses every document; what does not shape or parse is refused (in `report`).
+    fn parse(self, report: &mut PopoloReport) -> Vec<Planned> {
+        fn parsed<T>(report: &mut PopoloReport, kind: &'static str, id: &str, r: Result<T, String>, v: Violations) -> Option<T> {
+            let reason = match r {
+                Ok(doc) if v.is_empty() => return Some(doc),
+                Ok(_) => v
+                    .into_vec()
+                    .iter()
+                    .map(|x| format!("{} {}: {}", x.path, x.rule, x.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                Err(e) => e,
+            };
+            report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
+            None
+        }
+        let c = self.council_id;
+        let mut out = vec![];
+        for (id, doc) in self.parties {
+            let mut v = Violations::new();
+            t::check_id(&mut v, "/id", &id);
+            let doc = doc.map(|d| d.parse(&mut v));
+            out.extend(parsed(report, "party", &id, doc, v).map(|d| Planned::Party(id, d)));
+        }
+        let mut v = Violations::new();
+        t::check_id(&mut v, "/id", &c);
+        let doc = self.council.map(|d| d.parse(&mut v));
+        out.extend(parsed(report, "council", &c, doc, v).map(Planned::Council));
+        let mut v = Violations::new();
+        let doc = self.roster.map(|d| {
+            let n = d.deputies.len() as u64;
+            (d.parse(&mut v), n)
+        });
+        out.extend(parsed(report, "roster", &c, doc, v).map(|(d, n)| Planned::Roster(d, n)));
+        for (id, doc) in self.sessions {
+            let mut v = Violations::new();
+            t::check_id(&mut v, "/id", &id);
+            let doc = doc.map(|d| {
+                let n = d.vote_events.len() as u64;
+                (d.parse(&mut v).0, n)
+            });
+            out.extend(parsed(report, "session_record", &id, doc, v).map(|(d, n)| Planned::Session(id, d, n)));
+        }
+        out
     }
 
     fn meta(&self, opts: &PopoloOptions) -> PublishMeta {
@@ -684,74 +807,38 @@ impl Out<'_> {
         self.report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
     }
 
-    async fn publish(&mut self, plan: Plan, progress: bool) -> Result<(), StoreError> {
-        let c = &plan.council_id;
-        for (id, doc) in plan.parties {
-            let doc = match doc {
-                Ok(doc) => doc,
-                Err(reason) => {
-                    self.refuse("party", &id, reason);
-                    continue;
-                }
-            };
-            let mut v = Violations::new();
-            t::check_id(&mut v, "/id", &id);
-            let r = store::councils::put_party(self.db, &id, &doc.parse(&mut v), v, &self.meta).await;
-            if self.outcome("party", &id, r)? {
-                self.report.parties += 1;
-            }
-        }
-        match plan.council {
-            Ok(doc) => {
-                let mut v = Violations::new();
-                t::check_id(&mut v, "/id", c);
-                let r = store::councils::put_council(self.db, c, &doc.parse(&mut v), v, &self.meta).await;
-                self.outcome("council", c, r)?;
-            }
-            Err(reason) => self.refuse("council", c, reason),
-        }
-        match plan.roster {
-            Ok(roster) => {
-                let n_deputies = roster.deputies.len() as u64;
-                let mut v = Violations::new();
-                let r = store::councils::put_roster(self.db, c, &roster.parse(&mut v), v, &self.meta).await;
-                if self.outcome("roster", c, r)? {
-                    self.report.deputies = n_deputies;
+    /// Publishes one planned document through the store, as the API would.
+    async fn publish(&mut self, council_id: &str, p: Planned) -> Result<(), StoreError> {
+        let (kind, id) = p.key(council_id);
+        let (kind_name, id) = (kind.as_str(), id.to_owned());
+        let meta = replace_meta(self.db, &self.meta, kind, &id).await?;
+        let v = Violations::new();
+        match p {
+            Planned::Party(_, doc) => {
+                let r = store::councils::put_party(self.db, &id, &doc, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.parties += 1;
                 }
             }
-            Err(reason) => self.refuse("roster", c, reason),
-        }
-        let pb = progress_bar(progress, Some(plan.sessions.len() as u64), "session records");
-        for (id, doc) in plan.sessions {
-            self.session(c, &id, doc).await?;
-            pb.inc(1);
-        }
-        pb.finish_and_clear();
-        Ok(())
-    }
-
-    async fn session(
-        &mut self,
-        council: &str,
-        id: &str,
-        doc: Result<SessionRecordDoc, String>,
-    ) -> Result<(), StoreError> {
-        let doc = match doc {
-            Ok(doc) => doc,
-            Err(reason) => {
-                self.refuse("session_record", id, reason);
-                return Ok(());
+            Planned::Council(doc) => {
+                let r = store::councils::put_council(self.db, &id, &doc, v, &meta).await;
+                self.outcome(kind_name, &id, r)?;
             }
-        };
-        let n_votes = doc.vote_events.len() as u64;
-        let mut v = Violations::new();
-        t::check_id(&mut v, "/id", id);
-        let (record, _) = doc.parse(&mut v);
-        let reason = self.meta.if_match.is_some().then(|| "Popolo import".to_owned());
-        let r = store::sessions::put_session_record(self.db, council, id, &record, reason, v, &self.meta).await;
-        if self.outcome("session_record", id, r)? {
-            self.report.sessions += 1;
-            self.report.vote_events += n_votes;
+            Planned::Roster(doc, n) => {
+                let r = store::councils::put_roster(self.db, &id, &doc, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.deputies = n;
+                }
+            }
+            Planned::Session(_, doc, votes) => {
+                // Popolo carries no reasons: a correction after the session date is refused, as
+                // the API refuses one without a reason.
+                let r = store::sessions::put_session_record(self.db, council_id, &id, &doc, None, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.sessions += 1;
+                    self.report.vote_events += votes;
+                }
+            }
         }
         Ok(())
     }

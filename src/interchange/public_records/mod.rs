@@ -24,7 +24,8 @@ use crate::domain::public_record::{
     PublicVoteMethod, SessionNumber, VoteCount,
 };
 use crate::domain::text;
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// The records compiled into the binary (a copy of the sample in `data/public-records/`).
 pub const BUNDLED: &str = include_str!("../../../data/public-records/sessions.json");
@@ -352,7 +353,15 @@ pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Res
             provenance: Provenance::PublicSources,
             received_at: None,
         };
-        match store::public_records::put_public_record(db, &id_s, &record, v, &meta).await {
+        match store::public_records::put_public_record(
+            db,
+            &id_s,
+            &record,
+            v,
+            &replace_meta(db, &meta, DocKind::PublicRecord, &id_s).await?,
+        )
+        .await
+        {
             Ok(Published::Created(_)) => {
                 report.stored += 1;
                 councils.insert(record.council.slug.clone());
