@@ -39,3 +39,4 @@ pub mod store;
 pub mod telemetry;
 pub mod verify;
 pub mod web;
+pub mod witness;

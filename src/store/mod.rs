@@ -11,6 +11,8 @@ pub mod oparl;
 pub mod public_records;
 mod publish;
 pub mod sessions;
+pub mod tiles;
+pub mod witnessing;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 

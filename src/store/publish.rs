@@ -305,7 +305,7 @@ impl Publication {
         )
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("leaf data: {e}"))))?;
         let leaf = merkle::leaf_hash(data.as_bytes());
-        tlog::frontier_append(&mut self.frontier, index as u64, leaf);
+        let completed = tlog::tiles::append_leaf(&mut self.frontier, index as u64, leaf);
         // Nothing is read back: every value is known here but the version's row id.
         let version_id = document_version::Entity::insert(document_version::ActiveModel {
             kind: Set(self.kind.as_str().to_owned()),
@@ -334,6 +334,7 @@ impl Publication {
         })
         .exec_without_returning(&self.txn)
         .await?;
+        super::tiles::store_completed(&self.txn, &completed).await?;
         let frontier = self.frontier.iter().map(|h| canonical::to_hex(h)).collect::<Vec<_>>().join(",");
         write_head::Entity::update_many()
             .set(write_head::ActiveModel {
