@@ -38,6 +38,10 @@ pub struct VerifyOptions {
     pub state_file: PathBuf,
     /// Check only this council's documents (default: everything).
     pub council: Option<String>,
+    /// Witnesses' `cosignature/v1` verifier keys.
+    pub witnesses: Vec<String>,
+    /// Valid cosignatures from `witnesses` a checkpoint needs.
+    pub quorum: usize,
 }
 
 /// The outcome: every line of the report, and whether anything failed.
@@ -116,6 +120,13 @@ pub async fn run(opts: &VerifyOptions) -> Result<VerifyReport, Fail> {
     };
     let (origin, size, root) = note::parse_checkpoint(&body)?;
     report.ok(format!("checkpoint of {origin}: {size} entries, root {}", STANDARD.encode(root)));
+    match crate::witness::quorum(text, &opts.witnesses, opts.quorum) {
+        Ok(line) => report.ok(line),
+        Err(why) => {
+            report.fail(why);
+            return Ok(report);
+        }
+    }
     if state.tree_size > 0 {
         let old_root = decode(&state.root_hash)?;
         if size < state.tree_size {

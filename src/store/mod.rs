@@ -12,6 +12,7 @@ pub mod public_records;
 mod publish;
 pub mod sessions;
 pub mod tiles;
+pub mod witness;
 pub mod witnessing;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};

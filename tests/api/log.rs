@@ -123,6 +123,8 @@ async fn verify(app: &TestApp, state: &std::path::Path) -> VerifyReport {
         key: None,
         state_file: state.to_owned(),
         council: None,
+        witnesses: vec![],
+        quorum: 0,
     })
     .await
     .expect("verify runs")
@@ -197,7 +199,7 @@ async fn a_ballot_changed_in_the_database_is_named_by_audit_and_rejected_by_veri
 
 /// Rewrites version `index`'s party document and recomputes its leaf and the whole tree, as an
 /// operator hiding a change would.
-async fn rewrite_history(app: &TestApp, index: i64) {
+pub async fn rewrite_history(app: &TestApp, index: i64) {
     use maslikhat::domain::log::{canonical, frontier_append, leaf_data};
     use maslikhat::entity::{document_version, log_entry, write_head};
     let db = &app.state.db;

@@ -25,3 +25,5 @@ mod publication_batches;
 mod rosters;
 mod scaleout;
 mod sessions;
+mod tlog;
+mod witness;
