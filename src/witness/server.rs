@@ -157,7 +157,6 @@ impl WitnessServer {
             .at("/", get(about))
             .at("/add-checkpoint", post(add_checkpoint))
             .data(self.state)
-            .with(poem::middleware::SizeLimit::new(MAX_BODY))
             .with(poem::middleware::Tracing);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
@@ -179,7 +178,15 @@ async fn about(Data(state): Data<&Arc<State>>) -> Response {
 }
 
 #[handler]
-async fn add_checkpoint(Data(state): Data<&Arc<State>>, body: String) -> Response {
+async fn add_checkpoint(Data(state): Data<&Arc<State>>, body: poem::Body) -> Response {
+    let body = match body.into_bytes_limit(MAX_BODY).await.map(|b| String::from_utf8(b.to_vec())) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => return text(StatusCode::BAD_REQUEST, "the body is not UTF-8 text\n".into()),
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            return text(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is over {MAX_BODY} bytes\n"));
+        }
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("the body could not be read: {e}\n")),
+    };
     match judge(state, &body).await {
         Ok(Ok(line)) => {
             state.stats.cosigned.fetch_add(1, Ordering::Relaxed);
