@@ -16,7 +16,11 @@ use super::metrics::MetricValueDto;
 use super::paging::{Links, limit, next_link};
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
-use crate::documents::enums::{BallotOption, Level};
+use crate::documents::enums::Level;
+use crate::documents::public_record::{
+    self, PublicAgendaItemView, PublicCouncilView, PublicDecisionView, PublicLivestreamView, PublicMinutesView,
+    PublicNoticeView, PublicSourceView, PublicSpeechView, PublicVoteView,
+};
 use crate::domain::metrics as m;
 use crate::domain::public_record as d;
 use crate::store::{self, VersionMeta};
@@ -45,175 +49,6 @@ impl Provenance {
 }
 
 pub use crate::documents::enums::{PublicVoteMethod, RecordStatus, SittingKind};
-
-/// The council a record is about, inline (not a council document of the platform).
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicCouncilView {
-    /// Our slug for it.
-    pub slug: String,
-    /// Names exactly as the sources write them, per language; no translations.
-    pub names: BTreeMap<String, String>,
-    /// Its tier, mapped to ours.
-    pub level: Level,
-    /// The convocation.
-    pub convocation: Option<String>,
-}
-
-/// The notice, as found.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicNoticeView {
-    /// Its declared publication date.
-    pub date: Option<NaiveDate>,
-    /// Why that date is trusted.
-    pub date_basis: Option<String>,
-    /// Where it was published.
-    pub source_url: String,
-    /// Who published it.
-    pub publisher: Option<String>,
-    /// Its heading.
-    pub heading: Option<String>,
-    /// Who signed it.
-    pub signed_by: Option<String>,
-}
-
-/// An agenda item.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicAgendaItemView {
-    /// Title in the original language.
-    pub title: String,
-    /// Its language tag.
-    pub title_lang: String,
-    /// Who put it on the agenda.
-    pub initiator: Option<String>,
-    /// Who presented it.
-    pub reporter: Option<String>,
-}
-
-/// A decision's state registration.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicRegistrationView {
-    /// The registering body.
-    pub body: Option<String>,
-    /// Registration number.
-    pub number: Option<String>,
-    /// Registration date.
-    pub date: Option<NaiveDate>,
-}
-
-/// A decision adopted, or cited by the agenda.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicDecisionView {
-    /// Its number.
-    pub number: Option<String>,
-    /// Title as published.
-    pub title: String,
-    /// Its language tag.
-    pub title_lang: String,
-    /// Id in the adilet register.
-    pub adilet_id: Option<String>,
-    /// State registration.
-    pub registration: Option<PublicRegistrationView>,
-    /// Date adopted.
-    pub date: Option<NaiveDate>,
-    /// The source.
-    pub source_url: String,
-}
-
-/// A named ballot, as a source lists it.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicBallotView {
-    /// The deputy's name as published.
-    pub name: String,
-    /// How they voted.
-    pub option: BallotOption,
-}
-
-/// A vote, only where a source says something about it.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicVoteView {
-    /// What was voted on.
-    pub item: String,
-    /// Yes votes, when stated.
-    pub yes: Option<u32>,
-    /// No votes, when stated.
-    pub no: Option<u32>,
-    /// Abstentions, when stated.
-    pub abstain: Option<u32>,
-    /// True when a source reports it as unanimous (counts are then not invented).
-    pub unanimous: Option<bool>,
-    /// How it was taken.
-    pub method: Option<PublicVoteMethod>,
-    /// The compiler's note.
-    pub note: Option<String>,
-    /// Named ballots, when listed.
-    pub ballots: Vec<PublicBallotView>,
-    /// Whether it is a named vote under the metrics' rule.
-    pub named: bool,
-    /// The source.
-    pub source_url: String,
-}
-
-/// A speech or report, as given.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicSpeechView {
-    /// The speaker's name as published.
-    pub speaker: Option<String>,
-    /// Their role in the source's words.
-    pub role: Option<String>,
-    /// Whether the speaker is a deputy.
-    pub is_deputy: Option<bool>,
-    /// The compiler's summary (not a quotation).
-    pub summary: Option<String>,
-    /// The source.
-    pub source_url: String,
-}
-
-/// What a source says about a broadcast.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicLivestreamView {
-    /// How it is known.
-    pub basis: Option<String>,
-    /// Where.
-    pub platform: Option<String>,
-    /// The stream's address.
-    pub url: Option<String>,
-}
-
-/// Minutes a source shows public.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicMinutesView {
-    /// Declared date first public.
-    pub published: Option<NaiveDate>,
-    /// Where.
-    pub url: Option<String>,
-    /// The source.
-    pub source_url: String,
-}
-
-/// A page facts of the record come from.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicSourceView {
-    /// Its address.
-    pub url: String,
-    /// Who published it.
-    pub publisher: Option<String>,
-    /// When it was read.
-    pub read_on: Option<NaiveDate>,
-    /// JSON pointers (into this record) of the facts citing it as their own source. Facts with
-    /// no `source_url` of their own rest on all the record's sources together.
-    pub supports: Vec<String>,
-}
 
 /// A record's openness components, scored like a council's (method v1); `null` with a reason
 /// where the sources do not state what a component needs.
@@ -408,32 +243,11 @@ fn openness_dto(o: &d::RecordOpenness) -> RecordOpennessDto {
     }
 }
 
-fn decision_view(x: &d::PublicDecision) -> PublicDecisionView {
-    PublicDecisionView {
-        number: x.number.clone(),
-        title: x.title.clone(),
-        title_lang: x.title_lang.clone(),
-        adilet_id: x.adilet_id.clone(),
-        registration: x.registration.as_ref().map(|r| PublicRegistrationView {
-            body: r.body.clone(),
-            number: r.number.clone(),
-            date: r.date,
-        }),
-        date: x.date,
-        source_url: x.source_url.clone(),
-    }
-}
-
 /// The served view of a stored record.
 pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionMeta) -> PublicRecordView {
     PublicRecordView {
         id: id.to_owned(),
-        council: PublicCouncilView {
-            slug: r.council.slug.clone(),
-            names: r.council.names.clone(),
-            level: r.council.level.into(),
-            convocation: r.council.convocation.clone(),
-        },
+        council: (&r.council).into(),
         session_number: r.session_number,
         kind: r.kind.map(Into::into),
         status: r.status.map(Into::into),
@@ -442,81 +256,19 @@ pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionM
         reported_date: r.reported_date.clone(),
         time: r.time.clone(),
         place: r.place.clone(),
-        notice: r.notice.as_ref().map(|n| PublicNoticeView {
-            date: n.date,
-            date_basis: n.date_basis.clone(),
-            source_url: n.source_url.clone(),
-            publisher: n.publisher.clone(),
-            heading: n.heading.clone(),
-            signed_by: n.signed_by.clone(),
-        }),
-        agenda: r
-            .agenda
-            .iter()
-            .map(|a| PublicAgendaItemView {
-                title: a.title.clone(),
-                title_lang: a.title_lang.clone(),
-                initiator: a.initiator.clone(),
-                reporter: a.reporter.clone(),
-            })
-            .collect(),
-        decisions: r.decisions.iter().map(decision_view).collect(),
-        referenced_decisions: r.referenced_decisions.iter().map(decision_view).collect(),
-        votes: r
-            .votes
-            .iter()
-            .map(|x| PublicVoteView {
-                item: x.item.clone(),
-                yes: x.yes,
-                no: x.no,
-                abstain: x.abstain,
-                unanimous: x.unanimous,
-                method: x.method.map(Into::into),
-                note: x.note.clone(),
-                ballots: x
-                    .ballots
-                    .iter()
-                    .map(|b| PublicBallotView { name: b.name.clone(), option: b.option.into() })
-                    .collect(),
-                named: x.is_named(),
-                source_url: x.source_url.clone(),
-            })
-            .collect(),
-        speeches: r
-            .speeches
-            .iter()
-            .map(|s| PublicSpeechView {
-                speaker: s.speaker.clone(),
-                role: s.role.clone(),
-                is_deputy: s.is_deputy,
-                summary: s.summary.clone(),
-                source_url: s.source_url.clone(),
-            })
-            .collect(),
+        notice: r.notice.as_ref().map(Into::into),
+        agenda: r.agenda.iter().map(Into::into).collect(),
+        decisions: r.decisions.iter().map(Into::into).collect(),
+        referenced_decisions: r.referenced_decisions.iter().map(Into::into).collect(),
+        votes: r.votes.iter().map(Into::into).collect(),
+        speeches: r.speeches.iter().map(Into::into).collect(),
         participants: r.participants.clone(),
         open: r.open,
         livestream: r.livestream,
-        livestream_detail: r.livestream_detail.as_ref().map(|l| PublicLivestreamView {
-            basis: l.basis.clone(),
-            platform: l.platform.clone(),
-            url: l.url.clone(),
-        }),
-        minutes: r.minutes.as_ref().map(|mn| PublicMinutesView {
-            published: mn.published,
-            url: mn.url.clone(),
-            source_url: mn.source_url.clone(),
-        }),
+        livestream_detail: r.livestream_detail.as_ref().map(Into::into),
+        minutes: r.minutes.as_ref().map(Into::into),
         chairman: r.chairman.clone(),
-        sources: r
-            .sources
-            .iter()
-            .map(|s| PublicSourceView {
-                url: s.url.clone(),
-                publisher: s.publisher.clone(),
-                read_on: s.read_on,
-                supports: r.supported_by(&s.url),
-            })
-            .collect(),
+        sources: public_record::sources(r),
         notes: r.notes.clone(),
         openness: openness_dto(&d::record_openness(r)),
         provenance: version.provenance.clone(),

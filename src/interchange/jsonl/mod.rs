@@ -21,8 +21,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
-use crate::api::councils::{CouncilDoc, PartyDoc};
-use crate::api::rosters::RosterDoc;
+use crate::documents::council::CouncilDoc;
+use crate::documents::party::PartyDoc;
+use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::{Violations, text};
 use crate::store::bulk::{ExportScope, versions_after};

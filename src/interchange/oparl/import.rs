@@ -39,12 +39,13 @@ use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::api::councils::{ConvocationDto, CouncilDoc, PartyDoc};
-use crate::api::rosters::{CommissionDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
+use crate::documents::council::{ConvocationDto, CouncilDoc};
 use crate::documents::enums::{
     CommissionKind, DocumentKind, Gender, Initiator, Level, Nomination, RegistrationStatus, RoleKind, SeatType,
     SessionKind, SessionStatus,
 };
+use crate::documents::party::PartyDoc;
+use crate::documents::roster::{CommissionDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
 use crate::documents::session::{AgendaItemDto, DocumentDto, SessionRecordDoc};
 use crate::domain::text::{self, MAX_LINE};
 use crate::domain::{Violations, enums as d};

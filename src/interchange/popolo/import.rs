@@ -48,8 +48,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
-use crate::api::councils::{CouncilDoc, PartyDoc};
-use crate::api::rosters::RosterDoc;
+use crate::documents::council::CouncilDoc;
+use crate::documents::party::PartyDoc;
+use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::enums as d;
 use crate::domain::{Violations, text};
