@@ -8,9 +8,9 @@ use sea_orm::{
 };
 
 use super::StoreError;
-use super::publish::{DocKind, VersionMeta, leaf_time};
+use super::publish::{DocKind, VersionMeta};
 use crate::domain::log::merkle::{self, Hash};
-use crate::domain::log::{self as tlog, canonical};
+use crate::domain::log::{self as tlog, canonical, leaf_time};
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, log_entry,
     mandate, party, party_membership, session, speech, vote_event, write_head,

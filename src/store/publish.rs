@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::StoreError;
 use crate::domain::log::merkle::{self, Hash};
-use crate::domain::log::{self as tlog, canonical};
+use crate::domain::log::{self as tlog, canonical, leaf_time};
 use crate::entity::{document_version, log_entry, write_head};
 
 /// The kinds of versioned document.
@@ -140,11 +140,6 @@ pub fn canonical_json<T: Serialize>(doc: &T) -> Result<String, StoreError> {
         serde_json::to_value(doc).map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("serialize: {e}"))))?;
     canonical::canonical_json(&value)
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("canonical JSON: {e}"))))
-}
-
-/// The form of `received_at` inside leaf data: RFC 3339 in UTC with microseconds and `Z`.
-pub fn leaf_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 fn decode_frontier(text: &str) -> Vec<Hash> {

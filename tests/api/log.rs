@@ -138,7 +138,7 @@ async fn app_without_response_cache() -> TestApp {
 }
 
 /// A council with three deputies and one held session with a named vote.
-async fn app_with_a_vote() -> TestApp {
+pub async fn app_with_a_vote() -> TestApp {
     let app = app_without_response_cache().await;
     app.seed_council("alpha").await;
     let token = app.publisher("alpha");

@@ -31,6 +31,10 @@ fn spec_path(level: &str, n: u64, width: u64) -> String {
     format!("/log/tile/{level}/{}{partial}", spec_index(n))
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn sha(parts: &[&[u8]]) -> H {
     let mut h = Sha256::new();
     for p in parts {
@@ -285,4 +289,33 @@ async fn the_origin_survives_a_new_public_url_and_a_key_rotation_and_old_verifie
     }
     let report = verify(&c, &state, None).await;
     assert!(report.failures.is_empty(), "{:?}", report.lines);
+}
+
+#[tokio::test]
+async fn the_session_page_names_its_log_entry_for_the_browser_check_and_the_script_is_served() {
+    let app = crate::log::app_with_a_vote().await;
+    let session = app.get("/v1/sessions/alpha-s1").await;
+    let index = session.body["version"]["log_index"].as_i64().expect("log index");
+    let html =
+        app.client.get(format!("{}/sessions/alpha-s1?lang=en", app.base)).send().await.unwrap().text().await.unwrap();
+    for needle in [
+        format!("data-index=\"{index}\""),
+        format!("data-document=\"/v1/log/entries/{index}/document\""),
+        format!(
+            "data-leaf-hash=\"{}\"",
+            hex(&STANDARD.decode(session.body["version"]["leaf_hash"].as_str().unwrap()).unwrap())
+        ),
+        "data-kind=\"session_record\"".to_owned(),
+        "data-document-id=\"alpha-s1\"".to_owned(),
+        "data-option=\"no\"".to_owned(),
+        "<script src=\"/assets/log-check.js\" defer>".to_owned(),
+    ] {
+        assert!(html.contains(&needle), "the page lacks {needle}");
+    }
+    let (status, h, js) = fetch(&app, "/assets/log-check.js").await;
+    assert_eq!((status, header(&h, "content-type")), (200, "text/javascript; charset=utf-8"));
+    let js = String::from_utf8(js).unwrap();
+    assert!(js.contains("crypto.subtle.verify") && !js.contains("://"), "WebCrypto, and no outside URL");
+    let verify = app.client.get(format!("{}/verify", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(verify.contains("data-log-check=\"static\"") && !verify.contains("data-index="));
 }

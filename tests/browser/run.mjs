@@ -132,6 +132,16 @@ try {
     check(problems.length === 0, `${name}: no console errors or failed requests ${problems.join('; ')}`);
   }
 
+  // The session page checks its record against the log in the browser (no witnesses here).
+  {
+    problems.length = 0;
+    await page.goto(`${base}/sessions/${sessionId}?lang=en`);
+    await page.waitForFunction(() => !['static', 'checking'].includes(document.querySelector('[data-log-check]')?.dataset.logCheck));
+    const text = await page.locator('[data-log-status]').innerText();
+    check(text.startsWith('Verified against the log of size'), `session: the record is verified in the browser ("${text}")`);
+    check(problems.length === 0, `session: the log check makes no failed request ${problems.join('; ')}`);
+  }
+
   // Real records: the home page shows what is public today before the synthetic rankings, and
   // its numbers are the API's; a record page links each source out and its council to the list.
   {

@@ -27,6 +27,11 @@ pub fn frontier_root(frontier: &[Hash]) -> Hash {
     }
 }
 
+/// The form of `received_at` inside leaf data: RFC 3339 in UTC with microseconds and `Z`.
+pub fn leaf_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
 /// The leaf data of a log entry: the canonical JSON of what identifies one document version.
 #[allow(clippy::too_many_arguments)]
 pub fn leaf_data(

@@ -64,6 +64,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
                 None => { p { (ctx.t("no_key")) } }
             }
         }
+        (crate::web::log_check::section(ctx, None))
         section aria-labelledby="how" {
             h2 id="how" { (ctx.t("how_to_check")) }
             p { (ctx.t("how_to_check_text")) }
