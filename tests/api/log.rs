@@ -117,7 +117,8 @@ async fn every_accepted_version_is_one_entry_and_served_versions_carry_their_lea
     assert_eq!(keys.body["items"][0]["verifier_key"], cp.body["verifier_key"]);
 }
 
-async fn verify(app: &TestApp, state: &std::path::Path) -> VerifyReport {
+/// `maslikhat verify` against `app`, remembering checkpoints in `state`.
+pub async fn verify(app: &TestApp, state: &std::path::Path) -> VerifyReport {
     maslikhat::verify::run(&VerifyOptions {
         server: app.base.clone(),
         key: None,

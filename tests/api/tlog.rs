@@ -8,7 +8,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use maslikhat::auth::KeyRing;
 use maslikhat::domain::log::note;
-use maslikhat::verify::VerifyOptions;
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{TestApp, party, spawn_app_with};
@@ -216,19 +215,6 @@ async fn a_log_without_tile_hashes_gets_them_on_start_and_serves_the_same_tiles(
     assert_eq!(p.status, 200, "{p:?}");
 }
 
-async fn verify(app: &TestApp, state: &std::path::Path, key: Option<String>) -> maslikhat::verify::VerifyReport {
-    maslikhat::verify::run(&VerifyOptions {
-        server: app.base.clone(),
-        key,
-        state_file: state.to_owned(),
-        council: None,
-        witnesses: vec![],
-        quorum: 0,
-    })
-    .await
-    .expect("verify runs")
-}
-
 #[tokio::test]
 async fn the_origin_survives_a_new_public_url_and_a_key_rotation_and_old_verifiers_still_verify() {
     let a = spawn_app_with(|s| s.public_url = "https://old.example.kz".into()).await;
@@ -237,7 +223,7 @@ async fn the_origin_survives_a_new_public_url_and_a_key_rotation_and_old_verifie
     assert_eq!(cp.body["origin"], "old.example.kz/log");
     let tmp = tempfile::tempdir().unwrap();
     let state = tmp.path().join("verify.json");
-    let report = verify(&a, &state, None).await;
+    let report = crate::log::verify(&a, &state).await;
     assert!(report.failures.is_empty(), "{:?}", report.lines);
 
     // The same database served under another address: links change, the log does not.
@@ -252,7 +238,7 @@ async fn the_origin_survives_a_new_public_url_and_a_key_rotation_and_old_verifie
     grow(&b, 3, 5).await;
     assert_eq!(b.get("/v1/log/checkpoint").await.body["origin"], "old.example.kz/log");
     assert_eq!(b.get("/v1/log/keys").await.body["origin"], "old.example.kz/log");
-    let report = verify(&b, &state, None).await;
+    let report = crate::log::verify(&b, &state).await;
     assert!(report.failures.is_empty(), "{:?}", report.lines);
     assert!(
         report.lines.iter().any(|l| l.contains("consistent with the remembered checkpoint of 3")),
@@ -287,7 +273,7 @@ async fn the_origin_survives_a_new_public_url_and_a_key_rotation_and_old_verifie
         assert!(vkey.starts_with("old.example.kz/log+"));
         assert!(note::open_note(note_text, &note::parse_verifier_key(vkey).unwrap()).is_ok(), "signed by {vkey}");
     }
-    let report = verify(&c, &state, None).await;
+    let report = crate::log::verify(&c, &state).await;
     assert!(report.failures.is_empty(), "{:?}", report.lines);
 }
 
