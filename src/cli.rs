@@ -95,8 +95,9 @@ pub enum Command {
         #[command(subcommand)]
         command: WitnessCommand,
     },
-    /// The operator's check: recompute every leaf and the root from the stored versions, and
-    /// compare the served vote tables with the logged records. Exits non-zero on any finding.
+    /// The operator's check: recompute every leaf and the root from the stored versions, derive
+    /// every served row from the logged documents and compare it with the stored row, column by
+    /// column (changed, missing, extra). Exits non-zero on any difference.
     Audit {
         #[command(flatten)]
         db: DbArgs,
@@ -374,15 +375,22 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Audit { db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let report = crate::store::log::audit(&conn).await?;
-            println!("checked {} log entries and {} vote rows", report.entries, report.rows_compared);
-            for f in &report.findings {
-                println!("MISMATCH {}: {}", f.row, f.problem);
+            let started = std::time::Instant::now();
+            let mut out = AuditPrinter::new();
+            let summary = crate::store::audit::audit_with(&conn, &mut out).await?;
+            out.bar.finish_and_clear();
+            let rows: u64 = summary.rows.values().sum();
+            let per_table = summary.rows.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", ");
+            println!(
+                "checked {} log entries and {} documents; compared {rows} rows ({per_table}) in {:.1} s",
+                summary.entries,
+                summary.documents,
+                started.elapsed().as_secs_f64()
+            );
+            if summary.findings > 0 {
+                return Err(format!("audit found {} difference(s)", summary.findings).into());
             }
-            if !report.findings.is_empty() {
-                return Err(format!("audit found {} mismatch(es)", report.findings.len()).into());
-            }
-            println!("no mismatches");
+            println!("no differences: every served row is what the log says");
         }
         Command::Demo { scale, seed, until, council, db } => {
             let settings = with_db(settings, &db);
@@ -537,7 +545,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Rebuild { db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let n = crate::store::log::rebuild(&conn).await?;
+            let n = crate::store::rebuild::rebuild(&conn).await?;
             println!("rebuilt the normalized tables from {n} document versions");
         }
         Command::Token { command: TokenCommand::Revoke { jti, reason, db } } => {
@@ -569,6 +577,48 @@ async fn witness(command: WitnessCommand) -> anyhow_like::Result {
         }
     }
     Ok(())
+}
+
+/// Prints `audit`'s findings as they come, with a progress bar on a terminal and a line every
+/// ten seconds when the output is piped.
+struct AuditPrinter {
+    bar: indicatif::ProgressBar,
+    tty: bool,
+    last: std::time::Instant,
+    findings: u64,
+}
+
+impl AuditPrinter {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let tty = std::io::stderr().is_terminal();
+        let bar = if tty { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} entries and documents {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Self { bar, tty, last: std::time::Instant::now(), findings: 0 }
+    }
+}
+
+impl crate::store::audit::Sink for AuditPrinter {
+    fn finding(&mut self, f: crate::store::audit::Finding) {
+        self.findings += 1;
+        self.bar.set_message(format!("{} difference(s)", self.findings));
+        self.bar.suspend(|| println!("DIFFERENCE {f}"));
+    }
+
+    fn progress(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        if !self.tty && (self.last.elapsed().as_secs() >= 10 || done == total) {
+            self.last = std::time::Instant::now();
+            eprintln!("audit: {done}/{total} entries and documents checked, {} difference(s)", self.findings);
+        }
+    }
 }
 
 fn jti_of(token: &str) -> Option<String> {

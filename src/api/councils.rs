@@ -61,7 +61,7 @@ pub struct VersionInfo {
 impl From<&VersionMeta> for VersionInfo {
     fn from(m: &VersionMeta) -> Self {
         Self {
-            kind: m.kind.clone(),
+            kind: m.kind.as_str().to_owned(),
             id: m.doc_id.clone(),
             council: m.council_id.clone(),
             version: m.version,
@@ -69,7 +69,7 @@ impl From<&VersionMeta> for VersionInfo {
             received_at: m.received_at,
             publisher: m.publisher.clone(),
             reason: m.reason.clone(),
-            provenance: m.provenance.clone(),
+            provenance: m.provenance.as_str().to_owned(),
             seq: m.seq,
             etag: m.etag(),
             log_index: m.log_index,
@@ -243,7 +243,13 @@ pub fn path_id(id: &str) -> Result<(), ApiError> {
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
     // An empty If-Match names no entity tag at all: treat it as absent.
     let if_match = if_match.filter(|t| !t.trim().is_empty());
-    PublishMeta { publisher: auth.0.sub.clone(), if_match, reason, provenance: "council", received_at: None }
+    PublishMeta {
+        publisher: auth.0.sub.clone(),
+        if_match,
+        reason,
+        provenance: crate::domain::enums::Provenance::Council,
+        received_at: None,
+    }
 }
 
 /// Council operations.

@@ -235,7 +235,7 @@ impl LogApi {
                     index: e.idx,
                     leaf_hash: hex_to_b64(&e.leaf_hash),
                     leaf_data: e.leaf_data,
-                    kind: m.kind,
+                    kind: m.kind.as_str().to_owned(),
                     document_id: m.doc_id,
                     council: m.council_id,
                     version: m.version,

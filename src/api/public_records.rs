@@ -271,7 +271,7 @@ pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionM
         sources: public_record::sources(r),
         notes: r.notes.clone(),
         openness: openness_dto(&d::record_openness(r)),
-        provenance: version.provenance.clone(),
+        provenance: version.provenance.as_str().to_owned(),
         version: VersionInfo::from(version),
         url: format!("{base}{PREFIX}/public-records/{id}"),
     }

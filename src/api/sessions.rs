@@ -1039,12 +1039,12 @@ impl VoteApi {
                 .into_iter()
                 .map(|m| ChangeView {
                     seq: m.seq,
-                    kind: m.kind,
+                    kind: m.kind.as_str().to_owned(),
                     id: m.doc_id,
                     council: m.council_id,
                     version: m.version,
                     received_at: m.received_at,
-                    provenance: m.provenance,
+                    provenance: m.provenance.as_str().to_owned(),
                 })
                 .collect(),
             links: Links { next },

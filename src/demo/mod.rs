@@ -294,7 +294,7 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
         publisher: "demo".into(),
         if_match: None,
         reason: None,
-        provenance: "synthetic",
+        provenance: crate::domain::enums::Provenance::Synthetic,
         received_at: None,
     };
     let at = |t| PublishMeta { received_at: Some(t), ..base.clone() };

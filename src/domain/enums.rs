@@ -172,3 +172,9 @@ string_enum!(
     /// What kind of speech.
     SpeechType { Speech = "speech", Question = "question", Answer = "answer", Report = "report", Procedural = "procedural" }
 );
+
+string_enum!(
+    /// Where a document version came from: published by the council itself, compiled by a third
+    /// party from public texts, or made up (the demo country).
+    Provenance { Council = "council", PublicSources = "public_sources", Synthetic = "synthetic" }
+);

@@ -13,5 +13,6 @@ pub mod roster;
 pub mod session;
 pub mod text;
 pub mod violation;
+pub mod witness;
 
 pub use violation::{Violation, Violations};

@@ -1,6 +1,7 @@
 //! The only code that touches sea-orm: connecting, migrating, publishing document versions in
 //! one transaction, and the queries behind every read.
 
+pub mod audit;
 mod batch;
 pub mod bulk;
 pub mod councils;
@@ -8,8 +9,10 @@ pub mod export;
 pub mod log;
 pub mod metrics;
 pub mod oparl;
+pub mod projection;
 pub mod public_records;
 mod publish;
+pub mod rebuild;
 pub mod sessions;
 pub mod tiles;
 pub mod witness;

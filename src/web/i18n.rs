@@ -399,12 +399,61 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     ("public_key", ["Ашық кілт", "Открытый ключ", "Public key"]),
     ("verifier_key", ["Тексеру кілті (C2SP)", "Ключ проверки (C2SP)", "Verifier key (C2SP)"]),
     ("how_to_check", ["Қалай тексеруге болады", "Как проверить", "How to check"]),
+    ("verify_what", ["Тексеру нені қарайды", "Что проверяет verify", "What verify checks"]),
+    (
+        "verify_what_signature",
+        [
+            "Қолтаңба: журналдың басы жоғарыда көрсетілген кілтпен қолтаңбаланған; бағдарлама кілтті алғашқы іске қосуда есте сақтайды.",
+            "Подпись: вершина журнала подписана ключом, показанным выше; программа запоминает ключ при первом запуске.",
+            "The signature: the log's head is signed with the key shown above, which the program remembers on its first run.",
+        ],
+    ),
+    (
+        "verify_what_history",
+        [
+            "Тарих: журнал тек толығады. Әр іске қосу бүгінгі журналдың өткен жолы көрген журналды қамтитынын дәлелдейді, сондықтан ешбір жазбаны білдірмей жою не қайта жазу мүмкін емес.",
+            "История: журнал только растёт. Каждый запуск доказывает, что сегодняшний журнал содержит тот, что был виден в прошлый раз, поэтому ни одну запись нельзя незаметно удалить или переписать.",
+            "History: the log only grows. Each run proves that today's log contains the one seen last time, so no record can be removed or rewritten unnoticed.",
+        ],
+    ),
+    (
+        "verify_what_documents",
+        [
+            "Құжаттар: әр жарияланған нұсқа жүктеліп, оның хэші (SHA-256) қайта есептеледі және журналдағы жазбамен салыстырылады.",
+            "Документы: каждая опубликованная версия скачивается, её хэш (SHA-256) пересчитывается и сверяется с записью в журнале.",
+            "Documents: every published version is downloaded, its fingerprint (SHA-256) recomputed and matched to its entry in the log.",
+        ],
+    ),
+    (
+        "verify_what_served",
+        [
+            "Сіз оқитын деректер: осы сайт пен оның API көрсететін барлығы (мәслихаттар, депутаттардың аты-жөні, мандаттары мен партиялары, сессиялар, күн тәртібі, құжаттар, дауыс беру қорытындылары мен нәтижелері, әр дауыс, сөйлеген сөздер, нақты жазбалар) журналдағы құжаттармен өріс бойынша салыстырылады. Әр айырмашылық мекенжайы мен өрісі көрсетіліп хабарланады.",
+            "То, что вы читаете: всё, что показывают этот сайт и его API (маслихаты, депутаты с именами, мандатами и партиями, сессии, повестки, документы, голосования с итогами и результатами, каждый голос, выступления, реальные записи), сверяется поле за полем с документами в журнале. О каждом расхождении сообщается с адресом и полем.",
+            "What you read: everything this site and its API show (councils, deputies with their names, mandates and parties, sessions, agendas, documents, votes with their counts and results, every ballot, speeches, the real records) is compared field by field with the logged documents. Every difference is reported with its address and field.",
+        ],
+    ),
+    (
+        "verify_what_result",
+        [
+            "Соңында «verified» деп жазады немесе барлық мәселені тізіп, қатемен аяқталады. Сервер клиенттерден баяулауды сұраса, бағдарлама күтеді.",
+            "В конце программа пишет «verified» или завершается с ошибкой, перечислив все проблемы. Если сервер просит клиентов не спешить, она ждёт.",
+            "It ends with “verified”, or exits with an error listing every problem. When the server asks clients to slow down, it waits.",
+        ],
+    ),
+    (
+        "how_to_get_text",
+        [
+            "maslikhat — осы сайт жұмыс істейтін еркін бағдарлама (AGPL-3.0). Rust құралдарын (rustup.rs) орнатып, бағдарламаны бастапқы кодтың көшірмесінен құрастырыңыз да, төмендегі команданы өз компьютеріңізде іске қосыңыз:",
+            "maslikhat — свободная программа (AGPL-3.0), та же, на которой работает этот сайт. Установите Rust (rustup.rs), соберите программу из копии исходного кода и выполните команду ниже на своём компьютере:",
+            "maslikhat is free software (AGPL-3.0), the program this site runs on. Install Rust (rustup.rs), build the program from a copy of its source code, and run the command below on your own computer:",
+        ],
+    ),
     (
         "how_to_check_text",
         [
-            "maslikhat бағдарламасын орнатып, төмендегі команданы іске қосыңыз. Ол қолтаңбаны, журналдың тұтастығын, әр құжаттың хэшін және жарияланған дауыстардың журналмен сәйкестігін тексереді; қате болса нөлден өзге кодпен аяқталады.",
-            "Установите программу maslikhat и выполните команду ниже. Она проверит подпись, целостность журнала, хэш каждого документа и совпадение опубликованных голосований с журналом; при ошибке завершится с ненулевым кодом.",
-            "Install the maslikhat program and run the command below. It checks the signature, the log's consistency, every document's hash and that the served votes match the log; it exits non-zero on any failure.",
+            "Мезгіл-мезгіл қайта іске қосыңыз: бағдарлама бақылау нүктесін maslikhat-verify.json файлында сақтап, бұрын көргенінің ештеңесі өзгермегенін дәлелдейді. --council ID тек бір мәслихатты тексереді.",
+            "Запускайте её снова время от времени: программа хранит контрольную точку в файле maslikhat-verify.json и доказывает, что ничего из виденного ранее не изменилось. --council ID проверяет только один маслихат.",
+            "Run it again from time to time: it keeps the checkpoint in maslikhat-verify.json and proves that nothing it saw before has changed. --council ID checks one council only.",
         ],
     ),
     ("no_key", ["Қолтаңба кілті жүктелмеген", "Ключ подписи не загружен", "No signing key is loaded"]),

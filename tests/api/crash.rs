@@ -38,7 +38,7 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
         }
         // ...nothing is partial (every version has its leaf, the tree matches its leaves)...
         let db = maslikhat::store::connect(&database, 2).await.expect("connect");
-        let audit = maslikhat::store::log::audit(&db).await.expect("audit");
+        let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
         assert!(audit.findings.is_empty(), "round {round}: {:?}", audit.findings);
         db.close().await.ok();
         // ...and the log extends every checkpoint served before the crash.

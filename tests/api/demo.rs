@@ -202,7 +202,7 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
         publisher: "demo".into(),
         if_match: None,
         reason: None,
-        provenance: "synthetic",
+        provenance: maslikhat::domain::enums::Provenance::Synthetic,
         received_at: Some(t),
     };
     for (id, p) in demo::parties() {

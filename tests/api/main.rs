@@ -24,6 +24,7 @@ mod public_records;
 mod publication_batches;
 mod rosters;
 mod scaleout;
+mod served;
 mod sessions;
 mod tlog;
 mod witness;

@@ -362,7 +362,7 @@ async fn importing_twice_changes_nothing() {
 
     // Rebuilding the projections from the log re-applies every record.
     let coverage = app.get("/v1/public-records/coverage").await.body;
-    maslikhat::store::log::rebuild(&app.state.db).await.expect("rebuild");
+    maslikhat::store::rebuild::rebuild(&app.state.db).await.expect("rebuild");
     assert_eq!(app.get("/v1/public-records/coverage").await.body, coverage);
     assert_eq!(all_items(&app, "/v1/public-records").await.len(), 22);
 

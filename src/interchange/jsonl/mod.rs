@@ -111,14 +111,14 @@ pub async fn export(
         after = last.meta.seq;
         for v in page {
             let line = ExportLine {
-                kind: v.meta.kind,
+                kind: v.meta.kind.as_str().to_owned(),
                 id: v.meta.doc_id,
                 council: v.meta.council_id,
                 version: v.meta.version,
                 seq: v.meta.seq,
                 received_at: Some(v.meta.received_at),
                 reason: v.meta.reason,
-                provenance: v.meta.provenance,
+                provenance: v.meta.provenance.as_str().to_owned(),
                 sha256: Some(v.meta.sha256),
                 body: serde_json::from_str(&v.body)?,
             };
@@ -164,10 +164,6 @@ struct Header {
     version: i32,
     #[serde(default)]
     sha256: Option<String>,
-}
-
-fn provenance(p: &str) -> Option<&'static str> {
-    ["council", "public_sources", "synthetic"].into_iter().find(|x| *x == p)
 }
 
 /// Imports a JSON Lines file, line by line in its order (see the module documentation). A
@@ -250,7 +246,7 @@ fn shape<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, L
 async fn publish_line(db: &DatabaseConnection, raw: &str, overwrite: bool) -> Result<Published, LineError> {
     let line: ExportLine =
         serde_json::from_str(raw).map_err(|e| LineError::Refused(format!("not a document line: {e}")))?;
-    let provenance = provenance(&line.provenance)
+    let provenance = crate::domain::enums::Provenance::parse(&line.provenance)
         .ok_or_else(|| LineError::Refused(format!("unknown provenance {}", line.provenance)))?;
     let meta = PublishMeta {
         publisher: "import".into(),

@@ -956,7 +956,7 @@ async fn import_dump(
         publisher: "oparl-import".into(),
         if_match: opts.replace.then(|| "*".to_owned()),
         reason: None,
-        provenance: "public_sources",
+        provenance: crate::domain::enums::Provenance::PublicSources,
         received_at: None,
     };
     let mut out = Publisher { meta, report: &mut report };

@@ -721,7 +721,7 @@ pub async fn import_value(
         publisher: "popolo-import".into(),
         if_match: opts.replace.then(|| "*".to_owned()),
         reason: None,
-        provenance: "public_sources",
+        provenance: crate::domain::enums::Provenance::PublicSources,
         received_at: None,
     };
     let mut out = Out { db, meta, report: &mut report };

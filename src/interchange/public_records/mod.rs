@@ -348,7 +348,7 @@ pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOption
             publisher: PUBLISHER.into(),
             if_match: opts.replace.then(|| "*".to_owned()),
             reason: opts.replace.then(|| "re-imported from public sources".to_owned()),
-            provenance: "public_sources",
+            provenance: crate::domain::enums::Provenance::PublicSources,
             received_at: None,
         };
         match store::public_records::put_public_record(db, &id_s, &record, v, &meta).await {

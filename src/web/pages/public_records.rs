@@ -367,7 +367,8 @@ pub async fn record(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         ]
     };
     let score: MetricValueDto = (&o.score).into();
-    let provenance = version.as_ref().map_or_else(|| stored.row.provenance.clone(), |v| v.provenance.clone());
+    let provenance =
+        version.as_ref().map_or_else(|| stored.row.provenance.clone(), |v| v.provenance.as_str().to_owned());
 
     let body = html! {
         p class="provenance" role="note" data-provenance=(provenance) { (ctx.t("pr_provenance_note")) }
