@@ -82,6 +82,18 @@ pub enum Command {
         /// Check only this council's documents.
         #[arg(long)]
         council: Option<String>,
+        /// A witness's `cosignature/v1` verifier key (repeat the option for several).
+        #[arg(long = "witness", value_name = "VKEY")]
+        witnesses: Vec<String>,
+        /// Refuse a checkpoint without this many valid cosignatures from the `--witness` keys.
+        #[arg(long, default_value_t = 0)]
+        quorum: usize,
+    },
+    /// Run or set up a witness of transparency logs (C2SP tlog-witness): it cosigns a log's
+    /// checkpoints only while each is consistent with the last one it saw.
+    Witness {
+        #[command(subcommand)]
+        command: WitnessCommand,
     },
     /// The operator's check: recompute every leaf and the root from the stored versions, derive
     /// every served row from the logged documents and compare it with the stored row, column by
@@ -182,6 +194,47 @@ pub enum KeysCommand {
     Generate,
     /// List the keys with their ids and public halves.
     List,
+}
+
+/// Witness commands.
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    /// Serve `POST /add-checkpoint` for the logs named by `--log`.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:7380", env = "MASLIKHAT_WITNESS_BIND")]
+        bind: std::net::SocketAddr,
+        /// The witness's private key (from `maslikhat witness keys generate`).
+        #[arg(long, default_value = "data/witness.key", env = "MASLIKHAT_WITNESS_KEY")]
+        key: PathBuf,
+        /// Its own SQLite database: the latest checkpoint of each log, and refused requests.
+        #[arg(long, default_value = "sqlite://data/witness.sqlite?mode=rwc", env = "MASLIKHAT_WITNESS_DATABASE")]
+        database: String,
+        /// A log to witness, as its verifier key (the key name is the log's origin); repeat the
+        /// option for several logs or keys.
+        #[arg(long = "log", value_name = "VKEY", required = true)]
+        logs: Vec<String>,
+    },
+    /// Manage the witness's key.
+    Keys {
+        #[command(subcommand)]
+        command: WitnessKeysCommand,
+    },
+}
+
+/// Witness key commands.
+#[derive(Debug, Subcommand)]
+pub enum WitnessKeysCommand {
+    /// Generate an Ed25519 witness key and print its `cosignature/v1` verifier key (what logs
+    /// and verifiers configure).
+    Generate {
+        /// The witness's name, a schema-less URL such as `witness.example.kz/w1`.
+        #[arg(long)]
+        name: String,
+        /// Where to write the private key (never over an existing file).
+        #[arg(long, default_value = "data/witness.key")]
+        key: PathBuf,
+    },
 }
 
 /// Token commands.
@@ -314,8 +367,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             );
             println!("{token}");
         }
-        Command::Verify { server, key, state, council } => {
-            let opts = crate::verify::VerifyOptions { server, key, state_file: state, council };
+        Command::Verify { server, key, state, council, witnesses, quorum } => {
+            let opts = crate::verify::VerifyOptions { server, key, state_file: state, council, witnesses, quorum };
             let report = crate::verify::run(&opts).await?;
             for line in &report.lines {
                 println!("{line}");
@@ -325,6 +378,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             }
             println!("verified");
         }
+        Command::Witness { command } => witness(command).await?,
         Command::Audit { db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
@@ -518,6 +572,24 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let conn = crate::startup::open_database(&settings).await?;
             crate::store::councils::revoke(&conn, &jti, reason).await?;
             println!("revoked {jti}");
+        }
+    }
+    Ok(())
+}
+
+/// `maslikhat witness …`.
+async fn witness(command: WitnessCommand) -> anyhow_like::Result {
+    use crate::witness::server::{WitnessConfig, WitnessServer, generate_key};
+    match command {
+        WitnessCommand::Keys { command: WitnessKeysCommand::Generate { name, key } } => {
+            let vkey = generate_key(&name, &key)?;
+            eprintln!("wrote the witness key to {}", key.display());
+            println!("{vkey}");
+        }
+        WitnessCommand::Serve { bind, key, database, logs } => {
+            let server = WitnessServer::build(&WitnessConfig { bind, key_file: key, database, logs }).await?;
+            tracing::info!(port = server.port(), verifier_key = %server.verifier_key(), "witness listening");
+            server.run_until(crate::startup::shutdown_signal()).await?;
         }
     }
     Ok(())

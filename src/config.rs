@@ -72,7 +72,9 @@ pub struct Settings {
     pub db_acquire_timeout_seconds: u64,
     /// Production mode: never generate a signing key on start; refuse to start without one.
     pub production: bool,
-    /// The log's origin line in checkpoints (default: `public_url` without its scheme, + `/log`).
+    /// The log's origin line in checkpoints, fixed when the log is first served (default then:
+    /// `public_url` without its scheme, + `/log`); it is stored with the log, so a later
+    /// `public_url` changes links, not the origin.
     pub log_origin: Option<String>,
     /// Longest a whole API response is reused by the server's own cache, in seconds (`0`: off).
     /// Any write makes every entry stale at once; this bounds clock-dependent responses.
@@ -82,6 +84,23 @@ pub struct Settings {
     /// How often the server looks for writes made by other nodes or processes, in milliseconds
     /// (their writes reach this node's response cache within this long).
     pub change_poll_ms: u64,
+    /// Witnesses asked to cosign each new checkpoint (C2SP tlog-witness).
+    pub witnesses: Vec<WitnessSetting>,
+    /// Cosignatures a checkpoint needs before it is served (`0`: serve the newest checkpoint with
+    /// whatever cosignatures it has). At most the number of witnesses.
+    pub witness_quorum: u64,
+    /// Longest one request to a witness may take, in milliseconds.
+    pub witness_timeout_ms: u64,
+}
+
+/// One witness of the log: where its `add-checkpoint` is, and its `cosignature/v1` verifier key.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct WitnessSetting {
+    /// Its submission prefix, e.g. `https://witness.example.kz` (requests go to
+    /// `<url>/add-checkpoint`).
+    pub url: String,
+    /// Its verifier key, `<name>+<key id>+<base64(0x04 || Ed25519 key)>`.
+    pub verifier_key: String,
 }
 
 /// How logs are written.
@@ -146,6 +165,9 @@ impl Default for Settings {
             response_cache_seconds: 5,
             response_cache_mib: 64,
             change_poll_ms: 1000,
+            witnesses: vec![],
+            witness_quorum: 0,
+            witness_timeout_ms: 5000,
         }
     }
 }
@@ -186,7 +208,8 @@ impl Settings {
         crate::api::client_address::TrustedProxies::parse(&self.trusted_proxies).map(|_| ())
     }
 
-    /// The origin line of this deployment's log checkpoints.
+    /// The origin a new log gets: `log_origin`, else derived from `public_url`. An existing log
+    /// keeps the origin stored with it (see `store::witnessing::origin`).
     pub fn log_origin(&self) -> String {
         self.log_origin.clone().unwrap_or_else(|| {
             let host = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, rest)| rest);

@@ -42,3 +42,4 @@ pub mod store;
 pub mod telemetry;
 pub mod verify;
 pub mod web;
+pub mod witness;

@@ -22,6 +22,20 @@ pub enum StartupError {
     /// Keys could not be loaded.
     #[error(transparent)]
     Keys(#[from] crate::auth::KeyError),
+    /// The log's identity or witness settings are unusable.
+    #[error("transparency log: {0}")]
+    Log(#[from] crate::witness::CheckpointError),
+    /// The configured origin is not the one stored with the log.
+    #[error(
+        "the log's origin is {stored} (fixed when the log was created); the setting log_origin = {configured} \
+         would make every checkpoint unverifiable: remove the setting or set it to the stored origin"
+    )]
+    Origin {
+        /// The stored origin.
+        stored: String,
+        /// The configured one.
+        configured: String,
+    },
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -38,6 +52,24 @@ pub async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConne
     let db = store::connect_with(&settings.database_url(), settings.db_max_connections, acquire).await?;
     store::migrate(&db).await?;
     Ok(db)
+}
+
+/// The log's identity and witnesses: the origin stored with the log (a new log stores the
+/// configured one), after giving a log that predates tiles its tile hashes.
+pub async fn open_log(db: &store::Db, settings: &Settings) -> Result<crate::witness::Checkpoints, StartupError> {
+    let written = store::tiles::catch_up(db).await.map_err(crate::witness::CheckpointError::from)?;
+    if written > 0 {
+        tracing::info!(rows = written, "stored the tile hashes of the existing log");
+    }
+    let origin =
+        store::witnessing::origin(db, &settings.log_origin()).await.map_err(crate::witness::CheckpointError::from)?;
+    if let Some(configured) = settings.log_origin.as_ref().filter(|c| **c != origin) {
+        return Err(StartupError::Origin { stored: origin, configured: configured.clone() });
+    }
+    if origin != settings.log_origin() {
+        tracing::info!(%origin, public_url = %settings.public_url, "the log keeps the origin it was created with");
+    }
+    Ok(crate::witness::Checkpoints::new(origin, settings)?)
 }
 
 /// The shared state for `settings`, generating a first signing key when none exists.
@@ -57,7 +89,17 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
     let limits = api::limits::Limits::new(&settings);
     let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
-    Ok(Arc::new(AppState { db, keys, policy, settings, metrics_cache: Default::default(), limits, responses }))
+    let checkpoints = Arc::new(open_log(&db, &settings).await?);
+    Ok(Arc::new(AppState {
+        db,
+        keys,
+        policy,
+        settings,
+        metrics_cache: Default::default(),
+        limits,
+        responses,
+        checkpoints,
+    }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
@@ -73,6 +115,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
     let guarded = state.clone();
     let responses = state.responses.clone();
     let metrics = api::observability::Metrics::new(state.clone());
+    let woken = state.clone();
     crate::web::mount(Route::new())
         .nest("/", service)
         .at("/openapi.json", spec)
@@ -81,6 +124,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .at(format!("{}/:slug", api::problem_types::PREFIX), poem::get(api::problem_types::one))
         .nest("/docs", docs)
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
+        .nest(api::tlog::PREFIX, api::tlog::routes(state.clone()))
         .around(crate::web::root)
         .data(state)
         .around(api::middleware::conditional_get)
@@ -90,6 +134,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
         .around(move |ep, req| api::response_cache::serve(responses.clone(), ep, req))
+        .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
         .with(Cors::new())
@@ -138,10 +183,13 @@ impl Application {
         let watcher =
             tokio::spawn(crate::store::watch_changes(self.state.db.clone(), every, move || responses.invalidate()));
         let limits = crate::server::ConnectionLimits::from_settings(&self.state.settings);
+        // New checkpoints are sent to the witnesses in the background.
+        let cosigner = tokio::spawn(crate::witness::client::run(self.state.clone()));
         let app = routes(self.state);
         let grace = std::time::Duration::from_secs(30);
         let served = crate::server::serve(self.listener, app, limits, shutdown, grace).await;
         watcher.abort();
+        cosigner.abort();
         served
     }
 }

@@ -11,7 +11,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
-use crate::domain::log::merkle::{self, Hash};
+use crate::domain::log::merkle::Hash;
 use crate::domain::log::{canonical, note};
 use crate::store;
 
@@ -29,16 +29,19 @@ fn hex_to_b64(hex: &str) -> String {
 /// A signed checkpoint of the log.
 #[derive(Object)]
 pub struct Checkpoint {
-    /// The log's origin (first line of the note).
+    /// The log's origin (first line of the note), fixed when the log was created.
     pub origin: String,
     /// Number of entries.
     pub tree_size: u64,
     /// Merkle tree hash (base64).
     pub root_hash: String,
-    /// The C2SP signed note (tlog-checkpoint body plus the Ed25519 signature line).
+    /// The C2SP signed note: the tlog-checkpoint body, a signature line from each of the log's
+    /// keys, and the `cosignature/v1` lines of the witnesses that cosigned it.
     pub note: String,
-    /// The verifier key that signed it (C2SP vkey string).
+    /// The verifier key of the log's active key (C2SP vkey string).
     pub verifier_key: String,
+    /// The witnesses whose valid cosignature the note carries.
+    pub cosigned_by: Vec<String>,
 }
 
 /// One log entry.
@@ -119,15 +122,35 @@ pub struct LogKey {
     pub public_key: String,
     /// The C2SP verifier key string for checkpoints (name is the log origin).
     pub verifier_key: String,
-    /// True for the key that signs now.
+    /// True for the key that signs tokens now. Every listed key signs each checkpoint.
     pub active: bool,
+}
+
+/// A witness that cosigns the log's checkpoints.
+#[derive(Object)]
+pub struct LogWitness {
+    /// Its name (the key name of its cosignature lines).
+    pub name: String,
+    /// Its `cosignature/v1` verifier key (signature type 0x04).
+    pub verifier_key: String,
+    /// Where the log sends it checkpoints (`<url>/add-checkpoint`).
+    pub url: String,
 }
 
 /// The keys.
 #[derive(Object)]
 pub struct LogKeys {
-    /// Every key, oldest first.
+    /// The log's origin: the name of every key below. It never changes, not when keys rotate
+    /// and not when the server moves to another address.
+    pub origin: String,
+    /// Every key, oldest first. A new key is listed, and signs checkpoints beside the old ones,
+    /// from the day it is added; a key leaves the list only when the operator retires it.
     pub items: Vec<LogKey>,
+    /// The witnesses asked to cosign each checkpoint.
+    pub witnesses: Vec<LogWitness>,
+    /// How many cosignatures a checkpoint needs before the log serves it in preference to a
+    /// newer one (0: the newest is always served).
+    pub witness_quorum: u64,
 }
 
 /// JSON served byte for byte as stored (re-serializing could change what was hashed).
@@ -167,28 +190,22 @@ impl LogApi {
     }
 }
 
-/// Roots and proofs for sizes up to the committed size.
-async fn tree(state: &AppState, size: u64) -> Result<Vec<Hash>, ApiError> {
-    Ok(store::log::leaf_hashes(&state.db, size).await?)
-}
-
 #[OpenApi(prefix_path = "/v1/log", tag = "ApiTags::Log")]
 impl LogApi {
     /// The latest signed checkpoint: tree size and root hash, as a C2SP signed note.
     #[oai(path = "/checkpoint", method = "get", operation_id = "get_log_checkpoint")]
     async fn get_log_checkpoint(&self) -> Result<Json<Checkpoint>, ApiError> {
         // Read from committed state only: a checkpoint never covers an uncommitted append.
-        let (size, root) = store::log::head(&self.state.db).await?;
-        let origin = self.state.settings.log_origin();
+        let served = self.state.checkpoints.served(&self.state.db, &self.state.keys).await.map_err(checkpoint_error)?;
+        let origin = self.state.checkpoints.origin.clone();
         let key = self.signer()?;
-        let body = note::checkpoint_body(&origin, size, &root);
-        let signed = note::sign_note(&body, &origin, &key.signing).map_err(|e| ApiError::internal(&e))?;
         Ok(Json(Checkpoint {
-            origin: origin.clone(),
-            tree_size: size,
-            root_hash: b64(&root),
-            note: signed,
             verifier_key: note::verifier_key_string(&origin, &key.verifying()),
+            origin,
+            tree_size: served.size,
+            root_hash: b64(&served.root),
+            note: served.note,
+            cosigned_by: served.cosigned_by,
         }))
     }
 
@@ -257,15 +274,13 @@ impl LogApi {
         if tree_size.0 == 0 || tree_size.0 > size || leaf_index.0 >= tree_size.0 {
             return Err(ApiError::bad_request(format!("need leaf_index < tree_size <= {size}")));
         }
-        let leaves = tree(&self.state, tree_size.0).await?;
-        let proof = merkle::inclusion_proof(&leaves, leaf_index.0, tree_size.0)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let p = store::tiles::inclusion(&self.state.db, leaf_index.0, tree_size.0).await?;
         Ok(Json(InclusionProof {
             leaf_index: leaf_index.0,
             tree_size: tree_size.0,
-            leaf_hash: b64(&leaves[leaf_index.0 as usize]),
-            proof: proof.iter().map(b64).collect(),
-            root_hash: b64(&merkle::root(&leaves)),
+            leaf_hash: b64(&p.leaf),
+            proof: p.proof.iter().map(b64).collect(),
+            root_hash: b64(&p.root),
         }))
     }
 
@@ -284,24 +299,23 @@ impl LogApi {
         if first.0 == 0 || first.0 > second.0 || second.0 > size {
             return Err(ApiError::bad_request(format!("need 0 < first <= second <= {size}")));
         }
-        let leaves = tree(&self.state, second.0).await?;
-        let proof =
-            merkle::consistency_proof(&leaves, first.0, second.0).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let p = store::tiles::consistency(&self.state.db, first.0, second.0).await?;
         Ok(Json(ConsistencyProof {
             first: first.0,
             second: second.0,
-            proof: proof.iter().map(b64).collect(),
-            first_root: b64(&merkle::root(&leaves[..first.0 as usize])),
-            second_root: b64(&merkle::root(&leaves)),
+            proof: p.proof.iter().map(b64).collect(),
+            first_root: b64(&p.first_root),
+            second_root: b64(&p.second_root),
         }))
     }
 
     /// The server's public keys: they verify checkpoints and tokens.
     #[oai(path = "/keys", method = "get", operation_id = "list_log_keys")]
     async fn list_log_keys(&self) -> Result<Json<LogKeys>, ApiError> {
-        let origin = self.state.settings.log_origin();
+        let cp = &self.state.checkpoints;
         let active = self.state.keys.active().map(|k| k.kid.clone());
         Ok(Json(LogKeys {
+            origin: cp.origin.clone(),
             items: self
                 .state
                 .keys
@@ -310,10 +324,28 @@ impl LogApi {
                     kid: k.kid.clone(),
                     algorithm: "Ed25519".into(),
                     public_key: STANDARD.encode(k.verifying().as_bytes()),
-                    verifier_key: note::verifier_key_string(&origin, &k.verifying()),
+                    verifier_key: note::verifier_key_string(&cp.origin, &k.verifying()),
                     active: active.as_deref() == Some(k.kid.as_str()),
                 })
                 .collect(),
+            witnesses: cp
+                .witnesses
+                .iter()
+                .map(|w| LogWitness {
+                    name: w.cosigner.name().to_owned(),
+                    verifier_key: w.cosigner.vkey(),
+                    url: w.url.clone(),
+                })
+                .collect(),
+            witness_quorum: cp.quorum as u64,
         }))
+    }
+}
+
+/// A checkpoint that cannot be made is the server's fault.
+fn checkpoint_error(e: crate::witness::CheckpointError) -> ApiError {
+    match e {
+        crate::witness::CheckpointError::Store(s) => s.into(),
+        other => ApiError::internal(&other),
     }
 }

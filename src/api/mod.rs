@@ -22,6 +22,7 @@ pub mod public_records;
 pub mod response_cache;
 pub mod rosters;
 pub mod sessions;
+pub mod tlog;
 
 use std::sync::Arc;
 
@@ -47,6 +48,8 @@ pub struct AppState {
     pub limits: limits::Limits,
     /// Whole responses to anonymous reads, invalidated by any write.
     pub responses: Arc<response_cache::ResponseCache>,
+    /// The log's origin and witnesses: what checkpoints are served with.
+    pub checkpoints: Arc<crate::witness::Checkpoints>,
 }
 
 /// Operation groups in the documentation.
@@ -131,6 +134,10 @@ pub fn spec_json() -> String {
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         limits: limits::Limits::new(&Settings::default()),
         responses: Arc::new(response_cache::ResponseCache::new(&Settings::default())),
+        checkpoints: Arc::new(
+            crate::witness::Checkpoints::new(Settings::default().log_origin(), &Settings::default())
+                .expect("the default settings have no witnesses"),
+        ),
         settings: Settings::default(),
         metrics_cache: Default::default(),
     });

@@ -15,6 +15,9 @@ mod publish;
 pub mod rebuild;
 pub mod sessions;
 pub mod tables;
+pub mod tiles;
+pub mod witness;
+pub mod witnessing;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 

@@ -14,7 +14,7 @@ use super::StoreError;
 use super::projection::Logged;
 use crate::domain::enums::Provenance;
 use crate::domain::log::merkle::{self, Hash};
-use crate::domain::log::{self as tlog, canonical};
+use crate::domain::log::{self as tlog, canonical, leaf_time};
 use crate::entity::{document_version, log_entry, write_head};
 
 /// The kinds of versioned document.
@@ -178,11 +178,6 @@ pub fn canonical_json<T: Serialize>(doc: &T) -> Result<String, StoreError> {
         serde_json::to_value(doc).map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("serialize: {e}"))))?;
     canonical::canonical_json(&value)
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("canonical JSON: {e}"))))
-}
-
-/// The form of `received_at` inside leaf data: RFC 3339 in UTC with microseconds and `Z`.
-pub fn leaf_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 fn decode_frontier(text: &str) -> Vec<Hash> {
@@ -363,7 +358,7 @@ impl Publication {
         )
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("leaf data: {e}"))))?;
         let leaf = merkle::leaf_hash(data.as_bytes());
-        tlog::frontier_append(&mut self.frontier, index as u64, leaf);
+        let completed = tlog::tiles::append_leaf(&mut self.frontier, index as u64, leaf);
         // Nothing is read back: every value is known here but the version's row id.
         let version_id = document_version::Entity::insert(document_version::ActiveModel {
             kind: Set(self.kind.as_str().to_owned()),
@@ -392,6 +387,7 @@ impl Publication {
         })
         .exec_without_returning(&self.txn)
         .await?;
+        super::tiles::store_completed(&self.txn, &completed).await?;
         let frontier = self.frontier.iter().map(|h| canonical::to_hex(h)).collect::<Vec<_>>().join(",");
         write_head::Entity::update_many()
             .set(write_head::ActiveModel {

@@ -50,13 +50,20 @@ async fn pinned_key(
     Ok(k)
 }
 
+/// A checkpoint whose log signature verified: origin, size, root, and the whole signed note
+/// (with the witnesses' cosignatures).
+type Signed = (String, u64, Hash, String);
+
 /// The server's current checkpoint, if its signature verifies with `key` (else reported).
-async fn signed(http: &mut Http, key: &str, report: &mut VerifyReport) -> Result<Option<(String, u64, Hash)>, Fail> {
+async fn signed(http: &mut Http, key: &str, report: &mut VerifyReport) -> Result<Option<Signed>, Fail> {
     let verifier = note::parse_verifier_key(key)?;
     let cp = http.json("/v1/log/checkpoint").await?;
     let text = cp["note"].as_str().ok_or("the checkpoint has no note")?;
     match note::open_note(text, &verifier) {
-        Ok(body) => Ok(Some(note::parse_checkpoint(&body)?)),
+        Ok(body) => {
+            let (origin, size, root) = note::parse_checkpoint(&body)?;
+            Ok(Some((origin, size, root, text.to_owned())))
+        }
         Err(e) => {
             report.fail(format!("checkpoint signature: {e}"));
             Ok(None)
@@ -73,8 +80,15 @@ pub async fn checkpoint(
     report: &mut VerifyReport,
 ) -> Result<Option<Checkpoint>, Fail> {
     let key = pinned_key(http, opts, state, report).await?;
-    let Some((origin, size, root)) = signed(http, &key, report).await? else { return Ok(None) };
+    let Some((origin, size, root, text)) = signed(http, &key, report).await? else { return Ok(None) };
     report.ok(format!("checkpoint of {origin}: {size} entries, root {}", STANDARD.encode(root)));
+    match crate::witness::quorum(&text, &opts.witnesses, opts.quorum) {
+        Ok(line) => report.ok(line),
+        Err(why) => {
+            report.fail(why);
+            return Ok(None);
+        }
+    }
     if state.tree_size > 0 {
         consistency(http, state, size, &root, report).await?;
     }
@@ -91,7 +105,7 @@ pub async fn appended_since(
     frontier: &[Hash],
     report: &mut VerifyReport,
 ) -> Result<BTreeSet<(String, String)>, Fail> {
-    let Some((_, size, root)) = signed(http, &cp.key, report).await? else { return Ok(BTreeSet::new()) };
+    let Some((_, size, root, _)) = signed(http, &cp.key, report).await? else { return Ok(BTreeSet::new()) };
     let mut frontier = frontier.to_vec();
     let (mut out, mut n) = (BTreeSet::new(), cp.size);
     while n < size {

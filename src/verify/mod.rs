@@ -61,6 +61,10 @@ pub struct VerifyOptions {
     pub state_file: PathBuf,
     /// Check only this council's documents (default: everything).
     pub council: Option<String>,
+    /// Witnesses' `cosignature/v1` verifier keys.
+    pub witnesses: Vec<String>,
+    /// Valid cosignatures from `witnesses` a checkpoint needs.
+    pub quorum: usize,
 }
 
 /// The outcome: every line of the report, and whether anything failed.

@@ -478,6 +478,140 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("no_key", ["Қолтаңба кілті жүктелмеген", "Ключ подписи не загружен", "No signing key is loaded"]),
+    ("log_check_title", ["Бұл жазба журналда ма?", "Есть ли эта запись в журнале?", "Is this record in the log?"]),
+    ("log_check_entry", ["Журнал жазбасы №", "Запись журнала №", "Log entry"]),
+    ("log_check_version", ["нұсқа", "версия", "version"]),
+    (
+        "log_check_static",
+        [
+            "Браузеріңіз бұл жазбаны қолтаңбаланған және куәлар растаған журнал бойынша тексере алады (JavaScript қажет). Онсыз maslikhat verify бағдарламасымен тексеріңіз.",
+            "Ваш браузер может проверить эту запись по подписанному и заверенному свидетелями журналу (нужен JavaScript). Без него проверьте её программой maslikhat verify.",
+            "Your browser can check this record against the signed, witnessed log (this needs JavaScript). Without it, check it with maslikhat verify.",
+        ],
+    ),
+    ("log_check_how", ["Өзіңіз қалай тексеруге болады", "Как проверить самостоятельно", "How to check it yourself"]),
+    ("log_checking", ["Журнал бойынша тексерілуде…", "Проверка по журналу…", "Checking against the log…"]),
+    (
+        "log_ok",
+        [
+            "{n} жазбадан тұратын журнал бойынша тексерілді, куәлар растаған: {w}.",
+            "Проверено по журналу из {n} записей, заверенному свидетелями: {w}.",
+            "Verified against the log of size {n}, cosigned by {w}.",
+        ],
+    ),
+    (
+        "log_ok_alone",
+        [
+            "{n} жазбадан тұратын журнал бойынша тексерілді, журнал қолтаңбалаған; куәлар әлі растамаған.",
+            "Проверено по журналу из {n} записей, подписанному журналом; свидетели его ещё не заверили.",
+            "Verified against the log of size {n}, signed by the log; no witness has cosigned it yet.",
+        ],
+    ),
+    (
+        "log_ok_checkpoint",
+        [
+            "{n} жазбалы журналдың бақылау нүктесін журнал қолтаңбалаған, куәлар растаған: {w}.",
+            "Контрольная точка журнала из {n} записей подписана журналом и заверена свидетелями: {w}.",
+            "The log's checkpoint of size {n} is signed by the log and cosigned by {w}.",
+        ],
+    ),
+    (
+        "log_ok_checkpoint_alone",
+        [
+            "{n} жазбалы журналдың бақылау нүктесін журнал қолтаңбалаған; куәлар әлі растамаған.",
+            "Контрольная точка журнала из {n} записей подписана журналом; свидетели её ещё не заверили.",
+            "The log's checkpoint of size {n} is signed by the log; no witness has cosigned it yet.",
+        ],
+    ),
+    (
+        "log_pending",
+        [
+            "Бұл нұсқа (журнал жазбасы {i}) соңғы расталған бақылау нүктесінен ({n} жазба) жаңарақ; бір минуттан кейін қайта тексеріңіз.",
+            "Эта версия (запись журнала {i}) новее последней заверенной контрольной точки ({n} записей); проверьте через минуту.",
+            "This version (log entry {i}) is newer than the latest witnessed checkpoint ({n} entries); check again in a minute.",
+        ],
+    ),
+    (
+        "log_failed",
+        [
+            "Тексеру СӘТСІЗ: {why}. Бұл бетке сенбеңіз.",
+            "Проверка НЕ ПРОЙДЕНА: {why}. Не полагайтесь на эту страницу.",
+            "Verification FAILED: {why}. Do not rely on this page.",
+        ],
+    ),
+    (
+        "log_unsupported",
+        [
+            "Бұл браузер Ed25519 қолтаңбаларын тексере алмайды; maslikhat verify бағдарламасымен тексеріңіз.",
+            "Этот браузер не умеет проверять подписи Ed25519; проверьте программой maslikhat verify.",
+            "This browser cannot check Ed25519 signatures; check with maslikhat verify instead.",
+        ],
+    ),
+    (
+        "log_why_document",
+        [
+            "сервер берген құжат осы нұсқаның журналдағы жазбасына сәйкес келмейді",
+            "документ, который отдаёт сервер, не совпадает с записью этой версии в журнале",
+            "the document the server serves does not match this version's log entry",
+        ],
+    ),
+    (
+        "log_why_proof",
+        [
+            "қамту дәлелі қолтаңбаланған түбірге апармайды",
+            "доказательство включения не ведёт к подписанному корню",
+            "the inclusion proof does not lead to the signed root",
+        ],
+    ),
+    (
+        "log_why_signature",
+        [
+            "бақылау нүктесі журнал кілтімен дұрыс қолтаңбаланбаған",
+            "контрольная точка не подписана ключом журнала",
+            "the checkpoint is not validly signed by the log's key",
+        ],
+    ),
+    (
+        "log_why_cosignature",
+        [
+            "қажетті {q} куә қолтаңбасының тек {k} жарамды",
+            "действительны только {k} из {q} требуемых подписей свидетелей",
+            "only {k} of the {q} required witness cosignatures are valid",
+        ],
+    ),
+    (
+        "log_why_page",
+        [
+            "бетте журналдағы жазбадан өзгеше дауыстар көрсетілген",
+            "на странице показаны голоса, отличающиеся от записанных в журнале",
+            "the page shows votes that differ from the logged record",
+        ],
+    ),
+    (
+        "log_why_keys",
+        [
+            "соңғы кіруіңізден бері журнал кілттері өзгерген",
+            "ключи журнала изменились с вашего прошлого посещения",
+            "the log's keys have changed since your last visit",
+        ],
+    ),
+    (
+        "log_why_history",
+        [
+            "журнал осы браузер бұрын көргенмен сәйкес келмейді: ол қайта жазылған немесе әртүрлі адамдарға әртүрлі көрсетіледі",
+            "журнал не согласуется с тем, что этот браузер видел раньше: его переписали или показывают разным людям по-разному",
+            "the log is not consistent with the one this browser saw before: it was rewritten, or is shown differently to different people",
+        ],
+    ),
+    (
+        "log_why_network",
+        [
+            "журналды оқу мүмкін болмады ({error})",
+            "журнал не удалось прочитать ({error})",
+            "the log could not be read ({error})",
+        ],
+    ),
+    ("log_why_format", ["журнал жауабы бұзылған", "ответ журнала повреждён", "the log's answer is malformed"]),
     (
         "footer_text",
         [
@@ -812,6 +946,7 @@ mod tests {
             include_str!("pages/deputy.rs"),
             include_str!("pages/verify.rs"),
             include_str!("pages/public_records.rs"),
+            include_str!("log_check.rs"),
         ];
         let mut used = 0;
         for src in sources {

@@ -117,12 +117,15 @@ async fn every_accepted_version_is_one_entry_and_served_versions_carry_their_lea
     assert_eq!(keys.body["items"][0]["verifier_key"], cp.body["verifier_key"]);
 }
 
-async fn verify(app: &TestApp, state: &std::path::Path) -> VerifyReport {
+/// `maslikhat verify` against `app`, remembering checkpoints in `state`.
+pub async fn verify(app: &TestApp, state: &std::path::Path) -> VerifyReport {
     maslikhat::verify::run(&VerifyOptions {
         server: app.base.clone(),
         key: None,
         state_file: state.to_owned(),
         council: None,
+        witnesses: vec![],
+        quorum: 0,
     })
     .await
     .expect("verify runs")
@@ -136,7 +139,7 @@ async fn app_without_response_cache() -> TestApp {
 }
 
 /// A council with three deputies and one held session with a named vote.
-async fn app_with_a_vote() -> TestApp {
+pub async fn app_with_a_vote() -> TestApp {
     let app = app_without_response_cache().await;
     app.seed_council("alpha").await;
     let token = app.publisher("alpha");
@@ -197,7 +200,7 @@ async fn a_ballot_changed_in_the_database_is_named_by_audit_and_rejected_by_veri
 
 /// Rewrites version `index`'s party document and recomputes its leaf and the whole tree, as an
 /// operator hiding a change would.
-async fn rewrite_history(app: &TestApp, index: i64) {
+pub async fn rewrite_history(app: &TestApp, index: i64) {
     use maslikhat::domain::log::{canonical, frontier_append, leaf_data};
     use maslikhat::entity::{document_version, log_entry, write_head};
     let db = &app.state.db;

@@ -30,3 +30,5 @@ mod rosters;
 mod scaleout;
 mod served;
 mod sessions;
+mod tlog;
+mod witness;

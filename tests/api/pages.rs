@@ -120,7 +120,10 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
             let n = vote.pointer(pointer).and_then(Value::as_u64).expect("count");
             assert!(session.text.contains(&format!("data-count=\"{option}\">{n}<")), "{lang}: {option} count {n}");
         }
-        assert!(session.text.contains(&format!("data-ballot=\"p-d1\">{yes}<")), "{lang}: d1 voted {yes}");
+        assert!(
+            session.text.contains(&format!("data-ballot=\"p-d1\" data-option=\"yes\">{yes}<")),
+            "{lang}: d1 voted {yes}"
+        );
         assert!(session.text.contains(deputy_name));
         assert!(session.text.contains("Жоба 7") && session.text.contains("https://example.kz/7.pdf"), "documents");
         assert!(session.text.contains("45 "), "speech duration");

@@ -28,6 +28,8 @@ async fn verify(app: &TestApp, state: &std::path::Path, council: Option<&str>) -
         key: None,
         state_file: state.to_owned(),
         council: council.map(str::to_owned),
+        witnesses: vec![],
+        quorum: 0,
     })
     .await
     .expect("verify runs")
@@ -519,7 +521,15 @@ async fn verify_holds_while_the_server_keeps_publishing() {
     let state = tmp.path().join("verify.json");
     let (base, state_file) = (app.base.clone(), state.clone());
     let run = tokio::spawn(async move {
-        maslikhat::verify::run(&VerifyOptions { server: base, key: None, state_file, council: None }).await
+        maslikhat::verify::run(&VerifyOptions {
+            server: base,
+            key: None,
+            state_file,
+            council: None,
+            witnesses: vec![],
+            quorum: 0,
+        })
+        .await
     });
     // New versions of a session already logged, and new sessions, until verify is done: some
     // land after the checkpoint verify proved, while it reads what they changed.

@@ -8,36 +8,13 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { bin, browserPath, check, failures, freePort, here, root } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const bin = process.env.MASLIKHAT_BIN ?? join(root, 'target', 'debug', 'maslikhat');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const out = join(here, 'output');
 mkdirSync(out, { recursive: true });
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-const failures = [];
-function check(cond, what) {
-  if (!cond) failures.push(what);
-  console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`);
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'maslikhat-browser-'));
 const port = await freePort();
@@ -130,6 +107,16 @@ try {
     check(await page.locator('svg.chart').count() >= (['home', 'council', 'session', 'deputy'].includes(name) ? 1 : 0), `${name}: draws its charts`);
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
     check(problems.length === 0, `${name}: no console errors or failed requests ${problems.join('; ')}`);
+  }
+
+  // The session page checks its record against the log in the browser (no witnesses here).
+  {
+    problems.length = 0;
+    await page.goto(`${base}/sessions/${sessionId}?lang=en`);
+    await page.waitForFunction(() => !['static', 'checking'].includes(document.querySelector('[data-log-check]')?.dataset.logCheck));
+    const text = await page.locator('[data-log-status]').innerText();
+    check(text.startsWith('Verified against the log of size'), `session: the record is verified in the browser ("${text}")`);
+    check(problems.length === 0, `session: the log check makes no failed request ${problems.join('; ')}`);
   }
 
   // Real records: the home page shows what is public today before the synthetic rankings, and

@@ -6,11 +6,11 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Finding, Run, Sink};
+use crate::domain::log::leaf_time;
 use crate::domain::log::merkle::{self, Hash};
 use crate::domain::log::{self as tlog, canonical};
 use crate::entity::{document_version, log_entry};
 use crate::store::StoreError;
-use crate::store::publish::leaf_time;
 
 /// Entries read at a time (with their versions' bodies).
 const PAGE: u64 = 500;

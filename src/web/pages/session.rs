@@ -74,7 +74,7 @@ fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::H
                             thead { tr { th scope="col" { (ctx.t("deputy")) } th scope="col" { (ctx.t("group")) } th scope="col" { (ctx.t("ballot")) } } }
                             tbody {
                                 @for (who, id, group, option) in &rows {
-                                    tr { th scope="row" { a href={ "/deputies/" (enc(id)) } { (who) } } td { (group) } td data-ballot=(id) { (ctx.lang.label("opt", option)) } }
+                                    tr { th scope="row" { a href={ "/deputies/" (enc(id)) } { (who) } } td { (group) } td data-ballot=(id) data-option=(option) { (ctx.lang.label("opt", option)) } }
                                 }
                             }
                         }
@@ -219,6 +219,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                 (speeches_table(ctx, &loose, &deps))
             }
         }
+        (crate::web::log_check::section(ctx, Some(&full.version)))
     };
     Ok(Page { title, api: format!("/v1/sessions/{}", enc(id)), synthetic: s.synthetic || council.synthetic, body })
 }

@@ -16,20 +16,24 @@ use crate::web::{PageError, PageResult};
 
 /// Builds the page.
 pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
-    let (size, root) = store::log::head(&state.db).await?;
-    let origin = state.settings.log_origin();
-    let signed = match state.keys.active() {
-        Some(key) => {
-            let body = note::checkpoint_body(&origin, size, &root);
-            let text = note::sign_note(&body, &origin, &key.signing).map_err(|e| PageError::Internal(e.to_string()))?;
-            Some((
-                text,
-                note::verifier_key_string(&origin, &key.verifying()),
-                STANDARD.encode(key.verifying().as_bytes()),
-                key.kid.clone(),
-            ))
-        }
-        None => None,
+    let origin = state.checkpoints.origin.clone();
+    let served = match state.checkpoints.served(&state.db, &state.keys).await {
+        Ok(s) => Some(s),
+        Err(crate::witness::CheckpointError::NoKey) => None,
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    let (size, root) = match &served {
+        Some(s) => (s.size, s.root),
+        None => store::log::head(&state.db).await?,
+    };
+    let signed = match (state.keys.active(), served) {
+        (Some(key), Some(served)) => Some((
+            served.note,
+            note::verifier_key_string(&origin, &key.verifying()),
+            STANDARD.encode(key.verifying().as_bytes()),
+            key.kid.clone(),
+        )),
+        _ => None,
     };
     let synthetic = crate::entity::council::Entity::find()
         .filter(crate::entity::council::Column::Synthetic.eq(true))
@@ -70,6 +74,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
                 li { (ctx.t("verify_what_result")) }
             }
         }
+        (crate::web::log_check::section(ctx, None))
         section aria-labelledby="how" {
             h2 id="how" { (ctx.t("how_to_check")) }
             p { (ctx.t("how_to_get_text")) }
