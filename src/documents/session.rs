@@ -396,8 +396,7 @@ impl DocumentDto {
             text: text::clean_opt(v, &format!("{p}/text"), self.text.as_deref(), MAX_TEXT, true),
             declared_public: self.declared_public.map(|t| s::DeclaredTime {
                 published_at: t.published_at,
-                source_url: text::url(v, &format!("{p}/declared_public/source_url"), &t.source_url)
-                    .unwrap_or_default(),
+                source_url: text::url(v, &format!("{p}/declared_public/source_url"), &t.source_url).unwrap_or_default(),
             }),
         }
     }

@@ -201,7 +201,13 @@ mod tests {
     #[test]
     fn a_text_a_spreadsheet_would_run_as_a_formula_is_neutralised_and_numbers_are_kept() {
         let mut out = String::new();
-        csv_row(&mut out, &["=HYPERLINK(\"http://evil.example/x\",\"x\")", "+1", "-3", "-2.5", "@SUM(A1)", "\tx", "a=b"]);
-        assert_eq!(out, "\"'=HYPERLINK(\"\"http://evil.example/x\"\",\"\"x\"\")\",+1,-3,-2.5,\"'@SUM(A1)\",\"'\tx\",a=b\r\n");
+        csv_row(
+            &mut out,
+            &["=HYPERLINK(\"http://evil.example/x\",\"x\")", "+1", "-3", "-2.5", "@SUM(A1)", "\tx", "a=b"],
+        );
+        assert_eq!(
+            out,
+            "\"'=HYPERLINK(\"\"http://evil.example/x\"\",\"\"x\"\")\",+1,-3,-2.5,\"'@SUM(A1)\",\"'\tx\",a=b\r\n"
+        );
     }
 }

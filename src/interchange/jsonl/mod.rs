@@ -270,7 +270,7 @@ async fn publish_line(db: &store::Db, raw: &str, overwrite: bool) -> Result<Publ
         provenance: line.provenance,
         received_at: line.received_at,
     };
-let meta = replace_meta(db, &meta, line.kind.doc_kind(), &line.id).await.map_err(LineError::Store)?;
+    let meta = replace_meta(db, &meta, line.kind.doc_kind(), &line.id).await.map_err(LineError::Store)?;
     let mut v = Violations::new();
     text::check_id(&mut v, "/id", &line.id);
     let (id, council) = (line.id.as_str(), line.council.as_deref());

@@ -105,8 +105,8 @@ impl<'a> Meetings<'a> {
             let (record, _) = doc.parse(&mut v);
             let reason = Some(format!("imported from OParl {oparl_id}"));
             let meta = out.meta_for(DocKind::SessionRecord, &session_id).await?;
-            let r = store::sessions::put_session_record(out.db, council_id, &session_id, &record, reason, v, &meta)
-                .await;
+            let r =
+                store::sessions::put_session_record(out.db, council_id, &session_id, &record, reason, v, &meta).await;
             let o = out.outcome("session_record", &session_id, oparl_id, r)?;
             out.report.sessions.add(o);
             for _ in 0..n_items {

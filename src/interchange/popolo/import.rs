@@ -233,7 +233,7 @@ enum Planned {
     /// The roster and how many deputies it has.
     Roster(crate::domain::roster::Roster, u64),
     /// A session record and how many vote events it has.
-    Session(String, crate::domain::session::SessionRecord, u64),
+    Session(String, Box<crate::domain::session::SessionRecord>, u64),
 }
 
 impl Planned {
@@ -321,7 +321,13 @@ impl Plan {
 
     /// Parses every document; what does not shape or parse is refused (in `report`).
     fn parse(self, report: &mut PopoloReport) -> Vec<Planned> {
-        fn parsed<T>(report: &mut PopoloReport, kind: &'static str, id: &str, r: Result<T, String>, v: Violations) -> Option<T> {
+        fn parsed<T>(
+            report: &mut PopoloReport,
+            kind: &'static str,
+            id: &str,
+            r: Result<T, String>,
+            v: Violations,
+        ) -> Option<T> {
             let reason = match r {
                 Ok(doc) if v.is_empty() => return Some(doc),
                 Ok(_) => v
@@ -360,7 +366,7 @@ impl Plan {
                 let n = d.vote_events.len() as u64;
                 (d.parse(&mut v).0, n)
             });
-            out.extend(parsed(report, "session_record", &id, doc, v).map(|(d, n)| Planned::Session(id, d, n)));
+            out.extend(parsed(report, "session_record", &id, doc, v).map(|(d, n)| Planned::Session(id, Box::new(d), n)));
         }
         out
     }
