@@ -67,7 +67,7 @@ async fn refused_writes_leave_the_response_cache_alone_and_a_committed_one_empti
     let mut changed = crate::helpers::council("alpha");
     changed["seats"] = json!(4);
     assert_eq!(app.put_if("/v1/councils/alpha", &admin, &changed, "\"v9-x\"").await.status, 412);
-    assert_eq!(app.put("/v1/councils/alpha", &admin, &broken).await.status, 428);
+    assert_eq!(app.put("/v1/councils/alpha", &admin, &changed).await.status, 428);
     assert_eq!(status(&app.get("/v1/councils/alpha").await), "maslikhat; hit", "no refusal emptied the cache");
     // A committed write does, and its writer reads it at once.
     assert_eq!(app.put_if("/v1/councils/alpha", &admin, &changed, "*").await.status, 200);

@@ -305,3 +305,41 @@ async fn the_session_page_names_its_log_entry_for_the_browser_check_and_the_scri
     let verify = app.client.get(format!("{}/verify", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(verify.contains("data-log-check=\"static\"") && !verify.contains("data-index="));
 }
+
+#[tokio::test]
+async fn audit_names_a_changed_a_missing_and_an_extra_tile_hash() {
+    use maslikhat::entity::log_tile_hash;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app_with(|s| s.response_cache_seconds = 0).await;
+    grow(&app, 0, 256).await;
+    let audit = || maslikhat::store::audit::audit(&app.state.db);
+    assert!(audit().await.unwrap().findings.is_empty());
+    let tile_findings = |f: &[maslikhat::store::audit::Finding]| {
+        f.iter()
+            .filter(|x| x.table == "log_tile_hash")
+            .map(|x| format!("{} {}", x.row, x.to_string()))
+            .collect::<Vec<_>>()
+    };
+    // Changed: the served tile and every proof through it would no longer match the leaves.
+    let row = log_tile_hash::Entity::find_by_id((1, 0)).one(&app.state.db).await.unwrap().expect("tile hash 1/0");
+    let good = row.hash.clone();
+    let mut m: log_tile_hash::ActiveModel = row.into();
+    m.hash = Set("00".repeat(32));
+    m.update(&app.state.db).await.unwrap();
+    let f = audit().await.unwrap().findings;
+    assert_eq!(tile_findings(&f).len(), 1, "{f:?}");
+    assert!(tile_findings(&f)[0].contains("level 1 index 0") && tile_findings(&f)[0].contains(&good), "{f:?}");
+    // Missing.
+    log_tile_hash::Entity::delete_by_id((1, 0)).exec(&app.state.db).await.unwrap();
+    let f = audit().await.unwrap().findings;
+    assert!(tile_findings(&f).iter().any(|x| x.contains("level 1 index 0") && x.contains("missing")), "{f:?}");
+    // Extra, beyond what the leaves make.
+    log_tile_hash::ActiveModel { level: Set(1), idx: Set(0), hash: Set(good) }.insert(&app.state.db).await.unwrap();
+    log_tile_hash::ActiveModel { level: Set(2), idx: Set(0), hash: Set("11".repeat(32)) }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    let f = audit().await.unwrap().findings;
+    assert_eq!(tile_findings(&f).len(), 1, "{f:?}");
+    assert!(tile_findings(&f)[0].contains("level 2 index 0"), "{f:?}");
+}

@@ -366,7 +366,9 @@ impl Plan {
                 let n = d.vote_events.len() as u64;
                 (d.parse(&mut v).0, n)
             });
-            out.extend(parsed(report, "session_record", &id, doc, v).map(|(d, n)| Planned::Session(id, Box::new(d), n)));
+            out.extend(
+                parsed(report, "session_record", &id, doc, v).map(|(d, n)| Planned::Session(id, Box::new(d), n)),
+            );
         }
         out
     }

@@ -1,15 +1,18 @@
-//! The log's own checks: every leaf recomputed from its stored version, the root from the
-//! leaves, and no version outside the log. Read a page at a time; the root is folded into the
+//! The log's own checks: every leaf recomputed from its stored version, the root and the stored
+//! tile hashes from the leaves, and no version outside the log. Read a page at a time; the root is folded into the
 //! tree's frontier, so memory stays flat however long the log.
 
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Finding, Run, Sink};
+use std::collections::BTreeMap;
+
 use crate::domain::log::leaf_time;
 use crate::domain::log::merkle::{self, Hash};
+use crate::domain::log::tiles;
 use crate::domain::log::{self as tlog, canonical};
-use crate::entity::{document_version, log_entry};
+use crate::entity::{document_version, log_entry, log_tile_hash};
 use crate::store::StoreError;
 
 /// Entries read at a time (with their versions' bodies).
@@ -59,6 +62,8 @@ fn entry(run: &mut Run, expected: i64, e: &log_entry::Model, v: Option<&document
 /// Recomputes every leaf and the root, and looks for versions no entry logs.
 pub(super) async fn check<C: ConnectionTrait>(db: &C, run: &mut Run<'_>) -> Result<(), StoreError> {
     let mut frontier: Vec<Hash> = vec![];
+    // The tile hashes the leaves make (one per 256 leaves, fewer above): small enough to hold.
+    let mut derived: BTreeMap<(u8, u64), Hash> = BTreeMap::new();
     let mut count = 0u64;
     let mut last = i64::MIN;
     loop {
@@ -74,7 +79,9 @@ pub(super) async fn check<C: ConnectionTrait>(db: &C, run: &mut Run<'_>) -> Resu
         let n = entries.len() as u64;
         for e in &entries {
             let leaf = entry(run, count as i64, e, versions.get(&e.version_id));
-            tlog::frontier_append(&mut frontier, count, leaf);
+            for t in tiles::append_leaf(&mut frontier, count, leaf) {
+                derived.insert((t.level, t.index), t.hash);
+            }
             count += 1;
         }
         run.summary.entries += n;
@@ -88,7 +95,43 @@ pub(super) async fn check<C: ConnectionTrait>(db: &C, run: &mut Run<'_>) -> Resu
             "the stored tree size or root differs from the one recomputed from the leaves",
         ));
     }
+    tile_hashes(db, run, derived).await?;
     unlogged(db, run).await
+}
+
+/// Compares the stored tile hashes (levels ≥ 1, which serve tiles and proofs) with the ones the
+/// leaves make: changed, missing and extra rows are each named.
+async fn tile_hashes<C: ConnectionTrait>(
+    db: &C,
+    run: &mut Run<'_>,
+    mut derived: BTreeMap<(u8, u64), Hash>,
+) -> Result<(), StoreError> {
+    let stored = log_tile_hash::Entity::find()
+        .order_by_asc(log_tile_hash::Column::Level)
+        .order_by_asc(log_tile_hash::Column::Idx)
+        .all(db)
+        .await?;
+    for t in stored {
+        let row = format!("level {} index {}", t.level, t.idx);
+        let key = (u8::try_from(t.level).unwrap_or(u8::MAX), u64::try_from(t.idx).unwrap_or(u64::MAX));
+        match derived.remove(&key) {
+            Some(h) if canonical::to_hex(&h) == t.hash => {}
+            Some(h) => run.finding(Finding::log(
+                "log_tile_hash",
+                &row,
+                format!("hash {} where the leaves make {}", t.hash, canonical::to_hex(&h)),
+            )),
+            None => run.finding(Finding::log("log_tile_hash", &row, "no such tile hash: the leaves do not reach it")),
+        }
+    }
+    for ((level, index), h) in derived {
+        run.finding(Finding::log(
+            "log_tile_hash",
+            format!("level {level} index {index}"),
+            format!("missing; the leaves make {}", canonical::to_hex(&h)),
+        ));
+    }
+    Ok(())
 }
 
 /// Versions that no log entry points at: served rows could come from them unlogged.

@@ -44,6 +44,11 @@ pub const NOT_SERVED: &[(&str, &str)] = &[
     ("write_head", "the log's head: compared with the size and root recomputed from the leaves"),
     ("revoked_token", "revoked credentials: written by `token revoke`, not by any document"),
     ("seaql_migrations", "the schema's migration bookkeeping"),
+    ("log_tile_hash", "the log's tile hashes (tiles and proofs are served from them): each recomputed from the leaves"),
+    ("log_identity", "the log's origin: signed into every checkpoint, so a changed origin fails every signature check"),
+    ("log_cosignature", "witnesses' cosignatures: each checked by `verify` against its witness's own key"),
+    ("log_witness", "when each witness was last asked and how it answered: delivery state, not a fact of the record"),
+    ("log_lease", "which node sends checkpoints to the witnesses: coordination between nodes"),
 ];
 
 /// A served table: where its rows come from and how a row is named.
