@@ -18,8 +18,8 @@ use crate::entity::{document_version, log_entry, public_record};
 /// Publishes a public record. `v` holds the violations found so far (e.g. of the id); the
 /// record's own rules are checked here. An identical re-send changes nothing.
 #[tracing::instrument(skip_all, fields(record = %id))]
-pub async fn put_public_record(
-    db: &DatabaseConnection,
+pub async fn put_public_record<C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
+    db: &C,
     id: &str,
     doc: &PublicRecord,
     mut v: Violations,
