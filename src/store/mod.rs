@@ -37,6 +37,16 @@ pub async fn begin_batch(db: &Db) -> Result<Batch, StoreError> {
     Ok(db.begin().await?)
 }
 
+/// Ends a batch: commits it when `keep`, else discards all of it. Returns `keep`.
+pub async fn end_batch(batch: Batch, keep: bool) -> Result<bool, StoreError> {
+    if keep {
+        batch.commit().await?;
+    } else {
+        batch.rollback().await?;
+    }
+    Ok(keep)
+}
+
 /// A read transaction over one consistent snapshot ([`snapshot`]); the readers that take any
 /// connection take it too. Other layers name it through here.
 pub type Snapshot = sea_orm::DatabaseTransaction;
