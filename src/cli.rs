@@ -254,8 +254,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 if loaded {
                     tracing::info!("loaded the synthetic sample (every record is marked synthetic)");
                 }
-            } else if !no_demo && embedded_default && crate::demo::first_start_pending(&app.state().db).await? {
-                let db = app.state().db.clone();
+            } else if !no_demo && embedded_default && crate::demo::first_start_pending(&app.state().service.db).await? {
+                let db = app.state().service.db.clone();
                 tokio::spawn(async move { crate::demo::first_start(&db).await });
             }
             tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");

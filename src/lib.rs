@@ -34,6 +34,7 @@ pub mod domain;
 pub mod entity;
 pub mod export;
 pub mod interchange;
+pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -19,8 +19,8 @@ pub struct BearerAuth(pub Claims);
 async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Claims> {
     let refuse = |e: TokenError| poem::Error::from(ApiError::unauthorized(e.to_string()));
     let state = req.data::<Arc<AppState>>().ok_or_else(|| poem::Error::from(ApiError::internal(&"state missing")))?;
-    let claims = crate::auth::verify(&state.keys, &state.policy, &bearer.token).map_err(refuse)?;
-    match crate::store::councils::is_revoked(&state.db, &claims.jti).await {
+    let claims = crate::auth::verify(&state.service.keys, &state.policy, &bearer.token).map_err(refuse)?;
+    match crate::store::councils::is_revoked(&state.service.db, &claims.jti).await {
         Ok(true) => Err(refuse(TokenError::Revoked)),
         Ok(false) => Ok(claims),
         Err(e) => Err(ApiError::from(e).into()),

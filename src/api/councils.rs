@@ -334,7 +334,7 @@ pub enum WithEtag<T: poem_openapi::types::ToJSON + Send + Sync> {
 
 /// The ETag of the current version of a document.
 pub async fn version_etag(state: &AppState, kind: DocKind, id: &str) -> Result<String, ApiError> {
-    let (m, _) = store::councils::latest_version(&state.db, kind, id).await?.ok_or_else(|| ApiError::not_found(id))?;
+    let (m, _) = store::councils::latest_version(&state.service.db, kind, id).await?.ok_or_else(|| ApiError::not_found(id))?;
     Ok(m.etag())
 }
 
@@ -379,7 +379,7 @@ impl CouncilApi {
         text::check_id(&mut v, "", &id);
         let doc = body.0.parse(&mut v);
         let published =
-            store::councils::put_council(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
+            store::councils::put_council(&self.state.service.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -399,16 +399,16 @@ impl CouncilApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<CouncilList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let level_s = level.0.map(|l| d::Level::from(l).as_str().to_owned());
         let f = store::councils::CouncilFilter {
             level: level_s.clone(),
             parent: parent.0.clone(),
             q: q.0.as_deref().map(text::fold).filter(|s| !s.is_empty()),
         };
-        let page = store::councils::list_councils(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+        let page = store::councils::list_councils(&self.state.service.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
             .await?;
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         Ok(Json(CouncilList {
             items: page.items.into_iter().map(|(r, c)| council_view(base, r, c)).collect(),
             links: next_link(
@@ -427,9 +427,9 @@ impl CouncilApi {
         id: Path<String>,
     ) -> Result<WithEtag<CouncilView>, ApiError> {
         path_id(&id)?;
-        let (row, convs) = store::councils::get_council(&self.state.db, &id).await?;
+        let (row, convs) = store::councils::get_council(&self.state.service.db, &id).await?;
         let etag = version_etag(&self.state, DocKind::Council, &id).await?;
-        Ok(WithEtag::Ok(Json(council_view(&self.state.settings.public_url, row, convs)), etag))
+        Ok(WithEtag::Ok(Json(council_view(&self.state.service.settings.public_url, row, convs)), etag))
     }
 }
 
@@ -458,7 +458,7 @@ impl PartyApi {
         text::check_id(&mut v, "", &id);
         let doc = body.0.parse(&mut v);
         let published =
-            store::councils::put_party(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
+            store::councils::put_party(&self.state.service.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -474,16 +474,16 @@ impl PartyApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<PartyList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let folded = q.0.as_deref().map(text::fold).filter(|s| !s.is_empty());
         let page = store::councils::list_parties(
-            &self.state.db,
+            &self.state.service.db,
             folded.as_deref(),
             cursor.0.as_deref().filter(|c| !c.is_empty()),
             n,
         )
         .await?;
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         Ok(Json(PartyList {
             items: page.items.into_iter().map(|r| party_view(base, r)).collect(),
             links: next_link(
@@ -502,8 +502,8 @@ impl PartyApi {
         id: Path<String>,
     ) -> Result<WithEtag<PartyView>, ApiError> {
         path_id(&id)?;
-        let row = store::councils::get_party(&self.state.db, &id).await?;
+        let row = store::councils::get_party(&self.state.service.db, &id).await?;
         let etag = version_etag(&self.state, DocKind::Party, &id).await?;
-        Ok(WithEtag::Ok(Json(party_view(&self.state.settings.public_url, row)), etag))
+        Ok(WithEtag::Ok(Json(party_view(&self.state.service.settings.public_url, row)), etag))
     }
 }

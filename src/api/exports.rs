@@ -78,7 +78,7 @@ impl ExportApi {
     /// Opens a snapshot in which the council exists, and the export's ETag in it.
     async fn begin(&self, id: &str, what: &str) -> Result<(sea_orm::DatabaseTransaction, String), ApiError> {
         path_id(id)?;
-        let snap = store::snapshot(&self.state.db).await.map_err(StoreError::from)?;
+        let snap = store::snapshot(&self.state.service.db).await.map_err(StoreError::from)?;
         store::councils::load_council(&snap, id).await?;
         let seq = store::export::change_number(&snap, id).await?;
         Ok((snap, format!("\"{what}-{seq}-{}\"", env!("CARGO_PKG_VERSION"))))

@@ -42,7 +42,7 @@ impl HealthApi {
     /// The service can reach its database and take requests.
     #[oai(path = "/ready", method = "get", operation_id = "get_ready")]
     async fn ready(&self) -> ReadyResponse {
-        if crate::store::ping(&self.state.db).await {
+        if crate::store::ping(&self.state.service.db).await {
             ReadyResponse::Ready(Json(Status { status: "ok".into() }))
         } else {
             ReadyResponse::NotReady(Json(Status { status: "database unreachable".into() }))

@@ -71,7 +71,7 @@ pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
             let key = digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>();
             (&limits.writes, key, limits.write_burst)
         }
-        _ => (&limits.reads, client_key(&req, state.settings.trust_forwarded_for), limits.read_burst),
+        _ => (&limits.reads, client_key(&req, state.service.settings.trust_forwarded_for), limits.read_burst),
     };
     if limits.calls.fetch_add(1, Ordering::Relaxed).is_multiple_of(10_000) {
         // Forget idle clients so the maps stay small.
@@ -99,7 +99,7 @@ pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
         );
         return Ok(resp);
     }
-    let timeout = Duration::from_secs(state.settings.request_timeout_seconds.max(1));
+    let timeout = Duration::from_secs(state.service.settings.request_timeout_seconds.max(1));
     match tokio::time::timeout(timeout, next.call(req)).await {
         Ok(r) => r.map(IntoResponse::into_response),
         Err(_) => {

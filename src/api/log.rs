@@ -13,7 +13,7 @@ use super::problem::ApiError;
 use super::{ApiTags, AppState, PREFIX};
 use crate::domain::log::merkle::{self, Hash};
 use crate::domain::log::{canonical, note};
-use crate::store;
+use crate::{service, store};
 
 /// Most entries one `list_log_entries` call returns.
 pub const MAX_ENTRIES: u64 = 1000;
@@ -161,15 +161,9 @@ pub struct LogApi {
     pub state: Arc<AppState>,
 }
 
-impl LogApi {
-    fn signer(&self) -> Result<&crate::auth::KeyPair, ApiError> {
-        self.state.keys.active().ok_or_else(|| ApiError::internal(&"no signing key loaded"))
-    }
-}
-
 /// Roots and proofs for sizes up to the committed size.
 async fn tree(state: &AppState, size: u64) -> Result<Vec<Hash>, ApiError> {
-    Ok(store::log::leaf_hashes(&state.db, size).await?)
+    Ok(store::log::leaf_hashes(&state.service.db, size).await?)
 }
 
 #[OpenApi(prefix_path = "/v1/log", tag = "ApiTags::Log")]
@@ -177,18 +171,14 @@ impl LogApi {
     /// The latest signed checkpoint: tree size and root hash, as a C2SP signed note.
     #[oai(path = "/checkpoint", method = "get", operation_id = "get_log_checkpoint")]
     async fn get_log_checkpoint(&self) -> Result<Json<Checkpoint>, ApiError> {
-        // Read from committed state only: a checkpoint never covers an uncommitted append.
-        let (size, root) = store::log::head(&self.state.db).await?;
-        let origin = self.state.settings.log_origin();
-        let key = self.signer()?;
-        let body = note::checkpoint_body(&origin, size, &root);
-        let signed = note::sign_note(&body, &origin, &key.signing).map_err(|e| ApiError::internal(&e))?;
+        let cp = service::log::checkpoint(&self.state.service).await?;
+        let signed = cp.signed.ok_or_else(|| ApiError::internal(&"no signing key loaded"))?;
         Ok(Json(Checkpoint {
-            origin: origin.clone(),
-            tree_size: size,
-            root_hash: b64(&root),
-            note: signed,
-            verifier_key: note::verifier_key_string(&origin, &key.verifying()),
+            origin: cp.origin,
+            tree_size: cp.tree_size,
+            root_hash: b64(&cp.root),
+            note: signed.note,
+            verifier_key: signed.verifier_key,
         }))
     }
 
@@ -203,12 +193,12 @@ impl LogApi {
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         end: Query<u64>,
     ) -> Result<Json<LogEntries>, ApiError> {
-        let (size, _) = store::log::head(&self.state.db).await?;
+        let (size, _) = store::log::head(&self.state.service.db).await?;
         if start.0 > end.0 || end.0 - start.0 > MAX_ENTRIES {
             return Err(ApiError::bad_request(format!("need start <= end and at most {MAX_ENTRIES} entries")));
         }
         let end = end.0.min(size);
-        let rows = if start.0 < end { store::log::entries(&self.state.db, start.0, end).await? } else { vec![] };
+        let rows = if start.0 < end { store::log::entries(&self.state.service.db, start.0, end).await? } else { vec![] };
         Ok(Json(LogEntries {
             items: rows
                 .into_iter()
@@ -238,7 +228,7 @@ impl LogApi {
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         index: Path<u64>,
     ) -> Result<DocumentBytes, ApiError> {
-        let (_, v) = store::log::entry_body(&self.state.db, index.0).await?;
+        let (_, v) = store::log::entry_body(&self.state.service.db, index.0).await?;
         Ok(DocumentBytes::Ok(RawJson(v.body.into_bytes()), "public, max-age=31536000, immutable".into()))
     }
 
@@ -253,7 +243,7 @@ impl LogApi {
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         tree_size: Query<u64>,
     ) -> Result<Json<InclusionProof>, ApiError> {
-        let (size, _) = store::log::head(&self.state.db).await?;
+        let (size, _) = store::log::head(&self.state.service.db).await?;
         if tree_size.0 == 0 || tree_size.0 > size || leaf_index.0 >= tree_size.0 {
             return Err(ApiError::bad_request(format!("need leaf_index < tree_size <= {size}")));
         }
@@ -280,7 +270,7 @@ impl LogApi {
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         second: Query<u64>,
     ) -> Result<Json<ConsistencyProof>, ApiError> {
-        let (size, _) = store::log::head(&self.state.db).await?;
+        let (size, _) = store::log::head(&self.state.service.db).await?;
         if first.0 == 0 || first.0 > second.0 || second.0 > size {
             return Err(ApiError::bad_request(format!("need 0 < first <= second <= {size}")));
         }
@@ -299,11 +289,12 @@ impl LogApi {
     /// The server's public keys: they verify checkpoints and tokens.
     #[oai(path = "/keys", method = "get", operation_id = "list_log_keys")]
     async fn list_log_keys(&self) -> Result<Json<LogKeys>, ApiError> {
-        let origin = self.state.settings.log_origin();
-        let active = self.state.keys.active().map(|k| k.kid.clone());
+        let origin = self.state.service.settings.log_origin();
+        let active = self.state.service.keys.active().map(|k| k.kid.clone());
         Ok(Json(LogKeys {
             items: self
                 .state
+                .service
                 .keys
                 .all()
                 .map(|k| LogKey {

@@ -23,23 +23,17 @@ pub mod sessions;
 use std::sync::Arc;
 
 use poem_openapi::{OpenApiService, Tags};
-use sea_orm::DatabaseConnection;
 
 use crate::auth::{KeyRing, TokenPolicy};
 use crate::config::Settings;
+use crate::service::Service;
 
-/// What every handler needs.
+/// What every handler needs: the use cases, and the HTTP machinery around them.
 pub struct AppState {
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// Token verification keys.
-    pub keys: KeyRing,
-    /// Accepted issuer and audience.
+    /// The use cases (and the database, settings and keys they run with), shared with the pages.
+    pub service: Arc<Service>,
+    /// Accepted issuer and audience of tokens.
     pub policy: TokenPolicy,
-    /// The settings the server runs with.
-    pub settings: Settings,
-    /// Computed metrics, invalidated by change numbers.
-    pub metrics_cache: metrics::Cache,
     /// Rate limiters.
     pub limits: limits::Limits,
     /// Whole responses to anonymous reads, invalidated by any write.
@@ -123,13 +117,10 @@ pub fn spec_json() -> String {
     // The spec does not depend on the state's contents, only on the types; build a throwaway
     // service over a lazily connected pool that is never used.
     let state = Arc::new(AppState {
-        db: DatabaseConnection::default(),
-        keys: KeyRing::empty(),
+        service: Arc::new(Service::new(crate::store::Db::default(), Settings::default(), KeyRing::empty())),
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         limits: limits::Limits::new(&Settings::default()),
         responses: Arc::new(response_cache::ResponseCache::new(&Settings::default())),
-        settings: Settings::default(),
-        metrics_cache: Default::default(),
     });
     // poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
     // clients and fuzzers know the shape.

@@ -81,7 +81,7 @@ impl Metrics {
         let pool_size = gauge(&registry, "maslikhat_db_pool_connections", "Open database connections")?;
         let pool_idle = gauge(&registry, "maslikhat_db_pool_idle", "Idle database connections")?;
         let pool_max = gauge(&registry, "maslikhat_db_pool_max", "Largest database pool (db_max_connections)")?;
-        pool_max.set(i64::from(state.settings.db_max_connections));
+        pool_max.set(i64::from(state.service.settings.db_max_connections));
         Ok(Arc::new(Self {
             registry,
             state,
@@ -96,7 +96,7 @@ impl Metrics {
     }
 
     async fn refresh(&self) {
-        let db = &self.state.db;
+        let db = &self.state.service.db;
         if let Ok((size, _)) = crate::store::log::head(db).await {
             self.log_size.set(i64::try_from(size).unwrap_or(i64::MAX));
         }
@@ -113,7 +113,7 @@ impl Metrics {
         };
         self.pool_size.set(i64::from(size));
         self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
-        self.pool_max.set(i64::from(self.state.settings.db_max_connections));
+        self.pool_max.set(i64::from(self.state.service.settings.db_max_connections));
     }
 
     fn observe(&self, operation: &str, method: &str, status: StatusCode, seconds: f64) {

@@ -218,7 +218,7 @@ async fn get_system(Data(state): Data<&Arc<AppState>>) -> Response {
         "license": LICENSE,
         "body": u.bodies(),
         "name": "maslikhat: records of Kazakhstan's local councils",
-        "website": state.settings.public_url,
+        "website": state.service.settings.public_url,
         "product": "https://example.invalid/maslikhat",
         format!("{EXT}:profile"): u.profile(),
     });
@@ -238,7 +238,7 @@ async fn get_bodies(Data(state): Data<&Arc<AppState>>, Query(q): Query<ListQuery
     respond(async {
         let f = Filter::parse(&q)?;
         let u = Urls::new(state);
-        let objs = crate::store::oparl::all_councils(&state.db)
+        let objs = crate::store::oparl::all_councils(&state.service.db)
             .await?
             .iter()
             .map(|(c, convs)| body_obj(&u, c, convs))
@@ -252,7 +252,7 @@ async fn get_bodies(Data(state): Data<&Arc<AppState>>, Query(q): Query<ListQuery
 async fn get_body(Data(state): Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
     respond(async {
         let u = Urls::new(state);
-        let d = crate::store::oparl::load_body(&state.db, &id, Parts::default()).await?;
+        let d = crate::store::oparl::load_body(&state.service.db, &id, Parts::default()).await?;
         let c = d.council.as_ref().ok_or_else(|| ApiError::not_found(format!("body {id}")))?;
         Ok(Json(body_obj(&u, c, &d.convocations).value).into_response())
     })
@@ -269,7 +269,7 @@ async fn get_list(
         let kind = Kind::from_path(&list).ok_or_else(|| ApiError::not_found(format!("list {list}")))?;
         let f = Filter::parse(&q)?;
         let u = Urls::new(state);
-        let d = crate::store::oparl::load_body(&state.db, &id, kind.parts()).await?;
+        let d = crate::store::oparl::load_body(&state.service.db, &id, kind.parts()).await?;
         let c = d.council.as_ref().ok_or_else(|| ApiError::not_found(format!("body {id}")))?;
         let objs = Builder::new(&u, &d, c).objects(kind);
         page(state, &u.list(&id, kind), objs, &f, &q)
@@ -291,16 +291,16 @@ async fn get_object(
             Kind::Meeting | Kind::Location => Some(key.clone()),
             Kind::AgendaItem | Kind::File | Kind::Paper | Kind::Consultation => {
                 let item = kind == Kind::AgendaItem;
-                let mut found = crate::store::oparl::session_of(&state.db, &id, &key, item).await?;
+                let mut found = crate::store::oparl::session_of(&state.service.db, &id, &key, item).await?;
                 if found.is_none() {
                     // Dropped from its session record: a tombstone.
-                    found = crate::store::oparl::removed_from(&state.db, &id, &key, item).await?;
+                    found = crate::store::oparl::removed_from(&state.service.db, &id, &key, item).await?;
                 }
                 Some(found.ok_or_else(|| ApiError::not_found(format!("{} {key}", kind.type_name())))?)
             }
             _ => None,
         };
-        let d = crate::store::oparl::load_body(&state.db, &id, parts).await?;
+        let d = crate::store::oparl::load_body(&state.service.db, &id, parts).await?;
         let c = d.council.as_ref().ok_or_else(|| ApiError::not_found(format!("body {id}")))?;
         let found = Builder::new(&u, &d, c).objects(kind).into_iter().find(|o| o.key == key);
         let o = found.ok_or_else(|| ApiError::not_found(format!("{} {key}", kind.type_name())))?;
@@ -315,7 +315,7 @@ async fn respond(f: impl Future<Output = Result<Response, ApiError>>) -> Respons
 
 /// Filters, sorts by key and pages `objs` as an OParl list.
 fn page(state: &AppState, path: &str, mut objs: Vec<Obj>, f: &Filter, q: &ListQuery) -> Result<Response, ApiError> {
-    let limit = paging::limit(q.limit, state.settings.max_page_size)?;
+    let limit = paging::limit(q.limit, state.service.settings.max_page_size)?;
     objs.retain(|o| f.keeps(o));
     objs.sort_by(|a, b| a.key.cmp(&b.key));
     let total = objs.len();
@@ -358,7 +358,7 @@ struct Urls {
 
 impl Urls {
     fn new(state: &AppState) -> Self {
-        let public = state.settings.public_url.trim_end_matches('/').to_owned();
+        let public = state.service.settings.public_url.trim_end_matches('/').to_owned();
         Self { base: format!("{public}{PREFIX}"), public }
     }
     fn system(&self) -> String {

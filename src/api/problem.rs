@@ -6,6 +6,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::domain::Violation;
+use crate::service;
 use crate::store::StoreError;
 
 /// The media type of every error body.
@@ -173,49 +174,38 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        ApiError::from(service::Error::from(e))
+    }
+}
+
+impl From<service::Error> for ApiError {
+    fn from(e: service::Error) -> Self {
         match e {
-            StoreError::NotFound(what) => ApiError::not_found(what),
-            StoreError::BadRequest(detail) => ApiError::bad_request(detail),
-            StoreError::Invalid(v) => ApiError::invalid(v),
-            StoreError::PreconditionRequired { current } => {
+            service::Error::NotFound(what) => ApiError::not_found(what),
+            service::Error::BadRequest(detail) => ApiError::bad_request(detail),
+            service::Error::Invalid(v) => ApiError::invalid(v),
+            service::Error::PreconditionRequired { current } => {
                 let mut p =
                     Problem::new(StatusCode::PRECONDITION_REQUIRED, "precondition-required", e_text(&current, true));
                 p.current_etag = Some(current);
                 ApiError::PreconditionRequired(Json(p))
             }
-            StoreError::PreconditionFailed { current } => {
+            service::Error::PreconditionFailed { current } => {
                 let mut p =
                     Problem::new(StatusCode::PRECONDITION_FAILED, "precondition-failed", e_text(&current, false));
                 p.current_etag = Some(current);
                 ApiError::PreconditionFailed(Json(p))
             }
-            StoreError::Db(db) => {
-                // A database that cannot be reached is the server's temporary condition (503,
-                // retry), not a fault in the request or a bug (500).
-                let text = db.to_string().to_lowercase();
-                let unreachable = matches!(db, sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
-                    || [
-                        "pool timed out",
-                        "connection refused",
-                        "connection closed",
-                        "communicating with database",
-                        "broken pipe",
-                        "connection reset",
-                        "unexpected eof",
-                        "timed out",
-                    ]
-                    .iter()
-                    .any(|needle| text.contains(needle));
-                if unreachable {
-                    ApiError::Unavailable(Json(Problem::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "unavailable",
-                        "the database is unreachable; try again shortly",
-                    )))
-                } else {
-                    ApiError::internal(&db)
-                }
+            // The server's temporary condition (retry), not a fault in the request or a bug.
+            service::Error::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unreachable");
+                ApiError::Unavailable(Json(Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unreachable; try again shortly",
+                )))
             }
+            service::Error::Internal(detail) => ApiError::internal(&detail),
         }
     }
 }

@@ -547,25 +547,25 @@ impl PublicRecordApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<PublicRecordList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let f = store::public_records::RecordFilter {
             council: council.0.clone(),
             provenance: provenance.0.map(|p| p.as_str().to_owned()),
         };
         let page = store::public_records::list_public_records(
-            &self.state.db,
+            &self.state.service.db,
             &f,
             cursor.0.as_deref().filter(|c| !c.is_empty()),
             n,
         )
         .await?;
         let ids: Vec<String> = page.items.iter().map(|r| r.row.id.clone()).collect();
-        let versions: BTreeMap<String, VersionMeta> = store::public_records::versions_of(&self.state.db, &ids)
+        let versions: BTreeMap<String, VersionMeta> = store::public_records::versions_of(&self.state.service.db, &ids)
             .await?
             .into_iter()
             .map(|v| (v.doc_id.clone(), v))
             .collect();
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         let mut items = Vec::with_capacity(page.items.len());
         for r in &page.items {
             let v = versions.get(&r.row.id).ok_or_else(|| ApiError::internal(&"a public record has no version"))?;
@@ -586,7 +586,7 @@ impl PublicRecordApi {
     /// named votes, a livestream and minutes.
     #[oai(path = "/public-records/coverage", method = "get", operation_id = "get_public_record_coverage")]
     async fn get_public_record_coverage(&self) -> Result<Json<PublicRecordCoverage>, ApiError> {
-        let stored = store::public_records::all_public_records(&self.state.db, None).await?;
+        let stored = store::public_records::all_public_records(&self.state.service.db, None).await?;
         let mut provenance: Vec<String> = stored.iter().map(|s| s.row.provenance.clone()).collect();
         provenance.sort();
         provenance.dedup();
@@ -615,11 +615,11 @@ impl PublicRecordApi {
         id: Path<String>,
     ) -> Result<WithEtag<PublicRecordView>, ApiError> {
         path_id(&id)?;
-        let r = store::public_records::get_public_record(&self.state.db, &id).await?;
-        let (meta, _) = store::councils::latest_version(&self.state.db, store::DocKind::PublicRecord, &id)
+        let r = store::public_records::get_public_record(&self.state.service.db, &id).await?;
+        let (meta, _) = store::councils::latest_version(&self.state.service.db, store::DocKind::PublicRecord, &id)
             .await?
             .ok_or_else(|| ApiError::not_found(&id.0))?;
         let etag = meta.etag();
-        Ok(WithEtag::Ok(Json(record_view(&self.state.settings.public_url, &id, &r.record, &meta)), etag))
+        Ok(WithEtag::Ok(Json(record_view(&self.state.service.settings.public_url, &id, &r.record, &meta)), etag))
     }
 }

@@ -488,7 +488,7 @@ impl RosterApi {
         let mut v = Violations::new();
         let doc = body.0.parse(&mut v);
         let published =
-            store::councils::put_roster(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
+            store::councils::put_roster(&self.state.service.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -500,7 +500,7 @@ impl RosterApi {
         id: Path<String>,
     ) -> Result<RosterResponse, ApiError> {
         path_id(&id)?;
-        let (m, body) = store::councils::latest_version(&self.state.db, DocKind::Roster, &id)
+        let (m, body) = store::councils::latest_version(&self.state.service.db, DocKind::Roster, &id)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("roster of {}", id.0)))?;
         let document: RosterDoc = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
@@ -522,13 +522,13 @@ impl RosterApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<VersionList>, ApiError> {
         path_id(&id)?;
-        store::councils::get_council(&self.state.db, &id).await?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        store::councils::get_council(&self.state.service.db, &id).await?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let after = match cursor.0.as_deref().filter(|c| !c.is_empty()) {
             None => 0,
             Some(c) => c.parse::<i32>().map_err(|_| ApiError::bad_request("cursor is not one this server issued"))?,
         };
-        let page = store::councils::list_versions(&self.state.db, DocKind::Roster, &id, after, n).await?;
+        let page = store::councils::list_versions(&self.state.service.db, DocKind::Roster, &id, after, n).await?;
         Ok(Json(VersionList {
             items: page.items.iter().map(VersionInfo::from).collect(),
             links: next_link(
@@ -561,11 +561,11 @@ impl RosterApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<DeputyList>, ApiError> {
         path_id(&id)?;
-        store::councils::get_council(&self.state.db, &id).await?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        store::councils::get_council(&self.state.service.db, &id).await?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let date = on.0.unwrap_or_else(|| Utc::now().date_naive());
         let st = seat_type.0.map(|s| d::SeatType::from(s).as_str());
-        let all = store::councils::council_deputies(&self.state.db, &id).await?;
+        let all = store::councils::council_deputies(&self.state.service.db, &id).await?;
         let rows: Vec<_> = all
             .into_iter()
             .filter(|rec| cursor.0.as_deref().filter(|c| !c.is_empty()).is_none_or(|c| rec.deputy.id.as_str() > c))
@@ -591,7 +591,7 @@ impl RosterApi {
             .take(n as usize + 1)
             .collect();
         let page = store::councils::page(rows, n, |rec| rec.deputy.id.clone());
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         Ok(Json(DeputyList {
             items: page.items.into_iter().map(|rec| deputy_view(base, rec, date)).collect(),
             links: next_link(
@@ -618,7 +618,7 @@ impl RosterApi {
         on: Query<Option<NaiveDate>>,
     ) -> Result<Json<DeputyView>, ApiError> {
         path_id(&id)?;
-        let rec = store::councils::get_deputy(&self.state.db, &id).await?;
-        Ok(Json(deputy_view(&self.state.settings.public_url, rec, on.0.unwrap_or_else(|| Utc::now().date_naive()))))
+        let rec = store::councils::get_deputy(&self.state.service.db, &id).await?;
+        Ok(Json(deputy_view(&self.state.service.settings.public_url, rec, on.0.unwrap_or_else(|| Utc::now().date_naive()))))
     }
 }

@@ -542,7 +542,7 @@ async fn record_version(
     id: &str,
     version: i32,
 ) -> Result<(store::VersionMeta, SessionRecord), ApiError> {
-    let (m, body) = store::councils::get_version(&state.db, DocKind::SessionRecord, id, version)
+    let (m, body) = store::councils::get_version(&state.service.db, DocKind::SessionRecord, id, version)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("version {version} of session {id}")))?;
     let doc: SessionRecord = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
@@ -577,7 +577,7 @@ impl SessionApi {
         crate::domain::text::check_id(&mut v, "", &id);
         let (doc, reason) = body.0.parse(&mut v);
         let published = store::sessions::put_session_record(
-            &self.state.db,
+            &self.state.service.db,
             &council,
             &id,
             &doc,
@@ -612,7 +612,7 @@ impl SessionApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<SessionList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let status_s = status.0.map(|x| d::SessionStatus::from(x).as_str().to_owned());
         let kind_s = kind.0.map(|x| d::SessionKind::from(x).as_str().to_owned());
         let f = store::sessions::SessionFilter {
@@ -623,9 +623,9 @@ impl SessionApi {
             kind: kind_s.clone(),
             modified_since: modified_since.0,
         };
-        let page = store::sessions::list_sessions(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+        let page = store::sessions::list_sessions(&self.state.service.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
             .await?;
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         Ok(Json(SessionList {
             items: page.items.into_iter().map(|s| summary(base, s)).collect(),
             links: next_link(
@@ -652,9 +652,9 @@ impl SessionApi {
         id: Path<String>,
     ) -> Result<Json<SessionView>, ApiError> {
         path_id(&id)?;
-        let full = store::sessions::get_session(&self.state.db, &id).await?;
+        let full = store::sessions::get_session(&self.state.service.db, &id).await?;
         let s = full.session;
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         Ok(Json(SessionView {
             url: format!("{base}{PREFIX}/sessions/{}", s.id),
             kind: stored(&s.kind, d::SessionKind::parse, d::SessionKind::Regular),
@@ -702,9 +702,9 @@ impl SessionApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<VersionList>, ApiError> {
         path_id(&id)?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let after = parse_cursor_num(cursor.0.as_deref().filter(|c| !c.is_empty()))? as i32;
-        let page = store::councils::list_versions(&self.state.db, DocKind::SessionRecord, &id, after, n).await?;
+        let page = store::councils::list_versions(&self.state.service.db, DocKind::SessionRecord, &id, after, n).await?;
         if page.items.is_empty() && after == 0 {
             return Err(ApiError::not_found(format!("session {}", id.0)));
         }
@@ -729,7 +729,7 @@ impl SessionApi {
         version: Path<i32>,
     ) -> Result<Json<SessionRecordVersionView>, ApiError> {
         path_id(&id)?;
-        let (m, body) = store::councils::get_version(&self.state.db, DocKind::SessionRecord, &id, version.0)
+        let (m, body) = store::councils::get_version(&self.state.service.db, DocKind::SessionRecord, &id, version.0)
             .await?
             .ok_or_else(|| ApiError::not_found(format!("version {} of session {}", version.0, id.0)))?;
         let mut document: SessionRecordDoc = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
@@ -789,9 +789,9 @@ impl SessionApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<AgendaItemList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let page = store::sessions::list_agenda_items(
-            &self.state.db,
+            &self.state.service.db,
             session.0.as_deref(),
             council.0.as_deref(),
             cursor.0.as_deref().filter(|c| !c.is_empty()),
@@ -824,9 +824,9 @@ impl SessionApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<SpeechList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let page = store::sessions::list_speeches(
-            &self.state.db,
+            &self.state.service.db,
             session.0.as_deref(),
             agenda_item.0.as_deref(),
             deputy.0.as_deref(),
@@ -883,7 +883,7 @@ impl VoteApi {
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<VoteEventList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let result_s = result.0.map(|x| d::VoteResult::from(x).as_str().to_owned());
         let method_s = method.0.map(|x| d::VoteMethod::from(x).as_str().to_owned());
         let f = store::sessions::VoteFilter {
@@ -896,9 +896,9 @@ impl VoteApi {
             contested: contested.0,
         };
         let page =
-            store::sessions::list_vote_events(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+            store::sessions::list_vote_events(&self.state.service.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
                 .await?;
-        let base = &self.state.settings.public_url;
+        let base = &self.state.service.settings.public_url;
         Ok(Json(VoteEventList {
             items: page.items.into_iter().map(|e| vote_view(base, e)).collect(),
             links: next_link(
@@ -926,8 +926,8 @@ impl VoteApi {
         id: Path<String>,
     ) -> Result<Json<VoteEventView>, ApiError> {
         path_id(&id)?;
-        let (e, ballots, status) = store::sessions::get_vote_event(&self.state.db, &id).await?;
-        let mut view = vote_view(&self.state.settings.public_url, e);
+        let (e, ballots, status) = store::sessions::get_vote_event(&self.state.service.db, &id).await?;
+        let mut view = vote_view(&self.state.service.settings.public_url, e);
         view.ballots = ballots
             .into_iter()
             .map(|b| {
@@ -963,9 +963,9 @@ impl VoteApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<DeputyBallotList>, ApiError> {
         path_id(&id)?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let (page, memberships) =
-            store::sessions::list_deputy_ballots(&self.state.db, &id, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
+            store::sessions::list_deputy_ballots(&self.state.service.db, &id, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
                 .await?;
         let items = page
             .items
@@ -1013,13 +1013,13 @@ impl VoteApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> Result<Json<ChangeList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let since = since.0.unwrap_or(0);
         if since < 0 {
             return Err(ApiError::bad_request("since is a change number, 0 or more"));
         }
         let prov = provenance.0.map(|p| p.as_str());
-        let page = store::sessions::list_changes(&self.state.db, since, council.0.as_deref(), prov, n).await?;
+        let page = store::sessions::list_changes(&self.state.service.db, since, council.0.as_deref(), prov, n).await?;
         let next = page.next.map(|seq| {
             let mut q = format!("{PREFIX}/changes?since={seq}");
             if let Some(c) = &council.0 {

@@ -1,14 +1,14 @@
 //! The domain's closed enumerations, mirrored for the OpenAPI document.
 
-use poem_openapi::Enum;
-
+/// Declares `$name`, an OpenAPI (and serde) mirror of the plain enum `$domain` with the same
+/// variants, named in snake_case, and the conversions both ways.
 macro_rules! api_enum {
     ($(#[$meta:meta])* $name:ident => $domain:path { $($v:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ::poem_openapi::Enum, ::serde::Serialize, ::serde::Deserialize)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $(#[allow(missing_docs)] $v),+ }
+        pub enum $name { $($v),+ }
 
         impl From<$name> for $domain {
             fn from(v: $name) -> Self { match v { $($name::$v => <$domain>::$v),+ } }
@@ -19,6 +19,7 @@ macro_rules! api_enum {
         }
     };
 }
+pub(crate) use api_enum;
 
 use crate::domain::enums as d;
 

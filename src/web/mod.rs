@@ -19,8 +19,7 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{Endpoint, IntoResponse, Request, Response, Route, get, handler};
 
-use crate::api::AppState;
-use crate::api::problem::ApiError;
+use crate::service::{self, Service};
 use crate::store::StoreError;
 use i18n::Lang;
 use layout::{Ctx, Page};
@@ -34,28 +33,18 @@ pub enum PageError {
     Internal(String),
 }
 
-impl From<StoreError> for PageError {
-    fn from(e: StoreError) -> Self {
+impl From<service::Error> for PageError {
+    fn from(e: service::Error) -> Self {
         match e {
-            StoreError::NotFound(_) => PageError::NotFound,
+            service::Error::NotFound(_) => PageError::NotFound,
             other => PageError::Internal(other.to_string()),
         }
     }
 }
 
-impl From<ApiError> for PageError {
-    fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::NotFound(_) => PageError::NotFound,
-            // A server error was logged with its id where it was made.
-            _ => PageError::Internal("the metrics could not be computed".into()),
-        }
-    }
-}
-
-impl From<sea_orm::DbErr> for PageError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        PageError::Internal(e.to_string())
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::from(service::Error::from(e))
     }
 }
 
@@ -148,61 +137,61 @@ fn valid(id: &str) -> Result<(), PageError> {
 pub async fn root<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
     if req.uri().path() == "/"
         && matches!(*req.method(), Method::GET | Method::HEAD)
-        && let Some(state) = req.data::<Arc<AppState>>().cloned()
+        && let Some(svc) = req.data::<Arc<Service>>().cloned()
     {
         let ctx = context(&req);
-        return Ok(respond(&ctx, pages::home::page(&state, &ctx).await));
+        return Ok(respond(&ctx, pages::home::page(&svc, &ctx).await));
     }
     Ok(next.call(req).await?.into_response())
 }
 
 #[handler]
-async fn council(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn council(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::council::page(&state, &ctx, &id).await,
+        Ok(()) => pages::council::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)
 }
 
 #[handler]
-async fn session(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn session(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::session::page(&state, &ctx, &id).await,
+        Ok(()) => pages::session::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)
 }
 
 #[handler]
-async fn deputy(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn deputy(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::deputy::page(&state, &ctx, &id).await,
+        Ok(()) => pages::deputy::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)
 }
 
 #[handler]
-async fn verify(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+async fn verify(req: &Request, svc: Data<&Arc<Service>>) -> Response {
     let ctx = context(req);
-    respond(&ctx, pages::verify::page(&state, &ctx).await)
+    respond(&ctx, pages::verify::page(&svc, &ctx).await)
 }
 
 #[handler]
-async fn public_records(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+async fn public_records(req: &Request, svc: Data<&Arc<Service>>) -> Response {
     let ctx = context(req);
-    respond(&ctx, pages::public_records::list(&state, &ctx).await)
+    respond(&ctx, pages::public_records::list(&svc, &ctx).await)
 }
 
 #[handler]
-async fn public_record(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn public_record(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::public_records::record(&state, &ctx, &id).await,
+        Ok(()) => pages::public_records::record(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)

@@ -140,10 +140,10 @@ fn slice() -> DemoConfig {
 #[tokio::test]
 async fn the_csv_package_holds_every_row_of_every_table() {
     let app = spawn_app().await;
-    demo::load(&app.state.db, &slice(), false).await.expect("demo");
+    demo::load(&app.state.service.db, &slice(), false).await.expect("demo");
     let dir = tempfile::tempdir().expect("tmp");
     let counts =
-        maslikhat::export::csv_package(&app.state.db, dir.path(), Some("astana-city"), false).await.expect("package");
+        maslikhat::export::csv_package(&app.state.service.db, dir.path(), Some("astana-city"), false).await.expect("package");
     let counts: BTreeMap<&str, u64> = counts.into_iter().collect();
     assert_eq!(counts.len(), 9);
     for (t, n) in &counts {
@@ -151,7 +151,7 @@ async fn the_csv_package_holds_every_row_of_every_table() {
         assert_eq!(table(&text).len() as u64, *n, "{t}");
     }
     use maslikhat::entity::{ballot, deputy, session, speech, vote_event};
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let sessions =
         session::Entity::find().filter(session::Column::CouncilId.eq("astana-city")).count(db).await.expect("n");
     let votes =
@@ -245,9 +245,9 @@ fn relative(v: Value, base: &str) -> Value {
 #[tokio::test]
 async fn a_council_exported_as_json_lines_reads_the_same_after_import_into_an_empty_database() {
     let source = spawn_app().await;
-    demo::load(&source.state.db, &slice(), false).await.expect("demo");
+    demo::load(&source.state.service.db, &slice(), false).await.expect("demo");
     let mut bundle = vec![];
-    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut bundle, Some("astana-city"), false)
+    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut bundle, Some("astana-city"), false)
         .await
         .expect("export");
     assert!(n > 10);
@@ -255,7 +255,7 @@ async fn a_council_exported_as_json_lines_reads_the_same_after_import_into_an_em
     let file = tmp.path().join("astana.jsonl");
     std::fs::write(&file, &bundle).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false).await.expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
 
     let (a, b) = (reads(&source, "astana-city").await, reads(&target, "astana-city").await);

@@ -174,7 +174,7 @@ fn ids_of(items: &[Value]) -> BTreeSet<String> {
 
 /// Imports the full dump into `app` and checks the first import's report; returns it.
 pub async fn import_huertgenwald(app: &TestApp, dir: &Path) -> OparlReport {
-    let r = import_dir(&app.state.db, dir, &options()).await.expect("import");
+    let r = import_dir(&app.state.service.db, dir, &options()).await.expect("import");
     assert_eq!(r.council_id, COUNCIL);
     assert!(r.refused.is_empty(), "refused: {:#?}", r.refused);
     r
@@ -301,7 +301,7 @@ async fn the_full_dump_imports_with_counts_matching_it_and_a_second_import_chang
     let count = app.version_count().await;
     let checkpoint = app.get("/v1/log/checkpoint").await;
     let changes = all_items(&app, &format!("/v1/changes?council={COUNCIL}&limit=500")).await;
-    let again = import_dir(&app.state.db, dir.path(), &options()).await.expect("import again");
+    let again = import_dir(&app.state.service.db, dir.path(), &options()).await.expect("import again");
     assert!(again.refused.is_empty(), "{:#?}", again.refused);
     assert_eq!(again.councils, Tally { stored: 0, unchanged: 1, refused: 0 });
     assert_eq!(again.rosters, Tally { stored: 0, unchanged: 1, refused: 0 });
@@ -341,7 +341,7 @@ async fn an_import_from_a_live_oparl_server_reads_every_page_of_its_lists() {
     let mut cfg = maslikhat::demo::DemoConfig::national(3, 1, chrono::NaiveDate::from_ymd_opt(2024, 6, 30).expect("d"));
     cfg.councils = Some(vec!["astana-city".into()]);
     cfg.upcoming = false;
-    maslikhat::demo::load(&source.state.db, &cfg, false).await.expect("demo council");
+    maslikhat::demo::load(&source.state.service.db, &cfg, false).await.expect("demo council");
     let sessions = all_items(&source, "/v1/sessions?council=astana-city&limit=10").await;
     let items = all_items(&source, "/v1/agenda-items?council=astana-city&limit=10").await;
     let roster = source.get("/v1/councils/astana-city/roster").await;
@@ -353,8 +353,8 @@ async fn an_import_from_a_live_oparl_server_reads_every_page_of_its_lists() {
     let first = source.get("/oparl/v1.1/bodies/astana-city/meetings").await;
     assert!(first.body["links"]["next"].is_string(), "the meeting list spans pages");
     let target = spawn_app().await;
-    let url = format!("{}/oparl/v1.1/system", source.state.settings.public_url);
-    let r = import_url(&target.state.db, &url, &options()).await.expect("import from URL");
+    let url = format!("{}/oparl/v1.1/system", source.state.service.settings.public_url);
+    let r = import_url(&target.state.service.db, &url, &options()).await.expect("import from URL");
     assert_eq!(r.council_id, "astana-city", "a name without a Latin slug falls back to the body id");
     assert!(r.refused.is_empty(), "{:#?}", r.refused);
     assert_eq!(r.sessions.stored as usize, sessions.len());

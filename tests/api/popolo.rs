@@ -20,7 +20,7 @@ async fn the_mazhilis_imports_with_names_in_three_scripts_and_independents_as_no
     let app = spawn_app().await;
     let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
     let opts = PopoloOptions::default();
-    let r = popolo_import::import_file(&app.state.db, &file, &opts).await.expect("import");
+    let r = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert_eq!(r.council_id, "mazhilis");
     assert_eq!((r.level.as_str(), r.seats, r.deputies, r.parties), ("national", 107, 107, 3), "{r:?}");
@@ -75,7 +75,7 @@ async fn the_mazhilis_imports_with_names_in_three_scripts_and_independents_as_no
     assert_eq!(v.status, 200);
 
     // Importing again stores nothing new.
-    let again = popolo_import::import_file(&app.state.db, &file, &opts).await.expect("again");
+    let again = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("again");
     assert_eq!((again.stored, again.refused.len()), (0, 0), "{again:?}");
 }
 
@@ -171,7 +171,7 @@ async fn a_popolo_export_validates_against_the_popolo_schemas_and_imports_back()
     assert!(!v["vote_event"].is_valid(&serde_json::json!({"counts": [bad]})));
 
     let app = spawn_app().await;
-    demo::load(&app.state.db, &small(), false).await.expect("demo");
+    demo::load(&app.state.service.db, &small(), false).await.expect("demo");
     let r = app.get("/v1/councils/astana-city/export/popolo").await;
     assert_eq!(r.status, 200, "{r:?}");
     assert!(r.header("content-type").is_some_and(|c| c.starts_with("application/json")));
@@ -232,7 +232,7 @@ async fn a_popolo_export_validates_against_the_popolo_schemas_and_imports_back()
 
     // The export imports into an empty database: the same council, deputies, sessions and votes.
     let target = spawn_app().await;
-    let r = popolo_import::import_value(&target.state.db, &doc, &HashMap::new(), &PopoloOptions::default())
+    let r = popolo_import::import_value(&target.state.service.db, &doc, &HashMap::new(), &PopoloOptions::default())
         .await
         .expect("import");
     assert!(r.refused.is_empty(), "{:?}", &r.refused[..r.refused.len().min(3)]);

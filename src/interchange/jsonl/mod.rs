@@ -237,7 +237,7 @@ fn refusal(e: StoreError) -> LineError {
         }
         StoreError::NotFound(what) => LineError::Refused(format!("{what} not found")),
         StoreError::BadRequest(what) => LineError::Refused(what),
-        e @ StoreError::Db(_) => LineError::Store(e),
+        e @ (StoreError::Db(_) | StoreError::Unavailable(_) | StoreError::Corrupt { .. }) => LineError::Store(e),
     }
 }
 

@@ -3,15 +3,15 @@
 //! metrics and the latest sessions.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 
 use super::home::{component_legend, components, points};
 use super::{ALL, Parties, names, number, share};
-use crate::api::AppState;
-use crate::api::metrics::{CouncilMetricsDto, MetricValueDto, MetricsApi};
+use crate::domain::metrics::{CouncilMetrics, MetricValue};
+use crate::service::Service;
+use crate::service::metrics::{self as metrics, PeriodQuery, cohesion_group_id, group_id};
 use crate::domain::roster::period_covers;
 use crate::store;
 use crate::web::PageResult;
@@ -40,7 +40,7 @@ pub fn figure(ctx: &Ctx, chart: Markup, head: &[&str], rows: &[Vec<String>]) -> 
     }
 }
 
-fn metric_rows(x: &CouncilMetricsDto) -> Vec<(&'static str, &MetricValueDto, bool)> {
+fn metric_rows(x: &CouncilMetrics) -> Vec<(&'static str, &MetricValue, bool)> {
     // (key, value, is a share)
     vec![
         ("m_undiscussed_item_share", &x.debate.undiscussed_item_share, true),
@@ -55,27 +55,30 @@ fn metric_rows(x: &CouncilMetricsDto) -> Vec<(&'static str, &MetricValueDto, boo
     ]
 }
 
-fn fmt(ctx: &Ctx, v: &MetricValueDto, is_share: bool) -> String {
+fn fmt(ctx: &Ctx, v: &MetricValue, is_share: bool) -> String {
     if is_share { share(ctx, v) } else { number(ctx, v, 2) }
 }
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let (row, _) = store::councils::get_council(&state.db, id).await?;
-    let api = MetricsApi { state: state.clone() };
-    let x = api.council_for_page(id, None, None, None).await?;
-    let start = NaiveDate::from_ymd_opt(2023, 3, 19).unwrap_or(x.from).max(x.from);
+pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let (row, _) = store::councils::get_council(&svc.db, id).await?;
+    let report = metrics::council(svc, id, PeriodQuery::default()).await?;
+    let x = &report.metrics;
+    let start = metrics::DEFAULT_FROM.max(x.from);
     let mut trend = vec![];
     for year in start.year()..=x.to.year() {
         let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start).max(start);
         let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(x.to).min(x.to);
-        trend.push((year, api.council_for_page(id, Some(from), Some(to), Some(x.as_of)).await?));
+        let q = PeriodQuery { from: Some(from), to: Some(to), as_of: Some(x.as_of) };
+        trend.push((year, metrics::council(svc, id, q).await?.metrics));
     }
-    let deputies = api.deputies_for_page(id).await?;
-    let roster = store::councils::council_deputies(&state.db, id).await?;
-    let parties = Parties::load(state).await?;
+    let deputies = metrics::council_deputies(svc, id, PeriodQuery::default()).await?;
+    let mut deputies_sorted: Vec<_> = deputies.deputies.iter().collect();
+    deputies_sorted.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
+    let roster = store::councils::council_deputies(&svc.db, id).await?;
+    let parties = Parties::load(svc).await?;
     let sessions = store::sessions::list_sessions(
-        &state.db,
+        &svc.db,
         &store::sessions::SessionFilter { council: Some(id.to_owned()), ..Default::default() },
         None,
         ALL,
@@ -126,7 +129,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     let score_series = vec![(
         ctx.t("openness_score").to_owned(),
         charts::SERIES[0],
-        trend.iter().map(|(_, t)| t.openness.openness_score.value).collect::<Vec<_>>(),
+        trend.iter().map(|(_, t)| t.openness.score.value).collect::<Vec<_>>(),
     )];
     let share_series: Vec<(String, &'static str, Vec<Option<f64>>)> =
         [("m_contested_share", 1usize), ("m_unanimity_rate", 3), ("m_undiscussed_item_share", 2)]
@@ -152,7 +155,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             vec![
                 y.to_string(),
                 t.held_sessions.to_string(),
-                number(ctx, &t.openness.openness_score, 1),
+                number(ctx, &t.openness.score, 1),
                 share(ctx, &t.voting.contested_share),
                 share(ctx, &t.voting.unanimity_rate),
                 share(ctx, &t.debate.undiscussed_item_share),
@@ -164,7 +167,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         .cohesion
         .iter()
         .map(|c| Bar {
-            label: parties.group(ctx, Some(&c.group)),
+            label: parties.group(ctx, Some(cohesion_group_id(&c.group))),
             value: c.agreement_index.value,
             colour: charts::SERIES[2],
             text: number(ctx, &c.agreement_index, 2),
@@ -175,7 +178,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         .iter()
         .map(|c| {
             vec![
-                parties.group(ctx, Some(&c.group)),
+                parties.group(ctx, Some(cohesion_group_id(&c.group))),
                 number(ctx, &c.agreement_index, 2),
                 number(ctx, &c.rice_index, 2),
                 c.agreement_index.n.to_string(),
@@ -230,7 +233,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             (ctx.t("held_sessions")) ": " span data-metric="held_sessions" { (x.held_sessions) } "."
         }
         section aria-labelledby="openness" {
-            h2 id="openness" { (ctx.t("openness")) ": " span data-metric="openness_score" { (number(ctx, &x.openness.openness_score, 1)) } " / 100" }
+            h2 id="openness" { (ctx.t("openness")) ": " span data-metric="openness_score" { (number(ctx, &x.openness.score, 1)) } " / 100" }
             (component_legend(ctx))
             (figure(ctx, charts::bars(ctx.t("openness"), &openness_bars, 100.0),
                 &[ctx.t("component"), ctx.t("weight"), ctx.t("value"), ctx.t("points")], &openness_rows))
@@ -286,10 +289,10 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                         @for k in ["m_attendance_rate", "m_abstention_rate", "m_losing_side_rate", "m_rebellion_rate", "m_speeches_per_session"] { th scope="col" class="num" { (ctx.t(k)) } }
                     } }
                     tbody {
-                        @for d in &deputies.items {
+                        @for d in &deputies_sorted {
                             tr {
-                                th scope="row" { a href={ "/deputies/" (enc(&d.deputy)) } { (dep_names.get(&d.deputy).cloned().unwrap_or_else(|| d.deputy.clone())) } }
-                                td { (parties.group(ctx, d.group.as_deref())) }
+                                th scope="row" { a href={ "/deputies/" (enc(&d.deputy_id)) } { (dep_names.get(&d.deputy_id).cloned().unwrap_or_else(|| d.deputy_id.clone())) } }
+                                td { (parties.group(ctx, d.group.as_ref().map(group_id))) }
                                 td class="num" { (share(ctx, &d.attendance_rate)) }
                                 td class="num" { (share(ctx, &d.abstention_rate)) }
                                 td class="num" { (share(ctx, &d.losing_side_rate)) }
@@ -320,5 +323,5 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             }))
         }
     };
-    Ok(Page { title, api: format!("/v1/councils/{}/metrics", enc(id)), synthetic: row.synthetic || x.synthetic, body })
+    Ok(Page { title, api: format!("/v1/councils/{}/metrics", enc(id)), synthetic: row.synthetic || report.synthetic, body })
 }

@@ -1,37 +1,33 @@
 //! `/deputies/{id}`: mandates and party history, attendance, abstention, losing-side and
 //! rebellion rates against the council's averages, the full voting record and the speeches.
 
-use std::sync::Arc;
 
 use maud::html;
 
 use super::council::figure;
 use super::{ALL, Parties, names, number, share};
-use crate::api::AppState;
-use crate::api::metrics::MetricsApi;
+use crate::service::Service;
+use crate::service::{self, metrics};
 use crate::store;
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
 use crate::web::{PageError, PageResult};
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let rec = store::councils::get_deputy(&state.db, id).await?;
+pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let rec = store::councils::get_deputy(&svc.db, id).await?;
     let council_id = rec.deputy.council_id.clone();
-    let (council, _) = store::councils::get_council(&state.db, &council_id).await?;
-    let api = MetricsApi { state: state.clone() };
+    let (council, _) = store::councils::get_council(&svc.db, &council_id).await?;
     // A deputy without a mandate in the period has no metrics; the rest of the page still shows.
-    let mine = match api.deputy_for_page(id).await {
+    let mine = match metrics::deputy(svc, id, Default::default()).await {
         Ok(m) => Some(m),
-        Err(e) => match PageError::from(e) {
-            PageError::NotFound => None,
-            other => return Err(other),
-        },
+        Err(service::Error::NotFound(_)) => None,
+        Err(other) => return Err(PageError::from(other)),
     };
-    let cm = api.council_for_page(&council_id, None, None, None).await?;
-    let (ballots, _) = store::sessions::list_deputy_ballots(&state.db, id, None, ALL).await?;
-    let speeches = store::sessions::list_speeches(&state.db, None, None, Some(id), None, ALL).await?.items;
-    let parties = Parties::load(state).await?;
+    let cm = metrics::council(svc, &council_id, Default::default()).await?.metrics;
+    let (ballots, _) = store::sessions::list_deputy_ballots(&svc.db, id, None, ALL).await?;
+    let speeches = store::sessions::list_speeches(&svc.db, None, None, Some(id), None, ALL).await?.items;
+    let parties = Parties::load(svc).await?;
     let name = ctx.lang.pick(&names(&rec.deputy.names));
     let council_name = ctx.lang.pick(&names(&council.names));
 

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::layout::Ctx;
-use crate::api::AppState;
-use crate::api::metrics::MetricValueDto;
+use crate::service::Service;
+use crate::domain::metrics::MetricValue;
 use crate::store;
 
 /// More rows than any page shows, for store reads that page.
@@ -25,12 +25,12 @@ pub fn names(json: &str) -> BTreeMap<String, String> {
 }
 
 /// A share as a percentage, or "no data".
-pub fn share(ctx: &Ctx, v: &MetricValueDto) -> String {
+pub fn share(ctx: &Ctx, v: &MetricValue) -> String {
     v.value.map_or_else(|| ctx.t("no_value").to_owned(), |x| ctx.lang.pct(x))
 }
 
 /// A number with `digits` decimals, or "no data".
-pub fn number(ctx: &Ctx, v: &MetricValueDto, digits: usize) -> String {
+pub fn number(ctx: &Ctx, v: &MetricValue, digits: usize) -> String {
     v.value.map_or_else(|| ctx.t("no_value").to_owned(), |x| ctx.lang.num(x, digits))
 }
 
@@ -44,8 +44,8 @@ pub struct Parties(HashMap<String, BTreeMap<String, String>>);
 
 impl Parties {
     /// Reads every party.
-    pub async fn load(state: &AppState) -> Result<Self, store::StoreError> {
-        let rows = store::councils::list_parties(&state.db, None, None, ALL).await?.items;
+    pub async fn load(svc: &Service) -> Result<Self, store::StoreError> {
+        let rows = store::councils::list_parties(&svc.db, None, None, ALL).await?.items;
         Ok(Self(rows.into_iter().map(|p| (p.id, names(&p.names))).collect()))
     }
 
@@ -65,11 +65,11 @@ impl Parties {
 
 /// Names of a council's deputies, by id, in the page's language.
 pub async fn deputy_names(
-    state: &AppState,
+    svc: &Service,
     ctx: &Ctx,
     council: &str,
 ) -> Result<HashMap<String, String>, store::StoreError> {
-    Ok(store::councils::council_deputies(&state.db, council)
+    Ok(store::councils::council_deputies(&svc.db, council)
         .await?
         .into_iter()
         .map(|d| (d.deputy.id.clone(), ctx.lang.pick(&names(&d.deputy.names))))

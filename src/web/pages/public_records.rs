@@ -8,14 +8,13 @@
 //! source linked; what the sources do not state is said to be not stated, never filled in.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Serialize;
 
-use crate::api::AppState;
-use crate::api::metrics::MetricValueDto;
+use crate::service::Service;
+use crate::domain::metrics::MetricValue;
 use crate::domain::metrics as m;
 use crate::domain::public_record::{self as d, CoverageCounts, PublicDecision, PublicRecord};
 use crate::store::{self, DocKind};
@@ -129,15 +128,16 @@ fn when(ctx: &Ctx, r: &PublicRecord) -> Markup {
 }
 
 /// The translated reason of a null value, with its code.
-fn reason(ctx: &Ctx, v: &MetricValueDto) -> Markup {
-    match &v.reason {
+fn reason(ctx: &Ctx, v: &MetricValue) -> Markup {
+    match v.reason {
         None => html! {},
-        Some(code_) => {
+        Some(r) => {
+            let code_ = crate::service::metrics::reason_code(r);
             let key = format!("reason_{code_}");
             let text = if crate::web::i18n::TEXT.iter().any(|(k, _)| *k == key) {
                 ctx.t(&key).to_owned()
             } else {
-                v.reason_text.clone().unwrap_or_default()
+                r.message().to_owned()
             };
             html! { (text) " " code class="meta" { (code_) } }
         }
@@ -146,9 +146,9 @@ fn reason(ctx: &Ctx, v: &MetricValueDto) -> Markup {
 
 /// The "what is public today" section of the national page: per council and overall, the share of
 /// real records stating each fact, as a chart with its numbers beside it.
-pub async fn coverage_section(state: &Arc<AppState>, ctx: &Ctx, synthetic_rankings: bool) -> Result<Markup, PageError> {
+pub async fn coverage_section(svc: &Service, ctx: &Ctx, synthetic_rankings: bool) -> Result<Markup, PageError> {
     // The same store read and domain count as `get_public_record_coverage`.
-    let stored = store::public_records::all_public_records(&state.db, None).await?;
+    let stored = store::public_records::all_public_records(&svc.db, None).await?;
     let (per, overall) = d::coverage(stored.iter().map(|s| &s.record));
     let n = overall.records;
     let bars: Vec<Bar> = FACTS
@@ -231,9 +231,9 @@ pub async fn coverage_section(state: &Arc<AppState>, ctx: &Ctx, synthetic_rankin
 }
 
 /// `/public-records`: every real record, newest first, optionally of one council.
-pub async fn list(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
+pub async fn list(svc: &Service, ctx: &Ctx) -> PageResult {
     let council = ctx.query.iter().find(|(k, _)| k == "council").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
-    let all = store::public_records::all_public_records(&state.db, None).await?;
+    let all = store::public_records::all_public_records(&svc.db, None).await?;
     let mut councils: BTreeMap<String, d::PublicCouncil> = BTreeMap::new();
     for s in &all {
         councils.entry(s.record.council.slug.clone()).or_insert_with(|| s.record.council.clone());
@@ -348,25 +348,25 @@ fn decisions_table(ctx: &Ctx, label: &str, list: &[PublicDecision]) -> Markup {
 
 /// `/public-records/{id}`: every fact of one record with its source, its openness components
 /// (null with reasons), its provenance and its sources.
-pub async fn record(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let stored = store::public_records::get_public_record(&state.db, id).await?;
-    let version = store::councils::latest_version(&state.db, DocKind::PublicRecord, id).await?.map(|(v, _)| v);
+pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let stored = store::public_records::get_public_record(&svc.db, id).await?;
+    let version = store::councils::latest_version(&svc.db, DocKind::PublicRecord, id).await?.map(|(v, _)| v);
     let r = &stored.record;
     let o = d::record_openness(r);
     let (council_name, _) = name_of(ctx, &r.council.names);
     let title = format!("{council_name}: {}", sitting_label(ctx, r));
-    let comps: [(&str, u32, MetricValueDto); 6] = {
+    let comps: [(&str, u32, &MetricValue); 6] = {
         let [w1, w2, w3, w4, w5, w6] = m::WEIGHTS_PERCENT;
         [
-            ("c_notice", w1, (&o.notice).into()),
-            ("c_documents", w2, (&o.documents).into()),
-            ("c_open_items", w3, (&o.open_items).into()),
-            ("c_broadcast", w4, (&o.broadcast).into()),
-            ("c_minutes", w5, (&o.minutes).into()),
-            ("c_roll_call", w6, (&o.roll_call).into()),
+            ("c_notice", w1, &o.notice),
+            ("c_documents", w2, &o.documents),
+            ("c_open_items", w3, &o.open_items),
+            ("c_broadcast", w4, &o.broadcast),
+            ("c_minutes", w5, &o.minutes),
+            ("c_roll_call", w6, &o.roll_call),
         ]
     };
-    let score: MetricValueDto = (&o.score).into();
+    let score = &o.score;
     let provenance = version.as_ref().map_or_else(|| stored.row.provenance.clone(), |v| v.provenance.clone());
 
     let body = html! {
@@ -548,8 +548,8 @@ pub async fn record(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                         tr {
                             th scope="row" { (ctx.t("openness_score")) }
                             td class="num" { (ctx.lang.pct(o.coverage)) }
-                            td class="num" data-metric="openness_score" { (super::number(ctx, &score, 1)) }
-                            td { (reason(ctx, &score)) }
+                            td class="num" data-metric="openness_score" { (super::number(ctx, score, 1)) }
+                            td { (reason(ctx, score)) }
                         }
                     }
                 }

@@ -2,12 +2,11 @@
 //! each deputy's ballot as a seat chart grouped by party, and the speeches on each item.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use maud::{Markup, html};
 
 use super::{ALL, Parties, deputy_names, local, names};
-use crate::api::AppState;
+use crate::service::Service;
 use crate::entity::{ballot, speech, vote_event};
 use crate::store;
 use crate::store::sessions::StatusOn;
@@ -113,12 +112,12 @@ fn speeches_table(ctx: &Ctx, list: &[&speech::Model], deps: &std::collections::H
 }
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let full = store::sessions::get_session(&state.db, id).await?;
+pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let full = store::sessions::get_session(&svc.db, id).await?;
     let s = &full.session;
-    let (council, _) = store::councils::get_council(&state.db, &s.council_id).await?;
+    let (council, _) = store::councils::get_council(&svc.db, &s.council_id).await?;
     let events = store::sessions::list_vote_events(
-        &state.db,
+        &svc.db,
         &store::sessions::VoteFilter { session: Some(id.to_owned()), ..Default::default() },
         None,
         ALL,
@@ -127,12 +126,12 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     .items;
     let mut votes: Vec<Vote> = vec![];
     for e in events {
-        votes.push(store::sessions::get_vote_event(&state.db, &e.id).await?);
+        votes.push(store::sessions::get_vote_event(&svc.db, &e.id).await?);
     }
     votes.sort_by_key(|v| v.0.position);
-    let speeches = store::sessions::list_speeches(&state.db, Some(id), None, None, None, ALL).await?.items;
-    let deps = deputy_names(state, ctx, &s.council_id).await?;
-    let parties = Parties::load(state).await?;
+    let speeches = store::sessions::list_speeches(&svc.db, Some(id), None, None, None, ALL).await?.items;
+    let deps = deputy_names(svc, ctx, &s.council_id).await?;
+    let parties = Parties::load(svc).await?;
     let council_name = ctx.lang.pick(&names(&council.names));
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
     let loose: Vec<&speech::Model> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();

@@ -1,42 +1,22 @@
 //! `/verify`: the current signed checkpoint, the public key, and how to check every record with
 //! `maslikhat verify`.
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use maud::html;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::api::AppState;
-use crate::domain::log::note;
+use crate::service::{self, Service};
 use crate::store;
+use crate::web::PageResult;
 use crate::web::layout::{Ctx, Page};
-use crate::web::{PageError, PageResult};
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
-    let (size, root) = store::log::head(&state.db).await?;
-    let origin = state.settings.log_origin();
-    let signed = match state.keys.active() {
-        Some(key) => {
-            let body = note::checkpoint_body(&origin, size, &root);
-            let text = note::sign_note(&body, &origin, &key.signing).map_err(|e| PageError::Internal(e.to_string()))?;
-            Some((
-                text,
-                note::verifier_key_string(&origin, &key.verifying()),
-                STANDARD.encode(key.verifying().as_bytes()),
-                key.kid.clone(),
-            ))
-        }
-        None => None,
-    };
-    let synthetic = crate::entity::council::Entity::find()
-        .filter(crate::entity::council::Column::Synthetic.eq(true))
-        .count(&state.db)
-        .await?
-        > 0;
-    let server = state.settings.public_url.trim_end_matches('/');
+pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
+    let cp = service::log::checkpoint(svc).await?;
+    let (origin, size, root) = (&cp.origin, cp.tree_size, cp.root);
+    let signed = cp.signed.as_ref().map(|s| (&s.note, &s.verifier_key, &s.public_key, &s.kid));
+    let synthetic = store::any_synthetic_council(&svc.db).await?;
+    let server = svc.settings.public_url.trim_end_matches('/');
     let body = html! {
         p { (ctx.t("verify_intro")) }
         section aria-labelledby="checkpoint" {
