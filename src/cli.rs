@@ -492,7 +492,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let jti =
                 if jti.matches('.').count() == 2 { jti_of(&jti).ok_or("that token has no readable jti")? } else { jti };
             let conn = crate::startup::open_database(&settings).await?;
-            crate::store::councils::revoke(&conn, &jti, reason).await?;
+            crate::store::tokens::revoke(&conn, &jti, reason).await?;
             println!("revoked {jti}");
         }
     }

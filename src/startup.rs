@@ -137,8 +137,9 @@ impl Application {
         // Writes by other nodes or processes reach the response cache within `change_poll_ms`.
         let every = std::time::Duration::from_millis(self.state.service.settings.change_poll_ms.max(10));
         let responses = self.state.responses.clone();
-        let watcher =
-            tokio::spawn(crate::store::watch_changes(self.state.service.db.clone(), every, move || responses.invalidate()));
+        let watcher = tokio::spawn(crate::store::watch_changes(self.state.service.db.clone(), every, move || {
+            responses.invalidate()
+        }));
         let app = routes(self.state);
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(30)))

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem_openapi::param::Path;
-use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::councils::path_id;
-use super::problem::{ApiError, Problem};
+use super::problem::Problem;
+use super::responses::{ById, Refused};
 use super::{ApiTags, AppState};
 use crate::export::{self, CSV_TABLES, ExportError};
-use crate::store::{self, StoreError};
+use crate::service::exports;
 
 /// A streamed JSON document.
 pub struct JsonStream(pub poem::Body);
@@ -58,6 +58,9 @@ pub enum PopoloExport {
     /// and `speeches`.
     #[oai(status = 200)]
     Ok(JsonStream, #[oai(header = "ETag")] String, #[oai(header = "Content-Disposition")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// One table of the CSV package.
@@ -66,6 +69,9 @@ pub enum CsvExport {
     /// The table.
     #[oai(status = 200)]
     Ok(CsvStream, #[oai(header = "ETag")] String, #[oai(header = "Content-Disposition")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// Export operations.
@@ -76,12 +82,9 @@ pub struct ExportApi {
 
 impl ExportApi {
     /// Opens a snapshot in which the council exists, and the export's ETag in it.
-    async fn begin(&self, id: &str, what: &str) -> Result<(sea_orm::DatabaseTransaction, String), ApiError> {
+    async fn begin(&self, id: &str, what: &str) -> Result<(exports::Snapshot, String), Problem> {
         path_id(id)?;
-        let snap = store::snapshot(&self.state.service.db).await.map_err(StoreError::from)?;
-        store::councils::load_council(&snap, id).await?;
-        let seq = store::export::change_number(&snap, id).await?;
-        Ok((snap, format!("\"{what}-{seq}-{}\"", env!("CARGO_PKG_VERSION"))))
+        Ok(exports::open(&self.state.service, id, what).await?)
     }
 }
 
@@ -97,7 +100,7 @@ impl ExportApi {
         &self,
         /// The council's id.
         id: Path<String>,
-    ) -> Result<PopoloExport, ApiError> {
+    ) -> Result<PopoloExport, Refused<ById>> {
         let (snap, etag) = self.begin(&id, "popolo").await?;
         let disposition = format!("attachment; filename=\"{}.popolo.json\"", id.0);
         let id = id.0;
@@ -118,10 +121,10 @@ impl ExportApi {
         id: Path<String>,
         /// The table.
         table: Path<String>,
-    ) -> Result<CsvExport, ApiError> {
+    ) -> Result<CsvExport, Refused<ById>> {
         let Some(table) = CSV_TABLES.iter().copied().find(|t| *t == table.0) else {
             let e = ExportError::UnknownTable(table.0.chars().take(40).collect());
-            return Err(ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))));
+            return Err(Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()).into());
         };
         let (snap, etag) = self.begin(&id, table).await?;
         let disposition = format!("attachment; filename=\"{}-{table}.csv\"", id.0);

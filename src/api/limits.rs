@@ -68,7 +68,7 @@ pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
     let (limiter, key, burst) = match (is_write, auth) {
         (true, Some(a)) => {
             let digest = Sha256::digest(&a);
-            let key = digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let key = hex::encode(&digest[..12]);
             (&limits.writes, key, limits.write_burst)
         }
         _ => (&limits.reads, client_key(&req, state.service.settings.trust_forwarded_for), limits.read_burst),

@@ -6,24 +6,22 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::problem::ApiError;
+use super::problem::Problem;
+use super::responses::{ByIdAndQuery, ByQuery, Nothing, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
-use crate::domain::log::merkle::{self, Hash};
-use crate::domain::log::{canonical, note};
-use crate::{service, store};
-
-/// Most entries one `list_log_entries` call returns.
-pub const MAX_ENTRIES: u64 = 1000;
+use crate::domain::log::merkle::Hash;
+use crate::service;
+use crate::service::log::EntryRead;
 
 fn b64(h: &Hash) -> String {
     STANDARD.encode(h)
 }
 
-fn hex_to_b64(hex: &str) -> String {
-    canonical::from_hex(hex).map(|b| STANDARD.encode(b)).unwrap_or_default()
+/// A hash stored as hex, served as base64.
+pub(crate) fn hex_to_b64(hex: &str) -> Option<String> {
+    hex::decode(hex).ok().map(|b| STANDARD.encode(b))
 }
 
 /// A signed checkpoint of the log.
@@ -153,6 +151,9 @@ pub enum DocumentBytes {
     /// The canonical JSON, exactly as hashed; immutable.
     #[oai(status = 200)]
     Ok(RawJson, #[oai(header = "Cache-Control")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// Log operations.
@@ -161,19 +162,31 @@ pub struct LogApi {
     pub state: Arc<AppState>,
 }
 
-/// Roots and proofs for sizes up to the committed size.
-async fn tree(state: &AppState, size: u64) -> Result<Vec<Hash>, ApiError> {
-    Ok(store::log::leaf_hashes(&state.service.db, size).await?)
+fn entry_view(e: EntryRead, size: u64) -> LogEntry {
+    let m = e.version;
+    LogEntry {
+        document_url: format!("{PREFIX}/log/entries/{}/document", e.index),
+        inclusion_proof_url: format!("{PREFIX}/log/proofs/inclusion?leaf_index={}&tree_size={size}", e.index),
+        index: e.index,
+        leaf_hash: m.leaf_hash.as_deref().and_then(hex_to_b64).unwrap_or_default(),
+        leaf_data: e.leaf_data,
+        kind: m.kind,
+        document_id: m.doc_id,
+        council: m.council_id,
+        version: m.version,
+        received_at: m.received_at,
+        sha256: m.sha256,
+    }
 }
 
 #[OpenApi(prefix_path = "/v1/log", tag = "ApiTags::Log")]
 impl LogApi {
     /// The latest signed checkpoint: tree size and root hash, as a C2SP signed note.
     #[oai(path = "/checkpoint", method = "get", operation_id = "get_log_checkpoint")]
-    async fn get_log_checkpoint(&self) -> Result<Json<Checkpoint>, ApiError> {
+    async fn get_log_checkpoint(&self) -> Result<Read<Checkpoint>, Refused<Nothing>> {
         let cp = service::log::checkpoint(&self.state.service).await?;
-        let signed = cp.signed.ok_or_else(|| ApiError::internal(&"no signing key loaded"))?;
-        Ok(Json(Checkpoint {
+        let signed = cp.signed.ok_or_else(|| Problem::internal(&"no signing key loaded"))?;
+        Ok(Read::of(Checkpoint {
             origin: cp.origin,
             tree_size: cp.tree_size,
             root_hash: b64(&cp.root),
@@ -192,32 +205,9 @@ impl LogApi {
         /// One past the last index.
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         end: Query<u64>,
-    ) -> Result<Json<LogEntries>, ApiError> {
-        let (size, _) = store::log::head(&self.state.service.db).await?;
-        if start.0 > end.0 || end.0 - start.0 > MAX_ENTRIES {
-            return Err(ApiError::bad_request(format!("need start <= end and at most {MAX_ENTRIES} entries")));
-        }
-        let end = end.0.min(size);
-        let rows = if start.0 < end { store::log::entries(&self.state.service.db, start.0, end).await? } else { vec![] };
-        Ok(Json(LogEntries {
-            items: rows
-                .into_iter()
-                .map(|(e, m)| LogEntry {
-                    document_url: format!("{PREFIX}/log/entries/{}/document", e.idx),
-                    inclusion_proof_url: format!("{PREFIX}/log/proofs/inclusion?leaf_index={}&tree_size={size}", e.idx),
-                    index: e.idx,
-                    leaf_hash: hex_to_b64(&e.leaf_hash),
-                    leaf_data: e.leaf_data,
-                    kind: m.kind,
-                    document_id: m.doc_id,
-                    council: m.council_id,
-                    version: m.version,
-                    received_at: m.received_at,
-                    sha256: m.sha256,
-                })
-                .collect(),
-            tree_size: size,
-        }))
+    ) -> Result<Read<LogEntries>, Refused<ByQuery>> {
+        let (size, rows) = service::log::entries(&self.state.service, start.0, end.0).await?;
+        Ok(Read::of(LogEntries { items: rows.into_iter().map(|e| entry_view(e, size)).collect(), tree_size: size }))
     }
 
     /// The stored canonical JSON of the version at a log index, byte for byte.
@@ -227,9 +217,9 @@ impl LogApi {
         /// The entry's index.
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         index: Path<u64>,
-    ) -> Result<DocumentBytes, ApiError> {
-        let (_, v) = store::log::entry_body(&self.state.service.db, index.0).await?;
-        Ok(DocumentBytes::Ok(RawJson(v.body.into_bytes()), "public, max-age=31536000, immutable".into()))
+    ) -> Result<DocumentBytes, Refused<ByIdAndQuery>> {
+        let body = service::log::entry_document(&self.state.service, index.0).await?;
+        Ok(DocumentBytes::Ok(RawJson(body.into_bytes()), "public, max-age=31536000, immutable".into()))
     }
 
     /// Proof that the entry at `leaf_index` is in the tree of size `tree_size`.
@@ -242,20 +232,14 @@ impl LogApi {
         /// The tree size (from a checkpoint).
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         tree_size: Query<u64>,
-    ) -> Result<Json<InclusionProof>, ApiError> {
-        let (size, _) = store::log::head(&self.state.service.db).await?;
-        if tree_size.0 == 0 || tree_size.0 > size || leaf_index.0 >= tree_size.0 {
-            return Err(ApiError::bad_request(format!("need leaf_index < tree_size <= {size}")));
-        }
-        let leaves = tree(&self.state, tree_size.0).await?;
-        let proof = merkle::inclusion_proof(&leaves, leaf_index.0, tree_size.0)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        Ok(Json(InclusionProof {
+    ) -> Result<Read<InclusionProof>, Refused<ByQuery>> {
+        let p = service::log::inclusion_proof(&self.state.service, leaf_index.0, tree_size.0).await?;
+        Ok(Read::of(InclusionProof {
             leaf_index: leaf_index.0,
             tree_size: tree_size.0,
-            leaf_hash: b64(&leaves[leaf_index.0 as usize]),
-            proof: proof.iter().map(b64).collect(),
-            root_hash: b64(&merkle::root(&leaves)),
+            leaf_hash: b64(&p.leaf_hash),
+            proof: p.proof.iter().map(b64).collect(),
+            root_hash: b64(&p.root),
         }))
     }
 
@@ -269,42 +253,30 @@ impl LogApi {
         /// The newer size.
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         second: Query<u64>,
-    ) -> Result<Json<ConsistencyProof>, ApiError> {
-        let (size, _) = store::log::head(&self.state.service.db).await?;
-        if first.0 == 0 || first.0 > second.0 || second.0 > size {
-            return Err(ApiError::bad_request(format!("need 0 < first <= second <= {size}")));
-        }
-        let leaves = tree(&self.state, second.0).await?;
-        let proof =
-            merkle::consistency_proof(&leaves, first.0, second.0).map_err(|e| ApiError::bad_request(e.to_string()))?;
-        Ok(Json(ConsistencyProof {
+    ) -> Result<Read<ConsistencyProof>, Refused<ByQuery>> {
+        let p = service::log::consistency_proof(&self.state.service, first.0, second.0).await?;
+        Ok(Read::of(ConsistencyProof {
             first: first.0,
             second: second.0,
-            proof: proof.iter().map(b64).collect(),
-            first_root: b64(&merkle::root(&leaves[..first.0 as usize])),
-            second_root: b64(&merkle::root(&leaves)),
+            proof: p.proof.iter().map(b64).collect(),
+            first_root: b64(&p.first_root),
+            second_root: b64(&p.second_root),
         }))
     }
 
     /// The server's public keys: they verify checkpoints and tokens.
     #[oai(path = "/keys", method = "get", operation_id = "list_log_keys")]
-    async fn list_log_keys(&self) -> Result<Json<LogKeys>, ApiError> {
-        let origin = self.state.service.settings.log_origin();
-        let active = self.state.service.keys.active().map(|k| k.kid.clone());
-        Ok(Json(LogKeys {
-            items: self
-                .state
-                .service
-                .keys
-                .all()
-                .map(|k| LogKey {
-                    kid: k.kid.clone(),
-                    algorithm: "Ed25519".into(),
-                    public_key: STANDARD.encode(k.verifying().as_bytes()),
-                    verifier_key: note::verifier_key_string(&origin, &k.verifying()),
-                    active: active.as_deref() == Some(k.kid.as_str()),
-                })
-                .collect(),
-        }))
+    async fn list_log_keys(&self) -> Result<Read<LogKeys>, Refused<Nothing>> {
+        let items = service::log::keys(&self.state.service)
+            .into_iter()
+            .map(|k| LogKey {
+                kid: k.kid,
+                algorithm: "Ed25519".into(),
+                public_key: k.public_key,
+                verifier_key: k.verifier_key,
+                active: k.active,
+            })
+            .collect();
+        Ok(Read::of(LogKeys { items }))
     }
 }

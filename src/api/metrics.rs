@@ -7,10 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use poem_openapi::{Enum, Object, OpenApi};
 
 use super::councils::path_id;
-use super::problem::ApiError;
+use super::responses::{ByIdAndQuery, ByQuery, Cached, Nothing, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::{Level, api_enum};
 use crate::domain::metrics as m;
@@ -242,7 +242,6 @@ pub struct CouncilMetricsDto {
     pub definitions_url: String,
 }
 
-
 fn deputy_dto(d: &m::DeputyMetrics) -> DeputyMetricsDto {
     DeputyMetricsDto {
         deputy: d.deputy_id.clone(),
@@ -441,14 +440,6 @@ pub struct DeputyMetricsList {
     pub items: Vec<DeputyMetricsDto>,
 }
 
-/// A response that may be cached briefly.
-#[derive(ApiResponse)]
-pub enum Cached<T: poem_openapi::types::ToJSON + Send + Sync> {
-    /// The metrics.
-    #[oai(status = 200)]
-    Ok(Json<T>, #[oai(header = "Cache-Control")] String),
-}
-
 const SHORT_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
 
 /// Metric operations.
@@ -457,7 +448,11 @@ pub struct MetricsApi {
     pub state: Arc<AppState>,
 }
 
-fn period(from: Query<Option<NaiveDate>>, to: Query<Option<NaiveDate>>, as_of: Query<Option<DateTime<Utc>>>) -> PeriodQuery {
+fn period(
+    from: Query<Option<NaiveDate>>,
+    to: Query<Option<NaiveDate>>,
+    as_of: Query<Option<DateTime<Utc>>>,
+) -> PeriodQuery {
     PeriodQuery { from: from.0, to: to.0, as_of: as_of.0 }
 }
 
@@ -510,7 +505,7 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now); later publications count as not yet made.
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<CouncilMetricsDto>, ApiError> {
+    ) -> Result<Cached<CouncilMetricsDto>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
         let report = svc::council(&self.state.service, &id, period(from, to, as_of)).await?;
         let mut dto = council_dto(&report.metrics, report.synthetic);
@@ -530,7 +525,7 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now).
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<DeputyMetricsList>, ApiError> {
+    ) -> Result<Cached<DeputyMetricsList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
         let x = svc::council_deputies(&self.state.service, &id, period(from, to, as_of)).await?;
         let mut items: Vec<DeputyMetricsDto> = x.deputies.iter().map(deputy_dto).collect();
@@ -558,7 +553,7 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now).
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<DeputyMetricsDto>, ApiError> {
+    ) -> Result<Cached<DeputyMetricsDto>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
         let d = svc::deputy(&self.state.service, &id, period(from, to, as_of)).await?;
         Ok(Cached::Ok(Json(deputy_dto(&d)), SHORT_CACHE.into()))
@@ -580,7 +575,7 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now).
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<Ranking>, ApiError> {
+    ) -> Result<Cached<Ranking>, Refused<ByQuery>> {
         let q = svc::RankingQuery {
             metric: metric.0.map_or(svc::RankingMetric::OpennessScore, Into::into),
             level: level.0.map(Into::into),
@@ -593,7 +588,7 @@ impl MetricsApi {
 
     /// Every metric's name, level, formula in words, range, null conditions and method version.
     #[oai(path = "/metrics/definitions", method = "get", operation_id = "list_metric_definitions")]
-    async fn list_metric_definitions(&self) -> Result<Json<MetricDefinitions>, ApiError> {
-        Ok(Json(MetricDefinitions { items: svc::definitions().into_iter().map(definition_dto).collect() }))
+    async fn list_metric_definitions(&self) -> Result<Read<MetricDefinitions>, Refused<Nothing>> {
+        Ok(Read::of(MetricDefinitions { items: svc::definitions().into_iter().map(definition_dto).collect() }))
     }
 }

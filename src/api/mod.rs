@@ -17,6 +17,7 @@ pub mod payload;
 pub mod problem;
 pub mod public_records;
 pub mod response_cache;
+pub mod responses;
 pub mod rosters;
 pub mod sessions;
 
@@ -24,7 +25,7 @@ use std::sync::Arc;
 
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::auth::{KeyRing, TokenPolicy};
+use crate::auth::TokenPolicy;
 use crate::config::Settings;
 use crate::service::Service;
 
@@ -117,7 +118,7 @@ pub fn spec_json() -> String {
     // The spec does not depend on the state's contents, only on the types; build a throwaway
     // service over a lazily connected pool that is never used.
     let state = Arc::new(AppState {
-        service: Arc::new(Service::new(crate::store::Db::default(), Settings::default(), KeyRing::empty())),
+        service: Arc::new(Service::unconnected()),
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         limits: limits::Limits::new(&Settings::default()),
         responses: Arc::new(response_cache::ResponseCache::new(&Settings::default())),

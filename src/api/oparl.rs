@@ -31,7 +31,7 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::paging::{self, encode};
-use super::problem::ApiError;
+use super::problem::Problem;
 use crate::entity::{agenda_item, ballot, convocation, council, deputy, document, session, speech, vote_event};
 use crate::store::oparl::{BodyData, Parts};
 
@@ -171,19 +171,19 @@ struct Filter {
     modified_until: Option<DateTime<Utc>>,
 }
 
-fn parse_time(name: &str, v: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+fn parse_time(name: &str, v: Option<&str>) -> Result<Option<DateTime<Utc>>, Problem> {
     let Some(v) = v else { return Ok(None) };
     // A `+` in an unencoded query arrives as a space; accept it rather than fail on a timezone.
     let fixed = v.trim().replace(' ', "+");
     DateTime::parse_from_rfc3339(&fixed).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
-        ApiError::bad_request(format!(
+        Problem::bad_request(format!(
             "{name} must be an ISO 8601 date-time with a timezone, e.g. 2024-01-31T00:00:00+05:00"
         ))
     })
 }
 
 impl Filter {
-    fn parse(q: &ListQuery) -> Result<Self, ApiError> {
+    fn parse(q: &ListQuery) -> Result<Self, Problem> {
         Ok(Self {
             created_since: parse_time("created_since", q.created_since.as_deref())?,
             created_until: parse_time("created_until", q.created_until.as_deref())?,
@@ -253,7 +253,7 @@ async fn get_body(Data(state): Data<&Arc<AppState>>, Path(id): Path<String>) -> 
     respond(async {
         let u = Urls::new(state);
         let d = crate::store::oparl::load_body(&state.service.db, &id, Parts::default()).await?;
-        let c = d.council.as_ref().ok_or_else(|| ApiError::not_found(format!("body {id}")))?;
+        let c = d.council.as_ref().ok_or_else(|| Problem::not_found(format!("body {id}")))?;
         Ok(Json(body_obj(&u, c, &d.convocations).value).into_response())
     })
     .await
@@ -266,11 +266,11 @@ async fn get_list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     respond(async {
-        let kind = Kind::from_path(&list).ok_or_else(|| ApiError::not_found(format!("list {list}")))?;
+        let kind = Kind::from_path(&list).ok_or_else(|| Problem::not_found(format!("list {list}")))?;
         let f = Filter::parse(&q)?;
         let u = Urls::new(state);
         let d = crate::store::oparl::load_body(&state.service.db, &id, kind.parts()).await?;
-        let c = d.council.as_ref().ok_or_else(|| ApiError::not_found(format!("body {id}")))?;
+        let c = d.council.as_ref().ok_or_else(|| Problem::not_found(format!("body {id}")))?;
         let objs = Builder::new(&u, &d, c).objects(kind);
         page(state, &u.list(&id, kind), objs, &f, &q)
     })
@@ -283,7 +283,7 @@ async fn get_object(
     Path((id, list, key)): Path<(String, String, String)>,
 ) -> Response {
     respond(async {
-        let kind = Kind::from_path(&list).ok_or_else(|| ApiError::not_found(format!("list {list}")))?;
+        let kind = Kind::from_path(&list).ok_or_else(|| Problem::not_found(format!("list {list}")))?;
         let u = Urls::new(state);
         let mut parts = kind.parts();
         // One object of a session needs that session's records only, not the whole council's.
@@ -296,25 +296,25 @@ async fn get_object(
                     // Dropped from its session record: a tombstone.
                     found = crate::store::oparl::removed_from(&state.service.db, &id, &key, item).await?;
                 }
-                Some(found.ok_or_else(|| ApiError::not_found(format!("{} {key}", kind.type_name())))?)
+                Some(found.ok_or_else(|| Problem::not_found(format!("{} {key}", kind.type_name())))?)
             }
             _ => None,
         };
         let d = crate::store::oparl::load_body(&state.service.db, &id, parts).await?;
-        let c = d.council.as_ref().ok_or_else(|| ApiError::not_found(format!("body {id}")))?;
+        let c = d.council.as_ref().ok_or_else(|| Problem::not_found(format!("body {id}")))?;
         let found = Builder::new(&u, &d, c).objects(kind).into_iter().find(|o| o.key == key);
-        let o = found.ok_or_else(|| ApiError::not_found(format!("{} {key}", kind.type_name())))?;
+        let o = found.ok_or_else(|| Problem::not_found(format!("{} {key}", kind.type_name())))?;
         Ok(Json(o.value).into_response())
     })
     .await
 }
 
-async fn respond(f: impl Future<Output = Result<Response, ApiError>>) -> Response {
-    f.await.unwrap_or_else(IntoResponse::into_response)
+async fn respond(f: impl Future<Output = Result<Response, Problem>>) -> Response {
+    f.await.unwrap_or_else(Problem::into_poem_response)
 }
 
 /// Filters, sorts by key and pages `objs` as an OParl list.
-fn page(state: &AppState, path: &str, mut objs: Vec<Obj>, f: &Filter, q: &ListQuery) -> Result<Response, ApiError> {
+fn page(state: &AppState, path: &str, mut objs: Vec<Obj>, f: &Filter, q: &ListQuery) -> Result<Response, Problem> {
     let limit = paging::limit(q.limit, state.service.settings.max_page_size)?;
     objs.retain(|o| f.keeps(o));
     objs.sort_by(|a, b| a.key.cmp(&b.key));

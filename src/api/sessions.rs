@@ -6,29 +6,27 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::auth::BearerAuth;
 use super::councils::{PutResponse, VersionInfo, meta, path_id};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
-use super::problem::ApiError;
+use super::responses::{ById, ByIdAndQuery, ByQuery, CouncilWrite, Read, Refused};
 use super::rosters::VersionList;
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
-    SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage, stored,
+    SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage,
 };
 use crate::documents::session::{CountsDto, DeclaredNoticeDto, SessionRecordDoc};
-use crate::domain::session::{self as s, SessionRecord};
+use crate::domain::session as s;
 use crate::domain::{Violations, enums as d};
-use crate::entity::{agenda_item, document, session, speech, vote_event};
-use crate::store::{self, DocKind};
-
-fn names(json: &str) -> BTreeMap<String, String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
+use crate::service::publish;
+use crate::service::sessions::{
+    self, AgendaItemRead, DocumentRead, SessionFilter, SessionRead, SpeechFilter, SpeechRead,
+};
+use crate::service::votes::{self, ChangeFilter, VoteEventRead, VoteFilter};
 
 /// A session in a list.
 #[derive(Object, Debug, Clone)]
@@ -439,14 +437,14 @@ pub struct ChangeList {
     pub links: Links,
 }
 
-fn summary(base: &str, s: session::Model) -> SessionSummary {
+fn summary(base: &str, s: SessionRead) -> SessionSummary {
     SessionSummary {
         url: format!("{base}{PREFIX}/sessions/{}", s.id),
         council: s.council_id,
         convocation: s.convocation,
         number: s.number,
-        kind: stored(&s.kind, d::SessionKind::parse, d::SessionKind::Regular),
-        status: stored(&s.status, d::SessionStatus::parse, d::SessionStatus::Planned),
+        kind: s.kind.into(),
+        status: s.status.into(),
         scheduled_start: s.scheduled_start,
         is_open: s.is_open,
         backfilled: s.backfilled,
@@ -456,11 +454,11 @@ fn summary(base: &str, s: session::Model) -> SessionSummary {
     }
 }
 
-fn item_view(a: agenda_item::Model) -> AgendaItemView {
+fn item_view(a: AgendaItemRead) -> AgendaItemView {
     AgendaItemView {
-        titles: names(&a.titles),
-        initiator: stored(&a.initiator, d::Initiator::parse, d::Initiator::Other),
-        result: a.result.as_deref().and_then(d::ItemResult::parse).map(Into::into),
+        titles: a.titles,
+        initiator: a.initiator.into(),
+        result: a.result.map(Into::into),
         id: a.id,
         session: a.session_id,
         position: a.position,
@@ -471,9 +469,9 @@ fn item_view(a: agenda_item::Model) -> AgendaItemView {
     }
 }
 
-fn document_view(x: document::Model) -> DocumentView {
+fn document_view(x: DocumentRead) -> DocumentView {
     DocumentView {
-        kind: stored(&x.kind, d::DocumentKind::parse, d::DocumentKind::Other),
+        kind: x.kind.into(),
         id: x.id,
         agenda_item: x.agenda_item_id,
         title: x.title,
@@ -481,44 +479,43 @@ fn document_view(x: document::Model) -> DocumentView {
         url: x.url,
         sha256: x.sha256,
         language: x.language,
-        text: x.body_text,
+        text: x.text,
         first_public_at: x.first_public_at,
     }
 }
 
-fn vote_view(base: &str, e: vote_event::Model) -> VoteEventView {
-    let counts = e.yes_count.map(|yes| CountsDto {
-        yes: yes as u32,
-        no: e.no_count.unwrap_or(0) as u32,
-        abstain: e.abstain_count.unwrap_or(0) as u32,
-        not_voting: e.not_voting_count.unwrap_or(0) as u32,
-        absent: e.absent_count.unwrap_or(0) as u32,
-        excused: e.excused_count.unwrap_or(0) as u32,
-    });
+fn vote_view(base: &str, e: VoteEventRead) -> VoteEventView {
     VoteEventView {
         url: format!("{base}{PREFIX}/vote-events/{}", e.id),
-        motion: names(&e.motion),
-        stage: stored(&e.stage, d::VoteStage::parse, d::VoteStage::Other),
-        method: stored(&e.method, d::VoteMethod::parse, d::VoteMethod::ShowOfHands),
-        majority_rule: stored(&e.majority_rule, d::MajorityRule::parse, d::MajorityRule::MajorityOfPresent),
-        result: stored(&e.result, d::VoteResult::parse, d::VoteResult::Fail),
-        counts,
+        motion: e.motion,
+        stage: e.stage.into(),
+        method: e.method.into(),
+        majority_rule: e.majority_rule.into(),
+        result: e.result.into(),
+        counts: e.counts.map(|c| CountsDto {
+            yes: c.yes,
+            no: c.no,
+            abstain: c.abstain,
+            not_voting: c.not_voting,
+            absent: c.absent,
+            excused: c.excused,
+        }),
         id: e.id,
         session: e.session_id,
         council: e.council_id,
         agenda_item: e.agenda_item_id,
         session_date: e.session_date,
-        seats: e.seats,
+        seats: i32::try_from(e.seats).unwrap_or(i32::MAX),
         named: e.named,
         contested: e.contested,
         ballots: vec![],
     }
 }
 
-fn speech_view(x: speech::Model) -> SpeechView {
+fn speech_view(x: SpeechRead) -> SpeechView {
     SpeechView {
-        speaker_role: stored(&x.speaker_role, d::SpeakerRole::parse, d::SpeakerRole::Public),
-        speech_type: stored(&x.speech_type, d::SpeechType::parse, d::SpeechType::Speech),
+        speaker_role: x.speaker_role.into(),
+        speech_type: x.speech_type.into(),
         id: x.id,
         session: x.session_id,
         agenda_item: x.agenda_item_id,
@@ -526,27 +523,10 @@ fn speech_view(x: speech::Model) -> SpeechView {
         deputy: x.deputy_id,
         speaker_name: x.speaker_name,
         language: x.language,
-        seconds: x.seconds,
-        text: x.body_text,
+        seconds: x.seconds.map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
+        text: x.text,
         session_date: x.session_date,
     }
-}
-
-fn parse_cursor_num(c: Option<&str>) -> Result<i64, ApiError> {
-    c.filter(|c| !c.is_empty())
-        .map_or(Ok(0), |c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
-}
-
-async fn record_version(
-    state: &AppState,
-    id: &str,
-    version: i32,
-) -> Result<(store::VersionMeta, SessionRecord), ApiError> {
-    let (m, body) = store::councils::get_version(&state.service.db, DocKind::SessionRecord, id, version)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("version {version} of session {id}")))?;
-    let doc: SessionRecord = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
-    Ok((m, doc))
 }
 
 /// Session operations.
@@ -570,22 +550,14 @@ impl SessionApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
         body: StrictJson<SessionRecordDoc>,
-    ) -> Result<PutResponse, ApiError> {
+    ) -> Result<PutResponse, Refused<CouncilWrite>> {
         path_id(&council)?;
         auth.require_council(&council)?;
         let mut v = Violations::new();
         crate::domain::text::check_id(&mut v, "", &id);
         let (doc, reason) = body.0.parse(&mut v);
-        let published = store::sessions::put_session_record(
-            &self.state.service.db,
-            &council,
-            &id,
-            &doc,
-            reason,
-            v,
-            &meta(&auth, if_match.0, None),
-        )
-        .await?;
+        let meta = meta(&auth, if_match.0, None);
+        let published = publish::session_record(&self.state.service, &council, &id, &doc, reason, v, &meta).await?;
         Ok(published.into())
     }
 
@@ -611,22 +583,21 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SessionList>, ApiError> {
+    ) -> Result<Read<SessionList>, Refused<ByQuery>> {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let status_s = status.0.map(|x| d::SessionStatus::from(x).as_str().to_owned());
         let kind_s = kind.0.map(|x| d::SessionKind::from(x).as_str().to_owned());
-        let f = store::sessions::SessionFilter {
+        let f = SessionFilter {
             council: council.0.clone(),
             from: from.0,
             to: to.0,
-            status: status_s.clone(),
-            kind: kind_s.clone(),
+            status: status.0.map(Into::into),
+            kind: kind.0.map(Into::into),
             modified_since: modified_since.0,
         };
-        let page = store::sessions::list_sessions(&self.state.service.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-            .await?;
+        let page = sessions::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
         let base = &self.state.service.settings.public_url;
-        Ok(Json(SessionList {
+        Ok(Read::of(SessionList {
             items: page.items.into_iter().map(|s| summary(base, s)).collect(),
             links: next_link(
                 &format!("{PREFIX}/sessions"),
@@ -650,19 +621,18 @@ impl SessionApi {
         &self,
         /// The session's id.
         id: Path<String>,
-    ) -> Result<Json<SessionView>, ApiError> {
+    ) -> Result<Read<SessionView>, Refused<ById>> {
         path_id(&id)?;
-        let full = store::sessions::get_session(&self.state.service.db, &id).await?;
+        let full = sessions::get(&self.state.service, &id).await?;
         let s = full.session;
         let base = &self.state.service.settings.public_url;
-        Ok(Json(SessionView {
+        Ok(Read::of(SessionView {
             url: format!("{base}{PREFIX}/sessions/{}", s.id),
-            kind: stored(&s.kind, d::SessionKind::parse, d::SessionKind::Regular),
-            status: stored(&s.status, d::SessionStatus::parse, d::SessionStatus::Planned),
-            declared_notice: match (s.declared_notice_at, s.declared_notice_source) {
-                (Some(published_at), Some(source_url)) => Some(DeclaredNoticeDto { published_at, source_url }),
-                _ => None,
-            },
+            kind: s.kind.into(),
+            status: s.status.into(),
+            declared_notice: s
+                .declared_notice
+                .map(|n| DeclaredNoticeDto { published_at: n.published_at, source_url: n.source_url }),
             witnessed: Witnessed {
                 first_received_at: s.first_received_at,
                 agenda_first_public_at: s.agenda_first_public_at,
@@ -700,15 +670,11 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<VersionList>, ApiError> {
+    ) -> Result<Read<VersionList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
-        let after = parse_cursor_num(cursor.0.as_deref().filter(|c| !c.is_empty()))? as i32;
-        let page = store::councils::list_versions(&self.state.service.db, DocKind::SessionRecord, &id, after, n).await?;
-        if page.items.is_empty() && after == 0 {
-            return Err(ApiError::not_found(format!("session {}", id.0)));
-        }
-        Ok(Json(VersionList {
+        let page = sessions::versions(&self.state.service, &id, cursor.0.as_deref(), n).await?;
+        Ok(Read::of(VersionList {
             items: page.items.iter().map(VersionInfo::from).collect(),
             links: next_link(
                 &format!("{PREFIX}/sessions/{}/versions", id.0),
@@ -727,14 +693,10 @@ impl SessionApi {
         /// The version number.
         #[oai(validator(minimum(value = "1")))]
         version: Path<i32>,
-    ) -> Result<Json<SessionRecordVersionView>, ApiError> {
+    ) -> Result<Read<SessionRecordVersionView>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let (m, body) = store::councils::get_version(&self.state.service.db, DocKind::SessionRecord, &id, version.0)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("version {} of session {}", version.0, id.0)))?;
-        let mut document: SessionRecordDoc = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
-        document.reason = m.reason.clone();
-        Ok(Json(SessionRecordVersionView { version: VersionInfo::from(&m), document }))
+        let (m, document) = sessions::version(&self.state.service, &id, version.0).await?;
+        Ok(Read::of(SessionRecordVersionView { version: VersionInfo::from(&m), document }))
     }
 
     /// What changed between two versions of a session's record (items, documents, votes, ballots).
@@ -749,12 +711,10 @@ impl SessionApi {
         /// The newer version.
         #[oai(validator(minimum(value = "1")))]
         to: Query<i32>,
-    ) -> Result<Json<SessionRecordDiff>, ApiError> {
+    ) -> Result<Read<SessionRecordDiff>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let (_, old) = record_version(&self.state, &id, from.0).await?;
-        let (_, new) = record_version(&self.state, &id, to.0).await?;
-        let dd = s::diff(&old, &new);
-        Ok(Json(SessionRecordDiff {
+        let dd = sessions::diff(&self.state.service, &id, from.0, to.0).await?;
+        Ok(Read::of(SessionRecordDiff {
             from: from.0,
             to: to.0,
             changed_fields: dd.changed_fields,
@@ -788,17 +748,12 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<AgendaItemList>, ApiError> {
+    ) -> Result<Read<AgendaItemList>, Refused<ByQuery>> {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
-        let page = store::sessions::list_agenda_items(
-            &self.state.service.db,
-            session.0.as_deref(),
-            council.0.as_deref(),
-            cursor.0.as_deref().filter(|c| !c.is_empty()),
-            n,
-        )
-        .await?;
-        Ok(Json(AgendaItemList {
+        let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
+        let page =
+            sessions::agenda_items(&self.state.service, session.0.as_deref(), council.0.as_deref(), cursor, n).await?;
+        Ok(Read::of(AgendaItemList {
             items: page.items.into_iter().map(item_view).collect(),
             links: next_link(
                 &format!("{PREFIX}/agenda-items"),
@@ -823,18 +778,13 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SpeechList>, ApiError> {
+    ) -> Result<Read<SpeechList>, Refused<ByQuery>> {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
-        let page = store::sessions::list_speeches(
-            &self.state.service.db,
-            session.0.as_deref(),
-            agenda_item.0.as_deref(),
-            deputy.0.as_deref(),
-            cursor.0.as_deref().filter(|c| !c.is_empty()),
-            n,
-        )
-        .await?;
-        Ok(Json(SpeechList {
+        let f =
+            SpeechFilter { session: session.0.clone(), agenda_item: agenda_item.0.clone(), deputy: deputy.0.clone() };
+        let page =
+            sessions::speeches(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
+        Ok(Read::of(SpeechList {
             items: page.items.into_iter().map(speech_view).collect(),
             links: next_link(
                 &format!("{PREFIX}/speeches"),
@@ -882,24 +832,22 @@ impl VoteApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<VoteEventList>, ApiError> {
+    ) -> Result<Read<VoteEventList>, Refused<ByQuery>> {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let result_s = result.0.map(|x| d::VoteResult::from(x).as_str().to_owned());
         let method_s = method.0.map(|x| d::VoteMethod::from(x).as_str().to_owned());
-        let f = store::sessions::VoteFilter {
+        let f = VoteFilter {
             council: council.0.clone(),
             session: session.0.clone(),
             from: from.0,
             to: to.0,
-            result: result_s.clone(),
-            method: method_s.clone(),
+            result: result.0.map(Into::into),
+            method: method.0.map(Into::into),
             contested: contested.0,
         };
-        let page =
-            store::sessions::list_vote_events(&self.state.service.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-                .await?;
+        let page = votes::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
         let base = &self.state.service.settings.public_url;
-        Ok(Json(VoteEventList {
+        Ok(Read::of(VoteEventList {
             items: page.items.into_iter().map(|e| vote_view(base, e)).collect(),
             links: next_link(
                 &format!("{PREFIX}/vote-events"),
@@ -924,25 +872,22 @@ impl VoteApi {
         &self,
         /// The vote event's id.
         id: Path<String>,
-    ) -> Result<Json<VoteEventView>, ApiError> {
+    ) -> Result<Read<VoteEventView>, Refused<ById>> {
         path_id(&id)?;
-        let (e, ballots, status) = store::sessions::get_vote_event(&self.state.service.db, &id).await?;
+        let (e, ballots) = votes::get(&self.state.service, &id).await?;
         let mut view = vote_view(&self.state.service.settings.public_url, e);
         view.ballots = ballots
             .into_iter()
-            .map(|b| {
-                let (party, seat) = status.get(&b.deputy_id).cloned().unwrap_or((None, None));
-                BallotView {
-                    option: stored(&b.option, d::BallotOption::parse, d::BallotOption::Absent),
-                    non_partisan: party.is_none(),
-                    party,
-                    nomination: seat.as_ref().and_then(|(n, _)| d::Nomination::parse(n)).map(Into::into),
-                    seat_type: seat.as_ref().and_then(|(_, t)| d::SeatType::parse(t)).map(Into::into),
-                    deputy: b.deputy_id,
-                }
+            .map(|b| BallotView {
+                option: b.option.into(),
+                non_partisan: b.party.is_none(),
+                party: b.party,
+                nomination: b.mandate.map(|(n, _)| n.into()),
+                seat_type: b.mandate.map(|(_, t)| t.into()),
+                deputy: b.deputy_id,
             })
             .collect();
-        Ok(Json(view))
+        Ok(Read::of(view))
     }
 
     /// A deputy's whole voting record, oldest first, with their party on each date.
@@ -961,34 +906,27 @@ impl VoteApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<DeputyBallotList>, ApiError> {
+    ) -> Result<Read<DeputyBallotList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
-        let (page, memberships) =
-            store::sessions::list_deputy_ballots(&self.state.service.db, &id, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-                .await?;
+        let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
+        let page = votes::deputy_ballots(&self.state.service, &id, cursor, n).await?;
         let items = page
             .items
             .into_iter()
-            .map(|(b, e)| {
-                let party = memberships
-                    .iter()
-                    .find(|m| crate::domain::roster::period_covers(m.start_date, m.end_date, b.session_date))
-                    .map(|m| m.party_id.clone());
-                DeputyBallotView {
-                    vote_event: b.vote_event_id,
-                    session: b.session_id,
-                    session_date: b.session_date,
-                    agenda_item: e.agenda_item_id,
-                    motion: names(&e.motion),
-                    option: stored(&b.option, d::BallotOption::parse, d::BallotOption::Absent),
-                    result: stored(&e.result, d::VoteResult::parse, d::VoteResult::Fail),
-                    non_partisan: party.is_none(),
-                    party,
-                }
+            .map(|b| DeputyBallotView {
+                vote_event: b.vote.id,
+                session: b.vote.session_id,
+                session_date: b.vote.session_date,
+                agenda_item: b.vote.agenda_item_id,
+                motion: b.vote.motion,
+                option: b.option.into(),
+                result: b.vote.result.into(),
+                non_partisan: b.party.is_none(),
+                party: b.party,
             })
             .collect();
-        Ok(Json(DeputyBallotList {
+        Ok(Read::of(DeputyBallotList {
             items,
             links: next_link(
                 &format!("{PREFIX}/deputies/{}/ballots", id.0),
@@ -1012,14 +950,12 @@ impl VoteApi {
         /// Page size (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
-    ) -> Result<Json<ChangeList>, ApiError> {
+    ) -> Result<Read<ChangeList>, Refused<ByQuery>> {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let since = since.0.unwrap_or(0);
-        if since < 0 {
-            return Err(ApiError::bad_request("since is a change number, 0 or more"));
-        }
         let prov = provenance.0.map(|p| p.as_str());
-        let page = store::sessions::list_changes(&self.state.service.db, since, council.0.as_deref(), prov, n).await?;
+        let f = ChangeFilter { council: council.0.clone(), provenance: prov.map(str::to_owned) };
+        let page = votes::changes(&self.state.service, since, &f, n).await?;
         let next = page.next.map(|seq| {
             let mut q = format!("{PREFIX}/changes?since={seq}");
             if let Some(c) = &council.0 {
@@ -1033,7 +969,7 @@ impl VoteApi {
             }
             q
         });
-        Ok(Json(ChangeList {
+        Ok(Read::of(ChangeList {
             items: page
                 .items
                 .into_iter()

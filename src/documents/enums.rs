@@ -104,11 +104,6 @@ api_enum!(
     SpeechType => d::SpeechType { Speech, Question, Answer, Report, Procedural }
 );
 
-/// Parses a stored enum name back into its API mirror (stored values are always valid).
-pub fn stored<A: From<D>, D>(s: &str, parse: fn(&str) -> Option<D>, fallback: D) -> A {
-    A::from(parse(s).unwrap_or(fallback))
-}
-
 api_enum!(
     /// What kind of sitting a public record is about, as its sources call it.
     SittingKind => crate::domain::public_record::PublicSittingKind { Regular, Extraordinary, DeputiesMeeting }

@@ -15,7 +15,7 @@ use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 use super::{Error, Service};
 use crate::domain::enums::Level;
 use crate::domain::metrics as m;
-use crate::store::{self, Db};
+use crate::store::{self, Db, read};
 
 /// The first day of the period when the client gives none: the start of the VIII convocation
 /// (elected March 2023, the first under the 2023 rules).
@@ -107,18 +107,18 @@ pub struct CouncilReport {
 /// Every metric of council `id` for a period.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn council(svc: &Service, id: &str, q: PeriodQuery) -> Result<CouncilReport, Error> {
-    let (row, _) = store::councils::get_council(&svc.db, id).await?;
+    let council = read::councils::get_council(&svc.db, id).await?;
     let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
     let p = resolve(q, newest)?;
     let metrics = compute(svc, id, p, seq).await?;
-    let provenance = store::public_records::provenance_kinds(&svc.db, Some(id)).await?;
-    Ok(CouncilReport { metrics, synthetic: row.synthetic, provenance })
+    let provenance = read::public_records::provenance_kinds(&svc.db, Some(id)).await?;
+    Ok(CouncilReport { metrics, synthetic: council.council.synthetic, provenance })
 }
 
 /// The metrics of council `id` for a period, of which the per-deputy ones are what
 /// `list_deputy_metrics` serves.
 pub async fn council_deputies(svc: &Service, id: &str, q: PeriodQuery) -> Result<Arc<m::CouncilMetrics>, Error> {
-    store::councils::get_council(&svc.db, id).await?;
+    read::councils::get_council(&svc.db, id).await?;
     let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
     compute(svc, id, resolve(q, newest)?, seq).await
 }
@@ -127,8 +127,7 @@ pub async fn council_deputies(svc: &Service, id: &str, q: PeriodQuery) -> Result
 /// served); a deputy with no mandate is not found.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn deputy(svc: &Service, id: &str, q: PeriodQuery) -> Result<m::DeputyMetrics, Error> {
-    let rec = store::councils::get_deputy(&svc.db, id).await?;
-    let council = rec.deputy.council_id;
+    let council = read::deputies::get_deputy(&svc.db, id).await?.council_id;
     let (_, newest) = store::metrics::data_version(&svc.db, Some(&council)).await?;
     let p = resolve(q, newest)?;
     let input = store::metrics::load_period(&svc.db, &council).await?;
@@ -370,20 +369,20 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
     {
         return Ok(hit);
     }
-    let filter = store::councils::CouncilFilter { level: q.level.map(|l| l.as_str().to_owned()), ..Default::default() };
-    let councils = store::councils::list_councils(&svc.db, &filter, None, u64::MAX >> 2).await?.items;
+    let filter = read::councils::CouncilFilter { level: q.level, ..Default::default() };
+    let councils = read::councils::list_councils(&svc.db, &filter, None, u64::MAX >> 2).await?.items;
     let versions = store::metrics::data_versions(&svc.db).await?;
     let ids: Vec<(String, i64)> =
-        councils.iter().map(|(c, _)| (c.id.clone(), versions.get(&c.id).copied().unwrap_or(0))).collect();
+        councils.iter().map(|c| (c.id.clone(), versions.get(&c.id).copied().unwrap_or(0))).collect();
     let mut computed = compute_many(svc, &ids, period).await?;
     let mut rows = vec![];
-    for (c, _) in councils {
+    for c in councils {
         let Some(x) = computed.remove(&c.id) else { continue };
         rows.push(RankingRow {
             rank: None,
-            names: serde_json::from_str(&c.names).unwrap_or_default(),
-            level: Level::parse(&c.level).unwrap_or(Level::District),
-            value: q.metric.pick(&x).clone(),
+            names: c.council.names,
+            level: c.council.level,
+            value: *q.metric.pick(&x),
             council: c.id,
         });
     }
@@ -393,7 +392,7 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
         method: m::METHOD.to_owned(),
         period,
         items: rows,
-        provenance: store::public_records::provenance_kinds(&svc.db, None).await?,
+        provenance: read::public_records::provenance_kinds(&svc.db, None).await?,
     });
     svc.metrics.rankings.insert(key, (global_seq, ranking.clone()));
     Ok(ranking)

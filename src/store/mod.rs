@@ -8,15 +8,23 @@ pub mod export;
 pub mod log;
 pub mod metrics;
 pub mod oparl;
+pub mod paging;
 pub mod public_records;
 mod publish;
+pub mod read;
 pub mod sessions;
+mod stored;
+pub mod tokens;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 
 /// The database handle every store function takes. Other layers name it through here, so that
 /// only `store` (and `startup`, which opens it) names sea-orm.
 pub type Db = sea_orm::DatabaseConnection;
+
+/// A read-only snapshot of the database (see [`snapshot`]), for reads of several queries that
+/// must not mix two publications (exports).
+pub type Snapshot = sea_orm::DatabaseTransaction;
 
 use std::time::Duration;
 
@@ -94,12 +102,19 @@ fn unreachable(e: &DbErr) -> bool {
     use sea_orm::sqlx::Error as Sqlx;
     let inner = match e {
         DbErr::ConnectionAcquire(_) => return true,
-        DbErr::Conn(RuntimeErr::SqlxError(s)) | DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
         DbErr::Conn(_) => return true,
         _ => return false,
     };
     match &**inner {
-        Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Protocol(_) => true,
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed
+        | Sqlx::Protocol(_) => true,
         Sqlx::Database(d) => {
             d.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03"))
         }
@@ -198,6 +213,22 @@ pub async fn snapshot(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransa
             db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await
         }
         _ => db.begin().await,
+    }
+}
+
+/// The pool's size and idle connections now.
+pub fn pool_stats(db: &Db) -> (u32, usize) {
+    use sea_orm::DbBackend;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Pages for citizens: server-rendered HTML in Kazakh, Russian and English, with charts drawn as
-//! inline SVG, served by the same binary as the API. Each page reads through the same store and
-//! metric functions as the API handlers (never over HTTP), links to the API request that returns
-//! the same data, says plainly when data is synthetic, and names the metric method.
+//! inline SVG, served by the same binary as the API. Each page reads through the same
+//! [`crate::service`] functions as the API handlers (never over HTTP, never through a handler),
+//! links to the API request that returns the same data, says plainly when data is synthetic, and
+//! names the metric method.
 //!
 //! The language comes from `?lang=kk|ru|en` (which also sets a `lang` cookie), then the cookie,
 //! then `Accept-Language`, then Kazakh. Unknown ids give a 404 page, never a 500.
@@ -20,7 +21,6 @@ use poem::web::{Data, Path};
 use poem::{Endpoint, IntoResponse, Request, Response, Route, get, handler};
 
 use crate::service::{self, Service};
-use crate::store::StoreError;
 use i18n::Lang;
 use layout::{Ctx, Page};
 
@@ -39,12 +39,6 @@ impl From<service::Error> for PageError {
             service::Error::NotFound(_) => PageError::NotFound,
             other => PageError::Internal(other.to_string()),
         }
-    }
-}
-
-impl From<StoreError> for PageError {
-    fn from(e: StoreError) -> Self {
-        PageError::from(service::Error::from(e))
     }
 }
 

@@ -70,7 +70,7 @@ async fn every_write_operation_refuses_every_bad_token_and_writes_nothing() {
         let token = match token.as_deref().and_then(|t| t.strip_prefix("REVOKE:")) {
             Some(rest) => {
                 let (jti, tok) = rest.split_once(':').expect("jti:token");
-                maslikhat::store::councils::revoke(&app.state.service.db, jti, None).await.expect("revoke");
+                maslikhat::store::tokens::revoke(&app.state.service.db, jti, None).await.expect("revoke");
                 Some(tok.to_owned())
             }
             None => token,

@@ -168,7 +168,11 @@ async fn the_same_seed_gives_the_same_log_root_and_another_seed_another() {
     use maslikhat::entity::document_version as dv;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     for ((sid, _), at) in bundle.sessions.iter().zip(&bundle.received.sessions).step_by(5) {
-        let v = dv::Entity::find().filter(dv::Column::DocId.eq(sid.as_str())).one(&a.state.service.db).await.expect("query");
+        let v = dv::Entity::find()
+            .filter(dv::Column::DocId.eq(sid.as_str()))
+            .one(&a.state.service.db)
+            .await
+            .expect("query");
         assert_eq!(v.expect("stored").received_at, *at, "{sid}");
     }
     let latest = dv::Entity::find().all(&a.state.service.db).await.expect("all").iter().map(|v| v.received_at).max();
@@ -248,10 +252,13 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let source = spawn_app().await;
     demo::load(&source.state.service.db, &small(5), false).await.expect("load");
     // The real public records travel in the same file.
-    let real = maslikhat::interchange::public_records::load_bundled(&source.state.service.db).await.expect("public records");
+    let real =
+        maslikhat::interchange::public_records::load_bundled(&source.state.service.db).await.expect("public records");
     assert!(real.stored > 20 && real.refused.is_empty(), "{real:?}");
     let mut exported = vec![];
-    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut exported, None, false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut exported, None, false)
+        .await
+        .expect("export");
     assert_eq!(n, source.version_count().await);
 
     let tmp = tempfile::tempdir().expect("tmp");
@@ -275,7 +282,8 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let head = |db| async move { maslikhat::store::log::head(db).await.expect("head") };
     assert_eq!(head(&source.state.service.db).await, head(&target.state.service.db).await, "same log size and root");
 
-    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false).await.expect("re-import");
+    let r =
+        maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false).await.expect("re-import");
     assert_eq!((r.created, r.unchanged), (0, n), "re-importing changes nothing");
 
     // One council alone, into another empty database: it carries the parties it needs.
@@ -301,7 +309,9 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     cfg.councils = Some(vec!["astana-city".into()]);
     demo::load(&source.state.service.db, &cfg, false).await.expect("load");
     let mut exported = vec![];
-    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut exported, None, false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut exported, None, false)
+        .await
+        .expect("export");
     let mut lines: Vec<String> = String::from_utf8(exported).expect("utf8").lines().map(str::to_owned).collect();
     let middle = lines.len() / 2;
     // A session record whose named vote misses a ballot is refused by the rules; a line that is

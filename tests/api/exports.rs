@@ -142,8 +142,9 @@ async fn the_csv_package_holds_every_row_of_every_table() {
     let app = spawn_app().await;
     demo::load(&app.state.service.db, &slice(), false).await.expect("demo");
     let dir = tempfile::tempdir().expect("tmp");
-    let counts =
-        maslikhat::export::csv_package(&app.state.service.db, dir.path(), Some("astana-city"), false).await.expect("package");
+    let counts = maslikhat::export::csv_package(&app.state.service.db, dir.path(), Some("astana-city"), false)
+        .await
+        .expect("package");
     let counts: BTreeMap<&str, u64> = counts.into_iter().collect();
     assert_eq!(counts.len(), 9);
     for (t, n) in &counts {

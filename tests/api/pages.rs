@@ -249,7 +249,8 @@ const FACTS: [&str; 8] =
 async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_the_rankings() {
     let app = spawn_app().await;
     small_council(&app).await;
-    let report = maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
+    let report =
+        maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
     assert_eq!(report.stored, 22, "{report:?}");
     let cov = app.get("/v1/public-records/coverage").await;
     assert_eq!(cov.status, 200);

@@ -403,7 +403,8 @@ async fn bad_records_are_refused_with_their_paths_and_the_others_stored() {
         with("bad-level", &|r| r["council_level"] = json!("village")),
         with("Bad Id", &|_| {}),
     ]);
-    let report = import_str(&app.state.service.db, &records.to_string(), &ImportOptions::default()).await.expect("runs");
+    let report =
+        import_str(&app.state.service.db, &records.to_string(), &ImportOptions::default()).await.expect("runs");
     assert_eq!((report.records, report.stored), (8, 1), "{report:?}");
     let reason = |id: &str| {
         report.refused.iter().find(|f| f.id.as_deref() == Some(id)).map(|f| f.reason.clone()).unwrap_or_default()

@@ -8,12 +8,11 @@ use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 
 use super::home::{component_legend, components, points};
-use super::{ALL, Parties, names, number, share};
+use super::{ALL, Parties, number, share};
 use crate::domain::metrics::{CouncilMetrics, MetricValue};
-use crate::service::Service;
 use crate::service::metrics::{self as metrics, PeriodQuery, cohesion_group_id, group_id};
-use crate::domain::roster::period_covers;
-use crate::store;
+use crate::service::sessions::SessionFilter;
+use crate::service::{self, Service};
 use crate::web::PageResult;
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
@@ -61,7 +60,7 @@ fn fmt(ctx: &Ctx, v: &MetricValue, is_share: bool) -> String {
 
 /// Builds the page.
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
-    let (row, _) = store::councils::get_council(&svc.db, id).await?;
+    let row = service::councils::get(svc, id).await?;
     let report = metrics::council(svc, id, PeriodQuery::default()).await?;
     let x = &report.metrics;
     let start = metrics::DEFAULT_FROM.max(x.from);
@@ -75,29 +74,24 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let deputies = metrics::council_deputies(svc, id, PeriodQuery::default()).await?;
     let mut deputies_sorted: Vec<_> = deputies.deputies.iter().collect();
     deputies_sorted.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
-    let roster = store::councils::council_deputies(&svc.db, id).await?;
+    let roster = service::rosters::all_deputies(svc, id).await?;
     let parties = Parties::load(svc).await?;
-    let sessions = store::sessions::list_sessions(
-        &svc.db,
-        &store::sessions::SessionFilter { council: Some(id.to_owned()), ..Default::default() },
-        None,
-        ALL,
-    )
-    .await?
-    .items;
+    let sessions =
+        service::sessions::list(svc, &SessionFilter { council: Some(id.to_owned()), ..Default::default() }, None, ALL)
+            .await?
+            .items;
     let dep_names: BTreeMap<String, String> =
-        roster.iter().map(|d| (d.deputy.id.clone(), ctx.lang.pick(&names(&d.deputy.names)))).collect();
+        roster.iter().map(|d| (d.deputy.id.clone(), ctx.lang.pick(&d.deputy.names))).collect();
 
     // Composition on the period's last date, by the same rule as the metric.
     let on = x.composition.date;
     let mut by_party: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_seat: BTreeMap<String, u64> = BTreeMap::new();
     for d in &roster {
-        let Some(m) = d.mandates.iter().find(|m| period_covers(m.start_date, m.end_date, on)) else { continue };
-        let party =
-            d.memberships.iter().find(|p| period_covers(p.start_date, p.end_date, on)).map(|p| p.party_id.clone());
+        let Some(m) = d.mandate_on(on) else { continue };
+        let party = d.party_on(on).map(str::to_owned);
         *by_party.entry(parties.group(ctx, party.as_deref())).or_default() += 1;
-        *by_seat.entry(ctx.lang.label("seat", &m.seat_type)).or_default() += 1;
+        *by_seat.entry(ctx.lang.label("seat", m.seat_type.as_str())).or_default() += 1;
     }
 
     let comps = components(&x.openness);
@@ -224,11 +218,11 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         .map(|(p, n)| Bar { label: p.clone(), value: Some(*n as f64), colour: charts::SERIES[0], text: n.to_string() })
         .collect();
     let latest: Vec<_> = sessions.iter().rev().take(12).collect();
-    let title = ctx.lang.pick(&names(&row.names));
+    let title = ctx.lang.pick(&row.council.names);
 
     let body = html! {
         p {
-            (ctx.lang.label("level", &row.level)) ". " (ctx.t("seats_by_law")) ": " (row.seats) ". "
+            (ctx.lang.label("level", row.council.level.as_str())) ". " (ctx.t("seats_by_law")) ": " (row.council.seats) ". "
             (ctx.t("period")) ": " (x.from) " – " (x.to) ", " (ctx.t("as_of")) " " (super::local(x.as_of)) " (UTC+5). "
             (ctx.t("held_sessions")) ": " span data-metric="held_sessions" { (x.held_sessions) } "."
         }
@@ -244,7 +238,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                 table {
                     thead { tr { th scope="col" { (ctx.t("value")) } th scope="col" class="num" { (x.from) " – " (x.to) } th scope="col" class="num" { "n" } } }
                     tbody {
-                        @for (k, v, is_share) in metric_rows(&x) {
+                        @for (k, v, is_share) in metric_rows(x) {
                             tr { th scope="row" { (ctx.t(k)) } td class="num" data-metric=(k.trim_start_matches("m_")) { (fmt(ctx, v, is_share)) } td class="num" { (v.n) } }
                         }
                     }
@@ -314,8 +308,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                             tr {
                                 th scope="row" { a href={ "/sessions/" (enc(&s.id)) } { "№ " (s.number) " (" (s.convocation) " " (ctx.t("convocation")) ")" } }
                                 td { (super::local(s.scheduled_start)) }
-                                td { (ctx.lang.label("kind", &s.kind)) }
-                                td { (ctx.lang.label("status", &s.status)) }
+                                td { (ctx.lang.label("kind", s.kind.as_str())) }
+                                td { (ctx.lang.label("status", s.status.as_str())) }
                             }
                         }
                     }
@@ -323,5 +317,10 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             }))
         }
     };
-    Ok(Page { title, api: format!("/v1/councils/{}/metrics", enc(id)), synthetic: row.synthetic || report.synthetic, body })
+    Ok(Page {
+        title,
+        api: format!("/v1/councils/{}/metrics", enc(id)),
+        synthetic: row.council.synthetic || report.synthetic,
+        body,
+    })
 }

@@ -1,23 +1,21 @@
 //! `/deputies/{id}`: mandates and party history, attendance, abstention, losing-side and
 //! rebellion rates against the council's averages, the full voting record and the speeches.
 
-
 use maud::html;
 
 use super::council::figure;
-use super::{ALL, Parties, names, number, share};
-use crate::service::Service;
-use crate::service::{self, metrics};
-use crate::store;
+use super::{ALL, Parties, number, share};
+use crate::service::sessions::SpeechFilter;
+use crate::service::{self, Service, metrics};
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
 use crate::web::{PageError, PageResult};
 
 /// Builds the page.
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
-    let rec = store::councils::get_deputy(&svc.db, id).await?;
-    let council_id = rec.deputy.council_id.clone();
-    let (council, _) = store::councils::get_council(&svc.db, &council_id).await?;
+    let rec = service::rosters::deputy(svc, id).await?;
+    let council_id = rec.council_id.clone();
+    let council = service::councils::get(svc, &council_id).await?.council;
     // A deputy without a mandate in the period has no metrics; the rest of the page still shows.
     let mine = match metrics::deputy(svc, id, Default::default()).await {
         Ok(m) => Some(m),
@@ -25,11 +23,12 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         Err(other) => return Err(PageError::from(other)),
     };
     let cm = metrics::council(svc, &council_id, Default::default()).await?.metrics;
-    let (ballots, _) = store::sessions::list_deputy_ballots(&svc.db, id, None, ALL).await?;
-    let speeches = store::sessions::list_speeches(&svc.db, None, None, Some(id), None, ALL).await?.items;
+    let ballots = service::votes::deputy_ballots(svc, id, None, ALL).await?;
+    let speech_filter = SpeechFilter { deputy: Some(id.to_owned()), ..Default::default() };
+    let speeches = service::sessions::speeches(svc, &speech_filter, None, ALL).await?.items;
     let parties = Parties::load(svc).await?;
-    let name = ctx.lang.pick(&names(&rec.deputy.names));
-    let council_name = ctx.lang.pick(&names(&council.names));
+    let name = ctx.lang.pick(&rec.deputy.names);
+    let council_name = ctx.lang.pick(&council.names);
 
     let means = &cm.deputy_means;
     let pairs = mine.as_ref().map(|d| {
@@ -70,12 +69,12 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                 table {
                     thead { tr { th scope="col" { (ctx.t("convocation")) } th scope="col" { (ctx.t("seat_type")) } th scope="col" { (ctx.t("district_no")) } th scope="col" { (ctx.t("nomination")) } th scope="col" { (ctx.t("from")) } th scope="col" { (ctx.t("until")) } } }
                     tbody {
-                        @for m in &rec.mandates {
+                        @for m in &rec.deputy.mandates {
                             tr {
                                 th scope="row" { (m.convocation) }
-                                td { (ctx.lang.label("seat", &m.seat_type)) }
+                                td { (ctx.lang.label("seat", m.seat_type.as_str())) }
                                 td { (m.district.clone().unwrap_or_default()) }
-                                td { (ctx.lang.label("nom", &m.nomination)) @if let Some(p) = &m.nominating_party_id { " (" (parties.name(ctx, p)) ")" } }
+                                td { (ctx.lang.label("nom", m.nomination.as_str())) @if let Some(p) = &m.nominating_party { " (" (parties.name(ctx, p)) ")" } }
                                 td { (m.start_date) }
                                 td { (m.end_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("ongoing").to_owned())) }
                             }
@@ -84,13 +83,13 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                 }
             }))
             h3 { (ctx.t("party_history")) }
-            @if rec.memberships.is_empty() {
+            @if rec.deputy.party_memberships.is_empty() {
                 p { (ctx.t("non_partisan")) }
             } @else {
                 (table_wrap(ctx.t("party_history"), html! {
                     table {
                         thead { tr { th scope="col" { (ctx.t("party")) } th scope="col" { (ctx.t("from")) } th scope="col" { (ctx.t("until")) } } }
-                        tbody { @for m in &rec.memberships { tr { th scope="row" { (parties.name(ctx, &m.party_id)) } td { (m.start_date) } td { (m.end_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("ongoing").to_owned())) } } } }
+                        tbody { @for m in &rec.deputy.party_memberships { tr { th scope="row" { (parties.name(ctx, &m.party)) } td { (m.start_date) } td { (m.end_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("ongoing").to_owned())) } } } }
                     }
                 }))
             }
@@ -116,12 +115,13 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                     table {
                         thead { tr { th scope="col" { (ctx.t("date")) } th scope="col" { (ctx.t("motion")) } th scope="col" { (ctx.t("ballot")) } th scope="col" { (ctx.t("result")) } } }
                         tbody {
-                            @for (b, e) in &ballots.items {
+                            @for b in &ballots.items {
+                                @let e = &b.vote;
                                 tr {
-                                    td { (b.session_date) }
-                                    th scope="row" { a href={ "/sessions/" (enc(&b.session_id)) "#vote-" (e.id) } { (ctx.lang.pick(&names(&e.motion))) } }
-                                    td data-ballot=(e.id) { (ctx.lang.label("opt", &b.option)) }
-                                    td { (ctx.lang.label("result", &e.result)) }
+                                    td { (e.session_date) }
+                                    th scope="row" { a href={ "/sessions/" (enc(&e.session_id)) "#vote-" (e.id) } { (ctx.lang.pick(&e.motion)) } }
+                                    td data-ballot=(e.id) { (ctx.lang.label("opt", b.option.as_str())) }
+                                    td { (ctx.lang.label("result", e.result.as_str())) }
                                 }
                             }
                         }
@@ -142,8 +142,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                                 tr {
                                     td { (s.session_date) }
                                     th scope="row" { a href={ "/sessions/" (enc(&s.session_id)) } { (s.session_id) } }
-                                    td { (ctx.lang.label("type", &s.speech_type)) }
-                                    td { (ctx.lang.label("role", &s.speaker_role)) }
+                                    td { (ctx.lang.label("type", s.speech_type.as_str())) }
+                                    td { (ctx.lang.label("role", s.speaker_role.as_str())) }
                                     td class="num" { (s.seconds.map(|n| format!("{n} {}", ctx.t("seconds_short"))).unwrap_or_default()) }
                                 }
                             }
@@ -156,7 +156,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     Ok(Page {
         title: name,
         api: format!("/v1/deputies/{}/metrics", enc(id)),
-        synthetic: rec.deputy.synthetic || council.synthetic,
+        synthetic: rec.synthetic || council.synthetic,
         body,
     })
 }

@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use maud::{Markup, html};
 
-use super::{ALL, names, share};
+use super::share;
 use crate::domain::enums as d;
 use crate::domain::metrics::{CouncilMetrics, OpennessComponent, OpennessMetrics};
-use crate::entity::council;
-use crate::service::Service;
+use crate::service::councils::CouncilRead;
 use crate::service::metrics::{self as metrics, PeriodQuery, RankingMetric, RankingQuery, RankingRow};
-use crate::store;
+use crate::service::{self, Service};
 use crate::web::PageResult;
 use crate::web::charts::{self, Bar, StackRow};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
@@ -49,13 +48,13 @@ pub fn component_legend(ctx: &Ctx) -> Markup {
 }
 
 /// The oblast a council belongs to (itself for an oblast), following parents.
-fn oblast_of<'a>(all: &'a HashMap<String, council::Model>, id: &'a str) -> Option<&'a str> {
+fn oblast_of<'a>(all: &'a HashMap<String, CouncilRead>, id: &'a str) -> Option<&'a str> {
     let mut cur = all.get(id)?;
     for _ in 0..4 {
-        if cur.level == "oblast" {
+        if cur.council.level == d::Level::Oblast {
             return Some(&cur.id);
         }
-        cur = all.get(cur.parent_id.as_deref()?)?;
+        cur = all.get(cur.council.parent.as_deref()?)?;
     }
     None
 }
@@ -71,13 +70,8 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
     };
     let open = ranking(RankingMetric::OpennessScore).await?;
     let contested = ranking(RankingMetric::ContestedShare).await?;
-    let all: HashMap<String, council::Model> =
-        store::councils::list_councils(&svc.db, &Default::default(), None, ALL)
-            .await?
-            .items
-            .into_iter()
-            .map(|(c, _)| (c.id.clone(), c))
-            .collect();
+    let all: HashMap<String, CouncilRead> =
+        service::councils::all(svc).await?.into_iter().map(|c| (c.id.clone(), c)).collect();
     let keep = |r: &&RankingRow| oblast.as_deref().is_none_or(|o| oblast_of(&all, &r.council) == Some(o));
     let open_rows: Vec<&RankingRow> = open.items.iter().filter(keep).collect();
     let contested_rows: Vec<&RankingRow> = contested.items.iter().filter(keep).collect();
@@ -88,16 +82,19 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
         let q = PeriodQuery { from: Some(p.from), to: Some(p.to), as_of: Some(p.as_of) };
         detail.insert(r.council.clone(), metrics::council(svc, &r.council, q).await?.metrics);
     }
-    let synthetic = open_rows.iter().any(|r| all.get(&r.council).is_some_and(|c| c.synthetic));
-    let counted = store::totals(&svc.db).await?;
+    let synthetic = open_rows.iter().any(|r| all.get(&r.council).is_some_and(|c| c.council.synthetic));
+    let counted = svc.totals().await?;
     let totals = [
         ("councils", counted.councils),
         ("deputies", counted.deputies),
         ("sessions", counted.sessions),
         ("votes", counted.vote_events),
     ];
-    let mut oblasts: Vec<(&String, String)> =
-        all.values().filter(|c| c.level == "oblast").map(|c| (&c.id, ctx.lang.pick(&names(&c.names)))).collect();
+    let mut oblasts: Vec<(&String, String)> = all
+        .values()
+        .filter(|c| c.council.level == d::Level::Oblast)
+        .map(|c| (&c.id, ctx.lang.pick(&c.council.names)))
+        .collect();
     oblasts.sort_by(|a, b| a.1.cmp(&b.1));
     let level_s = level.map(d::Level::as_str);
     let mut api_href = "/v1/rankings?metric=openness_score".to_owned();

@@ -6,7 +6,6 @@ use base64::engine::general_purpose::STANDARD;
 use maud::html;
 
 use crate::service::{self, Service};
-use crate::store;
 use crate::web::PageResult;
 use crate::web::layout::{Ctx, Page};
 
@@ -15,7 +14,7 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
     let cp = service::log::checkpoint(svc).await?;
     let (origin, size, root) = (&cp.origin, cp.tree_size, cp.root);
     let signed = cp.signed.as_ref().map(|s| (&s.note, &s.verifier_key, &s.public_key, &s.kid));
-    let synthetic = store::any_synthetic_council(&svc.db).await?;
+    let synthetic = svc.any_synthetic().await?;
     let server = svc.settings.public_url.trim_end_matches('/');
     let body = html! {
         p { (ctx.t("verify_intro")) }
