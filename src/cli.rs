@@ -82,9 +82,22 @@ pub enum Command {
         /// Check only this council's documents.
         #[arg(long)]
         council: Option<String>,
+        /// A witness's `cosignature/v1` verifier key (repeat the option for several).
+        #[arg(long = "witness", value_name = "VKEY")]
+        witnesses: Vec<String>,
+        /// Refuse a checkpoint without this many valid cosignatures from the `--witness` keys.
+        #[arg(long, default_value_t = 0)]
+        quorum: usize,
     },
-    /// The operator's check: recompute every leaf and the root from the stored versions, and
-    /// compare the served vote tables with the logged records. Exits non-zero on any finding.
+    /// Run or set up a witness of transparency logs (C2SP tlog-witness): it cosigns a log's
+    /// checkpoints only while each is consistent with the last one it saw.
+    Witness {
+        #[command(subcommand)]
+        command: WitnessCommand,
+    },
+    /// The operator's check: recompute every leaf and the root from the stored versions, derive
+    /// every served row from the logged documents and compare it with the stored row, column by
+    /// column (changed, missing, extra). Exits non-zero on any difference.
     Audit {
         #[command(flatten)]
         db: DbArgs,
@@ -165,6 +178,10 @@ pub enum Command {
         /// Replace documents that exist with other content (otherwise such lines are refused).
         #[arg(long)]
         replace: bool,
+        /// With `--popolo`: store every document that passes and report the others. Without it
+        /// a file with any refused document stores nothing.
+        #[arg(long, requires = "popolo")]
+        continue_on_error: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -177,6 +194,47 @@ pub enum KeysCommand {
     Generate,
     /// List the keys with their ids and public halves.
     List,
+}
+
+/// Witness commands.
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    /// Serve `POST /add-checkpoint` for the logs named by `--log`.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:7380", env = "MASLIKHAT_WITNESS_BIND")]
+        bind: std::net::SocketAddr,
+        /// The witness's private key (from `maslikhat witness keys generate`).
+        #[arg(long, default_value = "data/witness.key", env = "MASLIKHAT_WITNESS_KEY")]
+        key: PathBuf,
+        /// Its own SQLite database: the latest checkpoint of each log, and refused requests.
+        #[arg(long, default_value = "sqlite://data/witness.sqlite?mode=rwc", env = "MASLIKHAT_WITNESS_DATABASE")]
+        database: String,
+        /// A log to witness, as its verifier key (the key name is the log's origin); repeat the
+        /// option for several logs or keys.
+        #[arg(long = "log", value_name = "VKEY", required = true)]
+        logs: Vec<String>,
+    },
+    /// Manage the witness's key.
+    Keys {
+        #[command(subcommand)]
+        command: WitnessKeysCommand,
+    },
+}
+
+/// Witness key commands.
+#[derive(Debug, Subcommand)]
+pub enum WitnessKeysCommand {
+    /// Generate an Ed25519 witness key and print its `cosignature/v1` verifier key (what logs
+    /// and verifiers configure).
+    Generate {
+        /// The witness's name, a schema-less URL such as `witness.example.kz/w1`.
+        #[arg(long)]
+        name: String,
+        /// Where to write the private key (never over an existing file).
+        #[arg(long, default_value = "data/witness.key")]
+        key: PathBuf,
+    },
 }
 
 /// Token commands.
@@ -254,9 +312,12 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 if loaded {
                     tracing::info!("loaded the synthetic sample (every record is marked synthetic)");
                 }
-            } else if !no_demo && embedded_default && crate::demo::first_start_pending(&app.state().service.db).await? {
+            } else if !no_demo
+                && embedded_default
+                && let Some(due) = crate::demo::first_start_due(&app.state().service.db).await?
+            {
                 let db = app.state().service.db.clone();
-                tokio::spawn(async move { crate::demo::first_start(&db).await });
+                tokio::spawn(async move { crate::demo::first_start(&db, due).await });
             }
             tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");
             app.run_until(crate::startup::shutdown_signal()).await?;
@@ -306,8 +367,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             );
             println!("{token}");
         }
-        Command::Verify { server, key, state, council } => {
-            let opts = crate::verify::VerifyOptions { server, key, state_file: state, council };
+        Command::Verify { server, key, state, council, witnesses, quorum } => {
+            let opts = crate::verify::VerifyOptions { server, key, state_file: state, council, witnesses, quorum };
             let report = crate::verify::run(&opts).await?;
             for line in &report.lines {
                 println!("{line}");
@@ -317,18 +378,26 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             }
             println!("verified");
         }
+        Command::Witness { command } => witness(command).await?,
         Command::Audit { db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let report = crate::store::log::audit(&conn).await?;
-            println!("checked {} log entries and {} vote rows", report.entries, report.rows_compared);
-            for f in &report.findings {
-                println!("MISMATCH {}: {}", f.row, f.problem);
+            let started = std::time::Instant::now();
+            let mut out = AuditPrinter::new();
+            let summary = crate::store::audit::audit_with(&conn, &mut out).await?;
+            out.bar.finish_and_clear();
+            let rows: u64 = summary.rows.values().sum();
+            let per_table = summary.rows.iter().map(|(t, n)| format!("{t} {n}")).collect::<Vec<_>>().join(", ");
+            println!(
+                "checked {} log entries and {} documents; compared {rows} rows ({per_table}) in {:.1} s",
+                summary.entries,
+                summary.documents,
+                started.elapsed().as_secs_f64()
+            );
+            if summary.findings > 0 {
+                return Err(format!("audit found {} difference(s)", summary.findings).into());
             }
-            if !report.findings.is_empty() {
-                return Err(format!("audit found {} mismatch(es)", report.findings.len()).into());
-            }
-            println!("no mismatches");
+            println!("no differences: every served row is what the log says");
         }
         Command::Demo { scale, seed, until, council, db } => {
             let settings = with_db(settings, &db);
@@ -351,14 +420,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Export { csv: Some(dir), council, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            for (table, n) in crate::export::csv_package(&conn, &dir, council.as_deref(), true).await? {
+            for (table, n) in crate::interchange::csv::csv_package(&conn, &dir, council.as_deref(), true).await? {
                 eprintln!("{table}.csv: {n} rows");
             }
         }
         Command::Export { out: Some(out), council: Some(council), popolo: true, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let c = crate::export::popolo_file(&conn, &council, &out, out.as_os_str() != "-").await?;
+            let c = crate::interchange::popolo::popolo_file(&conn, &council, &out, out.as_os_str() != "-").await?;
             eprintln!(
                 "Popolo export of {council}: {} organizations, {} persons, {} memberships, {} events, {} vote events, \
                  {} speeches",
@@ -400,10 +469,16 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 return Err(format!("{} record(s) refused", r.refused.len()).into());
             }
         }
-        Command::Import { popolo: Some(file), names, council_id, replace, db, .. } => {
+        Command::Import { popolo: Some(file), names, council_id, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::interchange::popolo::import::PopoloOptions { council_id, names, replace, progress: true };
+            let opts = crate::interchange::popolo::import::PopoloOptions {
+                council_id,
+                names,
+                replace,
+                continue_on_error,
+                progress: true,
+            };
             let r = crate::interchange::popolo::import::import_file(&conn, &file, &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
@@ -425,6 +500,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
+            if !r.refused.is_empty() && r.stored == 0 && !continue_on_error {
+                return Err(format!("{} document(s) refused; nothing was stored", r.refused.len()).into());
+            }
             if !r.refused.is_empty() {
                 return Err(format!("{} document(s) refused", r.refused.len()).into());
             }
@@ -483,7 +561,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         Command::Rebuild { db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let n = crate::store::log::rebuild(&conn).await?;
+            let n = crate::store::rebuild::rebuild(&conn).await?;
             println!("rebuilt the normalized tables from {n} document versions");
         }
         Command::Token { command: TokenCommand::Revoke { jti, reason, db } } => {
@@ -497,6 +575,66 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
         }
     }
     Ok(())
+}
+
+/// `maslikhat witness …`.
+async fn witness(command: WitnessCommand) -> anyhow_like::Result {
+    use crate::witness::server::{WitnessConfig, WitnessServer, generate_key};
+    match command {
+        WitnessCommand::Keys { command: WitnessKeysCommand::Generate { name, key } } => {
+            let vkey = generate_key(&name, &key)?;
+            eprintln!("wrote the witness key to {}", key.display());
+            println!("{vkey}");
+        }
+        WitnessCommand::Serve { bind, key, database, logs } => {
+            let server = WitnessServer::build(&WitnessConfig { bind, key_file: key, database, logs }).await?;
+            tracing::info!(port = server.port(), verifier_key = %server.verifier_key(), "witness listening");
+            server.run_until(crate::startup::shutdown_signal()).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints `audit`'s findings as they come, with a progress bar on a terminal and a line every
+/// ten seconds when the output is piped.
+struct AuditPrinter {
+    bar: indicatif::ProgressBar,
+    tty: bool,
+    last: std::time::Instant,
+    findings: u64,
+}
+
+impl AuditPrinter {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let tty = std::io::stderr().is_terminal();
+        let bar = if tty { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} entries and documents {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Self { bar, tty, last: std::time::Instant::now(), findings: 0 }
+    }
+}
+
+impl crate::store::audit::Sink for AuditPrinter {
+    fn finding(&mut self, f: crate::store::audit::Finding) {
+        self.findings += 1;
+        self.bar.set_message(format!("{} difference(s)", self.findings));
+        self.bar.suspend(|| println!("DIFFERENCE {f}"));
+    }
+
+    fn progress(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        if !self.tty && (self.last.elapsed().as_secs() >= 10 || done == total) {
+            self.last = std::time::Instant::now();
+            eprintln!("audit: {done}/{total} entries and documents checked, {} difference(s)", self.findings);
+        }
+    }
 }
 
 fn jti_of(token: &str) -> Option<String> {

@@ -44,15 +44,37 @@ pub struct Settings {
     pub write_rate_per_second: u32,
     /// Burst of writes per token.
     pub write_burst: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
-    /// Longest a request may take, in seconds, before it is answered with 503.
+    /// Addresses or networks (CIDR) of the proxies in front of this server. Only a connection from
+    /// one of them has its `X-Forwarded-For` believed, and the client is the right-most address
+    /// there that is not one of them (a client can write the left part of the header, never the
+    /// right). Empty (the default): the client is the connection's peer.
+    #[serde(deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
+    /// Replaced by `trusted_proxies`; setting it is an error that says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_forwarded_for: Option<bool>,
+    /// Longest a request may take, in seconds, before it is answered with 503 (the body's
+    /// arrival is bounded separately by `body_timeout_seconds`).
     pub request_timeout_seconds: u64,
+    /// Longest a client may take to send a request's line and headers, counted from the first
+    /// byte, in seconds; then the connection is closed.
+    pub header_timeout_seconds: u64,
+    /// Longest a client may take to send a request's whole body, in seconds; then 408.
+    pub body_timeout_seconds: u64,
+    /// Longest a connection may stay open with no request in progress, in seconds. Keep it above
+    /// the keep-alive timeout of a proxy in front (nginx: 60 s), so the proxy closes first.
+    pub idle_timeout_seconds: u64,
+    /// Most connections served at once. When all are taken, the longest-idle one is closed to
+    /// make room, or the new one gets 503 when none is idle. Lowered at start to fit the
+    /// process's open-file limit.
+    pub max_connections: usize,
     /// How long a request waits for a database connection before it is answered with 503.
     pub db_acquire_timeout_seconds: u64,
     /// Production mode: never generate a signing key on start; refuse to start without one.
     pub production: bool,
-    /// The log's origin line in checkpoints (default: `public_url` without its scheme, + `/log`).
+    /// The log's origin line in checkpoints, fixed when the log is first served (default then:
+    /// `public_url` without its scheme, + `/log`); it is stored with the log, so a later
+    /// `public_url` changes links, not the origin.
     pub log_origin: Option<String>,
     /// Longest a whole API response is reused by the server's own cache, in seconds (`0`: off).
     /// Any write makes every entry stale at once; this bounds clock-dependent responses.
@@ -62,6 +84,23 @@ pub struct Settings {
     /// How often the server looks for writes made by other nodes or processes, in milliseconds
     /// (their writes reach this node's response cache within this long).
     pub change_poll_ms: u64,
+    /// Witnesses asked to cosign each new checkpoint (C2SP tlog-witness).
+    pub witnesses: Vec<WitnessSetting>,
+    /// Cosignatures a checkpoint needs before it is served (`0`: serve the newest checkpoint with
+    /// whatever cosignatures it has). At most the number of witnesses.
+    pub witness_quorum: u64,
+    /// Longest one request to a witness may take, in milliseconds.
+    pub witness_timeout_ms: u64,
+}
+
+/// One witness of the log: where its `add-checkpoint` is, and its `cosignature/v1` verifier key.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct WitnessSetting {
+    /// Its submission prefix, e.g. `https://witness.example.kz` (requests go to
+    /// `<url>/add-checkpoint`).
+    pub url: String,
+    /// Its verifier key, `<name>+<key id>+<base64(0x04 || Ed25519 key)>`.
+    pub verifier_key: String,
 }
 
 /// How logs are written.
@@ -72,6 +111,20 @@ pub enum LogFormat {
     Json,
     /// Human-readable lines (development).
     Pretty,
+}
+
+/// A list from a TOML array or from one comma-separated string (an environment variable).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        List(Vec<String>),
+        One(String),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::List(l) => l,
+        Raw::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+    })
 }
 
 fn redacted<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -102,11 +155,19 @@ impl Default for Settings {
             read_burst: 200,
             write_rate_per_second: 20,
             write_burst: 100,
-            trust_forwarded_for: false,
+            trusted_proxies: vec![],
+            trust_forwarded_for: None,
             request_timeout_seconds: 30,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 60,
+            idle_timeout_seconds: 75,
+            max_connections: 1024,
             response_cache_seconds: 5,
             response_cache_mib: 64,
             change_poll_ms: 1000,
+            witnesses: vec![],
+            witness_quorum: 0,
+            witness_timeout_ms: 5000,
         }
     }
 }
@@ -132,10 +193,23 @@ impl Settings {
             fig = fig.merge(Serialized::default("database_url", url));
         }
         fig = fig.merge(Env::prefixed("MASLIKHAT_"));
-        fig.extract().map_err(|e| SettingsError(Box::new(e)))
+        let settings: Self = fig.extract().map_err(|e| SettingsError(Box::new(e)))?;
+        settings.check().map_err(|e| SettingsError(Box::new(figment::Error::from(e))))?;
+        Ok(settings)
     }
 
-    /// The origin line of this deployment's log checkpoints.
+    /// Refuses settings that would run unsafely or that are no longer read.
+    pub fn check(&self) -> Result<(), String> {
+        if self.trust_forwarded_for.is_some() {
+            return Err("trust_forwarded_for was replaced by trusted_proxies: list the addresses or networks of \
+                        the proxies in front of this server (e.g. MASLIKHAT_TRUSTED_PROXIES=10.0.0.0/8)"
+                .into());
+        }
+        crate::api::client_address::TrustedProxies::parse(&self.trusted_proxies).map(|_| ())
+    }
+
+    /// The origin a new log gets: `log_origin`, else derived from `public_url`. An existing log
+    /// keeps the origin stored with it (see `store::witnessing::origin`).
     pub fn log_origin(&self) -> String {
         self.log_origin.clone().unwrap_or_else(|| {
             let host = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, rest)| rest);

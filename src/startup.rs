@@ -5,9 +5,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::{Compression, Cors, Tracing};
-use poem::{EndpointExt, IntoEndpoint, Route, Server};
+use poem::{EndpointExt, IntoEndpoint, Route};
 
 use crate::api::{self, AppState};
 use crate::auth::{KeyRing, TokenPolicy};
@@ -23,6 +22,20 @@ pub enum StartupError {
     /// Keys could not be loaded.
     #[error(transparent)]
     Keys(#[from] crate::auth::KeyError),
+    /// The log's identity or witness settings are unusable.
+    #[error("transparency log: {0}")]
+    Log(#[from] crate::witness::CheckpointError),
+    /// The configured origin is not the one stored with the log.
+    #[error(
+        "the log's origin is {stored} (fixed when the log was created); the setting log_origin = {configured} \
+         would make every checkpoint unverifiable: remove the setting or set it to the stored origin"
+    )]
+    Origin {
+        /// The stored origin.
+        stored: String,
+        /// The configured one.
+        configured: String,
+    },
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -39,6 +52,24 @@ pub async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConne
     let db = store::connect_with(&settings.database_url(), settings.db_max_connections, acquire).await?;
     store::migrate(&db).await?;
     Ok(db)
+}
+
+/// The log's identity and witnesses: the origin stored with the log (a new log stores the
+/// configured one), after giving a log that predates tiles its tile hashes.
+pub async fn open_log(db: &store::Db, settings: &Settings) -> Result<crate::witness::Checkpoints, StartupError> {
+    let written = store::tiles::catch_up(db).await.map_err(crate::witness::CheckpointError::from)?;
+    if written > 0 {
+        tracing::info!(rows = written, "stored the tile hashes of the existing log");
+    }
+    let origin =
+        store::witnessing::origin(db, &settings.log_origin()).await.map_err(crate::witness::CheckpointError::from)?;
+    if let Some(configured) = settings.log_origin.as_ref().filter(|c| **c != origin) {
+        return Err(StartupError::Origin { stored: origin, configured: configured.clone() });
+    }
+    if origin != settings.log_origin() {
+        tracing::info!(%origin, public_url = %settings.public_url, "the log keeps the origin it was created with");
+    }
+    Ok(crate::witness::Checkpoints::new(origin, settings)?)
 }
 
 /// The shared state for `settings`, generating a first signing key when none exists.
@@ -58,7 +89,8 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let policy = TokenPolicy { issuer: settings.token_issuer.clone(), audience: settings.token_audience.clone() };
     let limits = api::limits::Limits::new(&settings);
     let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
-    let service = Arc::new(crate::service::Service::new(db, settings, keys));
+    let checkpoints = Arc::new(open_log(&db, &settings).await?);
+    let service = Arc::new(crate::service::Service::new(db, settings, keys, checkpoints));
     Ok(Arc::new(AppState { service, policy, limits, responses }))
 }
 
@@ -75,12 +107,16 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
     let guarded = state.clone();
     let responses = state.responses.clone();
     let metrics = api::observability::Metrics::new(state.clone());
+    let woken = state.clone();
     crate::web::mount(Route::new())
         .nest("/", service)
         .at("/openapi.json", spec)
         .at("/metrics", api::observability::endpoint(metrics.clone()))
+        .at(api::problem_types::PREFIX, poem::get(api::problem_types::index))
+        .at(format!("{}/:slug", api::problem_types::PREFIX), poem::get(api::problem_types::one))
         .nest("/docs", docs)
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
+        .nest(api::tlog::PREFIX, api::tlog::routes(state.clone()))
         .around(crate::web::root)
         .data(state.service.clone())
         .data(state)
@@ -91,6 +127,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
         .around(move |ep, req| api::response_cache::serve(responses.clone(), ep, req))
+        .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
         .with(Cors::new())
@@ -105,7 +142,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
 
 /// A bound, ready-to-run server.
 pub struct Application {
-    acceptor: poem::listener::TcpAcceptor,
+    listener: tokio::net::TcpListener,
     port: u16,
     state: Arc<AppState>,
 }
@@ -115,11 +152,10 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let addr = settings.bind;
         let state = build_state(settings).await?;
-        let acceptor =
-            TcpListener::bind(addr).into_acceptor().await.map_err(|source| StartupError::Bind { addr, source })?;
-        let port =
-            acceptor.local_addr().first().and_then(|a| a.as_socket_addr().map(|s| s.port())).unwrap_or(addr.port());
-        Ok(Self { acceptor, port, state })
+        let listener =
+            tokio::net::TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
+        let port = listener.local_addr().map_or(addr.port(), |a| a.port());
+        Ok(Self { listener, port, state })
     }
 
     /// The port actually bound.
@@ -140,11 +176,14 @@ impl Application {
         let watcher = tokio::spawn(crate::store::watch_changes(self.state.service.db.clone(), every, move || {
             responses.invalidate()
         }));
+        let limits = crate::server::ConnectionLimits::from_settings(&self.state.service.settings);
+        // New checkpoints are sent to the witnesses in the background.
+        let cosigner = tokio::spawn(crate::witness::client::run(self.state.clone()));
         let app = routes(self.state);
-        let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(30)))
-            .await;
+        let grace = std::time::Duration::from_secs(30);
+        let served = crate::server::serve(self.listener, app, limits, shutdown, grace).await;
         watcher.abort();
+        cosigner.abort();
         served
     }
 }

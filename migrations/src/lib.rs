@@ -10,6 +10,8 @@ mod m20261130_000001_public_record;
 mod m20261130_000002_council_indexes;
 mod m20261201_000001_fk_child_indexes;
 mod m20261201_000002_provenance_index;
+mod m20261202_000001_witnessed_log;
+mod m20261210_000001_declared_document_times;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_council_indexes::Migration),
             Box::new(m20261201_000001_fk_child_indexes::Migration),
             Box::new(m20261201_000002_provenance_index::Migration),
+            Box::new(m20261202_000001_witnessed_log::Migration),
+            Box::new(m20261210_000001_declared_document_times::Migration),
         ]
     }
 }

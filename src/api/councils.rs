@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -14,123 +14,15 @@ use super::payload::StrictJson;
 use super::problem::Problem;
 use super::responses::{AdminWrite, ById, ByQuery, Read, Refused, WithEtag};
 use super::{ApiTags, AppState, PREFIX};
+use crate::documents::council::{ConvocationDto, CouncilDoc};
 use crate::documents::enums::{Level, RegistrationStatus};
-use crate::domain::council::{Convocation, Council, Party};
-use crate::domain::text::{self, MAX_LINE};
+use crate::documents::party::PartyDoc;
+use crate::domain::text;
 use crate::domain::{Violations, enums as d};
 use crate::service::VersionMeta;
 use crate::service::councils::{self, CouncilFilter, CouncilRead, PartyRead};
 use crate::service::publish;
 use crate::service::publish::{PublishMeta, Published};
-
-/// A council as its admin publishes it.
-#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[oai(deny_unknown_fields)]
-#[serde(deny_unknown_fields)]
-pub struct CouncilDoc {
-    /// Names per language tag (`kk`, `kk-Latn`, `ru`, `en`); never derived from one another.
-    pub names: BTreeMap<String, String>,
-    /// The council's tier.
-    pub level: Level,
-    /// Id of the council one level up (districts and cities of an oblast).
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(default)]
-    pub parent: Option<String>,
-    /// KATO code of its area (9 digits), when known.
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(default)]
-    pub kato: Option<String>,
-    /// Seats by law (caps: oblast and republican city 50, city 30, district 25; national 107).
-    #[oai(validator(minimum(value = "1"), maximum(value = "107")))]
-    pub seats: u32,
-    /// Official web page.
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(default)]
-    pub website: Option<String>,
-    /// Convocations, oldest first.
-    #[oai(default)]
-    #[serde(default)]
-    pub convocations: Vec<ConvocationDto>,
-    /// True for made-up demo records.
-    #[oai(default)]
-    #[serde(default)]
-    pub synthetic: bool,
-}
-
-/// One term of a council.
-#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[oai(deny_unknown_fields)]
-#[serde(deny_unknown_fields)]
-pub struct ConvocationDto {
-    /// Roman numeral, e.g. `VIII` (the council elected in March 2023).
-    pub number: String,
-    /// First day.
-    pub start_date: NaiveDate,
-    /// Last day, once known.
-    #[oai(skip_serializing_if_is_none)]
-    #[serde(default)]
-    pub end_date: Option<NaiveDate>,
-}
-
-impl CouncilDoc {
-    /// Cleans every field into the domain value, collecting violations.
-    pub fn parse(self, v: &mut Violations) -> Council {
-        let names = text::lang_map(v, "/names", &self.names, MAX_LINE);
-        if let Some(p) = &self.parent {
-            text::check_id(v, "/parent", p);
-        }
-        let kato = text::clean_opt(v, "/kato", self.kato.as_deref(), 16, false);
-        let website = text::url_opt(v, "/website", self.website.as_deref());
-        let convocations = self
-            .convocations
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| Convocation {
-                number: text::clean(v, &format!("/convocations/{i}/number"), &c.number, 8, false).unwrap_or_default(),
-                start_date: c.start_date,
-                end_date: c.end_date,
-            })
-            .collect();
-        Council {
-            names,
-            level: self.level.into(),
-            parent: self.parent,
-            kato,
-            seats: self.seats,
-            website,
-            convocations,
-            synthetic: self.synthetic,
-        }
-    }
-}
-
-/// A party as an admin publishes it.
-#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[oai(deny_unknown_fields)]
-#[serde(deny_unknown_fields)]
-pub struct PartyDoc {
-    /// Names per language tag.
-    pub names: BTreeMap<String, String>,
-    /// Abbreviations per language tag.
-    #[oai(default)]
-    #[serde(default)]
-    pub abbreviations: BTreeMap<String, String>,
-    /// Registration status.
-    pub registration_status: RegistrationStatus,
-    /// True for made-up demo records.
-    #[oai(default)]
-    #[serde(default)]
-    pub synthetic: bool,
-}
-
-impl PartyDoc {
-    /// Cleans every field into the domain value.
-    pub fn parse(self, v: &mut Violations) -> Party {
-        let names = text::lang_map(v, "/names", &self.names, MAX_LINE);
-        let abbreviations = text::lang_map_opt(v, "/abbreviations", Some(&self.abbreviations), 32);
-        Party { names, abbreviations, registration_status: self.registration_status.into(), synthetic: self.synthetic }
-    }
-}
 
 /// What a `PUT` of a document stored.
 #[derive(Object, Debug, Clone, serde::Deserialize)]
@@ -173,7 +65,7 @@ pub struct VersionInfo {
 impl From<&VersionMeta> for VersionInfo {
     fn from(m: &VersionMeta) -> Self {
         Self {
-            kind: m.kind.clone(),
+            kind: m.kind.as_str().to_owned(),
             id: m.doc_id.clone(),
             council: m.council_id.clone(),
             version: m.version,
@@ -181,7 +73,7 @@ impl From<&VersionMeta> for VersionInfo {
             received_at: m.received_at,
             publisher: m.publisher.clone(),
             reason: m.reason.clone(),
-            provenance: m.provenance.clone(),
+            provenance: m.provenance.as_str().to_owned(),
             seq: m.seq,
             etag: m.etag(),
             log_index: m.log_index,
@@ -333,7 +225,13 @@ pub fn path_id(id: &str) -> Result<(), Problem> {
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
     // An empty If-Match names no entity tag at all: treat it as absent.
     let if_match = if_match.filter(|t| !t.trim().is_empty());
-    PublishMeta { publisher: auth.0.sub.clone(), if_match, reason, provenance: "council", received_at: None }
+    PublishMeta {
+        publisher: auth.0.sub.clone(),
+        if_match,
+        reason,
+        provenance: crate::domain::enums::Provenance::Council,
+        received_at: None,
+    }
 }
 
 /// Council operations.

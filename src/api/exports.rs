@@ -1,8 +1,11 @@
 //! Whole-council exports over HTTP: Popolo JSON and the CSV package one table at a time, both
-//! streamed from one database snapshot (see [`crate::export`]) with a strong `ETag` made of the
+//! streamed from one database snapshot (see [`crate::interchange::csv`] and
+//! [`crate::interchange::popolo::export`]) with a strong `ETag` made of the
 //! change number they reflect, so a client can revalidate without downloading again.
 
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use poem::http::StatusCode;
 use poem_openapi::param::Path;
@@ -13,7 +16,10 @@ use super::councils::path_id;
 use super::problem::Problem;
 use super::responses::{ById, Refused};
 use super::{ApiTags, AppState};
-use crate::export::{self, CSV_TABLES, ExportError};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
+
+use crate::interchange::csv::{self, ExportError, Table};
+use crate::interchange::popolo;
 use crate::service::exports;
 
 /// A streamed JSON document.
@@ -104,8 +110,8 @@ impl ExportApi {
         let (snap, etag) = self.begin(&id, "popolo").await?;
         let disposition = format!("attachment; filename=\"{}.popolo.json\"", id.0);
         let id = id.0;
-        let body = export::stream_body(move |mut w| async move {
-            let r = export::write_popolo(&snap, &id, &mut w).await.map(|_| ());
+        let body = stream_body(move |mut w| async move {
+            let r = popolo::write_popolo(&snap, &id, &mut w).await.map(|_| ());
             (w, r)
         });
         Ok(PopoloExport::Ok(JsonStream(body), etag, disposition))
@@ -122,17 +128,64 @@ impl ExportApi {
         /// The table.
         table: Path<String>,
     ) -> Result<CsvExport, Refused<ById>> {
-        let Some(table) = CSV_TABLES.iter().copied().find(|t| *t == table.0) else {
-            let e = ExportError::UnknownTable(table.0.chars().take(40).collect());
-            return Err(Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()).into());
-        };
-        let (snap, etag) = self.begin(&id, table).await?;
+        let table =
+            Table::named(&table.0).map_err(|e| Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))?;
+        let (snap, etag) = self.begin(&id, table.as_str()).await?;
         let disposition = format!("attachment; filename=\"{}-{table}.csv\"", id.0);
         let id = id.0;
-        let body = export::stream_body(move |mut w| async move {
-            let r = export::write_csv(&snap, table, Some(&id), &mut w).await.map(|_| ());
+        let body = stream_body(move |mut w| async move {
+            let r = csv::write_csv(&snap, table, Some(&id), &mut w).await.map(|_| ());
             (w, r)
         });
         Ok(CsvExport::Ok(CsvStream(body), etag, disposition))
     }
+}
+
+/// The reading end of a streamed export: the pipe's bytes, then an error instead of a clean
+/// end when the writer failed half-way, so a client never takes a cut-off export for a whole one.
+struct Piped {
+    inner: tokio::io::DuplexStream,
+    failed: Arc<Mutex<Option<String>>>,
+}
+
+impl AsyncRead for Piped {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        match Pin::new(&mut self.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) if buf.filled().len() == before => {
+                let failed = self.failed.lock().map(|f| f.clone()).unwrap_or_else(|_| Some("poisoned".into()));
+                match failed {
+                    Some(e) => Poll::Ready(Err(std::io::Error::other(e))),
+                    None => Poll::Ready(Ok(())),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// A response body fed by `job` through a small pipe: the job runs as its own task and waits
+/// whenever the client reads slower than the database, so at most the pipe's 64 KiB and one
+/// page of rows are in memory. The job hands the pipe back with its result; a failure half-way
+/// aborts the body instead of ending it.
+pub fn stream_body<F, Fut>(job: F) -> poem::Body
+where
+    F: FnOnce(tokio::io::DuplexStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = (tokio::io::DuplexStream, Result<(), ExportError>)> + Send + 'static,
+{
+    let (writer, reader) = tokio::io::duplex(64 * 1024);
+    let failed = Arc::new(Mutex::new(None));
+    let flag = failed.clone();
+    tokio::spawn(async move {
+        let (mut writer, result) = job(writer).await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "export stopped half-way");
+            if let Ok(mut f) = flag.lock() {
+                *f = Some(e.to_string());
+            }
+        }
+        // Only now may the reader see the end: the failure (if any) is recorded.
+        let _ = writer.shutdown().await;
+    });
+    poem::Body::from_async_read(Piped { inner: reader, failed })
 }

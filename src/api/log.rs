@@ -27,16 +27,19 @@ pub(crate) fn hex_to_b64(hex: &str) -> Option<String> {
 /// A signed checkpoint of the log.
 #[derive(Object)]
 pub struct Checkpoint {
-    /// The log's origin (first line of the note).
+    /// The log's origin (first line of the note), fixed when the log was created.
     pub origin: String,
     /// Number of entries.
     pub tree_size: u64,
     /// Merkle tree hash (base64).
     pub root_hash: String,
-    /// The C2SP signed note (tlog-checkpoint body plus the Ed25519 signature line).
+    /// The C2SP signed note: the tlog-checkpoint body, a signature line from each of the log's
+    /// keys, and the `cosignature/v1` lines of the witnesses that cosigned it.
     pub note: String,
-    /// The verifier key that signed it (C2SP vkey string).
+    /// The verifier key of the log's active key (C2SP vkey string).
     pub verifier_key: String,
+    /// The witnesses whose valid cosignature the note carries.
+    pub cosigned_by: Vec<String>,
 }
 
 /// One log entry.
@@ -117,15 +120,35 @@ pub struct LogKey {
     pub public_key: String,
     /// The C2SP verifier key string for checkpoints (name is the log origin).
     pub verifier_key: String,
-    /// True for the key that signs now.
+    /// True for the key that signs tokens now. Every listed key signs each checkpoint.
     pub active: bool,
+}
+
+/// A witness that cosigns the log's checkpoints.
+#[derive(Object)]
+pub struct LogWitness {
+    /// Its name (the key name of its cosignature lines).
+    pub name: String,
+    /// Its `cosignature/v1` verifier key (signature type 0x04).
+    pub verifier_key: String,
+    /// Where the log sends it checkpoints (`<url>/add-checkpoint`).
+    pub url: String,
 }
 
 /// The keys.
 #[derive(Object)]
 pub struct LogKeys {
-    /// Every key, oldest first.
+    /// The log's origin: the name of every key below. It never changes, not when keys rotate
+    /// and not when the server moves to another address.
+    pub origin: String,
+    /// Every key, oldest first. A new key is listed, and signs checkpoints beside the old ones,
+    /// from the day it is added; a key leaves the list only when the operator retires it.
     pub items: Vec<LogKey>,
+    /// The witnesses asked to cosign each checkpoint.
+    pub witnesses: Vec<LogWitness>,
+    /// How many cosignatures a checkpoint needs before the log serves it in preference to a
+    /// newer one (0: the newest is always served).
+    pub witness_quorum: u64,
 }
 
 /// JSON served byte for byte as stored (re-serializing could change what was hashed).
@@ -170,7 +193,7 @@ fn entry_view(e: EntryRead, size: u64) -> LogEntry {
         index: e.index,
         leaf_hash: m.leaf_hash.as_deref().and_then(hex_to_b64).unwrap_or_default(),
         leaf_data: e.leaf_data,
-        kind: m.kind,
+        kind: m.kind.as_str().to_owned(),
         document_id: m.doc_id,
         council: m.council_id,
         version: m.version,
@@ -192,6 +215,7 @@ impl LogApi {
             root_hash: b64(&cp.root),
             note: signed.note,
             verifier_key: signed.verifier_key,
+            cosigned_by: signed.cosigned_by,
         }))
     }
 
@@ -267,16 +291,26 @@ impl LogApi {
     /// The server's public keys: they verify checkpoints and tokens.
     #[oai(path = "/keys", method = "get", operation_id = "list_log_keys")]
     async fn list_log_keys(&self) -> Result<Read<LogKeys>, Refused<Nothing>> {
-        let items = service::log::keys(&self.state.service)
-            .into_iter()
-            .map(|k| LogKey {
-                kid: k.kid,
-                algorithm: "Ed25519".into(),
-                public_key: k.public_key,
-                verifier_key: k.verifier_key,
-                active: k.active,
-            })
-            .collect();
-        Ok(Read::of(LogKeys { items }))
+        let keys = service::log::keys(&self.state.service);
+        Ok(Read::of(LogKeys {
+            origin: keys.origin,
+            items: keys
+                .keys
+                .into_iter()
+                .map(|k| LogKey {
+                    kid: k.kid,
+                    algorithm: "Ed25519".into(),
+                    public_key: k.public_key,
+                    verifier_key: k.verifier_key,
+                    active: k.active,
+                })
+                .collect(),
+            witnesses: keys
+                .witnesses
+                .into_iter()
+                .map(|w| LogWitness { name: w.name, verifier_key: w.verifier_key, url: w.url })
+                .collect(),
+            witness_quorum: keys.quorum,
+        }))
     }
 }

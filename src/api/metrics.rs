@@ -1,6 +1,6 @@
-//! Openness, debate, voting and composition metrics (method v1), per council, group and deputy,
-//! with rankings and the definitions: HTTP over [`crate::service::metrics`], which computes and
-//! caches them.
+//! Openness, debate, voting and composition metrics (method v1.1), per council, group and
+//! deputy, with each held session's openness components, rankings and the definitions: HTTP over
+//! [`crate::service::metrics`], which computes and caches them.
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use super::councils::path_id;
+use super::paging::{Links, limit, next_link};
 use super::responses::{ByIdAndQuery, ByQuery, Cached, Nothing, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::{Level, api_enum};
@@ -65,6 +66,107 @@ impl From<&m::OpennessComponent> for OpennessComponentDto {
     }
 }
 
+/// One openness component of one held session.
+#[derive(Object, Debug, Clone)]
+pub struct SessionComponentDto {
+    /// The value with `n` (agenda items, vote events, or 1) and the reason when null.
+    #[oai(flatten)]
+    pub value: MetricValueDto,
+    /// `witnessed` (times the server received) or `declared` (times a backfilled record
+    /// declares): the kind of publication time it used; absent for components that use none.
+    #[oai(skip_serializing_if_is_none)]
+    pub time_kind: Option<String>,
+}
+
+/// The openness components of one held session: the council values are their means over the
+/// sessions where each is not null.
+#[derive(Object, Debug, Clone)]
+pub struct SessionOpennessDto {
+    /// Metric method version.
+    pub method: String,
+    /// The session.
+    pub session: String,
+    /// Its scheduled start.
+    pub scheduled_start: DateTime<Utc>,
+    /// `witnessed`, or `declared` when the session is backfilled (its first record arrived
+    /// after the scheduled start).
+    pub time_kind: String,
+    /// Agenda published ahead.
+    pub notice: SessionComponentDto,
+    /// Items with a document public before the start.
+    pub documents: SessionComponentDto,
+    /// Items held in public.
+    pub open_items: SessionComponentDto,
+    /// Livestream or recording.
+    pub broadcast: SessionComponentDto,
+    /// Minutes published promptly.
+    pub minutes: SessionComponentDto,
+    /// Named votes.
+    pub roll_call: SessionComponentDto,
+    /// The session.
+    pub url: String,
+}
+
+impl SessionOpennessDto {
+    /// The components in the order of the weights, with their served names.
+    pub fn components(&self) -> [(&'static str, &SessionComponentDto); 6] {
+        [
+            ("notice", &self.notice),
+            ("documents", &self.documents),
+            ("open_items", &self.open_items),
+            ("broadcast", &self.broadcast),
+            ("minutes", &self.minutes),
+            ("roll_call", &self.roll_call),
+        ]
+    }
+}
+
+fn kind_name(k: m::TimeKind) -> String {
+    match k {
+        m::TimeKind::Witnessed => "witnessed",
+        m::TimeKind::Declared => "declared",
+    }
+    .to_owned()
+}
+
+/// One session's components as served.
+pub fn session_openness_dto(base: &str, s: &m::SessionOpenness) -> SessionOpennessDto {
+    let c =
+        |c: m::Component| SessionComponentDto { value: s.get(c).into(), time_kind: s.time_kind_of(c).map(kind_name) };
+    SessionOpennessDto {
+        method: m::METHOD.to_owned(),
+        session: s.session_id.clone(),
+        scheduled_start: s.scheduled_start,
+        time_kind: kind_name(s.time_kind),
+        notice: c(m::Component::Notice),
+        documents: c(m::Component::Documents),
+        open_items: c(m::Component::OpenItems),
+        broadcast: c(m::Component::Broadcast),
+        minutes: c(m::Component::Minutes),
+        roll_call: c(m::Component::RollCall),
+        url: format!("{base}{PREFIX}/sessions/{}", s.session_id),
+    }
+}
+
+/// A page of the held sessions of a council in a period with their openness components.
+#[derive(Object, Debug, Clone)]
+pub struct SessionOpennessList {
+    /// Metric method version.
+    pub method: String,
+    /// The council.
+    pub council: String,
+    /// First date of the period.
+    pub from: NaiveDate,
+    /// Last date of the period.
+    pub to: NaiveDate,
+    /// The moment of evaluation (pinned in `links.next`).
+    pub as_of: DateTime<Utc>,
+    /// Held sessions by scheduled start, then id.
+    pub items: Vec<SessionOpennessDto>,
+    /// Paging links.
+    pub links: Links,
+}
+
 /// Openness: each component, the score and its coverage.
 #[derive(Object, Debug, Clone)]
 pub struct OpennessDto {
@@ -82,8 +184,8 @@ pub struct OpennessDto {
     pub roll_call: OpennessComponentDto,
     /// `100 · Σ w·c / Σ w` over the components with a value.
     pub openness_score: MetricValueDto,
-    /// The weight the score covers (1 = every component).
-    pub coverage: f64,
+    /// The weight the score covers (1 = every component; n = the components with a value).
+    pub coverage: MetricValueDto,
     /// Which kind of times the score used overall.
     #[oai(skip_serializing_if_is_none)]
     pub time_basis: Option<String>,
@@ -122,8 +224,8 @@ pub struct VotingDto {
 pub struct CompositionDto {
     /// The date.
     pub date: NaiveDate,
-    /// Deputies serving.
-    pub seats: u64,
+    /// Deputies serving (n = the same); null with `no_seats` when no roster covers the date.
+    pub seats: MetricValueDto,
     /// Non-partisan share.
     pub non_partisan_share: MetricValueDto,
     /// The largest party's share.
@@ -148,6 +250,8 @@ pub struct CohesionDto {
 /// One deputy's metrics.
 #[derive(Object, Debug, Clone)]
 pub struct DeputyMetricsDto {
+    /// Metric method version.
+    pub method: String,
     /// The deputy.
     pub deputy: String,
     /// Their group on the last date they served in the period: a party id or `non_partisan`.
@@ -244,6 +348,7 @@ pub struct CouncilMetricsDto {
 
 fn deputy_dto(d: &m::DeputyMetrics) -> DeputyMetricsDto {
     DeputyMetricsDto {
+        method: m::METHOD.to_owned(),
         deputy: d.deputy_id.clone(),
         group: d.group.as_ref().map(|g| svc::group_id(g).to_owned()),
         attendance_rate: (&d.attendance_rate).into(),
@@ -279,7 +384,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
             minutes: (&o.minutes).into(),
             roll_call: (&o.roll_call).into(),
             openness_score: (&o.score).into(),
-            coverage: o.coverage,
+            coverage: (&o.coverage).into(),
             time_basis: basis(o.time_basis),
         },
         debate: DebateDto {
@@ -297,7 +402,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
         },
         composition: CompositionDto {
             date: x.composition.date,
-            seats: x.composition.seats,
+            seats: (&x.composition.seats).into(),
             non_partisan_share: (&x.composition.non_partisan_share).into(),
             largest_party_share: (&x.composition.largest_party_share).into(),
             enp_seats: (&x.composition.enp_seats).into(),
@@ -419,6 +524,8 @@ pub struct MetricDefinitionDto {
 /// The definitions.
 #[derive(Object, Debug, Clone)]
 pub struct MetricDefinitions {
+    /// Method version of every definition.
+    pub method: String,
     /// Every metric.
     pub items: Vec<MetricDefinitionDto>,
 }
@@ -513,6 +620,56 @@ impl MetricsApi {
         Ok(Cached::Ok(Json(dto), SHORT_CACHE.into()))
     }
 
+    /// The openness components of each held session of a council in the period, each with the
+    /// kind of publication time it used and its null reason: the council's components are their
+    /// means (over the sessions where each is not null), so anyone can see which sessions pull a
+    /// value down and recompute it. Sessions scheduled after `as_of` are not yet held.
+    #[oai(path = "/councils/:id/session-openness", method = "get", operation_id = "list_session_openness")]
+    async fn list_session_openness(
+        &self,
+        /// The council's id.
+        id: Path<String>,
+        /// First date of the period (default 2023-03-19).
+        from: Query<Option<NaiveDate>>,
+        /// Last date (default: `as_of`'s date).
+        to: Query<Option<NaiveDate>>,
+        /// The moment of evaluation (default: now); later publications count as not yet made.
+        as_of: Query<Option<DateTime<Utc>>>,
+        /// Page size (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
+        limit: Query<Option<u64>>,
+        /// The `cursor` from `links.next`.
+        cursor: Query<Option<String>>,
+    ) -> Result<Cached<SessionOpennessList>, Refused<ByIdAndQuery>> {
+        path_id(&id)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let q = period(from, to, as_of);
+        let page = svc::session_openness(&self.state.service, &id, q, cursor.0.as_deref(), n).await?;
+        let p = page.period;
+        let base = &self.state.service.settings.public_url;
+        Ok(Cached::Ok(
+            Json(SessionOpennessList {
+                method: page.method,
+                council: id.0.clone(),
+                from: p.from,
+                to: p.to,
+                as_of: p.as_of,
+                items: page.items.iter().map(|s| session_openness_dto(base, s)).collect(),
+                links: next_link(
+                    &format!("{PREFIX}/councils/{}/session-openness", id.0),
+                    &[
+                        ("from", Some(p.from.to_string())),
+                        ("to", Some(p.to.to_string())),
+                        ("as_of", Some(p.as_of.to_rfc3339())),
+                        ("limit", limit.0.map(|l| l.to_string())),
+                    ],
+                    page.next,
+                ),
+            }),
+            SHORT_CACHE.into(),
+        ))
+    }
+
     /// Per-deputy metrics of every deputy who served in the council in the period.
     #[oai(path = "/councils/:id/deputy-metrics", method = "get", operation_id = "list_deputy_metrics")]
     async fn list_deputy_metrics(
@@ -559,7 +716,9 @@ impl MetricsApi {
         Ok(Cached::Ok(Json(deputy_dto(&d)), SHORT_CACHE.into()))
     }
 
-    /// Every council ranked by one council-level metric; ties share a rank, nulls come last.
+    /// Every maslikhat ranked by one council-level metric; ties share a rank, nulls come last. A
+    /// national council (the Mazhilis, from a Popolo import) is no maslikhat: it is ranked only
+    /// when `level=national` asks for it.
     #[oai(path = "/rankings", method = "get", operation_id = "list_council_rankings")]
     async fn list_council_rankings(
         &self,
@@ -589,6 +748,9 @@ impl MetricsApi {
     /// Every metric's name, level, formula in words, range, null conditions and method version.
     #[oai(path = "/metrics/definitions", method = "get", operation_id = "list_metric_definitions")]
     async fn list_metric_definitions(&self) -> Result<Read<MetricDefinitions>, Refused<Nothing>> {
-        Ok(Read::of(MetricDefinitions { items: svc::definitions().into_iter().map(definition_dto).collect() }))
+        Ok(Read::of(MetricDefinitions {
+            method: m::METHOD.to_owned(),
+            items: svc::definitions().into_iter().map(definition_dto).collect(),
+        }))
     }
 }

@@ -2,10 +2,12 @@
 //! and the middleware that gives every GET an `ETag`.
 
 pub mod auth;
+pub mod client_address;
 pub mod compression;
 pub mod councils;
 pub mod exports;
 pub mod health;
+pub mod hints;
 pub mod limits;
 pub mod log;
 pub mod metrics;
@@ -15,11 +17,13 @@ pub mod oparl;
 pub mod paging;
 pub mod payload;
 pub mod problem;
+pub mod problem_types;
 pub mod public_records;
 pub mod response_cache;
 pub mod responses;
 pub mod rosters;
 pub mod sessions;
+pub mod tlog;
 
 use std::sync::Arc;
 
@@ -60,7 +64,7 @@ pub enum ApiTags {
     Changes,
     /// The tamper-evident log: checkpoints, entries and proofs.
     Log,
-    /// Openness and debate metrics (method v1), rankings and definitions.
+    /// Openness and debate metrics (method v1.1), per-session openness, rankings and definitions.
     Metrics,
     /// Liveness and readiness.
     Health,

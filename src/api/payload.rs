@@ -11,6 +11,7 @@ use poem_openapi::types::Type;
 use serde::de::DeserializeOwned;
 
 use super::problem::{Problem, ProblemViolation};
+use crate::documents::read;
 
 /// A strictly parsed JSON body.
 pub struct StrictJson<T>(pub T);
@@ -38,16 +39,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
         let max = request
             .data::<std::sync::Arc<super::AppState>>()
             .map_or(8 * 1024 * 1024, |s| s.service.settings.max_body_bytes);
-        let too_large = || {
-            poem::Error::from_response(
-                Problem::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload-too-large",
-                    format!("the request body is larger than the limit of {max} bytes"),
-                )
-                .into_poem_response(),
-            )
-        };
+        let too_large = || poem::Error::from_response(Problem::payload_too_large(max).into_poem_response());
         let declared = request
             .headers()
             .get(poem::http::header::CONTENT_LENGTH)
@@ -64,7 +56,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
 
 /// Parses `data` as `T`, reporting syntax errors as 400 and shape errors (types, unknown fields,
 /// enum values, duplicates) as 422 with the JSON path.
-pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem> {
+pub fn parse<T: DeserializeOwned + Type>(data: &[u8]) -> std::result::Result<T, Problem> {
     if data.is_empty() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
@@ -83,14 +75,14 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
     let top = match serde_path_to_error::deserialize::<_, UniqueKeys>(&mut de) {
         Ok(top) => top,
         Err(e) => {
-            let path = pointer(&e.path().to_string());
+            let path = read::pointer(&e.path().to_string());
             let inner = e.into_inner();
             if inner.is_syntax() || inner.is_eof() || inner.is_io() {
                 return Err(malformed(&inner));
             }
             let message = inner.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-            let key = message.split('`').nth(1).unwrap_or_default().replace('~', "~0").replace('/', "~1");
+            let key = read::escape(message.split('`').nth(1).unwrap_or_default());
             let path = format!("{path}/{key}");
             let mut p =
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{path}: {message}"));
@@ -106,30 +98,27 @@ pub fn parse<T: DeserializeOwned>(data: &[u8]) -> std::result::Result<T, Problem
             "the body must be a JSON object",
         ));
     }
-    // The typed parse names the path of any wrong type, unknown field or enum value.
-    let de = &mut serde_json::Deserializer::from_slice(data);
-    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
-        let path = pointer(&e.path().to_string());
-        let inner = e.into_inner().to_string();
-        let message = inner.split(" at line ").next().unwrap_or(&inner).to_owned();
-        let rule = if message.starts_with("unknown field") {
-            "unknown_field"
-        } else if message.starts_with("unknown variant") {
-            "allowed_values"
-        } else if message.starts_with("duplicate field") {
-            "duplicate_key"
-        } else if message.starts_with("missing field") {
-            "required"
-        } else {
-            "type"
-        };
-        // serde reports a duplicate at the enclosing object; point at the key itself.
-        let path = match (rule, message.split('`').nth(1)) {
-            ("duplicate_key", Some(key)) => format!("{path}/{}", key.replace('~', "~0").replace('/', "~1")),
-            _ => path,
-        };
-        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{path}: {message}"));
-        p.errors.push(ProblemViolation { path, rule: rule.to_owned(), message });
+    // Every wrong type, unknown value and unknown or missing field at once, from the schema the
+    // API documents; the typed parse below would stop at the first.
+    if let MetaSchemaRef::Reference(name) = T::schema_ref() {
+        let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| malformed(&e))?;
+        let found = super::hints::body_violations(&name, &value);
+        if !found.is_empty() {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-document",
+                format!("the document has {} value(s) of the wrong shape; nothing was stored", found.len()),
+            );
+            p.errors = found;
+            return Err(p);
+        }
+    }
+    // The typed parse names the path of any wrong type, unknown field, enum value or integer
+    // out of range.
+    read::from_slice::<T>(data).map_err(|v| {
+        let mut p =
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", format!("{}: {}", v.path, v.message));
+        p.errors.push(ProblemViolation { path: v.path, rule: v.rule.to_owned(), message: v.message });
         p
     })
 }
@@ -188,41 +177,4 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
-/// serde_path_to_error writes `a.b[2].c`; problem bodies use JSON Pointers (`/a/b/2/c`).
-fn pointer(path: &str) -> String {
-    if path == "." {
-        return String::new();
-    }
-    let mut out = String::new();
-    for seg in path.split('.') {
-        let mut rest = seg;
-        if let Some(i) = rest.find('[') {
-            out.push('/');
-            out.push_str(&rest[..i].replace('~', "~0").replace('/', "~1"));
-            rest = &rest[i..];
-            while let Some(end) = rest.find(']') {
-                out.push('/');
-                out.push_str(&rest[1..end]);
-                rest = &rest[end + 1..];
-            }
-        } else {
-            out.push('/');
-            out.push_str(&rest.replace('~', "~0").replace('/', "~1"));
-        }
-    }
-    out
-}
-
 poem_openapi::impl_apirequest_for_payload!(StrictJson<T>, T: Type + DeserializeOwned + Send);
-
-#[cfg(test)]
-mod tests {
-    use super::pointer;
-
-    #[test]
-    fn paths_become_json_pointers() {
-        assert_eq!(pointer("deputies[2].mandates[0].end_date"), "/deputies/2/mandates/0/end_date");
-        assert_eq!(pointer("names.kk"), "/names/kk");
-        assert_eq!(pointer("."), "");
-    }
-}

@@ -57,7 +57,9 @@ impl Problem {
     /// A problem with `status`, a type slug and a detail.
     pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
         Self {
-            kind: format!("https://maslikhat.example/problems/{slug}"),
+            // A URI reference with the full path, as RFC 9457 §3.1.1 allows: it resolves against
+            // whichever deployment answered, which serves the page (see `problem_types`).
+            kind: format!("{}/{slug}", super::problem_types::PREFIX),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
@@ -78,14 +80,23 @@ impl Problem {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
     }
 
-    /// 401 with a detail (the response adds `WWW-Authenticate: Bearer`).
-    pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    /// 401 with a detail and what to send instead (the response adds `WWW-Authenticate: Bearer`).
+    pub fn unauthorized(detail: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", format!("{detail}; {SEND_TOKEN}"))
     }
 
     /// 403 with a detail.
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// A 413 for a body larger than `max` bytes.
+    pub fn payload_too_large(max: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            format!("the request body is larger than the limit of {max} bytes"),
+        )
     }
 
     /// A 422 listing every violation.
@@ -166,17 +177,46 @@ impl From<Problem> for poem::Error {
     }
 }
 
-impl From<crate::store::StoreError> for Problem {
-    fn from(e: crate::store::StoreError) -> Self {
-        Problem::from(service::Error::from(e))
+/// What a writer without a valid token should send.
+const SEND_TOKEN: &str = "send `Authorization: Bearer <token>` with a token this server issued (an admin issues them \
+                          with `maslikhat token issue`)";
+
+fn e_text(current: &str, missing: bool) -> String {
+    match (missing, current) {
+        (true, _) => format!("this document already exists; send `If-Match: {current}` to replace that version"),
+        (false, "none") => {
+            "If-Match names a version, but this document has none yet: send its first version without If-Match".into()
+        }
+        (false, _) => format!(
+            "If-Match does not name the current version, which is {current}: someone changed the document since \
+             you read it. GET it again (its ETag is the If-Match to send), apply your change to that version, and \
+             PUT it with `If-Match: {current}`"
+        ),
     }
 }
 
-fn e_text(current: &str, missing: bool) -> String {
-    if missing {
-        format!("this document already exists; send If-Match: {current} to replace that version")
-    } else {
-        format!("If-Match does not name the current version ({current}); fetch it and merge your changes")
+/// The detail of an error poem or poem-openapi raised before any operation ran, saying what
+/// would be right.
+fn detail_of(err: &poem::Error, status: StatusCode, operation: Option<&str>) -> String {
+    if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        let hint = operation.and_then(|op| super::hints::parameter(op, e.name));
+        return match hint {
+            Some(h) => format!("parameter `{}` must be {h} ({})", e.name, e.reason),
+            None => format!("parameter `{}` could not be read: {}", e.name, e.reason),
+        };
+    }
+    match status {
+        StatusCode::UNAUTHORIZED => format!("this operation needs a token: {SEND_TOKEN}"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            let got = match err.downcast_ref::<poem_openapi::error::ContentTypeError>() {
+                Some(poem_openapi::error::ContentTypeError::NotSupported { content_type }) => {
+                    format!("this request said `{content_type}`")
+                }
+                _ => "this request said none".to_owned(),
+            };
+            format!("send the body as JSON with `Content-Type: application/json` ({got})")
+        }
+        _ => err.to_string(),
     }
 }
 
@@ -194,12 +234,15 @@ pub async fn catch_all(err: poem::Error) -> Response {
         StatusCode::NOT_FOUND => "not-found",
         StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
         StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::REQUEST_TIMEOUT => "request-timeout",
         StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+        StatusCode::URI_TOO_LONG => "uri-too-long",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "header-fields-too-large",
         s if s.is_server_error() => "internal",
         _ => "bad-request",
     };
-    let mut problem = Problem::new(status, slug, err.to_string());
+    let mut problem = Problem::new(status, slug, detail_of(&err, status, operation.as_ref().map(|o| o.0)));
     if status.is_server_error() {
         let id = uuid::Uuid::new_v4().to_string();
         tracing::error!(error_id = %id, error = %err, "unhandled error");

@@ -9,214 +9,26 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{Enum, Object, OpenApi};
+use poem_openapi::{Object, OpenApi};
 
 use super::councils::{VersionInfo, path_id};
 use super::metrics::MetricValueDto;
 use super::paging::{Links, limit, next_link};
 use super::responses::{ById, ByQuery, Nothing, Read, Refused, WithEtag};
 use super::{ApiTags, AppState, PREFIX};
-use crate::documents::enums::{BallotOption, Level};
+use crate::documents::enums::Level;
+use crate::documents::public_record::{
+    self, PublicAgendaItemView, PublicCouncilView, PublicDecisionView, PublicLivestreamView, PublicMinutesView,
+    PublicNoticeView, PublicSourceView, PublicSpeechView, PublicVoteView,
+};
 use crate::domain::metrics as m;
 use crate::domain::public_record as d;
 use crate::service::VersionMeta;
 use crate::service::public_records::{self, RecordFilter};
 
-/// Provenance kinds of a document version.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum Provenance {
-    /// Published by the council itself through the API.
-    Council,
-    /// Compiled by a third party from public texts.
-    PublicSources,
-    /// Made up (the demo country).
-    Synthetic,
-}
+pub use crate::documents::enums::{Provenance, PublicVoteMethod, RecordStatus, SittingKind};
 
-impl Provenance {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Council => "council",
-            Self::PublicSources => "public_sources",
-            Self::Synthetic => "synthetic",
-        }
-    }
-}
-
-pub use crate::documents::enums::{PublicVoteMethod, RecordStatus, SittingKind};
-
-/// The council a record is about, inline (not a council document of the platform).
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicCouncilView {
-    /// Our slug for it.
-    pub slug: String,
-    /// Names exactly as the sources write them, per language; no translations.
-    pub names: BTreeMap<String, String>,
-    /// Its tier, mapped to ours.
-    pub level: Level,
-    /// The convocation.
-    pub convocation: Option<String>,
-}
-
-/// The notice, as found.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicNoticeView {
-    /// Its declared publication date.
-    pub date: Option<NaiveDate>,
-    /// Why that date is trusted.
-    pub date_basis: Option<String>,
-    /// Where it was published.
-    pub source_url: String,
-    /// Who published it.
-    pub publisher: Option<String>,
-    /// Its heading.
-    pub heading: Option<String>,
-    /// Who signed it.
-    pub signed_by: Option<String>,
-}
-
-/// An agenda item.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicAgendaItemView {
-    /// Title in the original language.
-    pub title: String,
-    /// Its language tag.
-    pub title_lang: String,
-    /// Who put it on the agenda.
-    pub initiator: Option<String>,
-    /// Who presented it.
-    pub reporter: Option<String>,
-}
-
-/// A decision's state registration.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicRegistrationView {
-    /// The registering body.
-    pub body: Option<String>,
-    /// Registration number.
-    pub number: Option<String>,
-    /// Registration date.
-    pub date: Option<NaiveDate>,
-}
-
-/// A decision adopted, or cited by the agenda.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicDecisionView {
-    /// Its number.
-    pub number: Option<String>,
-    /// Title as published.
-    pub title: String,
-    /// Its language tag.
-    pub title_lang: String,
-    /// Id in the adilet register.
-    pub adilet_id: Option<String>,
-    /// State registration.
-    pub registration: Option<PublicRegistrationView>,
-    /// Date adopted.
-    pub date: Option<NaiveDate>,
-    /// The source.
-    pub source_url: String,
-}
-
-/// A named ballot, as a source lists it.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicBallotView {
-    /// The deputy's name as published.
-    pub name: String,
-    /// How they voted.
-    pub option: BallotOption,
-}
-
-/// A vote, only where a source says something about it.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicVoteView {
-    /// What was voted on.
-    pub item: String,
-    /// Yes votes, when stated.
-    pub yes: Option<u32>,
-    /// No votes, when stated.
-    pub no: Option<u32>,
-    /// Abstentions, when stated.
-    pub abstain: Option<u32>,
-    /// True when a source reports it as unanimous (counts are then not invented).
-    pub unanimous: Option<bool>,
-    /// How it was taken.
-    pub method: Option<PublicVoteMethod>,
-    /// The compiler's note.
-    pub note: Option<String>,
-    /// Named ballots, when listed.
-    pub ballots: Vec<PublicBallotView>,
-    /// Whether it is a named vote under the metrics' rule.
-    pub named: bool,
-    /// The source.
-    pub source_url: String,
-}
-
-/// A speech or report, as given.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicSpeechView {
-    /// The speaker's name as published.
-    pub speaker: Option<String>,
-    /// Their role in the source's words.
-    pub role: Option<String>,
-    /// Whether the speaker is a deputy.
-    pub is_deputy: Option<bool>,
-    /// The compiler's summary (not a quotation).
-    pub summary: Option<String>,
-    /// The source.
-    pub source_url: String,
-}
-
-/// What a source says about a broadcast.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicLivestreamView {
-    /// How it is known.
-    pub basis: Option<String>,
-    /// Where.
-    pub platform: Option<String>,
-    /// The stream's address.
-    pub url: Option<String>,
-}
-
-/// Minutes a source shows public.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicMinutesView {
-    /// Declared date first public.
-    pub published: Option<NaiveDate>,
-    /// Where.
-    pub url: Option<String>,
-    /// The source.
-    pub source_url: String,
-}
-
-/// A page facts of the record come from.
-#[derive(Object, Debug, Clone)]
-#[oai(skip_serializing_if_is_none)]
-pub struct PublicSourceView {
-    /// Its address.
-    pub url: String,
-    /// Who published it.
-    pub publisher: Option<String>,
-    /// When it was read.
-    pub read_on: Option<NaiveDate>,
-    /// JSON pointers (into this record) of the facts citing it as their own source. Facts with
-    /// no `source_url` of their own rest on all the record's sources together.
-    pub supports: Vec<String>,
-}
-
-/// A record's openness components, scored like a council's (method v1); `null` with a reason
+/// A record's openness components, scored like a council's (method v1.1); `null` with a reason
 /// where the sources do not state what a component needs.
 #[derive(Object, Debug, Clone)]
 #[oai(skip_serializing_if_is_none)]
@@ -239,8 +51,8 @@ pub struct RecordOpennessDto {
     pub roll_call: MetricValueDto,
     /// `100 · Σ w·c / Σ w` over the components with a value.
     pub openness_score: MetricValueDto,
-    /// The weight the score covers.
-    pub coverage: f64,
+    /// The weight the score covers (n = components with a value).
+    pub coverage: MetricValueDto,
 }
 
 /// A real record with every fact the sources give, its sources and its provenance.
@@ -405,23 +217,7 @@ fn openness_dto(o: &d::RecordOpenness) -> RecordOpennessDto {
         minutes: (&o.minutes).into(),
         roll_call: (&o.roll_call).into(),
         openness_score: (&o.score).into(),
-        coverage: o.coverage,
-    }
-}
-
-fn decision_view(x: &d::PublicDecision) -> PublicDecisionView {
-    PublicDecisionView {
-        number: x.number.clone(),
-        title: x.title.clone(),
-        title_lang: x.title_lang.clone(),
-        adilet_id: x.adilet_id.clone(),
-        registration: x.registration.as_ref().map(|r| PublicRegistrationView {
-            body: r.body.clone(),
-            number: r.number.clone(),
-            date: r.date,
-        }),
-        date: x.date,
-        source_url: x.source_url.clone(),
+        coverage: (&o.coverage).into(),
     }
 }
 
@@ -429,12 +225,7 @@ fn decision_view(x: &d::PublicDecision) -> PublicDecisionView {
 pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionMeta) -> PublicRecordView {
     PublicRecordView {
         id: id.to_owned(),
-        council: PublicCouncilView {
-            slug: r.council.slug.clone(),
-            names: r.council.names.clone(),
-            level: r.council.level.into(),
-            convocation: r.council.convocation.clone(),
-        },
+        council: (&r.council).into(),
         session_number: r.session_number,
         kind: r.kind.map(Into::into),
         status: r.status.map(Into::into),
@@ -443,84 +234,22 @@ pub fn record_view(base: &str, id: &str, r: &d::PublicRecord, version: &VersionM
         reported_date: r.reported_date.clone(),
         time: r.time.clone(),
         place: r.place.clone(),
-        notice: r.notice.as_ref().map(|n| PublicNoticeView {
-            date: n.date,
-            date_basis: n.date_basis.clone(),
-            source_url: n.source_url.clone(),
-            publisher: n.publisher.clone(),
-            heading: n.heading.clone(),
-            signed_by: n.signed_by.clone(),
-        }),
-        agenda: r
-            .agenda
-            .iter()
-            .map(|a| PublicAgendaItemView {
-                title: a.title.clone(),
-                title_lang: a.title_lang.clone(),
-                initiator: a.initiator.clone(),
-                reporter: a.reporter.clone(),
-            })
-            .collect(),
-        decisions: r.decisions.iter().map(decision_view).collect(),
-        referenced_decisions: r.referenced_decisions.iter().map(decision_view).collect(),
-        votes: r
-            .votes
-            .iter()
-            .map(|x| PublicVoteView {
-                item: x.item.clone(),
-                yes: x.yes,
-                no: x.no,
-                abstain: x.abstain,
-                unanimous: x.unanimous,
-                method: x.method.map(Into::into),
-                note: x.note.clone(),
-                ballots: x
-                    .ballots
-                    .iter()
-                    .map(|b| PublicBallotView { name: b.name.clone(), option: b.option.into() })
-                    .collect(),
-                named: x.is_named(),
-                source_url: x.source_url.clone(),
-            })
-            .collect(),
-        speeches: r
-            .speeches
-            .iter()
-            .map(|s| PublicSpeechView {
-                speaker: s.speaker.clone(),
-                role: s.role.clone(),
-                is_deputy: s.is_deputy,
-                summary: s.summary.clone(),
-                source_url: s.source_url.clone(),
-            })
-            .collect(),
+        notice: r.notice.as_ref().map(Into::into),
+        agenda: r.agenda.iter().map(Into::into).collect(),
+        decisions: r.decisions.iter().map(Into::into).collect(),
+        referenced_decisions: r.referenced_decisions.iter().map(Into::into).collect(),
+        votes: r.votes.iter().map(Into::into).collect(),
+        speeches: r.speeches.iter().map(Into::into).collect(),
         participants: r.participants.clone(),
         open: r.open,
         livestream: r.livestream,
-        livestream_detail: r.livestream_detail.as_ref().map(|l| PublicLivestreamView {
-            basis: l.basis.clone(),
-            platform: l.platform.clone(),
-            url: l.url.clone(),
-        }),
-        minutes: r.minutes.as_ref().map(|mn| PublicMinutesView {
-            published: mn.published,
-            url: mn.url.clone(),
-            source_url: mn.source_url.clone(),
-        }),
+        livestream_detail: r.livestream_detail.as_ref().map(Into::into),
+        minutes: r.minutes.as_ref().map(Into::into),
         chairman: r.chairman.clone(),
-        sources: r
-            .sources
-            .iter()
-            .map(|s| PublicSourceView {
-                url: s.url.clone(),
-                publisher: s.publisher.clone(),
-                read_on: s.read_on,
-                supports: r.supported_by(&s.url),
-            })
-            .collect(),
+        sources: public_record::sources(r),
         notes: r.notes.clone(),
         openness: openness_dto(&d::record_openness(r)),
-        provenance: version.provenance.clone(),
+        provenance: version.provenance.as_str().to_owned(),
         version: VersionInfo::from(version),
         url: format!("{base}{PREFIX}/public-records/{id}"),
     }

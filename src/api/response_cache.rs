@@ -8,8 +8,9 @@
 //! compression layer sits outside, so every encoding is made from the cached body).
 //!
 //! When an entry is current: it was computed in the cache's present data generation, which moves
-//! when this node answers any write request (after the write committed, before the writer gets
-//! its answer, so a client reads its own writes) and, through
+//! when this node answers a write request that was not refused (after the write committed, before
+//! the writer gets its answer, so a client reads its own writes; a 4xx changed nothing and moves
+//! nothing) and, through
 //! [`store::watch_changes`](crate::store::watch_changes), within `change_poll_ms` of a write
 //! made elsewhere (another node, an import, the first-start loader); and it is younger than
 //! `response_cache_seconds`. The age bound
@@ -227,12 +228,30 @@ impl Drop for Release<'_> {
     }
 }
 
+/// Makes the cache stale when dropped, unless disarmed.
+struct Invalidate<'a>(Option<&'a ResponseCache>);
+
+impl Drop for Invalidate<'_> {
+    fn drop(&mut self) {
+        if let Some(cache) = self.0 {
+            cache.invalidate();
+        }
+    }
+}
+
 /// Answers cacheable requests from `cache`, and stores what the endpoint answers to them.
 pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Request) -> Result<Response> {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        // A write (or an attempt): whatever it did is committed by the time it answers.
+        // A write: whatever it did is committed by the time it answers. A refused one (4xx)
+        // changed nothing, so it leaves the cache alone: a client's failures never cost the
+        // others their cache. One that ends any other way, or is cancelled, may have committed.
+        let mut pending = Invalidate(Some(&cache));
         let resp = next.call(req).await.map(IntoResponse::into_response);
-        cache.invalidate();
+        if resp.as_ref().is_ok_and(|r| r.status().is_client_error())
+            || resp.as_ref().is_err_and(|e| e.status().is_client_error())
+        {
+            pending.0 = None;
+        }
         return resp;
     }
     if !cache.enabled() || !cacheable_request(&req) {

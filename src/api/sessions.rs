@@ -12,16 +12,18 @@ use super::auth::BearerAuth;
 use super::councils::{PutResponse, VersionInfo, meta, path_id};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
-use super::responses::{ById, ByIdAndQuery, ByQuery, CouncilWrite, Read, Refused};
+use super::problem::Problem;
+use super::responses::{ById, ByIdAndQuery, ByQuery, CouncilWrite, Read, Refused, WithEtag};
 use super::rosters::VersionList;
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
     SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage,
 };
-use crate::documents::session::{CountsDto, DeclaredNoticeDto, SessionRecordDoc};
+use crate::documents::session::{CountsDto, DeclaredNoticeDto, DeclaredTimeDto, SessionRecordDoc};
 use crate::domain::session as s;
 use crate::domain::{Violations, enums as d};
+use crate::service::metrics as svc_metrics;
 use crate::service::publish;
 use crate::service::sessions::{
     self, AgendaItemRead, DocumentRead, SessionFilter, SessionRead, SpeechFilter, SpeechRead,
@@ -68,7 +70,10 @@ pub struct Witnessed {
     /// When a version with minutes was first received.
     #[oai(skip_serializing_if_is_none)]
     pub minutes_first_public_at: Option<DateTime<Utc>>,
-    /// The first version arrived after the scheduled start: use the declared times instead.
+    /// The record is *backfilled*: its first version arrived after the scheduled start, so
+    /// receive times say nothing about when its agenda, documents and minutes were public, and
+    /// the metrics use the times the record declares (`declared_notice`, each document's
+    /// `declared_public`, `declared_minutes`). Otherwise they use these witnessed times only.
     pub backfilled: bool,
 }
 
@@ -125,6 +130,10 @@ pub struct DocumentView {
     pub text: Option<String>,
     /// When it first appeared in a received version.
     pub first_public_at: DateTime<Utc>,
+    /// When it first became public as the record declares it, with its source: what the
+    /// metrics use when the session is backfilled (`witnessed.backfilled`).
+    #[oai(skip_serializing_if_is_none)]
+    pub declared_public: Option<DeclaredTimeDto>,
 }
 
 /// A session with its agenda, documents and witnessed times.
@@ -170,8 +179,16 @@ pub struct SessionView {
     /// A notice the council declares it published elsewhere.
     #[oai(skip_serializing_if_is_none)]
     pub declared_notice: Option<DeclaredNoticeDto>,
+    /// The minutes' declared public time: the earliest `declared_public` among the documents of
+    /// kind `minutes`.
+    #[oai(skip_serializing_if_is_none)]
+    pub declared_minutes: Option<DeclaredTimeDto>,
     /// Witnessed times.
     pub witnessed: Witnessed,
+    /// The session's openness components as of now (method v1.1), each with the kind of time
+    /// it used and its null reason; absent unless the session is held and has started.
+    #[oai(skip_serializing_if_is_none)]
+    pub openness: Option<super::metrics::SessionOpennessDto>,
     /// Agenda by position.
     pub agenda: Vec<AgendaItemView>,
     /// Documents.
@@ -481,25 +498,27 @@ fn document_view(x: DocumentRead) -> DocumentView {
         language: x.language,
         text: x.text,
         first_public_at: x.first_public_at,
+        declared_public: x
+            .declared_public_at
+            .zip(x.declared_public_source)
+            .map(|(published_at, source_url)| DeclaredTimeDto { published_at, source_url }),
     }
 }
 
-fn vote_view(base: &str, e: VoteEventRead) -> VoteEventView {
-    VoteEventView {
+fn vote_view(base: &str, e: VoteEventRead) -> Result<VoteEventView, Problem> {
+    let counts = e
+        .counts
+        .map(CountsDto::try_from)
+        .transpose()
+        .map_err(|x| Problem::internal(&format!("vote event {}: a stored count is {x}", e.id)))?;
+    Ok(VoteEventView {
         url: format!("{base}{PREFIX}/vote-events/{}", e.id),
         motion: e.motion,
         stage: e.stage.into(),
         method: e.method.into(),
         majority_rule: e.majority_rule.into(),
         result: e.result.into(),
-        counts: e.counts.map(|c| CountsDto {
-            yes: c.yes,
-            no: c.no,
-            abstain: c.abstain,
-            not_voting: c.not_voting,
-            absent: c.absent,
-            excused: c.excused,
-        }),
+        counts,
         id: e.id,
         session: e.session_id,
         council: e.council_id,
@@ -509,7 +528,7 @@ fn vote_view(base: &str, e: VoteEventRead) -> VoteEventView {
         named: e.named,
         contested: e.contested,
         ballots: vec![],
-    }
+    })
 }
 
 fn speech_view(x: SpeechRead) -> SpeechView {
@@ -621,12 +640,27 @@ impl SessionApi {
         &self,
         /// The session's id.
         id: Path<String>,
-    ) -> Result<Read<SessionView>, Refused<ById>> {
+    ) -> Result<WithEtag<SessionView>, Refused<ById>> {
         path_id(&id)?;
         let full = sessions::get(&self.state.service, &id).await?;
         let s = full.session;
         let base = &self.state.service.settings.public_url;
-        Ok(Read::of(SessionView {
+        let date = crate::domain::session::local_date(s.scheduled_start);
+        let openness = svc_metrics::session_openness_on(&self.state.service, &s.council_id, &s.id, date)
+            .await?
+            .map(|x| super::metrics::session_openness_dto(base, &x));
+        let documents: Vec<DocumentView> = full.documents.into_iter().map(document_view).collect();
+        let declared_minutes = documents
+            .iter()
+            .filter(|x| x.kind == DocumentKind::Minutes)
+            .filter_map(|x| x.declared_public.clone())
+            .min_by_key(|t| t.published_at);
+        // The version's tag, so what a client reads is what it sends back as If-Match: the view
+        // is derived from this session's versions only.
+        let etag = full.version.etag();
+        let view = SessionView {
+            openness,
+            declared_minutes,
             url: format!("{base}{PREFIX}/sessions/{}", s.id),
             kind: s.kind.into(),
             status: s.status.into(),
@@ -640,7 +674,7 @@ impl SessionApi {
                 backfilled: s.backfilled,
             },
             agenda: full.agenda.into_iter().map(item_view).collect(),
-            documents: full.documents.into_iter().map(document_view).collect(),
+            documents,
             version: VersionInfo::from(&full.version),
             id: s.id,
             council: s.council_id,
@@ -656,7 +690,8 @@ impl SessionApi {
             recording_url: s.recording_url,
             minutes_document: s.minutes_document_id,
             synthetic: s.synthetic,
-        }))
+        };
+        Ok(WithEtag::Ok(poem_openapi::payload::Json(view), etag))
     }
 
     /// Every version of a session's record, oldest first, with reasons for corrections.
@@ -848,7 +883,7 @@ impl VoteApi {
         let page = votes::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
         let base = &self.state.service.settings.public_url;
         Ok(Read::of(VoteEventList {
-            items: page.items.into_iter().map(|e| vote_view(base, e)).collect(),
+            items: page.items.into_iter().map(|e| vote_view(base, e)).collect::<Result<_, _>>()?,
             links: next_link(
                 &format!("{PREFIX}/vote-events"),
                 &[
@@ -875,7 +910,7 @@ impl VoteApi {
     ) -> Result<Read<VoteEventView>, Refused<ById>> {
         path_id(&id)?;
         let (e, ballots) = votes::get(&self.state.service, &id).await?;
-        let mut view = vote_view(&self.state.service.settings.public_url, e);
+        let mut view = vote_view(&self.state.service.settings.public_url, e)?;
         view.ballots = ballots
             .into_iter()
             .map(|b| BallotView {
@@ -954,7 +989,7 @@ impl VoteApi {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let since = since.0.unwrap_or(0);
         let prov = provenance.0.map(|p| p.as_str());
-        let f = ChangeFilter { council: council.0.clone(), provenance: prov.map(str::to_owned) };
+        let f = ChangeFilter { council: council.0.clone(), provenance: provenance.0.map(Into::into) };
         let page = votes::changes(&self.state.service, since, &f, n).await?;
         let next = page.next.map(|seq| {
             let mut q = format!("{PREFIX}/changes?since={seq}");
@@ -975,12 +1010,12 @@ impl VoteApi {
                 .into_iter()
                 .map(|m| ChangeView {
                     seq: m.seq,
-                    kind: m.kind,
+                    kind: m.kind.as_str().to_owned(),
                     id: m.doc_id,
                     council: m.council_id,
                     version: m.version,
                     received_at: m.received_at,
-                    provenance: m.provenance,
+                    provenance: m.provenance.as_str().to_owned(),
                 })
                 .collect(),
             links: Links { next },

@@ -21,6 +21,37 @@ pub struct CouncilPlan {
     pub parent: Option<String>,
     /// The place name in Russian, used in invented texts (places, akims' titles).
     pub place_ru: String,
+    /// Its seats (see [`SEAT_SIZES`]).
+    pub seats: u32,
+}
+
+/// Council sizes per level as (seats, councils of that size), so that the synthetic country has
+/// as many deputies as the 223 maslikhats elected in March 2023 (3,415) with each level inside its
+/// legal cap (50, 50, 30, 25) and close to the real sizes: oblast and republican-city councils of
+/// 30 to 42, even (half list seats), city councils of 16 to 26, district councils of 9 to 17,
+/// most of 11 to 13 (e.g. North Kazakhstan elected 30 to its oblast council, 18 in Petropavlovsk
+/// and 145 in its 13 districts; Kazinform, 27 January 2023). The level totals are 580 + 110 +
+/// 773 + 1,952 = 3,415.
+pub const SEAT_SIZES: [(Level, &[(u32, usize)]); 4] = [
+    (Level::Oblast, &[(30, 4), (32, 4), (34, 3), (36, 2), (38, 2), (40, 1), (42, 1)]),
+    (Level::RepublicanCity, &[(34, 1), (36, 1), (40, 1)]),
+    (Level::City, &[(16, 2), (17, 2), (18, 4), (19, 4), (20, 5), (21, 5), (22, 4), (23, 4), (24, 3), (25, 2), (26, 2)]),
+    (Level::District, &[(9, 10), (10, 22), (11, 55), (12, 33), (13, 24), (14, 10), (15, 6), (16, 3), (17, 3)]),
+];
+
+/// Gives each council of `plans` a size from [`SEAT_SIZES`], in an order fixed by a constant
+/// shuffle (so the sizes, like the map, do not depend on the seed). A level with more councils
+/// than sizes listed repeats its sizes.
+fn assign_seats(plans: &mut [CouncilPlan]) {
+    let mut rng = Rng::new(0x0073_6561_7473);
+    for (level, sizes) in SEAT_SIZES {
+        let mut pool: Vec<u32> = sizes.iter().flat_map(|&(seats, n)| std::iter::repeat_n(seats, n)).collect();
+        rng.shuffle(&mut pool);
+        let councils = plans.iter_mut().filter(|p| p.level == level);
+        for (plan, seats) in councils.zip(pool.iter().copied().cycle()) {
+            plan.seats = seats;
+        }
+    }
 }
 
 /// An oblast: English stem, Kazakh stem, the Russian council name, and how many city and
@@ -307,6 +338,7 @@ pub fn country() -> Vec<CouncilPlan> {
             level: Level::Oblast,
             parent: None,
             place_ru: o.ru_place.to_owned(),
+            seats: 0,
         });
     }
     for (id, en, kk, ru, place) in REPUBLICAN_CITIES {
@@ -316,6 +348,7 @@ pub fn country() -> Vec<CouncilPlan> {
             level: Level::RepublicanCity,
             parent: None,
             place_ru: place.to_owned(),
+            seats: 0,
         });
     }
     // Invented names: every prefix × root pair, shuffled with a fixed seed so the map never
@@ -365,9 +398,11 @@ pub fn country() -> Vec<CouncilPlan> {
                 level,
                 parent: Some(parent.clone()),
                 place_ru: place,
+                seats: 0,
             });
         }
     }
+    assign_seats(&mut plans);
     plans
 }
 
@@ -387,6 +422,31 @@ mod tests {
         assert_eq!(ids.len(), 223, "ids are unique");
         assert!(c.iter().all(|p| crate::domain::text::is_valid_id(&p.id)), "ids are valid");
         assert!(c.iter().all(|p| p.names.values().all(|n| !n.is_empty())));
+    }
+
+    /// The share of `sizes` within `[lo, hi]`.
+    fn share_within(sizes: &[u32], lo: u32, hi: u32) -> f64 {
+        sizes.iter().filter(|s| (lo..=hi).contains(*s)).count() as f64 / sizes.len() as f64
+    }
+
+    #[test]
+    fn the_country_has_as_many_seats_as_the_real_one_within_each_levels_cap() {
+        let c = country();
+        let total: u32 = c.iter().map(|p| p.seats).sum();
+        // 3,415 deputies were elected to the 223 maslikhats in March 2023.
+        assert!((f64::from(total) - 3415.0).abs() <= 0.02 * 3415.0, "{total} seats");
+        let sizes = |l: Level| -> Vec<u32> { c.iter().filter(|p| p.level == l).map(|p| p.seats).collect() };
+        for (level, cap) in [(Level::Oblast, 50), (Level::RepublicanCity, 50), (Level::City, 30), (Level::District, 25)]
+        {
+            assert!(sizes(level).iter().all(|&s| (1..=cap).contains(&s)), "{level:?} within the cap of {cap}");
+        }
+        let upper: Vec<u32> = [sizes(Level::Oblast), sizes(Level::RepublicanCity)].concat();
+        assert!(upper.iter().all(|s| s % 2 == 0), "half list seats need an even size");
+        assert!(share_within(&upper, 30, 50) >= 0.9, "oblast and republican-city councils mostly 30 to 50");
+        assert!(share_within(&sizes(Level::City), 18, 30) >= 0.85, "city councils about 20 to 30");
+        assert!(share_within(&sizes(Level::District), 11, 25) >= 0.8, "district councils mostly 11 to 25");
+        let mean = |v: &[u32]| f64::from(v.iter().sum::<u32>()) / v.len() as f64;
+        assert!(mean(&upper) > mean(&sizes(Level::City)) && mean(&sizes(Level::City)) > mean(&sizes(Level::District)));
     }
 
     #[test]

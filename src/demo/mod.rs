@@ -171,7 +171,7 @@ pub struct Received {
 pub fn generate_council(cfg: &DemoConfig, plan: &CouncilPlan) -> CouncilBundle {
     let mut rng = rng::Rng::derive(cfg.seed, &plan.id);
     let profile = roster::Profile::draw(&mut rng, plan.level);
-    let seats = roster::seats(&mut rng, plan.level);
+    let seats = plan.seats;
     let council = roster::council(plan, seats);
     let roster = roster::roster(&mut rng, plan, seats, &profile, cfg.until);
     let ctx = sessions::CouncilContext {
@@ -181,13 +181,19 @@ pub fn generate_council(cfg: &DemoConfig, plan: &CouncilPlan) -> CouncilBundle {
         profile: &profile,
         place_ru: &plan.place_ru,
     };
-    let sessions = sessions::sessions(cfg.seed, &ctx, cfg.scale, cfg.until, cfg.upcoming);
+    let mut sessions = sessions::sessions(cfg.seed, &ctx, cfg.scale, cfg.until, cfg.upcoming);
     let received = Received {
         council: received::council(cfg.until),
         roster: received::roster(&roster, cfg.until),
         sessions: sessions.iter().map(|(id, s)| received::session(cfg.seed, id, s, &profile, cfg.until)).collect(),
         ahead: sessions.iter().map(|(id, s)| received::agenda_ahead(cfg.seed, id, s, &profile, cfg.until)).collect(),
     };
+    // A record first received after its sitting is backfilled: it may declare its times.
+    for (((id, s), at), ahead) in sessions.iter_mut().zip(&received.sessions).zip(&received.ahead) {
+        if ahead.is_none() && *at > s.scheduled_start {
+            received::declare_times(cfg.seed, &plan.id, id, s, &profile, *at);
+        }
+    }
     CouncilBundle { id: plan.id.clone(), council, roster, sessions, received }
 }
 
@@ -294,7 +300,7 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
         publisher: "demo".into(),
         if_match: None,
         reason: None,
-        provenance: "synthetic",
+        provenance: crate::domain::enums::Provenance::Synthetic,
         received_at: None,
     };
     let at = |t| PublishMeta { received_at: Some(t), ..base.clone() };
@@ -362,14 +368,57 @@ pub fn default_until() -> NaiveDate {
     crate::domain::session::local_date(chrono::Utc::now()) - chrono::Days::new(1)
 }
 
-/// Whether the first-start load is due: the database holds no councils but synthetic ones, and
-/// not yet the whole synthetic country (so an interrupted load resumes on the next start).
-pub async fn first_start_pending(db: &DatabaseConnection) -> Result<bool, StoreError> {
+/// What a first start finds to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstStart {
+    /// No councils at all: load the synthetic country.
+    Fresh,
+    /// An earlier load stopped after `loaded` synthetic councils: go on from there, whatever
+    /// `others` (councils that are not synthetic) were published meanwhile.
+    Resume {
+        /// Synthetic councils already stored.
+        loaded: u64,
+        /// Other councils stored, left as they are.
+        others: u64,
+    },
+}
+
+impl FirstStart {
+    /// What the server says when it starts the load.
+    pub fn message(&self) -> String {
+        let total = country().len();
+        match self {
+            FirstStart::Fresh => format!(
+                "empty embedded database: loading the synthetic country ({total} councils, scale 1, seed 1; every \
+                 record is marked synthetic) while serving; start with --no-demo to skip"
+            ),
+            FirstStart::Resume { loaded, others } => format!(
+                "resuming the synthetic country where an earlier start stopped: {loaded} of {total} councils are \
+                 loaded{}; loading the rest while serving; start with --no-demo to skip",
+                match others {
+                    0 => String::new(),
+                    1 => "; 1 council that is not synthetic was published meanwhile and stays as it is".into(),
+                    n => format!("; {n} councils that are not synthetic were published meanwhile and stay as they are"),
+                }
+            ),
+        }
+    }
+}
+
+/// Whether the first-start load is due: on a database with no councils, or one where an earlier
+/// load stopped before the whole synthetic country (even if other councils were published while
+/// it ran). A database whose councils are all real never gets the synthetic country.
+pub async fn first_start_due(db: &DatabaseConnection) -> Result<Option<FirstStart>, StoreError> {
     use crate::entity::council;
     use sea_orm::{ColumnTrait, QueryFilter};
     let real = council::Entity::find().filter(council::Column::Synthetic.eq(false)).count(db).await?;
     let synthetic = council::Entity::find().filter(council::Column::Synthetic.eq(true)).count(db).await?;
-    Ok(real == 0 && synthetic < country().len() as u64)
+    Ok(match (synthetic, real) {
+        (s, _) if s >= country().len() as u64 => None,
+        (0, 0) => Some(FirstStart::Fresh),
+        (0, _) => None,
+        (loaded, others) => Some(FirstStart::Resume { loaded, others }),
+    })
 }
 
 /// The configuration the first start loads: the whole country at scale 1, seed 1, with the
@@ -384,14 +433,10 @@ pub fn first_start_config() -> DemoConfig {
 
 /// Loads the real public records, then [`first_start_config`] while the server serves, with a progress bar on a terminal and
 /// log lines otherwise. Failures are logged: the server goes on with what was loaded.
-pub async fn first_start(db: &DatabaseConnection) {
+pub async fn first_start(db: &DatabaseConnection, due: FirstStart) {
     load_real_records(db).await;
     let cfg = first_start_config();
-    tracing::info!(
-        until = %cfg.until,
-        "empty embedded database: loading the synthetic country (223 councils, scale 1, seed 1; every record \
-         is marked synthetic) while serving; start with --no-demo to skip"
-    );
+    tracing::info!(until = %cfg.until, "{}", due.message());
     let started = std::time::Instant::now();
     match load(db, &cfg, true).await {
         Ok(r) => tracing::info!(

@@ -11,6 +11,8 @@
 //!   both, so the openness metrics use witnessed times for these sessions;
 //! - a held session of a council that does not: only the whole record, after the sitting, which
 //!   makes it *backfilled* (its declared notice, if any, is what the metrics use);
+//!   A backfilled record may declare when its documents and minutes became public (see
+//!   [`declare_times`]), which is what the metrics use for it;
 //! - a planned session: its agenda, ahead of the sitting by the council's notice lead time;
 //! - nothing later than the end of the last day of history (`until`, 23:59:59 in UTC+5).
 
@@ -20,7 +22,7 @@ use super::rng::Rng;
 use super::roster::{NoticeStyle, Profile, term_start};
 use crate::domain::enums::{DocumentKind, SessionKind, SessionStatus};
 use crate::domain::roster::Roster;
-use crate::domain::session::{SessionRecord, local_date};
+use crate::domain::session::{DeclaredTime, SessionRecord, local_date};
 
 /// `date` at `h`:00 in Kazakhstan (UTC+5), as UTC.
 fn local(date: NaiveDate, h: u32) -> DateTime<Utc> {
@@ -132,4 +134,45 @@ pub fn agenda_ahead(
         _ => false,
     });
     Some((early, at))
+}
+
+/// Declares, in a record received only at `received` (after the sitting: backfilled), when
+/// each document and the minutes became public, as a council with its own web archive would:
+/// the agenda and the drafts with the declared notice (or, without one, a few days after the
+/// sitting), decisions and other papers after the sitting, the minutes shortly before the record
+/// was sent. A council declares them with the chance of its profile, and now and then forgets
+/// one document, so every kind of backfilled record occurs.
+pub fn declare_times(
+    seed: u64,
+    council: &str,
+    id: &str,
+    s: &mut SessionRecord,
+    profile: &Profile,
+    received: DateTime<Utc>,
+) {
+    let mut rng = Rng::derive(seed, &format!("{id}/declared"));
+    if s.status != SessionStatus::Held || !rng.chance(profile.declares_times) {
+        return;
+    }
+    let end = s.actual_end.or(s.scheduled_end).unwrap_or(s.scheduled_start);
+    let notice = s.declared_notice.as_ref().map(|n| n.published_at);
+    for d in &mut s.documents {
+        let hours = |rng: &mut Rng, lo: u32, hi: u32| Duration::hours(rng.range(lo, hi).into());
+        let at = match (d.kind, notice) {
+            (DocumentKind::Agenda | DocumentKind::DraftDecision | DocumentKind::ExplanatoryNote, Some(n)) => {
+                n + hours(&mut rng, 0, 12)
+            }
+            (DocumentKind::Agenda | DocumentKind::DraftDecision | DocumentKind::ExplanatoryNote, None) => {
+                end + hours(&mut rng, 24, 5 * 24)
+            }
+            (DocumentKind::Minutes, _) => (received - hours(&mut rng, 1, 48)).max(end),
+            _ => end + hours(&mut rng, 24, 10 * 24),
+        };
+        if rng.chance(0.97) {
+            d.declared_public = Some(DeclaredTime {
+                published_at: at.min(received),
+                source_url: format!("{}/{council}/archive/{}", super::sessions::DEMO_HOST, d.id),
+            });
+        }
+    }
 }

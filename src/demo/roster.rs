@@ -61,6 +61,9 @@ pub struct Profile {
     pub debate: f64,
     /// Share of single-member seats won by self-nominated candidates.
     pub self_nominated: f64,
+    /// Chance that a record sent only after the sitting (backfilled) declares when each of its
+    /// documents and its minutes became public.
+    pub declares_times: f64,
 }
 
 impl Profile {
@@ -94,6 +97,7 @@ impl Profile {
             attendance: rng.between(0.82, 0.98),
             debate,
             self_nominated: rng.between(0.1, 0.45),
+            declares_times: *rng.pick(&[0.0, 0.6, 0.9, 1.0, 1.0]),
         }
     }
 }
@@ -123,19 +127,6 @@ fn days(d: NaiveDate, n: u32) -> NaiveDate {
 pub fn day_between(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(0) as u32;
     days(from, rng.range(0, span))
-}
-
-/// Seats by level, within the legal caps; oblast and republican-city councils get an even
-/// number so exactly half are list seats.
-pub fn seats(rng: &mut Rng, level: Level) -> u32 {
-    match level {
-        Level::Oblast => 2 * rng.range(15, 25),
-        Level::RepublicanCity => 2 * rng.range(18, 25),
-        Level::City => rng.range(15, 30),
-        Level::District => rng.range(11, 25),
-        // Not generated: the synthetic country has maslikhats only.
-        Level::National => 98,
-    }
 }
 
 /// The council document for a plan.

@@ -289,6 +289,7 @@ fn session(
             sha256: Some(hex(rng)),
             language: if rng.chance(0.5) { "kk" } else { "ru" }.into(),
             text: None,
+            declared_public: None,
         });
         did
     };

@@ -118,3 +118,15 @@ api_enum!(
         Open, Secret, RollCall, Electronic, ShowOfHands, Acclamation
     }
 );
+
+api_enum!(
+    /// Provenance kinds of a document version.
+    Provenance => d::Provenance { Council, PublicSources, Synthetic }
+);
+
+impl Provenance {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        d::Provenance::from(self).as_str()
+    }
+}

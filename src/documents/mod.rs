@@ -3,5 +3,11 @@
 //! and `interchange` all read documents through here, so a document means the same thing
 //! whichever way it arrives.
 
+pub mod bounded;
+pub mod council;
 pub mod enums;
+pub mod party;
+pub mod public_record;
+pub mod read;
+pub mod roster;
 pub mod session;

@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 
+use super::bounded::{Count, Position, Seats, Seconds, SessionNumber};
 use super::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, SessionKind, SessionStatus, SpeakerRole,
     SpeechType, VoteMethod, VoteResult, VoteStage,
 };
 use crate::domain::Violations;
+use crate::domain::bounded::OutOfRange;
 use crate::domain::session as s;
 use crate::domain::text::{self, MAX_LINE, MAX_TEXT};
 
@@ -22,8 +24,7 @@ pub struct SessionRecordDoc {
     /// Convocation (Roman numeral) declared on the council, e.g. `VIII`.
     pub convocation: String,
     /// Session number within the convocation.
-    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
-    pub number: u32,
+    pub number: SessionNumber,
     /// Regular, extraordinary, constituent or joint.
     pub kind: SessionKind,
     /// Planned, convened, held, cancelled or postponed.
@@ -98,6 +99,17 @@ pub struct DeclaredNoticeDto {
     pub source_url: String,
 }
 
+/// A time the publisher declares something first became public, with where that can be seen.
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredTimeDto {
+    /// When it first became public, as declared.
+    pub published_at: DateTime<Utc>,
+    /// A page (http or https) that shows it public at that time.
+    pub source_url: String,
+}
+
 /// An agenda item.
 #[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[oai(deny_unknown_fields)]
@@ -106,8 +118,7 @@ pub struct AgendaItemDto {
     /// Stable id, unique on the platform.
     pub id: String,
     /// Order, from 1.
-    #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
-    pub position: u32,
+    pub position: Position,
     /// Number as printed.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +170,14 @@ pub struct DocumentDto {
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// When the document (for the minutes: the minutes) first became public, as the publisher
+    /// declares it, with its source. The metrics use it only for a *backfilled* record: one whose
+    /// first version the server received after the session's scheduled start, so that receive
+    /// times say nothing about when its documents were public. On a record sent before the
+    /// sitting it is shown, never scored (the server's own receive times are).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_public: Option<DeclaredTimeDto>,
 }
 
 /// Counts by option.
@@ -169,52 +188,55 @@ pub struct CountsDto {
     /// Yes.
     #[oai(default)]
     #[serde(default)]
-    pub yes: u32,
+    pub yes: Count,
     /// No.
     #[oai(default)]
     #[serde(default)]
-    pub no: u32,
+    pub no: Count,
     /// Abstain.
     #[oai(default)]
     #[serde(default)]
-    pub abstain: u32,
+    pub abstain: Count,
     /// Present, did not vote.
     #[oai(default)]
     #[serde(default)]
-    pub not_voting: u32,
+    pub not_voting: Count,
     /// Absent.
     #[oai(default)]
     #[serde(default)]
-    pub absent: u32,
+    pub absent: Count,
     /// Absent with a reason.
     #[oai(default)]
     #[serde(default)]
-    pub excused: u32,
+    pub excused: Count,
 }
 
 impl From<CountsDto> for s::Counts {
     fn from(c: CountsDto) -> Self {
         s::Counts {
-            yes: c.yes,
-            no: c.no,
-            abstain: c.abstain,
-            not_voting: c.not_voting,
-            absent: c.absent,
-            excused: c.excused,
+            yes: c.yes.get(),
+            no: c.no.get(),
+            abstain: c.abstain.get(),
+            not_voting: c.not_voting.get(),
+            absent: c.absent.get(),
+            excused: c.excused.get(),
         }
     }
 }
 
-impl From<s::Counts> for CountsDto {
-    fn from(c: s::Counts) -> Self {
-        CountsDto {
-            yes: c.yes,
-            no: c.no,
-            abstain: c.abstain,
-            not_voting: c.not_voting,
-            absent: c.absent,
-            excused: c.excused,
-        }
+impl TryFrom<s::Counts> for CountsDto {
+    type Error = OutOfRange;
+
+    /// Fails only for counts no document could have carried (above the largest council).
+    fn try_from(c: s::Counts) -> Result<Self, OutOfRange> {
+        Ok(CountsDto {
+            yes: Count::new(c.yes)?,
+            no: Count::new(c.no)?,
+            abstain: Count::new(c.abstain)?,
+            not_voting: Count::new(c.not_voting)?,
+            absent: Count::new(c.absent)?,
+            excused: Count::new(c.excused)?,
+        })
     }
 }
 
@@ -236,8 +258,7 @@ pub struct VoteEventDto {
     /// Majority rule.
     pub majority_rule: MajorityRule,
     /// Seats at the time.
-    #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
-    pub seats: u32,
+    pub seats: Seats,
     /// Result as declared; must agree with the counts and the majority rule.
     pub result: VoteResult,
     /// Counts, when stated; must equal the ballots when both are given.
@@ -289,8 +310,7 @@ pub struct SpeechDto {
     /// Duration in seconds.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[oai(validator(minimum(value = "0"), maximum(value = "21600")))]
-    pub seconds: Option<u32>,
+    pub seconds: Option<Seconds>,
     /// Text.
     #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,95 +334,15 @@ impl SessionRecordDoc {
     /// Returns the record and the stated reason.
     pub fn parse(self, v: &mut Violations) -> (s::SessionRecord, Option<String>) {
         let reason = text::clean_opt(v, "/reason", self.reason.as_deref(), 2000, true);
-        let agenda = self
-            .agenda
-            .into_iter()
-            .enumerate()
-            .map(|(i, a)| s::AgendaItem {
-                id: id(v, format!("/agenda/{i}/id"), a.id),
-                position: a.position,
-                number_label: text::clean_opt(
-                    v,
-                    &format!("/agenda/{i}/number_label"),
-                    a.number_label.as_deref(),
-                    32,
-                    false,
-                ),
-                titles: text::lang_map(v, &format!("/agenda/{i}/titles"), &a.titles, MAX_LINE * 4),
-                initiator: a.initiator.into(),
-                is_open: a.is_open,
-                result: a.result.map(Into::into),
-            })
-            .collect();
-        let documents = self
-            .documents
-            .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let p = format!("/documents/{i}");
-                s::Document {
-                    id: id(v, format!("{p}/id"), d.id),
-                    agenda_item: d.agenda_item,
-                    kind: d.kind.into(),
-                    title: text::clean(v, &format!("{p}/title"), &d.title, MAX_LINE * 4, false).unwrap_or_default(),
-                    media_type: text::clean(v, &format!("{p}/media_type"), &d.media_type, 127, false)
-                        .unwrap_or_default(),
-                    url: text::url(v, &format!("{p}/url"), &d.url).unwrap_or_default(),
-                    sha256: d.sha256,
-                    language: lang(v, format!("{p}/language"), &d.language),
-                    text: text::clean_opt(v, &format!("{p}/text"), d.text.as_deref(), MAX_TEXT, true),
-                }
-            })
-            .collect();
-        let vote_events = self
-            .vote_events
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| s::VoteEvent {
-                id: id(v, format!("/vote_events/{i}/id"), e.id),
-                agenda_item: e.agenda_item,
-                motion: text::lang_map(v, &format!("/vote_events/{i}/motion"), &e.motion, MAX_LINE * 4),
-                stage: e.stage.into(),
-                method: e.method.into(),
-                majority_rule: e.majority_rule.into(),
-                seats: e.seats,
-                result: e.result.into(),
-                counts: e.counts.map(Into::into),
-                ballots: e
-                    .ballots
-                    .into_iter()
-                    .map(|b| s::Ballot { deputy: b.deputy, option: b.option.into() })
-                    .collect(),
-            })
-            .collect();
-        let speeches = self
-            .speeches
-            .into_iter()
-            .enumerate()
-            .map(|(i, sp)| {
-                let p = format!("/speeches/{i}");
-                s::Speech {
-                    id: id(v, format!("{p}/id"), sp.id),
-                    agenda_item: sp.agenda_item,
-                    deputy: sp.deputy,
-                    speaker_name: text::clean_opt(
-                        v,
-                        &format!("{p}/speaker_name"),
-                        sp.speaker_name.as_deref(),
-                        300,
-                        false,
-                    ),
-                    speaker_role: sp.speaker_role.into(),
-                    speech_type: sp.speech_type.into(),
-                    language: lang(v, format!("{p}/language"), &sp.language),
-                    seconds: sp.seconds,
-                    text: text::clean_opt(v, &format!("{p}/text"), sp.text.as_deref(), MAX_TEXT, true),
-                }
-            })
-            .collect();
+        let agenda = self.agenda.into_iter().enumerate().map(|(i, a)| a.parse(v, i)).collect();
+        let documents: Vec<_> =
+            self.documents.into_iter().enumerate().map(|(i, d)| d.parse(v, &format!("/documents/{i}"))).collect();
+        let vote_events = self.vote_events.into_iter().enumerate().map(|(i, e)| e.parse(v, i)).collect();
+        let speeches: Vec<_> =
+            self.speeches.into_iter().enumerate().map(|(i, sp)| sp.parse(v, &format!("/speeches/{i}"))).collect();
         let record = s::SessionRecord {
             convocation: self.convocation,
-            number: self.number,
+            number: self.number.get(),
             kind: self.kind.into(),
             status: self.status.into(),
             scheduled_start: self.scheduled_start,
@@ -424,5 +364,77 @@ impl SessionRecordDoc {
             speeches,
         };
         (record, reason)
+    }
+}
+
+impl AgendaItemDto {
+    fn parse(self, v: &mut Violations, i: usize) -> s::AgendaItem {
+        let p = format!("/agenda/{i}");
+        s::AgendaItem {
+            id: id(v, format!("{p}/id"), self.id),
+            position: self.position.get(),
+            number_label: text::clean_opt(v, &format!("{p}/number_label"), self.number_label.as_deref(), 32, false),
+            titles: text::lang_map(v, &format!("{p}/titles"), &self.titles, MAX_LINE * 4),
+            initiator: self.initiator.into(),
+            is_open: self.is_open,
+            result: self.result.map(Into::into),
+        }
+    }
+}
+
+impl DocumentDto {
+    fn parse(self, v: &mut Violations, p: &str) -> s::Document {
+        s::Document {
+            id: id(v, format!("{p}/id"), self.id),
+            agenda_item: self.agenda_item,
+            kind: self.kind.into(),
+            title: text::clean(v, &format!("{p}/title"), &self.title, MAX_LINE * 4, false).unwrap_or_default(),
+            media_type: text::clean(v, &format!("{p}/media_type"), &self.media_type, 127, false).unwrap_or_default(),
+            url: text::url(v, &format!("{p}/url"), &self.url).unwrap_or_default(),
+            sha256: self.sha256,
+            language: lang(v, format!("{p}/language"), &self.language),
+            text: text::clean_opt(v, &format!("{p}/text"), self.text.as_deref(), MAX_TEXT, true),
+            declared_public: self.declared_public.map(|t| s::DeclaredTime {
+                published_at: t.published_at,
+                source_url: text::url(v, &format!("{p}/declared_public/source_url"), &t.source_url).unwrap_or_default(),
+            }),
+        }
+    }
+}
+
+impl VoteEventDto {
+    fn parse(self, v: &mut Violations, i: usize) -> s::VoteEvent {
+        s::VoteEvent {
+            id: id(v, format!("/vote_events/{i}/id"), self.id),
+            agenda_item: self.agenda_item,
+            motion: text::lang_map(v, &format!("/vote_events/{i}/motion"), &self.motion, MAX_LINE * 4),
+            stage: self.stage.into(),
+            method: self.method.into(),
+            majority_rule: self.majority_rule.into(),
+            seats: self.seats.get(),
+            result: self.result.into(),
+            counts: self.counts.map(Into::into),
+            ballots: self
+                .ballots
+                .into_iter()
+                .map(|b| s::Ballot { deputy: b.deputy, option: b.option.into() })
+                .collect(),
+        }
+    }
+}
+
+impl SpeechDto {
+    fn parse(self, v: &mut Violations, p: &str) -> s::Speech {
+        s::Speech {
+            id: id(v, format!("{p}/id"), self.id),
+            agenda_item: self.agenda_item,
+            deputy: self.deputy,
+            speaker_name: text::clean_opt(v, &format!("{p}/speaker_name"), self.speaker_name.as_deref(), 300, false),
+            speaker_role: self.speaker_role.into(),
+            speech_type: self.speech_type.into(),
+            language: lang(v, format!("{p}/language"), &self.language),
+            seconds: self.seconds.map(Seconds::get),
+            text: text::clean_opt(v, &format!("{p}/text"), self.text.as_deref(), MAX_TEXT, true),
+        }
     }
 }

@@ -175,6 +175,12 @@ string_enum!(
     SpeechType { Speech, Question, Answer, Report, Procedural }
 );
 
+string_enum!(
+    /// Where a document version came from: published by the council itself, compiled by a third
+    /// party from public texts, or made up (the demo country).
+    Provenance { Council, PublicSources, Synthetic }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +225,7 @@ mod tests {
         same_names::<BallotOption>(BallotOption::ALL);
         same_names::<SpeakerRole>(SpeakerRole::ALL);
         same_names::<SpeechType>(SpeechType::ALL);
+        same_names::<Provenance>(Provenance::ALL);
         assert_eq!(VoteStage::AsAWhole.as_str(), "as_a_whole");
         assert_eq!(Level::ALL.len(), 5);
         assert!(Level::parse("Oblast").is_none(), "names are exact");

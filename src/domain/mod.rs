@@ -4,6 +4,7 @@
 //! a `parse` function that checks every rule and reports *all* violations with their JSON paths,
 //! so a value of a domain type is valid by construction.
 
+pub mod bounded;
 pub mod council;
 pub mod enums;
 pub mod log;
@@ -13,5 +14,6 @@ pub mod roster;
 pub mod session;
 pub mod text;
 pub mod violation;
+pub mod witness;
 
 pub use violation::{Violation, Violations};

@@ -9,7 +9,7 @@
 //!
 //! The openness components of one record are scored by the same pure functions as the council
 //! metrics ([`metrics::notice_score`], [`metrics::broadcast_score`], [`metrics::minutes_score`],
-//! [`metrics::is_named`], [`metrics::openness_score`]); a component whose inputs the sources do
+//! [`metrics::VoteEvent::is_named`], [`metrics::openness_score`]); a component whose inputs the sources do
 //! not state is `null` with a reason. Every time in a public record is declared, never witnessed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::bounded::Bounded;
 use super::enums::{BallotOption, Level};
 use super::metrics::{self as m, MetricValue, NullReason};
 use super::text::{self, MAX_LINE, MAX_TEXT};
@@ -27,6 +28,11 @@ pub const MAX_VOTE_COUNT: u32 = 500;
 
 /// The largest session number accepted.
 pub const MAX_SESSION_NUMBER: u32 = 1000;
+
+/// A session number a source states.
+pub type SessionNumber = Bounded<1, MAX_SESSION_NUMBER>;
+/// A vote count a source states.
+pub type VoteCount = Bounded<0, MAX_VOTE_COUNT>;
 
 /// The council a record is about, as the sources name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +142,27 @@ pub struct PublicAgendaItem {
     /// Who presented it, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter: Option<String>,
+    /// Its documents (draft decision, explanatory note…) that a source shows, each with the
+    /// declared date it was first public. None listed means none found, not none existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<PublicDocument>,
+}
+
+/// A document of an agenda item, as a source shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicDocument {
+    /// Its title as published, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Where the document is, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The declared date it was first public, when a source shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<NaiveDate>,
+    /// The source showing the document (and the date, when given).
+    pub source_url: String,
 }
 
 /// The state registration of a decision.
@@ -185,19 +212,29 @@ pub struct PublicBallot {
     pub option: BallotOption,
 }
 
+/// A stated vote count: refused when reading a record unless within [`VoteCount`].
+fn count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    super::bounded::optional::<D, VoteCount>(d)
+}
+
+/// A stated session number: refused when reading a record unless within [`SessionNumber`].
+fn session_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    super::bounded::optional::<D, SessionNumber>(d)
+}
+
 /// A vote, recorded only where a source says something about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicVote {
     /// What was voted on, in the source's words.
     pub item: String,
     /// Yes votes, when stated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
     pub yes: Option<u32>,
     /// No votes, when stated (0 when the source says "unanimously").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
     pub no: Option<u32>,
     /// Abstentions, when stated (0 when the source says "unanimously").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "count")]
     pub abstain: Option<u32>,
     /// True when the source reports the vote as unanimous (the number voting may be unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,10 +259,10 @@ impl PublicVote {
     }
 
     /// Whether it is a *named* vote under the metrics' rule: method `roll_call` or `electronic`,
-    /// with ballots ([`metrics::is_named`](m::is_named)). A method the source does not state is not named.
+    /// with ballots ([`metrics::VoteEvent::is_named`](m::VoteEvent::is_named)). A method the source does not state is not named.
     pub fn is_named(&self) -> bool {
         self.method.and_then(PublicVoteMethod::platform).is_some_and(|method| {
-            m::is_named(&m::VoteEvent {
+            m::VoteEvent {
                 id: String::new(),
                 session_id: String::new(),
                 agenda_item_id: String::new(),
@@ -237,7 +274,8 @@ impl PublicVote {
                     .iter()
                     .map(|b| m::Ballot { deputy_id: b.name.clone(), option: metrics_option(b.option) })
                     .collect(),
-            })
+            }
+            .is_named()
         })
     }
 }
@@ -320,7 +358,7 @@ pub struct PublicRecord {
     /// The council, inline.
     pub council: PublicCouncil,
     /// The session number within the convocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "session_number")]
     pub session_number: Option<u32>,
     /// Regular, extraordinary or a deputies' meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -513,6 +551,18 @@ impl PublicRecord {
             check_lang(v, &join(&p, "title_lang"), &a.title_lang);
             check_opt(v, &join(&p, "initiator"), a.initiator.as_deref(), MAX_LINE, false);
             check_opt(v, &join(&p, "reporter"), a.reporter.as_deref(), MAX_LINE, false);
+            for (j, d) in a.documents.iter().enumerate() {
+                let dp = join(&join(&p, "documents"), j);
+                check_opt(v, &join(&dp, "title"), d.title.as_deref(), MAX_LINE * 2, false);
+                if let Some(u) = &d.url {
+                    check_url(v, &join(&dp, "url"), u);
+                }
+                if let Some(date) = d.published {
+                    text::check_date(v, &join(&dp, "published"), date);
+                }
+                check_url(v, &join(&dp, "source_url"), &d.source_url);
+                cited.push((join(&dp, "source_url"), d.source_url.clone()));
+            }
         }
         for (i, d) in self.decisions.iter().enumerate() {
             check_decision(v, &join("/decisions", i), d, &mut cited);
@@ -609,6 +659,15 @@ impl PublicRecord {
                 list.iter().enumerate().filter(|(_, d)| d.source_url == url).map(|(i, _)| format!("/{name}/{i}")),
             );
         }
+        for (i, a) in self.agenda.iter().enumerate() {
+            out.extend(
+                a.documents
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.source_url == url)
+                    .map(|(j, _)| format!("/agenda/{i}/documents/{j}")),
+            );
+        }
         out.extend(
             self.votes.iter().enumerate().filter(|(_, x)| x.source_url == url).map(|(i, _)| format!("/votes/{i}")),
         );
@@ -640,10 +699,38 @@ impl PublicRecord {
         Some((self.date? - notice).num_days())
     }
 
-    /// Whether a document of the sitting (a decision's text in the adilet register, or the
-    /// minutes) is identified.
+    /// Whether a document of the sitting (an agenda item's document, a decision's text in the
+    /// adilet register, or the minutes) is identified.
     pub fn has_documents(&self) -> bool {
-        self.decisions.iter().any(|d| d.adilet_id.is_some()) || self.minutes.as_ref().is_some_and(|mn| mn.url.is_some())
+        self.agenda.iter().any(|a| !a.documents.is_empty())
+            || self.decisions.iter().any(|d| d.adilet_id.is_some())
+            || self.minutes.as_ref().is_some_and(|mn| mn.url.is_some())
+    }
+
+    /// `documents` under method v1.1 for a backfilled public-sources record: each item's
+    /// documents with their declared dates; null when any document of the sitting (an item's, or
+    /// the minutes) declares no date, when no item has a document (`documents_unknown`: items
+    /// without one are unknown and left out), or when the sitting's date is not stated.
+    fn documents_openness(&self) -> MetricValue {
+        // Dates compare as local midnights: a document is public before the sitting when its
+        // declared date is an earlier day (the hour is not known).
+        let day = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+        let items: Vec<Vec<Option<chrono::DateTime<chrono::Utc>>>> =
+            self.agenda.iter().map(|a| a.documents.iter().map(|d| d.published.map(day)).collect()).collect();
+        let minutes_undeclared = self.minutes.as_ref().is_some_and(|mn| mn.published.is_none());
+        let start = self.date.map_or(chrono::DateTime::<chrono::Utc>::MAX_UTC, day);
+        let value = m::documents_component(
+            &items,
+            minutes_undeclared,
+            start,
+            chrono::DateTime::<chrono::Utc>::MAX_UTC,
+            true,
+            m::Provenance::PublicSources,
+        );
+        match (value.value, self.date) {
+            (Some(_), None) => MetricValue::null(NullReason::SessionDateNotStated, value.n),
+            _ => value,
+        }
     }
 }
 
@@ -666,8 +753,8 @@ pub struct RecordOpenness {
     pub roll_call: MetricValue,
     /// `100 · Σ w·c / Σ w` over the components with a value.
     pub score: MetricValue,
-    /// `Σ w` of those components.
-    pub coverage: f64,
+    /// `Σ w` of those components (n = the components).
+    pub coverage: MetricValue,
 }
 
 /// Scores the openness components of a public record with the metrics' own functions. A component
@@ -693,11 +780,7 @@ pub fn record_openness(r: &PublicRecord) -> RecordOpenness {
     };
 
     let items = r.agenda.len() as u64;
-    let documents = if items == 0 {
-        MetricValue::null(NullReason::NoAgendaItems, 0)
-    } else {
-        MetricValue::null(NullReason::BackfilledWithoutDeclaredDocuments, items)
-    };
+    let documents = r.documents_openness();
     let open_items = match (items, r.open) {
         (0, _) => MetricValue::null(NullReason::NoAgendaItems, 0),
         (_, Some(false)) => MetricValue::ratio(0, items, NullReason::NoAgendaItems),
@@ -707,7 +790,10 @@ pub fn record_openness(r: &PublicRecord) -> RecordOpenness {
         Some(live) => MetricValue::known(m::broadcast_score(live, false), 1, NullReason::BroadcastNotStated),
         None => MetricValue::null(NullReason::BroadcastNotStated, 1),
     };
+    // Sources that show no minutes leave it unknown whether there were any (v1.1, read for
+    // public-sources records as for their documents).
     let minutes = match (r.minutes.as_ref().and_then(|mn| mn.published), r.date) {
+        (None, _) if r.minutes.is_none() => MetricValue::null(NullReason::MinutesUnknown, 1),
         (None, _) => MetricValue::null(NullReason::BackfilledWithoutDeclaredMinutes, 1),
         (Some(_), None) => MetricValue::null(NullReason::SessionDateNotStated, 1),
         (Some(p), Some(d)) => MetricValue::known(
@@ -739,7 +825,7 @@ pub fn record_openness(r: &PublicRecord) -> RecordOpenness {
         minutes,
         roll_call,
         score: MetricValue::from_option(score, used, NullReason::NoOpennessComponents),
-        coverage,
+        coverage: m::coverage_value(coverage, used),
     }
 }
 
@@ -833,6 +919,7 @@ mod tests {
                 title_lang: "ru".into(),
                 initiator: None,
                 reporter: None,
+                documents: vec![],
             }],
             decisions: vec![],
             referenced_decisions: vec![],
@@ -857,7 +944,60 @@ mod tests {
         assert_eq!(o.broadcast.reason, Some(NullReason::BroadcastNotStated));
         assert_eq!(o.open_items.reason, Some(NullReason::OpennessNotStated));
         assert_eq!(o.score.value, Some(100.0));
-        assert!((o.coverage - 0.20).abs() < 1e-12);
+        assert_eq!(o.documents.reason, Some(NullReason::DocumentsUnknown));
+        assert_eq!(o.minutes.reason, Some(NullReason::MinutesUnknown));
+        assert_eq!(o.coverage.n, 1);
+        assert!(o.coverage.value.is_some_and(|c| (c - 0.20).abs() < 1e-12));
+    }
+
+    fn document(published: Option<NaiveDate>) -> PublicDocument {
+        PublicDocument { title: None, url: None, published, source_url: "https://apgazeta.kz/x".into() }
+    }
+
+    #[test]
+    fn documents_use_declared_dates_and_items_without_documents_are_unknown() {
+        let mut r = record();
+        r.agenda.push(r.agenda[0].clone());
+        assert_eq!(record_openness(&r).documents.reason, Some(NullReason::DocumentsUnknown));
+        // One item with a draft public the day before the sitting: 1 of the 1 known item.
+        r.agenda[0].documents.push(document(NaiveDate::from_ymd_opt(2023, 9, 12)));
+        let d = record_openness(&r).documents;
+        assert_eq!((d.value, d.n), (Some(1.0), 1));
+        // Published on the sitting's own day: not before the start.
+        r.agenda[1].documents.push(document(NaiveDate::from_ymd_opt(2023, 9, 13)));
+        let d = record_openness(&r).documents;
+        assert_eq!((d.value, d.n), (Some(0.5), 2));
+        // A document without a declared date, or minutes without one, make it null.
+        r.agenda[1].documents.push(document(None));
+        assert_eq!(record_openness(&r).documents.reason, Some(NullReason::BackfilledWithoutDeclaredDocuments));
+        r.agenda[1].documents.pop();
+        r.minutes = Some(PublicMinutes { published: None, url: None, source_url: "https://apgazeta.kz/x".into() });
+        assert_eq!(record_openness(&r).documents.reason, Some(NullReason::BackfilledWithoutDeclaredDocuments));
+        assert_eq!(record_openness(&r).minutes.reason, Some(NullReason::BackfilledWithoutDeclaredMinutes));
+        r.minutes = None;
+        r.date = None;
+        assert_eq!(record_openness(&r).documents.reason, Some(NullReason::SessionDateNotStated));
+    }
+
+    #[test]
+    fn a_document_needs_a_listed_http_source() {
+        let mut r = record();
+        r.agenda[0].documents.push(PublicDocument {
+            title: None,
+            url: Some("javascript:x".into()),
+            published: NaiveDate::from_ymd_opt(1980, 1, 1),
+            source_url: "https://elsewhere.kz/".into(),
+        });
+        let mut v = Violations::new();
+        r.check(&mut v);
+        let got: Vec<(String, &str)> = v.into_vec().into_iter().map(|x| (x.path, x.rule)).collect();
+        for want in [
+            ("/agenda/0/documents/0/url", "http_url"),
+            ("/agenda/0/documents/0/published", "date_range"),
+            ("/agenda/0/documents/0/source_url", "listed_source"),
+        ] {
+            assert!(got.iter().any(|(p, r)| p == want.0 && *r == want.1), "{want:?} missing from {got:?}");
+        }
     }
 
     #[test]

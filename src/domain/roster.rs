@@ -146,6 +146,31 @@ impl Deputy {
     }
 }
 
+/// A deputy named in a stored session record of the council: on a ballot or as a speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReference {
+    /// The deputy named.
+    pub deputy: String,
+    /// The session record naming them.
+    pub session: String,
+    /// The session's date.
+    pub date: NaiveDate,
+    /// The vote event (for a ballot) or speech.
+    pub item: StoredItem,
+}
+
+/// What names a deputy in a stored session record.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StoredItem {
+    /// A ballot in this vote event.
+    Ballot(String),
+    /// This speech.
+    Speech(String),
+}
+
+/// Most sessions one violation lists by name (the count says how many more).
+const LISTED_SESSIONS: usize = 8;
+
 /// What the roster rules need to know beyond the document itself.
 #[derive(Debug, Default)]
 pub struct RosterContext {
@@ -358,10 +383,65 @@ impl Roster {
         }
     }
 
+    /// Refuses a roster under which stored session records would name deputies on dates when
+    /// they hold no mandate: a shortened or removed mandate would orphan their ballots and
+    /// speeches, and those records, checked against the roster of their date, could no longer be
+    /// sent again as they are. One violation per deputy, naming the sessions and votes.
+    pub fn check_stored(&self, stored: &[StoredReference], v: &mut Violations) {
+        let mut orphans: BTreeMap<&str, BTreeMap<(NaiveDate, &str), Vec<&StoredItem>>> = BTreeMap::new();
+        for r in stored {
+            if !self.deputy(&r.deputy).is_some_and(|d| d.serves_on(r.date)) {
+                orphans.entry(&r.deputy).or_default().entry((r.date, &r.session)).or_default().push(&r.item);
+            }
+        }
+        for (deputy, sessions) in orphans {
+            let listed: Vec<String> = sessions
+                .iter()
+                .take(LISTED_SESSIONS)
+                .map(|((date, session), items)| format!("{session} of {date} ({})", describe_items(items)))
+                .collect();
+            let more = sessions.len().saturating_sub(LISTED_SESSIONS);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let (path, who) = match self.deputies.iter().position(|d| d.id == deputy) {
+                Some(i) => (join(&join("/deputies", i), "mandates"), format!("{deputy} would hold no mandate")),
+                None => ("/deputies".to_owned(), format!("{deputy}, left out of the roster, would hold no mandate")),
+            };
+            v.push(
+                path,
+                "stored_ballots",
+                format!(
+                    "{who} on the dates of {} stored session record(s) that give them ballots or speeches: {}{more}; \
+                     correct those records first, or keep the mandate",
+                    sessions.len(),
+                    listed.join(", ")
+                ),
+            );
+        }
+    }
+
     /// The deputy with `id`.
     pub fn deputy(&self, id: &str) -> Option<&Deputy> {
         self.deputies.iter().find(|d| d.id == id)
     }
+}
+
+/// "votes v1, v2; speech s3".
+fn describe_items(items: &[&StoredItem]) -> String {
+    let mut items = items.to_vec();
+    items.sort();
+    items.dedup();
+    let votes: Vec<&str> =
+        items.iter().filter_map(|i| if let StoredItem::Ballot(e) = i { Some(e.as_str()) } else { None }).collect();
+    let speeches: Vec<&str> =
+        items.iter().filter_map(|i| if let StoredItem::Speech(s) = i { Some(s.as_str()) } else { None }).collect();
+    let mut parts = vec![];
+    if !votes.is_empty() {
+        parts.push(format!("{} {}", if votes.len() == 1 { "vote" } else { "votes" }, votes.join(", ")));
+    }
+    if !speeches.is_empty() {
+        parts.push(format!("{} {}", if speeches.len() == 1 { "speech" } else { "speeches" }, speeches.join(", ")));
+    }
+    parts.join("; ")
 }
 
 #[cfg(test)]
@@ -425,6 +505,44 @@ mod tests {
         assert!(rules(&r).is_empty());
         r.deputies.push(deputy("c", "2023-04-01"));
         assert_eq!(rules(&r), [("/deputies".to_owned(), "seats_exceeded")]);
+    }
+
+    #[test]
+    fn a_roster_that_would_orphan_stored_ballots_names_the_sessions_and_votes() {
+        let reference = |deputy: &str, session: &str, date: &str, item: StoredItem| StoredReference {
+            deputy: deputy.into(),
+            session: session.into(),
+            date: d(date),
+            item,
+        };
+        let stored = vec![
+            reference("a", "s1", "2023-04-01", StoredItem::Ballot("s1-v1".into())),
+            reference("a", "s2", "2024-04-01", StoredItem::Ballot("s2-v1".into())),
+            reference("a", "s2", "2024-04-01", StoredItem::Ballot("s2-v2".into())),
+            reference("a", "s2", "2024-04-01", StoredItem::Speech("s2-sp1".into())),
+            reference("b", "s2", "2024-04-01", StoredItem::Ballot("s2-v1".into())),
+        ];
+        let check = |r: &Roster| {
+            let mut v = Violations::new();
+            r.check_stored(&stored, &mut v);
+            v.into_vec().into_iter().map(|x| (x.path, x.rule, x.message)).collect::<Vec<_>>()
+        };
+        let mut r = Roster {
+            deputies: vec![deputy("a", "2023-03-20"), deputy("b", "2023-03-20")],
+            commissions: vec![],
+            roles: vec![],
+        };
+        assert!(check(&r).is_empty(), "every named deputy serves on their dates");
+        // a's mandate shortened to one day; b left out.
+        r.deputies[0].mandates[0].end_date = Some(d("2023-03-20"));
+        r.deputies.pop();
+        let found = check(&r);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!((found[0].0.as_str(), found[0].1), ("/deputies/0/mandates", "stored_ballots"));
+        assert!(found[0].2.contains("s1 of 2023-04-01 (vote s1-v1)"), "{}", found[0].2);
+        assert!(found[0].2.contains("s2 of 2024-04-01 (votes s2-v1, s2-v2; speech s2-sp1)"), "{}", found[0].2);
+        assert_eq!((found[1].0.as_str(), found[1].1), ("/deputies", "stored_ballots"));
+        assert!(found[1].2.starts_with("b, left out of the roster"), "{}", found[1].2);
     }
 
     #[test]

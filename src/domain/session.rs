@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::bounded::MAX_SPEECH_SECONDS;
 use super::council::Council;
 use super::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, SessionKind, SessionStatus, SpeakerRole,
@@ -71,6 +72,16 @@ pub struct DeclaredNotice {
     pub source_url: String,
 }
 
+/// A time the publisher declares something first became public, with its source: what the
+/// metrics use for a backfilled record (see [`SessionRecord::is_backfilled`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredTime {
+    /// When it first became public, as declared.
+    pub published_at: DateTime<Utc>,
+    /// Where that can be seen (http/https).
+    pub source_url: String,
+}
+
 /// An agenda item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgendaItem {
@@ -111,6 +122,10 @@ pub struct Document {
     pub language: String,
     /// Its text, when given.
     pub text: Option<String>,
+    /// When it first became public, as declared (for a backfilled record). Absent from the
+    /// stored document when not given, so records without it keep their canonical form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_public: Option<DeclaredTime>,
 }
 
 /// Counts by option.
@@ -246,13 +261,28 @@ pub struct SessionContext {
     pub foreign_ids: HashSet<String>,
 }
 
-/// Longest session we accept, in seconds of a single speech.
-const MAX_SPEECH_SECONDS: u32 = 6 * 3600;
-
 impl SessionRecord {
     /// The session's calendar date (see [`local_date`]).
     pub fn date(&self) -> NaiveDate {
         local_date(self.scheduled_start)
+    }
+
+    /// Whether a record of this session first received at `first_received_at` is *backfilled*:
+    /// received after the scheduled start, so receive times say nothing about when its agenda,
+    /// documents and minutes were public, and the metrics use the times it declares.
+    pub fn is_backfilled(&self, first_received_at: DateTime<Utc>) -> bool {
+        first_received_at > self.scheduled_start
+    }
+
+    /// The documents that are minutes (kind `minutes`; `minutes_document` names one of them).
+    pub fn minutes_documents(&self) -> impl Iterator<Item = &Document> {
+        self.documents.iter().filter(|d| d.kind == DocumentKind::Minutes)
+    }
+
+    /// The minutes' declared public time: the earliest declared time among the minutes
+    /// documents; `None` when there are no minutes or none declares a time.
+    pub fn declared_minutes(&self) -> Option<&DeclaredTime> {
+        self.minutes_documents().filter_map(|d| d.declared_public.as_ref()).min_by_key(|t| t.published_at)
     }
 
     /// Checks every rule of `domain.md` for a session of `council`.
@@ -288,6 +318,12 @@ impl SessionRecord {
         for (path, t) in times {
             if let Some(t) = t {
                 super::text::check_date(v, path, t.date_naive());
+            }
+        }
+        for (i, d) in self.documents.iter().enumerate() {
+            if let Some(t) = &d.declared_public {
+                let path = join(&join(&join("/documents", i), "declared_public"), "published_at");
+                super::text::check_date(v, &path, t.published_at.date_naive());
             }
         }
         match council.convocations.iter().find(|c| c.number == self.convocation) {

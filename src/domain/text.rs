@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::UnicodeNormalization;
 
 use super::violation::{Violations, join};
@@ -14,12 +15,13 @@ pub const MAX_TEXT: usize = 200_000;
 /// Longest URL, in bytes.
 pub const MAX_URL: usize = 2048;
 
-/// Trims and NFC-normalizes `raw`, then checks it is non-empty, at most `max` characters, and
-/// (unless `multiline`) free of control characters. Records a violation and returns `None` when not.
+/// Trims and NFC-normalizes `raw`, then checks it is non-empty and not only invisible
+/// characters, at most `max` characters, and free of characters that hide or fake text (see
+/// [`forbidden_char`]). Records a violation and returns `None` when not.
 pub fn clean(v: &mut Violations, path: &str, raw: &str, max: usize, multiline: bool) -> Option<String> {
     let s: String = raw.trim().nfc().collect();
-    if s.is_empty() {
-        v.push(path, "non_empty", "must not be empty or only white space");
+    if s.chars().all(|c| c.is_whitespace() || get_general_category(c) == GeneralCategory::Format) {
+        v.push(path, "non_empty", "must not be empty or only white space or invisible characters");
         return None;
     }
     let count = s.chars().count();
@@ -27,12 +29,36 @@ pub fn clean(v: &mut Violations, path: &str, raw: &str, max: usize, multiline: b
         v.push(path, "max_length", format!("is {count} characters long; the limit is {max}"));
         return None;
     }
-    let bad = s.chars().find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')));
-    if let Some(c) = bad {
-        v.push(path, "no_control_characters", format!("contains the control character U+{:04X}", c as u32));
+    if let Some((c, what)) = s.chars().find_map(|c| forbidden_char(c, multiline).map(|what| (c, what))) {
+        let rule = if c.is_control() { "no_control_characters" } else { "no_invisible_characters" };
+        v.push(path, rule, format!("contains U+{:04X}, {what}; remove it", c as u32));
         return None;
     }
     Some(s)
+}
+
+/// Why `c` may not appear in a text, if it may not. Single-line texts (names, titles, places)
+/// refuse every control, format (zero-width joiners and spaces, byte order marks, direction
+/// overrides), line or paragraph separator, private-use and unassigned character: each one
+/// hides, reorders or breaks what a reader sees. Multi-line texts keep line breaks and tabs,
+/// and format characters (emoji sequences, soft hyphens), but refuse other controls and the
+/// noncharacters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF.
+pub fn forbidden_char(c: char, multiline: bool) -> Option<&'static str> {
+    let noncharacter = ('\u{FDD0}'..='\u{FDEF}').contains(&c) || (c as u32) & 0xFFFE == 0xFFFE;
+    let what = match get_general_category(c) {
+        GeneralCategory::Control if multiline && matches!(c, '\n' | '\t' | '\r') => return None,
+        GeneralCategory::Control => "a control character",
+        _ if noncharacter => "a noncharacter",
+        _ if multiline => return None,
+        GeneralCategory::Format => "an invisible format character",
+        GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => {
+            "a line break (single-line texts have none)"
+        }
+        GeneralCategory::PrivateUse => "a private-use character",
+        GeneralCategory::Unassigned => "an unassigned code point",
+        _ => return None,
+    };
+    Some(what)
 }
 
 /// Like [`clean`] for optional fields: `None` stays `None`.
@@ -228,6 +254,40 @@ mod tests {
             rules,
             [("/b".into(), "non_empty"), ("/c".into(), "no_control_characters"), ("/d".into(), "max_length")]
         );
+    }
+
+    #[test]
+    fn single_line_texts_refuse_invisible_and_separator_characters() {
+        for (raw, rule) in [
+            ("\u{200D}", "non_empty"),
+            ("\u{200D}\u{FEFF} \u{200B}", "non_empty"),
+            ("Сессия\u{2028}вторая", "no_invisible_characters"),
+            ("Сес\u{2029}сия", "no_invisible_characters"),
+            ("\u{FEFF}Сессия", "no_invisible_characters"),
+            ("Сес\u{200D}сия", "no_invisible_characters"),
+            ("Сессия\u{202E}ресми", "no_invisible_characters"),
+            ("Сессия \u{FFFF}", "no_invisible_characters"),
+            ("Сессия \u{E000}", "no_invisible_characters"),
+            ("Сес\u{85}сия", "no_control_characters"),
+        ] {
+            let mut v = Violations::new();
+            assert!(clean(&mut v, "/t", raw, 100, false).is_none(), "{raw:?} is refused");
+            let got: Vec<_> = v.into_vec().into_iter().map(|x| x.rule).collect();
+            assert_eq!(got, [rule], "{raw:?}");
+        }
+        let mut v = Violations::new();
+        assert_eq!(
+            clean(&mut v, "/t", "Бюджет\u{A0}2024 — «Ақ жол»", 100, false).as_deref(),
+            Some("Бюджет\u{A0}2024 — «Ақ жол»")
+        );
+        // Free text keeps line breaks and format characters, but not noncharacters or only-invisible text.
+        assert!(
+            clean(&mut v, "/t", "Первая строка\nвторая\u{2028}третья, пере\u{AD}нос 👩\u{200D}💻", 100, true).is_some()
+        );
+        assert!(v.is_empty());
+        assert!(clean(&mut v, "/t", "текст \u{FFFE}", 100, true).is_none());
+        assert!(clean(&mut v, "/t", "\u{200D}\n\u{200B}", 100, true).is_none());
+        assert_eq!(v.into_vec().len(), 2);
     }
 
     #[test]

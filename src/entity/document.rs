@@ -21,6 +21,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub body_text: Option<String>,
     pub first_public_at: DateTimeUtc,
+    pub declared_public_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub declared_public_source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,56 +6,74 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::{Error, Service};
-use crate::domain::log::merkle::{self, Hash};
+use crate::domain::log::merkle::Hash;
 use crate::domain::log::note;
 use crate::store::{self, StoreError};
+use crate::witness::CheckpointError;
 
 pub use store::log::EntryRead;
 
-/// The log's committed head with its signature.
+/// The checkpoint the log serves.
 #[derive(Debug, Clone)]
 pub struct Checkpoint {
-    /// The log's origin (first line of the note).
+    /// The log's origin (first line of the note), fixed when the log was created.
     pub origin: String,
     /// Number of entries.
     pub tree_size: u64,
     /// Merkle tree hash.
     pub root: Hash,
-    /// The signature, when the server holds a signing key.
+    /// Its signatures, when the server holds a signing key.
     pub signed: Option<Signed>,
 }
 
-/// A checkpoint's signature and the key that made it.
+/// A checkpoint's signed note and the key that made it.
 #[derive(Debug, Clone)]
 pub struct Signed {
-    /// The C2SP signed note (tlog-checkpoint body plus the Ed25519 signature line).
+    /// The C2SP signed note: the checkpoint body, a signature line from each of the log's keys
+    /// and the `cosignature/v1` lines of the witnesses that cosigned it.
     pub note: String,
-    /// The verifier key (C2SP vkey string).
+    /// The verifier key of the log's active key (C2SP vkey string).
     pub verifier_key: String,
-    /// The raw Ed25519 public key, base64.
+    /// The active key's raw Ed25519 public key, base64.
     pub public_key: String,
-    /// The key's id.
+    /// The active key's id.
     pub kid: String,
+    /// The witnesses whose valid cosignature the note carries.
+    pub cosigned_by: Vec<String>,
 }
 
-/// The latest checkpoint, read from committed state only (it never covers an uncommitted
-/// append), signed with the active key.
+/// A checkpoint that cannot be made is the server's fault (or its database's).
+fn checkpoint_error(e: CheckpointError) -> Error {
+    match e {
+        CheckpointError::Store(s) => s.into(),
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+/// The checkpoint to serve (see [`crate::witness::Checkpoints::served`]), read from committed
+/// state only: it never covers an uncommitted append. Without a signing key, the committed head
+/// unsigned.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn checkpoint(svc: &Service) -> Result<Checkpoint, Error> {
-    let (tree_size, root) = head(svc).await?;
-    let origin = svc.settings.log_origin();
-    let signed = match svc.keys.active() {
-        None => None,
-        Some(key) => {
-            let body = note::checkpoint_body(&origin, tree_size, &root);
-            let note = note::sign_note(&body, &origin, &key.signing).map_err(|e| Error::Internal(e.to_string()))?;
-            Some(Signed {
-                note,
-                verifier_key: note::verifier_key_string(&origin, &key.verifying()),
-                public_key: STANDARD.encode(key.verifying().as_bytes()),
-                kid: key.kid.clone(),
-            })
-        }
+    let origin = svc.checkpoints.origin.clone();
+    let served = match svc.checkpoints.served(&svc.db, &svc.keys).await {
+        Ok(s) => Some(s),
+        Err(CheckpointError::NoKey) => None,
+        Err(e) => return Err(checkpoint_error(e)),
+    };
+    let (tree_size, root) = match &served {
+        Some(s) => (s.size, s.root),
+        None => head(svc).await?,
+    };
+    let signed = match (svc.keys.active(), served) {
+        (Some(key), Some(s)) => Some(Signed {
+            note: s.note,
+            verifier_key: note::verifier_key_string(&origin, &key.verifying()),
+            public_key: STANDARD.encode(key.verifying().as_bytes()),
+            kid: key.kid.clone(),
+            cosigned_by: s.cosigned_by,
+        }),
+        _ => None,
     };
     Ok(Checkpoint { origin, tree_size, root, signed })
 }
@@ -106,13 +124,8 @@ pub async fn inclusion_proof(svc: &Service, leaf_index: u64, tree_size: u64) -> 
     if tree_size == 0 || tree_size > size || leaf_index >= tree_size {
         return Err(Error::BadRequest(format!("need leaf_index < tree_size <= {size}")));
     }
-    let leaves = store::log::leaf_hashes(&svc.db, tree_size).await?;
-    let proof =
-        merkle::inclusion_proof(&leaves, leaf_index, tree_size).map_err(|e| Error::BadRequest(e.to_string()))?;
-    let leaf_hash = *leaves
-        .get(usize::try_from(leaf_index).unwrap_or(usize::MAX))
-        .ok_or_else(|| Error::Internal(format!("the log has no leaf {leaf_index} below its size {size}")))?;
-    Ok(Inclusion { leaf_hash, proof, root: merkle::root(&leaves) })
+    let p = store::tiles::inclusion(&svc.db, leaf_index, tree_size).await?;
+    Ok(Inclusion { leaf_hash: p.leaf, proof: p.proof, root: p.root })
 }
 
 /// A consistency proof and the two roots it links.
@@ -133,10 +146,8 @@ pub async fn consistency_proof(svc: &Service, first: u64, second: u64) -> Result
     if first == 0 || first > second || second > size {
         return Err(Error::BadRequest(format!("need 0 < first <= second <= {size}")));
     }
-    let leaves = store::log::leaf_hashes(&svc.db, second).await?;
-    let proof = merkle::consistency_proof(&leaves, first, second).map_err(|e| Error::BadRequest(e.to_string()))?;
-    let prefix = leaves.get(..usize::try_from(first).unwrap_or(usize::MAX)).unwrap_or(&leaves);
-    Ok(Consistency { proof, first_root: merkle::root(prefix), second_root: merkle::root(&leaves) })
+    let p = store::tiles::consistency(&svc.db, first, second).await?;
+    Ok(Consistency { proof: p.proof, first_root: p.first_root, second_root: p.second_root })
 }
 
 /// One of the server's public keys.
@@ -152,17 +163,54 @@ pub struct PublicKey {
     pub active: bool,
 }
 
-/// The server's public keys, oldest first.
-pub fn keys(svc: &Service) -> Vec<PublicKey> {
-    let origin = svc.settings.log_origin();
+/// The log's public identity: its origin, keys and witnesses.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// The log's origin: the name of every key.
+    pub origin: String,
+    /// Every key, oldest first.
+    pub keys: Vec<PublicKey>,
+    /// The witnesses asked to cosign each checkpoint.
+    pub witnesses: Vec<Witness>,
+    /// Cosignatures a checkpoint needs to be served in preference to a newer one.
+    pub quorum: u64,
+}
+
+/// A witness that cosigns the log's checkpoints.
+#[derive(Debug, Clone)]
+pub struct Witness {
+    /// Its name (the key name of its cosignature lines).
+    pub name: String,
+    /// Its `cosignature/v1` verifier key.
+    pub verifier_key: String,
+    /// Where the log sends it checkpoints.
+    pub url: String,
+}
+
+/// The server's public keys, oldest first, and the witnesses.
+pub fn keys(svc: &Service) -> Keys {
+    let cp = &svc.checkpoints;
     let active = svc.keys.active().map(|k| k.kid.clone());
-    svc.keys
+    let keys = svc
+        .keys
         .all()
         .map(|k| PublicKey {
             kid: k.kid.clone(),
             public_key: STANDARD.encode(k.verifying().as_bytes()),
-            verifier_key: note::verifier_key_string(&origin, &k.verifying()),
+            verifier_key: note::verifier_key_string(&cp.origin, &k.verifying()),
             active: active.as_deref() == Some(k.kid.as_str()),
         })
-        .collect()
+        .collect();
+    let witnesses = cp
+        .witnesses
+        .iter()
+        .map(|w| Witness { name: w.cosigner.name().to_owned(), verifier_key: w.cosigner.vkey(), url: w.url.clone() })
+        .collect();
+    Keys { origin: cp.origin.clone(), keys, witnesses, quorum: cp.quorum as u64 }
+}
+
+/// The bytes of a tlog tile (C2SP tlog-tiles) of the log at its committed size.
+pub async fn tile(svc: &Service, tile: crate::domain::log::tiles::TileRef) -> Result<Vec<u8>, Error> {
+    let (size, _) = head(svc).await?;
+    Ok(store::tiles::tile(&svc.db, tile, size).await?)
 }

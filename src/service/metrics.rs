@@ -15,7 +15,7 @@ use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 use super::{Error, Service};
 use crate::domain::enums::Level;
 use crate::domain::metrics as m;
-use crate::store::{self, Db, read};
+use crate::store::{self, Db, paging, read};
 
 /// The first day of the period when the client gives none: the start of the VIII convocation
 /// (elected March 2023, the first under the 2023 rules).
@@ -118,9 +118,84 @@ pub async fn council(svc: &Service, id: &str, q: PeriodQuery) -> Result<CouncilR
 /// The metrics of council `id` for a period, of which the per-deputy ones are what
 /// `list_deputy_metrics` serves.
 pub async fn council_deputies(svc: &Service, id: &str, q: PeriodQuery) -> Result<Arc<m::CouncilMetrics>, Error> {
+    Ok(council_in(svc, id, q).await?.1)
+}
+
+/// The metrics of council `id` (not found when it does not exist) for the period `q` resolves
+/// to, from the cache while current.
+async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, Arc<m::CouncilMetrics>), Error> {
     read::councils::get_council(&svc.db, id).await?;
     let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
-    compute(svc, id, resolve(q, newest)?, seq).await
+    let p = resolve(q, newest)?;
+    Ok((p, compute(svc, id, p, seq).await?))
+}
+
+/// A page of the held sessions of a council in a period with their openness components.
+#[derive(Debug, Clone)]
+pub struct SessionOpennessPage {
+    /// The resolved period.
+    pub period: Period,
+    /// Method version.
+    pub method: String,
+    /// The sessions, by scheduled start then id.
+    pub items: Vec<m::SessionOpenness>,
+    /// The cursor of the next page.
+    pub next: Option<String>,
+}
+
+/// The openness components of each held session of council `id` in a period, by scheduled start
+/// then id: `limit` of them after `cursor` (from a previous page's `next`).
+#[tracing::instrument(skip(svc), err(level = "debug"))]
+pub async fn session_openness(
+    svc: &Service,
+    id: &str,
+    q: PeriodQuery,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<SessionOpennessPage, Error> {
+    let after = cursor.filter(|c| !c.is_empty()).map(session_cursor).transpose()?;
+    let (period, x) = council_in(svc, id, q).await?;
+    let rest: Vec<m::SessionOpenness> = by_start(&x)
+        .into_iter()
+        .filter(|s| after.as_ref().is_none_or(|(t, sid)| (s.scheduled_start, &s.session_id) > (*t, sid)))
+        .cloned()
+        .collect();
+    let page = paging::page(rest, limit, |s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.session_id));
+    Ok(SessionOpennessPage { period, method: x.method.clone(), items: page.items, next: page.next })
+}
+
+/// Every held session of council `id` over the default period with its openness components, by
+/// scheduled start then id (what the council page shows).
+pub async fn sessions_openness(svc: &Service, id: &str) -> Result<Vec<m::SessionOpenness>, Error> {
+    let (_, x) = council_in(svc, id, PeriodQuery::default()).await?;
+    Ok(by_start(&x).into_iter().cloned().collect())
+}
+
+/// The openness components of one held session of `council` on `date`, as of now; `None` when
+/// the session is not held by then.
+pub async fn session_openness_on(
+    svc: &Service,
+    council: &str,
+    session_id: &str,
+    date: NaiveDate,
+) -> Result<Option<m::SessionOpenness>, Error> {
+    let q = PeriodQuery { from: Some(date), to: Some(date), as_of: None };
+    let (_, x) = council_in(svc, council, q).await?;
+    Ok(x.openness.sessions.iter().find(|s| s.session_id == session_id).cloned())
+}
+
+fn by_start(x: &m::CouncilMetrics) -> Vec<&m::SessionOpenness> {
+    let mut sessions: Vec<&m::SessionOpenness> = x.openness.sessions.iter().collect();
+    sessions.sort_by(|a, b| (a.scheduled_start, &a.session_id).cmp(&(b.scheduled_start, &b.session_id)));
+    sessions
+}
+
+/// A `session-openness` cursor: the scheduled start and id of the last session of a page.
+fn session_cursor(c: &str) -> Result<(DateTime<Utc>, String), Error> {
+    let bad = || Error::BadRequest("cursor: not one from links.next".into());
+    let (t, id) = c.split_once('|').ok_or_else(bad)?;
+    let t = DateTime::parse_from_rfc3339(t).map_err(|_| bad())?.with_timezone(&Utc);
+    Ok((t, id.to_owned()))
 }
 
 /// One deputy's metrics for a period. They need the whole council (party lines, sessions
@@ -370,7 +445,10 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
         return Ok(hit);
     }
     let filter = read::councils::CouncilFilter { level: q.level, ..Default::default() };
-    let councils = read::councils::list_councils(&svc.db, &filter, None, u64::MAX >> 2).await?.items;
+    let mut councils = read::councils::list_councils(&svc.db, &filter, None, u64::MAX >> 2).await?.items;
+    // A national council (the Mazhilis, from a Popolo import) is no maslikhat: ranked only when
+    // `level=national` asks for it.
+    councils.retain(|c| q.level.is_some() || c.council.level != Level::National);
     let versions = store::metrics::data_versions(&svc.db).await?;
     let ids: Vec<(String, i64)> =
         councils.iter().map(|c| (c.id.clone(), versions.get(&c.id).copied().unwrap_or(0))).collect();

@@ -23,9 +23,12 @@ mod error;
 
 pub use error::Error;
 
+use std::sync::Arc;
+
 use crate::auth::KeyRing;
 use crate::config::Settings;
 use crate::store::Db;
+use crate::witness::Checkpoints;
 
 /// What every use case needs: the database, the settings, the keys, and the caches of computed
 /// results. One per server, shared by the API and the pages.
@@ -36,20 +39,25 @@ pub struct Service {
     pub settings: Settings,
     /// The server's Ed25519 keys: the active one signs checkpoints, all of them verify tokens.
     pub keys: KeyRing,
+    /// The log's origin and witnesses: what checkpoints are served with.
+    pub checkpoints: Arc<Checkpoints>,
     /// Computed metrics and rankings.
     metrics: metrics::Caches,
 }
 
 impl Service {
     /// A service over `db` with empty caches.
-    pub fn new(db: Db, settings: Settings, keys: KeyRing) -> Self {
-        Self { db, settings, keys, metrics: metrics::Caches::default() }
+    pub fn new(db: Db, settings: Settings, keys: KeyRing, checkpoints: Arc<Checkpoints>) -> Self {
+        Self { db, settings, keys, checkpoints, metrics: metrics::Caches::default() }
     }
 
     /// A service with no database behind it: for building what depends only on types (the
     /// OpenAPI document). Every database call through it fails.
     pub fn unconnected() -> Self {
-        Self::new(Db::default(), Settings::default(), KeyRing::empty())
+        let settings = Settings::default();
+        let checkpoints =
+            Checkpoints::new(settings.log_origin(), &settings).expect("the default settings have no witnesses");
+        Self::new(Db::default(), settings, KeyRing::empty(), Arc::new(checkpoints))
     }
 
     /// The database pool's size and idle connections now.

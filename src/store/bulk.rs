@@ -48,13 +48,12 @@ pub async fn versions_after(
         q = q.filter(cond);
     }
     let rows = q.order_by_asc(document_version::Column::Seq).limit(limit).all(db).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|m| {
             let body = m.body.clone();
-            StoredVersion { meta: m.into(), body }
+            Ok(StoredVersion { meta: m.try_into()?, body })
         })
-        .collect())
+        .collect()
 }
 
 /// Whether version `version` of the document (`kind`, `id`) is stored with this SHA-256.

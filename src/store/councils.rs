@@ -1,29 +1,21 @@
-//! Councils, parties and rosters: their publication and the reads behind their endpoints.
+//! Councils, parties and rosters: their publication. (Their reads are in `store::read`.)
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreError;
-use super::batch::insert_all;
-use super::publish::{DocKind, Publication, PublishMeta, Published, canonical_json};
+use super::projection::write;
+use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, canonical_json};
 use crate::domain::Violations;
 use crate::domain::council::{Council, Party};
-use crate::domain::roster::{Roster, RosterContext};
-use crate::domain::text::search_key;
-use crate::entity::{commission, convocation, council, deputy, deputy_role, mandate, party, party_membership};
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    // Plain data (maps of strings, lists of structs) always serializes.
-    serde_json::to_string(v).unwrap_or_default()
-}
+use crate::domain::roster::{Roster, RosterContext, StoredItem, StoredReference};
+use crate::entity::{ballot, commission, convocation, council, deputy, document_version, party, session, speech};
 
 /// Publishes a council (admins only; checked by the caller).
+#[tracing::instrument(skip_all, fields(council = %id))]
 pub async fn put_council(
     db: &DatabaseConnection,
     id: &str,
@@ -45,52 +37,12 @@ pub async fn put_council(
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
-    apply_council(&p.txn, id, doc, p.received_at, p.next_version()).await?;
+    write::apply_council(&p.txn, &p.logged(meta.provenance), doc).await?;
     Ok(Published::Created(p.commit(meta).await?))
 }
 
-/// Writes a council's normalized rows for a version received at `now`.
-pub(crate) async fn apply_council(
-    txn: &DatabaseTransaction,
-    id: &str,
-    doc: &Council,
-    now: DateTime<Utc>,
-    version: i32,
-) -> Result<(), StoreError> {
-    let existing = council::Entity::find_by_id(id.to_owned()).one(txn).await?;
-    let mut row = council::ActiveModel {
-        id: Set(id.to_owned()),
-        names: Set(json(&doc.names)),
-        level: Set(doc.level.as_str().to_owned()),
-        parent_id: Set(doc.parent.clone()),
-        kato: Set(doc.kato.clone()),
-        seats: Set(doc.seats as i32),
-        website: Set(doc.website.clone()),
-        search_key: Set(search_key(doc.names.values())),
-        synthetic: Set(doc.synthetic),
-        version: Set(version),
-        created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
-        updated_at: Set(now),
-    };
-    if existing.is_some() {
-        row.id = NotSet;
-        council::Entity::update_many().set(row).filter(council::Column::Id.eq(id)).exec(txn).await?;
-    } else {
-        council::Entity::insert(row).exec_without_returning(txn).await?;
-    }
-    convocation::Entity::delete_many().filter(convocation::Column::CouncilId.eq(id)).exec(txn).await?;
-    let convocations = doc.convocations.iter().map(|c| convocation::ActiveModel {
-        council_id: Set(id.to_owned()),
-        number: Set(c.number.clone()),
-        start_date: Set(c.start_date),
-        end_date: Set(c.end_date),
-        ..Default::default()
-    });
-    insert_all(txn, convocations.collect()).await?;
-    Ok(())
-}
-
 /// Publishes a party (admins only).
+#[tracing::instrument(skip_all, fields(party = %id))]
 pub async fn put_party(
     db: &DatabaseConnection,
     id: &str,
@@ -105,37 +57,8 @@ pub async fn put_party(
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
-    apply_party(&p.txn, id, doc, p.received_at, p.next_version()).await?;
+    write::apply_party(&p.txn, &p.logged(meta.provenance), doc).await?;
     Ok(Published::Created(p.commit(meta).await?))
-}
-
-/// Writes a party's row for a version received at `now`.
-pub(crate) async fn apply_party(
-    txn: &DatabaseTransaction,
-    id: &str,
-    doc: &Party,
-    now: DateTime<Utc>,
-    version: i32,
-) -> Result<(), StoreError> {
-    let existing = party::Entity::find_by_id(id.to_owned()).one(txn).await?;
-    let mut row = party::ActiveModel {
-        id: Set(id.to_owned()),
-        names: Set(json(&doc.names)),
-        abbreviations: Set(json(&doc.abbreviations)),
-        registration_status: Set(doc.registration_status.as_str().to_owned()),
-        search_key: Set(search_key(doc.names.values().chain(doc.abbreviations.values()))),
-        synthetic: Set(doc.synthetic),
-        version: Set(version),
-        created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
-        updated_at: Set(now),
-    };
-    if existing.is_some() {
-        row.id = NotSet;
-        party::Entity::update_many().set(row).filter(party::Column::Id.eq(id)).exec(txn).await?;
-    } else {
-        party::Entity::insert(row).exec_without_returning(txn).await?;
-    }
-    Ok(())
 }
 
 /// Loads a council as its domain value (for validating documents that depend on it).
@@ -164,6 +87,7 @@ async fn party_ids<C: ConnectionTrait>(db: &C) -> Result<HashSet<String>, StoreE
 }
 
 /// Publishes a council's roster (publisher of that council, or admin).
+#[tracing::instrument(skip_all, fields(council = %council_id))]
 pub async fn put_roster(
     db: &DatabaseConnection,
     council_id: &str,
@@ -204,115 +128,82 @@ pub async fn put_roster(
             .collect(),
     };
     doc.check(&council, &ctx, &mut v);
+    doc.check_stored(&stored_references(&p.txn, council_id).await?, &mut v);
     if !v.is_empty() {
         return Err(StoreError::Invalid(v.into_vec()));
     }
-    apply_roster(&p.txn, council_id, doc, council.synthetic, p.received_at).await?;
+    write::apply_roster(&p.txn, &p.logged(meta.provenance), doc, council.synthetic).await?;
     Ok(Published::Created(p.commit(meta).await?))
 }
 
-/// Replaces a council's roster rows for a version received at `now`.
-pub(crate) async fn apply_roster(
-    txn: &DatabaseTransaction,
-    council_id: &str,
-    doc: &Roster,
-    synthetic: bool,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    // Replace the dated facts wholesale; deputies are upserted and never deleted, because ballots
-    // and speeches of past sessions keep pointing at them.
-    deputy_role::Entity::delete_many().filter(deputy_role::Column::CouncilId.eq(council_id)).exec(txn).await?;
-    commission::Entity::delete_many().filter(commission::Column::CouncilId.eq(council_id)).exec(txn).await?;
-    mandate::Entity::delete_many().filter(mandate::Column::CouncilId.eq(council_id)).exec(txn).await?;
-    party_membership::Entity::delete_many()
-        .filter(party_membership::Column::CouncilId.eq(council_id))
-        .exec(txn)
+/// Every deputy the council's stored session records name: on ballots and as speakers.
+async fn stored_references<C: ConnectionTrait>(db: &C, council_id: &str) -> Result<Vec<StoredReference>, StoreError> {
+    let sessions = Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .and_where(session::Column::CouncilId.eq(council_id))
+        .to_owned();
+    let ballots: Vec<(String, String, NaiveDate, String)> = ballot::Entity::find()
+        .select_only()
+        .columns([ballot::Column::DeputyId, ballot::Column::SessionId, ballot::Column::SessionDate])
+        .column(ballot::Column::VoteEventId)
+        .filter(ballot::Column::SessionId.in_subquery(sessions.clone()))
+        .into_tuple()
+        .all(db)
         .await?;
-    deputy::Entity::update_many()
-        .col_expr(deputy::Column::Listed, Expr::value(false))
-        .filter(deputy::Column::CouncilId.eq(council_id))
-        .exec(txn)
+    let speeches: Vec<(Option<String>, String, NaiveDate, String)> = speech::Entity::find()
+        .select_only()
+        .columns([speech::Column::DeputyId, speech::Column::SessionId, speech::Column::SessionDate, speech::Column::Id])
+        .filter(speech::Column::SessionId.in_subquery(sessions))
+        .filter(speech::Column::DeputyId.is_not_null())
+        .into_tuple()
+        .all(db)
         .await?;
-    let existing: BTreeMap<String, deputy::Model> = deputy::Entity::find()
-        .filter(deputy::Column::CouncilId.eq(council_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|d| (d.id.clone(), d))
-        .collect();
-    // Parents before children, each table in one multi-row INSERT (rows in document order, so
-    // generated ids come out as they would one row at a time).
-    let mut new_deputies = vec![];
-    for d in &doc.deputies {
-        let mut row = deputy::ActiveModel {
-            id: Set(d.id.clone()),
-            council_id: Set(council_id.to_owned()),
-            names: Set(json(&d.names)),
-            given_names: Set(json(&d.given_names)),
-            family_names: Set(json(&d.family_names)),
-            patronymic_names: Set(json(&d.patronymic_names)),
-            gender: Set(d.gender.map(|g| g.as_str().to_owned())),
-            contacts: Set(json(&d.contacts)),
-            search_key: Set(search_key(d.names.values())),
-            listed: Set(true),
-            synthetic: Set(synthetic),
-            created_at: Set(existing.get(&d.id).map_or(now, |e| e.created_at)),
-            updated_at: Set(now),
-        };
-        if existing.contains_key(&d.id) {
-            row.id = NotSet;
-            deputy::Entity::update_many().set(row).filter(deputy::Column::Id.eq(d.id.as_str())).exec(txn).await?;
-        } else {
-            new_deputies.push(row);
-        }
+    let ballots = ballots.into_iter().map(|(deputy, session, date, event)| StoredReference {
+        deputy,
+        session,
+        date,
+        item: StoredItem::Ballot(event),
+    });
+    let speeches = speeches.into_iter().filter_map(|(deputy, session, date, id)| {
+        Some(StoredReference { deputy: deputy?, session, date, item: StoredItem::Speech(id) })
+    });
+    Ok(ballots.chain(speeches).collect())
+}
+
+/// The current version of a document, without its body (for its ETag).
+pub async fn current_version(
+    db: &DatabaseConnection,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<Option<VersionMeta>, StoreError> {
+    use document_version::Column as C;
+    let row = document_version::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Kind, C::DocId, C::CouncilId, C::Version, C::Sha256, C::ReceivedAt, C::Reason])
+        .columns([C::Publisher, C::Provenance, C::Seq, C::LogIndex])
+        .column_as(Expr::value(String::new()), "body")
+        .filter(C::Kind.eq(kind.as_str()))
+        .filter(C::DocId.eq(doc_id))
+        .order_by_desc(C::Version)
+        .into_model::<document_version::Model>()
+        .one(db)
+        .await?;
+    row.map(VersionMeta::try_from).transpose()
+}
+
+/// `meta` for publishing document `doc_id` of `kind`, where an `If-Match: *` (an import's
+/// `--replace`: replace whatever is stored) is dropped when nothing is stored yet, since RFC 9110
+/// makes `*` fail on a missing document.
+pub async fn replace_meta(
+    db: &DatabaseConnection,
+    meta: &PublishMeta,
+    kind: DocKind,
+    doc_id: &str,
+) -> Result<PublishMeta, StoreError> {
+    let mut meta = meta.clone();
+    if meta.if_match.as_deref() == Some("*") && current_version(db, kind, doc_id).await?.is_none() {
+        meta.if_match = None;
     }
-    insert_all(txn, new_deputies).await?;
-    let mandates = doc.deputies.iter().flat_map(|d| {
-        d.mandates.iter().map(|m| mandate::ActiveModel {
-            deputy_id: Set(d.id.clone()),
-            council_id: Set(council_id.to_owned()),
-            convocation: Set(m.convocation.clone()),
-            seat_type: Set(m.seat_type.as_str().to_owned()),
-            district: Set(m.district.clone()),
-            nomination: Set(m.nomination.as_str().to_owned()),
-            nominating_party_id: Set(m.nominating_party.clone()),
-            start_date: Set(m.start_date),
-            end_date: Set(m.end_date),
-            end_reason: Set(m.end_reason.map(|r| r.as_str().to_owned())),
-            ..Default::default()
-        })
-    });
-    insert_all(txn, mandates.collect()).await?;
-    let memberships = doc.deputies.iter().flat_map(|d| {
-        d.party_memberships.iter().map(|m| party_membership::ActiveModel {
-            deputy_id: Set(d.id.clone()),
-            council_id: Set(council_id.to_owned()),
-            party_id: Set(m.party.clone()),
-            start_date: Set(m.start_date),
-            end_date: Set(m.end_date),
-            ..Default::default()
-        })
-    });
-    insert_all(txn, memberships.collect()).await?;
-    let commissions = doc.commissions.iter().map(|c| commission::ActiveModel {
-        id: Set(c.id.clone()),
-        council_id: Set(council_id.to_owned()),
-        names: Set(json(&c.names)),
-        kind: Set(c.kind.as_str().to_owned()),
-        start_date: Set(c.start_date),
-        end_date: Set(c.end_date),
-    });
-    insert_all(txn, commissions.collect()).await?;
-    let roles = doc.roles.iter().map(|r| deputy_role::ActiveModel {
-        council_id: Set(council_id.to_owned()),
-        deputy_id: Set(r.deputy.clone()),
-        role: Set(r.role.as_str().to_owned()),
-        commission_id: Set(r.commission.clone()),
-        party_id: Set(r.party.clone()),
-        start_date: Set(r.start_date),
-        end_date: Set(r.end_date),
-        ..Default::default()
-    });
-    insert_all(txn, roles.collect()).await?;
-    Ok(())
+    Ok(meta)
 }

@@ -1,6 +1,6 @@
 //! Loading one council's records as the plain inputs of the metric functions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -59,8 +59,8 @@ pub async fn data_versions(db: &DatabaseConnection) -> Result<HashMap<String, i6
 }
 
 /// Everything the metrics need about one council, all periods (the metric functions scope it).
-/// Read in one snapshot. Backfilled sessions carry declared times only; the others witnessed
-/// times only (see `metrics.md`).
+/// Read in one snapshot. Backfilled sessions carry declared times where their records declare
+/// them; the others witnessed times only (see `metrics.md`, v1.1).
 pub async fn load_period(db: &DatabaseConnection, council_id: &str) -> Result<m::CouncilPeriod, StoreError> {
     let mut all = load_periods(db, &[council_id.to_owned()]).await?;
     Ok(all.remove(council_id).unwrap_or_else(|| empty_period(council_id)))
@@ -92,6 +92,8 @@ struct SessionRow {
     livestream_url: Option<String>,
     recording_url: Option<String>,
     backfilled: bool,
+    synthetic: bool,
+    last_seq: i64,
     declared_notice_at: Option<DateTime<Utc>>,
     agenda_first_public_at: Option<DateTime<Utc>>,
     minutes_first_public_at: Option<DateTime<Utc>>,
@@ -129,8 +131,10 @@ fn non_empty(field: &str) -> Option<String> {
 
 /// Agenda item: id, session, is_open.
 type ItemRow = (String, String, bool);
-/// Document of an agenda item: the item, first public at.
-type DocRow = (String, DateTime<Utc>);
+/// Document: session, agenda item (if any), kind, first public at (witnessed), declared public at.
+type DocRow = (String, Option<String>, String, DateTime<Utc>, Option<DateTime<Utc>>);
+/// The council of a document, then its [`DocRow`].
+type CouncilDocRow = (String, String, Option<String>, String, DateTime<Utc>, Option<DateTime<Utc>>);
 /// Vote event: id, session, agenda item, method, result, yes, no, abstain.
 type VoteRow = (String, String, String, String, String, Option<i32>, Option<i32>, Option<i32>);
 /// The council of a vote event, then its [`VoteRow`].
@@ -153,6 +157,9 @@ struct Rows {
     speeches: Vec<(String, String)>,
     mandates: Vec<MandateRow>,
     memberships: Vec<MembershipRow>,
+    /// Change numbers of the council's session-record versions with provenance
+    /// `public_sources`: a session whose current version is one of them is such a record.
+    public_sources_seqs: HashSet<i64>,
 }
 
 /// [`load_period`] for several councils at once, in one snapshot and one query per table (so a
@@ -181,6 +188,8 @@ pub async fn load_periods(
             session::Column::LivestreamUrl,
             session::Column::RecordingUrl,
             session::Column::Backfilled,
+            session::Column::Synthetic,
+            session::Column::LastSeq,
             session::Column::DeclaredNoticeAt,
             session::Column::AgendaFirstPublicAt,
             session::Column::MinutesFirstPublicAt,
@@ -211,18 +220,41 @@ pub async fn load_periods(
             r.items.push((id, session, is_open));
         }
     }
-    // Only documents of an agenda item count (the documents component).
-    let docs: Vec<(String, String, DateTime<Utc>)> = document::Entity::find()
+    // Every document: an item's count for `documents`, and in a backfilled session any document
+    // without a declared time makes `documents` null (v1.1); the minutes carry their declared time.
+    let docs: Vec<CouncilDocRow> = document::Entity::find()
         .select_only()
-        .columns([document::Column::CouncilId, document::Column::AgendaItemId, document::Column::FirstPublicAt])
+        .columns([
+            document::Column::CouncilId,
+            document::Column::SessionId,
+            document::Column::AgendaItemId,
+            document::Column::Kind,
+            document::Column::FirstPublicAt,
+            document::Column::DeclaredPublicAt,
+        ])
         .filter(document::Column::CouncilId.is_in(ids()))
-        .filter(document::Column::AgendaItemId.is_not_null())
         .into_tuple()
         .all(db)
         .await?;
-    for (c, item, first_public) in docs {
+    for (c, session, item, kind, first_public, declared) in docs {
         if let Some(r) = rows.get_mut(&c) {
-            r.docs.push((item, first_public));
+            r.docs.push((session, item, kind, first_public, declared));
+        }
+    }
+    // Session-record versions compiled from public sources (normally none: the index on
+    // council and provenance answers without reading bodies).
+    let sourced: Vec<(Option<String>, i64)> = document_version::Entity::find()
+        .select_only()
+        .columns([document_version::Column::CouncilId, document_version::Column::Seq])
+        .filter(document_version::Column::CouncilId.is_in(ids()))
+        .filter(document_version::Column::Provenance.eq("public_sources"))
+        .filter(document_version::Column::Kind.eq(crate::store::DocKind::SessionRecord.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (c, seq) in sourced {
+        if let Some(r) = c.and_then(|c| rows.get_mut(&c)) {
+            r.public_sources_seqs.insert(seq);
         }
     }
     let votes: Vec<CouncilVoteRow> = vote_event::Entity::find()
@@ -354,17 +386,95 @@ impl Rows {
             && self.speeches.is_empty()
             && self.mandates.is_empty()
             && self.memberships.is_empty()
+            && self.public_sources_seqs.is_empty()
     }
+}
+
+/// The documents of one session as metric inputs: each item's documents, the documents attached
+/// to no item, and the minutes' time. Each document carries its declared time when the session is
+/// backfilled and the record declares one, else its witnessed time (which, in a backfilled
+/// session, counts as no declared time; see [`m::Session`]).
+#[derive(Default)]
+struct SessionDocs {
+    by_item: HashMap<String, Vec<m::PublicTime>>,
+    unattached: Vec<m::PublicTime>,
+    /// Whether the session has minutes, and the earliest declared time among them.
+    has_minutes: bool,
+    minutes_declared: Option<DateTime<Utc>>,
+}
+
+fn session_docs(docs: Vec<DocRow>, backfilled: &HashMap<String, bool>) -> HashMap<String, SessionDocs> {
+    let mut out: HashMap<String, SessionDocs> = HashMap::new();
+    for (session_id, item, kind, witnessed, declared) in docs {
+        let is_backfilled = backfilled.get(&session_id).copied().unwrap_or(false);
+        let time = match declared {
+            Some(at) if is_backfilled => m::PublicTime::declared(at),
+            _ => m::PublicTime::witnessed(witnessed),
+        };
+        let d = out.entry(session_id).or_default();
+        if kind == crate::domain::enums::DocumentKind::Minutes.as_str() {
+            d.has_minutes = true;
+            if let Some(at) = declared {
+                d.minutes_declared = Some(d.minutes_declared.map_or(at, |earliest| earliest.min(at)));
+            }
+        }
+        match item {
+            Some(item) => d.by_item.entry(item).or_default().push(time),
+            None => d.unattached.push(time),
+        }
+    }
+    out
+}
+
+/// The minutes' time of a session: witnessed unless backfilled; for a backfilled session the
+/// minutes' declared time, or (minutes without one) the witnessed time, which counts as none.
+fn minutes_time(row: &SessionRow, docs: Option<&SessionDocs>) -> Option<m::PublicTime> {
+    let witnessed = row.minutes_first_public_at.map(m::PublicTime::witnessed);
+    if !row.backfilled {
+        return witnessed;
+    }
+    match docs {
+        Some(d) if d.has_minutes => d.minutes_declared.map(m::PublicTime::declared).or(witnessed),
+        _ => None,
+    }
+}
+
+/// One session row as a metric input.
+fn session_input(s: SessionRow, docs: Option<&mut SessionDocs>, sourced: &HashSet<i64>) -> Option<m::Session> {
+    let minutes_first_public = minutes_time(&s, docs.as_deref());
+    Some(m::Session {
+        kind: parse_enum(&s.kind)?,
+        status: parse_enum(&s.status)?,
+        scheduled_start: s.scheduled_start,
+        scheduled_end: s.scheduled_end,
+        actual_end: s.actual_end,
+        is_open: s.is_open,
+        has_livestream: s.livestream_url.is_some(),
+        has_recording: s.recording_url.is_some(),
+        backfilled: s.backfilled,
+        agenda_first_public: if s.backfilled {
+            s.declared_notice_at.map(m::PublicTime::declared)
+        } else {
+            s.agenda_first_public_at.map(m::PublicTime::witnessed)
+        },
+        minutes_first_public,
+        provenance: if sourced.contains(&s.last_seq) {
+            m::Provenance::PublicSources
+        } else if s.synthetic {
+            m::Provenance::Synthetic
+        } else {
+            m::Provenance::Council
+        },
+        unattached_documents: docs.map(|d| std::mem::take(&mut d.unattached)).unwrap_or_default(),
+        id: s.id,
+    })
 }
 
 /// One council's rows as metric inputs.
 fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ballot>>) -> m::CouncilPeriod {
-    let Rows { sessions, items, docs, votes, speeches, mandates, memberships } = r;
+    let Rows { sessions, items, docs, votes, speeches, mandates, memberships, public_sources_seqs } = r;
     let backfilled: HashMap<String, bool> = sessions.iter().map(|s| (s.id.clone(), s.backfilled)).collect();
-    let mut docs_of_item: HashMap<String, Vec<m::PublicTime>> = HashMap::new();
-    for (item, first_public) in docs {
-        docs_of_item.entry(item).or_default().push(m::PublicTime::witnessed(first_public));
-    }
+    let mut docs = session_docs(docs, &backfilled);
     let mut deputies: HashMap<String, m::Deputy> = HashMap::new();
     for (deputy_id, start, end) in mandates {
         deputies
@@ -378,46 +488,23 @@ fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ball
             d.party_memberships.push(m::PartyMembership { party_id, period: m::DateRange { start, end } });
         }
     }
-    let is_backfilled = |sid: &str| backfilled.get(sid).copied().unwrap_or(false);
+    let sessions: Vec<m::Session> = sessions
+        .into_iter()
+        .filter_map(|s| {
+            let d = docs.get_mut(&s.id);
+            session_input(s, d, &public_sources_seqs)
+        })
+        .collect();
     m::CouncilPeriod {
         council_id: council_id.to_owned(),
-        sessions: sessions
-            .into_iter()
-            .filter_map(|s| {
-                Some(m::Session {
-                    kind: parse_enum(&s.kind)?,
-                    status: parse_enum(&s.status)?,
-                    scheduled_start: s.scheduled_start,
-                    scheduled_end: s.scheduled_end,
-                    actual_end: s.actual_end,
-                    is_open: s.is_open,
-                    has_livestream: s.livestream_url.is_some(),
-                    has_recording: s.recording_url.is_some(),
-                    backfilled: s.backfilled,
-                    agenda_first_public: if s.backfilled {
-                        s.declared_notice_at.map(m::PublicTime::declared)
-                    } else {
-                        s.agenda_first_public_at.map(m::PublicTime::witnessed)
-                    },
-                    // No record declares when minutes were published, so a backfilled session's
-                    // minutes component is null rather than computed from a backfill time.
-                    minutes_first_public: if s.backfilled {
-                        None
-                    } else {
-                        s.minutes_first_public_at.map(m::PublicTime::witnessed)
-                    },
-                    id: s.id,
-                })
-            })
-            .collect(),
+        sessions,
         agenda_items: items
             .into_iter()
             .map(|(id, session_id, is_open)| m::AgendaItem {
-                documents_first_public: if is_backfilled(&session_id) {
-                    vec![]
-                } else {
-                    docs_of_item.remove(&id).unwrap_or_default()
-                },
+                documents_first_public: docs
+                    .get_mut(&session_id)
+                    .and_then(|d| d.by_item.remove(&id))
+                    .unwrap_or_default(),
                 id,
                 session_id,
                 is_open,

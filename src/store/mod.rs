@@ -1,6 +1,7 @@
 //! The only code that touches sea-orm: connecting, migrating, publishing document versions in
 //! one transaction, and the queries behind every read.
 
+pub mod audit;
 mod batch;
 pub mod bulk;
 pub mod councils;
@@ -9,12 +10,18 @@ pub mod log;
 pub mod metrics;
 pub mod oparl;
 pub mod paging;
+pub mod projection;
 pub mod public_records;
 mod publish;
 pub mod read;
+pub mod rebuild;
 pub mod sessions;
 mod stored;
+pub mod tables;
+pub mod tiles;
 pub mod tokens;
+pub mod witness;
+pub mod witnessing;
 
 pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 
@@ -22,8 +29,8 @@ pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 /// only `store` (and `startup`, which opens it) names sea-orm.
 pub type Db = sea_orm::DatabaseConnection;
 
-/// A read-only snapshot of the database (see [`snapshot`]), for reads of several queries that
-/// must not mix two publications (exports).
+/// A read transaction over one consistent snapshot ([`snapshot`]); the readers that take any
+/// connection take it too. Other layers name it through here.
 pub type Snapshot = sea_orm::DatabaseTransaction;
 
 use std::time::Duration;

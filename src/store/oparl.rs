@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreError;
 use super::publish::DocKind;
+use super::tables::{self as t, all};
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
     party, party_membership, session, speech, vote_event,
@@ -52,35 +53,35 @@ pub async fn session_of(
 #[derive(Debug, Default)]
 pub struct BodyData {
     /// The council.
-    pub council: Option<council::Model>,
+    pub council: Option<t::Council>,
     /// Its convocations, oldest first.
-    pub convocations: Vec<convocation::Model>,
+    pub convocations: Vec<t::Convocation>,
     /// When the council's roster was first and last accepted (absent before the first roster).
     pub roster_times: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Deputies (listed or not), by id.
-    pub deputies: Vec<deputy::Model>,
+    pub deputies: Vec<t::Deputy>,
     /// Mandates.
-    pub mandates: Vec<mandate::Model>,
+    pub mandates: Vec<t::Mandate>,
     /// Party memberships.
-    pub memberships: Vec<party_membership::Model>,
+    pub memberships: Vec<t::PartyMembership>,
     /// Roles.
-    pub roles: Vec<deputy_role::Model>,
+    pub roles: Vec<t::Role>,
     /// Commissions, by id.
-    pub commissions: Vec<commission::Model>,
+    pub commissions: Vec<t::Commission>,
     /// Every party named by a membership, nomination or role of this council, by id.
-    pub parties: BTreeMap<String, party::Model>,
+    pub parties: BTreeMap<String, t::Party>,
     /// Sessions, by id.
-    pub sessions: Vec<session::Model>,
+    pub sessions: Vec<t::Session>,
     /// Agenda items, by session then position.
-    pub agenda: Vec<agenda_item::Model>,
+    pub agenda: Vec<t::AgendaItem>,
     /// Documents, by id.
-    pub documents: Vec<document::Model>,
+    pub documents: Vec<t::Document>,
     /// Vote events, by session then position.
-    pub vote_events: Vec<vote_event::Model>,
+    pub vote_events: Vec<t::VoteEvent>,
     /// Ballots, by vote event then deputy.
-    pub ballots: Vec<ballot::Model>,
+    pub ballots: Vec<t::Ballot>,
     /// Speeches, by session then position.
-    pub speeches: Vec<speech::Model>,
+    pub speeches: Vec<t::Speech>,
     /// Agenda items an earlier version of a session record held and no record holds now.
     pub removed_items: Vec<Removed>,
     /// Documents an earlier version of a session record held and no record holds now.
@@ -111,9 +112,9 @@ pub struct Removed {
 async fn removed<C: sea_orm::ConnectionTrait>(
     db: &C,
     council: &str,
-    sessions: &[session::Model],
+    sessions: &[(String, i32)],
 ) -> Result<(Vec<Removed>, Vec<Removed>), StoreError> {
-    let revised: Vec<String> = sessions.iter().filter(|s| s.version > 1).map(|s| s.id.clone()).collect();
+    let revised: Vec<String> = sessions.iter().filter(|(_, version)| *version > 1).map(|(id, _)| id.clone()).collect();
     if revised.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
@@ -218,7 +219,14 @@ pub async fn removed_from(
     id: &str,
     item: bool,
 ) -> Result<Option<String>, StoreError> {
-    let sessions = session::Entity::find().filter(session::Column::CouncilId.eq(council)).all(db).await?;
+    let sessions: Vec<(String, i32)> = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .column(session::Column::Version)
+        .filter(session::Column::CouncilId.eq(council))
+        .into_tuple()
+        .all(db)
+        .await?;
     let (items, docs) = removed(db, council, &sessions).await?;
     Ok(if item { items } else { docs }.into_iter().find(|r| r.id == id).map(|r| r.session_id))
 }
@@ -226,19 +234,20 @@ pub async fn removed_from(
 /// Every council with its convocations, by id (the OParl body list: one body per council).
 pub async fn all_councils(
     db: &sea_orm::DatabaseConnection,
-) -> Result<Vec<(council::Model, Vec<convocation::Model>)>, StoreError> {
+) -> Result<Vec<(t::Council, Vec<t::Convocation>)>, StoreError> {
     let txn = super::snapshot(db).await?;
     let councils = council::Entity::find().order_by_asc(council::Column::Id).all(&txn).await?;
     let mut convs = convocation::Entity::find().order_by_asc(convocation::Column::StartDate).all(&txn).await?;
     txn.commit().await?;
-    Ok(councils
+    councils
         .into_iter()
         .map(|c| {
-            let (mine, rest) = std::mem::take(&mut convs).into_iter().partition(|v| v.council_id == c.id);
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut convs).into_iter().partition(|v| v.council_id == c.id);
             convs = rest;
-            (c, mine)
+            Ok((t::Council::try_from(c)?, mine.into_iter().map(Into::into).collect()))
         })
-        .collect())
+        .collect()
 }
 
 /// Reads the `parts` of council `id` in one snapshot.
@@ -249,13 +258,14 @@ pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts)
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("body {id}")))?;
+    let convocations = convocation::Entity::find()
+        .filter(convocation::Column::CouncilId.eq(id))
+        .order_by_asc(convocation::Column::StartDate)
+        .all(db)
+        .await?;
     let mut data = BodyData {
-        convocations: convocation::Entity::find()
-            .filter(convocation::Column::CouncilId.eq(id))
-            .order_by_asc(convocation::Column::StartDate)
-            .all(db)
-            .await?,
-        council: Some(council),
+        convocations: convocations.into_iter().map(Into::into).collect(),
+        council: Some(council.try_into()?),
         ..Default::default()
     };
     if parts.roster {
@@ -269,31 +279,31 @@ pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts)
             .all(db)
             .await?;
         data.roster_times = times.first().copied().zip(times.last().copied());
-        data.deputies = deputy::Entity::find()
+        data.deputies = all(deputy::Entity::find()
             .filter(deputy::Column::CouncilId.eq(id))
             .order_by_asc(deputy::Column::Id)
             .all(db)
-            .await?;
-        data.mandates = mandate::Entity::find()
+            .await?)?;
+        data.mandates = all(mandate::Entity::find()
             .filter(mandate::Column::CouncilId.eq(id))
             .order_by_asc(mandate::Column::Id)
             .all(db)
-            .await?;
-        data.memberships = party_membership::Entity::find()
+            .await?)?;
+        data.memberships = all(party_membership::Entity::find()
             .filter(party_membership::Column::CouncilId.eq(id))
             .order_by_asc(party_membership::Column::Id)
             .all(db)
-            .await?;
-        data.roles = deputy_role::Entity::find()
+            .await?)?;
+        data.roles = all(deputy_role::Entity::find()
             .filter(deputy_role::Column::CouncilId.eq(id))
             .order_by_asc(deputy_role::Column::Id)
             .all(db)
-            .await?;
-        data.commissions = commission::Entity::find()
+            .await?)?;
+        data.commissions = all(commission::Entity::find()
             .filter(commission::Column::CouncilId.eq(id))
             .order_by_asc(commission::Column::Id)
             .all(db)
-            .await?;
+            .await?)?;
         let named: Vec<String> = data
             .memberships
             .iter()
@@ -301,13 +311,8 @@ pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts)
             .chain(data.mandates.iter().filter_map(|m| m.nominating_party_id.clone()))
             .chain(data.roles.iter().filter_map(|r| r.party_id.clone()))
             .collect();
-        data.parties = party::Entity::find()
-            .filter(party::Column::Id.is_in(named))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
+        let parties: Vec<t::Party> = all(party::Entity::find().filter(party::Column::Id.is_in(named)).all(db).await?)?;
+        data.parties = parties.into_iter().map(|p| (p.id.clone(), p)).collect();
     }
     let only = parts.session.as_deref();
     if parts.records || parts.votes {
@@ -319,11 +324,12 @@ pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts)
             a = a.filter(agenda_item::Column::SessionId.eq(s));
             d = d.filter(document::Column::SessionId.eq(s));
         }
-        data.sessions = q.order_by_asc(session::Column::Id).all(db).await?;
-        data.agenda =
-            a.order_by_asc(agenda_item::Column::SessionId).order_by_asc(agenda_item::Column::Position).all(db).await?;
-        data.documents = d.order_by_asc(document::Column::Id).all(db).await?;
-        (data.removed_items, data.removed_documents) = removed(db, id, &data.sessions).await?;
+        data.sessions = all(q.order_by_asc(session::Column::Id).all(db).await?)?;
+        let agenda = a.order_by_asc(agenda_item::Column::SessionId).order_by_asc(agenda_item::Column::Position);
+        data.agenda = all(agenda.all(db).await?)?;
+        data.documents = all(d.order_by_asc(document::Column::Id).all(db).await?)?;
+        let versions: Vec<(String, i32)> = data.sessions.iter().map(|s| (s.id.clone(), s.version)).collect();
+        (data.removed_items, data.removed_documents) = removed(db, id, &versions).await?;
     }
     if parts.votes {
         let mut e = vote_event::Entity::find().filter(vote_event::Column::CouncilId.eq(id));
@@ -332,18 +338,17 @@ pub async fn load_body(db: &sea_orm::DatabaseConnection, id: &str, parts: Parts)
             e = e.filter(vote_event::Column::SessionId.eq(s));
             sp = sp.filter(speech::Column::SessionId.eq(s));
         }
-        data.vote_events =
-            e.order_by_asc(vote_event::Column::SessionId).order_by_asc(vote_event::Column::Position).all(db).await?;
+        let e = e.order_by_asc(vote_event::Column::SessionId).order_by_asc(vote_event::Column::Position);
+        data.vote_events = all(e.all(db).await?)?;
         let session_ids: Vec<String> = data.sessions.iter().map(|s| s.id.clone()).collect();
         // Ballots carry no council column; their sessions do.
-        data.ballots = ballot::Entity::find()
+        let ballots = ballot::Entity::find()
             .filter(ballot::Column::SessionId.is_in(session_ids))
             .order_by_asc(ballot::Column::VoteEventId)
-            .order_by_asc(ballot::Column::DeputyId)
-            .all(db)
-            .await?;
-        data.speeches =
-            sp.order_by_asc(speech::Column::SessionId).order_by_asc(speech::Column::Position).all(db).await?;
+            .order_by_asc(ballot::Column::DeputyId);
+        data.ballots = all(ballots.all(db).await?)?;
+        let sp = sp.order_by_asc(speech::Column::SessionId).order_by_asc(speech::Column::Position);
+        data.speeches = all(sp.all(db).await?)?;
     }
     txn.commit().await?;
     Ok(data)

@@ -11,8 +11,10 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::StoreError;
+use super::projection::Logged;
+use crate::domain::enums::Provenance;
 use crate::domain::log::merkle::{self, Hash};
-use crate::domain::log::{self as tlog, canonical};
+use crate::domain::log::{self as tlog, canonical, leaf_time};
 use crate::entity::{document_version, log_entry, write_head};
 
 /// The kinds of versioned document.
@@ -41,6 +43,38 @@ impl DocKind {
             DocKind::PublicRecord => "public_record",
         }
     }
+
+    /// Every kind, in the order their documents depend on one another (a council before its
+    /// roster, a roster before the sessions whose ballots name its deputies).
+    pub const ALL: [DocKind; 5] =
+        [DocKind::Council, DocKind::Party, DocKind::Roster, DocKind::SessionRecord, DocKind::PublicRecord];
+
+    /// Parses a stored or served name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for DocKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored value that does not parse: the database holds something no publication writes. An
+/// error naming the row, never a silent default.
+pub(crate) fn corrupt(row: impl std::fmt::Display, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(format!("{row}: {detail}")))
+}
+
+/// Parses a stored document kind strictly.
+pub(crate) fn stored_kind(row: impl std::fmt::Display, s: &str) -> Result<DocKind, StoreError> {
+    DocKind::parse(s).ok_or_else(|| corrupt(row, format!("unknown document kind '{s}'")))
+}
+
+/// Parses a stored provenance strictly.
+pub(crate) fn stored_provenance(row: impl std::fmt::Display, s: &str) -> Result<Provenance, StoreError> {
+    Provenance::parse(s).ok_or_else(|| corrupt(row, format!("unknown provenance '{s}'")))
 }
 
 /// Who publishes, under which precondition and why.
@@ -52,8 +86,8 @@ pub struct PublishMeta {
     pub if_match: Option<String>,
     /// The stated reason for a correction.
     pub reason: Option<String>,
-    /// `council`, `public_sources` or `synthetic`.
-    pub provenance: &'static str,
+    /// Where the document comes from.
+    pub provenance: Provenance,
     /// The receive time to record instead of the clock's, for history that is not received
     /// live: the synthetic country's invented receive times, and bulk imports that carry the
     /// exporting server's times. `None` (every API write) means now.
@@ -64,7 +98,7 @@ pub struct PublishMeta {
 #[derive(Debug, Clone)]
 pub struct VersionMeta {
     /// Which kind of document.
-    pub kind: String,
+    pub kind: DocKind,
     /// The document's id.
     pub doc_id: String,
     /// The council it belongs to.
@@ -80,7 +114,7 @@ pub struct VersionMeta {
     /// Who published it.
     pub publisher: String,
     /// Where it came from.
-    pub provenance: String,
+    pub provenance: Provenance,
     /// Its change-feed number.
     pub seq: i64,
     /// Its leaf in the transparency log.
@@ -96,10 +130,15 @@ impl VersionMeta {
     }
 }
 
-impl From<document_version::Model> for VersionMeta {
-    fn from(m: document_version::Model) -> Self {
-        Self {
-            kind: m.kind,
+impl TryFrom<document_version::Model> for VersionMeta {
+    type Error = StoreError;
+
+    /// Fails, naming the row, when the stored kind or provenance is not one publication writes.
+    fn try_from(m: document_version::Model) -> Result<Self, StoreError> {
+        let row = format!("document_version {}", m.id);
+        Ok(Self {
+            kind: stored_kind(&row, &m.kind)?,
+            provenance: stored_provenance(&row, &m.provenance)?,
             doc_id: m.doc_id,
             council_id: m.council_id,
             version: m.version,
@@ -107,11 +146,10 @@ impl From<document_version::Model> for VersionMeta {
             received_at: m.received_at,
             reason: m.reason,
             publisher: m.publisher,
-            provenance: m.provenance,
             seq: m.seq,
             log_index: m.log_index,
             leaf_hash: None,
-        }
+        })
     }
 }
 
@@ -142,11 +180,6 @@ pub fn canonical_json<T: Serialize>(doc: &T) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("canonical JSON: {e}"))))
 }
 
-/// The form of `received_at` inside leaf data: RFC 3339 in UTC with microseconds and `Z`.
-pub fn leaf_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
 fn decode_frontier(text: &str) -> Vec<Hash> {
     text.split(',')
         .filter(|h| !h.is_empty())
@@ -174,21 +207,23 @@ async fn current_meta(
         .into_tuple::<Row>()
         .one(txn)
         .await?;
-    Ok(row.map(|(council_id, version, sha256, received_at, reason, publisher, provenance, seq, log_index)| {
-        VersionMeta {
-            kind: kind.as_str().to_owned(),
-            doc_id: doc_id.to_owned(),
-            council_id,
-            version,
-            sha256,
-            received_at,
-            reason,
-            publisher,
-            provenance,
-            seq,
-            log_index,
-            leaf_hash: None,
-        }
+    let Some((council_id, version, sha256, received_at, reason, publisher, provenance, seq, log_index)) = row else {
+        return Ok(None);
+    };
+    let provenance = stored_provenance(format_args!("document_version ({kind} {doc_id} v{version})"), &provenance)?;
+    Ok(Some(VersionMeta {
+        kind,
+        doc_id: doc_id.to_owned(),
+        council_id,
+        version,
+        sha256,
+        received_at,
+        reason,
+        publisher,
+        provenance,
+        seq,
+        log_index,
+        leaf_hash: None,
     }))
 }
 
@@ -212,6 +247,7 @@ pub(crate) struct Publication {
 
 impl Publication {
     /// Starts the transaction, takes the global write lock, and loads the current version.
+    #[tracing::instrument(name = "publication.begin", skip_all, fields(kind = %kind, doc_id = %doc_id))]
     pub async fn begin(
         db: &DatabaseConnection,
         kind: DocKind,
@@ -277,8 +313,9 @@ impl Publication {
                 Some(_) => Err(StoreError::PreconditionFailed { current: cur.etag() }),
             },
             None => match if_match {
-                Some(tag) if tag.trim() != "*" => Err(StoreError::PreconditionFailed { current: "none".into() }),
-                _ => Ok(None),
+                // Nothing matches a missing document, `*` included (RFC 9110 §13.1.1).
+                Some(_) => Err(StoreError::PreconditionFailed { current: "none".into() }),
+                None => Ok(None),
             },
         }
     }
@@ -288,8 +325,24 @@ impl Publication {
         self.current.as_ref().map_or(1, |c| c.version + 1)
     }
 
+    /// The version this publication will log, as the projection reads it.
+    pub fn logged(&self, provenance: Provenance) -> Logged<'_> {
+        Logged {
+            kind: self.kind,
+            doc_id: &self.doc_id,
+            council_id: self.council_id.as_deref(),
+            version: self.next_version(),
+            seq: self.seq,
+            log_index: Some(self.log_size),
+            received_at: self.received_at,
+            provenance,
+            body: &self.body,
+        }
+    }
+
     /// Stores the version row, appends its leaf to the log, and commits everything written in
     /// this transaction.
+    #[tracing::instrument(name = "publication.commit", skip_all, fields(kind = %self.kind, doc_id = %self.doc_id, seq = self.seq))]
     pub async fn commit(mut self, meta: &PublishMeta) -> Result<VersionMeta, StoreError> {
         let seq = self.seq;
         let index = self.log_size;
@@ -305,7 +358,7 @@ impl Publication {
         )
         .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("leaf data: {e}"))))?;
         let leaf = merkle::leaf_hash(data.as_bytes());
-        tlog::frontier_append(&mut self.frontier, index as u64, leaf);
+        let completed = tlog::tiles::append_leaf(&mut self.frontier, index as u64, leaf);
         // Nothing is read back: every value is known here but the version's row id.
         let version_id = document_version::Entity::insert(document_version::ActiveModel {
             kind: Set(self.kind.as_str().to_owned()),
@@ -317,7 +370,7 @@ impl Publication {
             received_at: Set(self.received_at),
             reason: Set(meta.reason.clone()),
             publisher: Set(meta.publisher.clone()),
-            provenance: Set(meta.provenance.to_owned()),
+            provenance: Set(meta.provenance.as_str().to_owned()),
             seq: Set(seq),
             log_index: Set(Some(index)),
             ..Default::default()
@@ -334,6 +387,7 @@ impl Publication {
         })
         .exec_without_returning(&self.txn)
         .await?;
+        super::tiles::store_completed(&self.txn, &completed).await?;
         let frontier = self.frontier.iter().map(|h| canonical::to_hex(h)).collect::<Vec<_>>().join(",");
         write_head::Entity::update_many()
             .set(write_head::ActiveModel {
@@ -347,7 +401,7 @@ impl Publication {
             .await?;
         self.txn.commit().await?;
         let meta = VersionMeta {
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             doc_id: self.doc_id,
             council_id: self.council_id,
             version,
@@ -355,7 +409,7 @@ impl Publication {
             received_at: self.received_at,
             reason: meta.reason.clone(),
             publisher: meta.publisher.clone(),
-            provenance: meta.provenance.to_owned(),
+            provenance: meta.provenance,
             seq,
             log_index: Some(index),
             leaf_hash: Some(leaf_hex),

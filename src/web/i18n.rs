@@ -275,6 +275,27 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     ("nom_party", ["саяси партия ұсынған", "выдвинут партией", "nominated by a party"]),
     ("nom_self_nominated", ["өзін-өзі ұсынған", "самовыдвиженец", "self-nominated"]),
     ("latest_sessions", ["Соңғы сессиялар", "Последние сессии", "Latest sessions"]),
+    ("session_openness", ["Сессиялар бойынша ашықтық", "Открытость по сессиям", "Openness by session"]),
+    (
+        "session_openness_note",
+        [
+            "Кеңестің әр құрамдасы — осы мәндердің мәні бар сессиялар бойынша орташасы. Кері енгізілген жазбалар (сессиядан кейін ғана келген) мәлімделген уақытты, қалғандары сервер тіркеген уақытты пайдаланады.",
+            "Каждый компонент маслихата — среднее этих значений по сессиям, где оно есть. Записи, внесённые задним числом (полученные только после заседания), используют заявленное время, остальные — время, зафиксированное сервером.",
+            "Each component of the council is the mean of these values over the sessions that have one. Backfilled records (received only after the sitting) use declared times, the others the times this server witnessed.",
+        ],
+    ),
+    (
+        "sessions_behind",
+        [
+            "Әр құрамдастың артындағы сессиялар",
+            "Сессии, из которых складывается каждый компонент",
+            "The sessions behind each component",
+        ],
+    ),
+    ("time_kind", ["Уақыт", "Время", "Times"]),
+    ("time_witnessed", ["сервер тіркеген", "зафиксировано сервером", "witnessed"]),
+    ("time_declared", ["мәлімделген", "заявлено", "declared"]),
+    ("declared_public", ["Мәлімделген жариялану уақыты", "Заявленное время публикации", "Declared public"]),
     ("deputy_metrics", ["Депутаттар көрсеткіштері", "Показатели депутатов", "Deputies' metrics"]),
     ("date", ["Күні", "Дата", "Date"]),
     ("number", ["Нөмірі", "Номер", "Number"]),
@@ -399,15 +420,198 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     ("public_key", ["Ашық кілт", "Открытый ключ", "Public key"]),
     ("verifier_key", ["Тексеру кілті (C2SP)", "Ключ проверки (C2SP)", "Verifier key (C2SP)"]),
     ("how_to_check", ["Қалай тексеруге болады", "Как проверить", "How to check"]),
+    ("verify_what", ["Тексеру нені қарайды", "Что проверяет verify", "What verify checks"]),
+    (
+        "verify_what_signature",
+        [
+            "Қолтаңба: журналдың басы жоғарыда көрсетілген кілтпен қолтаңбаланған; бағдарлама кілтті алғашқы іске қосуда есте сақтайды.",
+            "Подпись: вершина журнала подписана ключом, показанным выше; программа запоминает ключ при первом запуске.",
+            "The signature: the log's head is signed with the key shown above, which the program remembers on its first run.",
+        ],
+    ),
+    (
+        "verify_what_history",
+        [
+            "Тарих: журнал тек толығады. Әр іске қосу бүгінгі журналдың өткен жолы көрген журналды қамтитынын дәлелдейді, сондықтан ешбір жазбаны білдірмей жою не қайта жазу мүмкін емес.",
+            "История: журнал только растёт. Каждый запуск доказывает, что сегодняшний журнал содержит тот, что был виден в прошлый раз, поэтому ни одну запись нельзя незаметно удалить или переписать.",
+            "History: the log only grows. Each run proves that today's log contains the one seen last time, so no record can be removed or rewritten unnoticed.",
+        ],
+    ),
+    (
+        "verify_what_documents",
+        [
+            "Құжаттар: әр жарияланған нұсқа жүктеліп, оның хэші (SHA-256) қайта есептеледі және журналдағы жазбамен салыстырылады.",
+            "Документы: каждая опубликованная версия скачивается, её хэш (SHA-256) пересчитывается и сверяется с записью в журнале.",
+            "Documents: every published version is downloaded, its fingerprint (SHA-256) recomputed and matched to its entry in the log.",
+        ],
+    ),
+    (
+        "verify_what_served",
+        [
+            "Сіз оқитын деректер: осы сайт пен оның API көрсететін барлығы (мәслихаттар, депутаттардың аты-жөні, мандаттары мен партиялары, сессиялар, күн тәртібі, құжаттар, дауыс беру қорытындылары мен нәтижелері, әр дауыс, сөйлеген сөздер, нақты жазбалар) журналдағы құжаттармен өріс бойынша салыстырылады. Әр айырмашылық мекенжайы мен өрісі көрсетіліп хабарланады.",
+            "То, что вы читаете: всё, что показывают этот сайт и его API (маслихаты, депутаты с именами, мандатами и партиями, сессии, повестки, документы, голосования с итогами и результатами, каждый голос, выступления, реальные записи), сверяется поле за полем с документами в журнале. О каждом расхождении сообщается с адресом и полем.",
+            "What you read: everything this site and its API show (councils, deputies with their names, mandates and parties, sessions, agendas, documents, votes with their counts and results, every ballot, speeches, the real records) is compared field by field with the logged documents. Every difference is reported with its address and field.",
+        ],
+    ),
+    (
+        "verify_what_result",
+        [
+            "Соңында «verified» деп жазады немесе барлық мәселені тізіп, қатемен аяқталады. Сервер клиенттерден баяулауды сұраса, бағдарлама күтеді.",
+            "В конце программа пишет «verified» или завершается с ошибкой, перечислив все проблемы. Если сервер просит клиентов не спешить, она ждёт.",
+            "It ends with “verified”, or exits with an error listing every problem. When the server asks clients to slow down, it waits.",
+        ],
+    ),
+    (
+        "how_to_get_text",
+        [
+            "maslikhat — осы сайт жұмыс істейтін еркін бағдарлама (AGPL-3.0). Rust құралдарын (rustup.rs) орнатып, бағдарламаны бастапқы кодтың көшірмесінен құрастырыңыз да, төмендегі команданы өз компьютеріңізде іске қосыңыз:",
+            "maslikhat — свободная программа (AGPL-3.0), та же, на которой работает этот сайт. Установите Rust (rustup.rs), соберите программу из копии исходного кода и выполните команду ниже на своём компьютере:",
+            "maslikhat is free software (AGPL-3.0), the program this site runs on. Install Rust (rustup.rs), build the program from a copy of its source code, and run the command below on your own computer:",
+        ],
+    ),
     (
         "how_to_check_text",
         [
-            "maslikhat бағдарламасын орнатып, төмендегі команданы іске қосыңыз. Ол қолтаңбаны, журналдың тұтастығын, әр құжаттың хэшін және жарияланған дауыстардың журналмен сәйкестігін тексереді; қате болса нөлден өзге кодпен аяқталады.",
-            "Установите программу maslikhat и выполните команду ниже. Она проверит подпись, целостность журнала, хэш каждого документа и совпадение опубликованных голосований с журналом; при ошибке завершится с ненулевым кодом.",
-            "Install the maslikhat program and run the command below. It checks the signature, the log's consistency, every document's hash and that the served votes match the log; it exits non-zero on any failure.",
+            "Мезгіл-мезгіл қайта іске қосыңыз: бағдарлама бақылау нүктесін maslikhat-verify.json файлында сақтап, бұрын көргенінің ештеңесі өзгермегенін дәлелдейді. --council ID тек бір мәслихатты тексереді.",
+            "Запускайте её снова время от времени: программа хранит контрольную точку в файле maslikhat-verify.json и доказывает, что ничего из виденного ранее не изменилось. --council ID проверяет только один маслихат.",
+            "Run it again from time to time: it keeps the checkpoint in maslikhat-verify.json and proves that nothing it saw before has changed. --council ID checks one council only.",
         ],
     ),
     ("no_key", ["Қолтаңба кілті жүктелмеген", "Ключ подписи не загружен", "No signing key is loaded"]),
+    ("log_check_title", ["Бұл жазба журналда ма?", "Есть ли эта запись в журнале?", "Is this record in the log?"]),
+    ("log_check_entry", ["Журнал жазбасы №", "Запись журнала №", "Log entry"]),
+    ("log_check_version", ["нұсқа", "версия", "version"]),
+    (
+        "log_check_static",
+        [
+            "Браузеріңіз бұл жазбаны қолтаңбаланған және куәлар растаған журнал бойынша тексере алады (JavaScript қажет). Онсыз maslikhat verify бағдарламасымен тексеріңіз.",
+            "Ваш браузер может проверить эту запись по подписанному и заверенному свидетелями журналу (нужен JavaScript). Без него проверьте её программой maslikhat verify.",
+            "Your browser can check this record against the signed, witnessed log (this needs JavaScript). Without it, check it with maslikhat verify.",
+        ],
+    ),
+    ("log_check_how", ["Өзіңіз қалай тексеруге болады", "Как проверить самостоятельно", "How to check it yourself"]),
+    ("log_checking", ["Журнал бойынша тексерілуде…", "Проверка по журналу…", "Checking against the log…"]),
+    (
+        "log_ok",
+        [
+            "{n} жазбадан тұратын журнал бойынша тексерілді, куәлар растаған: {w}.",
+            "Проверено по журналу из {n} записей, заверенному свидетелями: {w}.",
+            "Verified against the log of size {n}, cosigned by {w}.",
+        ],
+    ),
+    (
+        "log_ok_alone",
+        [
+            "{n} жазбадан тұратын журнал бойынша тексерілді, журнал қолтаңбалаған; куәлар әлі растамаған.",
+            "Проверено по журналу из {n} записей, подписанному журналом; свидетели его ещё не заверили.",
+            "Verified against the log of size {n}, signed by the log; no witness has cosigned it yet.",
+        ],
+    ),
+    (
+        "log_ok_checkpoint",
+        [
+            "{n} жазбалы журналдың бақылау нүктесін журнал қолтаңбалаған, куәлар растаған: {w}.",
+            "Контрольная точка журнала из {n} записей подписана журналом и заверена свидетелями: {w}.",
+            "The log's checkpoint of size {n} is signed by the log and cosigned by {w}.",
+        ],
+    ),
+    (
+        "log_ok_checkpoint_alone",
+        [
+            "{n} жазбалы журналдың бақылау нүктесін журнал қолтаңбалаған; куәлар әлі растамаған.",
+            "Контрольная точка журнала из {n} записей подписана журналом; свидетели её ещё не заверили.",
+            "The log's checkpoint of size {n} is signed by the log; no witness has cosigned it yet.",
+        ],
+    ),
+    (
+        "log_pending",
+        [
+            "Бұл нұсқа (журнал жазбасы {i}) соңғы расталған бақылау нүктесінен ({n} жазба) жаңарақ; бір минуттан кейін қайта тексеріңіз.",
+            "Эта версия (запись журнала {i}) новее последней заверенной контрольной точки ({n} записей); проверьте через минуту.",
+            "This version (log entry {i}) is newer than the latest witnessed checkpoint ({n} entries); check again in a minute.",
+        ],
+    ),
+    (
+        "log_failed",
+        [
+            "Тексеру СӘТСІЗ: {why}. Бұл бетке сенбеңіз.",
+            "Проверка НЕ ПРОЙДЕНА: {why}. Не полагайтесь на эту страницу.",
+            "Verification FAILED: {why}. Do not rely on this page.",
+        ],
+    ),
+    (
+        "log_unsupported",
+        [
+            "Бұл браузер Ed25519 қолтаңбаларын тексере алмайды; maslikhat verify бағдарламасымен тексеріңіз.",
+            "Этот браузер не умеет проверять подписи Ed25519; проверьте программой maslikhat verify.",
+            "This browser cannot check Ed25519 signatures; check with maslikhat verify instead.",
+        ],
+    ),
+    (
+        "log_why_document",
+        [
+            "сервер берген құжат осы нұсқаның журналдағы жазбасына сәйкес келмейді",
+            "документ, который отдаёт сервер, не совпадает с записью этой версии в журнале",
+            "the document the server serves does not match this version's log entry",
+        ],
+    ),
+    (
+        "log_why_proof",
+        [
+            "қамту дәлелі қолтаңбаланған түбірге апармайды",
+            "доказательство включения не ведёт к подписанному корню",
+            "the inclusion proof does not lead to the signed root",
+        ],
+    ),
+    (
+        "log_why_signature",
+        [
+            "бақылау нүктесі журнал кілтімен дұрыс қолтаңбаланбаған",
+            "контрольная точка не подписана ключом журнала",
+            "the checkpoint is not validly signed by the log's key",
+        ],
+    ),
+    (
+        "log_why_cosignature",
+        [
+            "қажетті {q} куә қолтаңбасының тек {k} жарамды",
+            "действительны только {k} из {q} требуемых подписей свидетелей",
+            "only {k} of the {q} required witness cosignatures are valid",
+        ],
+    ),
+    (
+        "log_why_page",
+        [
+            "бетте журналдағы жазбадан өзгеше дауыстар көрсетілген",
+            "на странице показаны голоса, отличающиеся от записанных в журнале",
+            "the page shows votes that differ from the logged record",
+        ],
+    ),
+    (
+        "log_why_keys",
+        [
+            "соңғы кіруіңізден бері журнал кілттері өзгерген",
+            "ключи журнала изменились с вашего прошлого посещения",
+            "the log's keys have changed since your last visit",
+        ],
+    ),
+    (
+        "log_why_history",
+        [
+            "журнал осы браузер бұрын көргенмен сәйкес келмейді: ол қайта жазылған немесе әртүрлі адамдарға әртүрлі көрсетіледі",
+            "журнал не согласуется с тем, что этот браузер видел раньше: его переписали или показывают разным людям по-разному",
+            "the log is not consistent with the one this browser saw before: it was rewritten, or is shown differently to different people",
+        ],
+    ),
+    (
+        "log_why_network",
+        [
+            "журналды оқу мүмкін болмады ({error})",
+            "журнал не удалось прочитать ({error})",
+            "the log could not be read ({error})",
+        ],
+    ),
+    ("log_why_format", ["журнал жауабы бұзылған", "ответ журнала повреждён", "the log's answer is malformed"]),
     (
         "footer_text",
         [
@@ -742,6 +946,7 @@ mod tests {
             include_str!("pages/deputy.rs"),
             include_str!("pages/verify.rs"),
             include_str!("pages/public_records.rs"),
+            include_str!("log_check.rs"),
         ];
         let mut used = 0;
         for src in sources {

@@ -104,6 +104,9 @@ dl.facts{display:grid;grid-template-columns:minmax(0,1fr);gap:.1em 1em;margin:.5
 dl.facts dt{font-weight:600;color:var(--muted)}
 dl.facts dd{margin:0 0 .4em}
 @media(min-width:700px){dl.facts{grid-template-columns:minmax(9em,16em) minmax(0,1fr)}dl.facts dd{margin:0}}
+.log-check{border:1px solid var(--line);padding:.5em 1em;margin:1.5em 0}
+.log-check[data-log-check=verified] [data-log-status]{color:#14632b;font-weight:600}
+.log-check[data-log-check=failed] [data-log-status]{color:#a11212;font-weight:700}
 footer.site{border-top:1px solid var(--line);margin-top:2em;padding:1em;color:var(--muted);font-size:.9em}
 footer.site p{max-width:1100px;margin:.3em auto}
 "#;

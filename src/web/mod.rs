@@ -10,6 +10,7 @@
 pub mod charts;
 pub mod i18n;
 pub mod layout;
+pub mod log_check;
 pub mod pages;
 
 use std::collections::BTreeMap;
@@ -53,6 +54,7 @@ pub fn mount(route: Route) -> Route {
         .at("/sessions/:id", get(session))
         .at("/deputies/:id", get(deputy))
         .at("/verify", get(verify))
+        .at(log_check::SCRIPT_PATH, get(log_check::script))
         .at("/public-records", get(public_records))
         .at("/public-records/:id", get(public_record))
 }

@@ -62,7 +62,7 @@ async fn malformed_bodies_get_problem_json_and_change_nothing() {
         ("unknown field", serde_json::to_vec(&json!({"names": {"ru": "x"}, "level": "district", "seats": 5, "mayor": "x"})).unwrap(), "application/json", 422, Some(("/mayor", "unknown_field"))),
         ("wrong type", serde_json::to_vec(&json!({"names": {"ru": "x"}, "level": "district", "seats": "five"})).unwrap(), "application/json", 422, Some(("/seats", "type"))),
         ("number for a string", serde_json::to_vec(&json!({"names": {"ru": 3.5e171}, "level": "district", "seats": 5})).unwrap(), "application/json", 422, Some(("/names/ru", "type"))),
-        ("negative seats", serde_json::to_vec(&json!({"names": {"ru": "x"}, "level": "district", "seats": -1})).unwrap(), "application/json", 422, Some(("/seats", "type"))),
+        ("negative seats", serde_json::to_vec(&json!({"names": {"ru": "x"}, "level": "district", "seats": -1})).unwrap(), "application/json", 422, Some(("/seats", "range"))),
         ("unknown enum", serde_json::to_vec(&json!({"names": {"ru": "x"}, "level": "village", "seats": 5})).unwrap(), "application/json", 422, Some(("/level", "allowed_values"))),
         ("duplicate key", br#"{"names": {"ru": "x"}, "level": "district", "level": "city", "seats": 5}"#.to_vec(), "application/json", 422, Some(("/level", "duplicate_key"))),
         ("bad date", br#"{"names": {"ru": "x"}, "level": "district", "seats": 5, "convocations": [{"number": "VIII", "start_date": "2023-02-30"}]}"#.to_vec(), "application/json", 422, Some(("/convocations/0/start_date", "type"))),
@@ -202,4 +202,28 @@ async fn health_and_readiness() {
     let app = spawn_app().await;
     assert_eq!(app.get("/health").await.body["status"], "ok");
     assert_eq!(app.get("/ready").await.body["status"], "ok");
+}
+
+#[tokio::test]
+async fn if_match_star_on_a_document_that_does_not_exist_is_refused_with_412() {
+    // RFC 9110 §13.1.1: `If-Match: *` is false when there is no current representation.
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    let before = app.version_count().await;
+    let admin = app.admin();
+    for (path, doc) in [
+        ("/v1/parties/newparty", crate::helpers::party("newparty")),
+        ("/v1/councils/gamma", council("gamma")),
+        ("/v1/councils/alpha/roster", crate::helpers::roster("alpha", 2)),
+    ] {
+        let r = app.put_if(path, &admin, &doc, "*").await;
+        assert_eq!(r.status, 412, "{path}: {r:?}");
+        assert!(r.is_problem(), "{path}");
+    }
+    assert_eq!(app.version_count().await, before, "nothing was stored");
+    // On a document that exists, `*` matches whatever version is current.
+    let mut changed = council("alpha");
+    changed["seats"] = json!(4);
+    let r = app.put_if("/v1/councils/alpha", &admin, &changed, "*").await;
+    assert_eq!(r.status, 200, "{r:?}");
 }

@@ -38,7 +38,7 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
         }
         // ...nothing is partial (every version has its leaf, the tree matches its leaves)...
         let db = maslikhat::store::connect(&database, 2).await.expect("connect");
-        let audit = maslikhat::store::log::audit(&db).await.expect("audit");
+        let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
         assert!(audit.findings.is_empty(), "round {round}: {:?}", audit.findings);
         db.close().await.ok();
         // ...and the log extends every checkpoint served before the crash.
@@ -48,15 +48,19 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
             if size == old_size {
                 assert_eq!(root, old_root);
             } else {
-                let c: serde_json::Value = client
+                let r = client
                     .get(format!("{base}/v1/log/proofs/consistency?first={old_size}&second={size}"))
                     .send()
                     .await
-                    .expect("proof")
-                    .json()
-                    .await
-                    .expect("json");
-                let proof: Vec<Hash> = c["proof"].as_array().expect("proof").iter().map(hash).collect();
+                    .expect("proof");
+                let status = r.status();
+                let c: serde_json::Value = r.json().await.expect("json");
+                let proof: Vec<Hash> = c["proof"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("round {round}: consistency {old_size}..{size}: {status} {c}"))
+                    .iter()
+                    .map(hash)
+                    .collect();
                 merkle::verify_consistency(old_size, size, &old_root, &root, &proof)
                     .expect("consistent with the checkpoint served before the crash");
             }
@@ -96,7 +100,16 @@ async fn a_server_killed_mid_publication_loses_nothing_acknowledged_and_keeps_it
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(300 + 150 * round)).await;
+        // Kill once this round has had some publications acknowledged (however slow the machine),
+        // then a little later each round so that the kill lands at different points of a write.
+        let before = acked.lock().expect("lock").len();
+        for _ in 0..600 {
+            if acked.lock().expect("lock").len() >= before + 5 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50 + 70 * round)).await;
         node.child.kill().expect("SIGKILL");
         node.child.wait().expect("reaped");
         for t in tasks {

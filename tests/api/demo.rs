@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::enums::{Level, Nomination, SeatType, VoteMethod};
+use maslikhat::interchange::jsonl::LineKind;
 use maslikhat::store::canonical_json;
 
 use crate::helpers::spawn_app;
@@ -56,6 +57,7 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
     let cfg = DemoConfig::national(1, 1, until());
     let mut levels: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut deputies, mut sessions, mut replaced, mut switched, mut self_nom, mut latin) = (0, 0, 0, 0, 0, 0);
+    let mut seats = 0_u32;
     let mut methods = BTreeSet::new();
     let mut leads = BTreeSet::new();
     let mut violations = vec![];
@@ -64,6 +66,7 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
         assert!(c.synthetic, "{} is marked synthetic", b.id);
         assert!(c.seats >= 1 && c.seats <= c.level.seat_cap(), "{} has {} seats", b.id, c.seats);
         *levels.entry(c.level.as_str()).or_default() += 1;
+        seats += c.seats;
         let first: Vec<_> = b
             .roster
             .deputies
@@ -94,8 +97,11 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
     }
     assert!(violations.is_empty(), "generated documents break rules: {:?}", &violations[..violations.len().min(5)]);
     assert_eq!(levels, BTreeMap::from([("city", 37), ("district", 166), ("oblast", 17), ("republican_city", 3)]));
-    // About 3,400 deputies in reality; sessions about eight a year for 2¼ years.
-    assert!((3000..6000).contains(&deputies), "{deputies} deputies");
+    // 3,415 seats in reality (2023), each council as large as its plan says; a few more deputies
+    // than seats (replacements); sessions about eight a year for 2¼ years.
+    assert!((f64::from(seats) - 3415.0).abs() <= 0.02 * 3415.0, "{seats} seats");
+    assert_eq!(seats, demo::country().iter().map(|p| p.seats).sum::<u32>());
+    assert!((seats as usize..seats as usize * 11 / 10).contains(&deputies), "{deputies} deputies for {seats} seats");
     assert!((223 * 15..223 * 22).contains(&sessions), "{sessions} sessions");
     assert!(
         replaced > 20 && switched > 20 && self_nom > 300 && latin > 300,
@@ -206,7 +212,7 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
         publisher: "demo".into(),
         if_match: None,
         reason: None,
-        provenance: "synthetic",
+        provenance: maslikhat::domain::enums::Provenance::Synthetic,
         received_at: Some(t),
     };
     for (id, p) in demo::parties() {
@@ -238,7 +244,7 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
 }
 
 /// (kind, id) → sha256 of the current version, from an export.
-fn current(export: &[u8]) -> BTreeMap<(String, String), String> {
+fn current(export: &[u8]) -> BTreeMap<(LineKind, String), String> {
     let mut out = BTreeMap::new();
     for line in export.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         let l: maslikhat::interchange::jsonl::ExportLine = serde_json::from_slice(line).expect("line");
@@ -337,4 +343,33 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     let refused: Vec<u64> = r.refused.iter().map(|x| x.line).collect();
     assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
     assert_eq!(r.created, n - 1, "every other version is stored");
+}
+
+#[tokio::test]
+async fn a_first_start_resumes_the_synthetic_country_even_after_another_council_was_published() {
+    use maslikhat::demo::FirstStart;
+    let app = spawn_app().await;
+    let db = &app.state.service.db;
+    let due = demo::first_start_due(db).await.expect("query");
+    assert_eq!(due, Some(FirstStart::Fresh));
+    assert!(due.expect("due").message().starts_with("empty embedded database"));
+    // An interrupted load left two synthetic councils; meanwhile a publisher added a real one.
+    let admin = app.admin();
+    for id in ["synthetic-a", "synthetic-b"] {
+        let mut c = crate::helpers::council(id);
+        c["synthetic"] = serde_json::json!(true);
+        assert_eq!(app.put(&format!("/v1/councils/{id}"), &admin, &c).await.status, 201);
+    }
+    assert_eq!(app.put("/v1/councils/real", &admin, &crate::helpers::council("real")).await.status, 201);
+    let due = demo::first_start_due(db).await.expect("query").expect("the load resumes");
+    assert_eq!(due, FirstStart::Resume { loaded: 2, others: 1 });
+    let message = due.message();
+    assert!(message.starts_with("resuming the synthetic country"), "{message}");
+    assert!(message.contains("2 of 223") && message.contains("1 council that is not synthetic"), "{message}");
+    assert!(!message.contains("empty embedded database"), "{message}");
+    // A database of real councils only never gets the synthetic country.
+    let real_only = spawn_app().await;
+    let r = real_only.put("/v1/councils/real", &real_only.admin(), &crate::helpers::council("real")).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(demo::first_start_due(&real_only.state.service.db).await.expect("query"), None);
 }

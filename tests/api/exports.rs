@@ -131,6 +131,88 @@ async fn csv_tables_quote_commas_quotes_and_line_breaks_and_unknown_tables_are_4
     assert!(r.is_problem());
 }
 
+#[tokio::test]
+async fn csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    let r = app.put("/v1/councils/alpha/roster", &app.publisher("alpha"), &roster("alpha", 1)).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let link = "=HYPERLINK(\"http://evil.example/x\",\"Бюджет\")";
+    let session = json!({
+        "convocation": "VIII", "number": 1, "kind": "regular", "status": "held",
+        "scheduled_start": "2024-04-10T05:00:00Z", "is_open": true,
+        "agenda": [{"id": "alpha-s1-i1", "position": 1, "titles": {"ru": link, "kk": "+cmd|' /C calc'!A0"}, "initiator": "akimat"}],
+        "speeches": [
+            {"id": "alpha-s1-sp1", "agenda_item": "alpha-s1-i1", "deputy": "alpha-d1", "speaker_role": "deputy",
+             "speech_type": "speech", "language": "kk", "text": "@SUM(1+1)*cmd"},
+            {"id": "alpha-s1-sp2", "agenda_item": "alpha-s1-i1", "deputy": "alpha-d1", "speaker_role": "deputy",
+             "speech_type": "speech", "language": "ru", "text": "-2+3"},
+            {"id": "alpha-s1-sp3", "agenda_item": "alpha-s1-i1", "deputy": "alpha-d1", "speaker_role": "deputy",
+             "speech_type": "speech", "language": "ru", "text": "=1+1"}
+        ]
+    });
+    let r = app.put("/v1/councils/alpha/sessions/alpha-s1", &app.publisher("alpha"), &session).await;
+    assert_eq!(r.status, 201, "{r:?}");
+
+    let (_, text, _) = get_text(&app, "/v1/councils/alpha/export/csv/agenda_items").await;
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil.example/x\"\""),
+        "the cell is quoted and starts with ': {text}"
+    );
+    let items = table(&text);
+    assert_eq!(items[0]["title_ru"], format!("'{link}"));
+    assert_eq!(items[0]["title_kk"], "'+cmd|' /C calc'!A0");
+    let (_, text, _) = get_text(&app, "/v1/councils/alpha/export/csv/speeches").await;
+    let texts: Vec<String> = table(&text).into_iter().map(|r| r["text"].clone()).collect();
+    assert_eq!(texts, ["'@SUM(1+1)*cmd", "'-2+3", "'=1+1"]);
+    // Plain values are untouched: a count stays a number.
+    let (_, text, _) = get_text(&app, "/v1/councils/alpha/export/csv/councils").await;
+    assert_eq!(table(&text)[0]["seats"], "5");
+}
+
+#[tokio::test]
+async fn a_json_lines_correction_after_the_session_date_without_a_reason_is_refused_as_the_api_refuses_it() {
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    let r = app.put("/v1/councils/alpha/roster", &app.publisher("alpha"), &roster("alpha", 1)).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let session = json!({
+        "convocation": "VIII", "number": 1, "kind": "regular", "status": "held",
+        "scheduled_start": "2024-04-10T05:00:00Z", "is_open": true, "place": "Зал сессий",
+        "agenda": [{"id": "alpha-s1-i1", "position": 1, "titles": {"ru": "О бюджете"}, "initiator": "akimat"}]
+    });
+    let r = app.put("/v1/councils/alpha/sessions/alpha-s1", &app.publisher("alpha"), &session).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let mut bundle = vec![];
+    maslikhat::interchange::jsonl::export(&app.state.service.db, &mut bundle, Some("alpha"), false)
+        .await
+        .expect("export");
+    // The session's line, changed after its date, with no reason: what the API answers with 422.
+    let changed: Vec<String> = String::from_utf8(bundle)
+        .expect("utf-8")
+        .lines()
+        .filter(|l| l.contains("\"session_record\""))
+        .map(|l| {
+            let mut line: Value = serde_json::from_str(l).expect("line");
+            line["body"]["place"] = json!("Малый зал");
+            line["reason"] = Value::Null;
+            line["sha256"] = Value::Null;
+            line.to_string()
+        })
+        .collect();
+    assert_eq!(changed.len(), 1);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("changed.jsonl");
+    std::fs::write(&file, changed.join("\n")).expect("write");
+    let before = app.version_count().await;
+    let r = maslikhat::interchange::jsonl::import(&app.state.service.db, &file, true, false).await.expect("import");
+    assert_eq!(r.created, 0, "{r:?}");
+    assert!(r.refused.len() == 1 && r.refused[0].reason.contains("reason_required"), "{r:?}");
+    assert_eq!(app.version_count().await, before);
+    let read = app.get("/v1/sessions/alpha-s1").await;
+    assert_eq!(read.body["place"], "Зал сессий", "{read:?}");
+}
+
 fn slice() -> DemoConfig {
     let mut cfg = DemoConfig::national(21, 1, NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"));
     cfg.councils = Some(vec!["astana-city".into()]);
@@ -142,10 +224,11 @@ async fn the_csv_package_holds_every_row_of_every_table() {
     let app = spawn_app().await;
     demo::load(&app.state.service.db, &slice(), false).await.expect("demo");
     let dir = tempfile::tempdir().expect("tmp");
-    let counts = maslikhat::export::csv_package(&app.state.service.db, dir.path(), Some("astana-city"), false)
-        .await
-        .expect("package");
-    let counts: BTreeMap<&str, u64> = counts.into_iter().collect();
+    let counts =
+        maslikhat::interchange::csv::csv_package(&app.state.service.db, dir.path(), Some("astana-city"), false)
+            .await
+            .expect("package");
+    let counts: BTreeMap<&str, u64> = counts.into_iter().map(|(t, n)| (t.as_str(), n)).collect();
     assert_eq!(counts.len(), 9);
     for (t, n) in &counts {
         let text = std::fs::read_to_string(dir.path().join(format!("{t}.csv"))).expect("file");

@@ -51,10 +51,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with settings adjusted by `tune` (after the test defaults).
 pub async fn spawn_app_with(tune: impl FnOnce(&mut Settings)) -> TestApp {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    spawn_app_in(tempfile::tempdir().expect("tempdir"), tune).await
+}
+
+/// [`spawn_app_with`] in `tmp`, whose `keys` folder may already hold the log's keys (a test
+/// that must know the log's key before the server starts, e.g. to configure its witnesses).
+pub async fn spawn_app_in(tmp: tempfile::TempDir, tune: impl FnOnce(&mut Settings)) -> TestApp {
     let database_url = fresh_database(tmp.path()).await;
     let keys_dir = tmp.path().join("keys");
-    KeyRing::generate(&keys_dir).expect("key");
+    KeyRing::load_or_generate(&keys_dir).expect("key");
     let settings = Settings {
         bind: "127.0.0.1:0".parse().expect("addr"),
         database_url: Some(database_url.clone().into()),

@@ -153,6 +153,12 @@ fn cases() -> Vec<Case> {
         put_json("bell in a place", s, Token::Alpha, &with(session(), "/place", json!("Зал\u{7}")), 422),
         put_json("newline in a name", c, Token::Admin, &with(council("gamma"), "/names/ru", json!("Мас\nлихат")), 422),
         put_json("only spaces", c, Token::Admin, &with(council("gamma"), "/names/ru", json!("   ")), 422),
+        // Invisible characters (issue 20, item 6): each hides or fakes what a reader sees.
+        put_json("a title of zero-width joiners only", s, Token::Alpha, &with(session(), "/agenda/0/titles/ru", json!("\u{200D}\u{200D}")), 422),
+        put_json("a line separator in a title", s, Token::Alpha, &with(session(), "/agenda/0/titles/ru", json!("О бюджете\u{2028}и налогах")), 422),
+        put_json("a byte order mark in a name", c, Token::Admin, &with(council("gamma"), "/names/ru", json!("\u{FEFF}Маслихат")), 422),
+        put_json("a noncharacter in a place", s, Token::Alpha, &with(session(), "/place", json!("Зал \u{FFFF}")), 422),
+        put_json("a right-to-left override in a motion", s, Token::Alpha, &with(session(), "/vote_events/0/motion/ru", json!("Принять\u{202E}ьтяинирпен")), 422),
         put_json("Latin letter in a Cyrillic name", c, Token::Admin, &with(council("gamma"), "/names/ru", json!("Маслихат Алмаtы")), 422),
         put_json("Cyrillic о in a Latin name", c, Token::Admin, &with(council("gamma"), "/names/kk", json!("Almaty maslihаty")), 422),
         put_json("a 5000-character name", c, Token::Admin, &with(council("gamma"), "/names/ru", json!("я".repeat(5000))), 422),

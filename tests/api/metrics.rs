@@ -51,7 +51,7 @@ async fn council_metrics_follow_the_published_records_and_change_with_the_next_p
     let r = app.get("/v1/councils/alpha/metrics?to=2024-12-31&as_of=2025-01-01T00:00:00Z").await;
     assert_eq!(r.status, 200, "{r:?}");
     let b = &r.body;
-    assert_eq!(b["method"], "v1");
+    assert_eq!(b["method"], "v1.1");
     assert_eq!(b["held_sessions"], 2);
     // One unanimous vote and one 3–2 vote: unanimity 0.5, contested 0.5, mean dissent 0.2.
     assert_eq!(value(b, &["voting", "unanimity_rate", "value"]), json!(0.5));
@@ -68,7 +68,7 @@ async fn council_metrics_follow_the_published_records_and_change_with_the_next_p
     assert_eq!(value(b, &["debate", "undiscussed_item_share", "value"]), json!(0.5));
     assert_eq!(value(b, &["debate", "questions_per_session", "value"]), json!(0.5));
     // Composition: 5 non-partisan deputies, each a group of one.
-    assert_eq!(value(b, &["composition", "seats"]), json!(5));
+    assert_eq!(value(b, &["composition", "seats"]), json!({"value": 5.0, "n": 5}));
     assert_eq!(value(b, &["composition", "non_partisan_share", "value"]), json!(1.0));
     assert!((value(b, &["composition", "enp_seats", "value"]).as_f64().unwrap() - 5.0).abs() < 1e-9);
     assert!((value(b, &["composition", "enp_seats_bloc", "value"]).as_f64().unwrap() - 1.0).abs() < 1e-9);
@@ -102,10 +102,12 @@ async fn council_metrics_follow_the_published_records_and_change_with_the_next_p
     assert_eq!(r.body["held_sessions"], 3);
     assert!((value(&r.body, &["voting", "unanimity_rate", "value"]).as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
 
-    // as_of hides what was published after it.
-    let r = app.get("/v1/councils/alpha/metrics?to=2024-12-31&as_of=2020-01-01T00:00:00Z").await;
+    // as_of hides what was published after it, and (v1.1) sessions scheduled after it are not
+    // yet held: as of 15 March 2024 only the session of 1 March counts.
+    let r = app.get("/v1/councils/alpha/metrics?to=2024-12-31&as_of=2024-03-15T00:00:00Z").await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body["held_sessions"], 3, "records stay visible; only publication times are judged");
+    assert_eq!(r.body["held_sessions"], 1, "sessions scheduled after as_of are in no metric");
+    assert_eq!(value(&r.body, &["voting", "unanimity_rate", "n"]), json!(1));
 }
 
 #[tokio::test]
@@ -183,6 +185,8 @@ async fn every_metric_has_a_definition() {
         "rice_index",
         "enp_seats",
         "enp_seats_bloc",
+        "coverage",
+        "seats",
     ] {
         assert!(names.contains(&expected), "{expected} missing from {names:?}");
     }
@@ -191,6 +195,6 @@ async fn every_metric_has_a_definition() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|d| d["method"] == "v1" && !d["formula"].as_str().unwrap().is_empty())
+            .all(|d| d["method"] == "v1.1" && !d["formula"].as_str().unwrap().is_empty())
     );
 }

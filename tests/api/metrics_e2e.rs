@@ -95,7 +95,8 @@ async fn every_council_metric_matches_a_hand_worked_example() {
         "speeches": [speech("e2-s1", "e2-i1", Some("e-d4"), "deputy", "speech", 90)]
     });
     // S3: regular, 20 February 2024, first sent now: backfilled. Declared notice 5 days ahead
-    // (notice 5/10 = 0.5); no declared document or minutes times (documents and minutes null);
+    // (notice 5/10 = 0.5); a document without a declared time (documents null) and no minutes
+    // (v1.1: minutes 0, as for any session, once 30 days have passed);
     // open with one open item (open_items 1); no broadcast (0); an electronic vote (roll_call 1).
     let s3 = json!({
         "convocation": "VIII", "number": 3, "kind": "regular", "status": "held", "scheduled_start": "2024-02-20T10:00:00+05:00", "is_open": true,
@@ -124,11 +125,16 @@ async fn every_council_metric_matches_a_hand_worked_example() {
     close(b, "/openness/documents/value/value", (0.5 + 1.0) / 2.0); // S3 null: nothing declared
     close(b, "/openness/open_items/value/value", (0.5 + 0.0 + 1.0) / 3.0);
     close(b, "/openness/broadcast/value/value", (1.0 + 0.5 + 0.0) / 3.0);
-    close(b, "/openness/minutes/value/value", (1.0 + 0.0) / 2.0); // S3 null: nothing declared
+    close(b, "/openness/minutes/value/value", (1.0 + 0.0 + 0.0) / 3.0); // S3 has no minutes: 0
     close(b, "/openness/roll_call/value/value", (0.5 + 0.0 + 1.0) / 3.0);
-    // Score: 100 · (.20·0.8333 + .15·0.75 + .15·0.5 + .15·0.5 + .15·0.5 + .20·0.5) / 1.
-    close(b, "/openness/openness_score/value", 100.0 * (0.2 * 2.5 / 3.0 + 0.15 * 0.75 + 0.15 * 0.5 * 3.0 + 0.2 * 0.5));
-    close(b, "/openness/coverage", 1.0);
+    // Score: 100 · (.20·0.8333 + .15·0.75 + .15·0.5 + .15·0.5 + .15·0.3333 + .20·0.5) / 1.
+    close(
+        b,
+        "/openness/openness_score/value",
+        100.0 * (0.2 * 2.5 / 3.0 + 0.15 * 0.75 + 0.15 * 0.5 * 2.0 + 0.15 / 3.0 + 0.2 * 0.5),
+    );
+    close(b, "/openness/coverage/value", 1.0);
+    assert_eq!(b["openness"]["coverage"]["n"], 6);
     // Voting over the four counted votes: V2 unanimous; V1, V3, V4 contested.
     close(b, "/voting/unanimity_rate/value", 0.25);
     close(b, "/voting/contested_share/value", 0.75);
@@ -143,7 +149,7 @@ async fn every_council_metric_matches_a_hand_worked_example() {
     close(b, "/debate/executive_share/value", 150.0 / 330.0);
     close(b, "/debate/questions_per_session/value", 1.0 / 3.0);
     // Composition on 31 December 2027: d2, d4, d5 non-partisan; AMANAT 1, Auyl 1.
-    assert_eq!(b["composition"]["seats"], 5);
+    assert_eq!(b["composition"]["seats"], json!({"value": 5.0, "n": 5}));
     close(b, "/composition/non_partisan_share/value", 0.6);
     close(b, "/composition/largest_party_share/value", 0.2);
     close(b, "/composition/enp_seats/value", 5.0);

@@ -389,3 +389,31 @@ async fn an_import_from_a_live_oparl_server_reads_every_page_of_its_lists() {
         assert_eq!(start.and_then(|x| x.parse::<chrono::DateTime<Utc>>().ok()), t(&dst[id]), "{id}");
     }
 }
+
+#[tokio::test]
+async fn an_object_with_a_member_of_the_wrong_type_is_skipped_with_its_path_and_the_rest_imports() {
+    let app = spawn_app().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let body = serde_json::json!({"id": "https://o.example/body/1", "type": "https://schema.oparl.org/1.1/Body",
+                                  "name": "Gemeinde Probe"});
+    let org = serde_json::json!({"id": "https://o.example/org/rat", "type": "https://schema.oparl.org/1.1/Organization",
+                                 "name": "Gemeinderat", "organizationType": "Gremium"});
+    let meeting = |id: &str, cancelled: Value| {
+        serde_json::json!({"id": format!("https://o.example/meeting/{id}"), "type": "https://schema.oparl.org/1.1/Meeting",
+               "start": "2024-05-15T18:00:00+02:00", "organization": ["https://o.example/org/rat"],
+               "cancelled": cancelled, "agendaItem": [{"id": format!("https://o.example/ai/{id}"), "name": "TOP 1"}]})
+    };
+    let meetings = serde_json::json!({"data": [meeting("good", Value::Bool(false)), meeting("bad", "yes".into())]});
+    for (name, v) in [("body.json", body), ("organization.json", org), ("meeting.json", meetings)] {
+        std::fs::write(tmp.path().join(name), v.to_string()).expect("write");
+    }
+    let opts = OparlOptions { council_id: Some("probe".into()), replace: false, now: Utc::now() };
+    let r = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
+    assert_eq!(r.sessions.stored, 1, "the readable meeting is stored: {:?} {:?}", r.skipped, r.refused);
+    let bad = r.skipped.iter().find(|s| s.source.ends_with("/meeting/bad")).expect("the bad meeting is reported");
+    assert_eq!(bad.kind, "Meeting");
+    assert!(bad.reason.contains("/cancelled") && bad.reason.contains("type"), "{bad:?}");
+    assert!(!r.skipped.iter().any(|s| s.source.ends_with("/meeting/good")), "{:?}", r.skipped);
+    let sessions = app.get("/v1/sessions?council=probe").await;
+    assert_eq!(sessions.body["items"].as_array().map(Vec::len), Some(1), "{}", sessions.body);
+}

@@ -48,7 +48,8 @@ async fn small_council(app: &TestApp) {
         "scheduled_start": "2024-05-10T10:00:00+05:00", "is_open": true,
         "declared_notice": {"published_at": "2024-05-01T10:00:00+05:00", "source_url": "https://example.kz/notice"},
         "agenda": [{"id": "p7-i1", "position": 1, "titles": {"kk": "Бюджет туралы", "ru": "О бюджете", "en": "On the budget"}, "initiator": "akimat"}],
-        "documents": [{"id": "p7-doc", "agenda_item": "p7-i1", "kind": "draft_decision", "title": "Жоба 7", "media_type": "application/pdf", "url": "https://example.kz/7.pdf", "language": "kk"}],
+        "documents": [{"id": "p7-doc", "agenda_item": "p7-i1", "kind": "draft_decision", "title": "Жоба 7", "media_type": "application/pdf", "url": "https://example.kz/7.pdf", "language": "kk",
+            "declared_public": {"published_at": "2024-05-03T09:00:00+05:00", "source_url": "https://example.kz/board"}}],
         "vote_events": [{"id": "p7-v1", "agenda_item": "p7-i1", "motion": {"kk": "Қабылдау", "ru": "Принять", "en": "Adopt"}, "stage": "as_a_whole",
             "method": "roll_call", "majority_rule": "majority_of_present", "seats": 5, "result": "pass",
             "ballots": [{"deputy": "p-d1", "option": "yes"}, {"deputy": "p-d2", "option": "yes"}, {"deputy": "p-d3", "option": "no"}]}],
@@ -74,6 +75,8 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
     let contested = value(&metrics, "/voting/contested_share/value");
     let dm = app.get("/v1/deputies/p-d3/metrics").await.body;
     let vote = app.get("/v1/vote-events/p7-v1").await.body;
+    let served = app.get("/v1/sessions/p-s7").await.body;
+    assert_eq!(served["witnessed"]["backfilled"], true, "sent after its start: {served}");
     let checkpoint = app.get("/v1/log/checkpoint").await.body;
 
     for (lang, heading, council_name, yes, deputy_name) in [
@@ -117,10 +120,19 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
             let n = vote.pointer(pointer).and_then(Value::as_u64).expect("count");
             assert!(session.text.contains(&format!("data-count=\"{option}\">{n}<")), "{lang}: {option} count {n}");
         }
-        assert!(session.text.contains(&format!("data-ballot=\"p-d1\">{yes}<")), "{lang}: d1 voted {yes}");
+        assert!(
+            session.text.contains(&format!("data-ballot=\"p-d1\" data-option=\"yes\">{yes}<")),
+            "{lang}: d1 voted {yes}"
+        );
         assert!(session.text.contains(deputy_name));
         assert!(session.text.contains("Жоба 7") && session.text.contains("https://example.kz/7.pdf"), "documents");
         assert!(session.text.contains("45 "), "speech duration");
+        assert!(session.text.contains("2024-05-03 09:00"), "{lang}: the document's declared public time");
+        for c in ["notice", "documents", "roll_call"] {
+            let v = value(&served, &format!("/openness/{c}/value"));
+            let want = format!("data-component=\"{c}\">{}<", pct(v, lang));
+            assert!(session.text.contains(&want), "{lang}: the session's {c} as the API serves it ({want})");
+        }
         assert!(session.text.contains("href=\"/v1/sessions/p-s7\""));
         assert!(!session.text.contains("data-synthetic"));
 

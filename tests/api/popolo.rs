@@ -271,3 +271,56 @@ async fn a_popolo_export_validates_against_the_popolo_schemas_and_imports_back()
     assert_eq!(ballots(&doc), ballots(&back.body), "every vote event with its result, counts and votes");
     assert_eq!(r.vote_events as usize, events.len());
 }
+
+/// The ids of the parties stored in `app`.
+async fn party_ids(app: &crate::helpers::TestApp) -> Vec<String> {
+    let r = app.get("/v1/parties?limit=100").await;
+    r.body["items"].as_array().expect("items").iter().map(|p| p["id"].as_str().expect("id").to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_popolo_file_with_a_refused_document_stores_nothing_unless_told_to_continue() {
+    let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
+    let scout = spawn_app().await;
+    popolo_import::import_file(&scout.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
+    let taken = party_ids(&scout).await.into_iter().next().expect("a party");
+
+    // The database already holds one of the file's parties with other content.
+    let app = spawn_app().await;
+    let r = app.put(&format!("/v1/parties/{taken}"), &app.admin(), &crate::helpers::party(&taken)).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let before = app.version_count().await;
+    let r = popolo_import::import_file(&app.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
+    assert_eq!(r.refused.len(), 1, "{:?}", r.refused);
+    assert_eq!((r.refused[0].kind, r.refused[0].id.as_str()), ("party", taken.as_str()));
+    assert_eq!(r.stored, 0);
+    assert_eq!(app.version_count().await, before, "nothing of the file was stored");
+    assert_eq!(app.get("/v1/councils/mazhilis").await.status, 404);
+
+    let opts = PopoloOptions { continue_on_error: true, ..PopoloOptions::default() };
+    let r = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("import");
+    assert_eq!(r.refused.len(), 1, "{:?}", r.refused);
+    assert!(r.stored > 2, "{r:?}");
+    assert_eq!(app.get("/v1/councils/mazhilis").await.status, 200);
+}
+
+#[tokio::test]
+async fn the_mazhilis_is_no_maslikhat_and_stays_out_of_the_rankings() {
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
+    popolo_import::import_file(&app.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
+    let ids = |r: &crate::helpers::Reply| -> Vec<String> {
+        r.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["council"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let all = app.get("/v1/rankings").await;
+    assert_eq!(all.status, 200, "{all:?}");
+    assert!(ids(&all).contains(&"alpha".to_owned()) && !ids(&all).contains(&"mazhilis".to_owned()), "{all:?}");
+    let national = app.get("/v1/rankings?level=national").await;
+    assert_eq!(ids(&national), ["mazhilis"], "{national:?}");
+}

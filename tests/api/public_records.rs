@@ -217,7 +217,7 @@ async fn akmola_4th_extraordinary_session_scores_notice_1_from_its_declared_time
     assert_eq!(rec["date"], "2023-09-13");
     let o = &rec["openness"];
     assert_eq!(o["time_kind"], "declared");
-    assert_eq!(o["method"], "v1");
+    assert_eq!(o["method"], "v1.1");
     // 4 days of notice against the 3-day target of an extraordinary session.
     assert_eq!(o["notice"]["value"], 1.0, "{o}");
     assert_eq!(o["notice"]["n"], 1);
@@ -227,9 +227,12 @@ async fn akmola_4th_extraordinary_session_scores_notice_1_from_its_declared_time
     // Unknowns are null with reasons, never 0.
     assert_eq!(o["broadcast"]["reason"], "broadcast_not_stated");
     assert_eq!(o["open_items"]["reason"], "openness_not_stated");
-    assert_eq!(o["minutes"]["reason"], "backfilled_without_declared_minutes");
+    // v1.1: sources that show no minutes and no document of an item leave both unknown.
+    assert_eq!(o["minutes"]["reason"], "minutes_unknown");
+    assert_eq!(o["documents"]["reason"], "documents_unknown");
     assert_eq!(o["openness_score"]["value"], 100.0);
-    assert_eq!(o["coverage"], 0.2);
+    assert_eq!(o["coverage"]["value"], 0.2);
+    assert_eq!(o["coverage"]["n"], 1);
 
     // The Shymkent akim meeting: notice the same day scores 0 whatever the kind's target.
     let shymkent = app.get("/v1/public-records/shymkent-city-viii-2023-09-akim-consent").await.body;
@@ -362,7 +365,7 @@ async fn importing_twice_changes_nothing() {
 
     // Rebuilding the projections from the log re-applies every record.
     let coverage = app.get("/v1/public-records/coverage").await.body;
-    maslikhat::store::log::rebuild(&app.state.service.db).await.expect("rebuild");
+    maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
     assert_eq!(app.get("/v1/public-records/coverage").await.body, coverage);
     assert_eq!(all_items(&app, "/v1/public-records").await.len(), 22);
 

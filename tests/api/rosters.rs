@@ -377,3 +377,59 @@ async fn strings_are_trimmed_and_nfc_normalized_before_storing() {
     let back = app.get("/v1/councils/alpha/roster").await;
     assert_eq!(back.body["document"]["deputies"][0]["names"]["kk-Latn"], "Qasymova A\u{e9}");
 }
+
+/// A held session of alpha on 2024-02-01: a roll call of `deputies` and a speech by the first.
+fn session_with_ballots(deputies: &[&str]) -> Value {
+    let ballots: Vec<Value> = deputies.iter().map(|d| json!({"deputy": d, "option": "yes"})).collect();
+    json!({
+        "convocation": "VIII", "number": 1, "kind": "regular", "status": "held",
+        "scheduled_start": "2024-02-01T10:00:00+05:00", "is_open": true,
+        "agenda": [{"id": "alpha-s1-i1", "position": 1, "titles": {"ru": "О бюджете"}, "initiator": "akimat"}],
+        "vote_events": [{"id": "alpha-s1-v1", "agenda_item": "alpha-s1-i1", "motion": {"ru": "Принять"},
+            "stage": "as_a_whole", "method": "roll_call", "majority_rule": "majority_of_seats", "seats": 5,
+            "result": "pass", "ballots": ballots}],
+        "speeches": [{"id": "alpha-s1-sp1", "agenda_item": "alpha-s1-i1", "deputy": deputies[0],
+            "speaker_role": "deputy", "speech_type": "question", "language": "ru", "seconds": 60}]
+    })
+}
+
+#[tokio::test]
+async fn a_roster_change_that_would_orphan_stored_ballots_is_refused_naming_the_sessions_and_votes() {
+    let (app, etag) = app_with_roster().await;
+    let token = app.publisher("alpha");
+    let session = session_with_ballots(&["alpha-d2", "alpha-d1", "alpha-d3"]);
+    let r = app.put("/v1/councils/alpha/sessions/alpha-s1", &token, &session).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let before = app.version_count().await;
+
+    // alpha-d2's mandate shortened to its first day, long before the session.
+    let mut shortened = roster("alpha", 3);
+    shortened["deputies"][1]["mandates"][0]["end_date"] = json!("2023-03-20");
+    let r = app.put_if("/v1/councils/alpha/roster", &token, &shortened, &etag).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert!(r.has_violation("/deputies/1/mandates", "stored_ballots"), "{r:?}");
+    let message = r.body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("alpha-s1 of 2024-02-01 (vote alpha-s1-v1; speech alpha-s1-sp1)"), "{message}");
+
+    // alpha-d3 left out of the roster altogether.
+    let mut removed = roster("alpha", 3);
+    removed["deputies"].as_array_mut().expect("deputies").pop();
+    let r = app.put_if("/v1/councils/alpha/roster", &token, &removed, &etag).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert!(r.has_violation("/deputies", "stored_ballots"), "{r:?}");
+    assert!(
+        r.body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("alpha-d3") && m.contains("alpha-s1-v1"))
+    );
+    assert_eq!(app.version_count().await, before, "nothing was stored");
+
+    // A change that keeps every stored ballot valid is accepted, and the record can still be
+    // sent again as it is.
+    let mut later = roster("alpha", 3);
+    let mut newcomer = deputy("alpha-d4");
+    newcomer["mandates"][0]["start_date"] = json!("2024-03-01");
+    later["deputies"].as_array_mut().expect("deputies").push(newcomer);
+    let r = app.put_if("/v1/councils/alpha/roster", &token, &later, &etag).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let r = app.put("/v1/councils/alpha/sessions/alpha-s1", &token, &session).await;
+    assert_eq!(r.status, 200, "an identical re-send: {r:?}");
+}

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use crate::helpers::{Reply, TestApp, deputy, roster, spawn_app};
 
 /// A session date safely in the past (10:00 in Kazakhstan on 15 May 2024).
-const PAST: &str = "2024-05-15T05:00:00Z";
+pub(crate) const PAST: &str = "2024-05-15T05:00:00Z";
 /// The four deputies of `alpha` made by `app_with_alpha`.
-const DEPS: [&str; 4] = ["alpha-d1", "alpha-d2", "alpha-d3", "alpha-d4"];
+pub(crate) const DEPS: [&str; 4] = ["alpha-d1", "alpha-d2", "alpha-d3", "alpha-d4"];
 
 fn session_path(council: &str, sid: &str) -> String {
     format!("/v1/councils/{council}/sessions/{sid}")
@@ -98,7 +98,7 @@ fn roll_call(id: &str, item: &str, deputies: &[&str]) -> Value {
 /// document (`{sid}-doc1`), one named roll-call vote (`{sid}-v1`) with a ballot for every deputy in
 /// `deputies` (who must be all those serving that day) and two speeches (`{sid}-s1` by the first
 /// deputy, `{sid}-s2` by the akim).
-fn held_session(sid: &str, start: &str, deputies: &[&str]) -> Value {
+pub(crate) fn held_session(sid: &str, start: &str, deputies: &[&str]) -> Value {
     let i1 = format!("{sid}-i1");
     let mut agenda_item = item(&i1, 1);
     agenda_item["result"] = json!("adopted");
@@ -143,7 +143,7 @@ fn planned_session(start: &str, agenda: Vec<Value>) -> Value {
 }
 
 /// Council `alpha` with deputies `alpha-d1` … `alpha-d4` serving from 2023-03-20.
-async fn app_with_alpha() -> TestApp {
+pub(crate) async fn app_with_alpha() -> TestApp {
     let app = spawn_app().await;
     app.seed_council("alpha").await;
     let r = app.put("/v1/councils/alpha/roster", &app.publisher("alpha"), &roster("alpha", 4)).await;
@@ -453,7 +453,7 @@ async fn each_session_rule_refuses_a_record_that_breaks_it() {
     .await;
     refused(e, &tag, |d| d["scheduled_end"] = json!("2024-05-15T04:00:00Z"), "/scheduled_end", "date_order").await;
     refused(e, &tag, |d| d["scheduled_end"] = json!(PAST), "/scheduled_end", "date_order").await;
-    refused(e, &tag, |d| d["number"] = json!(0), "/number", "positive").await;
+    refused(e, &tag, |d| d["number"] = json!(0), "/number", "range").await;
     refused(e, &tag, |d| d["status"] = json!("planned"), "/status", "status_consistency").await;
     refused(
         e,
@@ -498,7 +498,7 @@ async fn each_session_rule_refuses_a_record_that_breaks_it() {
         "unique_position",
     )
     .await;
-    refused(e, &tag, |d| d["agenda"][0]["position"] = json!(0), "/agenda/0/position", "unique_position").await;
+    refused(e, &tag, |d| d["agenda"][0]["position"] = json!(0), "/agenda/0/position", "range").await;
     refused(e, &tag, |d| d["agenda"][0]["id"] = json!("Item One"), "/agenda/0/id", "id_format").await;
     refused(e, &tag, |d| d["agenda"][0]["titles"] = json!({}), "/agenda/0/titles", "non_empty").await;
     refused(
@@ -531,7 +531,7 @@ async fn each_session_rule_refuses_a_record_that_breaks_it() {
         "known_agenda_item",
     )
     .await;
-    refused(e, &tag, |d| d["vote_events"][0]["seats"] = json!(0), "/vote_events/0/seats", "seat_count").await;
+    refused(e, &tag, |d| d["vote_events"][0]["seats"] = json!(0), "/vote_events/0/seats", "range").await;
     refused(e, &tag, |d| d["vote_events"][0]["seats"] = json!(6), "/vote_events/0/seats", "seat_count").await;
     refused(
         e,
@@ -810,7 +810,7 @@ async fn bad_input_on_the_session_put_is_refused_and_changes_nothing() {
         ("empty body", vec![], 400, None),
         ("not an object", b"[1, 2]".to_vec(), 422, None),
         ("number as text", with(&|d| d["number"] = json!("one")), 422, Some(("/number", "type"))),
-        ("negative number", with(&|d| d["number"] = json!(-1)), 422, Some(("/number", "type"))),
+        ("negative number", with(&|d| d["number"] = json!(-1)), 422, Some(("/number", "range"))),
         ("bad time", with(&|d| d["scheduled_start"] = json!("tomorrow")), 422, Some(("/scheduled_start", "type"))),
         ("date without time", with(&|d| d["scheduled_start"] = json!("2024-05-15")), 422, Some(("/scheduled_start", "type"))),
         ("bool as text", with(&|d| d["is_open"] = json!("yes")), 422, Some(("/is_open", "type"))),
@@ -906,10 +906,7 @@ async fn bad_input_on_the_session_put_is_refused_and_changes_nothing() {
             assert!(r.has_violation(path, rule), "{label}: {:?}", r.violations());
             if rule == "allowed_values" {
                 let message = r.body["errors"][0]["message"].as_str().unwrap_or("");
-                assert!(
-                    message.contains('`') || message.contains("expected"),
-                    "{label}: the allowed values are listed: {message}"
-                );
+                assert!(message.contains("one of: "), "{label}: the allowed values are listed: {message}");
             }
         }
         assert_eq!(app.version_count().await, before, "{label}: nothing stored");

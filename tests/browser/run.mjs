@@ -8,36 +8,13 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { bin, browserPath, check, failures, freePort, here, root } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const bin = process.env.MASLIKHAT_BIN ?? join(root, 'target', 'debug', 'maslikhat');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const out = join(here, 'output');
 mkdirSync(out, { recursive: true });
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-const failures = [];
-function check(cond, what) {
-  if (!cond) failures.push(what);
-  console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`);
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'maslikhat-browser-'));
 const port = await freePort();
@@ -132,6 +109,16 @@ try {
     check(problems.length === 0, `${name}: no console errors or failed requests ${problems.join('; ')}`);
   }
 
+  // The session page checks its record against the log in the browser (no witnesses here).
+  {
+    problems.length = 0;
+    await page.goto(`${base}/sessions/${sessionId}?lang=en`);
+    await page.waitForFunction(() => !['static', 'checking'].includes(document.querySelector('[data-log-check]')?.dataset.logCheck));
+    const text = await page.locator('[data-log-status]').innerText();
+    check(text.startsWith('Verified against the log of size'), `session: the record is verified in the browser ("${text}")`);
+    check(problems.length === 0, `session: the log check makes no failed request ${problems.join('; ')}`);
+  }
+
   // Real records: the home page shows what is public today before the synthetic rankings, and
   // its numbers are the API's; a record page links each source out and its council to the list.
   {
@@ -170,6 +157,30 @@ try {
     check(missingRecord?.status() === 404, 'unknown record: 404 page');
     await p3.close();
     await page.goto(`${base}/?lang=en`);
+  }
+
+  // The council page links each openness component to the sessions behind it, one row per held
+  // session with the API's per-session values.
+  {
+    await page.goto(`${base}/councils/${council.id}?lang=en`);
+    const api = await (await fetch(`${base}/v1/councils/${council.id}/session-openness?limit=500`)).json();
+    const rows = await page.locator('section[aria-labelledby="session-openness"] tr[data-session]').count();
+    check(rows === api.items.length && rows > 0, `council: one row per held session (${rows} rows, API ${api.items.length})`);
+    for (const c of ['notice', 'documents', 'open_items', 'broadcast', 'minutes', 'roll_call']) {
+      check(await page.locator(`a[href="#so-${c}"]`).count() === 1 && await page.locator(`#so-${c}`).count() === 1, `council: ${c} links to its sessions`);
+    }
+    const first = api.items[0];
+    const shown = await page.locator(`tr[data-session="${first.session}"] td[data-component="broadcast"]`).innerText();
+    const want = first.broadcast.value === null ? 'no data' : `${Math.round(first.broadcast.value * 100)}`;
+    check(shown.startsWith(want), `council: the first session's broadcast ${shown} is the API's ${want}`);
+    // Its row links to the session page, which shows the same components as GET /v1/sessions/{id}.
+    await page.locator(`tr[data-session="${first.session}"] th a`).click();
+    const one = (await (await fetch(`${base}/v1/sessions/${first.session}`)).json()).openness;
+    const cell = page.locator('section[aria-labelledby="session-openness"] td[data-component="broadcast"]');
+    const onPage = await cell.innerText();
+    const wantOne = one.broadcast.value === null ? 'no data' : `${Math.round(one.broadcast.value * 100)}`;
+    check(new URL(page.url()).pathname === `/sessions/${first.session}`, `council: the session row opens /sessions/${first.session}`);
+    check(onPage.startsWith(wantOne), `session: broadcast ${onPage} is the API's ${wantOne}`);
   }
 
   // The language switch changes the interface language and is remembered.

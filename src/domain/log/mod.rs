@@ -3,25 +3,18 @@
 //! append a leaf and know the new root in O(log n).
 
 pub mod canonical;
+pub mod cosignature;
 pub mod merkle;
 pub mod note;
+pub mod tiles;
 
 use merkle::{Hash, empty_root, node_hash};
 
 /// Appends `leaf` to a tree of `size` leaves whose frontier (the roots of its perfect subtrees,
 /// largest first, one per set bit of `size`) is `frontier`.
+/// [`tiles::append_leaf`] without the tile hashes it completes.
 pub fn frontier_append(frontier: &mut Vec<Hash>, size: u64, leaf: Hash) {
-    frontier.push(leaf);
-    let mut n = size;
-    // Each trailing one bit of the old size is a subtree of equal size to merge with.
-    while n & 1 == 1 {
-        match (frontier.pop(), frontier.pop()) {
-            (Some(right), Some(left)) => frontier.push(node_hash(&left, &right)),
-            (Some(only), None) => frontier.push(only),
-            _ => break,
-        }
-        n >>= 1;
-    }
+    tiles::append_leaf(frontier, size, leaf);
 }
 
 /// The Merkle tree hash of the tree whose frontier is `frontier` (RFC 9162 §2.1.1: the split is
@@ -32,6 +25,11 @@ pub fn frontier_root(frontier: &[Hash]) -> Hash {
         None => empty_root(),
         Some(last) => it.fold(*last, |acc, left| node_hash(left, &acc)),
     }
+}
+
+/// The form of `received_at` inside leaf data: RFC 3339 in UTC with microseconds and `Z`.
+pub fn leaf_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 /// The leaf data of a log entry: the canonical JSON of what identifies one document version.

@@ -134,9 +134,15 @@ pub fn generate_signing_key() -> SigningKey {
 /// The signed-note key ID of an Ed25519 key:
 /// `SHA-256(name || 0x0A || 0x01 || public key)[:4]`.
 pub fn key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
+    key_id_for(name, ED25519_ALG, key)
+}
+
+/// The key ID of `key` under `name` for signature type `alg`:
+/// `SHA-256(name || 0x0A || alg || public key)[:4]`.
+pub(crate) fn key_id_for(name: &str, alg: u8, key: &VerifyingKey) -> [u8; 4] {
     let mut hasher = Sha256::new();
     hasher.update(name.as_bytes());
-    hasher.update([b'\n', ED25519_ALG]);
+    hasher.update([b'\n', alg]);
     hasher.update(key.as_bytes());
     let digest = hasher.finalize();
     [digest[0], digest[1], digest[2], digest[3]]
@@ -179,9 +185,14 @@ pub fn sign_note(body: &str, name: &str, key: &SigningKey) -> Result<String, Not
 /// The verifier key string `"<name>+<hex key ID>+<base64(0x01 || key)>"`
 /// that clients configure to check our notes.
 pub fn verifier_key_string(name: &str, key: &VerifyingKey) -> String {
-    let id = key_id(name, key);
+    vkey_string(name, ED25519_ALG, key)
+}
+
+/// `"<name>+<hex key ID>+<base64(alg || key)>"` for signature type `alg`.
+pub(crate) fn vkey_string(name: &str, alg: u8, key: &VerifyingKey) -> String {
+    let id = key_id_for(name, alg, key);
     let mut material = Vec::with_capacity(33);
-    material.push(ED25519_ALG);
+    material.push(alg);
     material.extend_from_slice(key.as_bytes());
     format!("{name}+{:02x}{:02x}{:02x}{:02x}+{}", id[0], id[1], id[2], id[3], STANDARD.encode(material))
 }
@@ -190,6 +201,18 @@ pub fn verifier_key_string(name: &str, key: &VerifyingKey) -> String {
 /// name, that the type is Ed25519, that the key is a valid non-weak point,
 /// and that the stated key ID matches the name and key.
 pub fn parse_verifier_key(text: &str) -> Result<NoteVerifier, NoteError> {
+    let (name, stated, key) = parse_vkey(text, ED25519_ALG)?;
+    let verifier = NoteVerifier::new(name, key)?;
+    if verifier.key_id != stated {
+        return Err(NoteError::KeyIdMismatch);
+    }
+    Ok(verifier)
+}
+
+/// Splits a verifier key string of signature type `alg` into its name, stated key ID and
+/// Ed25519 key, checking the syntax, the type and that the key is a valid point (the caller
+/// compares the stated ID with the one the name and key give).
+pub(crate) fn parse_vkey(text: &str, alg: u8) -> Result<(&str, [u8; 4], VerifyingKey), NoteError> {
     // The name holds no '+', the hex ID neither; the base64 key may.
     let (name, rest) = text.split_once('+').ok_or(NoteError::MalformedVerifierKey("missing '+' separators"))?;
     let (id_hex, key_b64) = rest.split_once('+').ok_or(NoteError::MalformedVerifierKey("missing '+' separators"))?;
@@ -200,19 +223,18 @@ pub fn parse_verifier_key(text: &str) -> Result<NoteVerifier, NoteError> {
     let stated =
         u32::from_str_radix(id_hex, 16).map_err(|_| NoteError::MalformedVerifierKey("key ID must be 8 hex digits"))?;
     let material = STANDARD.decode(key_b64).map_err(|_| NoteError::MalformedVerifierKey("key is not valid base64"))?;
-    let (&alg, key_bytes) = material.split_first().ok_or(NoteError::MalformedVerifierKey("empty key"))?;
-    if alg != ED25519_ALG {
-        return Err(NoteError::UnsupportedAlgorithm(alg));
+    let (&found, key_bytes) = material.split_first().ok_or(NoteError::MalformedVerifierKey("empty key"))?;
+    if found != alg {
+        return Err(NoteError::UnsupportedAlgorithm(found));
     }
     let key_bytes: [u8; 32] =
         key_bytes.try_into().map_err(|_| NoteError::MalformedVerifierKey("Ed25519 key must be 32 bytes"))?;
     let key = VerifyingKey::from_bytes(&key_bytes)
         .map_err(|_| NoteError::MalformedVerifierKey("not a valid Ed25519 public key"))?;
-    let verifier = NoteVerifier::new(name, key)?;
-    if u32::from_be_bytes(verifier.key_id) != stated {
-        return Err(NoteError::KeyIdMismatch);
+    if key.is_weak() {
+        return Err(NoteError::MalformedVerifierKey("weak (small-order) key"));
     }
-    Ok(verifier)
+    Ok((name, stated.to_be_bytes(), key))
 }
 
 /// Checks a signed note against `verifier` and returns its text (the body,
@@ -226,6 +248,26 @@ pub fn parse_verifier_key(text: &str) -> Result<NoteVerifier, NoteError> {
 /// Ed25519), otherwise the whole note is rejected; and at least one must be
 /// present.
 pub fn open_note(note: &str, verifier: &NoteVerifier) -> Result<String, NoteError> {
+    let (text, signatures) = split_note(note)?;
+    let mut verified = false;
+    for (name, id, signature) in signatures {
+        if name != verifier.name || id != verifier.key_id {
+            continue; // unknown key: ignored per the spec
+        }
+        let signature = Signature::from_slice(&signature).map_err(|_| NoteError::InvalidSignature)?;
+        verifier.key.verify_strict(text.as_bytes(), &signature).map_err(|_| NoteError::InvalidSignature)?;
+        verified = true;
+    }
+    if verified { Ok(text.to_owned()) } else { Err(NoteError::NoVerifiableSignature) }
+}
+
+/// One signature line of a note: the key name, the 4-byte key ID and the rest of the blob.
+pub type SignatureLine<'a> = (&'a str, [u8; 4], Vec<u8>);
+
+/// Splits a signed note into its text (ending at the last blank line, its final newline
+/// included) and its signature lines, checking the syntax: no control character other than
+/// newline, at least one and at most [`MAX_SIGNATURES`] well-formed signature lines.
+pub fn split_note(note: &str) -> Result<(&str, Vec<SignatureLine<'_>>), NoteError> {
     if has_forbidden_control(note) {
         return Err(NoteError::MalformedNote("contains a control character other than newline"));
     }
@@ -237,25 +279,16 @@ pub fn open_note(note: &str, verifier: &NoteVerifier) -> Result<String, NoteErro
     if !sigs.ends_with('\n') {
         return Err(NoteError::MalformedNote("does not end with a newline"));
     }
-    let mut verified = false;
-    for (count, line) in sigs.split_terminator('\n').enumerate() {
-        if count >= MAX_SIGNATURES {
-            return Err(NoteError::MalformedNote("too many signatures"));
-        }
-        let (name, id, signature) = parse_signature_line(line)?;
-        if name != verifier.name || id != verifier.key_id {
-            continue; // unknown key: ignored per the spec
-        }
-        let signature = Signature::from_slice(&signature).map_err(|_| NoteError::InvalidSignature)?;
-        verifier.key.verify_strict(text.as_bytes(), &signature).map_err(|_| NoteError::InvalidSignature)?;
-        verified = true;
+    let lines: Vec<&str> = sigs.split_terminator('\n').collect();
+    if lines.len() > MAX_SIGNATURES {
+        return Err(NoteError::MalformedNote("too many signatures"));
     }
-    if verified { Ok(text.to_owned()) } else { Err(NoteError::NoVerifiableSignature) }
+    Ok((text, lines.into_iter().map(parse_signature_line).collect::<Result<_, _>>()?))
 }
 
 /// Splits one signature line (without its newline) into key name, key ID
-/// and signature bytes.
-fn parse_signature_line(line: &str) -> Result<(&str, [u8; 4], Vec<u8>), NoteError> {
+/// and signature bytes (for a cosignature, the timestamp and the signature).
+pub fn parse_signature_line(line: &str) -> Result<SignatureLine<'_>, NoteError> {
     let rest = line.strip_prefix(SIG_PREFIX).ok_or(NoteError::MalformedNote("signature line must start with '— '"))?;
     let (name, b64) = rest.split_once(' ').ok_or(NoteError::MalformedNote("signature line lacks a signature"))?;
     check_name(name).map_err(|_| NoteError::MalformedNote("invalid key name in signature"))?;
@@ -304,7 +337,7 @@ pub fn parse_checkpoint(body: &str) -> Result<(String, u64, Hash), NoteError> {
 }
 
 /// Key names: non-empty, no Unicode whitespace, no `+`, no control character.
-fn check_name(name: &str) -> Result<(), NoteError> {
+pub(crate) fn check_name(name: &str) -> Result<(), NoteError> {
     let bad = |c: char| c.is_whitespace() || c == '+' || c.is_control();
     if name.is_empty() || name.chars().any(bad) { Err(NoteError::InvalidKeyName) } else { Ok(()) }
 }

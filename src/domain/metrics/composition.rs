@@ -15,8 +15,9 @@ use super::value::{MetricValue, NullReason};
 pub struct CompositionMetrics {
     /// The date of the snapshot: `min(to, as_of)` on the local calendar.
     pub date: NaiveDate,
-    /// Deputies serving on `date`.
-    pub seats: u64,
+    /// Deputies serving on `date` (n = the same); null when none serves (no roster covers
+    /// the date), like every other composition metric.
+    pub seats: MetricValue,
     /// Deputies with no party ÷ seats.
     pub non_partisan_share: MetricValue,
     /// The largest party's members ÷ seats.
@@ -50,7 +51,7 @@ pub fn composition_on<'a>(deputies: impl IntoIterator<Item = &'a Deputy>, date: 
     let reason = NullReason::NoSeats;
     CompositionMetrics {
         date,
-        seats,
+        seats: if seats == 0 { MetricValue::null(reason, 0) } else { MetricValue::known(seats as f64, seats, reason) },
         non_partisan_share: MetricValue::from_option(ratio(non_partisan, seats), seats, reason),
         largest_party_share: MetricValue::from_option(ratio(largest, seats), seats, reason),
         enp_seats: MetricValue::from_option(enp_from_counts(&individual), seats, reason),

@@ -27,14 +27,9 @@ pub struct DebateMetrics {
     pub questions_per_session: MetricValue,
 }
 
-/// Whether a speech is a *deputy speech* (speaker role `deputy`).
-pub fn is_deputy_speech(speech: &Speech) -> bool {
-    speech.role == SpeakerRole::Deputy
-}
-
 /// Computes the debate metrics for the held sessions in scope.
 pub(super) fn debate_metrics(scope: &Scope<'_>) -> DebateMetrics {
-    let deputy_speeches: Vec<&Speech> = scope.speeches.iter().copied().filter(|s| is_deputy_speech(s)).collect();
+    let deputy_speeches: Vec<&Speech> = scope.speeches.iter().copied().filter(|s| s.is_deputy_speech()).collect();
 
     // Items put to vote: items of held sessions with at least one vote event.
     let voted_item_ids: HashSet<&str> = scope.votes.iter().map(|v| v.agenda_item_id.as_str()).collect();

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::value::NullReason;
 
 /// The method version of every definition here.
-pub const METHOD: &str = "v1";
+pub const METHOD: &str = "v1.1";
 
 /// The level at which a metric is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -36,7 +36,7 @@ pub struct MetricDefinition {
     pub null_when: &'static str,
     /// The reason codes a null value can carry.
     pub null_reasons: &'static [NullReason],
-    /// The method version, `"v1"`.
+    /// The method version, `"v1.1"`.
     pub method: &'static str,
 }
 
@@ -57,7 +57,7 @@ const fn def(
 
 const UNIT: &str = "[0, 1]";
 
-/// Every metric of method v1, in the order of `metrics.md`.
+/// Every metric of method v1.1, in the order of `metrics.md`.
 pub fn definitions() -> Vec<MetricDefinition> {
     let mut out = vec![
         // Openness.
@@ -65,19 +65,19 @@ pub fn definitions() -> Vec<MetricDefinition> {
             "notice",
             "openness",
             Council,
-            "Per held session: clamp(lead_days / target, 0, 1), lead_days = scheduled start minus the first time an agenda was public, in fractional days; target 10 days, 3 for extraordinary sessions; an agenda first public at or after the start, or not public by as_of, scores 0. Uses witnessed times, declared times for backfilled sessions. Council value: mean over held sessions where the session value is not null; n = those sessions.",
+            "Per held session (held sessions of the period whose scheduled start is not after as_of): clamp(lead_days / target, 0, 1), lead_days = scheduled start minus the first time an agenda was public, in fractional days; target 10 days, 3 for extraordinary sessions; an agenda first public at or after the start, or not public by as_of, scores 0. A backfilled session (first received after its scheduled start) uses its declared notice; any other session the server-witnessed time only (a declared notice on it is shown, never scored). Council value: mean over held sessions where the session value is not null; n = those sessions; time_basis says which kind of time the values used.",
             UNIT,
-            "backfilled session with no declared agenda time (per session); no held session (council)",
+            "backfilled session with no declared notice (per session); no held session (council)",
             &[R::BackfilledWithoutDeclaredNotice, R::NoHeldSessions],
         ),
         def(
             "documents",
             "openness",
             Council,
-            "Per held session: share of agenda items with at least one document public before the scheduled start. Council value: mean over held sessions where the session value is not null; n = those sessions.",
+            "Per held session: share of agenda items with at least one document (attached to the item in the record) public before the scheduled start and by as_of. A session that is not backfilled uses witnessed times. A backfilled session uses each document's declared time: null if any document of the session has none; an item without documents counts as an item without a document before the start when the record's provenance is council (or synthetic), and is left out as unknown for public_sources records (null documents_unknown when no item has a document). Council value: mean over held sessions where the session value is not null; n = those sessions.",
             UNIT,
-            "session has no agenda items; backfilled session where no document declares a time",
-            &[R::NoAgendaItems, R::BackfilledWithoutDeclaredDocuments, R::NoHeldSessions],
+            "session has no agenda items; backfilled session with a document without a declared time; public-sources record where no item has a document",
+            &[R::NoAgendaItems, R::BackfilledWithoutDeclaredDocuments, R::DocumentsUnknown, R::NoHeldSessions],
         ),
         def(
             "open_items",
@@ -101,10 +101,10 @@ pub fn definitions() -> Vec<MetricDefinition> {
             "minutes",
             "openness",
             Council,
-            "Per held session: d = days from the session's end (actual, else scheduled end, else scheduled start) to the minutes first being public; 1 if d <= 7, (30 - d) / 23 if 7 < d < 30, 0 if d >= 30 or if none by as_of and 30 days have passed. Council value: mean over held sessions where the session value is not null; n = those sessions.",
+            "Per held session: d = days from the session's end (actual, else scheduled end, else scheduled start) to the minutes first being public (witnessed; for a backfilled session the minutes' declared time); 1 if d <= 7, (30 - d) / 23 if 7 < d < 30, 0 if d >= 30, or if there are no minutes public by as_of and 30 days have passed. A backfilled session with minutes that declare no time is null. A public_sources record without minutes is null (its sources may not show minutes that exist). Council value: mean over held sessions where the session value is not null; n = those sessions.",
             UNIT,
-            "no minutes yet and fewer than 30 days have passed by as_of; backfilled session with no declared minutes time",
-            &[R::MinutesNotYetDue, R::BackfilledWithoutDeclaredMinutes, R::NoHeldSessions],
+            "no minutes yet and fewer than 30 days have passed by as_of; backfilled session with minutes without a declared time; public-sources record without minutes",
+            &[R::MinutesNotYetDue, R::BackfilledWithoutDeclaredMinutes, R::MinutesUnknown, R::NoHeldSessions],
         ),
         def(
             "roll_call",
@@ -119,17 +119,26 @@ pub fn definitions() -> Vec<MetricDefinition> {
             "openness_score",
             "openness",
             Council,
-            "100 * sum(w * c) / sum(w) over the components with a council value; weights notice 0.20, documents 0.15, open_items 0.15, broadcast 0.15, minutes 0.15, roll_call 0.20. coverage = sum(w). n = components used.",
+            "100 * sum(w * c) / sum(w) over the components with a council value; weights notice 0.20, documents 0.15, open_items 0.15, broadcast 0.15, minutes 0.15, roll_call 0.20. n = components used.",
             "[0, 100]",
             "no component has a council value",
             &[R::NoHeldSessions, R::NoOpennessComponents],
+        ),
+        def(
+            "coverage",
+            "openness",
+            Council,
+            "sum(w) over the components with a council value: the weight openness_score covers (1 = every component). n = components used.",
+            UNIT,
+            "never (0 when no component has a value)",
+            &[],
         ),
         // Debate.
         def(
             "undiscussed_item_share",
             "debate",
             Council,
-            "Items put to vote (at least one vote event) with no deputy speech, divided by items put to vote, over held sessions in the period.",
+            "Items put to vote (at least one vote event) with no deputy speech, divided by items put to vote, over held sessions in the period (sessions scheduled after as_of are not yet held).",
             UNIT,
             "no items put to vote",
             &[R::NoItemsPutToVote],
@@ -184,7 +193,7 @@ pub fn definitions() -> Vec<MetricDefinition> {
             "unanimity_rate",
             "voting",
             Council,
-            "Counted vote events (counts given or from ballots) with N = 0, A = 0, Y > 0, divided by counted vote events.",
+            "Counted vote events (counts given or from ballots) of held sessions in the period (sessions scheduled after as_of are not yet held) with N = 0, A = 0, Y > 0, divided by counted vote events.",
             UNIT,
             "no counted vote events",
             &[R::NoCountedVoteEvents],
@@ -292,7 +301,15 @@ fn group_and_composition_definitions() -> Vec<MetricDefinition> {
             "either group has no deputy with a value",
             &[R::NoDeputiesWithValue],
         ),
-        def("seats", "composition", Council, "Deputies serving on min(to, as_of).", ">= 0", "never", &[]),
+        def(
+            "seats",
+            "composition",
+            Council,
+            "Deputies serving on min(to, as_of); n = the same.",
+            ">= 1",
+            "no deputy serves on that date (no roster covers it)",
+            &[R::NoSeats],
+        ),
         def(
             "non_partisan_share",
             "composition",

@@ -66,12 +66,39 @@ impl PublicTime {
     }
 }
 
+/// Who the record of a session comes from: it decides what a missing document means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// The council's own record: it states which documents exist, so an agenda item without a
+    /// document had none.
+    #[default]
+    Council,
+    /// A record compiled from public sources: an item without a document may have had one that
+    /// the sources do not show, so it is unknown.
+    PublicSources,
+    /// The synthetic country's invented council records, read as the council's own.
+    Synthetic,
+}
+
+impl Provenance {
+    /// Whether the record states every document that exists (`council`, and the synthetic
+    /// country's records, which stand in for councils').
+    pub fn states_every_document(self) -> bool {
+        self != Self::PublicSources
+    }
+}
+
 /// One session of the council.
 ///
 /// Publication times are read under the metrics' rule: a session that is not
 /// `backfilled` uses only [`TimeKind::Witnessed`] times, a backfilled session
 /// only [`TimeKind::Declared`] ones; a time of the other kind, or one after
-/// `as_of`, counts as "not public".
+/// `as_of`, counts as "not public". Every document of the session appears once,
+/// in its agenda item's [`AgendaItem::documents_first_public`] or in
+/// [`Session::unattached_documents`]: with its declared time when the session is
+/// backfilled and the record declares one, else with its witnessed time (which, in
+/// a backfilled session, is a document without a declared time).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Stable session id.
@@ -96,8 +123,16 @@ pub struct Session {
     pub backfilled: bool,
     /// When an agenda for the session was first public.
     pub agenda_first_public: Option<PublicTime>,
-    /// When the minutes were first public.
+    /// When the minutes were first public; `None` when the record has no minutes. In a
+    /// backfilled session, minutes whose time no record declares carry their witnessed time.
     pub minutes_first_public: Option<PublicTime>,
+    /// Who the record comes from.
+    #[serde(default)]
+    pub provenance: Provenance,
+    /// Documents of the session attached to no agenda item (the agenda, the minutes…), each
+    /// with its publication time under the same rule as an item's documents.
+    #[serde(default)]
+    pub unattached_documents: Vec<PublicTime>,
 }
 
 /// One agenda item of a session.
@@ -225,6 +260,13 @@ pub struct VoteEvent {
     pub ballots: Vec<Ballot>,
 }
 
+impl VoteEvent {
+    /// Whether the event is *named*: method `roll_call` or `electronic`, with ballots.
+    pub fn is_named(&self) -> bool {
+        matches!(self.method, VoteMethod::RollCall | VoteMethod::Electronic) && !self.ballots.is_empty()
+    }
+}
+
 /// Role in which someone spoke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,6 +317,13 @@ pub struct Speech {
     pub speech_type: SpeechType,
     /// Duration in seconds, if known.
     pub seconds: Option<u64>,
+}
+
+impl Speech {
+    /// Whether the speech is a *deputy speech* (speaker role `deputy`).
+    pub fn is_deputy_speech(&self) -> bool {
+        self.role == SpeakerRole::Deputy
+    }
 }
 
 /// A range of calendar days, both ends inclusive; no end means still open.

@@ -1,4 +1,4 @@
-//! Openness and debate metrics of a council, method v1 (`metrics.md`).
+//! Openness and debate metrics of a council, method v1.1 (`metrics.md`).
 //!
 //! Pure functions over plain inputs: the store loads a [`CouncilPeriod`],
 //! and [`council_metrics`] / [`deputy_metrics`] compute every metric as a
@@ -14,8 +14,10 @@
 //!
 //! Scope: a session is in the period when the local calendar date of its
 //! scheduled start (under the council's UTC offset, e.g. [`almaty_offset`])
-//! is in `[from, to]`; only `held` sessions count; a publication time after
-//! `as_of` counts as not yet happened.
+//! is in `[from, to]`; only `held` sessions count, and only those whose
+//! scheduled start is not after `as_of` (v1.1: a later one is not yet held,
+//! whatever its stored status); a publication time after `as_of` counts as not
+//! yet happened.
 
 mod cohesion;
 mod composition;
@@ -33,35 +35,38 @@ mod voting;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod v1_1_tests;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use cohesion::{CohesionGroup, GroupCohesion};
 pub use composition::{CompositionMetrics, composition_on};
-pub use debate::{DebateMetrics, is_deputy_speech};
+pub use debate::DebateMetrics;
 pub use definitions::{METHOD, MetricDefinition, MetricLevel, definitions};
 pub use deputy::{DeputyGroup, DeputyMetricMeans, DeputyMetrics, GroupComparison, NonPartisanComparison};
 pub use input::{
     ALMATY_UTC_OFFSET_SECONDS, AgendaItem, Ballot, BallotOption, CouncilPeriod, DateRange, Deputy, PartyMembership,
-    PublicTime, Session, SessionKind, SessionStatus, SpeakerRole, Speech, SpeechType, TimeKind, VoteCounts, VoteEvent,
-    VoteMethod, VoteResult, almaty_offset, local_date, utc_offset,
+    Provenance, PublicTime, Session, SessionKind, SessionStatus, SpeakerRole, Speech, SpeechType, TimeKind, VoteCounts,
+    VoteEvent, VoteMethod, VoteResult, almaty_offset, local_date, utc_offset,
 };
 pub use openness::{
-    MINUTES_FULL_DAYS, MINUTES_ZERO_DAYS, NOTICE_TARGET_DAYS, NOTICE_TARGET_DAYS_EXTRAORDINARY, OpennessComponent,
-    OpennessMetrics, SessionOpenness, TimeBasis, WEIGHTS_PERCENT, broadcast_score, minutes_score, notice_score,
-    notice_target_days, openness_score, session_openness,
+    Component, MINUTES_FULL_DAYS, MINUTES_ZERO_DAYS, NOTICE_TARGET_DAYS, NOTICE_TARGET_DAYS_EXTRAORDINARY,
+    OpennessComponent, OpennessMetrics, SessionOpenness, TimeBasis, WEIGHTS_PERCENT, broadcast_score, coverage_value,
+    documents_component, minutes_component, minutes_score, notice_component, notice_score, notice_target_days,
+    openness_score, session_openness,
 };
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
 pub use value::{MetricValue, NullReason, dominant_reason};
-pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent, is_named};
+pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 
 use scope::Scope;
 
 /// All metrics of one council for a period, as of one moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CouncilMetrics {
-    /// The method version, `"v1"`.
+    /// The method version, `"v1.1"`.
     pub method: String,
     /// The council.
     pub council_id: String,

@@ -6,11 +6,10 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::input::{AgendaItem, PublicTime, Session, SessionKind, TimeKind, VoteEvent};
+use super::input::{AgendaItem, Provenance, PublicTime, Session, SessionKind, TimeKind, VoteEvent};
 use super::scope::Scope;
 use super::stats::{clamp, days_between};
 use super::value::{MetricValue, NullReason, dominant_reason};
-use super::voting::is_named;
 
 /// Notice target in days for every kind of session but `extraordinary`.
 pub const NOTICE_TARGET_DAYS: f64 = 10.0;
@@ -55,11 +54,59 @@ enum TimeKindKey {
     Declared,
 }
 
+/// The six openness components, in the order of [`WEIGHTS_PERCENT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Component {
+    /// Agenda published in advance.
+    Notice,
+    /// Documents published before the session.
+    Documents,
+    /// Items held in public.
+    OpenItems,
+    /// Livestream or recording.
+    Broadcast,
+    /// Minutes published promptly.
+    Minutes,
+    /// Named (recorded) votes.
+    RollCall,
+}
+
+impl Component {
+    /// Every component, in the order of the weights.
+    pub const ALL: [Self; 6] =
+        [Self::Notice, Self::Documents, Self::OpenItems, Self::Broadcast, Self::Minutes, Self::RollCall];
+
+    /// The served name, e.g. `open_items`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Notice => "notice",
+            Self::Documents => "documents",
+            Self::OpenItems => "open_items",
+            Self::Broadcast => "broadcast",
+            Self::Minutes => "minutes",
+            Self::RollCall => "roll_call",
+        }
+    }
+
+    /// The component's weight in percent.
+    pub fn weight_percent(self) -> u32 {
+        WEIGHTS_PERCENT[self as usize]
+    }
+
+    /// Whether the component rests on publication times (notice, documents, minutes).
+    pub fn uses_time(self) -> bool {
+        matches!(self, Self::Notice | Self::Documents | Self::Minutes)
+    }
+}
+
 /// The six openness components of one held session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionOpenness {
     /// The session.
     pub session_id: String,
+    /// Its scheduled start.
+    pub scheduled_start: DateTime<Utc>,
     /// Which kind of time this session's time-dependent components use:
     /// declared for a backfilled session, witnessed otherwise.
     pub time_kind: TimeKind,
@@ -75,6 +122,27 @@ pub struct SessionOpenness {
     pub minutes: MetricValue,
     /// Share of the session's vote events that are named (n = vote events).
     pub roll_call: MetricValue,
+}
+
+/// The one of `all` (given in the order of [`Component::ALL`]) that belongs to `c`.
+fn of_component<T>(c: Component, all: [&T; 6]) -> &T {
+    all[c as usize]
+}
+
+impl SessionOpenness {
+    /// One component's value.
+    pub fn get(&self, c: Component) -> &MetricValue {
+        of_component(
+            c,
+            [&self.notice, &self.documents, &self.open_items, &self.broadcast, &self.minutes, &self.roll_call],
+        )
+    }
+
+    /// The kind of publication time a component used in this session: the session's own for
+    /// notice, documents and minutes; none for the others, which need no time.
+    pub fn time_kind_of(&self, c: Component) -> Option<TimeKind> {
+        c.uses_time().then_some(self.time_kind)
+    }
 }
 
 /// A council-level openness component.
@@ -106,8 +174,8 @@ pub struct OpennessMetrics {
     pub roll_call: OpennessComponent,
     /// `100 · Σ w·c / Σ w` over components with a council value (n = such components).
     pub score: MetricValue,
-    /// `Σ w` of the components in the score, from 0 to 1.
-    pub coverage: f64,
+    /// `Σ w` of the components in the score, from 0 to 1 (n = such components).
+    pub coverage: MetricValue,
     /// Kind of time all time-dependent components used together.
     pub time_basis: Option<TimeBasis>,
     /// The per-session components the council values were computed from.
@@ -152,11 +220,91 @@ pub fn broadcast_score(has_livestream: bool, has_recording: bool) -> f64 {
 }
 
 /// The publication time usable for a session's metrics: of the kind the
-/// session calls for (declared when backfilled, witnessed otherwise) and not
-/// after `as_of`.
-fn usable(time: Option<&PublicTime>, backfilled: bool, as_of: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// session calls for (declared when backfilled, witnessed otherwise), or `None`.
+fn of_kind(time: Option<&PublicTime>, backfilled: bool) -> Option<DateTime<Utc>> {
     let wanted = if backfilled { TimeKind::Declared } else { TimeKind::Witnessed };
-    time.filter(|t| t.kind == wanted && t.at <= as_of).map(|t| t.at)
+    time.filter(|t| t.kind == wanted).map(|t| t.at)
+}
+
+/// `notice` of one session. A backfilled session scores its declared notice (null without
+/// one); any other session its witnessed agenda time. A time after `as_of` has not happened:
+/// no agenda public before the start, which scores 0.
+pub fn notice_component(session: &Session, as_of: DateTime<Utc>) -> MetricValue {
+    let reason = NullReason::BackfilledWithoutDeclaredNotice;
+    match of_kind(session.agenda_first_public.as_ref(), session.backfilled) {
+        Some(at) if at <= as_of => {
+            MetricValue::known(notice_score(days_between(at, session.scheduled_start), session.kind), 1, reason)
+        }
+        None if session.backfilled => MetricValue::null(reason, 1),
+        _ => MetricValue::known(0.0, 1, reason),
+    }
+}
+
+/// `documents` of one session from its items' documents: for each item, each document's
+/// publication time of the kind the session uses (`None` for a document without one);
+/// `undeclared_elsewhere` says whether a document attached to no item lacks one.
+///
+/// Not backfilled: the share of items with a document public before the start (and by
+/// `as_of`). Backfilled: null (`backfilled_without_declared_documents`) when any document of
+/// the session has no declared time; otherwise an item without documents counts as an item
+/// without a document before the start when the record states every document (council
+/// provenance), and is left out as unknown for public-sources records, whose component is null
+/// (`documents_unknown`) when no item has a document.
+pub fn documents_component(
+    items: &[Vec<Option<DateTime<Utc>>>],
+    undeclared_elsewhere: bool,
+    start: DateTime<Utc>,
+    as_of: DateTime<Utc>,
+    backfilled: bool,
+    provenance: Provenance,
+) -> MetricValue {
+    let count = items.len() as u64;
+    let before_start = |docs: &Vec<Option<DateTime<Utc>>>| docs.iter().flatten().any(|&at| at < start && at <= as_of);
+    if items.is_empty() {
+        return MetricValue::null(NullReason::NoAgendaItems, 0);
+    }
+    if !backfilled {
+        let with_docs = items.iter().filter(|d| before_start(d)).count() as u64;
+        return MetricValue::ratio(with_docs, count, NullReason::NoAgendaItems);
+    }
+    if undeclared_elsewhere || items.iter().flatten().any(Option::is_none) {
+        return MetricValue::null(NullReason::BackfilledWithoutDeclaredDocuments, count);
+    }
+    let known: Vec<&Vec<Option<DateTime<Utc>>>> =
+        items.iter().filter(|d| provenance.states_every_document() || !d.is_empty()).collect();
+    if known.is_empty() {
+        return MetricValue::null(NullReason::DocumentsUnknown, count);
+    }
+    let with_docs = known.iter().filter(|d| before_start(d)).count() as u64;
+    MetricValue::ratio(with_docs, known.len() as u64, NullReason::DocumentsUnknown)
+}
+
+/// `minutes` of one session, `d` days after its end (actual, else scheduled end, else start).
+/// A backfilled session uses the minutes' declared time: null
+/// (`backfilled_without_declared_minutes`) when it has minutes with no declared time. Minutes
+/// not public by `as_of`, or none at all, score 0 once 30 days have passed and are null
+/// (`minutes_not_yet_due`) before; except that a public-sources record without minutes is
+/// null (`minutes_unknown`): its sources may not show minutes that exist.
+pub fn minutes_component(session: &Session, as_of: DateTime<Utc>) -> MetricValue {
+    let end = session.actual_end.or(session.scheduled_end).unwrap_or(session.scheduled_start);
+    let minutes = session.minutes_first_public.as_ref();
+    match of_kind(minutes, session.backfilled) {
+        Some(at) if at <= as_of => {
+            return MetricValue::known(minutes_score(days_between(end, at)), 1, NullReason::MinutesNotYetDue);
+        }
+        None if minutes.is_some() && session.backfilled => {
+            return MetricValue::null(NullReason::BackfilledWithoutDeclaredMinutes, 1);
+        }
+        None if minutes.is_none() && !session.provenance.states_every_document() => {
+            return MetricValue::null(NullReason::MinutesUnknown, 1);
+        }
+        _ => {}
+    }
+    if days_between(end, as_of) >= MINUTES_ZERO_DAYS {
+        MetricValue::known(0.0, 1, NullReason::MinutesNotYetDue)
+    } else {
+        MetricValue::null(NullReason::MinutesNotYetDue, 1)
+    }
 }
 
 /// Scores the six openness components of one session as of `as_of`.
@@ -169,32 +317,19 @@ pub fn session_openness(
     as_of: DateTime<Utc>,
 ) -> SessionOpenness {
     let backfilled = session.backfilled;
-    let start = session.scheduled_start;
-
-    let notice = match usable(session.agenda_first_public.as_ref(), backfilled, as_of) {
-        Some(at) => MetricValue::known(
-            notice_score(days_between(at, start), session.kind),
-            1,
-            NullReason::BackfilledWithoutDeclaredNotice,
-        ),
-        None if backfilled => MetricValue::null(NullReason::BackfilledWithoutDeclaredNotice, 1),
-        // Not public by `as_of`: not published, which scores 0.
-        None => MetricValue::known(0.0, 1, NullReason::BackfilledWithoutDeclaredNotice),
-    };
+    let item_docs: Vec<Vec<Option<DateTime<Utc>>>> =
+        items.iter().map(|i| i.documents_first_public.iter().map(|t| of_kind(Some(t), backfilled)).collect()).collect();
+    let undeclared_elsewhere = session.unattached_documents.iter().any(|t| of_kind(Some(t), backfilled).is_none());
+    let documents = documents_component(
+        &item_docs,
+        undeclared_elsewhere,
+        session.scheduled_start,
+        as_of,
+        backfilled,
+        session.provenance,
+    );
 
     let item_count = items.len() as u64;
-    let usable_doc_times = |item: &AgendaItem| -> Vec<DateTime<Utc>> {
-        item.documents_first_public.iter().filter_map(|t| usable(Some(t), backfilled, as_of)).collect()
-    };
-    let documents = if items.is_empty() {
-        MetricValue::null(NullReason::NoAgendaItems, 0)
-    } else if backfilled && items.iter().all(|i| usable_doc_times(i).is_empty()) {
-        MetricValue::null(NullReason::BackfilledWithoutDeclaredDocuments, item_count)
-    } else {
-        let with_docs = items.iter().filter(|i| usable_doc_times(i).iter().any(|&at| at < start)).count() as u64;
-        MetricValue::ratio(with_docs, item_count, NullReason::NoAgendaItems)
-    };
-
     let public_items = items.iter().filter(|i| i.is_open && session.is_open).count() as u64;
     let open_items = MetricValue::ratio(public_items, item_count, NullReason::NoAgendaItems);
 
@@ -204,27 +339,18 @@ pub fn session_openness(
         NullReason::NoHeldSessions,
     );
 
-    let end = session.actual_end.or(session.scheduled_end).unwrap_or(start);
-    let minutes = match usable(session.minutes_first_public.as_ref(), backfilled, as_of) {
-        Some(at) => MetricValue::known(minutes_score(days_between(end, at)), 1, NullReason::MinutesNotYetDue),
-        None if backfilled => MetricValue::null(NullReason::BackfilledWithoutDeclaredMinutes, 1),
-        None if days_between(end, as_of) >= MINUTES_ZERO_DAYS => {
-            MetricValue::known(0.0, 1, NullReason::MinutesNotYetDue)
-        }
-        None => MetricValue::null(NullReason::MinutesNotYetDue, 1),
-    };
-
-    let named = votes.iter().filter(|v| is_named(v)).count() as u64;
+    let named = votes.iter().filter(|v| v.is_named()).count() as u64;
     let roll_call = MetricValue::ratio(named, votes.len() as u64, NullReason::NoVoteEvents);
 
     SessionOpenness {
         session_id: session.id.clone(),
+        scheduled_start: session.scheduled_start,
         time_kind: if backfilled { TimeKind::Declared } else { TimeKind::Witnessed },
-        notice,
+        notice: notice_component(session, as_of),
         documents,
         open_items,
         broadcast,
-        minutes,
+        minutes: minutes_component(session, as_of),
         roll_call,
     }
 }
@@ -278,6 +404,16 @@ fn component(
     }
 }
 
+impl OpennessMetrics {
+    /// One council component.
+    pub fn get(&self, c: Component) -> &OpennessComponent {
+        of_component(
+            c,
+            [&self.notice, &self.documents, &self.open_items, &self.broadcast, &self.minutes, &self.roll_call],
+        )
+    }
+}
+
 /// Computes council openness for the held sessions in scope.
 pub(super) fn openness_metrics(scope: &Scope<'_>) -> OpennessMetrics {
     let sessions: Vec<SessionOpenness> = scope
@@ -285,22 +421,13 @@ pub(super) fn openness_metrics(scope: &Scope<'_>) -> OpennessMetrics {
         .iter()
         .map(|s| session_openness(s, scope.items_of(&s.id), scope.votes_of(&s.id), scope.as_of))
         .collect();
-    let [w_notice, w_docs, w_open, w_broadcast, w_minutes, w_roll] = WEIGHTS_PERCENT;
-    let notice = component(&sessions, |s| s.notice, w_notice, true);
-    let documents = component(&sessions, |s| s.documents, w_docs, true);
-    let open_items = component(&sessions, |s| s.open_items, w_open, false);
-    let broadcast = component(&sessions, |s| s.broadcast, w_broadcast, false);
-    let minutes = component(&sessions, |s| s.minutes, w_minutes, true);
-    let roll_call = component(&sessions, |s| s.roll_call, w_roll, false);
-
-    let parts = [
-        (w_notice, notice.value.value),
-        (w_docs, documents.value.value),
-        (w_open, open_items.value.value),
-        (w_broadcast, broadcast.value.value),
-        (w_minutes, minutes.value.value),
-        (w_roll, roll_call.value.value),
-    ];
+    let [notice, documents, open_items, broadcast, minutes, roll_call] =
+        Component::ALL.map(|c| component(&sessions, |s| *s.get(c), c.weight_percent(), c.uses_time()));
+    let parts: Vec<(u32, Option<f64>)> = [&notice, &documents, &open_items, &broadcast, &minutes, &roll_call]
+        .iter()
+        .zip(Component::ALL)
+        .map(|(x, c)| (c.weight_percent(), x.value.value))
+        .collect();
     let (score, coverage) = openness_score(&parts);
     let used = parts.iter().filter(|(_, v)| v.is_some()).count() as u64;
     let score_reason = if sessions.is_empty() { NullReason::NoHeldSessions } else { NullReason::NoOpennessComponents };
@@ -323,10 +450,16 @@ pub(super) fn openness_metrics(scope: &Scope<'_>) -> OpennessMetrics {
         minutes,
         roll_call,
         score: MetricValue::from_option(score, used, score_reason),
-        coverage,
+        coverage: coverage_value(coverage, used),
         time_basis: TimeBasis::of(&kinds),
         sessions,
     }
+}
+
+/// The coverage `Σ w` as a value with `n` = the components it sums; always defined (0 when no
+/// component has a value).
+pub fn coverage_value(coverage: f64, components: u64) -> MetricValue {
+    MetricValue::known(coverage, components, NullReason::NoOpennessComponents)
 }
 
 #[cfg(test)]

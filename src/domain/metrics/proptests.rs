@@ -134,6 +134,7 @@ fn build(spec: &Spec) -> CouncilPeriod {
             s.has_livestream = bits & 0x08 != 0;
             s.has_recording = bits & 0x10 != 0;
             s.backfilled = bits & 0x20 != 0;
+            s.provenance = [Provenance::Council, Provenance::PublicSources, Provenance::Synthetic][k % 3];
             let make = |at| {
                 if bits & 0x40 != 0 { PublicTime::declared(at) } else { PublicTime::witnessed(at) }
             };
@@ -261,7 +262,8 @@ proptest! {
             unit(&c.value)?;
         }
         in_range(&o.score, 0.0, 100.0)?;
-        prop_assert!((0.0..=1.0 + 1e-12).contains(&o.coverage));
+        in_range(&o.coverage, 0.0, 1.0)?;
+        prop_assert!(o.coverage.value.is_some());
         for s in &o.sessions {
             for c in [&s.notice, &s.documents, &s.open_items, &s.broadcast, &s.minutes, &s.roll_call] {
                 unit(c)?;
@@ -291,9 +293,27 @@ proptest! {
         let c = &m.composition;
         unit(&c.non_partisan_share)?;
         unit(&c.largest_party_share)?;
-        in_range(&c.enp_seats, 1.0, c.seats.max(1) as f64)?;
-        in_range(&c.enp_seats_bloc, 1.0, c.seats.max(1) as f64)?;
+        let seats = c.seats.value.unwrap_or(1.0);
+        in_range(&c.enp_seats, 1.0, seats)?;
+        in_range(&c.enp_seats_bloc, 1.0, seats)?;
         in_range(&m.non_partisan_comparison.attendance_rate.difference, -1.0, 1.0)?;
+    }
+
+    #[test]
+    fn council_components_are_means_of_the_served_session_components(s in spec()) {
+        let input = build(&s);
+        let m = evaluate(&input);
+        for c in Component::ALL {
+            let values: Vec<f64> = m.openness.sessions.iter().filter_map(|x| x.get(c).value).collect();
+            prop_assert_eq!(m.openness.get(c).value.n, values.len() as u64);
+            prop_assert_eq!(m.openness.get(c).value.value, mean(&values));
+        }
+        // Only sessions held by `as_of` are scored (v1.1).
+        let as_of = ts(2025, 2, 20, 0, 0);
+        for x in &m.openness.sessions {
+            let session = input.sessions.iter().find(|s| s.id == x.session_id);
+            prop_assert!(session.is_some_and(|s| s.scheduled_start <= as_of));
+        }
     }
 
     #[test]

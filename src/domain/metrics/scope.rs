@@ -5,11 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
-use super::debate::is_deputy_speech;
 use super::input::{
     AgendaItem, BallotOption, CouncilPeriod, Deputy, Session, SessionStatus, Speech, VoteCounts, VoteEvent, local_date,
 };
-use super::voting::is_named;
 
 /// A voting group: a party, or all non-partisan deputies together.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,7 +54,8 @@ pub(super) struct Scope<'a> {
     pub to: NaiveDate,
     /// The evaluation moment.
     pub as_of: DateTime<Utc>,
-    /// Held sessions whose scheduled start date is in the period, by id.
+    /// Held sessions whose scheduled start date is in the period and whose start is not after
+    /// `as_of`, by id.
     pub held: Vec<&'a Session>,
     /// Agenda items of each held session, by id.
     pub items_by_session: HashMap<&'a str, Vec<&'a AgendaItem>>,
@@ -92,7 +91,8 @@ impl<'a> Scope<'a> {
         let mut held: Vec<&Session> = input
             .sessions
             .iter()
-            .filter(|s| s.status == SessionStatus::Held)
+            // A session that starts after `as_of` is not yet held then, whatever its status says.
+            .filter(|s| s.status == SessionStatus::Held && s.scheduled_start <= as_of)
             .filter(|s| {
                 let date = local_date(s.scheduled_start, offset);
                 from <= date && date <= to
@@ -131,7 +131,7 @@ impl<'a> Scope<'a> {
         let speeches: Vec<&Speech> =
             input.speeches.iter().filter(|s| session_dates.contains_key(s.session_id.as_str())).collect();
         let mut deputy_speech_counts: HashMap<&str, u64> = HashMap::new();
-        for s in speeches.iter().filter(|s| is_deputy_speech(s)) {
+        for s in speeches.iter().filter(|s| s.is_deputy_speech()) {
             if let Some(deputy) = s.deputy_id.as_deref() {
                 *deputy_speech_counts.entry(deputy).or_default() += 1;
             }
@@ -153,7 +153,7 @@ impl<'a> Scope<'a> {
 
         let mut named = Vec::new();
         let mut ballots_by_deputy: HashMap<&str, Vec<DeputyBallot>> = HashMap::new();
-        for event in votes.iter().copied().filter(|v| is_named(v)) {
+        for event in votes.iter().copied().filter(|v| v.is_named()) {
             let Some(&date) = session_dates.get(event.session_id.as_str()) else {
                 continue;
             };

@@ -28,9 +28,9 @@ pub enum NullReason {
     NoServingDeputies,
     /// A backfilled session whose agenda publication time no record declares.
     BackfilledWithoutDeclaredNotice,
-    /// A backfilled session whose documents' publication times no record declares.
+    /// A backfilled session with a document whose publication time the record does not declare.
     BackfilledWithoutDeclaredDocuments,
-    /// A backfilled session whose minutes publication time no record declares.
+    /// A backfilled session with minutes whose publication time the record does not declare.
     BackfilledWithoutDeclaredMinutes,
     /// No minutes yet and fewer than 30 days have passed since the session.
     MinutesNotYetDue,
@@ -61,6 +61,12 @@ pub enum NullReason {
     OpennessNotStated,
     /// The sources do not state whether the sitting was broadcast.
     BroadcastNotStated,
+    /// A backfilled record compiled from public sources in which no agenda item has a document:
+    /// whether the items had documents is unknown.
+    DocumentsUnknown,
+    /// A record compiled from public sources that shows no minutes: whether minutes were
+    /// published is unknown.
+    MinutesUnknown,
 }
 
 impl NullReason {
@@ -78,10 +84,10 @@ impl NullReason {
             Self::NoServingDeputies => "no deputy served on the date of a held session",
             Self::BackfilledWithoutDeclaredNotice => "backfilled session with no declared time for its agenda notice",
             Self::BackfilledWithoutDeclaredDocuments => {
-                "backfilled session with no declared publication time for its documents"
+                "backfilled session with a document whose publication time the record does not declare"
             }
             Self::BackfilledWithoutDeclaredMinutes => {
-                "backfilled session with no declared publication time for its minutes"
+                "backfilled session with minutes whose publication time the record does not declare"
             }
             Self::MinutesNotYetDue => "no minutes yet, and fewer than 30 days have passed since the session",
             Self::NonPartisan => "the deputy is non-partisan",
@@ -100,6 +106,10 @@ impl NullReason {
             }
             Self::OpennessNotStated => "the public sources do not state whether the sitting was open to the public",
             Self::BroadcastNotStated => "the public sources do not state whether the sitting was broadcast",
+            Self::DocumentsUnknown => {
+                "the public sources show no document of any agenda item, so whether the items had documents is unknown"
+            }
+            Self::MinutesUnknown => "the public sources show no minutes, so whether minutes were published is unknown",
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{BallotOption, VoteCounts, VoteEvent, VoteMethod, VoteResult};
+use super::input::{BallotOption, VoteCounts, VoteEvent, VoteResult};
 use super::scope::Scope;
 use super::value::{MetricValue, NullReason};
 
@@ -20,11 +20,6 @@ pub struct VotingMetrics {
     pub contested_share: MetricValue,
     /// Mean of `dissenters / T` over counted events with `T > 0`.
     pub mean_dissent: MetricValue,
-}
-
-/// A *named* vote event: method `roll_call` or `electronic`, with ballots.
-pub fn is_named(event: &VoteEvent) -> bool {
-    matches!(event.method, VoteMethod::RollCall | VoteMethod::Electronic) && !event.ballots.is_empty()
 }
 
 /// The counts of a vote event: the given counts, else tallied from its

@@ -17,22 +17,65 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
-use crate::api::councils::{CouncilDoc, PartyDoc};
-use crate::api::rosters::RosterDoc;
+use super::{progress_bar, refusal};
+use crate::documents::council::CouncilDoc;
+use crate::documents::party::PartyDoc;
+use crate::documents::read;
+use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
+use crate::domain::enums::Provenance;
 use crate::domain::{Violations, text};
 use crate::store::bulk::{ExportScope, versions_after};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
+
+/// The kind of document a line holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// A council's own description.
+    Council,
+    /// A party.
+    Party,
+    /// A council's roster.
+    Roster,
+    /// One session's record.
+    SessionRecord,
+    /// A record compiled from public sources.
+    PublicRecord,
+}
+
+impl LineKind {
+    /// The store's kind.
+    pub fn doc_kind(self) -> DocKind {
+        match self {
+            LineKind::Council => DocKind::Council,
+            LineKind::Party => DocKind::Party,
+            LineKind::Roster => DocKind::Roster,
+            LineKind::SessionRecord => DocKind::SessionRecord,
+            LineKind::PublicRecord => DocKind::PublicRecord,
+        }
+    }
+
+    /// The kind of a line holding a stored version of `kind`.
+    pub fn of(kind: DocKind) -> LineKind {
+        match kind {
+            DocKind::Council => LineKind::Council,
+            DocKind::Party => LineKind::Party,
+            DocKind::Roster => LineKind::Roster,
+            DocKind::SessionRecord => LineKind::SessionRecord,
+            DocKind::PublicRecord => LineKind::PublicRecord,
+        }
+    }
+}
 
 /// One line of an export.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExportLine {
-    /// `council`, `party`, `roster`, `session_record` or `public_record`.
-    pub kind: String,
+    /// What the document is.
+    pub kind: LineKind,
     /// The document's id.
     pub id: String,
     /// The council it belongs to (none for parties).
@@ -50,8 +93,8 @@ pub struct ExportLine {
     /// The stated reason of a correction.
     #[serde(default)]
     pub reason: Option<String>,
-    /// `council`, `public_sources` or `synthetic`.
-    pub provenance: String,
+    /// Where it comes from.
+    pub provenance: Provenance,
     /// SHA-256 (hex) of the canonical body.
     #[serde(default)]
     pub sha256: Option<String>,
@@ -73,24 +116,10 @@ pub enum BulkError {
     Json(#[from] serde_json::Error),
 }
 
-fn bar(progress: bool, len: Option<u64>, what: &str) -> ProgressBar {
-    if !progress {
-        return ProgressBar::hidden();
-    }
-    let (b, template) = match len {
-        Some(n) => (ProgressBar::new(n), format!("{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {what}")),
-        None => (ProgressBar::new_spinner(), format!("{{elapsed_precise}} {{spinner}} {{pos}} {what}")),
-    };
-    b.set_style(
-        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
-    );
-    b
-}
-
 /// Writes every stored version (of `council` and what it needs, when given) to `out` in change
 /// order. Returns how many lines it wrote.
 pub async fn export(
-    db: &DatabaseConnection,
+    db: &store::Db,
     out: &mut impl Write,
     council: Option<&str>,
     progress: bool,
@@ -102,7 +131,7 @@ pub async fn export(
         }
         None => ExportScope::default(),
     };
-    let pb = bar(progress, None, "versions");
+    let pb = progress_bar(progress, None, "versions");
     let (mut after, mut n) = (0i64, 0u64);
     loop {
         let page = versions_after(db, &scope, after, 500).await?;
@@ -110,7 +139,7 @@ pub async fn export(
         after = last.meta.seq;
         for v in page {
             let line = ExportLine {
-                kind: v.meta.kind,
+                kind: LineKind::of(v.meta.kind),
                 id: v.meta.doc_id,
                 council: v.meta.council_id,
                 version: v.meta.version,
@@ -157,7 +186,7 @@ pub struct ImportReport {
 /// The fields needed to place a line in its document's history.
 #[derive(Deserialize)]
 struct Header {
-    kind: String,
+    kind: LineKind,
     id: String,
     #[serde(default)]
     version: i32,
@@ -165,25 +194,16 @@ struct Header {
     sha256: Option<String>,
 }
 
-fn provenance(p: &str) -> Option<&'static str> {
-    ["council", "public_sources", "synthetic"].into_iter().find(|x| *x == p)
-}
-
 /// Imports a JSON Lines file, line by line in its order (see the module documentation). A
 /// document's first line in the file is refused when the database holds the document with
 /// other content, unless `replace` (`If-Match: *`); its later lines continue its history.
-pub async fn import(
-    db: &DatabaseConnection,
-    path: &Path,
-    replace: bool,
-    progress: bool,
-) -> Result<ImportReport, BulkError> {
+pub async fn import(db: &store::Db, path: &Path, replace: bool, progress: bool) -> Result<ImportReport, BulkError> {
     let mut report = ImportReport::default();
     let total = BufReader::new(std::fs::File::open(path)?).lines().count() as u64;
-    let pb = bar(progress, Some(total), "lines");
+    let pb = progress_bar(progress, Some(total), "lines");
     let mut reader = BufReader::new(std::fs::File::open(path)?);
     // The documents met so far in this file: their later lines continue their history.
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut seen: HashSet<(LineKind, String)> = HashSet::new();
     let (mut line_no, mut buf) = (0u64, String::new());
     loop {
         buf.clear();
@@ -204,7 +224,7 @@ pub async fn import(
             }
         };
         if let Some(sha) = &h.sha256
-            && store::bulk::has_version(db, &h.kind, &h.id, h.version, sha).await?
+            && store::bulk::has_version(db, h.kind.doc_kind().as_str(), &h.id, h.version, sha).await?
         {
             report.unchanged += 1;
             seen.insert((h.kind, h.id));
@@ -227,67 +247,56 @@ enum LineError {
     Store(StoreError),
 }
 
-fn refusal(e: StoreError) -> LineError {
-    match e {
-        StoreError::Invalid(v) => LineError::Refused(
-            v.iter().map(|x| format!("{} {}: {}", x.path, x.rule, x.message)).collect::<Vec<_>>().join("; "),
-        ),
-        StoreError::PreconditionRequired { current } | StoreError::PreconditionFailed { current } => {
-            LineError::Refused(format!("the document exists with other content (version {current}); use --replace"))
+impl From<StoreError> for LineError {
+    fn from(e: StoreError) -> Self {
+        match refusal(e) {
+            Ok(reason) => LineError::Refused(reason),
+            Err(e) => LineError::Store(e),
         }
-        StoreError::NotFound(what) => LineError::Refused(format!("{what} not found")),
-        StoreError::BadRequest(what) => LineError::Refused(what),
-        e @ (StoreError::Db(_) | StoreError::Unavailable(_) | StoreError::Corrupt { .. }) => LineError::Store(e),
     }
 }
 
 fn shape<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, LineError> {
-    serde_path_to_error::deserialize(body)
-        .map_err(|e| LineError::Refused(format!("body at {}: {}", e.path(), e.inner())))
+    read::from_value(body).map_err(|v| LineError::Refused(format!("body {v}")))
 }
 
-async fn publish_line(db: &DatabaseConnection, raw: &str, overwrite: bool) -> Result<Published, LineError> {
+async fn publish_line(db: &store::Db, raw: &str, overwrite: bool) -> Result<Published, LineError> {
     let line: ExportLine =
         serde_json::from_str(raw).map_err(|e| LineError::Refused(format!("not a document line: {e}")))?;
-    let provenance = provenance(&line.provenance)
-        .ok_or_else(|| LineError::Refused(format!("unknown provenance {}", line.provenance)))?;
     let meta = PublishMeta {
         publisher: "import".into(),
         if_match: overwrite.then(|| "*".to_owned()),
         reason: line.reason.clone(),
-        provenance,
+        provenance: line.provenance,
         received_at: line.received_at,
     };
+    let meta = replace_meta(db, &meta, line.kind.doc_kind(), &line.id).await.map_err(LineError::Store)?;
     let mut v = Violations::new();
     text::check_id(&mut v, "/id", &line.id);
-    let council = || line.council.clone().ok_or_else(|| LineError::Refused(format!("{} has no council", line.kind)));
-    let published = match line.kind.as_str() {
-        "party" => {
+    let (id, council) = (line.id.as_str(), line.council.as_deref());
+    let council = || council.ok_or_else(|| LineError::Refused(format!("a {:?} line has no council", line.kind)));
+    Ok(match line.kind {
+        LineKind::Party => {
             let doc = shape::<PartyDoc>(line.body)?.parse(&mut v);
-            store::councils::put_party(db, &line.id, &doc, v, &meta).await
+            store::councils::put_party(db, id, &doc, v, &meta).await?
         }
-        "council" => {
+        LineKind::Council => {
             let doc = shape::<CouncilDoc>(line.body)?.parse(&mut v);
-            store::councils::put_council(db, &line.id, &doc, v, &meta).await
+            store::councils::put_council(db, id, &doc, v, &meta).await?
         }
-        "roster" => {
-            let c = council()?;
+        LineKind::Roster => {
             let doc = shape::<RosterDoc>(line.body)?.parse(&mut v);
-            store::councils::put_roster(db, &c, &doc, v, &meta).await
+            store::councils::put_roster(db, council()?, &doc, v, &meta).await?
         }
-        "session_record" => {
-            let c = council()?;
+        LineKind::SessionRecord => {
             let (doc, _) = shape::<SessionRecordDoc>(line.body)?.parse(&mut v);
-            // A replaced record after its session date needs a public reason: keep the exported
-            // one, or say where the change came from.
-            let reason = line.reason.or_else(|| overwrite.then(|| "bulk import".to_owned()));
-            store::sessions::put_session_record(db, &c, &line.id, &doc, reason, v, &meta).await
+            // The API's rule, unchanged: a correction after the session date carries the reason
+            // its line gives, and a line without one is refused, never given an invented reason.
+            store::sessions::put_session_record(db, council()?, id, &doc, line.reason.clone(), v, &meta).await?
         }
-        "public_record" => {
+        LineKind::PublicRecord => {
             let doc = shape::<crate::domain::public_record::PublicRecord>(line.body)?;
-            store::public_records::put_public_record(db, &line.id, &doc, v, &meta).await
+            store::public_records::put_public_record(db, id, &doc, v, &meta).await?
         }
-        other => return Err(LineError::Refused(format!("unknown kind {other}"))),
-    };
-    published.map_err(refusal)
+    })
 }

@@ -1,6 +1,7 @@
 //! Import from Popolo JSON (`maslikhat import --popolo FILE`): people, organizations,
 //! memberships, legislative periods, and vote events where present, published as one council
-//! through the same path as the API (the API document types, then the store's `put_*`), with
+//! through the same path as the API (the document types of [`crate::documents`], then the store's
+//! `put_*`), with
 //! provenance `public_sources`. It reads what `maslikhat export --popolo` writes (a round trip
 //! keeps every field Popolo can carry) and what EveryPolitician publishes.
 //!
@@ -16,7 +17,7 @@
 //! | a membership in the council | a mandate in its legislative period (or the convocation covering its start); `on_behalf_of_id` a real party → `party_list`, nominated by that party; else `single_member`, `self_nominated` |
 //! | a membership in a party | a party membership; when the file has none at all (EveryPolitician), the party a mandate was won for is taken as the deputy's party for the mandate's period |
 //! | a membership with a role (`chairman`, `deputy_chairman`, `secretary`, `faction_leader`; `chair`/`member` of a commission) | a role |
-//! | `vote_events` (grouped by `legislative_session_id`, else by day), session `events`, agenda-item `events`, `speeches` | session records: one per session, `held`, with one agenda item per vote when the file has none, ballots from `votes` and counts from `counts` (`not voting` with a space or an underscore) |
+//! | `vote_events` (grouped by `legislative_session_id`, else by day), session `events`, agenda-item `events`, `speeches` | session records: one per session, `held`, with one agenda item per vote when the file has none, ballots from `votes` and counts from `counts` (options as [`parse_option`] reads them) |
 //!
 //! **Names by script.** Popolo has one `name`; `other_names` carry a `lang` when the source
 //! knows it. A name without one is classified by its letters: Kazakh-only Cyrillic letters
@@ -40,20 +41,30 @@
 //! lists gets at least `oblast`. Ids are kept when they are valid ids here, else derived from
 //! the source id (`person/1374` → `{council}-1374`) or the name (`Nur Otan` → `nur-otan`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
-use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::DatabaseConnection;
-use serde_json::{Value, json};
+use chrono::{Days, NaiveDate};
+use serde_json::Value;
 
-use crate::api::councils::{CouncilDoc, PartyDoc};
-use crate::api::rosters::RosterDoc;
+use super::format::{Membership, Names, Organization, Popolo, text};
+use super::names::{add_name, is_pseudo_party, local_id, read_names, roman, script_lang, slug};
+use super::sessions::session_records;
+use crate::documents::bounded::Seats;
+use crate::documents::council::{ConvocationDto, CouncilDoc};
+use crate::documents::enums as e;
+use crate::documents::party::PartyDoc;
+use crate::documents::read;
+use crate::documents::roster::{CommissionDto, ContactDto, DeputyDto, MandateDto, MembershipDto, RoleDto, RosterDoc};
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::enums as d;
-use crate::domain::{Violations, text};
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::domain::{Violations, text as t};
+use crate::interchange::{progress_bar, refusal};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
+
+#[cfg(doc)]
+use super::format::parse_option;
 
 /// Why a Popolo import stopped (refused documents do not stop it).
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +89,9 @@ pub struct PopoloOptions {
     pub names: Option<PathBuf>,
     /// Replace documents that exist with other content.
     pub replace: bool,
+    /// Store every document that passes and report the others; by default a file with any
+    /// refused document stores nothing.
+    pub continue_on_error: bool,
     /// Show progress bars.
     pub progress: bool,
 }
@@ -101,7 +115,7 @@ pub struct PopoloReport {
     /// Its level and seats.
     pub level: String,
     /// Seats.
-    pub seats: u32,
+    pub seats: u64,
     /// Documents stored as new versions.
     pub stored: u64,
     /// Documents identical to the current version.
@@ -120,269 +134,52 @@ pub struct PopoloReport {
     pub warnings: Vec<String>,
 }
 
-fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
-    v.get(k).and_then(Value::as_str).map(str::trim).filter(|x| !x.is_empty())
+/// A date member (`YYYY-MM-DD`, or a date-time whose date part is taken); `None` for a partial
+/// date (`2016`), which names no day.
+pub(super) fn date(v: &Option<String>) -> Option<NaiveDate> {
+    text(v).and_then(|x| x.get(..10)).and_then(|x| NaiveDate::parse_from_str(x, "%Y-%m-%d").ok())
 }
 
-fn arr<'a>(v: &'a Value, k: &str) -> impl Iterator<Item = &'a Value> {
-    v.get(k).and_then(Value::as_array).into_iter().flatten()
+/// A Popolo enumeration member read as ours (`not voting` → `not_voting`); `None` when absent
+/// or unknown (the mapping then says what it means).
+pub(super) fn parse_enum<T>(v: &Option<String>, parse: fn(&str) -> Option<T>) -> Option<T> {
+    parse(&text(v)?.replace(' ', "_"))
 }
 
-fn date(v: &Value, k: &str) -> Option<NaiveDate> {
-    s(v, k).and_then(|x| x.get(..10)).and_then(|x| NaiveDate::parse_from_str(x, "%Y-%m-%d").ok())
-}
-
-fn datetime(v: &Value, k: &str) -> Option<DateTime<Utc>> {
-    let x = s(v, k)?;
-    DateTime::parse_from_rfc3339(x).ok().map(|t| t.with_timezone(&Utc)).or_else(|| {
-        // A bare date: 10:00 in Kazakhstan (UTC+5), the usual opening hour.
-        let d = NaiveDate::parse_from_str(x.get(..10)?, "%Y-%m-%d").ok()?;
-        Some(Utc.from_utc_datetime(&d.and_time(NaiveTime::from_hms_opt(5, 0, 0)?)))
-    })
-}
-
-/// The language tag of a name by its letters: `kk` (Kazakh-only Cyrillic letters), `ru` (other
-/// Cyrillic), `en` (Latin).
-pub fn script_lang(name: &str) -> &'static str {
-    const KK: &str = "ӘәҒғҚқҢңӨөҰұҮүҺһІі";
-    if name.chars().any(|c| KK.contains(c)) {
-        "kk"
-    } else if name.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
-        "ru"
-    } else {
-        "en"
+/// An enumeration member that must be one of ours when present: an unknown value refuses the
+/// document it goes to, naming the member at `path`.
+fn known<T>(v: &Option<String>, path: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, String> {
+    match text(v) {
+        None => Ok(None),
+        Some(x) => parse_enum(v, parse).map(Some).ok_or_else(|| format!("{path} allowed_values: unknown value {x:?}")),
     }
 }
 
-/// Latin letters that look like Cyrillic ones, and their Cyrillic twins.
-const LOOK_ALIKES: [(char, char); 22] = [
-    ('A', 'А'),
-    ('B', 'В'),
-    ('C', 'С'),
-    ('E', 'Е'),
-    ('H', 'Н'),
-    ('I', 'І'),
-    ('K', 'К'),
-    ('M', 'М'),
-    ('O', 'О'),
-    ('P', 'Р'),
-    ('T', 'Т'),
-    ('X', 'Х'),
-    ('Y', 'У'),
-    ('a', 'а'),
-    ('c', 'с'),
-    ('e', 'е'),
-    ('i', 'і'),
-    ('o', 'о'),
-    ('p', 'р'),
-    ('x', 'х'),
-    ('y', 'у'),
-    ('k', 'к'),
-];
+fn class(classification: &Option<String>) -> String {
+    text(classification).unwrap_or_default().to_lowercase()
+}
 
-/// Repairs words that mix Latin and Cyrillic letters (a typing slip in the source, such as a
-/// Latin `C` opening `Cерік`): each such word takes its majority script, look-alike letters
-/// swapped. `None` when a word cannot be repaired that way.
-fn one_script(name: &str) -> Option<String> {
-    if text::mixed_script_word(name).is_none() {
-        return Some(name.to_owned());
+/// A legislative period that became a convocation.
+pub(super) struct Period {
+    /// The event's id in the file.
+    pub src: String,
+    /// The convocation's number (a Roman numeral).
+    pub number: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day, when known.
+    pub end: Option<NaiveDate>,
+}
+
+impl Period {
+    /// Whether the period covers `day`.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|e| day <= e)
     }
-    let words: Vec<String> = name
-        .split(' ')
-        .map(|w| {
-            if text::mixed_script_word(w).is_none() {
-                return w.to_owned();
-            }
-            let cyr = w.chars().filter(|c| ('\u{0400}'..='\u{052F}').contains(c)).count();
-            let lat = w.chars().filter(|c| c.is_ascii_alphabetic()).count();
-            // Kazakh letters without a Latin look-alike, in a Latin word, get their Latin spelling.
-            const KK_LATIN: [(char, char); 9] = [
-                ('қ', 'q'),
-                ('ұ', 'u'),
-                ('ү', 'u'),
-                ('ә', 'a'),
-                ('ғ', 'g'),
-                ('ң', 'n'),
-                ('ө', 'o'),
-                ('һ', 'h'),
-                ('ы', 'y'),
-            ];
-            w.chars()
-                .map(|c| {
-                    let twin = LOOK_ALIKES
-                        .iter()
-                        .find(|(l, k)| if cyr >= lat { *l == c } else { *k == c })
-                        .map(|(l, k)| if cyr >= lat { *k } else { *l });
-                    let latin = (cyr < lat).then(|| KK_LATIN.iter().find(|(k, _)| *k == c).map(|(_, l)| *l)).flatten();
-                    twin.or(latin).unwrap_or(c)
-                })
-                .collect()
-        })
-        .collect();
-    let fixed = words.join(" ");
-    text::mixed_script_word(&fixed).is_none().then_some(fixed)
-}
-
-/// Adds `name` to `names` under its `lang` (or its script's), unless a spelling differing only
-/// in case is already there. A spelling mixing scripts is repaired when a look-alike letter is
-/// the cause, else left out.
-fn add_name(names: &mut BTreeMap<String, String>, name: &str, lang: Option<&str>) {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    let Some(name) = one_script(&name) else { return };
-    if let Some(l) = lang.filter(|l| text::is_valid_lang(l))
-        && !name.is_empty()
-    {
-        // The source says which language: two languages may well spell a name alike.
-        names.entry(l.to_owned()).or_insert(name);
-        return;
-    }
-    if name.is_empty() || names.values().any(|n| n.to_lowercase() == name.to_lowercase()) {
-        return;
-    }
-    let tag = {
-        let l = script_lang(&name);
-        if l == "ru" && names.contains_key("ru") && !names.contains_key("kk") { "kk" } else { l }
-    };
-    names.entry(tag.to_owned()).or_insert(name);
-}
-
-fn is_pseudo_party(name: &str) -> bool {
-    let n = name.trim().to_lowercase();
-    [
-        "independent",
-        "independents",
-        "non-partisan",
-        "nonpartisan",
-        "none",
-        "unknown",
-        "беспартийный",
-        "самовыдвиженец",
-        "партиясыз",
-        "өзін-өзі ұсынған",
-    ]
-    .contains(&n.as_str())
-}
-
-/// A Roman numeral for 1..=39.
-fn roman(n: u32) -> Option<String> {
-    const ONES: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
-    (1..40).contains(&n).then(|| format!("{}{}", "X".repeat((n / 10) as usize), ONES[(n % 10) as usize]))
-}
-
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(60).collect()
-}
-
-fn short_hash(s: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(s.as_bytes())[..6].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// An id here for the source id `src` (kept when valid), else `{prefix}-{last segment}`, else a
-/// hash.
-fn local_id(prefix: &str, src: &str) -> String {
-    if text::is_valid_id(src) && !src.bytes().all(|b| b.is_ascii_digit()) {
-        return src.to_owned();
-    }
-    let tail = src.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
-    let plain = format!("{prefix}-{tail}");
-    if text::is_valid_id(&plain) {
-        plain
-    } else {
-        format!("{}-{}", prefix.chars().take(48).collect::<String>(), short_hash(src))
-    }
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(v: Option<&str>) -> Option<T> {
-    serde_json::from_value(Value::String(v?.replace(' ', "_"))).ok()
-}
-
-fn bar(progress: bool, len: u64, what: &str) -> ProgressBar {
-    if !progress {
-        return ProgressBar::hidden();
-    }
-    let b = ProgressBar::new(len);
-    b.set_style(
-        ProgressStyle::with_template(&format!("{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {what}"))
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    b
-}
-
-struct Out<'a> {
-    db: &'a DatabaseConnection,
-    meta: PublishMeta,
-    report: &'a mut PopoloReport,
-}
-
-impl Out<'_> {
-    fn outcome(&mut self, kind: &'static str, id: &str, r: Result<Published, StoreError>) -> Result<bool, StoreError> {
-        match r {
-            Ok(Published::Created(_)) => self.report.stored += 1,
-            Ok(Published::Unchanged(_)) => self.report.unchanged += 1,
-            Err(StoreError::Db(e)) => return Err(StoreError::Db(e)),
-            Err(e) => {
-                let reason = match e {
-                    StoreError::Invalid(v) => {
-                        v.iter().map(|x| format!("{} {}: {}", x.path, x.rule, x.message)).collect::<Vec<_>>().join("; ")
-                    }
-                    StoreError::PreconditionRequired { current } | StoreError::PreconditionFailed { current } => {
-                        format!("the document exists with other content (version {current}); use --replace")
-                    }
-                    other => other.to_string(),
-                };
-                self.report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    fn refuse(&mut self, kind: &'static str, id: &str, reason: String) {
-        self.report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
-    }
-}
-
-fn shape<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(|e| format!("at {}: {}", e.path(), e.inner()))
-}
-
-/// EveryPolitician's `names.csv`: every spelling of each person, grouped by its id.
-fn read_names(path: &Path) -> Result<HashMap<String, Vec<String>>, PopoloError> {
-    let text = std::fs::read_to_string(path)?;
-    let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
-    for line in text.lines().skip(1) {
-        // `name,id`; a name holding a comma is quoted.
-        let (name, id) = match line.rsplit_once(',') {
-            Some((n, i)) => (n.trim().trim_matches('"').replace("\"\"", "\""), i.trim().to_owned()),
-            None => continue,
-        };
-        by_id.entry(id).or_default().push(name);
-    }
-    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
-    for names in by_id.into_values() {
-        for n in &names {
-            by_name.insert(n.clone(), names.clone());
-        }
-    }
-    Ok(by_name)
 }
 
 /// Imports the Popolo JSON file at `path` as one council.
-pub async fn import_file(
-    db: &DatabaseConnection,
-    path: &Path,
-    opts: &PopoloOptions,
-) -> Result<PopoloReport, PopoloError> {
+pub async fn import_file(db: &store::Db, path: &Path, opts: &PopoloOptions) -> Result<PopoloReport, PopoloError> {
     let doc: Value = serde_json::from_slice(&std::fs::read(path)?)
         .map_err(|e| PopoloError::File(format!("{} is not JSON: {e}", path.display())))?;
     let names_file = opts.names.clone().or_else(|| {
@@ -399,78 +196,283 @@ pub async fn import_file(
 /// Imports a parsed Popolo document; `extra_names` maps a name to every spelling of the same
 /// person.
 pub async fn import_value(
-    db: &DatabaseConnection,
+    db: &store::Db,
     doc: &Value,
     extra_names: &HashMap<String, Vec<String>>,
     opts: &PopoloOptions,
 ) -> Result<PopoloReport, PopoloError> {
+    let file: Popolo = read::from_value(doc.clone())
+        .map_err(|v| PopoloError::File(format!("not Popolo JSON this import reads: {v}")))?;
     let mut report = PopoloReport::default();
-    let orgs: Vec<&Value> = arr(doc, "organizations").collect();
-    let memberships: Vec<&Value> = arr(doc, "memberships").collect();
-    let class = |o: &Value| s(o, "classification").unwrap_or_default().to_lowercase();
-    let members_of = |id: &str| memberships.iter().filter(|m| s(m, "organization_id") == Some(id)).count();
-    let legislature = orgs
-        .iter()
-        .filter(|o| class(o) == "legislature")
-        .max_by_key(|o| members_of(s(o, "id").unwrap_or_default()))
-        .copied()
-        .ok_or_else(|| PopoloError::File("no organization with classification legislature".into()))?;
-    let leg_src = s(legislature, "id").unwrap_or_default().to_owned();
-    let council_id = opts.council_id.clone().unwrap_or_else(|| {
-        if text::is_valid_id(&leg_src) && leg_src != "legislature" {
-            leg_src.clone()
-        } else {
-            let sl = slug(s(legislature, "name").unwrap_or_default());
-            if text::is_valid_id(&sl) { sl } else { "popolo-council".into() }
+    let plan = Plan::build(&file, extra_names, opts, &mut report)?;
+    let meta = plan.meta(opts);
+    let council_id = plan.council_id.clone();
+    let planned = plan.parse(&mut report);
+    // All or nothing: a document refused before anything is stored stops the whole file, unless
+    // the caller asked to store what passes.
+    if !opts.continue_on_error {
+        preflight(db, &planned, opts.replace, &council_id, &mut report).await?;
+        if !report.refused.is_empty() {
+            return Ok(report);
         }
-    });
-    report.council_id = council_id.clone();
-
-    // Parties (real ones) and pseudo-parties.
-    let mut party_ids: HashMap<String, String> = HashMap::new();
-    let mut pseudo: HashMap<String, String> = HashMap::new();
-    let mut party_docs = Vec::new();
-    for o in orgs.iter().filter(|o| class(o) == "party") {
-        let (Some(src), name) = (s(o, "id"), s(o, "name").unwrap_or_default()) else { continue };
-        if is_pseudo_party(name) {
-            pseudo.insert(src.to_owned(), name.to_owned());
-            continue;
-        }
-        let id = if text::is_valid_id(src) && !src.bytes().all(|b| b.is_ascii_digit()) {
-            src.to_owned()
-        } else {
-            let sl = slug(name);
-            if text::is_valid_id(&sl) { sl } else { local_id(&format!("{council_id}-party"), src) }
-        };
-        let mut names = BTreeMap::new();
-        for n in arr(o, "other_names") {
-            if let Some(x) = s(n, "name") {
-                add_name(&mut names, x, s(n, "lang"));
-            }
-        }
-        add_name(&mut names, if name.is_empty() { &id } else { name }, None);
-        let abbreviations: BTreeMap<String, String> =
-            o.get("abbreviations").and_then(|a| serde_json::from_value(a.clone()).ok()).unwrap_or_default();
-        let status = s(o, "registration_status").unwrap_or("registered");
-        party_ids.insert(src.to_owned(), id.clone());
-        party_docs.push((id, json!({"names": names, "abbreviations": abbreviations, "registration_status": status})));
     }
-    for name in pseudo.values() {
-        if name.eq_ignore_ascii_case("unknown") {
+    let mut out = Out { db, meta, report: &mut report };
+    let pb = progress_bar(opts.progress, Some(planned.len() as u64), "documents");
+    for p in planned {
+        out.publish(&council_id, p).await?;
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    Ok(report)
+}
+
+/// A document of the file, parsed without violations, before anything is stored.
+enum Planned {
+    Party(String, crate::domain::council::Party),
+    Council(crate::domain::council::Council),
+    /// The roster and how many deputies it has.
+    Roster(crate::domain::roster::Roster, u64),
+    /// A session record and how many vote events it has.
+    Session(String, Box<crate::domain::session::SessionRecord>, u64),
+}
+
+impl Planned {
+    fn key<'a>(&'a self, council_id: &'a str) -> (DocKind, &'a str) {
+        match self {
+            Planned::Party(id, _) => (DocKind::Party, id),
+            Planned::Council(_) => (DocKind::Council, council_id),
+            Planned::Roster(..) => (DocKind::Roster, council_id),
+            Planned::Session(id, ..) => (DocKind::SessionRecord, id),
+        }
+    }
+
+    fn body(&self) -> Result<String, StoreError> {
+        match self {
+            Planned::Party(_, d) => store::canonical_json(d),
+            Planned::Council(d) => store::canonical_json(d),
+            Planned::Roster(d, _) => store::canonical_json(d),
+            Planned::Session(_, d, _) => store::canonical_json(d),
+        }
+    }
+}
+
+/// Refuses, before anything is stored, every planned document that exists with other content
+/// when the import does not replace (the store would refuse it with 428 after earlier documents
+/// were stored).
+async fn preflight(
+    db: &store::Db,
+    plan: &[Planned],
+    replace: bool,
+    council_id: &str,
+    report: &mut PopoloReport,
+) -> Result<(), StoreError> {
+    if replace {
+        return Ok(());
+    }
+    for p in plan {
+        let (kind, id) = p.key(council_id);
+        let Some(current) = store::councils::current_version(db, kind, id).await? else { continue };
+        if current.sha256 != crate::domain::log::canonical::sha256_hex(p.body()?.as_bytes()) {
+            report.refused.push(PopoloRefusal {
+                kind: kind.as_str(),
+                id: id.to_owned(),
+                reason: format!("the document exists with other content (version {}); use --replace", current.etag()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every document the file becomes, before any is published.
+struct Plan {
+    council_id: String,
+    parties: Vec<(String, Result<PartyDoc, String>)>,
+    council: Result<CouncilDoc, String>,
+    roster: Result<RosterDoc, String>,
+    sessions: Vec<(String, Result<SessionRecordDoc, String>)>,
+}
+
+impl Plan {
+    fn build(
+        file: &Popolo,
+        extra_names: &HashMap<String, Vec<String>>,
+        opts: &PopoloOptions,
+        report: &mut PopoloReport,
+    ) -> Result<Plan, PopoloError> {
+        let legislature = legislature(file)?;
+        let leg_src = text(&legislature.id).unwrap_or_default().to_owned();
+        let council_id = opts.council_id.clone().unwrap_or_else(|| council_id(legislature, &leg_src));
+        report.council_id = council_id.clone();
+        let parties = Parties::read(file, &council_id, report);
+        let periods = periods(file, &leg_src, report);
+        if periods.is_empty() {
+            return Err(PopoloError::File("no legislative period for the council, so no convocation".into()));
+        }
+        let people = People { file, leg_src: &leg_src, council_id: &council_id, parties: &parties, periods: &periods };
+        let roster = people.roster(extra_names, report);
+        let (council, seats) = council_doc(legislature, &council_id, &periods, &roster, report);
+        let sessions = session_records(file, &leg_src, &council_id, seats, &periods, &roster.person_ids, report);
+        let roster = match roster.problems.is_empty() {
+            true => Ok(roster.doc),
+            false => Err(roster.problems.join("; ")),
+        };
+        Ok(Plan { council_id, parties: parties.docs, council, roster, sessions })
+    }
+
+    /// Parses every document; what does not shape or parse is refused (in `report`).
+    fn parse(self, report: &mut PopoloReport) -> Vec<Planned> {
+        fn parsed<T>(
+            report: &mut PopoloReport,
+            kind: &'static str,
+            id: &str,
+            r: Result<T, String>,
+            v: Violations,
+        ) -> Option<T> {
+            let reason = match r {
+                Ok(doc) if v.is_empty() => return Some(doc),
+                Ok(_) => v
+                    .into_vec()
+                    .iter()
+                    .map(|x| format!("{} {}: {}", x.path, x.rule, x.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                Err(e) => e,
+            };
+            report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
+            None
+        }
+        let c = self.council_id;
+        let mut out = vec![];
+        for (id, doc) in self.parties {
+            let mut v = Violations::new();
+            t::check_id(&mut v, "/id", &id);
+            let doc = doc.map(|d| d.parse(&mut v));
+            out.extend(parsed(report, "party", &id, doc, v).map(|d| Planned::Party(id, d)));
+        }
+        let mut v = Violations::new();
+        t::check_id(&mut v, "/id", &c);
+        let doc = self.council.map(|d| d.parse(&mut v));
+        out.extend(parsed(report, "council", &c, doc, v).map(Planned::Council));
+        let mut v = Violations::new();
+        let doc = self.roster.map(|d| {
+            let n = d.deputies.len() as u64;
+            (d.parse(&mut v), n)
+        });
+        out.extend(parsed(report, "roster", &c, doc, v).map(|(d, n)| Planned::Roster(d, n)));
+        for (id, doc) in self.sessions {
+            let mut v = Violations::new();
+            t::check_id(&mut v, "/id", &id);
+            let doc = doc.map(|d| {
+                let n = d.vote_events.len() as u64;
+                (d.parse(&mut v).0, n)
+            });
+            out.extend(
+                parsed(report, "session_record", &id, doc, v).map(|(d, n)| Planned::Session(id, Box::new(d), n)),
+            );
+        }
+        out
+    }
+
+    fn meta(&self, opts: &PopoloOptions) -> PublishMeta {
+        PublishMeta {
+            publisher: "popolo-import".into(),
+            if_match: opts.replace.then(|| "*".to_owned()),
+            reason: None,
+            provenance: d::Provenance::PublicSources,
+            received_at: None,
+        }
+    }
+}
+
+/// The organization that is the legislature (the first one with the most members).
+fn legislature(file: &Popolo) -> Result<&Organization, PopoloError> {
+    let members_of = |id: Option<&str>| file.memberships.iter().filter(|m| text(&m.organization_id) == id).count();
+    file.organizations
+        .iter()
+        .filter(|o| class(&o.classification) == "legislature")
+        .max_by_key(|o| members_of(text(&o.id)))
+        .ok_or_else(|| PopoloError::File("no organization with classification legislature".into()))
+}
+
+fn council_id(legislature: &Organization, leg_src: &str) -> String {
+    if t::is_valid_id(leg_src) && leg_src != "legislature" {
+        return leg_src.to_owned();
+    }
+    let sl = slug(text(&legislature.name).unwrap_or_default());
+    if t::is_valid_id(&sl) { sl } else { "popolo-council".into() }
+}
+
+/// Every name of an organization or person: `other_names` by their `lang`, then `name`.
+fn names_of(other_names: &[super::format::OtherName], name: &str) -> Names {
+    let mut names = BTreeMap::new();
+    for n in other_names {
+        if let Some(x) = text(&n.name) {
+            add_name(&mut names, x, text(&n.lang));
+        }
+    }
+    add_name(&mut names, name, None);
+    names
+}
+
+/// The parties of the file: real ones become documents; pseudo-parties mean non-partisan.
+struct Parties {
+    /// Source id → our id.
+    ids: HashMap<String, String>,
+    /// Source ids of pseudo-parties.
+    pseudo: HashMap<String, String>,
+    docs: Vec<(String, Result<PartyDoc, String>)>,
+}
+
+impl Parties {
+    fn read(file: &Popolo, council_id: &str, report: &mut PopoloReport) -> Parties {
+        let mut p = Parties { ids: HashMap::new(), pseudo: HashMap::new(), docs: Vec::new() };
+        for o in file.organizations.iter().filter(|o| class(&o.classification) == "party") {
+            let (Some(src), name) = (text(&o.id), text(&o.name).unwrap_or_default()) else { continue };
+            if is_pseudo_party(name) {
+                p.pseudo.insert(src.to_owned(), name.to_owned());
+                continue;
+            }
+            let id = party_id(src, name, council_id);
+            let names = names_of(&o.other_names, if name.is_empty() { &id } else { name });
+            let doc =
+                known(&o.registration_status, "/registration_status", d::RegistrationStatus::parse).map(|status| {
+                    PartyDoc {
+                        names,
+                        abbreviations: o.abbreviations.clone().unwrap_or_default(),
+                        registration_status: status.unwrap_or(d::RegistrationStatus::Registered).into(),
+                        synthetic: false,
+                    }
+                });
+            p.ids.insert(src.to_owned(), id.clone());
+            p.docs.push((id, doc));
+        }
+        for name in p.pseudo.values().filter(|n| n.eq_ignore_ascii_case("unknown")) {
             report.warnings.push(format!(
                 "deputies elected for \"{name}\" are recorded as non-partisan and self-nominated: the source does \
                  not say"
             ));
         }
+        p
     }
+}
 
-    // Convocations from legislative periods of the council.
-    let mut periods: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = Vec::new(); // src id, number, start, end
-    for e in arr(doc, "events").filter(|e| class(e) == "legislative period") {
-        if s(e, "organization_id").is_some_and(|o| o != leg_src) {
+fn party_id(src: &str, name: &str, council_id: &str) -> String {
+    if t::is_valid_id(src) && !src.bytes().all(|b| b.is_ascii_digit()) {
+        return src.to_owned();
+    }
+    let sl = slug(name);
+    if t::is_valid_id(&sl) { sl } else { local_id(&format!("{council_id}-party"), src) }
+}
+
+/// Convocations from the legislative periods of the council, oldest first; an open period ends
+/// the day before the next one starts.
+fn periods(file: &Popolo, leg_src: &str, report: &mut PopoloReport) -> Vec<Period> {
+    let mut periods = Vec::new();
+    for e in file.events.iter().filter(|e| class(&e.classification) == "legislative period") {
+        if text(&e.organization_id).is_some_and(|o| o != leg_src) {
             continue;
         }
-        let (Some(src), Some(start)) = (s(e, "id"), date(e, "start_date")) else { continue };
+        let (Some(src), Some(start)) = (text(&e.id), date(&e.start_date)) else { continue };
         let tail = src.trim_end_matches('/').rsplit(['/', '-', '_']).next().unwrap_or_default();
         let number = if crate::domain::council::is_roman(tail) {
             Some(tail.to_owned())
@@ -478,523 +480,374 @@ pub async fn import_value(
             tail.parse::<u32>().ok().and_then(roman)
         };
         match number {
-            Some(n) => periods.push((src.to_owned(), n, start, date(e, "end_date"))),
+            Some(number) => periods.push(Period { src: src.to_owned(), number, start, end: date(&e.end_date) }),
             None => report.warnings.push(format!("legislative period {src} has no number we can read; skipped")),
         }
     }
-    periods.sort_by_key(|p| p.2);
+    periods.sort_by_key(|p| p.start);
     for i in 1..periods.len() {
-        let next = periods[i].2;
-        if periods[i - 1].3.is_none_or(|e| e >= next) {
-            periods[i - 1].3 = next.checked_sub_days(Days::new(1));
+        let next = periods[i].start;
+        if periods[i - 1].end.is_none_or(|e| e >= next) {
+            periods[i - 1].end = next.checked_sub_days(Days::new(1));
         }
     }
+    periods
+}
 
-    // Commissions.
-    let mut commission_ids: HashMap<String, String> = HashMap::new();
-    let mut commissions = Vec::new();
-    for o in orgs.iter().filter(|o| matches!(class(o).as_str(), "committee" | "commission")) {
-        let Some(src) = s(o, "id") else { continue };
-        if s(o, "parent_id").is_some_and(|p| p != leg_src) {
-            continue;
-        }
-        let id = local_id(&format!("{council_id}-c"), src);
-        let mut names = BTreeMap::new();
-        for n in arr(o, "other_names") {
-            if let Some(x) = s(n, "name") {
-                add_name(&mut names, x, s(n, "lang"));
-            }
-        }
-        add_name(&mut names, s(o, "name").unwrap_or(&id), None);
-        commission_ids.insert(src.to_owned(), id.clone());
-        commissions.push(json!({
-            "id": id, "names": names, "kind": s(o, "kind").unwrap_or("standing"),
-            "start_date": date(o, "founding_date"), "end_date": date(o, "dissolution_date"),
-        }));
-    }
+/// The roster as read: its document and the ids given to the file's persons.
+pub(super) struct Roster {
+    doc: RosterDoc,
+    /// Values the roster cannot take: it is refused with these reasons.
+    problems: Vec<String>,
+    /// Source person id → deputy id.
+    pub person_ids: HashMap<String, String>,
+    /// Whether any mandate is a party-list seat.
+    list_seats: bool,
+}
 
-    // Deputies.
-    let explicit_parties =
-        memberships.iter().any(|m| s(m, "organization_id").is_some_and(|o| party_ids.contains_key(o)));
-    let mut person_ids: HashMap<String, String> = HashMap::new();
-    let mut deputies: Vec<(String, Value)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for p in arr(doc, "persons") {
-        let Some(src) = s(p, "id") else { continue };
-        let id = local_id(&council_id, src);
-        let mut names = BTreeMap::new();
-        let (mut given, mut family, mut patronymic) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        for n in arr(p, "other_names") {
-            let Some(x) = s(n, "name") else { continue };
-            let lang = s(n, "lang").filter(|l| text::is_valid_lang(l)).map(str::to_owned);
-            add_name(&mut names, x, lang.as_deref());
-            let tag = lang.unwrap_or_else(|| script_lang(x).to_owned());
-            for (k, m) in
-                [("given_name", &mut given), ("family_name", &mut family), ("patronymic_name", &mut patronymic)]
-            {
-                if let Some(v) = s(n, k) {
-                    m.entry(tag.clone()).or_insert_with(|| v.to_owned());
+/// What the roster is made of.
+struct People<'a> {
+    file: &'a Popolo,
+    leg_src: &'a str,
+    council_id: &'a str,
+    parties: &'a Parties,
+    periods: &'a [Period],
+}
+
+impl People<'_> {
+    fn roster(&self, extra_names: &HashMap<String, Vec<String>>, report: &mut PopoloReport) -> Roster {
+        let (commission_ids, commissions, problems) = self.commissions();
+        let mut person_ids = HashMap::new();
+        let mut deputies: Vec<DeputyDto> = Vec::new();
+        for p in &self.file.persons {
+            let Some(src) = text(&p.id) else { continue };
+            let dep = person(p, local_id(self.council_id, src), extra_names);
+            person_ids.insert(src.to_owned(), deputies.len());
+            deputies.push(dep);
+        }
+        let mut roles = Vec::new();
+        let mut list_seats = false;
+        let explicit_parties = self
+            .file
+            .memberships
+            .iter()
+            .any(|m| text(&m.organization_id).is_some_and(|o| self.parties.ids.contains_key(o)));
+        for m in &self.file.memberships {
+            let (Some(person), Some(org)) = (text(&m.person_id), text(&m.organization_id)) else { continue };
+            let Some(&dep) = person_ids.get(person) else { continue };
+            let deputy = &mut deputies[dep];
+            let is_member = matches!(role_name(m).as_str(), "member" | "deputy" | "mp");
+            if org == self.leg_src && is_member {
+                list_seats |= self.mandate(deputy, m, explicit_parties, report);
+            } else if let Some(party) = self.parties.ids.get(org) {
+                if let Some(start) = date(&m.start_date) {
+                    let end_date = date(&m.end_date);
+                    deputy.party_memberships.push(MembershipDto { party: party.clone(), start_date: start, end_date });
+                }
+            } else if self.parties.pseudo.contains_key(org) {
+                // A membership in "Independent": non-partisan, nothing to record.
+            } else if let Some(c) = commission_ids.get(org) {
+                roles.extend(commission_role(&deputy.id, c, m));
+            } else if org == self.leg_src {
+                match self.council_role(&deputy.id, m) {
+                    Some(role) => roles.push(role),
+                    None => {
+                        report.warnings.push(format!("role {} of {person} is not one of ours; skipped", role_name(m)))
+                    }
                 }
             }
         }
-        let primary = s(p, "name").unwrap_or(&id).to_owned();
-        add_name(&mut names, &primary, None);
-        for other in extra_names.get(&primary).into_iter().flatten() {
-            add_name(&mut names, other, None);
+        for d in &mut deputies {
+            d.mandates.sort_by_key(|m| m.start_date);
+            d.party_memberships.sort_by_key(|m| m.start_date);
         }
-        let tag = names.iter().find(|(_, n)| **n == primary).map(|(t, _)| t.clone()).unwrap_or_else(|| "en".into());
-        for (k, m) in [("given_name", &mut given), ("family_name", &mut family), ("patronymic_name", &mut patronymic)] {
-            if let Some(v) = s(p, k) {
-                m.entry(tag.clone()).or_insert_with(|| v.to_owned());
-            }
-        }
-        let contacts: Vec<Value> = arr(p, "contact_details")
-            .filter_map(|c| {
-                let kind = match s(c, "type")? {
-                    "email" => "email",
-                    "voice" | "phone" | "cell" => "phone",
-                    "url" => "url",
-                    "office" | "address" => "office",
-                    _ => return None,
-                };
-                Some(json!({"kind": kind, "value": s(c, "value")?}))
-            })
-            .collect();
-        person_ids.insert(src.to_owned(), id.clone());
-        index.insert(id.clone(), deputies.len());
-        deputies.push((
-            id.clone(),
-            json!({
-                "id": id, "names": names, "given_names": given, "family_names": family,
-                "patronymic_names": patronymic, "gender": parse_enum::<d::Gender>(s(p, "gender")),
-                "contacts": contacts, "mandates": [], "party_memberships": [],
-            }),
-        ));
+        let person_ids = person_ids.into_iter().map(|(src, i)| (src, deputies[i].id.clone())).collect();
+        deputies.retain(|d| !d.mandates.is_empty());
+        Roster { doc: RosterDoc { deputies, commissions, roles }, problems, person_ids, list_seats }
     }
 
-    // Memberships → mandates, party memberships, roles.
-    let mut roles = Vec::new();
-    let mut list_seats = false;
-    let convocation_of = |m: &Value, start: Option<NaiveDate>| -> Option<(String, NaiveDate, Option<NaiveDate>)> {
-        let by_period = s(m, "legislative_period_id").and_then(|l| periods.iter().find(|p| p.0 == l));
-        let by_date = start.and_then(|d| periods.iter().find(|p| p.2 <= d && p.3.is_none_or(|e| d <= e)));
-        by_period.or(by_date).map(|p| (p.1.clone(), p.2, p.3))
-    };
-    for m in &memberships {
-        let (Some(person), Some(org)) = (s(m, "person_id"), s(m, "organization_id")) else { continue };
-        let Some(dep) = person_ids.get(person).and_then(|id| index.get(id)).copied() else { continue };
-        let dep_id = deputies[dep].0.clone();
-        let role = s(m, "role").unwrap_or("member").to_lowercase();
-        let (start, end) = (date(m, "start_date"), date(m, "end_date"));
-        if org == leg_src && matches!(role.as_str(), "member" | "deputy" | "mp") {
-            let Some((number, p_start, p_end)) = convocation_of(m, start) else {
-                report.warnings.push(format!("membership of {person} has no legislative period; skipped"));
+    /// Committees under the council become commissions.
+    fn commissions(&self) -> (HashMap<String, String>, Vec<CommissionDto>, Vec<String>) {
+        let (mut ids, mut docs, mut problems) = (HashMap::new(), Vec::new(), Vec::new());
+        for o in &self.file.organizations {
+            let Some(src) =
+                text(&o.id).filter(|_| matches!(class(&o.classification).as_str(), "committee" | "commission"))
+            else {
                 continue;
             };
-            let start = start.unwrap_or(p_start);
-            let end = end.or(p_end);
-            let behalf = s(m, "on_behalf_of_id");
-            let party = behalf.and_then(|b| party_ids.get(b)).cloned();
-            let seat_type = parse_enum::<d::SeatType>(s(m, "seat_type")).unwrap_or(if party.is_some() {
-                d::SeatType::PartyList
-            } else {
-                d::SeatType::SingleMember
-            });
-            let nomination = parse_enum::<d::Nomination>(s(m, "nomination")).unwrap_or(if party.is_some() {
-                d::Nomination::Party
-            } else {
-                d::Nomination::SelfNominated
-            });
-            list_seats |= seat_type == d::SeatType::PartyList;
-            let mandate = json!({
-                "convocation": number, "seat_type": seat_type, "district": s(m, "district"),
-                "nomination": nomination,
-                "nominating_party": if nomination == d::Nomination::Party { party.clone() } else { None },
-                "start_date": start, "end_date": end, "end_reason": parse_enum::<d::EndReason>(s(m, "end_reason")),
-            });
-            let dv = &mut deputies[dep].1;
-            push(&mut dv["mandates"], mandate);
-            if !explicit_parties && let Some(pa) = party {
-                push(&mut dv["party_memberships"], json!({"party": pa, "start_date": start, "end_date": end}));
+            if text(&o.parent_id).is_some_and(|p| p != self.leg_src) {
+                continue;
             }
-        } else if let Some(pa) = party_ids.get(org) {
-            let Some(start) = start else { continue };
-            push(&mut deputies[dep].1["party_memberships"], json!({"party": pa, "start_date": start, "end_date": end}));
-        } else if pseudo.contains_key(org) {
-            // A membership in "Independent": non-partisan, nothing to record.
-        } else if let Some(c) = commission_ids.get(org) {
-            let kind = if matches!(role.as_str(), "chair" | "chairman" | "commission_chair") {
-                d::RoleKind::CommissionChair
-            } else {
-                d::RoleKind::CommissionMember
-            };
-            if let Some(start) = start {
-                roles.push(
-                    json!({"deputy": dep_id, "role": kind, "commission": c, "start_date": start, "end_date": end}),
-                );
-            }
-        } else if org == leg_src {
-            let kind = match role.as_str() {
-                "chairman" | "chair" | "speaker" => Some(d::RoleKind::Chairman),
-                "deputy_chairman" | "deputy chair" | "deputy chairman" | "deputy speaker" => {
-                    Some(d::RoleKind::DeputyChairman)
-                }
-                "secretary" => Some(d::RoleKind::Secretary),
-                "faction_leader" | "faction leader" => Some(d::RoleKind::FactionLeader),
-                _ => None,
-            };
-            let party = s(m, "on_behalf_of_id").and_then(|b| party_ids.get(b)).cloned();
-            match (kind, start) {
-                (Some(k), Some(start)) => roles.push(json!({
-                    "deputy": dep_id, "role": k,
-                    "party": if k == d::RoleKind::FactionLeader { party } else { None },
-                    "start_date": start, "end_date": end,
-                })),
-                _ => report.warnings.push(format!("role {role} of {person} is not one of ours; skipped")),
-            }
+            let id = local_id(&format!("{}-c", self.council_id), src);
+            let path = format!("/commissions/{}/kind", docs.len());
+            let kind = known(&o.kind, &path, d::CommissionKind::parse).unwrap_or_else(|p| {
+                problems.push(p);
+                None
+            });
+            docs.push(CommissionDto {
+                names: names_of(&o.other_names, text(&o.name).unwrap_or(&id)),
+                kind: kind.unwrap_or(d::CommissionKind::Standing).into(),
+                start_date: date(&o.founding_date),
+                end_date: date(&o.dissolution_date),
+                id: id.clone(),
+            });
+            ids.insert(src.to_owned(), id);
         }
-    }
-    // Memberships are listed oldest first.
-    for (_, dv) in &mut deputies {
-        for k in ["mandates", "party_memberships"] {
-            if let Some(a) = dv[k].as_array_mut() {
-                a.sort_by(|x, y| x["start_date"].as_str().cmp(&y["start_date"].as_str()));
-            }
-        }
-    }
-    let deputies: Vec<Value> = deputies
-        .into_iter()
-        .map(|(_, v)| v)
-        .filter(|v| v["mandates"].as_array().is_some_and(|a| !a.is_empty()))
-        .collect();
-    if periods.is_empty() {
-        return Err(PopoloError::File("no legislative period for the council, so no convocation".into()));
+        (ids, docs, problems)
     }
 
-    // Seats: the stated number, raised to the most deputies serving together.
-    let spans: Vec<(NaiveDate, Option<NaiveDate>)> = deputies
-        .iter()
-        .flat_map(|dv| {
-            arr(dv, "mandates").map(|m| (date(m, "start_date").unwrap_or(NaiveDate::MIN), date(m, "end_date")))
+    /// Adds the mandate membership `m` is to `deputy` (and, when the file lists no party
+    /// memberships, the party it was won for). True when it is a party-list seat.
+    fn mandate(
+        &self,
+        deputy: &mut DeputyDto,
+        m: &Membership,
+        explicit_parties: bool,
+        report: &mut PopoloReport,
+    ) -> bool {
+        let start = date(&m.start_date);
+        let by_period = text(&m.legislative_period_id).and_then(|l| self.periods.iter().find(|p| p.src == l));
+        let by_date = start.and_then(|day| self.periods.iter().find(|p| p.covers(day)));
+        let Some(period) = by_period.or(by_date) else {
+            let person = text(&m.person_id).unwrap_or_default();
+            report.warnings.push(format!("membership of {person} has no legislative period; skipped"));
+            return false;
+        };
+        let (start, end) = (start.unwrap_or(period.start), date(&m.end_date).or(period.end));
+        let party = text(&m.on_behalf_of_id).and_then(|b| self.parties.ids.get(b)).cloned();
+        let (seat_type, nomination) = match party {
+            Some(_) => (d::SeatType::PartyList, d::Nomination::Party),
+            None => (d::SeatType::SingleMember, d::Nomination::SelfNominated),
+        };
+        let seat_type = parse_enum(&m.seat_type, d::SeatType::parse).unwrap_or(seat_type);
+        let nomination = parse_enum(&m.nomination, d::Nomination::parse).unwrap_or(nomination);
+        deputy.mandates.push(MandateDto {
+            convocation: period.number.clone(),
+            seat_type: seat_type.into(),
+            district: text(&m.district).map(str::to_owned),
+            nomination: nomination.into(),
+            nominating_party: party.clone().filter(|_| nomination == d::Nomination::Party),
+            start_date: start,
+            end_date: end,
+            end_reason: parse_enum(&m.end_reason, d::EndReason::parse).map(Into::into),
+        });
+        if !explicit_parties && let Some(party) = party {
+            deputy.party_memberships.push(MembershipDto { party, start_date: start, end_date: end });
+        }
+        seat_type == d::SeatType::PartyList
+    }
+
+    /// A post in the council itself (chairman, deputy chairman, secretary, faction leader).
+    fn council_role(&self, deputy: &str, m: &Membership) -> Option<RoleDto> {
+        let kind = match role_name(m).as_str() {
+            "chairman" | "chair" | "speaker" => d::RoleKind::Chairman,
+            "deputy_chairman" | "deputy chair" | "deputy chairman" | "deputy speaker" => d::RoleKind::DeputyChairman,
+            "secretary" => d::RoleKind::Secretary,
+            "faction_leader" | "faction leader" => d::RoleKind::FactionLeader,
+            _ => return None,
+        };
+        let party = text(&m.on_behalf_of_id).and_then(|b| self.parties.ids.get(b)).cloned();
+        Some(RoleDto {
+            deputy: deputy.to_owned(),
+            role: kind.into(),
+            commission: None,
+            party: party.filter(|_| kind == d::RoleKind::FactionLeader),
+            start_date: date(&m.start_date)?,
+            end_date: date(&m.end_date),
         })
-        .collect();
-    let peak = spans
-        .iter()
-        .map(|(day, _)| spans.iter().filter(|(s, e)| s <= day && e.is_none_or(|e| *day <= e)).count() as u32)
-        .max()
-        .unwrap_or(0);
-    let stated = legislature.get("seats").and_then(Value::as_u64).unwrap_or(0) as u32;
+    }
+}
+
+fn role_name(m: &Membership) -> String {
+    text(&m.role).unwrap_or("member").to_lowercase()
+}
+
+/// A commission post: the chair, or a member.
+fn commission_role(deputy: &str, commission: &str, m: &Membership) -> Option<RoleDto> {
+    let kind = if matches!(role_name(m).as_str(), "chair" | "chairman" | "commission_chair") {
+        e::RoleKind::CommissionChair
+    } else {
+        e::RoleKind::CommissionMember
+    };
+    Some(RoleDto {
+        deputy: deputy.to_owned(),
+        role: kind,
+        commission: Some(commission.to_owned()),
+        party: None,
+        start_date: date(&m.start_date)?,
+        end_date: date(&m.end_date),
+    })
+}
+
+/// A deputy from a person: every name and its parts by language, gender, public contacts.
+fn person(p: &super::format::Person, id: String, extra_names: &HashMap<String, Vec<String>>) -> DeputyDto {
+    let mut names = BTreeMap::new();
+    let (mut given, mut family, mut patronymic) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut parts = |tag: &str, g: &Option<String>, f: &Option<String>, pa: &Option<String>| {
+        for (m, v) in [(&mut given, g), (&mut family, f), (&mut patronymic, pa)] {
+            if let Some(v) = text(v) {
+                m.entry(tag.to_owned()).or_insert_with(|| v.to_owned());
+            }
+        }
+    };
+    for n in &p.other_names {
+        let Some(x) = text(&n.name) else { continue };
+        let lang = text(&n.lang).filter(|l| t::is_valid_lang(l));
+        add_name(&mut names, x, lang);
+        parts(lang.unwrap_or_else(|| script_lang(x)), &n.given_name, &n.family_name, &n.patronymic_name);
+    }
+    let primary = text(&p.name).unwrap_or(&id).to_owned();
+    add_name(&mut names, &primary, None);
+    for other in extra_names.get(&primary).into_iter().flatten() {
+        add_name(&mut names, other, None);
+    }
+    let tag = names.iter().find(|(_, n)| **n == primary).map_or("en", |(t, _)| t.as_str()).to_owned();
+    parts(&tag, &p.given_name, &p.family_name, &p.patronymic_name);
+    DeputyDto {
+        id,
+        names,
+        given_names: given,
+        family_names: family,
+        patronymic_names: patronymic,
+        gender: parse_enum(&p.gender, d::Gender::parse).map(Into::into),
+        contacts: p.contact_details.iter().filter_map(contact).collect(),
+        mandates: Vec::new(),
+        party_memberships: Vec::new(),
+    }
+}
+
+fn contact(c: &super::format::ContactDetail) -> Option<ContactDto> {
+    let kind = match text(&c.kind)? {
+        "email" => "email",
+        "voice" | "phone" | "cell" => "phone",
+        "url" => "url",
+        "office" | "address" => "office",
+        _ => return None,
+    };
+    Some(ContactDto { kind: kind.into(), value: text(&c.value)?.to_owned() })
+}
+
+/// The council: its names, level and seats (the stated number, raised to the most deputies
+/// serving together). Refused (`Err`) when the seats are out of range.
+fn council_doc(
+    legislature: &Organization,
+    council_id: &str,
+    periods: &[Period],
+    roster: &Roster,
+    report: &mut PopoloReport,
+) -> (Result<CouncilDoc, String>, u64) {
+    let spans: Vec<(NaiveDate, Option<NaiveDate>)> =
+        roster.doc.deputies.iter().flat_map(|d| d.mandates.iter().map(|m| (m.start_date, m.end_date))).collect();
+    let serving = |day: &NaiveDate| spans.iter().filter(|(s, e)| s <= day && e.is_none_or(|e| *day <= e)).count();
+    let peak = spans.iter().map(|(day, _)| serving(day) as u64).max().unwrap_or(0);
+    let stated = legislature.seats.unwrap_or(0);
     let seats = stated.max(peak).max(1);
     if peak > stated && stated > 0 {
         report.warnings.push(format!("{stated} seats stated but {peak} members served together; seats set to {peak}"));
     }
-    let level = parse_enum::<d::Level>(s(legislature, "level")).unwrap_or_else(|| level_for(seats, list_seats));
-    if seats > level.seat_cap() {
+    let level = parse_enum(&legislature.level, d::Level::parse).unwrap_or_else(|| level_for(seats, roster.list_seats));
+    if seats > u64::from(level.seat_cap()) {
         report.warnings.push(format!(
             "{seats} seats exceed the cap of a {level} council ({}); the council will be refused",
             level.seat_cap()
         ));
     }
-    report.level = level.to_string();
-    report.seats = seats;
-
-    let mut council_names = BTreeMap::new();
-    for n in arr(legislature, "other_names") {
-        if let Some(x) = s(n, "name") {
-            add_name(&mut council_names, x, s(n, "lang"));
-        }
-    }
-    add_name(&mut council_names, s(legislature, "name").unwrap_or(&council_id), None);
-    let council_doc = json!({
-        "names": council_names,
-        "level": level,
-        "parent": s(legislature, "parent_id"),
-        "kato": arr(legislature, "identifiers").find(|i| s(i, "scheme") == Some("KATO")).and_then(|i| s(i, "identifier")),
-        "seats": seats,
-        "website": arr(legislature, "links").find_map(|l| s(l, "url")).filter(|u| u.starts_with("http")),
-        "convocations": periods.iter().map(|p| json!({"number": p.1, "start_date": p.2, "end_date": p.3})).collect::<Vec<_>>(),
-        "synthetic": legislature.get("synthetic").and_then(Value::as_bool).unwrap_or(false),
+    (report.level, report.seats) = (level.to_string(), seats);
+    let doc = Seats::new(seats).map_err(|e| format!("/seats range: {e}")).map(|seats| CouncilDoc {
+        names: names_of(&legislature.other_names, text(&legislature.name).unwrap_or(council_id)),
+        level: level.into(),
+        parent: text(&legislature.parent_id).map(str::to_owned),
+        kato: legislature
+            .identifiers
+            .iter()
+            .find(|i| text(&i.scheme) == Some("KATO"))
+            .and_then(|i| text(&i.identifier))
+            .map(str::to_owned),
+        seats,
+        website: legislature
+            .links
+            .iter()
+            .find_map(|l| text(&l.url))
+            .filter(|u| u.starts_with("http"))
+            .map(str::to_owned),
+        convocations: periods
+            .iter()
+            .map(|p| ConvocationDto { number: p.number.clone(), start_date: p.start, end_date: p.end })
+            .collect(),
+        synthetic: legislature.synthetic.unwrap_or(false),
     });
-
-    let meta = PublishMeta {
-        publisher: "popolo-import".into(),
-        if_match: opts.replace.then(|| "*".to_owned()),
-        reason: None,
-        provenance: "public_sources",
-        received_at: None,
-    };
-    let mut out = Out { db, meta, report: &mut report };
-    for (id, body) in party_docs {
-        let mut v = Violations::new();
-        text::check_id(&mut v, "/id", &id);
-        match shape::<PartyDoc>(body) {
-            Ok(p) => {
-                let doc = p.parse(&mut v);
-                let r = store::councils::put_party(out.db, &id, &doc, v, &out.meta).await;
-                if out.outcome("party", &id, r)? {
-                    out.report.parties += 1;
-                }
-            }
-            Err(e) => out.refuse("party", &id, e),
-        }
-    }
-    let mut v = Violations::new();
-    text::check_id(&mut v, "/id", &council_id);
-    match shape::<CouncilDoc>(council_doc) {
-        Ok(c) => {
-            let doc = c.parse(&mut v);
-            let r = store::councils::put_council(out.db, &council_id, &doc, v, &out.meta).await;
-            out.outcome("council", &council_id, r)?;
-        }
-        Err(e) => out.refuse("council", &council_id, e),
-    }
-    let n_deputies = deputies.len() as u64;
-    match shape::<RosterDoc>(json!({"deputies": deputies, "commissions": commissions, "roles": roles})) {
-        Ok(r) => {
-            let mut v = Violations::new();
-            let doc = r.parse(&mut v);
-            let r = store::councils::put_roster(out.db, &council_id, &doc, v, &out.meta).await;
-            if out.outcome("roster", &council_id, r)? {
-                out.report.deputies = n_deputies;
-            }
-        }
-        Err(e) => out.refuse("roster", &council_id, e),
-    }
-
-    // Session records.
-    let sessions = session_records(doc, &leg_src, &council_id, seats, &periods, &person_ids, &mut *out.report);
-    let pb = bar(opts.progress, sessions.len() as u64, "session records");
-    for (id, body) in sessions {
-        let n_votes = body["vote_events"].as_array().map_or(0, Vec::len) as u64;
-        let mut v = Violations::new();
-        text::check_id(&mut v, "/id", &id);
-        match shape::<SessionRecordDoc>(body) {
-            Ok(r) => {
-                let (doc, _) = r.parse(&mut v);
-                let reason = opts.replace.then(|| "Popolo import".to_owned());
-                let r = store::sessions::put_session_record(out.db, &council_id, &id, &doc, reason, v, &out.meta).await;
-                if out.outcome("session_record", &id, r)? {
-                    out.report.sessions += 1;
-                    out.report.vote_events += n_votes;
-                }
-            }
-            Err(e) => out.refuse("session_record", &id, e),
-        }
-        pb.inc(1);
-    }
-    pb.finish_and_clear();
-    Ok(report)
+    (doc, seats)
 }
 
 /// The smallest level whose seat cap holds `seats` (party lists need an oblast at least).
-fn level_for(seats: u32, list_seats: bool) -> d::Level {
+fn level_for(seats: u64, list_seats: bool) -> d::Level {
     let candidates: &[d::Level] = if list_seats {
         &[d::Level::Oblast, d::Level::National]
     } else {
         &[d::Level::District, d::Level::City, d::Level::Oblast, d::Level::National]
     };
-    candidates.iter().copied().find(|l| seats <= l.seat_cap()).unwrap_or(d::Level::National)
+    candidates.iter().copied().find(|l| seats <= u64::from(l.seat_cap())).unwrap_or(d::Level::National)
 }
 
-/// A session's start, key, event (if the file has one) and vote events.
-type Grouped<'a> = (DateTime<Utc>, String, Option<&'a Value>, Vec<&'a Value>);
-
-fn push(list: &mut Value, item: Value) {
-    if let Some(a) = list.as_array_mut() {
-        a.push(item);
-    }
+/// Publishes the plan's documents, counting what became of each.
+struct Out<'a> {
+    db: &'a store::Db,
+    meta: PublishMeta,
+    report: &'a mut PopoloReport,
 }
 
-/// Session records from the session events, agenda-item events, vote events and speeches.
-fn session_records(
-    doc: &Value,
-    leg_src: &str,
-    council_id: &str,
-    seats: u32,
-    periods: &[(String, String, NaiveDate, Option<NaiveDate>)],
-    person_ids: &HashMap<String, String>,
-    report: &mut PopoloReport,
-) -> Vec<(String, Value)> {
-    let of_council = |v: &Value| s(v, "organization_id").is_none_or(|o| o == leg_src || o == council_id);
-    let class = |o: &Value| s(o, "classification").unwrap_or_default().to_lowercase();
-    // Session key → (event, vote events).
-    let mut sessions: BTreeMap<String, (Option<&Value>, Vec<&Value>)> = BTreeMap::new();
-    for e in arr(doc, "events").filter(|e| class(e) == "session" && of_council(e)) {
-        if let Some(id) = s(e, "id") {
-            sessions.entry(id.to_owned()).or_default().0 = Some(e);
-        }
-    }
-    for ve in arr(doc, "vote_events").filter(|v| of_council(v)) {
-        let key = match s(ve, "legislative_session_id") {
-            Some(k) => k.to_owned(),
-            None => match datetime(ve, "start_date") {
-                Some(t) => format!("{council_id}-s{}", crate::domain::session::local_date(t).format("%Y%m%d")),
-                None => {
-                    report.warnings.push(format!(
-                        "vote event {} has neither a session nor a date; skipped",
-                        s(ve, "id").unwrap_or("?")
-                    ));
-                    continue;
-                }
-            },
-        };
-        sessions.entry(key).or_default().1.push(ve);
-    }
-    let mut items_of: HashMap<&str, Vec<&Value>> = HashMap::new();
-    for e in arr(doc, "events").filter(|e| class(e) == "agenda item") {
-        if let Some(p) = s(e, "parent_id") {
-            items_of.entry(p).or_default().push(e);
-        }
-    }
-    let mut speeches_of: HashMap<&str, Vec<&Value>> = HashMap::new();
-    for sp in arr(doc, "speeches") {
-        if let Some(e) = s(sp, "event_id") {
-            speeches_of.entry(e).or_default().push(sp);
-        }
-    }
-    let mut ordered: Vec<Grouped> = sessions
-        .into_iter()
-        .filter_map(|(k, (ev, votes))| {
-            let start = ev
-                .and_then(|e| datetime(e, "start_date"))
-                .or_else(|| votes.iter().filter_map(|v| datetime(v, "start_date")).min())?;
-            Some((start, k, ev, votes))
-        })
-        .collect();
-    ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    let mut numbers: HashMap<String, u32> = HashMap::new();
-    let mut out = Vec::new();
-    for (start, key, ev, votes) in ordered {
-        let date = crate::domain::session::local_date(start);
-        let Some(conv) = periods.iter().find(|p| p.2 <= date && p.3.is_none_or(|e| date <= e)) else {
-            report.warnings.push(format!("session {key} on {date} is outside every legislative period; skipped"));
-            continue;
-        };
-        let id = local_id(&format!("{council_id}-s"), &key);
-        let counter = numbers.entry(conv.1.clone()).or_default();
-        *counter += 1;
-        let number = ev.and_then(|e| e.get("number")).and_then(Value::as_u64).map_or(*counter, |n| n as u32);
-        let mut agenda: Vec<Value> = Vec::new();
-        let mut item_ids: HashSet<String> = HashSet::new();
-        let mut items: Vec<&Value> = items_of.get(key.as_str()).cloned().unwrap_or_default();
-        items.sort_by_key(|i| i.get("position").and_then(Value::as_u64).unwrap_or(u64::MAX));
-        for it in items {
-            let Some(iid) = s(it, "id") else { continue };
-            let iid = local_id(&format!("{id}-i"), iid);
-            let mut titles: BTreeMap<String, String> =
-                it.get("titles").and_then(|t| serde_json::from_value(t.clone()).ok()).unwrap_or_default();
-            if titles.is_empty() {
-                add_name(&mut titles, s(it, "name").unwrap_or("—"), None);
+impl Out<'_> {
+    /// Counts a publication; true when stored or unchanged, false when refused.
+    fn outcome(&mut self, kind: &'static str, id: &str, r: Result<Published, StoreError>) -> Result<bool, StoreError> {
+        match r {
+            Ok(Published::Created(_)) => self.report.stored += 1,
+            Ok(Published::Unchanged(_)) => self.report.unchanged += 1,
+            Err(e) => {
+                let reason = refusal(e)?;
+                self.refuse(kind, id, reason);
+                return Ok(false);
             }
-            item_ids.insert(iid.clone());
-            agenda.push(json!({
-                "id": iid, "position": agenda.len() + 1, "titles": titles, "initiator": "other",
-                "is_open": true, "result": parse_enum::<d::ItemResult>(s(it, "result")),
-            }));
         }
-        let mut vote_events = Vec::new();
-        for (k, ve) in votes.iter().enumerate() {
-            let vid = local_id(&format!("{id}-v"), s(ve, "id").unwrap_or(&format!("{}", k + 1)));
-            let motion_v = ve.get("motion");
-            let mut motion: BTreeMap<String, String> = motion_v
-                .and_then(|m| m.get("texts"))
-                .and_then(|t| serde_json::from_value(t.clone()).ok())
-                .unwrap_or_default();
-            if motion.is_empty() {
-                let t = motion_v.and_then(|m| s(m, "text")).or_else(|| s(ve, "identifier")).unwrap_or("—");
-                add_name(&mut motion, t, None);
-            }
-            let item = match s(ve, "agenda_item_id").map(|i| local_id(&format!("{id}-i"), i)) {
-                Some(i) if item_ids.contains(&i) => i,
-                _ => {
-                    let iid = format!("{vid}-item");
-                    item_ids.insert(iid.clone());
-                    agenda.push(json!({
-                        "id": iid, "position": agenda.len() + 1, "titles": motion.clone(),
-                        "initiator": "other", "is_open": true, "result": null,
-                    }));
-                    iid
-                }
-            };
-            let option = |o: &str| -> Option<d::BallotOption> {
-                Some(match o.to_lowercase().replace('_', " ").as_str() {
-                    "yes" | "aye" | "for" => d::BallotOption::Yes,
-                    "no" | "nay" | "against" => d::BallotOption::No,
-                    "abstain" | "abstention" => d::BallotOption::Abstain,
-                    "not voting" => d::BallotOption::NotVoting,
-                    "absent" => d::BallotOption::Absent,
-                    "excused" => d::BallotOption::Excused,
-                    _ => return None,
-                })
-            };
-            let mut ballots = Vec::new();
-            for b in arr(ve, "votes") {
-                let voter = s(b, "voter_id").and_then(|v| person_ids.get(v));
-                match (voter, s(b, "option").and_then(option)) {
-                    (Some(dep), Some(o)) => ballots.push(json!({"deputy": dep, "option": o})),
-                    _ => report.warnings.push(format!("a vote in {vid} names an unknown voter or option; skipped")),
+        Ok(true)
+    }
+
+    fn refuse(&mut self, kind: &'static str, id: &str, reason: String) {
+        self.report.refused.push(PopoloRefusal { kind, id: id.to_owned(), reason });
+    }
+
+    /// Publishes one planned document through the store, as the API would.
+    async fn publish(&mut self, council_id: &str, p: Planned) -> Result<(), StoreError> {
+        let (kind, id) = p.key(council_id);
+        let (kind_name, id) = (kind.as_str(), id.to_owned());
+        let meta = replace_meta(self.db, &self.meta, kind, &id).await?;
+        let v = Violations::new();
+        match p {
+            Planned::Party(_, doc) => {
+                let r = store::councils::put_party(self.db, &id, &doc, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.parties += 1;
                 }
             }
-            let mut counts: Option<BTreeMap<&str, u64>> = None;
-            for c in arr(ve, "counts").filter(|c| c.get("group_id").is_none() && c.get("group").is_none()) {
-                if let (Some(o), Some(n)) = (s(c, "option").and_then(option), c.get("value").and_then(Value::as_u64)) {
-                    *counts.get_or_insert_with(BTreeMap::new).entry(o.as_str()).or_default() += n;
+            Planned::Council(doc) => {
+                let r = store::councils::put_council(self.db, &id, &doc, v, &meta).await;
+                self.outcome(kind_name, &id, r)?;
+            }
+            Planned::Roster(doc, n) => {
+                let r = store::councils::put_roster(self.db, &id, &doc, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.deputies = n;
                 }
             }
-            let counts = counts.map(|c| {
-                let g = |k: &str| c.get(k).copied().unwrap_or(0);
-                json!({"yes": g("yes"), "no": g("no"), "abstain": g("abstain"), "not_voting": g("not_voting"),
-                       "absent": g("absent"), "excused": g("excused")})
-            });
-            let method = parse_enum::<d::VoteMethod>(s(ve, "method")).unwrap_or(if ballots.is_empty() {
-                d::VoteMethod::ShowOfHands
-            } else {
-                d::VoteMethod::RollCall
-            });
-            vote_events.push(json!({
-                "id": vid, "agenda_item": item, "motion": motion,
-                "stage": parse_enum::<d::VoteStage>(s(ve, "classification")).unwrap_or(d::VoteStage::Other),
-                "method": method,
-                "majority_rule": parse_enum::<d::MajorityRule>(s(ve, "majority_rule").or_else(|| motion_v.and_then(|m| s(m, "requirement"))))
-                    .unwrap_or(d::MajorityRule::MajorityOfPresent),
-                "seats": ve.get("seats").and_then(Value::as_u64).unwrap_or(seats as u64),
-                "result": parse_enum::<d::VoteResult>(s(ve, "result")),
-                "counts": counts, "ballots": ballots,
-            }));
+            Planned::Session(_, doc, votes) => {
+                // Popolo carries no reasons: a correction after the session date is refused, as
+                // the API refuses one without a reason.
+                let r = store::sessions::put_session_record(self.db, council_id, &id, &doc, None, v, &meta).await;
+                if self.outcome(kind_name, &id, r)? {
+                    self.report.sessions += 1;
+                    self.report.vote_events += votes;
+                }
+            }
         }
-        let mut speeches = Vec::new();
-        let mut sps: Vec<&Value> = speeches_of.get(key.as_str()).cloned().unwrap_or_default();
-        sps.sort_by_key(|x| x.get("position").and_then(Value::as_u64).unwrap_or(u64::MAX));
-        for (k, sp) in sps.into_iter().enumerate() {
-            let sid = local_id(&format!("{id}-sp"), s(sp, "id").unwrap_or(&format!("{}", k + 1)));
-            let deputy = s(sp, "creator_id").and_then(|c| person_ids.get(c)).cloned();
-            let text_v = s(sp, "text");
-            speeches.push(json!({
-                "id": sid,
-                "agenda_item": s(sp, "agenda_item_id").map(|i| local_id(&format!("{id}-i"), i)).filter(|i| item_ids.contains(i)),
-                "deputy": deputy,
-                "speaker_name": if deputy.is_none() { Some(s(sp, "attribution_text").unwrap_or("—")) } else { None },
-                "speaker_role": parse_enum::<d::SpeakerRole>(s(sp, "role")).unwrap_or(if deputy.is_some() { d::SpeakerRole::Deputy } else { d::SpeakerRole::Public }),
-                "speech_type": parse_enum::<d::SpeechType>(s(sp, "type")).unwrap_or(d::SpeechType::Speech),
-                "language": s(sp, "language").map(str::to_owned).unwrap_or_else(|| text_v.map_or("ru", script_lang).to_owned()),
-                "seconds": sp.get("seconds").and_then(Value::as_u64),
-                "text": text_v,
-            }));
-        }
-        let status = ev.and_then(|e| parse_enum::<d::SessionStatus>(s(e, "status"))).unwrap_or(d::SessionStatus::Held);
-        out.push((
-            id,
-            json!({
-                "convocation": conv.1, "number": number,
-                "kind": ev.and_then(|e| parse_enum::<d::SessionKind>(s(e, "kind"))).unwrap_or(d::SessionKind::Regular),
-                "status": status,
-                "scheduled_start": start,
-                "scheduled_end": ev.and_then(|e| datetime(e, "end_date")).filter(|e| *e > start),
-                "place": ev.and_then(|e| s(e, "location")),
-                "is_open": ev.and_then(|e| e.get("is_open")).and_then(Value::as_bool).unwrap_or(true),
-                "agenda": agenda, "documents": [], "vote_events": vote_events, "speeches": speeches,
-            }),
-        ));
+        Ok(())
     }
-    out
 }

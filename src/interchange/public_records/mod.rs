@@ -11,19 +11,21 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::documents::read;
 use crate::domain::Violations;
 use crate::domain::enums::Level;
+use crate::domain::enums::Provenance;
 use crate::domain::public_record::{
     PublicAgendaItem, PublicBallot, PublicCouncil, PublicDecision, PublicLivestream, PublicMinutes, PublicNotice,
     PublicRecord, PublicRecordStatus, PublicRegistration, PublicSittingKind, PublicSource, PublicSpeech, PublicVote,
-    PublicVoteMethod,
+    PublicVoteMethod, SessionNumber, VoteCount,
 };
 use crate::domain::text;
-use crate::store::{self, PublishMeta, Published, StoreError};
+use crate::store::councils::replace_meta;
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
 
 /// The records compiled into the binary (a copy of the sample in `data/public-records/`).
 pub const BUNDLED: &str = include_str!("../../../data/public-records/sessions.json");
@@ -41,7 +43,7 @@ struct FileRecord {
     #[serde(default)]
     convocation: Option<String>,
     #[serde(default)]
-    session_number: Option<u32>,
+    session_number: Option<SessionNumber>,
     #[serde(default)]
     kind: Option<PublicSittingKind>,
     #[serde(default)]
@@ -141,11 +143,11 @@ struct FileRegistration {
 struct FileVote {
     item: String,
     #[serde(default)]
-    yes: Option<u32>,
+    yes: Option<VoteCount>,
     #[serde(default)]
-    no: Option<u32>,
+    no: Option<VoteCount>,
     #[serde(default)]
-    abstain: Option<u32>,
+    abstain: Option<VoteCount>,
     #[serde(default)]
     unanimous: Option<bool>,
     #[serde(default)]
@@ -216,7 +218,7 @@ impl FileRecord {
                 level,
                 convocation: self.convocation,
             },
-            session_number: self.session_number,
+            session_number: self.session_number.map(SessionNumber::get),
             kind: self.kind,
             status: self.status,
             date: self.date,
@@ -240,9 +242,9 @@ impl FileRecord {
                 .into_iter()
                 .map(|x| PublicVote {
                     item: x.item,
-                    yes: x.yes,
-                    no: x.no,
-                    abstain: x.abstain,
+                    yes: x.yes.map(VoteCount::get),
+                    no: x.no.map(VoteCount::get),
+                    abstain: x.abstain.map(VoteCount::get),
                     unanimous: x.unanimous,
                     method: x.method,
                     note: x.note,
@@ -316,28 +318,28 @@ pub enum ImportError {
 }
 
 /// Imports the records of a JSON file.
-pub async fn import_file(db: &DatabaseConnection, path: &Path, opts: &ImportOptions) -> Result<Report, ImportError> {
+pub async fn import_file(db: &store::Db, path: &Path, opts: &ImportOptions) -> Result<Report, ImportError> {
     let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(path.display().to_string(), e))?;
     import_str(db, &text, opts).await
 }
 
 /// Imports the records compiled into the binary, replacing older bundled versions.
-pub async fn load_bundled(db: &DatabaseConnection) -> Result<Report, ImportError> {
+pub async fn load_bundled(db: &store::Db) -> Result<Report, ImportError> {
     import_str(db, BUNDLED, &ImportOptions { replace: true }).await
 }
 
 /// Imports the records of a JSON array given as text.
-pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOptions) -> Result<Report, ImportError> {
+pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Result<Report, ImportError> {
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;
     let mut report = Report { records: values.len(), ..Report::default() };
     let mut councils = std::collections::BTreeSet::new();
     for (index, value) in values.into_iter().enumerate() {
         let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
         let refuse = |reason: String| Refused { index, id: id.clone(), reason };
-        let file: FileRecord = match serde_path_to_error::deserialize(value) {
+        let file: FileRecord = match read::from_value(value) {
             Ok(f) => f,
-            Err(e) => {
-                report.refused.push(refuse(format!("/{}: {}", pointer(&e.path().to_string()), e.inner())));
+            Err(v) => {
+                report.refused.push(refuse(format!("{}: {}", v.path, v.message)));
                 continue;
             }
         };
@@ -348,10 +350,18 @@ pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOption
             publisher: PUBLISHER.into(),
             if_match: opts.replace.then(|| "*".to_owned()),
             reason: opts.replace.then(|| "re-imported from public sources".to_owned()),
-            provenance: "public_sources",
+            provenance: Provenance::PublicSources,
             received_at: None,
         };
-        match store::public_records::put_public_record(db, &id_s, &record, v, &meta).await {
+        match store::public_records::put_public_record(
+            db,
+            &id_s,
+            &record,
+            v,
+            &replace_meta(db, &meta, DocKind::PublicRecord, &id_s).await?,
+        )
+        .await
+        {
             Ok(Published::Created(_)) => {
                 report.stored += 1;
                 councils.insert(record.council.slug.clone());
@@ -371,9 +381,4 @@ pub async fn import_str(db: &DatabaseConnection, text: &str, opts: &ImportOption
     }
     report.councils = councils.len();
     Ok(report)
-}
-
-/// serde_path_to_error's `a.b[0].c` as a JSON pointer body `a/b/0/c`.
-fn pointer(path: &str) -> String {
-    path.replace("[", ".").replace("]", "").split('.').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
 }

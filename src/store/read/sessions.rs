@@ -112,6 +112,10 @@ pub struct DocumentRead {
     pub text: Option<String>,
     /// When it first appeared in a received version.
     pub first_public_at: DateTime<Utc>,
+    /// When a backfilled record declares it was first made public.
+    pub declared_public_at: Option<DateTime<Utc>>,
+    /// Where that declared time can be checked.
+    pub declared_public_source: Option<String>,
 }
 
 /// A session with its agenda, documents and current version, read in one snapshot.
@@ -186,6 +190,8 @@ fn document_read(d: document::Model) -> Result<DocumentRead, StoreError> {
         language: d.language,
         text: d.body_text,
         first_public_at: d.first_public_at,
+        declared_public_at: d.declared_public_at,
+        declared_public_source: d.declared_public_source,
     })
 }
 
@@ -275,7 +281,8 @@ pub async fn get_session(db: &Db, id: &str) -> Result<SessionFull, StoreError> {
         .order_by_desc(document_version::Column::Version)
         .one(&txn)
         .await?
-        .map(VersionMeta::from)
+        .map(VersionMeta::try_from)
+        .transpose()?
         .ok_or_else(|| StoreError::NotFound(format!("session {id}")))?;
     txn.commit().await?;
     let mut metas = [version];

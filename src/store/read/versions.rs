@@ -40,7 +40,7 @@ pub async fn attach_leaves(db: &Db, metas: &mut [VersionMeta]) -> Result<(), Sto
 async fn with_leaf(db: &Db, row: Option<document_version::Model>) -> Result<Option<StoredVersion>, StoreError> {
     let Some(m) = row else { return Ok(None) };
     let body = m.body.clone();
-    let mut metas = [VersionMeta::from(m)];
+    let mut metas = [VersionMeta::try_from(m)?];
     attach_leaves(db, &mut metas).await?;
     let [meta] = metas;
     Ok(Some(StoredVersion { meta, body }))
@@ -84,7 +84,7 @@ pub async fn list_versions(
         .limit(limit.saturating_add(1))
         .all(db)
         .await?;
-    let mut metas: Vec<VersionMeta> = rows.into_iter().map(VersionMeta::from).collect();
+    let mut metas = rows.into_iter().map(VersionMeta::try_from).collect::<Result<Vec<_>, _>>()?;
     attach_leaves(db, &mut metas).await?;
     Ok(page(metas, limit, |m| m.version.to_string()))
 }
@@ -103,7 +103,7 @@ pub async fn latest_versions(
         .await?;
     let mut latest: BTreeMap<String, VersionMeta> = BTreeMap::new();
     for r in rows {
-        latest.insert(r.doc_id.clone(), r.into());
+        latest.insert(r.doc_id.clone(), r.try_into()?);
     }
     let mut metas: Vec<VersionMeta> = latest.into_values().collect();
     attach_leaves(db, &mut metas).await?;
@@ -115,8 +115,8 @@ pub async fn latest_versions(
 pub struct ChangeFilter {
     /// Only this council's documents.
     pub council: Option<String>,
-    /// Only documents of this provenance (`council`, `public_sources` or `synthetic`).
-    pub provenance: Option<String>,
+    /// Only documents of this provenance.
+    pub provenance: Option<crate::domain::enums::Provenance>,
 }
 
 /// Every accepted version after change number `since`, in order.
@@ -132,5 +132,6 @@ pub async fn list_changes(db: &Db, since: i64, f: &ChangeFilter, limit: u64) -> 
         q = q.filter(document_version::Column::Provenance.eq(p.as_str()));
     }
     let rows = q.all(db).await?;
-    Ok(page(rows.into_iter().map(VersionMeta::from).collect(), limit, |m| m.seq.to_string()))
+    let metas = rows.into_iter().map(VersionMeta::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(page(metas, limit, |m| m.seq.to_string()))
 }

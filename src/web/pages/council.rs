@@ -9,7 +9,7 @@ use maud::{Markup, html};
 
 use super::home::{component_legend, components, points};
 use super::{ALL, Parties, number, share};
-use crate::domain::metrics::{CouncilMetrics, MetricValue};
+use crate::domain::metrics::{self as dm, CouncilMetrics, MetricValue};
 use crate::service::metrics::{self as metrics, PeriodQuery, cohesion_group_id, group_id};
 use crate::service::sessions::SessionFilter;
 use crate::service::{self, Service};
@@ -58,6 +58,42 @@ fn fmt(ctx: &Ctx, v: &MetricValue, is_share: bool) -> String {
     if is_share { share(ctx, v) } else { number(ctx, v, 2) }
 }
 
+/// Each held session's openness components (the council values are their means), every
+/// component's column anchored so the council table can link to the sessions behind it.
+fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness]) -> Markup {
+    let keys = ["c_notice", "c_documents", "c_open_items", "c_broadcast", "c_minutes", "c_roll_call"];
+    html! {
+        section aria-labelledby="session-openness" {
+            h2 id="session-openness" { (ctx.t("session_openness")) }
+            p { (ctx.t("session_openness_note")) }
+            p class="meta" { a href={ "/v1/councils/" (enc(id)) "/session-openness" } { code { "GET /v1/councils/" (id) "/session-openness" } } }
+            (table_wrap(ctx.t("session_openness"), html! {
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("session")) }
+                        th scope="col" { (ctx.t("time_kind")) }
+                        @for k in keys { th scope="col" class="num" id={ "so-" (k.trim_start_matches("c_")) } { (ctx.t(k)) } }
+                    } }
+                    tbody {
+                        @for s in sessions {
+                            tr data-session=(s.session_id) {
+                                th scope="row" { a href={ "/sessions/" (enc(&s.session_id)) } { (super::local(s.scheduled_start)) } }
+                                td { (ctx.t(if s.time_kind == dm::TimeKind::Declared { "time_declared" } else { "time_witnessed" })) }
+                                @for c in dm::Component::ALL {
+                                    @let v = s.get(c);
+                                    td class="num" data-component=(c.name()) title=[v.reason.map(|r| format!("{}: {}", metrics::reason_code(r), r.message()))] {
+                                        (share(ctx, v))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
 /// Builds the page.
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let row = service::councils::get(svc, id).await?;
@@ -74,6 +110,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let deputies = metrics::council_deputies(svc, id, PeriodQuery::default()).await?;
     let mut deputies_sorted: Vec<_> = deputies.deputies.iter().collect();
     deputies_sorted.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
+    let session_openness = metrics::sessions_openness(svc, id).await?;
     let roster = service::rosters::all_deputies(svc, id).await?;
     let parties = Parties::load(svc).await?;
     let sessions =
@@ -231,7 +268,15 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             (component_legend(ctx))
             (figure(ctx, charts::bars(ctx.t("openness"), &openness_bars, 100.0),
                 &[ctx.t("component"), ctx.t("weight"), ctx.t("value"), ctx.t("points")], &openness_rows))
+            p {
+                (ctx.t("sessions_behind")) ": "
+                @for (i, (k, c)) in comps.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    a href={ "#so-" (k.trim_start_matches("c_")) } { (ctx.t(k)) } " (n = " (c.value.n) ")"
+                }
+            }
         }
+        (session_openness_section(ctx, id, &session_openness))
         section aria-labelledby="debate" {
             h2 id="debate" { (ctx.t("debate")) " · " (ctx.t("voting")) }
             (table_wrap(ctx.t("debate"), html! {
@@ -263,7 +308,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         }
         section aria-labelledby="composition" {
             h2 id="composition" { (ctx.t("composition")) " (" (on) ")" }
-            p { (ctx.t("seats")) ": " span data-metric="seats" { (x.composition.seats) } "; " (ctx.t("non_partisans")) ": " (share(ctx, &x.composition.non_partisan_share)) }
+            p { (ctx.t("seats")) ": " span data-metric="seats" { (number(ctx, &x.composition.seats, 0)) } "; " (ctx.t("non_partisans")) ": " (share(ctx, &x.composition.non_partisan_share)) }
             (figure(ctx, charts::bars(ctx.t("composition"), &party_bars, seats_max),
                 &[ctx.t("party"), ctx.t("seats")], &by_party.iter().map(|(p, n)| vec![p.clone(), n.to_string()]).collect::<Vec<_>>()))
             (table_wrap(ctx.t("seat_type"), html! {

@@ -364,7 +364,7 @@ pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         ]
     };
     let score = &o.score;
-    let provenance = stored.version.provenance.clone();
+    let provenance = stored.version.provenance.as_str().to_owned();
     let version = Some(&stored.version);
 
     let body = html! {
@@ -545,7 +545,7 @@ pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                     tfoot {
                         tr {
                             th scope="row" { (ctx.t("openness_score")) }
-                            td class="num" { (ctx.lang.pct(o.coverage)) }
+                            td class="num" { (ctx.lang.pct(o.coverage.value.unwrap_or_default())) }
                             td class="num" data-metric="openness_score" { (super::number(ctx, score, 1)) }
                             td { (reason(ctx, score)) }
                         }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 
 use super::{ALL, Parties, deputy_names, local};
-use crate::service::sessions::{SpeechFilter, SpeechRead};
+use crate::domain::metrics::{Component, TimeKind};
+use crate::service::sessions::{DocumentRead, SpeechFilter, SpeechRead};
 use crate::service::votes::{BallotRead, VoteEventRead, VoteFilter};
 use crate::service::{self, Service};
 use crate::web::PageResult;
@@ -73,7 +74,7 @@ fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::H
                             thead { tr { th scope="col" { (ctx.t("deputy")) } th scope="col" { (ctx.t("group")) } th scope="col" { (ctx.t("ballot")) } } }
                             tbody {
                                 @for (who, id, group, option) in &rows {
-                                    tr { th scope="row" { a href={ "/deputies/" (enc(id)) } { (who) } } td { (group) } td data-ballot=(id) { (ctx.lang.label("opt", option)) } }
+                                    tr { th scope="row" { a href={ "/deputies/" (enc(id)) } { (who) } } td { (group) } td data-ballot=(id) data-option=(option) { (ctx.lang.label("opt", option)) } }
                                 }
                             }
                         }
@@ -111,6 +112,14 @@ fn speeches_table(ctx: &Ctx, list: &[&SpeechRead], deps: &std::collections::Hash
     }
 }
 
+/// The label of a kind of publication time.
+fn time_key(k: TimeKind) -> &'static str {
+    match k {
+        TimeKind::Witnessed => "time_witnessed",
+        TimeKind::Declared => "time_declared",
+    }
+}
+
 /// Builds the page.
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let full = service::sessions::get(svc, id).await?;
@@ -130,6 +139,9 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let council_name = ctx.lang.pick(&council.names);
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
     let loose: Vec<&SpeechRead> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
+    let date = crate::domain::session::local_date(s.scheduled_start);
+    let openness = service::metrics::session_openness_on(svc, &s.council_id, &s.id, date).await?;
+    let declared = |d: &DocumentRead| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
 
     let body = html! {
         p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
@@ -142,6 +154,28 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             @if let Some(u) = &s.recording_url { dt { (ctx.t("recording")) } dd { a href=(u) rel="nofollow noopener" { (u) } } }
             dt { (ctx.t("agenda_public")) } dd { (s.agenda_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
             dt { (ctx.t("minutes_public")) } dd { (s.minutes_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
+        }
+        @if let Some(o) = &openness {
+            section aria-labelledby="session-openness" {
+                h2 id="session-openness" { (ctx.t("openness")) }
+                p { (ctx.t("session_openness_note")) }
+                (table_wrap(ctx.t("openness"), html! {
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("component")) } th scope="col" class="num" { (ctx.t("value")) } th scope="col" { (ctx.t("time_kind")) } th scope="col" { (ctx.t("pr_reason")) } } }
+                        tbody {
+                            @for c in Component::ALL {
+                                @let v = o.get(c);
+                                tr {
+                                    th scope="row" { (ctx.t(&format!("c_{}", c.name()))) }
+                                    td class="num" data-component=(c.name()) { (super::share(ctx, v)) }
+                                    td { @if let Some(k) = o.time_kind_of(c) { (ctx.t(time_key(k))) } }
+                                    td { @if let Some(r) = v.reason { code { (service::metrics::reason_code(r)) } } }
+                                }
+                            }
+                        }
+                    }
+                }))
+            }
         }
         section aria-labelledby="agenda" {
             h2 id="agenda" { (ctx.t("agenda")) }
@@ -160,8 +194,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                         @if !docs.is_empty() {
                             (table_wrap(ctx.t("documents"), html! {
                                 table {
-                                    thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("kind")) } th scope="col" { (ctx.t("public_since")) } } }
-                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", d.kind.as_str())) } td { (local(d.first_public_at)) } } } }
+                                    thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("kind")) } th scope="col" { (ctx.t("public_since")) } th scope="col" { (ctx.t("declared_public")) } } }
+                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", d.kind.as_str())) } td { (local(d.first_public_at)) } td { (declared(d)) } } } }
                                 }
                             }))
                         }
@@ -176,7 +210,10 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         @if !other.is_empty() {
             section aria-labelledby="docs" {
                 h2 id="docs" { (ctx.t("documents")) }
-                ul { @for d in &other { li { a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", d.kind.as_str())) "), " (ctx.t("public_since")) ": " (local(d.first_public_at)) } } }
+                ul { @for d in &other { li {
+                    a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", d.kind.as_str())) "), " (ctx.t("public_since")) ": " (local(d.first_public_at))
+                    @if d.declared_public_at.is_some() { "; " (ctx.t("declared_public")) ": " (declared(d)) }
+                } } }
             }
         }
         @if !loose.is_empty() {
@@ -185,6 +222,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                 (speeches_table(ctx, &loose, &deps))
             }
         }
+        (crate::web::log_check::section(ctx, Some(&full.version)))
     };
     Ok(Page { title, api: format!("/v1/sessions/{}", enc(id)), synthetic: s.synthetic || council.synthetic, body })
 }

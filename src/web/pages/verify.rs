@@ -1,5 +1,5 @@
-//! `/verify`: the current signed checkpoint, the public key, and how to check every record with
-//! `maslikhat verify`.
+//! `/verify`: the current signed checkpoint, the public key, what `maslikhat verify` checks in
+//! plain words, and how to get and run it.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -39,11 +39,23 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
                 None => { p { (ctx.t("no_key")) } }
             }
         }
+        section aria-labelledby="what" {
+            h2 id="what" { (ctx.t("verify_what")) }
+            ul {
+                li { (ctx.t("verify_what_signature")) }
+                li { (ctx.t("verify_what_history")) }
+                li { (ctx.t("verify_what_documents")) }
+                li { (ctx.t("verify_what_served")) }
+                li { (ctx.t("verify_what_result")) }
+            }
+        }
+        (crate::web::log_check::section(ctx, None))
         section aria-labelledby="how" {
             h2 id="how" { (ctx.t("how_to_check")) }
-            p { (ctx.t("how_to_check_text")) }
-            pre { "maslikhat verify --server " (server)
+            p { (ctx.t("how_to_get_text")) }
+            pre { "cargo build --release\n./target/release/maslikhat verify --server " (server)
                 @if let Some((_, verifier, _, _)) = &signed { " \\\n  --key '" (verifier) "'" } }
+            p { (ctx.t("how_to_check_text")) }
         }
     };
     Ok(Page { title: ctx.t("verify_title").to_owned(), api: "/v1/log/checkpoint".into(), synthetic, body })
