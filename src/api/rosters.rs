@@ -273,7 +273,7 @@ impl RosterApi {
 
     /// Deputies of a council, filtered by party, non-partisan status, seat type or service on a date.
     #[oai(path = "/councils/:id/deputies", method = "get", operation_id = "list_deputies", tag = "ApiTags::Deputies")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_deputies(
         &self,
         /// The council's id.

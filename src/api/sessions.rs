@@ -582,7 +582,7 @@ impl SessionApi {
 
     /// List sessions by council, date range, status or kind, oldest first.
     #[oai(path = "/sessions", method = "get", operation_id = "list_sessions")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_sessions(
         &self,
         /// Only this council.
@@ -845,7 +845,7 @@ pub struct VoteApi {
 impl VoteApi {
     /// List vote events by council, session, date range, result or method; flag contested ones.
     #[oai(path = "/vote-events", method = "get", operation_id = "list_vote_events")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_vote_events(
         &self,
         /// Only this council.

@@ -1,4 +1,4 @@
-//! The closed enumerations of `domain.md`. Each serializes as its snake_case name, which is also
+//! The closed enumerations of `docs/domain.md`. Each serializes as its snake_case name, which is also
 //! how it is stored in the database and served by the API. The names come from `strum` (parsing
 //! with [`std::str::FromStr`], printing with [`std::fmt::Display`]) and `serde`, both
 //! `snake_case`, so the two never disagree.

@@ -95,6 +95,10 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness
 }
 
 /// Builds the page.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let row = service::councils::get(svc, id).await?;
     let report = metrics::council(svc, id, PeriodQuery::default()).await?;

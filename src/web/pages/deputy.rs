@@ -12,6 +12,10 @@ use crate::web::layout::{Ctx, Page, enc, table_wrap};
 use crate::web::{PageError, PageResult};
 
 /// Builds the page.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let rec = service::rosters::deputy(svc, id).await?;
     let council_id = rec.council_id.clone();

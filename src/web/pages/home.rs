@@ -60,6 +60,10 @@ fn oblast_of<'a>(all: &'a HashMap<String, CouncilRead>, id: &'a str) -> Option<&
 }
 
 /// Builds the page.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
 pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
     let q: HashMap<&str, &str> = ctx.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let level = q.get("level").and_then(|l| d::Level::parse(l));

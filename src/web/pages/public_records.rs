@@ -346,6 +346,10 @@ fn decisions_table(ctx: &Ctx, label: &str, list: &[PublicDecision]) -> Markup {
 
 /// `/public-records/{id}`: every fact of one record with its source, its openness components
 /// (null with reasons), its provenance and its sources.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
 pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let stored = service::public_records::get(svc, id).await?;
     let r = &stored.record.record;
