@@ -178,9 +178,9 @@ pub enum Command {
         /// Replace documents that exist with other content (otherwise such lines are refused).
         #[arg(long)]
         replace: bool,
-        /// With `--popolo`: store every document that passes and report the others. Without it
-        /// a file with any refused document stores nothing.
-        #[arg(long, requires = "popolo")]
+        /// Store every document that passes and report the others. Without it a file with any
+        /// refused document stores nothing: each import is all or nothing per file.
+        #[arg(long)]
         continue_on_error: bool,
         #[command(flatten)]
         db: DbArgs,
@@ -451,10 +451,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             };
             eprintln!("exported {n} document versions");
         }
-        Command::Import { public_records: Some(file), replace, db, .. } => {
+        Command::Import { public_records: Some(file), replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::interchange::public_records::ImportOptions { replace };
+            let opts = crate::interchange::public_records::ImportOptions { replace, continue_on_error };
             let r = crate::interchange::public_records::import_file(&conn, &file, &opts)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -469,6 +469,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
+            if !r.kept {
+                return Err(format!(
+                    "{} record(s) refused; nothing was stored (the file is all or nothing; \
+                     --continue-on-error stores the records that pass)",
+                    r.refused.len()
+                )
+                .into());
+            }
             if !r.refused.is_empty() {
                 return Err(format!("{} record(s) refused", r.refused.len()).into());
             }
@@ -504,17 +512,27 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
-            if !r.refused.is_empty() && r.stored == 0 && !continue_on_error {
-                return Err(format!("{} document(s) refused; nothing was stored", r.refused.len()).into());
+            if !r.kept {
+                return Err(format!(
+                    "{} document(s) refused; nothing was stored (the file is all or nothing; \
+                     --continue-on-error stores the documents that pass)",
+                    r.refused.len()
+                )
+                .into());
             }
             if !r.refused.is_empty() {
                 return Err(format!("{} document(s) refused", r.refused.len()).into());
             }
         }
-        Command::Import { oparl: Some(dir), council_id, replace, db, .. } => {
+        Command::Import { oparl: Some(dir), council_id, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::interchange::oparl::import::OparlOptions { council_id, replace, now: chrono::Utc::now() };
+            let opts = crate::interchange::oparl::import::OparlOptions {
+                council_id,
+                replace,
+                now: chrono::Utc::now(),
+                continue_on_error,
+            };
             let r = crate::interchange::oparl::import::import_source(&conn, &dir.to_string_lossy(), &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
@@ -539,17 +557,34 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             for ((kind, reason), n) in left_out {
                 println!("left out {n} {kind}: {reason}");
             }
+            if !r.kept {
+                return Err(format!(
+                    "{} document(s) refused; nothing was stored (the dump is all or nothing; \
+                     --continue-on-error stores the documents that pass)",
+                    r.refused.len()
+                )
+                .into());
+            }
             if !r.refused.is_empty() {
                 return Err(format!("{} document(s) refused", r.refused.len()).into());
             }
         }
-        Command::Import { file, replace, db, .. } => {
+        Command::Import { file, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
             let file = file.ok_or("name a JSON Lines file, or --oparl DIR")?;
-            let r = crate::interchange::jsonl::import(&conn, &file, replace, true).await?;
+            let r = crate::interchange::jsonl::import(&conn, &file, replace, continue_on_error, true).await?;
             for f in &r.refused {
                 println!("line {}: {}", f.line, f.reason);
+            }
+            if !r.kept {
+                return Err(format!(
+                    "{} of {} line(s) refused; nothing was stored (the file is all or nothing; \
+                     --continue-on-error stores the lines that pass)",
+                    r.refused.len(),
+                    r.lines
+                )
+                .into());
             }
             println!(
                 "{} lines: {} versions stored, {} already stored, {} refused",

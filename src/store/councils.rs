@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreError;
 use super::projection::write;
@@ -16,8 +16,8 @@ use crate::entity::{ballot, commission, convocation, council, deputy, document_v
 
 /// Publishes a council (admins only; checked by the caller).
 #[tracing::instrument(skip_all, fields(council = %id))]
-pub async fn put_council(
-    db: &DatabaseConnection,
+pub async fn put_council<C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
+    db: &C,
     id: &str,
     doc: &Council,
     mut v: Violations,
@@ -43,8 +43,8 @@ pub async fn put_council(
 
 /// Publishes a party (admins only).
 #[tracing::instrument(skip_all, fields(party = %id))]
-pub async fn put_party(
-    db: &DatabaseConnection,
+pub async fn put_party<C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
+    db: &C,
     id: &str,
     doc: &Party,
     v: Violations,
@@ -88,8 +88,8 @@ async fn party_ids<C: ConnectionTrait>(db: &C) -> Result<HashSet<String>, StoreE
 
 /// Publishes a council's roster (publisher of that council, or admin).
 #[tracing::instrument(skip_all, fields(council = %council_id))]
-pub async fn put_roster(
-    db: &DatabaseConnection,
+pub async fn put_roster<C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
+    db: &C,
     council_id: &str,
     doc: &Roster,
     mut v: Violations,
@@ -172,8 +172,8 @@ async fn stored_references<C: ConnectionTrait>(db: &C, council_id: &str) -> Resu
 }
 
 /// The current version of a document, without its body (for its ETag).
-pub async fn current_version(
-    db: &DatabaseConnection,
+pub async fn current_version<C: ConnectionTrait>(
+    db: &C,
     kind: DocKind,
     doc_id: &str,
 ) -> Result<Option<VersionMeta>, StoreError> {
@@ -195,8 +195,8 @@ pub async fn current_version(
 /// `meta` for publishing document `doc_id` of `kind`, where an `If-Match: *` (an import's
 /// `--replace`: replace whatever is stored) is dropped when nothing is stored yet, since RFC 9110
 /// makes `*` fail on a missing document.
-pub async fn replace_meta(
-    db: &DatabaseConnection,
+pub async fn replace_meta<C: ConnectionTrait>(
+    db: &C,
     meta: &PublishMeta,
     kind: DocKind,
     doc_id: &str,

@@ -29,6 +29,18 @@ pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 /// only `store` (and `startup`, which opens it) names sea-orm.
 pub type Db = sea_orm::DatabaseConnection;
 
+/// A batch of publications that stands or falls together: an import's file. Each publication in
+/// it is its own savepoint (a refused one leaves the others), and nothing is visible or kept
+/// until [`Batch::commit`]; dropping the batch (or [`Batch::rollback`]) discards all of it.
+pub type Batch = sea_orm::DatabaseTransaction;
+
+/// Starts a batch (see [`Batch`]). Its first publication takes the write lock, which the batch
+/// then holds until it ends.
+pub async fn begin_batch(db: &Db) -> Result<Batch, StoreError> {
+    use sea_orm::TransactionTrait as _;
+    Ok(db.begin().await?)
+}
+
 /// A read transaction over one consistent snapshot ([`snapshot`]); the readers that take any
 /// connection take it too. Other layers name it through here.
 pub type Snapshot = sea_orm::DatabaseTransaction;

@@ -5,8 +5,6 @@
 //! touches the councils that publish through the platform (nor their change numbers, exports
 //! or metrics caches).
 
-use sea_orm::DatabaseConnection;
-
 use super::projection::write;
 use super::publish::{Publication, canonical_json};
 use super::{DocKind, PublishMeta, Published, StoreError};
@@ -16,8 +14,8 @@ use crate::domain::public_record::PublicRecord;
 /// Publishes a public record. `v` holds the violations found so far (e.g. of the id); the
 /// record's own rules are checked here. An identical re-send changes nothing.
 #[tracing::instrument(skip_all, fields(record = %id))]
-pub async fn put_public_record(
-    db: &DatabaseConnection,
+pub async fn put_public_record<C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
+    db: &C,
     id: &str,
     doc: &PublicRecord,
     mut v: Violations,

@@ -42,8 +42,8 @@ async fn foreign<C: ConnectionTrait>(db: &C, session_id: &str, ids: &[String]) -
 
 /// Publishes one session's record (publisher of its council, or admin).
 #[tracing::instrument(skip_all, fields(council = %council_id, session = %session_id))]
-pub async fn put_session_record(
-    db: &DatabaseConnection,
+pub async fn put_session_record<C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>>(
+    db: &C,
     council_id: &str,
     session_id: &str,
     doc: &SessionRecord,

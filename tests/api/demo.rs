@@ -271,7 +271,9 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let file = tmp.path().join("all.jsonl");
     std::fs::write(&file, &exported).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert_eq!(r.created, n);
     let mut again = vec![];
@@ -288,8 +290,9 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let head = |db| async move { maslikhat::store::log::head(db).await.expect("head") };
     assert_eq!(head(&source.state.service.db).await, head(&target.state.service.db).await, "same log size and root");
 
-    let r =
-        maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false).await.expect("re-import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("re-import");
     assert_eq!((r.created, r.unchanged), (0, n), "re-importing changes nothing");
 
     // One council alone, into another empty database: it carries the parties it needs.
@@ -300,7 +303,9 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let file = tmp.path().join("astana.jsonl");
     std::fs::write(&file, &one).expect("write");
     let third = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&third.state.service.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&third.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     let sessions = third.get("/v1/sessions?council=astana-city&limit=500").await;
     let theirs = source.get("/v1/sessions?council=astana-city&limit=500").await;
@@ -339,7 +344,17 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     let file = tmp.path().join("broken.jsonl");
     std::fs::write(&file, lines.join("\n")).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false).await.expect("import");
+    // By default the file is all or nothing: both refusals are reported and nothing is stored.
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
+    let refused: Vec<u64> = r.refused.iter().map(|x| x.line).collect();
+    assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
+    assert_eq!((r.created, r.kept, target.version_count().await), (0, false, 0), "nothing is stored");
+    // Told to continue, every other version is stored.
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, true, false)
+        .await
+        .expect("import");
     let refused: Vec<u64> = r.refused.iter().map(|x| x.line).collect();
     assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
     assert_eq!(r.created, n - 1, "every other version is stored");

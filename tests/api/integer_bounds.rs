@@ -317,8 +317,9 @@ async fn a_json_lines_import_refuses_an_integer_out_of_range_naming_its_path() {
         let file = tmp.path().join("one.jsonl");
         std::fs::write(&file, format!("{line}\n")).expect("write");
         let (before, log_before) = (tables(&app).await, log_size(&app).await);
-        let report =
-            maslikhat::interchange::jsonl::import(&app.state.service.db, &file, false, false).await.expect("runs");
+        let report = maslikhat::interchange::jsonl::import(&app.state.service.db, &file, false, false, false)
+            .await
+            .expect("runs");
         assert_eq!(report.created, 0, "{pointer} = {value}: {report:?}");
         let reason = &report.refused.first().unwrap_or_else(|| panic!("{pointer} = {value} refused")).reason;
         assert!(reason.contains(pointer), "{pointer} = {value} names the path: {reason}");
@@ -378,7 +379,16 @@ async fn an_oparl_import_refuses_a_meeting_whose_agenda_outgrows_the_position_ra
     ] {
         std::fs::write(tmp.path().join(name), v.to_string()).expect("write");
     }
-    let opts = OparlOptions { council_id: Some("probe".into()), replace: false, now: chrono::Utc::now() };
+    let opts = OparlOptions {
+        council_id: Some("probe".into()),
+        replace: false,
+        now: chrono::Utc::now(),
+        continue_on_error: false,
+    };
+    let report = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
+    assert_eq!((report.sessions.stored, report.kept), (0, false), "the dump is all or nothing: {:?}", report.refused);
+    assert_eq!(app.version_count().await, 0, "nothing of the dump was stored");
+    let opts = OparlOptions { continue_on_error: true, ..opts };
     let report = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
     assert_eq!(report.sessions.stored, 1, "{:?}", report.refused);
     let refusal = report.refused.iter().find(|r| r.source.ends_with("/over")).expect("the long meeting is refused");

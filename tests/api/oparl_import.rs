@@ -150,6 +150,7 @@ pub fn options() -> OparlOptions {
         council_id: None,
         replace: false,
         now: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("time"),
+        continue_on_error: false,
     }
 }
 
@@ -407,7 +408,8 @@ async fn an_object_with_a_member_of_the_wrong_type_is_skipped_with_its_path_and_
     for (name, v) in [("body.json", body), ("organization.json", org), ("meeting.json", meetings)] {
         std::fs::write(tmp.path().join(name), v.to_string()).expect("write");
     }
-    let opts = OparlOptions { council_id: Some("probe".into()), replace: false, now: Utc::now() };
+    let opts =
+        OparlOptions { council_id: Some("probe".into()), replace: false, now: Utc::now(), continue_on_error: false };
     let r = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
     assert_eq!(r.sessions.stored, 1, "the readable meeting is stored: {:?} {:?}", r.skipped, r.refused);
     let bad = r.skipped.iter().find(|s| s.source.ends_with("/meeting/bad")).expect("the bad meeting is reported");

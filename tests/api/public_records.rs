@@ -406,9 +406,14 @@ async fn bad_records_are_refused_with_their_paths_and_the_others_stored() {
         with("bad-level", &|r| r["council_level"] = json!("village")),
         with("Bad Id", &|_| {}),
     ]);
+    // The file is all or nothing: seven refusals keep the good record out too.
     let report =
         import_str(&app.state.service.db, &records.to_string(), &ImportOptions::default()).await.expect("runs");
-    assert_eq!((report.records, report.stored), (8, 1), "{report:?}");
+    assert_eq!((report.records, report.stored, report.refused.len(), report.kept), (8, 0, 7, false), "{report:?}");
+    assert_eq!(app.version_count().await, 0, "nothing of the file was stored");
+    let keep_going = ImportOptions { continue_on_error: true, ..ImportOptions::default() };
+    let report = import_str(&app.state.service.db, &records.to_string(), &keep_going).await.expect("runs");
+    assert_eq!((report.records, report.stored, report.kept), (8, 1, true), "{report:?}");
     let reason = |id: &str| {
         report.refused.iter().find(|f| f.id.as_deref() == Some(id)).map(|f| f.reason.clone()).unwrap_or_default()
     };
@@ -440,7 +445,9 @@ async fn bad_records_are_refused_with_their_paths_and_the_others_stored() {
     let text = json!([changed]).to_string();
     let refused = import_str(&app.state.service.db, &text, &ImportOptions::default()).await.expect("runs");
     assert_eq!(refused.refused.len(), 1, "{refused:?}");
-    let replaced = import_str(&app.state.service.db, &text, &ImportOptions { replace: true }).await.expect("runs");
+    let replaced = import_str(&app.state.service.db, &text, &ImportOptions { replace: true, continue_on_error: false })
+        .await
+        .expect("runs");
     assert_eq!(replaced.stored, 1);
     let served = app.get("/v1/public-records/akmola-oblast-viii-04").await.body;
     assert_eq!(served["place"], "Кокшетау");
