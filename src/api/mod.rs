@@ -127,17 +127,38 @@ pub fn spec_json() -> String {
         limits: limits::Limits::new(&Settings::default()),
         responses: Arc::new(response_cache::ResponseCache::new(&Settings::default())),
     });
-    // poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
-    // clients and fuzzers know the shape.
-    let spec = service(state).spec().replace("\"naive-date\"", "\"date\"");
-    close_objects(&spec).unwrap_or(spec)
+    let spec = service(state).spec();
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&spec) else { return spec };
+    date_format(&mut doc);
+    close_objects(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or(spec)
+}
+
+/// poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
+/// clients and fuzzers know the shape.
+fn date_format(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(fields) => {
+            for (name, value) in fields.iter_mut() {
+                if name == "format" && value == "naive-date" {
+                    *value = "date".into();
+                } else {
+                    date_format(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(date_format),
+        _ => {}
+    }
 }
 
 /// Every request body refuses unknown fields (`StrictJson`); say so in the schemas, so clients
 /// and fuzzers know (`additionalProperties: false` on each named object schema).
-fn close_objects(spec: &str) -> Option<String> {
-    let mut doc: serde_json::Value = serde_json::from_str(spec).ok()?;
-    for schema in doc.pointer_mut("/components/schemas")?.as_object_mut()?.values_mut() {
+fn close_objects(doc: &mut serde_json::Value) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    for schema in schemas.values_mut() {
         if let Some(obj) = schema.as_object_mut()
             && obj.contains_key("properties")
             && !obj.contains_key("additionalProperties")
@@ -145,5 +166,4 @@ fn close_objects(spec: &str) -> Option<String> {
             obj.insert("additionalProperties".into(), serde_json::Value::Bool(false));
         }
     }
-    serde_json::to_string_pretty(&doc).ok()
 }
