@@ -130,7 +130,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
-        .with(Cors::new())
+        .with(cors())
         // Request bodies only: `compress` (outside) takes Accept-Encoding off the request.
         .with(Compression::new())
         .around(api::compression::compress)
@@ -139,6 +139,33 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .into_endpoint()
         .map_to_response()
 }
+
+/// Cross-origin reads and writes from browser apps: only the methods the API has, the request
+/// headers it reads, and every response header a client needs (conditional requests, paging,
+/// rate limits, caching, request ids) exposed to the app's script.
+fn cors() -> Cors {
+    use poem::http::Method;
+    Cors::new()
+        .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::OPTIONS])
+        .allow_headers(["authorization", "content-type", "if-match", "if-none-match", "last-event-id"])
+        .expose_headers(CORS_EXPOSED)
+        .max_age(600)
+}
+
+/// The response headers a cross-origin script may read.
+pub const CORS_EXPOSED: [&str; 11] = [
+    "etag",
+    "location",
+    "link",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "retry-after",
+    "cache-status",
+    "x-request-id",
+    "content-disposition",
+    "server-timing",
+];
 
 /// A bound, ready-to-run server.
 pub struct Application {
