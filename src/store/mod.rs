@@ -10,7 +10,7 @@ pub mod log;
 pub mod metrics;
 pub mod oparl;
 pub mod paging;
-pub mod projection;
+pub(crate) mod projection;
 pub mod public_records;
 mod publish;
 pub mod read;
