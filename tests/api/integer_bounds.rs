@@ -9,7 +9,7 @@ use maslikhat::interchange::public_records::{ImportOptions, import_str};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 /// A session date safely in the past (10:00 in Kazakhstan on 15 May 2024).
 const PAST: &str = "2024-05-15T05:00:00Z";
@@ -179,6 +179,12 @@ async fn log_size(app: &TestApp) -> u64 {
     cp.body["tree_size"].as_u64().unwrap_or_else(|| panic!("checkpoint: {cp:?}"))
 }
 
+/// An app without the response cache: the imports below write through `store`, not over HTTP,
+/// so a cached checkpoint would only learn of them at the next change poll.
+async fn uncached_app() -> TestApp {
+    spawn_app_with(|s| s.response_cache_seconds = 0).await
+}
+
 async fn app_with_national_council() -> TestApp {
     let app = spawn_app().await;
     let r = app.put(&format!("/v1/councils/{COUNCIL}"), &app.admin(), &national_council(json!(107))).await;
@@ -256,7 +262,7 @@ fn public_record(id: &str, pointer: &str, value: &Value) -> Value {
 
 #[tokio::test]
 async fn public_record_imports_take_integers_within_the_served_range_only() {
-    let app = spawn_app().await;
+    let app = uncached_app().await;
     let fields = [
         ("/session_number", SessionRange::number()),
         ("/votes/0/yes", SessionRange::count()),
@@ -331,7 +337,7 @@ async fn a_json_lines_import_refuses_an_integer_out_of_range_naming_its_path() {
 #[tokio::test]
 async fn a_popolo_import_refuses_a_session_number_beyond_its_range_instead_of_wrapping_it() {
     use maslikhat::interchange::popolo::import::{PopoloOptions, import_value};
-    let app = spawn_app().await;
+    let app = uncached_app().await;
     let doc = |number: Value| {
         json!({
             "organizations": [{"id": "popolo-c", "name": "Маслихат", "classification": "legislature"}],
@@ -359,7 +365,7 @@ async fn a_popolo_import_refuses_a_session_number_beyond_its_range_instead_of_wr
 #[tokio::test]
 async fn an_oparl_import_refuses_a_meeting_whose_agenda_outgrows_the_position_range() {
     use maslikhat::interchange::oparl::import::{OparlOptions, import_dir};
-    let app = spawn_app().await;
+    let app = uncached_app().await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let max = published_range("AgendaItemDto", "position").1;
     let items =
