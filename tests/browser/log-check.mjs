@@ -175,6 +175,29 @@ try {
     await settle();
     const grown = await page.locator('[data-log-status]').innerText();
     check(grown === `Verified against the log of size ${size + 1}, cosigned by witness.test/w1.`, `the next visit after the log grew: "${grown}"`);
+    // The witnesses remembered from the first visit must still cosign: a server that now
+    // announces another witness (one it controls) with a quorum of 0 and serves the checkpoint
+    // without w1's cosignature is not believed.
+    const other = spawnSync(bin, ['witness', 'keys', 'generate', '--name', 'witness.test/mine', '--key', join(tmp, 'mine.key')], { encoding: 'utf8' });
+    check(other.status === 0, 'a second witness key is made');
+    await context.route('**/v1/log/keys', async (route) => {
+      const response = await route.fetch();
+      const k = await response.json();
+      k.witnesses = [{ ...k.witnesses[0], verifier_key: other.stdout.trim() }];
+      k.witness_quorum = 0;
+      await route.fulfill({ response, body: JSON.stringify(k) });
+    });
+    await context.route('**/log/checkpoint', async (route) => {
+      const response = await route.fetch();
+      const note = (await response.text()).split('\n').filter((l) => !l.startsWith('\u2014 witness.test/w1 ')).join('\n');
+      await route.fulfill({ response, body: note });
+    });
+    await page.reload();
+    await settle();
+    const swapped = await page.locator('[data-log-status]').innerText();
+    check(swapped.startsWith('Verification FAILED') && swapped.includes('only 0 of the 1'), `witnesses swapped after the first visit: "${swapped}"`);
+    await context.unroute('**/v1/log/keys');
+    await context.unroute('**/log/checkpoint');
     const put2 = await fetch(`${base}/v1/parties/browser-test-2`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

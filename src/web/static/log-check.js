@@ -2,7 +2,9 @@
 // with nothing but the browser: WebCrypto (SHA-256, Ed25519) and fetch, no outside scripts.
 //
 // 1. Reads the log's keys and witnesses from /v1/log/keys, and remembers them (localStorage):
-//    a later visit that finds none of the remembered log keys fails rather than trusting new ones.
+//    a later visit that finds none of the remembered log keys fails rather than trusting new ones,
+//    and the witnesses and quorum remembered from the first visit must still cosign: a server
+//    that later announces other witnesses (its own) or a lower quorum is not believed.
 // 2. Fetches the checkpoint (/log/checkpoint, a C2SP signed note), checks the log's Ed25519
 //    signature and each witness's cosignature/v1, and the quorum the log announces.
 // 3. If a checkpoint was remembered from an earlier visit, checks that the new one extends it
@@ -290,6 +292,12 @@
     if (cosigned.length < keys.witness_quorum) {
       throw new Failure('cosignature', { k: cosigned.length, q: keys.witness_quorum });
     }
+    const pinned = before && before.origin === keys.origin ? before.witnesses || [] : [];
+    if (pinned.length) {
+      const need = Math.min(before.quorum || 0, pinned.length);
+      const byPinned = await cosigners(note, await Promise.all(pinned.map((v) => parseKey(v, 0x04))));
+      if (byPinned.length < need) throw new Failure('cosignature', { k: byPinned.length, q: need });
+    }
     await checkHistory(before, note);
     const d = box.dataset;
     const record = d.index !== undefined;
@@ -304,6 +312,8 @@
     remember({
       origin: note.origin,
       keys: [...new Set([...known, ...logKeys.map((k) => k.vkey)])],
+      witnesses: pinned.length ? pinned : witnesses.map((w) => w.vkey),
+      quorum: pinned.length ? before.quorum : keys.witness_quorum,
       size: note.size,
       root: btoa(String.fromCharCode(...note.root)),
     });
