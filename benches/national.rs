@@ -15,7 +15,10 @@
 //! The server runs twice: first with its response cache off (`MASLIKHAT_RESPONSE_CACHE_SECONDS=0`:
 //! what every request costs when computed; warm = the metrics cache), then as deployed, with it
 //! (warm = a cache hit; the HTTP figures compared with nginx). Cold and warm times are the
-//! server's own (`Server-Timing`), each taken on a freshly started server.
+//! server's own (`Server-Timing`), each taken on a freshly started server. The national
+//! `contested_share` ranking is also computed by DuckDB from the CSV export (its Python package,
+//! `pip install duckdb`; `benches/duckdb/contested_share.sql`), timed beside the server's and
+//! compared value by value.
 
 use std::error::Error;
 use std::time::{Duration, Instant};
@@ -239,7 +242,19 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
     ];
     let client = reqwest::Client::new();
 
-    // First the server as its own process with its response cache off: every request is
+    // The national contested_share ranking an analyst would compute in DuckDB from the CSV
+    // export, CSV parsing included, beside the server's: cold on a freshly started server with
+    // its response cache off (warm = the metrics cache).
+    let server = Server::start(url, tmp, name, false)?;
+    server.ready().await?;
+    let contested_url = format!("{}/v1/rankings?metric=contested_share", server.base);
+    let contested = cold_warm(&client, &contested_url).await?;
+    let served: Value = client.get(&contested_url).send().await?.error_for_status()?.json().await?;
+    drop(server);
+    let duckdb = duckdb_contested_share(url, &served, &tmp.join(format!("csv-{name}")))?;
+    eprintln!("uncached: contested_share ranking {contested}; DuckDB on the CSV export {duckdb}");
+
+    // Then the server as its own process with its response cache off: every request is
     // computed (warm = the metrics cache), which is what a cache miss costs.
     let server = Server::start(url, tmp, name, false)?;
     let base = server.base.clone();
@@ -297,12 +312,86 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         "load": load,
         "get_council_metrics": council_metrics,
         "list_council_rankings": rankings,
+        "list_council_rankings_contested_share": contested,
+        "duckdb_contested_share": duckdb,
         "get_council_metrics_response_cache": council_metrics_cached,
         "list_council_rankings_response_cache": rankings_cached,
         "http": http,
         "http_uncached": uncached,
         "server_peak_rss_mib": peak_rss_mib,
         "server_uncached_peak_rss_mib": uncached_rss_mib,
+    }))
+}
+
+/// The DuckDB query of `benches/duckdb/contested_share.sql`, run by DuckDB's Python package on
+/// the CSV export of `database` (written by the release binary into `dir`): its time (first run
+/// and best of three, CSV parsing included each time) and whether its values equal the served
+/// ranking's, council by council. Without the package (`pip install duckdb`) says so.
+fn duckdb_contested_share(database: &str, served: &Value, dir: &std::path::Path) -> BoxResult<Value> {
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_maslikhat"))
+        .args(["export", "--csv"])
+        .arg(dir)
+        .args(["--database", database])
+        .env("RUST_LOG", "warn")
+        .output()?;
+    if !export.status.success() {
+        return Err(format!("export --csv: {}", String::from_utf8_lossy(&export.stderr)).into());
+    }
+    let as_of: chrono::DateTime<chrono::Utc> = served["as_of"].as_str().ok_or("as_of")?.parse()?;
+    let sql = include_str!("duckdb/contested_share.sql")
+        .replace("{dir}", &dir.display().to_string())
+        .replace("{from}", served["from"].as_str().ok_or("from")?)
+        .replace("{to}", served["to"].as_str().ok_or("to")?)
+        .replace("{as_of}", &as_of.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
+    let script = r#"
+import json, sys, time
+try:
+    import duckdb
+except ImportError:
+    print(json.dumps({"error": "DuckDB's Python package is not installed (pip install duckdb)"})); sys.exit(0)
+sql = sys.stdin.read()
+times, rows = [], None
+for _ in range(3):
+    t = time.perf_counter()
+    rows = duckdb.connect().execute(sql).fetchall()
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"version": duckdb.__version__, "first_ms": times[0], "best_ms": min(times),
+                  "values": {c: v for c, v in rows}}))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    std::io::Write::write_all(&mut child.stdin.take().ok_or("stdin")?, sql.as_bytes())?;
+    let out = child.wait_with_output()?;
+    let mut duck: Value = serde_json::from_slice(&out.stdout)?;
+    if duck.get("error").is_some() {
+        return Ok(duck);
+    }
+    let values = duck["values"].take();
+    let items = served["items"].as_array().ok_or("items")?;
+    let differ: Vec<&str> = items
+        .iter()
+        .filter_map(|i| {
+            let council = i["council"].as_str()?;
+            let (ours, theirs) = (i["value"]["value"].as_f64(), values[council].as_f64());
+            let same = match (ours, theirs) {
+                (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+                (None, None) => true,
+                _ => false,
+            };
+            (!same).then_some(council)
+        })
+        .collect();
+    let counted = values.as_object().map_or(0, |m| m.len());
+    Ok(json!({
+        "version": duck["version"],
+        "first_ms": round2(duck["first_ms"].as_f64().unwrap_or(f64::NAN)),
+        "best_ms": round2(duck["best_ms"].as_f64().unwrap_or(f64::NAN)),
+        "councils": items.len(),
+        "councils_in_duckdb": counted,
+        "values_that_differ": differ,
     }))
 }
 
@@ -468,6 +557,23 @@ fn markdown(report: &Value) -> String {
                 x["cold_ms"], x["warm_ms"], x["cold_client_ms"], x["warm_client_ms"], c["warm_ms"]
             ));
         }
+        let (x, d) = (&b["list_council_rankings_contested_share"], &b["duckdb_contested_share"]);
+        let duck = match d.get("error") {
+            Some(e) => e.as_str().unwrap_or_default().to_owned(),
+            None => format!(
+                "DuckDB {} on the CSV export (parsing included) first {} ms, best of 3 {} ms; server cold / DuckDB best = {:.2}; {} of {} values differ",
+                d["version"].as_str().unwrap_or_default(),
+                d["first_ms"],
+                d["best_ms"],
+                x["cold_ms"].as_f64().unwrap_or(f64::NAN) / d["best_ms"].as_f64().unwrap_or(f64::NAN),
+                d["values_that_differ"].as_array().map_or(0, Vec::len),
+                d["councils"],
+            ),
+        };
+        s.push_str(&format!(
+            "| {n} | list_council_rankings?metric=contested_share, response cache off (server time) | cold {} ms, warm {} ms; {duck} |\n",
+            x["cold_ms"], x["warm_ms"]
+        ));
         for (key, cache) in [("http", ""), ("http_uncached", ", response cache off")] {
             for h in b[key].as_array().into_iter().flatten() {
                 let ng = &h["nginx"];

@@ -130,6 +130,8 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
+        // And again: with CORS the outer layers overflowed the same limit (release builds).
+        .boxed()
         .with(cors())
         // Request bodies only: `compress` (outside) takes Accept-Encoding off the request.
         .with(Compression::new())
