@@ -25,10 +25,8 @@ use crate::domain::session as s;
 use crate::domain::{Violations, enums as d};
 use crate::service::metrics as svc_metrics;
 use crate::service::publish;
-use crate::service::sessions::{
-    self, AgendaItemRead, DocumentRead, SessionFilter, SessionRead, SpeechFilter, SpeechRead,
-};
-use crate::service::votes::{self, ChangeFilter, VoteEventRead, VoteFilter};
+use crate::service::sessions::{self, SessionFilter, SpeechFilter};
+use crate::service::votes::{self, ChangeFilter, VoteFilter};
 
 /// A session in a list.
 #[derive(Object, Debug, Clone)]
@@ -454,12 +452,17 @@ pub struct ChangeList {
     pub links: Links,
 }
 
-fn summary(base: &str, s: SessionRead) -> SessionSummary {
+/// A stored number as the API's integer: it was read from an `i32` column, so it fits.
+fn wire(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn summary(base: &str, s: sessions::Session) -> SessionSummary {
     SessionSummary {
         url: format!("{base}{PREFIX}/sessions/{}", s.id),
         council: s.council_id,
         convocation: s.convocation,
-        number: s.number,
+        number: wire(s.number),
         kind: s.kind.into(),
         status: s.status.into(),
         scheduled_start: s.scheduled_start,
@@ -471,14 +474,14 @@ fn summary(base: &str, s: SessionRead) -> SessionSummary {
     }
 }
 
-fn item_view(a: AgendaItemRead) -> AgendaItemView {
+fn item_view(a: sessions::AgendaItem) -> AgendaItemView {
     AgendaItemView {
         titles: a.titles,
         initiator: a.initiator.into(),
         result: a.result.map(Into::into),
         id: a.id,
         session: a.session_id,
-        position: a.position,
+        position: wire(a.position),
         number_label: a.number_label,
         is_open: a.is_open,
         first_public_at: a.first_public_at,
@@ -486,7 +489,7 @@ fn item_view(a: AgendaItemRead) -> AgendaItemView {
     }
 }
 
-fn document_view(x: DocumentRead) -> DocumentView {
+fn document_view(x: sessions::Document) -> DocumentView {
     DocumentView {
         kind: x.kind.into(),
         id: x.id,
@@ -496,7 +499,7 @@ fn document_view(x: DocumentRead) -> DocumentView {
         url: x.url,
         sha256: x.sha256,
         language: x.language,
-        text: x.text,
+        text: x.body_text,
         first_public_at: x.first_public_at,
         declared_public: x
             .declared_public_at
@@ -505,7 +508,7 @@ fn document_view(x: DocumentRead) -> DocumentView {
     }
 }
 
-fn vote_view(base: &str, e: VoteEventRead) -> Result<VoteEventView, Problem> {
+fn vote_view(base: &str, e: votes::VoteEvent) -> Result<VoteEventView, Problem> {
     let counts = e
         .counts
         .map(CountsDto::try_from)
@@ -524,26 +527,26 @@ fn vote_view(base: &str, e: VoteEventRead) -> Result<VoteEventView, Problem> {
         council: e.council_id,
         agenda_item: e.agenda_item_id,
         session_date: e.session_date,
-        seats: i32::try_from(e.seats).unwrap_or(i32::MAX),
+        seats: wire(e.seats),
         named: e.named,
         contested: e.contested,
         ballots: vec![],
     })
 }
 
-fn speech_view(x: SpeechRead) -> SpeechView {
+fn speech_view(x: sessions::Speech) -> SpeechView {
     SpeechView {
         speaker_role: x.speaker_role.into(),
         speech_type: x.speech_type.into(),
         id: x.id,
         session: x.session_id,
         agenda_item: x.agenda_item_id,
-        position: x.position,
+        position: wire(x.position),
         deputy: x.deputy_id,
         speaker_name: x.speaker_name,
         language: x.language,
-        seconds: x.seconds.map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
-        text: x.text,
+        seconds: x.seconds.map(wire),
+        text: x.body_text,
         session_date: x.session_date,
     }
 }
@@ -665,7 +668,7 @@ impl SessionApi {
             kind: s.kind.into(),
             status: s.status.into(),
             declared_notice: s
-                .declared_notice
+                .declared_notice()
                 .map(|n| DeclaredNoticeDto { published_at: n.published_at, source_url: n.source_url }),
             witnessed: Witnessed {
                 first_received_at: s.first_received_at,
@@ -679,7 +682,7 @@ impl SessionApi {
             id: s.id,
             council: s.council_id,
             convocation: s.convocation,
-            number: s.number,
+            number: wire(s.number),
             scheduled_start: s.scheduled_start,
             scheduled_end: s.scheduled_end,
             actual_start: s.actual_start,

@@ -162,6 +162,18 @@ impl Counts {
         c
     }
 
+    /// Each option with its count, `not_voting` as the platform spells it.
+    pub fn by_option(&self) -> [(BallotOption, u32); 6] {
+        [
+            (BallotOption::Yes, self.yes),
+            (BallotOption::No, self.no),
+            (BallotOption::Abstain, self.abstain),
+            (BallotOption::NotVoting, self.not_voting),
+            (BallotOption::Absent, self.absent),
+            (BallotOption::Excused, self.excused),
+        ]
+    }
+
     /// Deputies present (yes, no, abstain, not voting).
     pub fn present(&self) -> u32 {
         self.yes + self.no + self.abstain + self.not_voting

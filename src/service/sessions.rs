@@ -10,16 +10,12 @@ use crate::store::read::versions::{self, StoredVersion};
 use crate::store::read::votes;
 use crate::store::{DocKind, VersionMeta};
 
-pub use read::{AgendaItemRead, DocumentRead, SessionFilter, SessionFull, SessionRead};
-pub use votes::{SpeechFilter, SpeechRead};
+pub use crate::store::tables::{AgendaItem, Document, Session, Speech};
+pub use read::{SessionFilter, SessionFull};
+pub use votes::SpeechFilter;
 
 /// Sessions by scheduled start, after `cursor`.
-pub async fn list(
-    svc: &Service,
-    f: &SessionFilter,
-    cursor: Option<&str>,
-    limit: u64,
-) -> Result<Page<SessionRead>, Error> {
+pub async fn list(svc: &Service, f: &SessionFilter, cursor: Option<&str>, limit: u64) -> Result<Page<Session>, Error> {
     Ok(read::list_sessions(&svc.db, f, cursor, limit).await?)
 }
 
@@ -73,7 +69,7 @@ pub async fn agenda_items(
     council: Option<&str>,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<AgendaItemRead>, Error> {
+) -> Result<Page<AgendaItem>, Error> {
     Ok(read::list_agenda_items(&svc.db, session, council, cursor, limit).await?)
 }
 
@@ -83,6 +79,6 @@ pub async fn speeches(
     f: &SpeechFilter,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<SpeechRead>, Error> {
+) -> Result<Page<Speech>, Error> {
     Ok(votes::list_speeches(&svc.db, f, cursor, limit).await?)
 }

@@ -6,21 +6,17 @@ use crate::store::paging::Page;
 use crate::store::read::versions;
 use crate::store::read::votes as read;
 
-pub use read::{BallotRead, DeputyBallotRead, VoteEventRead, VoteFilter};
+pub use crate::store::tables::VoteEvent;
+pub use read::{BallotRead, DeputyBallotRead, VoteFilter};
 pub use versions::ChangeFilter;
 
 /// Vote events by session date, after `cursor`.
-pub async fn list(
-    svc: &Service,
-    f: &VoteFilter,
-    cursor: Option<&str>,
-    limit: u64,
-) -> Result<Page<VoteEventRead>, Error> {
+pub async fn list(svc: &Service, f: &VoteFilter, cursor: Option<&str>, limit: u64) -> Result<Page<VoteEvent>, Error> {
     Ok(read::list_vote_events(&svc.db, f, cursor, limit).await?)
 }
 
 /// One vote event with its ballots, each with the voter's standing that day.
-pub async fn get(svc: &Service, id: &str) -> Result<(VoteEventRead, Vec<BallotRead>), Error> {
+pub async fn get(svc: &Service, id: &str) -> Result<(VoteEvent, Vec<BallotRead>), Error> {
     Ok(read::get_vote_event(&svc.db, id).await?)
 }
 

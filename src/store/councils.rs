@@ -12,7 +12,7 @@ use super::publish::{DocKind, Publication, PublishMeta, Published, VersionMeta, 
 use crate::domain::Violations;
 use crate::domain::council::{Council, Party};
 use crate::domain::roster::{Roster, RosterContext, StoredItem, StoredReference};
-use crate::entity::{ballot, commission, convocation, council, deputy, document_version, party, session, speech};
+use crate::entity::{ballot, commission, council, deputy, document_version, party, session, speech};
 
 /// Publishes a council (admins only; checked by the caller).
 #[tracing::instrument(skip_all, fields(council = %id))]
@@ -63,16 +63,7 @@ pub async fn put_party<C: sea_orm::TransactionTrait<Transaction = sea_orm::Datab
 
 /// Loads a council as its domain value (for validating documents that depend on it).
 pub async fn load_council<C: ConnectionTrait>(db: &C, id: &str) -> Result<Council, StoreError> {
-    let row = council::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("council {id}")))?;
-    let convs = convocation::Entity::find()
-        .filter(convocation::Column::CouncilId.eq(id))
-        .order_by_asc(convocation::Column::StartDate)
-        .all(db)
-        .await?;
-    super::read::councils::council_of(&row, &convs)
+    Ok(super::read::councils::get_council(db, id).await?.council)
 }
 
 async fn party_ids<C: ConnectionTrait>(db: &C) -> Result<HashSet<String>, StoreError> {

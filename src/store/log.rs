@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::StoreError;
-use super::publish::VersionMeta;
+use super::version::VersionMeta;
 use crate::domain::log::merkle::{self, Hash};
 use crate::domain::log::{self as tlog, canonical};
 use crate::entity::{document_version, log_entry, write_head};

@@ -20,6 +20,7 @@ mod stored;
 pub mod tables;
 pub mod tiles;
 pub mod tokens;
+mod version;
 pub mod witness;
 pub mod witnessing;
 

@@ -1,6 +1,7 @@
-//! The served tables as typed read models, for the readers that walk whole tables (the CSV and
-//! Popolo exports, the OParl view). Rows never leave `store`: each is converted here, its names
-//! and contacts parsed from their JSON columns and its enumerations parsed strictly. A stored
+//! The served tables as typed read models: one model per table and one conversion from its row,
+//! for every reader (the API and the pages through [`super::read`], the CSV and Popolo exports,
+//! the OParl view). Rows never leave `store`: each is converted here, its names and contacts
+//! parsed from their JSON columns and its enumerations parsed strictly ([`super::stored::At`]). A stored
 //! value that does not parse is an error naming the table, the row, the column and the value,
 //! never a silent default: it means the database was changed behind the publication path.
 
@@ -9,50 +10,22 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoreError;
+use super::stored::At;
 use crate::domain::enums::{
-    BallotOption, CommissionKind, DocumentKind, EndReason, Gender, Initiator, ItemResult, Level, MajorityRule,
-    Nomination, RegistrationStatus, RoleKind, SeatType, SessionKind, SessionStatus, SpeakerRole, SpeechType,
-    VoteMethod, VoteResult, VoteStage,
+    BallotOption, DocumentKind, EndReason, Gender, Initiator, ItemResult, Level, MajorityRule, Nomination,
+    RegistrationStatus, RoleKind, SeatType, SessionKind, SessionStatus, SpeakerRole, SpeechType, VoteMethod,
+    VoteResult, VoteStage,
 };
-use crate::domain::roster::Contact;
+use crate::domain::roster::{self, Contact};
+use crate::domain::session::{Counts, DeclaredNotice};
 use crate::entity;
+
+/// A convocation and a commission are stored as the domain has them: their models are the
+/// domain's.
+pub use crate::domain::{council::Convocation, roster::Commission};
 
 /// Names (or titles, abbreviations) per language tag.
 pub type Names = BTreeMap<String, String>;
-
-/// Where a stored value sits, to name it when it does not parse.
-struct Cell<'a> {
-    table: &'static str,
-    row: &'a str,
-    column: &'static str,
-}
-
-impl Cell<'_> {
-    fn corrupt(&self, value: &str, why: &str) -> StoreError {
-        tracing::debug!(table = self.table, row = self.row, column = self.column, why, "a stored value does not parse");
-        StoreError::corrupt(self.table, self.row, self.column, value)
-    }
-
-    fn parse<T>(&self, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
-        parse(value).ok_or_else(|| self.corrupt(value, "not a known value"))
-    }
-
-    fn parse_opt<T>(&self, value: Option<&str>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
-        value.map(|v| self.parse(v, parse)).transpose()
-    }
-
-    fn json<T: serde::de::DeserializeOwned>(&self, value: &str) -> Result<T, StoreError> {
-        serde_json::from_str(value).map_err(|e| self.corrupt(value, &e.to_string()))
-    }
-
-    fn count(&self, value: i32) -> Result<u32, StoreError> {
-        u32::try_from(value).map_err(|_| self.corrupt(&value.to_string(), "negative"))
-    }
-}
-
-fn cell<'a>(table: &'static str, row: &'a str, column: &'static str) -> Cell<'a> {
-    Cell { table, row, column }
-}
 
 /// A council.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,11 +58,11 @@ impl TryFrom<entity::council::Model> for Council {
     type Error = StoreError;
 
     fn try_from(r: entity::council::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("council", &r.id, column);
+        let at = At::new("council", &r.id);
         Ok(Self {
-            names: at("names").json(&r.names)?,
-            level: at("level").parse(&r.level, Level::parse)?,
-            seats: at("seats").count(r.seats)?,
+            names: at.names("names", &r.names)?,
+            level: at.enumeration("level", &r.level)?,
+            seats: at.number("seats", r.seats)?,
             parent_id: r.parent_id,
             kato: r.kato,
             website: r.website,
@@ -100,17 +73,6 @@ impl TryFrom<entity::council::Model> for Council {
             id: r.id,
         })
     }
-}
-
-/// A convocation of a council.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Convocation {
-    /// Roman numeral.
-    pub number: String,
-    /// First day.
-    pub start_date: NaiveDate,
-    /// Last day, once known.
-    pub end_date: Option<NaiveDate>,
 }
 
 impl From<entity::convocation::Model> for Convocation {
@@ -132,46 +94,34 @@ pub struct Party {
     pub registration_status: RegistrationStatus,
     /// Made-up demo record.
     pub synthetic: bool,
+    /// Current version of the party document.
+    pub version: i32,
 }
 
 impl TryFrom<entity::party::Model> for Party {
     type Error = StoreError;
 
     fn try_from(r: entity::party::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("party", &r.id, column);
+        let at = At::new("party", &r.id);
         Ok(Self {
-            names: at("names").json(&r.names)?,
-            abbreviations: at("abbreviations").json(&r.abbreviations)?,
-            registration_status: at("registration_status").parse(&r.registration_status, RegistrationStatus::parse)?,
+            names: at.names("names", &r.names)?,
+            abbreviations: at.names("abbreviations", &r.abbreviations)?,
+            registration_status: at.enumeration("registration_status", &r.registration_status)?,
             synthetic: r.synthetic,
+            version: r.version,
             id: r.id,
         })
     }
-}
-
-/// A commission of a council.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Commission {
-    /// Its id.
-    pub id: String,
-    /// Names per language tag.
-    pub names: Names,
-    /// Standing or temporary.
-    pub kind: CommissionKind,
-    /// Formed on.
-    pub start_date: Option<NaiveDate>,
-    /// Dissolved on.
-    pub end_date: Option<NaiveDate>,
 }
 
 impl TryFrom<entity::commission::Model> for Commission {
     type Error = StoreError;
 
     fn try_from(r: entity::commission::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("commission", &r.id, column);
+        let at = At::new("commission", &r.id);
         Ok(Self {
-            names: at("names").json(&r.names)?,
-            kind: at("kind").parse(&r.kind, CommissionKind::parse)?,
+            names: at.names("names", &r.names)?,
+            kind: at.enumeration("kind", &r.kind)?,
             start_date: r.start_date,
             end_date: r.end_date,
             id: r.id,
@@ -212,14 +162,14 @@ impl TryFrom<entity::deputy::Model> for Deputy {
     type Error = StoreError;
 
     fn try_from(r: entity::deputy::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("deputy", &r.id, column);
+        let at = At::new("deputy", &r.id);
         Ok(Self {
-            names: at("names").json(&r.names)?,
-            given_names: at("given_names").json(&r.given_names)?,
-            family_names: at("family_names").json(&r.family_names)?,
-            patronymic_names: at("patronymic_names").json(&r.patronymic_names)?,
-            gender: at("gender").parse_opt(r.gender.as_deref(), Gender::parse)?,
-            contacts: at("contacts").json(&r.contacts)?,
+            names: at.names("names", &r.names)?,
+            given_names: at.names("given_names", &r.given_names)?,
+            family_names: at.names("family_names", &r.family_names)?,
+            patronymic_names: at.names("patronymic_names", &r.patronymic_names)?,
+            gender: at.opt_enumeration("gender", r.gender.as_deref())?,
+            contacts: at.json("contacts", &r.contacts)?,
             council_id: r.council_id,
             listed: r.listed,
             synthetic: r.synthetic,
@@ -262,11 +212,11 @@ impl TryFrom<entity::mandate::Model> for Mandate {
 
     fn try_from(r: entity::mandate::Model) -> Result<Self, StoreError> {
         let row = r.id.to_string();
-        let at = |column| cell("mandate", &row, column);
+        let at = At::new("mandate", &row);
         Ok(Self {
-            seat_type: at("seat_type").parse(&r.seat_type, SeatType::parse)?,
-            nomination: at("nomination").parse(&r.nomination, Nomination::parse)?,
-            end_reason: at("end_reason").parse_opt(r.end_reason.as_deref(), EndReason::parse)?,
+            seat_type: at.enumeration("seat_type", &r.seat_type)?,
+            nomination: at.enumeration("nomination", &r.nomination)?,
+            end_reason: at.opt_enumeration("end_reason", r.end_reason.as_deref())?,
             id: r.id,
             deputy_id: r.deputy_id,
             council_id: r.council_id,
@@ -336,7 +286,7 @@ impl TryFrom<entity::deputy_role::Model> for Role {
     fn try_from(r: entity::deputy_role::Model) -> Result<Self, StoreError> {
         let row = r.id.to_string();
         Ok(Self {
-            role: cell("deputy_role", &row, "role").parse(&r.role, RoleKind::parse)?,
+            role: At::new("deputy_role", &row).enumeration("role", &r.role)?,
             id: r.id,
             deputy_id: r.deputy_id,
             commission_id: r.commission_id,
@@ -344,6 +294,40 @@ impl TryFrom<entity::deputy_role::Model> for Role {
             start_date: r.start_date,
             end_date: r.end_date,
         })
+    }
+}
+
+impl From<Mandate> for roster::Mandate {
+    fn from(m: Mandate) -> Self {
+        Self {
+            convocation: m.convocation,
+            seat_type: m.seat_type,
+            district: m.district,
+            nomination: m.nomination,
+            nominating_party: m.nominating_party_id,
+            start_date: m.start_date,
+            end_date: m.end_date,
+            end_reason: m.end_reason,
+        }
+    }
+}
+
+impl From<PartyMembership> for roster::PartyMembership {
+    fn from(m: PartyMembership) -> Self {
+        Self { party: m.party_id, start_date: m.start_date, end_date: m.end_date }
+    }
+}
+
+impl From<Role> for roster::Role {
+    fn from(r: Role) -> Self {
+        Self {
+            deputy: r.deputy_id,
+            role: r.role,
+            commission: r.commission_id,
+            party: r.party_id,
+            start_date: r.start_date,
+            end_date: r.end_date,
+        }
     }
 }
 
@@ -406,11 +390,11 @@ impl TryFrom<entity::session::Model> for Session {
     type Error = StoreError;
 
     fn try_from(r: entity::session::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("session", &r.id, column);
+        let at = At::new("session", &r.id);
         Ok(Self {
-            number: at("number").count(r.number)?,
-            kind: at("kind").parse(&r.kind, SessionKind::parse)?,
-            status: at("status").parse(&r.status, SessionStatus::parse)?,
+            number: at.number("number", r.number)?,
+            kind: at.enumeration("kind", &r.kind)?,
+            status: at.enumeration("status", &r.status)?,
             council_id: r.council_id,
             convocation: r.convocation,
             scheduled_start: r.scheduled_start,
@@ -434,6 +418,19 @@ impl TryFrom<entity::session::Model> for Session {
             updated_at: r.updated_at,
             id: r.id,
         })
+    }
+}
+
+impl Session {
+    /// The notice the council declares it published elsewhere: both its time and its source, or
+    /// none.
+    pub fn declared_notice(&self) -> Option<DeclaredNotice> {
+        match (self.declared_notice_at, &self.declared_notice_source) {
+            (Some(published_at), Some(source_url)) => {
+                Some(DeclaredNotice { published_at, source_url: source_url.clone() })
+            }
+            _ => None,
+        }
     }
 }
 
@@ -468,12 +465,12 @@ impl TryFrom<entity::agenda_item::Model> for AgendaItem {
     type Error = StoreError;
 
     fn try_from(r: entity::agenda_item::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("agenda_item", &r.id, column);
+        let at = At::new("agenda_item", &r.id);
         Ok(Self {
-            position: at("position").count(r.position)?,
-            titles: at("titles").json(&r.titles)?,
-            initiator: at("initiator").parse(&r.initiator, Initiator::parse)?,
-            result: at("result").parse_opt(r.result.as_deref(), ItemResult::parse)?,
+            position: at.number("position", r.position)?,
+            titles: at.names("titles", &r.titles)?,
+            initiator: at.enumeration("initiator", &r.initiator)?,
+            result: at.opt_enumeration("result", r.result.as_deref())?,
             session_id: r.session_id,
             council_id: r.council_id,
             number_label: r.number_label,
@@ -521,7 +518,7 @@ impl TryFrom<entity::document::Model> for Document {
 
     fn try_from(r: entity::document::Model) -> Result<Self, StoreError> {
         Ok(Self {
-            kind: cell("document", &r.id, "kind").parse(&r.kind, DocumentKind::parse)?,
+            kind: At::new("document", &r.id).enumeration("kind", &r.kind)?,
             session_id: r.session_id,
             agenda_item_id: r.agenda_item_id,
             title: r.title,
@@ -535,37 +532,6 @@ impl TryFrom<entity::document::Model> for Document {
             declared_public_source: r.declared_public_source,
             id: r.id,
         })
-    }
-}
-
-/// Counts of a vote by option, when stated or tallied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VoteCounts {
-    /// Yes.
-    pub yes: u32,
-    /// No.
-    pub no: u32,
-    /// Abstain.
-    pub abstain: u32,
-    /// Present, did not vote.
-    pub not_voting: u32,
-    /// Absent.
-    pub absent: u32,
-    /// Absent with a reason.
-    pub excused: u32,
-}
-
-impl VoteCounts {
-    /// Each option with its count, `not_voting` as the platform spells it.
-    pub fn by_option(&self) -> [(BallotOption, u32); 6] {
-        [
-            (BallotOption::Yes, self.yes),
-            (BallotOption::No, self.no),
-            (BallotOption::Abstain, self.abstain),
-            (BallotOption::NotVoting, self.not_voting),
-            (BallotOption::Absent, self.absent),
-            (BallotOption::Excused, self.excused),
-        ]
     }
 }
 
@@ -594,8 +560,8 @@ pub struct VoteEvent {
     pub seats: u32,
     /// Result.
     pub result: VoteResult,
-    /// Counts, when known.
-    pub counts: Option<VoteCounts>,
+    /// Counts (tallied from the ballots or as stated), when known.
+    pub counts: Option<Counts>,
     /// A named vote with every ballot.
     pub named: bool,
     /// At least 10 % dissent.
@@ -608,7 +574,7 @@ impl TryFrom<entity::vote_event::Model> for VoteEvent {
     type Error = StoreError;
 
     fn try_from(r: entity::vote_event::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("vote_event", &r.id, column);
+        let at = At::new("vote_event", &r.id);
         let stated = [
             ("yes_count", r.yes_count),
             ("no_count", r.no_count),
@@ -623,22 +589,19 @@ impl TryFrom<entity::vote_event::Model> for VoteEvent {
         } else {
             let mut n = [0u32; 6];
             for (slot, (column, c)) in n.iter_mut().zip(stated) {
-                *slot = match c {
-                    Some(c) => at(column).count(c)?,
-                    None => return Err(at(column).corrupt("NULL", "the other counts are stated")),
-                };
+                *slot = at.number(column, c.ok_or_else(|| StoreError::corrupt(at.table, at.row, column, "NULL"))?)?;
             }
             let [yes, no, abstain, not_voting, absent, excused] = n;
-            Some(VoteCounts { yes, no, abstain, not_voting, absent, excused })
+            Some(Counts { yes, no, abstain, not_voting, absent, excused })
         };
         Ok(Self {
-            position: at("position").count(r.position)?,
-            motion: at("motion").json(&r.motion)?,
-            stage: at("stage").parse(&r.stage, VoteStage::parse)?,
-            method: at("method").parse(&r.method, VoteMethod::parse)?,
-            majority_rule: at("majority_rule").parse(&r.majority_rule, MajorityRule::parse)?,
-            seats: at("seats").count(r.seats)?,
-            result: at("result").parse(&r.result, VoteResult::parse)?,
+            position: at.number("position", r.position)?,
+            motion: at.names("motion", &r.motion)?,
+            stage: at.enumeration("stage", &r.stage)?,
+            method: at.enumeration("method", &r.method)?,
+            majority_rule: at.enumeration("majority_rule", &r.majority_rule)?,
+            seats: at.number("seats", r.seats)?,
+            result: at.enumeration("result", &r.result)?,
             counts,
             session_id: r.session_id,
             council_id: r.council_id,
@@ -672,7 +635,7 @@ impl TryFrom<entity::ballot::Model> for Ballot {
     fn try_from(r: entity::ballot::Model) -> Result<Self, StoreError> {
         let row = format!("{}/{}", r.vote_event_id, r.deputy_id);
         Ok(Self {
-            option: cell("ballot", &row, "option").parse(&r.option, BallotOption::parse)?,
+            option: At::new("ballot", &row).enumeration("option", &r.option)?,
             vote_event_id: r.vote_event_id,
             deputy_id: r.deputy_id,
             session_id: r.session_id,
@@ -716,12 +679,12 @@ impl TryFrom<entity::speech::Model> for Speech {
     type Error = StoreError;
 
     fn try_from(r: entity::speech::Model) -> Result<Self, StoreError> {
-        let at = |column| cell("speech", &r.id, column);
+        let at = At::new("speech", &r.id);
         Ok(Self {
-            position: at("position").count(r.position)?,
-            speaker_role: at("speaker_role").parse(&r.speaker_role, SpeakerRole::parse)?,
-            speech_type: at("speech_type").parse(&r.speech_type, SpeechType::parse)?,
-            seconds: r.seconds.map(|s| at("seconds").count(s)).transpose()?,
+            position: at.number("position", r.position)?,
+            speaker_role: at.enumeration("speaker_role", &r.speaker_role)?,
+            speech_type: at.enumeration("speech_type", &r.speech_type)?,
+            seconds: r.seconds.map(|s| at.number("seconds", s)).transpose()?,
             session_id: r.session_id,
             council_id: r.council_id,
             agenda_item_id: r.agenda_item_id,

@@ -36,7 +36,7 @@ pub use roster::{RosterRows, roster};
 pub use session::{SessionPrior, session};
 
 use super::StoreError;
-use super::publish::{DocKind, stored_kind, stored_provenance};
+use super::version::{DocKind, stored_kind, stored_provenance};
 use crate::domain::Violation;
 use crate::domain::council::{Council, Party};
 use crate::domain::enums::Provenance;
@@ -140,7 +140,7 @@ pub enum Document {
 /// naming the version.
 pub fn parse(v: &Logged) -> Result<Document, StoreError> {
     let bad =
-        |e: serde_json::Error| super::publish::corrupt(v.origin(), format!("the stored body does not parse: {e}"));
+        |e: serde_json::Error| super::version::corrupt(v.origin(), format!("the stored body does not parse: {e}"));
     Ok(match v.kind {
         DocKind::Council => Document::Council(serde_json::from_str(v.body).map_err(bad)?),
         DocKind::Party => Document::Party(serde_json::from_str(v.body).map_err(bad)?),

@@ -8,7 +8,7 @@ use crate::domain::council::{Convocation, Council, Party};
 use crate::domain::enums::Level;
 use crate::entity::{convocation, council, party};
 use crate::store::paging::{Page, page};
-use crate::store::stored::At;
+use crate::store::tables::{self as t, all};
 use crate::store::{Db, StoreError};
 
 /// A council as stored now.
@@ -54,32 +54,24 @@ pub(crate) fn like_pattern(folded: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
-/// A council's document from its row and its convocations, strictly.
-pub(crate) fn council_of(row: &council::Model, convs: &[convocation::Model]) -> Result<Council, StoreError> {
-    let at = At::new("council", &row.id);
-    Ok(Council {
-        names: at.names("names", &row.names)?,
-        level: at.enumeration("level", &row.level)?,
-        parent: row.parent_id.clone(),
-        kato: row.kato.clone(),
-        seats: at.number("seats", row.seats)?,
-        website: row.website.clone(),
-        convocations: convs
-            .iter()
-            .map(|c| Convocation { number: c.number.clone(), start_date: c.start_date, end_date: c.end_date })
-            .collect(),
-        synthetic: row.synthetic,
-    })
-}
-
-fn council_read(row: council::Model, convs: &[convocation::Model]) -> Result<CouncilRead, StoreError> {
-    Ok(CouncilRead {
-        council: council_of(&row, convs)?,
-        version: row.version,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        id: row.id,
-    })
+/// A council as served, from its read model and its convocations (oldest first).
+fn council_read(c: t::Council, convocations: Vec<Convocation>) -> CouncilRead {
+    CouncilRead {
+        council: Council {
+            names: c.names,
+            level: c.level,
+            parent: c.parent_id,
+            kato: c.kato,
+            seats: c.seats,
+            website: c.website,
+            convocations,
+            synthetic: c.synthetic,
+        },
+        version: c.version,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+        id: c.id,
+    }
 }
 
 async fn convocations<C: ConnectionTrait>(
@@ -113,15 +105,15 @@ pub async fn list_councils(
     if let Some(text) = &f.q {
         q = q.filter(Expr::col(council::Column::SearchKey).like(like_pattern(text)));
     }
-    let rows = q.all(db).await?;
+    let rows: Vec<t::Council> = all(q.all(db).await?)?;
     let convs = convocations(db, rows.iter().map(|r| r.id.clone()).collect()).await?;
     let rows = rows
         .into_iter()
         .map(|r| {
-            let mine: Vec<convocation::Model> = convs.iter().filter(|c| c.council_id == r.id).cloned().collect();
-            council_read(r, &mine)
+            let mine = convs.iter().filter(|c| c.council_id == r.id).cloned().map(Convocation::from).collect();
+            council_read(r, mine)
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     Ok(page(rows, limit, |r| r.id.clone()))
 }
 
@@ -130,28 +122,28 @@ pub async fn all_councils(db: &Db) -> Result<Vec<CouncilRead>, StoreError> {
     Ok(list_councils(db, &CouncilFilter::default(), None, u64::MAX >> 2).await?.items)
 }
 
-/// One council.
-pub async fn get_council(db: &Db, id: &str) -> Result<CouncilRead, StoreError> {
+/// One council (through any connection: publishing reads it to check documents against it).
+pub async fn get_council<C: ConnectionTrait>(db: &C, id: &str) -> Result<CouncilRead, StoreError> {
     let row = council::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("council {id}")))?;
     let convs = convocations(db, vec![id.to_owned()]).await?;
-    council_read(row, &convs)
+    Ok(council_read(t::Council::try_from(row)?, convs.into_iter().map(Convocation::from).collect()))
 }
 
-fn party_read(row: party::Model) -> Result<PartyRead, StoreError> {
-    let at = At::new("party", &row.id);
-    Ok(PartyRead {
+/// A party as served, from its read model.
+fn party_read(p: t::Party) -> PartyRead {
+    PartyRead {
         party: Party {
-            names: at.names("names", &row.names)?,
-            abbreviations: at.names("abbreviations", &row.abbreviations)?,
-            registration_status: at.enumeration("registration_status", &row.registration_status)?,
-            synthetic: row.synthetic,
+            names: p.names,
+            abbreviations: p.abbreviations,
+            registration_status: p.registration_status,
+            synthetic: p.synthetic,
         },
-        version: row.version,
-        id: row.id,
-    })
+        version: p.version,
+        id: p.id,
+    }
 }
 
 /// Parties ordered by id, after `cursor`, optionally matching folded text in names or
@@ -169,7 +161,7 @@ pub async fn list_parties(
     if let Some(text) = q {
         s = s.filter(Expr::col(party::Column::SearchKey).like(like_pattern(text)));
     }
-    let rows = s.all(db).await?.into_iter().map(party_read).collect::<Result<Vec<_>, _>>()?;
+    let rows = all(s.all(db).await?)?.into_iter().map(party_read).collect();
     Ok(page(rows, limit, |r| r.id.clone()))
 }
 
@@ -184,5 +176,5 @@ pub async fn get_party(db: &Db, id: &str) -> Result<PartyRead, StoreError> {
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("party {id}")))?;
-    party_read(row)
+    Ok(party_read(t::Party::try_from(row)?))
 }

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::roster::{Contact, Deputy, Mandate, PartyMembership, Role, period_covers};
+use crate::domain::roster::{Deputy, Mandate, Role, period_covers};
 use crate::entity::{deputy, deputy_role, mandate, party_membership};
-use crate::store::stored::At;
+use crate::store::tables::{self as t, all};
 use crate::store::{Db, StoreError};
 
 /// A deputy as stored now.
@@ -45,58 +45,26 @@ impl DeputyRead {
     }
 }
 
-/// A deputy's rows, strictly parsed.
+/// A deputy with their dated facts (the facts of other deputies are passed over).
 fn deputy_read(
-    d: deputy::Model,
-    mandates: &[mandate::Model],
-    memberships: &[party_membership::Model],
-    roles: &[deputy_role::Model],
-) -> Result<DeputyRead, StoreError> {
-    let at = At::new("deputy", &d.id);
+    d: t::Deputy,
+    mandates: &[t::Mandate],
+    memberships: &[t::PartyMembership],
+    roles: &[t::Role],
+) -> DeputyRead {
     let deputy = Deputy {
-        names: at.names("names", &d.names)?,
-        given_names: at.names("given_names", &d.given_names)?,
-        family_names: at.names("family_names", &d.family_names)?,
-        patronymic_names: at.names("patronymic_names", &d.patronymic_names)?,
-        gender: at.opt_enumeration("gender", d.gender.as_deref())?,
-        contacts: at.json::<Vec<Contact>>("contacts", &d.contacts)?,
-        mandates: mandates.iter().filter(|m| m.deputy_id == d.id).map(mandate_of).collect::<Result<_, _>>()?,
-        party_memberships: memberships
-            .iter()
-            .filter(|m| m.deputy_id == d.id)
-            .map(|m| PartyMembership { party: m.party_id.clone(), start_date: m.start_date, end_date: m.end_date })
-            .collect(),
+        mandates: mandates.iter().filter(|m| m.deputy_id == d.id).cloned().map(Into::into).collect(),
+        party_memberships: memberships.iter().filter(|m| m.deputy_id == d.id).cloned().map(Into::into).collect(),
+        names: d.names,
+        given_names: d.given_names,
+        family_names: d.family_names,
+        patronymic_names: d.patronymic_names,
+        gender: d.gender,
+        contacts: d.contacts,
         id: d.id.clone(),
     };
-    let roles = roles.iter().filter(|r| r.deputy_id == d.id).map(role_of).collect::<Result<_, _>>()?;
-    Ok(DeputyRead { deputy, council_id: d.council_id, listed: d.listed, synthetic: d.synthetic, roles })
-}
-
-fn mandate_of(m: &mandate::Model) -> Result<Mandate, StoreError> {
-    let row = m.id.to_string();
-    let at = At::new("mandate", &row);
-    Ok(Mandate {
-        convocation: m.convocation.clone(),
-        seat_type: at.enumeration("seat_type", &m.seat_type)?,
-        district: m.district.clone(),
-        nomination: at.enumeration("nomination", &m.nomination)?,
-        nominating_party: m.nominating_party_id.clone(),
-        start_date: m.start_date,
-        end_date: m.end_date,
-        end_reason: at.opt_enumeration("end_reason", m.end_reason.as_deref())?,
-    })
-}
-
-fn role_of(r: &deputy_role::Model) -> Result<Role, StoreError> {
-    let row = r.id.to_string();
-    Ok(Role {
-        deputy: r.deputy_id.clone(),
-        role: At::new("deputy_role", &row).enumeration("role", &r.role)?,
-        commission: r.commission_id.clone(),
-        party: r.party_id.clone(),
-        start_date: r.start_date,
-        end_date: r.end_date,
-    })
+    let roles = roles.iter().filter(|r| r.deputy_id == d.id).cloned().map(Into::into).collect();
+    DeputyRead { deputy, council_id: d.council_id, listed: d.listed, synthetic: d.synthetic, roles }
 }
 
 /// Whose dated facts to read: a whole council's, or one deputy's.
@@ -110,7 +78,7 @@ enum Owner<'a> {
 async fn facts(
     db: &Db,
     owner: Owner<'_>,
-) -> Result<(Vec<mandate::Model>, Vec<party_membership::Model>, Vec<deputy_role::Model>), StoreError> {
+) -> Result<(Vec<t::Mandate>, Vec<t::PartyMembership>, Vec<t::Role>), StoreError> {
     let (m, p, r) = match owner {
         Owner::Council(id) => (
             mandate::Column::CouncilId.eq(id),
@@ -127,7 +95,7 @@ async fn facts(
     let memberships =
         party_membership::Entity::find().filter(p).order_by_asc(party_membership::Column::StartDate).all(db).await?;
     let roles = deputy_role::Entity::find().filter(r).order_by_asc(deputy_role::Column::StartDate).all(db).await?;
-    Ok((mandates, memberships, roles))
+    Ok((all(mandates)?, all(memberships)?, all(roles)?))
 }
 
 /// Every deputy of a council (listed or not) with their dated facts, ordered by id.
@@ -138,7 +106,7 @@ pub async fn council_deputies(db: &Db, council_id: &str) -> Result<Vec<DeputyRea
         .all(db)
         .await?;
     let (mandates, memberships, roles) = facts(db, Owner::Council(council_id)).await?;
-    deputies.into_iter().map(|d| deputy_read(d, &mandates, &memberships, &roles)).collect()
+    Ok(all(deputies)?.into_iter().map(|d| deputy_read(d, &mandates, &memberships, &roles)).collect())
 }
 
 /// One deputy with their dated facts.
@@ -148,5 +116,5 @@ pub async fn get_deputy(db: &Db, id: &str) -> Result<DeputyRead, StoreError> {
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("deputy {id}")))?;
     let (mandates, memberships, roles) = facts(db, Owner::Deputy(id)).await?;
-    deputy_read(d, &mandates, &memberships, &roles)
+    Ok(deputy_read(t::Deputy::try_from(d)?, &mandates, &memberships, &roles))
 }

@@ -1,5 +1,8 @@
-//! The queries behind every read, each returning typed read models (never entity rows): stored
-//! enum names, name maps and counts are parsed strictly on the way out (see [`super::stored`]).
+//! The queries behind the API's and the pages' reads, each returning typed read models (never
+//! entity rows). A row becomes its model in one place, [`super::tables`] (stored enum names, name
+//! maps and counts parsed strictly, see [`super::stored`]); the reads here compose those models
+//! (a council with its convocations, a deputy with their dated facts, a ballot with the voter's
+//! standing that day).
 //!
 //! - [`councils`]: councils and parties.
 //! - [`deputies`]: deputies with their dated history.

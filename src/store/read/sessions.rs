@@ -1,198 +1,27 @@
 //! Sessions as served: the session with its witnessed times, its agenda items and documents, each
 //! with when it first became public.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::versions::attach_leaves;
-use crate::domain::enums::{DocumentKind, Initiator, ItemResult, SessionKind, SessionStatus};
-use crate::domain::session::DeclaredNotice;
+use crate::domain::enums::{SessionKind, SessionStatus};
 use crate::entity::{agenda_item, document, document_version, session};
 use crate::store::paging::{Page, after, cursor_part, page, split_cursor};
-use crate::store::stored::At;
+use crate::store::tables::{AgendaItem, Document, Session, all};
 use crate::store::{Db, DocKind, StoreError, VersionMeta};
-
-/// A session as stored now.
-#[derive(Debug, Clone)]
-pub struct SessionRead {
-    /// Its id.
-    pub id: String,
-    /// Its council.
-    pub council_id: String,
-    /// Its convocation.
-    pub convocation: String,
-    /// Its number within the convocation.
-    pub number: i32,
-    /// What kind of sitting.
-    pub kind: SessionKind,
-    /// Where it stands.
-    pub status: SessionStatus,
-    /// Scheduled start.
-    pub scheduled_start: DateTime<Utc>,
-    /// Scheduled end.
-    pub scheduled_end: Option<DateTime<Utc>>,
-    /// Actual start.
-    pub actual_start: Option<DateTime<Utc>>,
-    /// Actual end.
-    pub actual_end: Option<DateTime<Utc>>,
-    /// Place.
-    pub place: Option<String>,
-    /// Open to the public.
-    pub is_open: bool,
-    /// Live stream.
-    pub livestream_url: Option<String>,
-    /// Recording.
-    pub recording_url: Option<String>,
-    /// The minutes document's id.
-    pub minutes_document_id: Option<String>,
-    /// A notice the council declares it published elsewhere.
-    pub declared_notice: Option<DeclaredNotice>,
-    /// Its first version arrived after its scheduled start: witnessed times say nothing about
-    /// openness.
-    pub backfilled: bool,
-    /// When its first version was received.
-    pub first_received_at: DateTime<Utc>,
-    /// When a version with an agenda was first received.
-    pub agenda_first_public_at: Option<DateTime<Utc>>,
-    /// When a version with minutes was first received.
-    pub minutes_first_public_at: Option<DateTime<Utc>>,
-    /// Made up (demo data).
-    pub synthetic: bool,
-    /// The current version of its record.
-    pub version: i32,
-}
-
-/// An agenda item as stored now.
-#[derive(Debug, Clone)]
-pub struct AgendaItemRead {
-    /// Its id.
-    pub id: String,
-    /// Its session.
-    pub session_id: String,
-    /// Its order.
-    pub position: i32,
-    /// Its number as printed.
-    pub number_label: Option<String>,
-    /// Titles per language tag.
-    pub titles: BTreeMap<String, String>,
-    /// Who put it on the agenda.
-    pub initiator: Initiator,
-    /// Considered in public.
-    pub is_open: bool,
-    /// What became of it.
-    pub result: Option<ItemResult>,
-    /// When it first appeared in a received version.
-    pub first_public_at: DateTime<Utc>,
-    /// It appeared after the agenda was first public.
-    pub added_late: bool,
-}
-
-/// A session document as stored now.
-#[derive(Debug, Clone)]
-pub struct DocumentRead {
-    /// Its id.
-    pub id: String,
-    /// The agenda item it belongs to.
-    pub agenda_item_id: Option<String>,
-    /// Its kind.
-    pub kind: DocumentKind,
-    /// Its title.
-    pub title: String,
-    /// Its media type.
-    pub media_type: String,
-    /// Where it is.
-    pub url: String,
-    /// SHA-256 of the file.
-    pub sha256: Option<String>,
-    /// Its language.
-    pub language: String,
-    /// Its text.
-    pub text: Option<String>,
-    /// When it first appeared in a received version.
-    pub first_public_at: DateTime<Utc>,
-    /// When a backfilled record declares it was first made public.
-    pub declared_public_at: Option<DateTime<Utc>>,
-    /// Where that declared time can be checked.
-    pub declared_public_source: Option<String>,
-}
 
 /// A session with its agenda, documents and current version, read in one snapshot.
 #[derive(Debug, Clone)]
 pub struct SessionFull {
     /// The session.
-    pub session: SessionRead,
+    pub session: Session,
     /// Agenda items by position.
-    pub agenda: Vec<AgendaItemRead>,
+    pub agenda: Vec<AgendaItem>,
     /// Documents by id.
-    pub documents: Vec<DocumentRead>,
+    pub documents: Vec<Document>,
     /// The current version.
     pub version: VersionMeta,
-}
-
-pub(crate) fn session_read(s: session::Model) -> Result<SessionRead, StoreError> {
-    let at = At::new("session", &s.id);
-    Ok(SessionRead {
-        kind: at.enumeration("kind", &s.kind)?,
-        status: at.enumeration("status", &s.status)?,
-        declared_notice: match (s.declared_notice_at, s.declared_notice_source) {
-            (Some(published_at), Some(source_url)) => Some(DeclaredNotice { published_at, source_url }),
-            _ => None,
-        },
-        id: s.id,
-        council_id: s.council_id,
-        convocation: s.convocation,
-        number: s.number,
-        scheduled_start: s.scheduled_start,
-        scheduled_end: s.scheduled_end,
-        actual_start: s.actual_start,
-        actual_end: s.actual_end,
-        place: s.place,
-        is_open: s.is_open,
-        livestream_url: s.livestream_url,
-        recording_url: s.recording_url,
-        minutes_document_id: s.minutes_document_id,
-        backfilled: s.backfilled,
-        first_received_at: s.first_received_at,
-        agenda_first_public_at: s.agenda_first_public_at,
-        minutes_first_public_at: s.minutes_first_public_at,
-        synthetic: s.synthetic,
-        version: s.version,
-    })
-}
-
-fn item_read(a: agenda_item::Model) -> Result<AgendaItemRead, StoreError> {
-    let at = At::new("agenda_item", &a.id);
-    Ok(AgendaItemRead {
-        titles: at.names("titles", &a.titles)?,
-        initiator: at.enumeration("initiator", &a.initiator)?,
-        result: at.opt_enumeration("result", a.result.as_deref())?,
-        id: a.id,
-        session_id: a.session_id,
-        position: a.position,
-        number_label: a.number_label,
-        is_open: a.is_open,
-        first_public_at: a.first_public_at,
-        added_late: a.added_late,
-    })
-}
-
-fn document_read(d: document::Model) -> Result<DocumentRead, StoreError> {
-    Ok(DocumentRead {
-        kind: At::new("document", &d.id).enumeration("kind", &d.kind)?,
-        id: d.id,
-        agenda_item_id: d.agenda_item_id,
-        title: d.title,
-        media_type: d.media_type,
-        url: d.url,
-        sha256: d.sha256,
-        language: d.language,
-        text: d.body_text,
-        first_public_at: d.first_public_at,
-        declared_public_at: d.declared_public_at,
-        declared_public_source: d.declared_public_source,
-    })
 }
 
 /// Filters of [`list_sessions`].
@@ -224,7 +53,7 @@ pub async fn list_sessions(
     f: &SessionFilter,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<SessionRead>, StoreError> {
+) -> Result<Page<Session>, StoreError> {
     let mut q = session::Entity::find()
         .order_by_asc(session::Column::ScheduledStart)
         .order_by_asc(session::Column::Id)
@@ -253,7 +82,7 @@ pub async fn list_sessions(
         let t: DateTime<Utc> = cursor_part(t)?;
         q = q.filter(after(session::Column::ScheduledStart, t, session::Column::Id, id));
     }
-    let rows = q.all(db).await?.into_iter().map(session_read).collect::<Result<Vec<_>, _>>()?;
+    let rows = all(q.all(db).await?)?;
     Ok(page(rows, limit, |s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.id)))
 }
 
@@ -288,12 +117,7 @@ pub async fn get_session(db: &Db, id: &str) -> Result<SessionFull, StoreError> {
     let mut metas = [version];
     attach_leaves(db, &mut metas).await?;
     let [version] = metas;
-    Ok(SessionFull {
-        session: session_read(s)?,
-        agenda: agenda.into_iter().map(item_read).collect::<Result<_, _>>()?,
-        documents: documents.into_iter().map(document_read).collect::<Result<_, _>>()?,
-        version,
-    })
+    Ok(SessionFull { session: Session::try_from(s)?, agenda: all(agenda)?, documents: all(documents)?, version })
 }
 
 /// Agenda items of a session or a council, by session then position.
@@ -303,7 +127,7 @@ pub async fn list_agenda_items(
     council: Option<&str>,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<AgendaItemRead>, StoreError> {
+) -> Result<Page<AgendaItem>, StoreError> {
     let mut q = agenda_item::Entity::find()
         .order_by_asc(agenda_item::Column::SessionId)
         .order_by_asc(agenda_item::Column::Position)
@@ -319,6 +143,6 @@ pub async fn list_agenda_items(
         let pos: i32 = cursor_part(pos)?;
         q = q.filter(after(agenda_item::Column::SessionId, s, agenda_item::Column::Position, pos));
     }
-    let rows = q.all(db).await?.into_iter().map(item_read).collect::<Result<Vec<_>, _>>()?;
+    let rows = all(q.all(db).await?)?;
     Ok(page(rows, limit, |a| format!("{}|{}", a.session_id, a.position)))
 }

@@ -1,55 +1,17 @@
 //! Vote events with their ballots (each voter's party and seat on the day), a deputy's voting
 //! record, and speeches.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::domain::enums::{
-    BallotOption, MajorityRule, Nomination, SeatType, SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage,
-};
+use crate::domain::enums::{BallotOption, Nomination, SeatType, VoteMethod, VoteResult};
 use crate::domain::roster::period_covers;
-use crate::domain::session::Counts;
 use crate::entity::{ballot, deputy, mandate, party_membership, speech, vote_event};
 use crate::store::paging::{Page, after, bad_cursor, cursor_part, page, split_cursor};
-use crate::store::stored::At;
+use crate::store::tables::{Ballot, Mandate, Speech, VoteEvent, all};
 use crate::store::{Db, StoreError};
-
-/// A vote event as stored now.
-#[derive(Debug, Clone)]
-pub struct VoteEventRead {
-    /// Its id.
-    pub id: String,
-    /// Its session.
-    pub session_id: String,
-    /// Its council.
-    pub council_id: String,
-    /// The agenda item voted on.
-    pub agenda_item_id: String,
-    /// Its order within the session.
-    pub position: i32,
-    /// The session's local date.
-    pub session_date: NaiveDate,
-    /// The motion per language tag.
-    pub motion: BTreeMap<String, String>,
-    /// Its stage.
-    pub stage: VoteStage,
-    /// How it was taken.
-    pub method: VoteMethod,
-    /// What it needed to pass.
-    pub majority_rule: MajorityRule,
-    /// Seats at the time.
-    pub seats: u32,
-    /// Its outcome.
-    pub result: VoteResult,
-    /// Counts (from ballots or as stated); none when unknown.
-    pub counts: Option<Counts>,
-    /// A named vote with every ballot.
-    pub named: bool,
-    /// At least 10 % dissent among yes, no and abstain.
-    pub contested: bool,
-}
 
 /// A ballot with the voter's standing on the vote's date.
 #[derive(Debug, Clone)]
@@ -72,92 +34,7 @@ pub struct DeputyBallotRead {
     /// Their party that day; none means non-partisan.
     pub party: Option<String>,
     /// The vote event it was cast in.
-    pub vote: VoteEventRead,
-}
-
-/// A speech as stored now.
-#[derive(Debug, Clone)]
-pub struct SpeechRead {
-    /// Its id.
-    pub id: String,
-    /// Its session.
-    pub session_id: String,
-    /// The agenda item it was on.
-    pub agenda_item_id: Option<String>,
-    /// Its order within the session.
-    pub position: i32,
-    /// The speaking deputy.
-    pub deputy_id: Option<String>,
-    /// A speaker who is not a deputy.
-    pub speaker_name: Option<String>,
-    /// In which capacity.
-    pub speaker_role: SpeakerRole,
-    /// What kind.
-    pub speech_type: SpeechType,
-    /// Its language.
-    pub language: String,
-    /// Its duration.
-    pub seconds: Option<u32>,
-    /// Its text.
-    pub text: Option<String>,
-    /// The session's local date.
-    pub session_date: NaiveDate,
-}
-
-fn vote_read(e: vote_event::Model) -> Result<VoteEventRead, StoreError> {
-    let at = At::new("vote_event", &e.id);
-    let count = |column, v: Option<i32>| -> Result<u32, StoreError> { at.number(column, v.unwrap_or(0)) };
-    let counts = match e.yes_count {
-        None => None,
-        Some(yes) => Some(Counts {
-            yes: at.number("yes_count", yes)?,
-            no: count("no_count", e.no_count)?,
-            abstain: count("abstain_count", e.abstain_count)?,
-            not_voting: count("not_voting_count", e.not_voting_count)?,
-            absent: count("absent_count", e.absent_count)?,
-            excused: count("excused_count", e.excused_count)?,
-        }),
-    };
-    Ok(VoteEventRead {
-        motion: at.names("motion", &e.motion)?,
-        stage: at.enumeration("stage", &e.stage)?,
-        method: at.enumeration("method", &e.method)?,
-        majority_rule: at.enumeration("majority_rule", &e.majority_rule)?,
-        seats: at.number("seats", e.seats)?,
-        result: at.enumeration("result", &e.result)?,
-        counts,
-        id: e.id,
-        session_id: e.session_id,
-        council_id: e.council_id,
-        agenda_item_id: e.agenda_item_id,
-        position: e.position,
-        session_date: e.session_date,
-        named: e.named,
-        contested: e.contested,
-    })
-}
-
-fn ballot_option(b: &ballot::Model) -> Result<BallotOption, StoreError> {
-    let row = format!("{}/{}", b.vote_event_id, b.deputy_id);
-    At::new("ballot", &row).enumeration("option", &b.option)
-}
-
-fn speech_read(x: speech::Model) -> Result<SpeechRead, StoreError> {
-    let at = At::new("speech", &x.id);
-    Ok(SpeechRead {
-        speaker_role: at.enumeration("speaker_role", &x.speaker_role)?,
-        speech_type: at.enumeration("speech_type", &x.speech_type)?,
-        seconds: x.seconds.map(|s| at.number("seconds", s)).transpose()?,
-        id: x.id,
-        session_id: x.session_id,
-        agenda_item_id: x.agenda_item_id,
-        position: x.position,
-        deputy_id: x.deputy_id,
-        speaker_name: x.speaker_name,
-        language: x.language,
-        text: x.body_text,
-        session_date: x.session_date,
-    })
+    pub vote: VoteEvent,
 }
 
 /// Filters of [`list_vote_events`].
@@ -185,7 +62,7 @@ pub async fn list_vote_events(
     f: &VoteFilter,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<VoteEventRead>, StoreError> {
+) -> Result<Page<VoteEvent>, StoreError> {
     let mut q = vote_event::Entity::find()
         .order_by_asc(vote_event::Column::SessionDate)
         .order_by_asc(vote_event::Column::Id)
@@ -216,34 +93,34 @@ pub async fn list_vote_events(
         let d: NaiveDate = cursor_part(d)?;
         q = q.filter(after(vote_event::Column::SessionDate, d, vote_event::Column::Id, id));
     }
-    let rows = q.all(db).await?.into_iter().map(vote_read).collect::<Result<Vec<_>, _>>()?;
+    let rows = all(q.all(db).await?)?;
     Ok(page(rows, limit, |e| format!("{}|{}", e.session_date, e.id)))
 }
 
 /// One vote event with its ballots (by deputy) and each voter's standing that day, read in one
 /// snapshot.
-pub async fn get_vote_event(db: &Db, id: &str) -> Result<(VoteEventRead, Vec<BallotRead>), StoreError> {
+pub async fn get_vote_event(db: &Db, id: &str) -> Result<(VoteEvent, Vec<BallotRead>), StoreError> {
     let txn = crate::store::snapshot(db).await?;
     let e = vote_event::Entity::find_by_id(id.to_owned())
         .one(&txn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("vote event {id}")))?;
-    let ballots = ballot::Entity::find()
+    let ballots: Vec<Ballot> = all(ballot::Entity::find()
         .filter(ballot::Column::VoteEventId.eq(id))
         .order_by_asc(ballot::Column::DeputyId)
         .all(&txn)
-        .await?;
+        .await?)?;
     let deputies: Vec<String> = ballots.iter().map(|b| b.deputy_id.clone()).collect();
     let mut standing = standing_on(&txn, &deputies, e.session_date).await?;
     txn.commit().await?;
     let ballots = ballots
-        .iter()
+        .into_iter()
         .map(|b| {
             let (party, mandate) = standing.remove(&b.deputy_id).unwrap_or_default();
-            Ok(BallotRead { deputy_id: b.deputy_id.clone(), option: ballot_option(b)?, party, mandate })
+            BallotRead { deputy_id: b.deputy_id, option: b.option, party, mandate }
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok((vote_read(e)?, ballots))
+        .collect();
+    Ok((VoteEvent::try_from(e)?, ballots))
 }
 
 /// A deputy's party and mandate on a date.
@@ -270,9 +147,8 @@ async fn standing_on<C: ConnectionTrait>(
         let seat = match mandates.iter().find(|m| &m.deputy_id == d && period_covers(m.start_date, m.end_date, date)) {
             None => None,
             Some(m) => {
-                let row = m.id.to_string();
-                let at = At::new("mandate", &row);
-                Some((at.enumeration("nomination", &m.nomination)?, at.enumeration("seat_type", &m.seat_type)?))
+                let m = Mandate::try_from(m.clone())?;
+                Some((m.nomination, m.seat_type))
             }
         };
         out.insert(d.clone(), (party, seat));
@@ -304,7 +180,7 @@ pub async fn list_deputy_ballots(
         let d: NaiveDate = cursor_part(d)?;
         q = q.filter(after(ballot::Column::SessionDate, d, ballot::Column::VoteEventId, id));
     }
-    let ballots = q.all(&txn).await?;
+    let ballots: Vec<Ballot> = all(q.all(&txn).await?)?;
     let ids: Vec<String> = ballots.iter().map(|b| b.vote_event_id.clone()).collect();
     let mut events: HashMap<String, vote_event::Model> = vote_event::Entity::find()
         .filter(vote_event::Column::Id.is_in(ids))
@@ -321,7 +197,7 @@ pub async fn list_deputy_ballots(
             .iter()
             .find(|m| period_covers(m.start_date, m.end_date, b.session_date))
             .map(|m| m.party_id.clone());
-        rows.push(DeputyBallotRead { option: ballot_option(b)?, party, vote: vote_read(e)? });
+        rows.push(DeputyBallotRead { option: b.option, party, vote: VoteEvent::try_from(e)? });
     }
     Ok(page(rows, limit, |r| format!("{}|{}", r.vote.session_date, r.vote.id)))
 }
@@ -343,7 +219,7 @@ pub async fn list_speeches(
     f: &SpeechFilter,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<SpeechRead>, StoreError> {
+) -> Result<Page<Speech>, StoreError> {
     let mut q = speech::Entity::find()
         .order_by_asc(speech::Column::SessionDate)
         .order_by_asc(speech::Column::SessionId)
@@ -368,6 +244,6 @@ pub async fn list_speeches(
         let same_day = Condition::all().add(speech::Column::SessionDate.eq(d)).add(later_in_day);
         q = q.filter(Condition::any().add(speech::Column::SessionDate.gt(d)).add(same_day));
     }
-    let rows = q.all(db).await?.into_iter().map(speech_read).collect::<Result<Vec<_>, _>>()?;
+    let rows = all(q.all(db).await?)?;
     Ok(page(rows, limit, |s| format!("{}|{}#{}", s.session_date, s.session_id, s.position)))
 }

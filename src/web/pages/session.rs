@@ -7,8 +7,8 @@ use maud::{Markup, html};
 
 use super::{ALL, Parties, deputy_names, local};
 use crate::domain::metrics::{Component, TimeKind};
-use crate::service::sessions::{DocumentRead, SpeechFilter, SpeechRead};
-use crate::service::votes::{BallotRead, VoteEventRead, VoteFilter};
+use crate::service::sessions::{Document, Speech, SpeechFilter};
+use crate::service::votes::{BallotRead, VoteEvent, VoteFilter};
 use crate::service::{self, Service};
 use crate::web::PageResult;
 use crate::web::charts::{self, Seat};
@@ -16,7 +16,7 @@ use crate::web::layout::{Ctx, Page, enc, table_wrap};
 
 const OPTIONS: [&str; 6] = ["yes", "no", "abstain", "not_voting", "absent", "excused"];
 
-type Vote = (VoteEventRead, Vec<BallotRead>);
+type Vote = (VoteEvent, Vec<BallotRead>);
 
 fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::HashMap<String, String>) -> Markup {
     let (e, ballots) = v;
@@ -85,7 +85,7 @@ fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::H
     }
 }
 
-fn speeches_table(ctx: &Ctx, list: &[&SpeechRead], deps: &std::collections::HashMap<String, String>) -> Markup {
+fn speeches_table(ctx: &Ctx, list: &[&Speech], deps: &std::collections::HashMap<String, String>) -> Markup {
     html! {
         @if list.is_empty() {
             p class="meta" { (ctx.t("no_speeches")) }
@@ -138,10 +138,10 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let parties = Parties::load(svc).await?;
     let council_name = ctx.lang.pick(&council.names);
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
-    let loose: Vec<&SpeechRead> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
+    let loose: Vec<&Speech> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
     let date = crate::domain::session::local_date(s.scheduled_start);
     let openness = service::metrics::session_openness_on(svc, &s.council_id, &s.id, date).await?;
-    let declared = |d: &DocumentRead| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
+    let declared = |d: &Document| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
 
     let body = html! {
         p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
