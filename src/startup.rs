@@ -183,13 +183,15 @@ pub struct Application {
 
 impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and builds the state.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
         let addr = settings.bind;
-        let state = build_state(settings).await?;
         let listener =
             tokio::net::TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
-        let port = listener.local_addr().map_or(addr.port(), |a| a.port());
-        Ok(Self { listener, port, state })
+        let bound = listener.local_addr().unwrap_or(addr);
+        // Links follow the address actually served unless a public URL is configured.
+        settings.public_url = settings.public_url_or(bound);
+        let state = build_state(settings).await?;
+        Ok(Self { listener, port: bound.port(), state })
     }
 
     /// The port actually bound.
