@@ -90,16 +90,8 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let limits = api::limits::Limits::new(&settings);
     let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
     let checkpoints = Arc::new(open_log(&db, &settings).await?);
-    Ok(Arc::new(AppState {
-        db,
-        keys,
-        policy,
-        settings,
-        metrics_cache: Default::default(),
-        limits,
-        responses,
-        checkpoints,
-    }))
+    let service = Arc::new(crate::service::Service::new(db, settings, keys, checkpoints));
+    Ok(Arc::new(AppState { service, policy, limits, responses }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
@@ -126,6 +118,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
         .nest(api::tlog::PREFIX, api::tlog::routes(state.clone()))
         .around(crate::web::root)
+        .data(state.service.clone())
         .data(state)
         .around(api::middleware::conditional_get)
         .catch_all_error(api::problem::catch_all)
@@ -207,11 +200,12 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         // Writes by other nodes or processes reach the response cache within `change_poll_ms`.
-        let every = std::time::Duration::from_millis(self.state.settings.change_poll_ms.max(10));
+        let every = std::time::Duration::from_millis(self.state.service.settings.change_poll_ms.max(10));
         let responses = self.state.responses.clone();
-        let watcher =
-            tokio::spawn(crate::store::watch_changes(self.state.db.clone(), every, move || responses.invalidate()));
-        let limits = crate::server::ConnectionLimits::from_settings(&self.state.settings);
+        let watcher = tokio::spawn(crate::store::watch_changes(self.state.service.db.clone(), every, move || {
+            responses.invalidate()
+        }));
+        let limits = crate::server::ConnectionLimits::from_settings(&self.state.service.settings);
         // New checkpoints are sent to the witnesses in the background.
         let cosigner = tokio::spawn(crate::witness::client::run(self.state.clone()));
         let app = routes(self.state);

@@ -253,11 +253,8 @@ pub async fn import(
         }
     }
     pb.finish_and_clear();
-    report.kept = report.refused.is_empty() || continue_on_error;
-    if report.kept {
-        batch.commit().await.map_err(StoreError::from)?;
-    } else {
-        batch.rollback().await.map_err(StoreError::from)?;
+    report.kept = store::end_batch(batch, report.refused.is_empty() || continue_on_error).await?;
+    if !report.kept {
         report.created = 0;
     }
     Ok(report)

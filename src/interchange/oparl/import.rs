@@ -383,11 +383,8 @@ async fn import_dump(db: &store::Db, dump: Dump, source: &str, opts: &OparlOptio
     roster.publish(&council_id, &mut out).await?;
     meetings.publish(&dump, &council_id, &mut ids, opts.now, &mut out).await?;
     report.identifiers = ids.taken.into_iter().collect();
-    report.kept = report.refused.is_empty() || opts.continue_on_error;
-    if report.kept {
-        batch.commit().await.map_err(StoreError::from)?;
-    } else {
-        batch.rollback().await.map_err(StoreError::from)?;
+    report.kept = store::end_batch(batch, report.refused.is_empty() || opts.continue_on_error).await?;
+    if !report.kept {
         for t in [
             &mut report.councils,
             &mut report.parties,

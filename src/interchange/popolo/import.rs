@@ -61,7 +61,7 @@ use crate::domain::enums as d;
 use crate::domain::{Violations, text as t};
 use crate::interchange::{progress_bar, refusal};
 use crate::store::councils::replace_meta;
-use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError, VersionMeta};
 
 #[cfg(doc)]
 use super::format::parse_option;
@@ -232,11 +232,8 @@ pub async fn import_value(
         pb.inc(1);
     }
     pb.finish_and_clear();
-    report.kept = report.refused.is_empty() || opts.continue_on_error;
-    if report.kept {
-        batch.commit().await.map_err(StoreError::from)?;
-    } else {
-        batch.rollback().await.map_err(StoreError::from)?;
+    report.kept = store::end_batch(batch, report.refused.is_empty() || opts.continue_on_error).await?;
+    if !report.kept {
         (report.stored, report.parties, report.deputies, report.sessions, report.vote_events) = (0, 0, 0, 0, 0);
     }
     Ok(report)
@@ -262,6 +259,13 @@ impl Planned {
         }
     }
 
+    /// The stored version of this document when its content differs from the planned one.
+    async fn stored_otherwise(&self, db: &store::Db, council_id: &str) -> Result<Option<VersionMeta>, StoreError> {
+        let (kind, id) = self.key(council_id);
+        let planned = crate::domain::log::canonical::sha256_hex(self.body()?.as_bytes());
+        Ok(store::councils::current_version(db, kind, id).await?.filter(|current| current.sha256 != planned))
+    }
+
     fn body(&self) -> Result<String, StoreError> {
         match self {
             Planned::Party(_, d) => store::canonical_json(d),
@@ -283,8 +287,7 @@ async fn keep_stored_parties(
     let mut kept = Vec::with_capacity(plan.len());
     for p in plan.drain(..) {
         if let Planned::Party(id, _) = &p
-            && let Some(current) = store::councils::current_version(db, DocKind::Party, id).await?
-            && current.sha256 != crate::domain::log::canonical::sha256_hex(p.body()?.as_bytes())
+            && let Some(current) = p.stored_otherwise(db, "").await?
         {
             report.warnings.push(format!(
                 "party {id} is already stored (version {}) with another description; it is kept as stored \
@@ -315,8 +318,7 @@ async fn preflight(
     }
     for p in plan {
         let (kind, id) = p.key(council_id);
-        let Some(current) = store::councils::current_version(db, kind, id).await? else { continue };
-        if current.sha256 != crate::domain::log::canonical::sha256_hex(p.body()?.as_bytes()) {
+        if let Some(current) = p.stored_otherwise(db, council_id).await? {
             report.refused.push(PopoloRefusal {
                 kind: kind.as_str(),
                 id: id.to_owned(),

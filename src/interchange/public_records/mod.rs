@@ -389,11 +389,8 @@ pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Res
         }
     }
     report.councils = councils.len();
-    report.kept = report.refused.is_empty() || opts.continue_on_error;
-    if report.kept {
-        batch.commit().await.map_err(StoreError::from)?;
-    } else {
-        batch.rollback().await.map_err(StoreError::from)?;
+    report.kept = store::end_batch(batch, report.refused.is_empty() || opts.continue_on_error).await?;
+    if !report.kept {
         (report.stored, report.councils) = (0, 0);
     }
     Ok(report)
