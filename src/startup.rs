@@ -121,6 +121,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .data(state.service.clone())
         .data(state)
         .around(api::middleware::conditional_get)
+        .around(api::middleware::location_on_create)
         .catch_all_error(api::problem::catch_all)
         // Boxed here: the fully nested middleware type is too deep for the compiler's layout
         // computation in release builds (one dynamic call per request).
