@@ -37,6 +37,7 @@ pub fn publish(doc: &mut Value) {
     walk_schemas(doc);
     close_objects(doc);
     declare_headers(doc);
+    constraints(doc);
     name_document_responses(doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
@@ -111,6 +112,50 @@ fn close_objects(doc: &mut Value) {
         {
             obj.insert("additionalProperties".into(), Value::Bool(false));
         }
+    }
+}
+
+/// The rules a client can know before sending anything, from the code that enforces them: the
+/// id form (`domain::text::is_valid_id`) of each id a document chooses and of the ids in the path
+/// of a `PUT`, the kinds of contact, the CSV export's tables. The server still names the rule it
+/// applies (`id_format`, `allowed_values`) when a request breaks one.
+fn constraints(doc: &mut Value) {
+    let id = json!({"type": "string", "pattern": crate::domain::text::ID_PATTERN, "minLength": 1, "maxLength": 64});
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, schema) in schemas.iter_mut() {
+            let chosen_here = name.ends_with("Doc") || name.ends_with("Dto");
+            if let Some(field) = schema.pointer_mut("/properties/id").and_then(Value::as_object_mut)
+                && chosen_here
+                && field.get("type").is_some_and(|t| t == "string")
+            {
+                merge(field, &id);
+            }
+        }
+        if let Some(kind) = schemas.get_mut("ContactDto").and_then(|s| s.pointer_mut("/properties/kind")) {
+            kind["enum"] = json!(crate::documents::roster::CONTACT_KINDS);
+        }
+    }
+    let tables: Vec<&str> = crate::interchange::csv::Table::ALL.iter().map(|t| t.as_str()).collect();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (method, op) in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.iter_mut()) {
+        let csv = op["operationId"] == "export_council_csv";
+        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+            let name = if p["in"] == "path" { p["name"].as_str().map(str::to_owned) } else { None };
+            let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else { continue };
+            match (method.as_str(), name.as_deref()) {
+                ("put", Some("id" | "council")) => merge(schema, &id),
+                (_, Some("table")) if csv => {
+                    schema.insert("enum".into(), json!(tables));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn merge(into: &mut Map<String, Value>, from: &Value) {
+    for (k, v) in from.as_object().into_iter().flatten() {
+        into.insert(k.clone(), v.clone());
     }
 }
 
