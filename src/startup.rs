@@ -128,6 +128,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
         .around(move |ep, req| api::response_cache::serve(responses.clone(), ep, req))
+        .around(api::middleware::not_acceptable)
         .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))

@@ -62,6 +62,40 @@ async fn conditional<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     Ok(Response::from_parts(parts, bytes.into()))
 }
 
+/// A read of the API whose media type the request's `Accept` excludes is refused with 406
+/// instead of being answered in a type the client said it cannot take.
+pub async fn not_acceptable<E: Endpoint>(next: E, req: Request) -> Result<Response> {
+    let path = req.uri().path();
+    let api = path.starts_with("/v1/") || path == "/health" || path == "/ready";
+    let accept = (api && matches!(*req.method(), Method::GET | Method::HEAD))
+        .then(|| req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .flatten();
+    let resp = next.call(req).await?.into_response();
+    let Some(accept) = accept else { return Ok(resp) };
+    let served = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let served = served.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !resp.status().is_success() || served.is_empty() || accepts(&accept, &served) {
+        return Ok(resp);
+    }
+    let detail = format!("this resource is served as {served} only; the request's Accept ({accept}) excludes it");
+    Ok(super::problem::Problem::new(StatusCode::NOT_ACCEPTABLE, "not-acceptable", detail).into_poem_response())
+}
+
+/// True when the `Accept` value `accept` takes the media type `served` (lower case, no
+/// parameters): a matching range, `type/*` or `*/*`, without `q=0`.
+fn accepts(accept: &str, served: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let refused = parts
+            .any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
+        let matches = media == "*/*"
+            || media == served
+            || media.strip_suffix("/*").is_some_and(|t| served.split('/').next() == Some(t));
+        matches && !refused
+    })
+}
+
 /// A list's `links.next` as a `Link` header (`<URL>; rel="next"`), so that clients that page by
 /// headers, and browser apps, need not read the body.
 fn next_page_link(headers: &poem::http::HeaderMap, body: &[u8]) -> Option<HeaderValue> {
@@ -189,7 +223,16 @@ pub async fn allow_on_405<E: Endpoint>(table: std::sync::Arc<AllowTable>, next: 
 
 #[cfg(test)]
 mod tests {
-    use super::{AllowTable, IMMUTABLE, SHORT, default_cache_control};
+    use super::{AllowTable, IMMUTABLE, SHORT, accepts, default_cache_control};
+
+    #[test]
+    fn accept_takes_exact_types_wildcards_and_not_q_zero() {
+        assert!(accepts("application/json", "application/json"));
+        assert!(accepts("text/html, application/*;q=0.5", "application/json"));
+        assert!(accepts("*/*", "text/csv"));
+        assert!(!accepts("application/xml", "application/json"));
+        assert!(!accepts("application/json;q=0, text/html", "application/json"));
+    }
 
     #[test]
     fn immutable_paths_are_cached_for_a_year_and_the_rest_briefly() {

@@ -353,6 +353,16 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
         .and_then(Value::as_array)
         .is_some_and(|ps| ps.iter().any(|p| p["name"] == "cursor" && p["in"] == "query"));
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        if method == "get" {
+            // `api::middleware::not_acceptable`.
+            responses.insert(
+                "406".into(),
+                json!({
+                    "description": "`Accept` excludes the media type this is served as.",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                }),
+            );
+        }
         for (status, response) in responses.iter_mut() {
             let Ok(status) = status.parse::<u16>() else { continue };
             let Some(response) = response.as_object_mut() else { continue };

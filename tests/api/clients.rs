@@ -69,6 +69,24 @@ async fn head_sends_the_etag_get_sends_and_answers_its_if_none_match_with_304() 
 }
 
 #[tokio::test]
+async fn an_accept_the_api_cannot_answer_is_406_and_json_or_any_type_is_answered() {
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    for (accept, status) in
+        [("application/xml", 406), ("application/json", 200), ("*/*", 200), ("text/html, application/*", 200)]
+    {
+        let r = app.send(Method::GET, "/v1/councils/alpha", None, None, &[("accept", accept)]).await;
+        assert_eq!(r.status, status, "Accept: {accept}: {r:?}");
+    }
+    let r = app.send(Method::GET, "/v1/councils", None, None, &[("accept", "application/xml")]).await;
+    assert_eq!(r.status, 406);
+    assert_eq!(r.body["type"], "/problems/not-acceptable", "{r:?}");
+    let csv =
+        app.send(Method::GET, "/v1/councils/alpha/export/csv/deputies", None, None, &[("accept", "text/csv")]).await;
+    assert_eq!(csv.status, 200, "{csv:?}");
+}
+
+#[tokio::test]
 async fn a_period_with_only_to_before_the_default_from_says_so() {
     let app = spawn_app().await;
     let r = app.get("/v1/rankings?to=2000-01-01").await;
