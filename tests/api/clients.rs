@@ -87,6 +87,17 @@ async fn an_accept_the_api_cannot_answer_is_406_and_json_or_any_type_is_answered
 }
 
 #[tokio::test]
+async fn the_oparl_systems_product_is_a_page_the_server_serves() {
+    let app = spawn_app().await;
+    let system = app.get("/oparl/v1.1/system").await;
+    let product = system.body["product"].as_str().expect("product").to_owned();
+    let own = app.base.trim_end_matches('/');
+    assert!(product.starts_with(own) && !product.contains("example.invalid"), "{product}");
+    let page = app.client.get(&product).send().await.expect("product page");
+    assert_eq!(page.status(), 200, "{product}");
+}
+
+#[tokio::test]
 async fn a_period_with_only_to_before_the_default_from_says_so() {
     let app = spawn_app().await;
     let r = app.get("/v1/rankings?to=2000-01-01").await;
