@@ -32,7 +32,8 @@ pub struct Settings {
     pub max_page_size: u64,
     /// `json` for structured logs, `pretty` for people.
     pub log_format: LogFormat,
-    /// The public base URL, used in links and canonical URLs (no trailing slash).
+    /// The public base URL, used in links and canonical URLs (no trailing slash). Empty (the
+    /// default): the address the server is bound to, so `serve --bind HOST:PORT` links to itself.
     pub public_url: String,
     /// Largest database connection pool.
     pub db_max_connections: u32,
@@ -146,7 +147,7 @@ impl Default for Settings {
             max_body_bytes: 8 * 1024 * 1024,
             max_page_size: 500,
             log_format: LogFormat::Pretty,
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: String::new(),
             db_max_connections: 16,
             log_origin: None,
             production: false,
@@ -212,9 +213,26 @@ impl Settings {
     /// keeps the origin stored with it (see `store::witnessing::origin`).
     pub fn log_origin(&self) -> String {
         self.log_origin.clone().unwrap_or_else(|| {
-            let host = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, rest)| rest);
+            let url = self.public_url_or(self.bind);
+            let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
             format!("{}/log", host.trim_end_matches('/'))
         })
+    }
+
+    /// `public_url`, or when it is not set, the URL of `bound` (the address actually listened
+    /// on; an unspecified address such as `0.0.0.0` is reached on loopback).
+    pub fn public_url_or(&self, bound: SocketAddr) -> String {
+        if !self.public_url.is_empty() {
+            return self.public_url.trim_end_matches('/').to_owned();
+        }
+        let mut addr = bound;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}")
     }
 
     /// The database URL to connect to: the configured one, else the embedded SQLite file.

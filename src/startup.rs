@@ -121,12 +121,14 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .data(state.service.clone())
         .data(state)
         .around(api::middleware::conditional_get)
+        .around(api::middleware::location_on_create)
         .catch_all_error(api::problem::catch_all)
         // Boxed here: the fully nested middleware type is too deep for the compiler's layout
         // computation in release builds (one dynamic call per request).
         .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
         .around(move |ep, req| api::response_cache::serve(responses.clone(), ep, req))
+        .around(api::middleware::not_acceptable)
         .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
@@ -178,13 +180,15 @@ pub struct Application {
 
 impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) and builds the state.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
         let addr = settings.bind;
-        let state = build_state(settings).await?;
         let listener =
             tokio::net::TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
-        let port = listener.local_addr().map_or(addr.port(), |a| a.port());
-        Ok(Self { listener, port, state })
+        let bound = listener.local_addr().unwrap_or(addr);
+        // Links follow the address actually served unless a public URL is configured.
+        settings.public_url = settings.public_url_or(bound);
+        let state = build_state(settings).await?;
+        Ok(Self { listener, port: bound.port(), state })
     }
 
     /// The port actually bound.

@@ -6,8 +6,19 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use sha2::{Digest, Sha256};
 
-/// Wraps an endpoint with ETag / If-None-Match handling for GET and HEAD.
-pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Response> {
+/// Wraps an endpoint with ETag / If-None-Match handling for GET and HEAD. A HEAD is answered as
+/// the GET would be, without the body: the same `ETag` (computed from the body a GET sends, not
+/// from the empty one), the same 304.
+pub async fn conditional_get<E: Endpoint>(next: E, mut req: Request) -> Result<Response> {
+    if req.method() != Method::HEAD {
+        return conditional(next, req).await;
+    }
+    req.set_method(Method::GET);
+    let (parts, _) = conditional(next, req).await?.into_parts();
+    Ok(Response::from_parts(parts, poem::Body::empty()))
+}
+
+async fn conditional<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let authorized = req.headers().contains_key(header::AUTHORIZATION);
@@ -32,6 +43,9 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
     }
     let (mut parts, body) = resp.into_parts();
     let bytes = body.into_bytes().await?;
+    if let Some(link) = next_page_link(&parts.headers, &bytes) {
+        parts.headers.insert(header::LINK, link);
+    }
     let etag = match parts.headers.get(header::ETAG) {
         Some(v) => v.clone(),
         None => {
@@ -46,6 +60,74 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
         return Ok(r);
     }
     Ok(Response::from_parts(parts, bytes.into()))
+}
+
+/// A read of the API whose media type the request's `Accept` excludes is refused with 406
+/// instead of being answered in a type the client said it cannot take.
+pub async fn not_acceptable<E: Endpoint>(next: E, req: Request) -> Result<Response> {
+    let path = req.uri().path();
+    let api = path.starts_with("/v1/") || path == "/health" || path == "/ready";
+    let accept = (api && matches!(*req.method(), Method::GET | Method::HEAD))
+        .then(|| req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .flatten();
+    let resp = next.call(req).await?.into_response();
+    let Some(accept) = accept else { return Ok(resp) };
+    let served = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let served = served.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !resp.status().is_success() || served.is_empty() || accepts(&accept, &served) {
+        return Ok(resp);
+    }
+    let detail = format!("this resource is served as {served} only; the request's Accept ({accept}) excludes it");
+    Ok(super::problem::Problem::new(StatusCode::NOT_ACCEPTABLE, "not-acceptable", detail).into_poem_response())
+}
+
+/// True when the `Accept` value `accept` takes the media type `served` (lower case, no
+/// parameters): a matching range, `type/*` or `*/*`, without `q=0`.
+fn accepts(accept: &str, served: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let refused = parts
+            .any(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
+        let matches = media == "*/*"
+            || media == served
+            || media.strip_suffix("/*").is_some_and(|t| served.split('/').next() == Some(t));
+        matches && !refused
+    })
+}
+
+/// A list's `links.next` as a `Link` header (`<URL>; rel="next"`), so that clients that page by
+/// headers, and browser apps, need not read the body.
+fn next_page_link(headers: &poem::http::HeaderMap, body: &[u8]) -> Option<HeaderValue> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        links: Option<Next>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Next {
+        next: Option<String>,
+    }
+    let json = headers.get(header::CONTENT_TYPE)?.to_str().ok()?.starts_with("application/json");
+    if !json || body.first() != Some(&b'{') {
+        return None;
+    }
+    let next = serde_json::from_slice::<Page>(body).ok()?.links?.next?;
+    HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")).ok()
+}
+
+/// The first version of a document, stored by `PUT` at its URL, is served there: a 201 says so
+/// in `Location`.
+pub async fn location_on_create<E: Endpoint>(next: E, req: Request) -> Result<Response> {
+    let created_at = (req.method() == Method::PUT).then(|| req.uri().path().to_owned());
+    let mut resp = next.call(req).await?.into_response();
+    if let Some(path) = created_at
+        && resp.status() == StatusCode::CREATED
+        && !resp.headers().contains_key(header::LOCATION)
+        && let Ok(v) = HeaderValue::from_str(&path)
+    {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
 }
 
 /// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`.
@@ -141,7 +223,16 @@ pub async fn allow_on_405<E: Endpoint>(table: std::sync::Arc<AllowTable>, next: 
 
 #[cfg(test)]
 mod tests {
-    use super::{AllowTable, IMMUTABLE, SHORT, default_cache_control};
+    use super::{AllowTable, IMMUTABLE, SHORT, accepts, default_cache_control};
+
+    #[test]
+    fn accept_takes_exact_types_wildcards_and_not_q_zero() {
+        assert!(accepts("application/json", "application/json"));
+        assert!(accepts("text/html, application/*;q=0.5", "application/json"));
+        assert!(accepts("*/*", "text/csv"));
+        assert!(!accepts("application/xml", "application/json"));
+        assert!(!accepts("application/json;q=0, text/html", "application/json"));
+    }
 
     #[test]
     fn immutable_paths_are_cached_for_a_year_and_the_rest_briefly() {

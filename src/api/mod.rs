@@ -23,6 +23,7 @@ pub mod response_cache;
 pub mod responses;
 pub mod rosters;
 pub mod sessions;
+pub mod spec;
 pub mod tlog;
 
 use std::sync::Arc;
@@ -111,10 +112,12 @@ pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
     )
     .description(
         "Publish and audit the records of Kazakhstan's local councils (maslikhats). Reads are public; writes need a \
-         bearer token (EdDSA JWT). Errors are RFC 9457 problem+json. Lists page with `links.next`. Every GET sends a \
+         bearer token (EdDSA JWT). Errors are RFC 9457 problem+json. Lists page with `cursor` (given in `links.cursor`, and as a URL in `links.next` and the `Link` header). Every GET sends a \
          strong ETag and answers If-None-Match with 304; document PUTs need If-Match once the document exists.",
     )
-    .license(poem_openapi::LicenseObject::new("AGPL-3.0-or-later"))
+    .license(
+        poem_openapi::LicenseObject::new("AGPL-3.0-or-later").url("https://www.gnu.org/licenses/agpl-3.0.html"),
+    )
 }
 
 /// The OpenAPI document as pretty JSON (what `openapi/openapi.json` holds).
@@ -129,41 +132,6 @@ pub fn spec_json() -> String {
     });
     let spec = service(state).spec();
     let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&spec) else { return spec };
-    date_format(&mut doc);
-    close_objects(&mut doc);
+    spec::publish(&mut doc);
     serde_json::to_string_pretty(&doc).unwrap_or(spec)
-}
-
-/// poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
-/// clients and fuzzers know the shape.
-fn date_format(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(fields) => {
-            for (name, value) in fields.iter_mut() {
-                if name == "format" && value == "naive-date" {
-                    *value = "date".into();
-                } else {
-                    date_format(value);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(date_format),
-        _ => {}
-    }
-}
-
-/// Every request body refuses unknown fields (`StrictJson`); say so in the schemas, so clients
-/// and fuzzers know (`additionalProperties: false` on each named object schema).
-fn close_objects(doc: &mut serde_json::Value) {
-    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(serde_json::Value::as_object_mut) else {
-        return;
-    };
-    for schema in schemas.values_mut() {
-        if let Some(obj) = schema.as_object_mut()
-            && obj.contains_key("properties")
-            && !obj.contains_key("additionalProperties")
-        {
-            obj.insert("additionalProperties".into(), serde_json::Value::Bool(false));
-        }
-    }
 }

@@ -10,6 +10,11 @@ pub struct Links {
     /// The next page; absent on the last one.
     #[oai(skip_serializing_if_is_none)]
     pub next: Option<String>,
+    /// The `cursor` parameter of the next page (the one in `next`), for clients that call the
+    /// list with parameters rather than follow the URL; absent on the last page.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 /// Items per page when the client does not say.
@@ -27,6 +32,7 @@ pub fn limit(requested: Option<u64>, max: u64) -> Result<u64, Problem> {
 /// Builds the `next` link: `path?query&cursor=…` keeping the other parameters.
 pub fn next_link(path: &str, params: &[(&str, Option<String>)], cursor: Option<String>) -> Links {
     Links {
+        cursor: cursor.clone(),
         next: cursor.map(|c| {
             let mut q: Vec<String> =
                 params.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v)))).collect();
@@ -55,5 +61,6 @@ mod tests {
         assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
         let link = next_link("/v1/x", &[("q", Some("a b".into())), ("limit", None)], Some("2024|s 1".into()));
         assert_eq!(link.next.as_deref(), Some("/v1/x?q=a%20b&cursor=2024%7Cs%201"));
+        assert_eq!(link.cursor.as_deref(), Some("2024|s 1"));
     }
 }

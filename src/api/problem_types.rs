@@ -64,6 +64,13 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         remedy: "The `Allow` header lists the methods it takes.",
     },
     ProblemType {
+        slug: "not-acceptable",
+        status: 406,
+        meaning: "The request's `Accept` header excludes the only media type the resource is served as (JSON, or CSV \
+                  for a CSV export).",
+        remedy: "Accept `application/json` (or `*/*`); the detail names the media type served.",
+    },
+    ProblemType {
         slug: "request-timeout",
         status: 408,
         meaning: "The request body did not arrive within the server's body timeout.",

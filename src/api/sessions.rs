@@ -1021,7 +1021,7 @@ impl VoteApi {
                     provenance: m.provenance.as_str().to_owned(),
                 })
                 .collect(),
-            links: Links { next },
+            links: Links { next, cursor: None },
         }))
     }
 }

@@ -244,9 +244,12 @@ impl DeputyDto {
     }
 }
 
+/// The kinds of contact a roster may give (`ContactDto.kind`).
+pub const CONTACT_KINDS: [&str; 4] = ["email", "phone", "url", "office"];
+
 impl ContactDto {
     fn parse(self, v: &mut Violations, p: &str) -> r::Contact {
-        if !["email", "phone", "url", "office"].contains(&self.kind.as_str()) {
+        if !CONTACT_KINDS.contains(&self.kind.as_str()) {
             v.push(format!("{p}/kind"), "allowed_values", "one of: email, phone, url, office");
         }
         r::Contact {

@@ -66,6 +66,9 @@ pub fn clean_opt(v: &mut Violations, path: &str, raw: Option<&str>, max: usize, 
     raw.and_then(|r| clean(v, path, r, max, multiline))
 }
 
+/// [`is_valid_id`] as a regular expression, for the OpenAPI document's `pattern`.
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,63}$";
+
 /// Checks a publisher-chosen identifier: 1–64 characters of `a-z 0-9 . _ -`, starting with a
 /// letter or digit. Ids appear in URLs, so nothing else is allowed.
 pub fn is_valid_id(id: &str) -> bool {

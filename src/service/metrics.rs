@@ -88,7 +88,14 @@ pub fn resolve(q: PeriodQuery, newest: Option<DateTime<Utc>>) -> Result<Period, 
     let to = q.to.unwrap_or_else(|| crate::domain::session::local_date(as_of));
     let from = q.from.unwrap_or(DEFAULT_FROM);
     if from > to {
-        return Err(Error::BadRequest("from must not be after to".into()));
+        let message = match (q.from, q.to) {
+            (None, _) => {
+                format!("to ({to}) is before the default from ({DEFAULT_FROM}); send an earlier to, or a from")
+            }
+            (Some(_), None) => format!("from ({from}) is after the default to ({to}, as_of's date); send a later to"),
+            _ => "from must not be after to".to_owned(),
+        };
+        return Err(Error::BadRequest(message));
     }
     Ok(Period { from, to, as_of })
 }

@@ -35,6 +35,20 @@ pub(crate) fn split_cursor(c: &str) -> Result<(&str, &str), StoreError> {
     c.split_once('|').ok_or_else(bad_cursor)
 }
 
+/// The cursor of a list ordered by id alone: `kind|id`, so that a bare word is not mistaken
+/// for one.
+pub(crate) fn id_cursor(kind: &str, id: &str) -> String {
+    format!("{kind}|{id}")
+}
+
+/// The id after which a page of `kind`'s list starts, from a cursor [`id_cursor`] issued.
+pub(crate) fn id_after<'c>(kind: &str, cursor: &'c str) -> Result<&'c str, StoreError> {
+    match split_cursor(cursor)? {
+        (k, id) if k == kind && !id.is_empty() => Ok(id),
+        _ => Err(bad_cursor()),
+    }
+}
+
 /// Parses one part of a cursor.
 pub(crate) fn cursor_part<T: std::str::FromStr>(s: &str) -> Result<T, StoreError> {
     s.parse().map_err(|_| bad_cursor())
@@ -58,6 +72,14 @@ pub(crate) fn bad_cursor() -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_cursor_round_trips_and_a_bare_word_or_another_lists_cursor_is_refused() {
+        assert_eq!(id_after("council", &id_cursor("council", "a|b")).ok(), Some("a|b"));
+        assert!(id_after("council", "garbage").is_err());
+        assert!(id_after("council", &id_cursor("party", "p1")).is_err());
+        assert!(id_after("council", "council|").is_err());
+    }
 
     #[test]
     fn a_full_page_names_its_last_key_and_the_last_page_none() {

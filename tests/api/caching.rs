@@ -276,3 +276,20 @@ async fn concurrent_misses_of_one_resource_compute_it_once() {
     let hits = statuses.iter().filter(|s| s.as_deref() == Some(HIT)).count();
     assert_eq!((misses, hits), (1, 15), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn links_point_at_the_address_served_when_no_public_url_is_set() {
+    // `serve --bind HOST:PORT` without a public URL: every absolute link is on that server.
+    let app = crate::helpers::spawn_app_with(|s| s.public_url = String::new()).await;
+    app.seed_council("alpha").await;
+    let own = app.base.trim_end_matches('/').to_owned();
+    let council = app.get("/v1/councils/alpha").await;
+    assert_eq!(council.body["url"], format!("{own}/v1/councils/alpha"), "{council:?}");
+    let system = app.get("/oparl/v1.1/system").await;
+    assert!(system.body["body"].as_str().is_some_and(|b| b.starts_with(&own)), "{system:?}");
+    // A configured public URL (behind a proxy) wins.
+    let proxied = crate::helpers::spawn_app_with(|s| s.public_url = "https://maslikhat.example.kz".into()).await;
+    proxied.seed_council("alpha").await;
+    let council = proxied.get("/v1/councils/alpha").await;
+    assert_eq!(council.body["url"], "https://maslikhat.example.kz/v1/councils/alpha", "{council:?}");
+}

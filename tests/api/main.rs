@@ -4,6 +4,7 @@
 
 mod auth;
 mod caching;
+mod clients;
 mod cors;
 mod councils;
 mod crash;

@@ -262,7 +262,10 @@ fn parses(p: &Value) -> bool {
 
 /// The requests that should provoke each refusal of a read.
 fn read_probes(op: &Op, record: &str) -> Vec<Probe> {
-    let mut probes = vec![Probe::new("a good request", url(op, record, None))];
+    let mut probes = vec![
+        Probe::new("a good request", url(op, record, None)),
+        Probe::new("an Accept it cannot answer", url(op, record, None)).header("accept", "application/xml"),
+    ];
     for p in op.params() {
         let name = p["name"].as_str().unwrap_or_default();
         if p["in"] == "path" {

@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 
 use crate::helpers::{TestApp, party, spawn_app_in};
 
-/// The origin every test server's log gets (from the default `public_url`).
+/// The origin every witnessed test server's log is given (`log_origin`).
 const ORIGIN: &str = "127.0.0.1:8080/log";
 
 /// A running witness in its own folder (key and database survive a restart).
@@ -69,6 +69,7 @@ async fn app_with_witnesses(tmp: tempfile::TempDir, witnesses: &[&TestWitness], 
         .map(|w| maslikhat::config::WitnessSetting { url: w.url.clone(), verifier_key: w.vkey.clone() })
         .collect();
     spawn_app_in(tmp, |s| {
+        s.log_origin = Some(ORIGIN.into());
         s.witnesses = ws;
         s.witness_quorum = quorum;
         s.change_poll_ms = 50;
@@ -297,6 +298,7 @@ async fn two_api_nodes_ask_each_witness_once_per_checkpoint_without_conflicts() 
     let b = crate::helpers::spawn_app_with(|s| {
         s.database_url = Some(db.into());
         s.keys_dir = keys;
+        s.log_origin = Some(ORIGIN.into());
         s.witnesses = ws;
         s.witness_quorum = 1;
         s.change_poll_ms = 50;

@@ -240,7 +240,8 @@ impl<'a> View<'a> {
             "body": self.u.bodies(),
             "name": "maslikhat: records of Kazakhstan's local councils",
             "website": website,
-            "product": "https://example.invalid/maslikhat",
+            // The software's own documentation, as this server serves it (it has no other home).
+            "product": format!("{}/docs", website.trim_end_matches('/')),
             format!("{EXT}:profile"): self.u.profile(),
         })
     }

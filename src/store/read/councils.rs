@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::domain::council::{Convocation, Council, Party};
 use crate::domain::enums::Level;
 use crate::entity::{convocation, council, party};
-use crate::store::paging::{Page, page};
+use crate::store::paging::{Page, id_after, id_cursor, page};
 use crate::store::tables::{self as t, all};
 use crate::store::{Db, StoreError};
 
@@ -94,7 +94,7 @@ pub async fn list_councils(
 ) -> Result<Page<CouncilRead>, StoreError> {
     let mut q = council::Entity::find().order_by_asc(council::Column::Id).limit(limit.saturating_add(1));
     if let Some(c) = cursor {
-        q = q.filter(council::Column::Id.gt(c));
+        q = q.filter(council::Column::Id.gt(id_after("council", c)?));
     }
     if let Some(l) = f.level {
         q = q.filter(council::Column::Level.eq(l.as_str()));
@@ -114,7 +114,7 @@ pub async fn list_councils(
             council_read(r, mine)
         })
         .collect();
-    Ok(page(rows, limit, |r| r.id.clone()))
+    Ok(page(rows, limit, |r| id_cursor("council", &r.id)))
 }
 
 /// Every council, ordered by id.
@@ -156,13 +156,13 @@ pub async fn list_parties(
 ) -> Result<Page<PartyRead>, StoreError> {
     let mut s = party::Entity::find().order_by_asc(party::Column::Id).limit(limit.saturating_add(1));
     if let Some(c) = cursor {
-        s = s.filter(party::Column::Id.gt(c));
+        s = s.filter(party::Column::Id.gt(id_after("party", c)?));
     }
     if let Some(text) = q {
         s = s.filter(Expr::col(party::Column::SearchKey).like(like_pattern(text)));
     }
     let rows = all(s.all(db).await?)?.into_iter().map(party_read).collect();
-    Ok(page(rows, limit, |r| r.id.clone()))
+    Ok(page(rows, limit, |r| id_cursor("party", &r.id)))
 }
 
 /// Every party, ordered by id.

@@ -4,7 +4,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::domain::public_record::PublicRecord;
 use crate::entity::{document_version, public_record};
-use crate::store::paging::{Page, page};
+use crate::store::paging::{Page, id_after, id_cursor, page};
 use crate::store::stored::At;
 use crate::store::{Db, StoreError};
 
@@ -35,7 +35,7 @@ pub struct RecordFilter {
     pub provenance: Option<String>,
 }
 
-/// A page of records by id, after `cursor` (an id).
+/// A page of records by id, after `cursor`.
 pub async fn list_public_records(
     db: &Db,
     f: &RecordFilter,
@@ -50,10 +50,10 @@ pub async fn list_public_records(
         q = q.filter(public_record::Column::Provenance.eq(p.as_str()));
     }
     if let Some(c) = cursor {
-        q = q.filter(public_record::Column::Id.gt(c));
+        q = q.filter(public_record::Column::Id.gt(id_after("record", c)?));
     }
     let rows = q.all(db).await?.into_iter().map(record_read).collect::<Result<Vec<_>, _>>()?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    Ok(page(rows, limit, |r| id_cursor("record", &r.id)))
 }
 
 /// Every record, by id.

@@ -1,0 +1,463 @@
+//! The OpenAPI document as published: poem-openapi's document, adjusted in this one place so that
+//! common generators (openapi-python-client, openapi-typescript) and linters (Redocly) take it
+//! as it is. Each step is a function over the parsed document; none replaces text.
+//!
+//! - OpenAPI 3.1, so that a field's description can sit beside its `$ref` (poem-openapi wraps
+//!   such a reference in `allOf`, which generators turn into duplicate classes or cannot resolve
+//!   at all) and `nullable` becomes a `null` type;
+//! - every response header the server sends, declared where it sends it, under its usual name;
+//! - `security: []` on the public operations, a description on every operation;
+//! - the two responses that are JSON documents of their own (a Popolo export, a logged document)
+//!   named as components instead of a bare `object`;
+//! - `date` for dates, and closed request objects.
+//!
+//! `tests/api/openapi.rs` checks the committed document is this one, and `.ci/clients` that the
+//! generators produce a working client from it without a warning.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// The OpenAPI version the document is published as.
+pub const OPENAPI_VERSION: &str = "3.1.0";
+
+/// The one server entry: the document is served by the server it describes.
+const SERVER: &str = "The server this document is served from (`GET /openapi.json`).";
+
+/// What a list's `Link` header holds.
+const LINK: &str = "`<URL>; rel=\"next\"`: the next page (the same URL as `links.next`); absent on the last page.";
+
+/// Adjusts poem-openapi's document (see the module documentation).
+pub fn publish(doc: &mut Value) {
+    if let Some(v) = doc.get_mut("openapi") {
+        *v = OPENAPI_VERSION.into();
+    }
+    if let Some(doc) = doc.as_object_mut() {
+        doc.insert("servers".into(), json!([{"url": "/", "description": SERVER}]));
+    }
+    walk_schemas(doc);
+    close_objects(doc);
+    declare_headers(doc);
+    constraints(doc);
+    name_document_responses(doc);
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                let Some(op) = op.as_object_mut() else { continue };
+                operation(method, op);
+            }
+        }
+    }
+}
+
+/// Every schema, wherever it is: a single reference wrapped in `allOf` becomes the reference with
+/// its description beside it; `nullable` becomes a `null` type; poem's `naive-date` format
+/// becomes OpenAPI's `date`.
+fn walk_schemas(v: &mut Value) {
+    match v {
+        Value::Object(fields) => {
+            unwrap_single_ref(fields);
+            if fields.get("nullable") == Some(&Value::Bool(true)) {
+                fields.remove("nullable");
+                if let Some(t) = fields.get_mut("type")
+                    && t.is_string()
+                {
+                    *t = json!([t.take(), "null"]);
+                }
+            }
+            if fields.get("format").is_some_and(|f| f == "naive-date") {
+                fields.insert("format".into(), "date".into());
+            }
+            fields.values_mut().for_each(walk_schemas);
+        }
+        Value::Array(items) => items.iter_mut().for_each(walk_schemas),
+        _ => {}
+    }
+}
+
+/// `{"allOf": [{"$ref": R}, {"description": D}], "description": D}` → `{"$ref": R,
+/// "description": D}` (what poem-openapi writes for a documented field of a named type).
+fn unwrap_single_ref(fields: &mut Map<String, Value>) {
+    let Some(Value::Array(parts)) = fields.get("allOf") else { return };
+    let reference = parts.iter().find_map(|p| p.get("$ref")).cloned();
+    let only_annotations = parts.iter().all(|p| {
+        p.as_object().is_some_and(|o| {
+            o.contains_key("$ref") && o.len() == 1 || o.keys().all(|k| ANNOTATIONS.contains(&k.as_str()))
+        })
+    });
+    let refs = parts.iter().filter(|p| p.get("$ref").is_some()).count();
+    let (Some(reference), true, 1) = (reference, only_annotations, refs) else { return };
+    let Some(Value::Array(parts)) = fields.remove("allOf") else { return };
+    for part in parts {
+        for (k, v) in part.as_object().into_iter().flatten() {
+            if k != "$ref" {
+                fields.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    fields.insert("$ref".into(), reference);
+}
+
+/// Keywords that say something about a value without constraining it.
+const ANNOTATIONS: [&str; 6] = ["description", "title", "default", "example", "deprecated", "readOnly"];
+
+/// Every request body refuses unknown fields (`StrictJson`); say so in the schemas, so clients
+/// and fuzzers know (`additionalProperties: false` on each named object schema).
+fn close_objects(doc: &mut Value) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for schema in schemas.values_mut() {
+        if let Some(obj) = schema.as_object_mut()
+            && obj.contains_key("properties")
+            && !obj.contains_key("additionalProperties")
+        {
+            obj.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
+}
+
+/// The rules a client can know before sending anything, from the code that enforces them: the
+/// id form (`domain::text::is_valid_id`) of each id a document chooses and of the ids in the path
+/// of a `PUT`, the kinds of contact, the CSV export's tables. The server still names the rule it
+/// applies (`id_format`, `allowed_values`) when a request breaks one.
+fn constraints(doc: &mut Value) {
+    let id = json!({"type": "string", "pattern": crate::domain::text::ID_PATTERN, "minLength": 1, "maxLength": 64});
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, schema) in schemas.iter_mut() {
+            let chosen_here = name.ends_with("Doc") || name.ends_with("Dto");
+            if let Some(field) = schema.pointer_mut("/properties/id").and_then(Value::as_object_mut)
+                && chosen_here
+                && field.get("type").is_some_and(|t| t == "string")
+            {
+                merge(field, &id);
+            }
+        }
+        if let Some(kind) = schemas.get_mut("ContactDto").and_then(|s| s.pointer_mut("/properties/kind")) {
+            kind["enum"] = json!(crate::documents::roster::CONTACT_KINDS);
+        }
+    }
+    let tables: Vec<&str> = crate::interchange::csv::Table::ALL.iter().map(|t| t.as_str()).collect();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (method, op) in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.iter_mut()) {
+        let csv = op["operationId"] == "export_council_csv";
+        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+            let name = if p["in"] == "path" { p["name"].as_str().map(str::to_owned) } else { None };
+            let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else { continue };
+            match (method.as_str(), name.as_deref()) {
+                ("put", Some("id" | "council")) => merge(schema, &id),
+                (_, Some("table")) if csv => {
+                    schema.insert("enum".into(), json!(tables));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn merge(into: &mut Map<String, Value>, from: &Value) {
+    for (k, v) in from.as_object().into_iter().flatten() {
+        into.insert(k.clone(), v.clone());
+    }
+}
+
+/// A JSON document served whole, named so that generators give it a type of its own.
+struct Named {
+    operation: &'static str,
+    schema: &'static str,
+    description: &'static str,
+    /// Top-level members it always has.
+    properties: &'static [(&'static str, &'static str)],
+}
+
+/// The responses whose body is a document of another format (not one of the API's objects).
+const NAMED_DOCUMENTS: [Named; 2] = [
+    Named {
+        operation: "export_council_popolo",
+        schema: "PopoloExport",
+        description: "A council's Popolo JSON (https://www.popoloproject.com): its people, organisations, \
+                      memberships, sessions, vote events and speeches.",
+        properties: &[
+            ("meta", "object"),
+            ("organizations", "array"),
+            ("persons", "array"),
+            ("memberships", "array"),
+            ("events", "array"),
+            ("vote_events", "array"),
+            ("speeches", "array"),
+        ],
+    },
+    Named {
+        operation: "get_log_entry_document",
+        schema: "LoggedDocument",
+        description: "A document as published (a council, a party, a roster or a session record), in the \
+                      canonical JSON whose hash the log holds.",
+        properties: &[],
+    },
+];
+
+fn name_document_responses(doc: &mut Value) {
+    for named in &NAMED_DOCUMENTS {
+        let mut schema = json!({"type": "object", "description": named.description, "additionalProperties": true});
+        if !named.properties.is_empty() {
+            let props: Map<String, Value> = named
+                .properties
+                .iter()
+                .map(|(name, ty)| {
+                    let schema = match *ty {
+                        "array" => json!({"type": "array", "items": {"type": "object", "additionalProperties": true}}),
+                        _ => json!({"type": ty, "additionalProperties": true}),
+                    };
+                    ((*name).to_owned(), schema)
+                })
+                .collect();
+            schema["properties"] = Value::Object(props);
+        }
+        let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+        schemas.insert(named.schema.into(), schema);
+        let reference = json!({"$ref": format!("#/components/schemas/{}", named.schema)});
+        let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+        for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+            if op["operationId"] != named.operation {
+                continue;
+            }
+            if let Some(content) = op.pointer_mut("/responses/200/content").and_then(Value::as_object_mut) {
+                for media in content.values_mut() {
+                    media["schema"] = reference.clone();
+                }
+            }
+        }
+    }
+}
+
+/// A response header as declared.
+#[derive(Serialize)]
+struct Header {
+    description: &'static str,
+    required: bool,
+    schema: Value,
+}
+
+/// The headers the server sends, by name: where, and what they say.
+struct Sent {
+    name: &'static str,
+    description: &'static str,
+    /// `integer` or `string`.
+    integer: bool,
+    /// Sent on every response this applies to (else: sometimes).
+    always: bool,
+    applies: fn(method: &str, status: u16) -> bool,
+}
+
+/// `components/headers`: every header of [`SENT`], referred to by each response that has it.
+fn declare_headers(doc: &mut Value) {
+    let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) else { return };
+    let headers: Map<String, Value> = SENT
+        .iter()
+        .map(|sent| {
+            let header = Header {
+                description: sent.description,
+                required: sent.always,
+                schema: if sent.integer { json!({"type": "integer", "minimum": 0}) } else { json!({"type": "string"}) },
+            };
+            (sent.name.to_owned(), serde_json::to_value(header).unwrap_or_default())
+        })
+        .collect();
+    components.insert("headers".into(), Value::Object(headers));
+}
+
+const SENT: [Sent; 10] = [
+    Sent {
+        name: "ETag",
+        description: "The version of the body (a read) or of the document stored (a write); send it as \
+                      `If-None-Match` to revalidate a read, as `If-Match` to replace the document.",
+        integer: false,
+        always: true,
+        applies: |method, status| (200..300).contains(&status) || (method == "get" && status == 304),
+    },
+    Sent {
+        name: "Location",
+        description: "Where the document created is served.",
+        integer: false,
+        always: true,
+        applies: |method, status| method == "put" && status == 201,
+    },
+    Sent {
+        name: "Link",
+        description: LINK,
+        integer: false,
+        always: false,
+        // Lists only (see `operation`).
+        applies: |_, _| false,
+    },
+    Sent {
+        name: "Cache-Status",
+        description: "Whether the server's response cache answered (RFC 9211); anonymous reads only.",
+        integer: false,
+        always: false,
+        applies: |method, status| method == "get" && (status == 200 || status == 304),
+    },
+    Sent {
+        name: "Retry-After",
+        description: "Seconds to wait before trying again.",
+        integer: true,
+        always: true,
+        applies: |_, status| status == 429,
+    },
+    Sent {
+        name: "RateLimit-Limit",
+        description: "Requests allowed in a burst.",
+        integer: true,
+        always: true,
+        applies: |_, status| status == 429,
+    },
+    Sent {
+        name: "RateLimit-Remaining",
+        description: "Requests left in the current window.",
+        integer: true,
+        always: true,
+        applies: |_, status| status == 429,
+    },
+    Sent {
+        name: "RateLimit-Reset",
+        description: "Seconds until a request is allowed again.",
+        integer: true,
+        always: true,
+        applies: |_, status| status == 429,
+    },
+    Sent {
+        name: "RateLimit-Policy",
+        description: "The limit: a burst, per second (`burst;w=1`).",
+        integer: false,
+        always: true,
+        applies: |_, status| status == 429,
+    },
+    Sent {
+        name: "X-Request-Id",
+        description: "The id of this request, also in problem+json bodies and the server's logs (a client's own \
+                      `X-Request-Id`, when acceptable, is kept).",
+        integer: false,
+        always: true,
+        applies: |_, _| true,
+    },
+];
+
+/// The usual spelling of a header poem-openapi writes in capitals.
+fn header_name(name: &str) -> String {
+    const KNOWN: [&str; 5] = ["ETag", "Cache-Control", "Content-Disposition", "Retry-After", "WWW-Authenticate"];
+    KNOWN.iter().find(|k| k.eq_ignore_ascii_case(name)).map_or_else(|| name.to_owned(), |k| (*k).to_owned())
+}
+
+/// One operation: its response headers, `security`, and a description.
+fn operation(method: &str, op: &mut Map<String, Value>) {
+    let lists = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(|p| p["name"] == "cursor" && p["in"] == "query"));
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        if method == "get" {
+            // `api::middleware::not_acceptable`.
+            responses.insert(
+                "406".into(),
+                json!({
+                    "description": "`Accept` excludes the media type this is served as.",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                }),
+            );
+        }
+        for (status, response) in responses.iter_mut() {
+            let Ok(status) = status.parse::<u16>() else { continue };
+            let Some(response) = response.as_object_mut() else { continue };
+            let mut headers: Map<String, Value> = Map::new();
+            for (name, mut header) in
+                response.remove("headers").and_then(|h| h.as_object().cloned()).unwrap_or_default()
+            {
+                if let Some(h) = header.as_object_mut() {
+                    h.remove("deprecated");
+                }
+                headers.insert(header_name(&name), header);
+            }
+            for sent in
+                SENT.iter().filter(|s| (s.applies)(method, status) || s.name == "Link" && lists && status == 200)
+            {
+                headers.insert(sent.name.into(), json!({"$ref": format!("#/components/headers/{}", sent.name)}));
+            }
+            response.insert("headers".into(), Value::Object(headers));
+        }
+    }
+    let public = !op.contains_key("security");
+    if public {
+        op.insert("security".into(), json!([]));
+    }
+    let mut notes = vec![];
+    match method {
+        "get" => {
+            notes.push(
+                "A public read: no token needed. The response's `ETag` names the body; sent back as `If-None-Match`, \
+                 it answers 304 while nothing changed.",
+            );
+            if lists {
+                notes.push(
+                    "One page of a list: `limit` sets its size; the next page's `cursor` is in `links.cursor` (and \
+                     the whole URL in `links.next`), absent on the last page.",
+                );
+            }
+        }
+        "put" => notes.push(
+            "Stores a new version of a whole document; needs a bearer token (an admin's for councils and parties, \
+             the council's publisher's otherwise). The first version answers 201; replacing one needs `If-Match` \
+             with the current `ETag` (428 without, 412 when stale); the same document again answers 200 and \
+             stores nothing.",
+        ),
+        _ => {}
+    }
+    let own = op.get("description").and_then(Value::as_str).map(str::to_owned);
+    let description = own.into_iter().chain(notes.into_iter().map(str::to_owned)).collect::<Vec<_>>().join("\n\n");
+    if !description.is_empty() {
+        op.insert("description".into(), description.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_reference_becomes_a_reference_with_its_description_beside_it() {
+        let mut v = json!({"allOf": [{"$ref": "#/components/schemas/Level"}, {"description": "Tier."}], "description": "Tier."});
+        walk_schemas(&mut v);
+        assert_eq!(v, json!({"$ref": "#/components/schemas/Level", "description": "Tier."}));
+        // A real composition is kept.
+        let mut v = json!({"allOf": [{"$ref": "#/a"}, {"$ref": "#/b"}]});
+        walk_schemas(&mut v);
+        assert_eq!(v, json!({"allOf": [{"$ref": "#/a"}, {"$ref": "#/b"}]}));
+        let mut v = json!({"allOf": [{"$ref": "#/a"}, {"type": "object", "required": ["x"]}]});
+        walk_schemas(&mut v);
+        assert!(v["allOf"].is_array());
+    }
+
+    #[test]
+    fn nullable_becomes_a_null_type_and_naive_date_a_date() {
+        let mut v = json!({"properties": {"x": {"type": "number", "nullable": true}, "d": {"type": "string", "format": "naive-date"}}});
+        walk_schemas(&mut v);
+        assert_eq!(v["properties"]["x"], json!({"type": ["number", "null"]}));
+        assert_eq!(v["properties"]["d"]["format"], "date");
+    }
+
+    #[test]
+    fn headers_are_declared_where_they_are_sent_and_reads_are_public() {
+        let mut op = json!({
+            "responses": {"200": {"description": "ok", "headers": {"ETAG": {"required": true, "deprecated": false, "schema": {"type": "string"}}}},
+                          "304": {"description": "nm"}, "429": {"description": "slow"}},
+            "parameters": [{"name": "cursor", "in": "query"}]
+        });
+        operation("get", op.as_object_mut().expect("object"));
+        let headers =
+            |s: &str| op["responses"][s]["headers"].as_object().map(|h| h.keys().cloned().collect::<Vec<_>>());
+        assert_eq!(headers("200").expect("200"), ["Cache-Status", "ETag", "Link", "X-Request-Id"]);
+        assert!(headers("304").expect("304").contains(&"ETag".to_owned()));
+        let h429 = headers("429").expect("429");
+        assert!(h429.contains(&"Retry-After".to_owned()) && h429.contains(&"RateLimit-Reset".to_owned()));
+        assert!(!h429.contains(&"ETag".to_owned()));
+        assert_eq!(op["security"], json!([]));
+        assert!(op["description"].as_str().is_some_and(|d| d.contains("`cursor`")));
+    }
+}
