@@ -17,6 +17,7 @@
 //! | [`domain`] | pure Rust: validated documents and the rules of `domain.md`; no poem, no sea-orm |
 //! | [`store`] | the only code that touches sea-orm: the publication transaction and queries |
 //! | [`entity`] | sea-orm entities, one per table |
+//! | [`search`] | search: what was typed → the index → results with matched words marked (api and web share it) |
 //! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts |
 //! | [`documents`] | the published document formats and their parsing into domain types |
 //! | [`interchange`] | bulk and open-data formats (JSON Lines, Popolo, OParl, public records), one folder each |
@@ -36,6 +37,7 @@ pub mod entity;
 pub mod interchange;
 #[cfg(test)]
 mod layering;
+pub mod search;
 pub mod server;
 pub mod startup;
 pub mod store;

@@ -21,6 +21,7 @@ pub mod problem_types;
 pub mod public_records;
 pub mod response_cache;
 pub mod rosters;
+pub mod search;
 pub mod sessions;
 pub mod tlog;
 
@@ -79,6 +80,8 @@ pub enum ApiTags {
     Exports,
     /// Real records compiled from public sources, each fact with its sources, and what they cover.
     PublicRecords,
+    /// Search across councils, deputies, agenda items, decisions, motions and speeches.
+    Search,
 }
 
 /// The API version prefix.
@@ -96,6 +99,7 @@ pub type Apis = (
     health::HealthApi,
     exports::ExportApi,
     public_records::PublicRecordApi,
+    search::SearchApi,
 );
 
 /// The OpenAPI service with every operation.
@@ -111,7 +115,8 @@ pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
             metrics::MetricsApi { state: state.clone() },
             health::HealthApi { state: state.clone() },
             exports::ExportApi { state: state.clone() },
-            public_records::PublicRecordApi { state },
+            public_records::PublicRecordApi { state: state.clone() },
+            search::SearchApi { state },
         ),
         "maslikhat",
         env!("CARGO_PKG_VERSION"),

@@ -20,6 +20,7 @@ pub mod party;
 pub mod party_membership;
 pub mod public_record;
 pub mod revoked_token;
+pub mod search_entry;
 pub mod session;
 pub mod speech;
 pub mod vote_event;

@@ -13,6 +13,7 @@ pub mod projection;
 pub mod public_records;
 mod publish;
 pub mod rebuild;
+pub mod search;
 pub mod sessions;
 pub mod tables;
 pub mod tiles;

@@ -28,6 +28,7 @@ mod public_records;
 mod publication_batches;
 mod rosters;
 mod scaleout;
+mod search;
 mod served;
 mod sessions;
 mod tlog;
