@@ -74,6 +74,7 @@ pub fn mount(route: Route) -> Route {
         .at(log_check::SCRIPT_PATH, get(log_check::script))
         .at("/public-records", get(public_records))
         .at("/public-records/:id", get(public_record))
+        .at("/search", get(search))
 }
 
 /// The language and return path of a request.
@@ -186,6 +187,12 @@ async fn deputy(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<Strin
         Err(e) => Err(e),
     };
     respond(&ctx, result)
+}
+
+#[handler]
+async fn search(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+    let ctx = context(req);
+    respond(&ctx, pages::search::page(&state, &ctx).await)
 }
 
 #[handler]

@@ -44,7 +44,7 @@ async fn app_with_records() -> TestApp {
 fn budget_session() -> Value {
     let mut s = held_session("alpha-s1", "2024-05-14T10:00:00+05:00", &["alpha-d1", "alpha-d2", "alpha-d3"]);
     s["agenda"][0]["titles"] = json!({
-        "kk": "Аудан бюджетін бекіту туралы",
+        "kk": "Аудан бюджетін бекіту туралы <script>alert(1)</script>",
         "ru": "Об утверждении бюджета района и строительстве моста через Ишим"
     });
     s
@@ -212,4 +212,33 @@ async fn filters_narrow_by_kind_council_and_date_and_pages_follow_the_cursor() {
     let r = app.get(&format!("{}&cursor=zzz", only("бюджет"))).await;
     assert_eq!(r.status, 400, "{r:?}");
     assert!(r.is_problem());
+}
+
+/// The page's HTML.
+async fn html(app: &TestApp, path: &str) -> String {
+    let r = reqwest::get(format!("{}{path}", app.base)).await.expect("the page answers");
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.expect("a body")
+}
+
+#[tokio::test]
+async fn the_search_page_groups_results_by_kind_marks_matches_and_escapes_everything() {
+    let app = app_with_records().await;
+    let page = html(&app, "/search?lang=kk&q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82%20%3Cscript%3E").await;
+    assert!(page.contains("data-kind=\"agenda_item\""), "{page}");
+    assert!(page.contains("<mark>бюджетін</mark>"), "{page}");
+    assert!(!page.contains("<script>"), "titles and the query are escaped: {page}");
+    assert!(page.contains("&lt;script&gt;"), "{page}");
+    assert!(page.contains("href=\"/sessions/alpha-s1\""), "{page}");
+    // A deputy is two steps from any page: the header's search box, then the result's link.
+    let home = html(&app, "/deputies/alpha-d1").await;
+    assert!(home.contains("action=\"/search\""), "every page has the search box");
+    let page = html(&app, "/search?lang=ru&q=Zhaksybekov").await;
+    assert!(page.contains("href=\"/deputies/alpha-d1\""), "{page}");
+    assert!(page.contains("<mark>Жақсыбеков</mark>"), "{page}");
+    // Syntax is text here too: `OR` is a word nobody's record has, the rest is punctuation.
+    let page = html(&app, "/search?lang=kk&q=%22%20OR%20*%20--").await;
+    assert!(page.contains("Ештеңе табылмады."), "{page}");
+    let page = html(&app, "/search?lang=kk&q=%22%20*%20--").await;
+    assert!(page.contains("Іздеу үшін сөз жазыңыз."), "{page}");
 }
