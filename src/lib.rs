@@ -17,6 +17,7 @@
 //! | [`domain`] | pure Rust: validated documents and the rules of `domain.md`; no poem, no sea-orm |
 //! | [`store`] | the only code that touches sea-orm: the publication transaction and queries |
 //! | [`entity`] | sea-orm entities, one per table |
+//! | [`follow`] | following a council: Atom feeds derived from the log |
 //! | [`search`] | search: what was typed → the index → results with matched words marked (api and web share it) |
 //! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts |
 //! | [`documents`] | the published document formats and their parsing into domain types |
@@ -34,6 +35,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod entity;
+pub mod follow;
 pub mod interchange;
 #[cfg(test)]
 mod layering;

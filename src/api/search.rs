@@ -110,7 +110,7 @@ impl SearchApi {
     /// Russian and Kazakh inflections meet (бюджета finds бюджет), each word matches as a prefix
     /// (so initials work), and every word must match. Quotes, `*`, `OR`, `NEAR` and `--` are
     /// plain text. Dated filters (`from`, `to`) keep only things of sessions.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "one argument per documented query parameter")]
     #[oai(path = "/search", method = "get", operation_id = "search")]
     async fn search(
         &self,

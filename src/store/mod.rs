@@ -6,6 +6,7 @@ mod batch;
 pub mod bulk;
 pub mod councils;
 pub mod export;
+pub mod follow;
 pub mod log;
 pub mod metrics;
 pub mod oparl;

@@ -22,7 +22,7 @@ use poem::{Endpoint, IntoResponse, Request, Response, Route, get, handler};
 
 use crate::api::AppState;
 use crate::api::problem::ApiError;
-use crate::store::StoreError;
+use crate::store::{self, StoreError};
 use i18n::Lang;
 use layout::{Ctx, Page};
 
@@ -75,6 +75,7 @@ pub fn mount(route: Route) -> Route {
         .at("/public-records", get(public_records))
         .at("/public-records/:id", get(public_record))
         .at("/search", get(search))
+        .at("/councils/:id/feed.atom", get(council_feed))
 }
 
 /// The language and return path of a request.
@@ -187,6 +188,37 @@ async fn deputy(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<Strin
         Err(e) => Err(e),
     };
     respond(&ctx, result)
+}
+
+/// `GET /councils/:id/feed.atom`: the council's latest logged versions as Atom.
+#[handler]
+async fn council_feed(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let found = match valid(&id) {
+        Ok(()) => store::councils::get_council(&state.db, &id).await.map_err(PageError::from),
+        Err(e) => Err(e),
+    };
+    let row = match found {
+        Ok((c, _)) => c,
+        Err(e) => return respond(&ctx, Err(e)),
+    };
+    let changes = match store::follow::council_changes(&state.db, &id, crate::follow::atom::ENTRIES).await {
+        Ok(c) => c,
+        Err(e) => return respond(&ctx, Err(e.into())),
+    };
+    let name = ctx.lang.pick(&pages::names(&row.names));
+    let feed = crate::follow::atom::Feed {
+        base: &state.settings.public_url,
+        path: format!("/councils/{id}/feed.atom"),
+        page: format!("/councils/{id}"),
+        title: format!("{name}: {}", ctx.t("feed_title")),
+        lang: ctx.lang,
+    };
+    let body = crate::follow::atom::render(&feed, &changes);
+    let mut resp = Response::builder().content_type("application/atom+xml; charset=utf-8").body(body);
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::api::middleware::SHORT));
+    resp.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    resp
 }
 
 #[handler]

@@ -10,6 +10,7 @@ mod demo;
 mod error_messages;
 mod exports;
 mod faults;
+mod follow;
 mod helpers;
 mod hostile;
 mod hostile_clients;

@@ -16,7 +16,7 @@ fn named(id: &str, names: Value) -> Value {
 /// Council `alpha` (its deputies have Kazakh names), council `astana` with its exact name and
 /// `astana-kenes` whose name contains that name, and a held session of `alpha` whose agenda is
 /// about the district budget.
-async fn app_with_records() -> TestApp {
+pub(crate) async fn app_with_records() -> TestApp {
     let app = spawn_app().await;
     app.seed_council("alpha").await;
     let admin = app.admin();
@@ -41,7 +41,7 @@ async fn app_with_records() -> TestApp {
     app
 }
 
-fn budget_session() -> Value {
+pub(crate) fn budget_session() -> Value {
     let mut s = held_session("alpha-s1", "2024-05-14T10:00:00+05:00", &["alpha-d1", "alpha-d2", "alpha-d3"]);
     s["agenda"][0]["titles"] = json!({
         "kk": "Аудан бюджетін бекіту туралы <script>alert(1)</script>",

@@ -317,7 +317,7 @@ async fn audit_names_a_changed_a_missing_and_an_extra_tile_hash() {
     let tile_findings = |f: &[maslikhat::store::audit::Finding]| {
         f.iter()
             .filter(|x| x.table == "log_tile_hash")
-            .map(|x| format!("{} {}", x.row, x.to_string()))
+            .map(|x| format!("{} {}", x.row, x))
             .collect::<Vec<_>>()
     };
     // Changed: the served tile and every proof through it would no longer match the leaves.

@@ -260,6 +260,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     let title = ctx.lang.pick(&names(&row.names));
 
     let body = html! {
+        p class="meta" { a href=(format!("/councils/{}/feed.atom?lang={}", row.id, ctx.lang.code())) type="application/atom+xml" rel="alternate" { (ctx.t("feed_link")) } }
         p {
             (ctx.lang.label("level", &row.level)) ". " (ctx.t("seats_by_law")) ": " (row.seats) ". "
             (ctx.t("period")) ": " (x.from) " – " (x.to) ", " (ctx.t("as_of")) " " (super::local(x.as_of)) " (UTC+5). "
