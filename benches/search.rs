@@ -1,7 +1,7 @@
 //! The search benchmark (issue 19): p95 latency of `search` on the synthetic country, target
 //! ≤ 50 ms at scale 1. Loads the country with `maslikhat demo` (skipped with `--database`), then
 //! runs a mix of queries through the same function the `search` operation calls
-//! (`maslikhat::search::find`, first page of 50), in process: what is measured is the index and
+//! (`maslikhat::service::search::find`, first page of 50), in process: what is measured is the index and
 //! the query, not HTTP. Queries: deputy surnames (Cyrillic and their Latin skeleton), a surname
 //! with an initial, council names, inflected Russian words, one-letter prefixes. Writes
 //! `target/bench/search-scale{N}.md` and prints the table.
@@ -15,7 +15,8 @@ use std::error::Error;
 use std::process::Command;
 use std::time::Instant;
 
-use maslikhat::search::{SearchFilter, find};
+use maslikhat::service::Service;
+use maslikhat::service::search::{SearchFilter, find};
 use sea_orm::{ConnectionTrait, Database, Statement};
 
 type BoxResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
@@ -103,11 +104,13 @@ fn main() -> BoxResult<()> {
         queries.extend(councils);
         queries.extend(["бюджета", "бюджету района", "утверждении", "Zhaksybekov", "а", "ма", "Астана"].map(String::from));
         let filter = SearchFilter::default();
+        let mut svc = Service::unconnected();
+        svc.db = db;
         let mut ms: Vec<f64> = vec![];
         for _ in 0..a.rounds {
             for q in &queries {
                 let t = Instant::now();
-                find(&db, q, &filter, None, 50).await?;
+                find(&svc, q, &filter, None, 50).await?;
                 ms.push(t.elapsed().as_secs_f64() * 1000.0);
             }
         }

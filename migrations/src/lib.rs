@@ -13,6 +13,7 @@ mod m20261201_000002_provenance_index;
 mod m20261202_000001_witnessed_log;
 mod m20261210_000001_declared_document_times;
 mod m20261216_000001_search_index;
+mod m20261217_000001_webhooks;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_witnessed_log::Migration),
             Box::new(m20261210_000001_declared_document_times::Migration),
             Box::new(m20261216_000001_search_index::Migration),
+            Box::new(m20261217_000001_webhooks::Migration),
         ]
     }
 }

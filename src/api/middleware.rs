@@ -13,6 +13,11 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
     let authorized = req.headers().contains_key(header::AUTHORIZATION);
     let default_cc = default_cache_control(req.uri().path());
     let mut resp = next.call(req).await?.into_response();
+    if is_event_stream(&resp) {
+        // An endless body: never read (to hash it), never stored by a cache.
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Ok(resp);
+    }
     if is_read && resp.status().is_success() {
         if authorized {
             // A response to a credentialed request is never for shared caches, whatever it says.
@@ -36,7 +41,7 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
         Some(v) => v.clone(),
         None => {
             let digest = Sha256::digest(&bytes);
-            let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+            let hex = hex::encode(&digest[..16]);
             let v = HeaderValue::from_str(&format!("\"{hex}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
             parts.headers.insert(header::ETAG, v.clone());
             v
@@ -46,6 +51,14 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
         return Ok(r);
     }
     Ok(Response::from_parts(parts, bytes.into()))
+}
+
+/// True for a server-sent events response: a body that stays open, sent event by event.
+pub fn is_event_stream(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/event-stream"))
 }
 
 /// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`.

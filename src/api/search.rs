@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use poem_openapi::param::Query;
-use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::paging::{Links, limit, next_link};
-use super::problem::ApiError;
+use super::problem::Problem;
+use super::responses::{ByQuery, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
 use crate::domain::search::Segment;
-use crate::search::{self as service, SearchFilter, kind};
+use crate::service::search::{self as service, SearchFilter, kind};
 
 /// A run of a result's text: a matched word or the text between matches. Joined in order, the
 /// runs give the text back exactly; render `text` escaped.
@@ -81,12 +81,12 @@ fn runs(segments: Vec<Segment>) -> Vec<TextRun> {
 }
 
 /// Parses `kind=deputy,council`; an unknown kind is a 400 naming it.
-pub fn kinds(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
+pub fn kinds(raw: Option<&str>) -> Result<Vec<String>, Problem> {
     let Some(raw) = raw else { return Ok(vec![]) };
     let mut out = vec![];
     for k in raw.split(',').map(str::trim).filter(|k| !k.is_empty()) {
         if !kind::ALL.contains(&k) {
-            return Err(ApiError::bad_request(format!(
+            return Err(Problem::bad_request(format!(
                 "kind: '{k}' is not a kind (rule: one_of); use {}",
                 kind::ALL.join(", ")
             )));
@@ -131,8 +131,8 @@ impl SearchApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SearchResults>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+    ) -> Result<Read<SearchResults>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let filter = SearchFilter {
             council: council.0.clone(),
             oblast: oblast.0.clone(),
@@ -141,7 +141,7 @@ impl SearchApi {
             to: to.0,
         };
         let cur = cursor.0.as_deref().filter(|c| !c.is_empty());
-        let found = service::find(&self.state.db, &q.0, &filter, cur, n).await?;
+        let found = service::find(&self.state.service, &q.0, &filter, cur, n).await?;
         let items = found
             .items
             .into_iter()
@@ -167,7 +167,7 @@ impl SearchApi {
             ("to", to.0.map(|d| d.to_string())),
             ("limit", limit.0.map(|l| l.to_string())),
         ];
-        Ok(Json(SearchResults {
+        Ok(Read::of(SearchResults {
             terms: found.terms,
             items,
             counts: found.counts.into_iter().map(|(kind, count)| KindCount { kind, count }).collect(),

@@ -286,6 +286,24 @@ fn excerpt(q: &Query, s: &str, w: usize) -> String {
     out
 }
 
+/// What a search entry finds.
+pub mod kind {
+    /// A council.
+    pub const COUNCIL: &str = "council";
+    /// A deputy.
+    pub const DEPUTY: &str = "deputy";
+    /// An agenda item.
+    pub const AGENDA_ITEM: &str = "agenda_item";
+    /// A decision (or a draft decision) published with a session.
+    pub const DECISION: &str = "decision";
+    /// A motion put to the vote.
+    pub const MOTION: &str = "motion";
+    /// A speech's text.
+    pub const SPEECH: &str = "speech";
+    /// Every kind, in the order results are grouped.
+    pub const ALL: [&str; 6] = [COUNCIL, DEPUTY, AGENDA_ITEM, DECISION, MOTION, SPEECH];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,4 +24,6 @@ pub mod search_entry;
 pub mod session;
 pub mod speech;
 pub mod vote_event;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod write_head;

@@ -104,3 +104,112 @@ async fn a_council_feed_is_atom_with_new_sessions_and_corrections_with_their_rea
     let missing = reqwest::get(format!("{}/councils/nobody/feed.atom", app.base)).await.unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+/// One server-sent event: its id, its name and its data.
+#[derive(Debug, Clone, Default)]
+struct Sse {
+    id: String,
+    event: String,
+    data: String,
+}
+
+/// Reads events off an open `text/event-stream` response until `n` have arrived, each within
+/// `wait` (comment lines, the keep-alives, are skipped). Panics when one does not arrive in time:
+/// a body held back by a buffering layer fails here.
+async fn read_events(resp: &mut reqwest::Response, buf: &mut String, n: usize, wait: std::time::Duration) -> Vec<Sse> {
+    let mut out = vec![];
+    while out.len() < n {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut e = Sse::default();
+            for line in block.lines() {
+                if let Some((k, v)) = line.split_once(':') {
+                    let v = v.strip_prefix(' ').unwrap_or(v).to_owned();
+                    match k {
+                        "id" => e.id = v,
+                        "event" => e.event = v,
+                        "data" => e.data.push_str(&v),
+                        _ => {}
+                    }
+                }
+            }
+            if !e.event.is_empty() || !e.data.is_empty() {
+                out.push(e);
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(wait, resp.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no event within {wait:?}; have {out:?} and {buf:?}"))
+            .expect("the stream reads")
+            .expect("the stream stays open");
+        buf.push_str(std::str::from_utf8(&chunk).expect("UTF-8 events"));
+    }
+    out
+}
+
+async fn open_stream(app: &crate::helpers::TestApp, query: &str, last_event_id: Option<&str>) -> reqwest::Response {
+    // Asks for compression as browsers do: an event stream must still arrive event by event.
+    let mut req = app
+        .client
+        .get(format!("{}/v1/changes/stream{query}", app.base))
+        .header("accept", "text/event-stream")
+        .header("accept-encoding", "gzip, br");
+    if let Some(id) = last_event_id {
+        req = req.header("last-event-id", id);
+    }
+    req.send().await.expect("the stream opens")
+}
+
+#[tokio::test]
+async fn the_change_stream_sends_each_publication_at_once_and_resumes_after_last_event_id() {
+    let app = app_with_records().await;
+    let wait = std::time::Duration::from_secs(10);
+    let listed = app.get("/v1/changes?limit=500").await.body;
+    let seqs: Vec<i64> = listed["items"].as_array().unwrap().iter().map(|c| c["seq"].as_i64().unwrap()).collect();
+    let last = *seqs.last().expect("changes on record");
+
+    // Opened after the last change: nothing is sent until the next publication, then it is.
+    let mut live = open_stream(&app, "", Some(&last.to_string())).await;
+    assert_eq!(live.status(), 200);
+    let ctype = live.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ctype.starts_with("text/event-stream"), "{ctype}");
+    assert!(live.headers().get("content-encoding").is_none(), "an event stream is never compressed");
+    assert!(live.headers().get("etag").is_none(), "an event stream is never hashed");
+    let r = app.put("/v1/councils/beta", &app.admin(), &crate::helpers::council("beta")).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let mut buf = String::new();
+    let got = read_events(&mut live, &mut buf, 1, wait).await;
+    assert_eq!(got[0].event, "change");
+    assert_eq!(got[0].id, (last + 1).to_string());
+    let data: serde_json::Value = serde_json::from_str(&got[0].data).expect("JSON data");
+    assert_eq!((data["kind"].as_str(), data["id"].as_str()), (Some("council"), Some("beta")));
+    assert_eq!(data["seq"].as_i64(), Some(last + 1));
+
+    // A reconnecting client names the last event it saw and gets what followed it, in order;
+    // `Last-Event-ID` wins over `since`.
+    let mut resumed = open_stream(&app, "?since=0", Some(&(last - 1).to_string())).await;
+    let mut buf = String::new();
+    let got = read_events(&mut resumed, &mut buf, 2, wait).await;
+    let ids: Vec<&str> = got.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, [last.to_string(), (last + 1).to_string()]);
+
+    // Filters apply as on the change list: only alpha's documents.
+    let mut alpha = open_stream(&app, "?council=alpha", None).await;
+    let alpha_seqs: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["council"] == "alpha")
+        .map(|c| c["seq"].to_string())
+        .collect();
+    let mut buf = String::new();
+    let got = read_events(&mut alpha, &mut buf, alpha_seqs.len(), wait).await;
+    assert_eq!(got.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), alpha_seqs);
+
+    // A Last-Event-ID that is no change number is refused, naming the header.
+    let bad = open_stream(&app, "", Some("yesterday")).await;
+    assert_eq!(bad.status(), 400);
+    let problem: serde_json::Value = bad.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("Last-Event-ID"), "{problem}");
+}

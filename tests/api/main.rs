@@ -4,6 +4,7 @@
 
 mod auth;
 mod caching;
+mod cors;
 mod councils;
 mod crash;
 mod demo;
@@ -33,4 +34,5 @@ mod search;
 mod served;
 mod sessions;
 mod tlog;
+mod webhooks;
 mod witness;

@@ -133,7 +133,7 @@ async fn a_correction_removes_the_old_text_from_the_results() {
     assert!(hits(&b).is_empty(), "the corrected title is no longer found: {b:#}");
     assert!(has(&search(&app, "ремонт дороги").await, "agenda_item", "alpha-s1-i1"));
     // And a rebuild from the log derives the same index.
-    maslikhat::store::rebuild::rebuild(&app.state.db).await.expect("rebuild");
+    maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
     assert!(hits(&search(&app, "мост Ишим").await).is_empty());
     assert!(has(&search(&app, "ремонт дороги").await, "agenda_item", "alpha-s1-i1"));
     assert!(has(&search(&app, "Zhaksybekov").await, "deputy", "alpha-d1"));

@@ -54,6 +54,8 @@ pub const NOT_SERVED: &[(&str, &str)] = &[
         "the search index: written by the projection with the rows it comes from (publication and `rebuild` use the \
          same functions), but not yet compared by `audit`; `rebuild` re-derives it",
     ),
+    ("webhook", "third-party apps' subscriptions: registered by their owners, not derived from any document"),
+    ("webhook_delivery", "webhook deliveries and their attempts: delivery state, not a fact of the record"),
     ("search_fts", "SQLite only: FTS5's index over `search_entry.key`, kept in step by triggers"),
     ("search_fts_data", "SQLite only: FTS5 shadow table of `search_fts`"),
     ("search_fts_idx", "SQLite only: FTS5 shadow table of `search_fts`"),

@@ -5,28 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::SessionRows;
+use super::session::SessionRows;
 use crate::domain::search;
 use crate::domain::session::local_date;
 use crate::entity::{council, deputy, search_entry};
 
-/// What a search entry finds.
-pub mod kind {
-    /// A council.
-    pub const COUNCIL: &str = "council";
-    /// A deputy.
-    pub const DEPUTY: &str = "deputy";
-    /// An agenda item.
-    pub const AGENDA_ITEM: &str = "agenda_item";
-    /// A decision (or a draft decision) published with a session.
-    pub const DECISION: &str = "decision";
-    /// A motion put to the vote.
-    pub const MOTION: &str = "motion";
-    /// A speech's text.
-    pub const SPEECH: &str = "speech";
-    /// Every kind, in the order results are grouped.
-    pub const ALL: [&str; 6] = [COUNCIL, DEPUTY, AGENDA_ITEM, DECISION, MOTION, SPEECH];
-}
+pub use crate::domain::search::kind;
 
 /// Which document's projection writes an entry: its kind in `document_version` and its id.
 pub mod source {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
-use crate::api::AppState;
 use crate::domain::search::Segment;
-use crate::search::{self, SearchFilter, kind};
+use crate::service::Service;
+use crate::service::search::{self, SearchFilter, kind};
 use crate::web::layout::{Ctx, Page, enc};
 use crate::web::{PageError, PageResult};
 
@@ -50,15 +50,15 @@ pub fn form(ctx: &Ctx, q: &str, kind_asked: &str) -> Markup {
 }
 
 /// The search page.
-pub async fn page(state: &AppState, ctx: &Ctx) -> PageResult {
+pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
     let param = |k: &str| ctx.query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let (q, kind_asked, cursor) = (param("q"), param("kind"), param("cursor"));
     let kinds = if kind::ALL.contains(&kind_asked.as_str()) { vec![kind_asked.clone()] } else { vec![] };
     let filter = SearchFilter { kinds, ..Default::default() };
     let cur = (!cursor.is_empty()).then_some(cursor.as_str());
-    let found = match search::find(&state.db, &q, &filter, cur, PAGE).await {
+    let found = match search::find(svc, &q, &filter, cur, PAGE).await {
         Ok(f) => f,
-        Err(crate::store::StoreError::BadRequest(_)) => return Err(PageError::NotFound),
+        Err(crate::service::Error::BadRequest(_)) => return Err(PageError::NotFound),
         Err(e) => return Err(e.into()),
     };
     // Groups in the order of their best hit; within a group, by relevance.

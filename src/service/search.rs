@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use sea_orm::DatabaseConnection;
 
+use super::{Error, Service};
+pub use crate::domain::search::kind;
 use crate::domain::search::{Query, Segment, highlight};
-pub use crate::store::projection::search::kind;
+use crate::store::search as index;
 pub use crate::store::search::SearchFilter;
-use crate::store::{StoreError, search as index};
 
 /// Characters of a long text (decision, speech) kept around its first matched word.
 pub const EXCERPT: usize = 240;
@@ -65,14 +65,14 @@ pub struct Results {
 
 /// Searches for `text` (free text; any syntax in it is only text).
 pub async fn find(
-    db: &DatabaseConnection,
+    svc: &Service,
     text: &str,
     filter: &SearchFilter,
     cursor: Option<&str>,
     limit: u64,
-) -> std::result::Result<Results, StoreError> {
+) -> std::result::Result<Results, Error> {
     let q = Query::parse(text);
-    let found = index::search(db, &q, filter, cursor, limit).await?;
+    let found = index::search(&svc.db, &q, filter, cursor, limit).await?;
     let langs = |json: &str| serde_json::from_str::<BTreeMap<String, String>>(json).unwrap_or_default();
     let items = found
         .hits

@@ -6,8 +6,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::store::DocKind;
-use crate::store::follow::{Change, Summary};
+use crate::service::follow::{Change, DocKind, Summary};
 use crate::web::i18n::Lang;
 
 /// Entries a feed carries.
