@@ -184,7 +184,11 @@ async fn a_receiver_gets_signed_deliveries_a_retry_after_a_500_and_nothing_once_
         .put(
             "/v1/councils/alpha/sessions/alpha-s1",
             &owner,
-            &crate::sessions::held_session("alpha-s1", "2024-05-14T10:00:00+05:00", &["alpha-d1", "alpha-d2"]),
+            &crate::sessions::held_session(
+                "alpha-s1",
+                "2024-05-14T10:00:00+05:00",
+                &["alpha-d1", "alpha-d2", "alpha-d3"],
+            ),
         )
         .await;
     assert_eq!(put.status, 201, "{put:?}");
@@ -224,7 +228,11 @@ async fn repeated_failure_disables_a_webhook_its_owner_enables_it_and_strangers_
     assert_eq!(hook.count(), 3, "nothing is sent while disabled");
 
     // A stranger can neither read nor change it; an unknown one is a 404; no token is a 401.
-    let stranger = app.publisher("beta");
+    let stranger = {
+        let mut c = app.claims();
+        (c.sub, c.role, c.council) = ("another-app".into(), maslikhat::auth::Role::Publisher, Some("beta".into()));
+        app.sign(&c)
+    };
     let r = app.send(reqwest::Method::GET, "/v1/webhooks/flaky", Some(&stranger), None, &[]).await;
     assert_eq!(r.status, 403, "{r:?}");
     let r = subscribe(&app, &stranger, "flaky", json!({"url": hook.url, "secret": SECRET})).await;
