@@ -85,6 +85,19 @@ pub struct Settings {
     /// How often the server looks for writes made by other nodes or processes, in milliseconds
     /// (their writes reach this node's response cache within this long).
     pub change_poll_ms: u64,
+    /// Webhook deliveries may go to loopback addresses (tests, a receiver on the same host).
+    /// Private, link-local, metadata and other non-public addresses are refused whatever this
+    /// says, after DNS resolution.
+    pub webhook_allow_loopback: bool,
+    /// The first retry of a failed webhook delivery waits this long, in milliseconds; each next
+    /// one twice as long as the one before.
+    pub webhook_retry_base_ms: u64,
+    /// Attempts of one webhook delivery before it is given up.
+    pub webhook_max_attempts: u32,
+    /// A webhook is disabled after this many failed attempts in a row (its owner re-enables it).
+    pub webhook_disable_after: u32,
+    /// Longest a webhook receiver may take to answer, in seconds.
+    pub webhook_timeout_seconds: u64,
     /// Witnesses asked to cosign each new checkpoint (C2SP tlog-witness).
     pub witnesses: Vec<WitnessSetting>,
     /// Cosignatures a checkpoint needs before it is served (`0`: serve the newest checkpoint with
@@ -166,6 +179,11 @@ impl Default for Settings {
             response_cache_seconds: 5,
             response_cache_mib: 64,
             change_poll_ms: 1000,
+            webhook_allow_loopback: false,
+            webhook_retry_base_ms: 30_000,
+            webhook_max_attempts: 8,
+            webhook_disable_after: 10,
+            webhook_timeout_seconds: 10,
             witnesses: vec![],
             witness_quorum: 0,
             witness_timeout_ms: 5000,

@@ -212,11 +212,14 @@ impl Application {
         let limits = crate::server::ConnectionLimits::from_settings(&self.state.service.settings);
         // New checkpoints are sent to the witnesses in the background.
         let cosigner = tokio::spawn(crate::witness::client::run(self.state.clone()));
+        // Webhook deliveries, with their retries, in the background.
+        let deliverer = tokio::spawn(crate::service::webhooks::run(self.state.service.clone()));
         let app = routes(self.state);
         let grace = std::time::Duration::from_secs(30);
         let served = crate::server::serve(self.listener, app, limits, shutdown, grace).await;
         watcher.abort();
         cosigner.abort();
+        deliverer.abort();
         served
     }
 }

@@ -5,7 +5,8 @@
 //! encoded, and sends no `Vary`. This layer, outside it, takes `Accept-Encoding` off the request
 //! (so poem's layer only decompresses request bodies), records the choice as [`Negotiated`] for
 //! the layers within (the response cache answers with a stored compressed copy), and compresses
-//! what comes back unless it is already encoded or empty by nature (`204`, `304`, `HEAD`).
+//! what comes back unless it is already encoded, an event stream (sent event by event), or empty
+//! by nature (`204`, `304`, `HEAD`).
 //! Every response that could
 //! have been compressed says `Vary: Accept-Encoding`, so shared caches keep the encodings apart.
 
@@ -78,7 +79,8 @@ pub async fn compress<E: Endpoint>(next: E, mut req: Request) -> Result<Response
         return Ok(resp);
     }
     add_vary(&mut resp);
-    let encoded = resp.headers().contains_key(header::CONTENT_ENCODING);
+    // An event stream is sent as each event comes: a compressor would hold events in its buffer.
+    let encoded = resp.headers().contains_key(header::CONTENT_ENCODING) || super::middleware::is_event_stream(&resp);
     match algo {
         Some(a) if !encoded && !head && status != StatusCode::NOT_MODIFIED => {
             Ok(Compress::new(resp, a).into_response())

@@ -22,9 +22,11 @@ pub mod public_records;
 pub mod response_cache;
 pub mod responses;
 pub mod rosters;
+pub mod search;
 pub mod sessions;
 pub mod spec;
 pub mod tlog;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -73,6 +75,10 @@ pub enum ApiTags {
     Exports,
     /// Real records compiled from public sources, each fact with its sources, and what they cover.
     PublicRecords,
+    /// Search across councils, deputies, agenda items, decisions, motions and speeches.
+    Search,
+    /// Webhooks: signed deliveries of each change to a registered URL, with retries and a log.
+    Webhooks,
 }
 
 /// The API version prefix.
@@ -90,6 +96,8 @@ pub type Apis = (
     health::HealthApi,
     exports::ExportApi,
     public_records::PublicRecordApi,
+    search::SearchApi,
+    webhooks::WebhookApi,
 );
 
 /// The OpenAPI service with every operation.
@@ -105,7 +113,9 @@ pub fn service(state: Arc<AppState>) -> OpenApiService<Apis, ()> {
             metrics::MetricsApi { state: state.clone() },
             health::HealthApi { state: state.clone() },
             exports::ExportApi { state: state.clone() },
-            public_records::PublicRecordApi { state },
+            public_records::PublicRecordApi { state: state.clone() },
+            search::SearchApi { state: state.clone() },
+            webhooks::WebhookApi { state },
         ),
         "maslikhat",
         env!("CARGO_PKG_VERSION"),

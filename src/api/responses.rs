@@ -189,6 +189,13 @@ refusals! {
     /// council does not exist.
     CouncilWrite = [BadRequest, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge,
         UnsupportedMediaType, Unprocessable, PreconditionRequired];
+    /// A subscriber's write: the token (401, 403), the body (400, 413, 415, 422), and 404 when
+    /// the council named does not exist.
+    SubscriberWrite = [BadRequest, Unauthorized, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
+        Unprocessable];
+    /// A subscriber's read: the token (401, 403), a parameter (400), and 404 when there is no
+    /// such subscription.
+    SubscriberRead = [BadRequest, Unauthorized, Forbidden, NotFound];
 }
 
 /// A refusal of an operation whose possible refusals are `R`, as problem+json.

@@ -5,7 +5,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use poem::web::sse::Event;
 use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::EventStream;
+use poem_openapi::types::ToJSON;
 use poem_openapi::{Object, OpenApi};
 
 use super::auth::BearerAuth;
@@ -441,6 +446,19 @@ pub struct ChangeView {
     pub received_at: DateTime<Utc>,
     /// `council`, `public_sources` or `synthetic`.
     pub provenance: String,
+}
+
+/// One logged version as the change feed shows it.
+pub fn change_view(m: crate::service::VersionMeta) -> ChangeView {
+    ChangeView {
+        seq: m.seq,
+        kind: m.kind.as_str().to_owned(),
+        id: m.doc_id,
+        council: m.council_id,
+        version: m.version,
+        received_at: m.received_at,
+        provenance: m.provenance.as_str().to_owned(),
+    }
 }
 
 /// A page of changes.
@@ -974,6 +992,40 @@ impl VoteApi {
         }))
     }
 
+    /// The change feed as server-sent events: every change after `since` (or after the
+    /// `Last-Event-ID` a reconnecting client sends, which wins), then each new one as it is
+    /// published, for as long as the connection stays open. Each event is named `change`, its
+    /// id is the change number and its data one item of `list_changes`; a comment line every
+    /// 15 seconds keeps idle connections open.
+    #[oai(path = "/changes/stream", method = "get", operation_id = "stream_changes", tag = "ApiTags::Changes")]
+    async fn stream_changes(
+        &self,
+        /// Start after this change number (default 0: from the beginning).
+        #[oai(validator(minimum(value = "0")))]
+        since: Query<Option<i64>>,
+        /// Only this council's documents.
+        council: Query<Option<String>>,
+        /// Only documents of this provenance.
+        provenance: Query<Option<super::public_records::Provenance>>,
+        /// The id of the last event received, sent by a reconnecting `EventSource`.
+        #[oai(name = "Last-Event-ID")]
+        last_event_id: Header<Option<String>>,
+    ) -> Result<EventStream<BoxStream<'static, ChangeView>>, Refused<ByQuery>> {
+        let resume = match last_event_id.0.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                Problem::bad_request("Last-Event-ID: not a change number (rule: integer, 0 or more)")
+            })?),
+        };
+        let since = resume.or(since.0).unwrap_or(0);
+        let f = ChangeFilter { council: council.0, provenance: provenance.0.map(Into::into) };
+        let stream = crate::service::follow::change_stream(self.state.service.clone(), since, f).map(change_view);
+        Ok(EventStream::new(stream.boxed()).keep_alive(std::time::Duration::from_secs(15)).to_event(|c: ChangeView| {
+            let id = c.seq.to_string();
+            Event::message(c.to_json_string()).event_type("change").id(id)
+        }))
+    }
+
     /// Everything published after change number `since`: every accepted version of any document.
     #[oai(path = "/changes", method = "get", operation_id = "list_changes", tag = "ApiTags::Changes")]
     async fn list_changes(
@@ -1007,21 +1059,6 @@ impl VoteApi {
             }
             q
         });
-        Ok(Read::of(ChangeList {
-            items: page
-                .items
-                .into_iter()
-                .map(|m| ChangeView {
-                    seq: m.seq,
-                    kind: m.kind.as_str().to_owned(),
-                    id: m.doc_id,
-                    council: m.council_id,
-                    version: m.version,
-                    received_at: m.received_at,
-                    provenance: m.provenance.as_str().to_owned(),
-                })
-                .collect(),
-            links: Links { next, cursor: None },
-        }))
+        Ok(Read::of(ChangeList { items: page.items.into_iter().map(change_view).collect(), links: Links { next, cursor: None } }))
     }
 }

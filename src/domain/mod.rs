@@ -11,6 +11,7 @@ pub mod log;
 pub mod metrics;
 pub mod public_record;
 pub mod roster;
+pub mod search;
 pub mod session;
 pub mod text;
 pub mod violation;

@@ -8,16 +8,22 @@
 //! - [`metrics`]: council, deputy and ranking metrics, computed in batches and cached until a
 //!   council's change number moves.
 //! - [`log`]: the transparency log: its signed checkpoint, entries and proofs.
+//! - [`search`]: search over the index the projection keeps.
+//! - [`follow`]: what followers read: a council's changes, for its feed and the change stream.
+//! - [`webhooks`]: subscriptions, signed deliveries with retries, and their log.
 
 pub mod councils;
 pub mod exports;
+pub mod follow;
 pub mod log;
 pub mod metrics;
 pub mod public_records;
 pub mod publish;
 pub mod rosters;
+pub mod search;
 pub mod sessions;
 pub mod votes;
+pub mod webhooks;
 
 mod error;
 
@@ -43,12 +49,22 @@ pub struct Service {
     pub checkpoints: Arc<Checkpoints>,
     /// Computed metrics and rankings.
     metrics: metrics::Caches,
+    /// Bumped after each publication through this service: what the change stream and the
+    /// webhook deliveries wait on (they also poll, for writes made by other processes).
+    pub published: tokio::sync::watch::Sender<u64>,
 }
 
 impl Service {
     /// A service over `db` with empty caches.
     pub fn new(db: Db, settings: Settings, keys: KeyRing, checkpoints: Arc<Checkpoints>) -> Self {
-        Self { db, settings, keys, checkpoints, metrics: metrics::Caches::default() }
+        Self {
+            db,
+            settings,
+            keys,
+            checkpoints,
+            metrics: metrics::Caches::default(),
+            published: tokio::sync::watch::Sender::new(0),
+        }
     }
 
     /// A service with no database behind it: for building what depends only on types (the

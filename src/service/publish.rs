@@ -20,7 +20,9 @@ pub async fn council(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    Ok(store::councils::put_council(&svc.db, id, doc, v, meta).await?)
+    let out = store::councils::put_council(&svc.db, id, doc, v, meta).await?;
+    svc.published.send_modify(|n| *n += 1);
+    Ok(out)
 }
 
 /// Publishes a party (admins; checked by the caller).
@@ -32,7 +34,9 @@ pub async fn party(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    Ok(store::councils::put_party(&svc.db, id, doc, v, meta).await?)
+    let out = store::councils::put_party(&svc.db, id, doc, v, meta).await?;
+    svc.published.send_modify(|n| *n += 1);
+    Ok(out)
 }
 
 /// Publishes a council's roster (its publisher or an admin; checked by the caller).
@@ -44,7 +48,9 @@ pub async fn roster(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    Ok(store::councils::put_roster(&svc.db, council, doc, v, meta).await?)
+    let out = store::councils::put_roster(&svc.db, council, doc, v, meta).await?;
+    svc.published.send_modify(|n| *n += 1);
+    Ok(out)
 }
 
 /// Publishes one session's record (its council's publisher or an admin; checked by the caller).
@@ -58,5 +64,7 @@ pub async fn session_record(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    Ok(store::sessions::put_session_record(&svc.db, council, id, doc, reason, v, meta).await?)
+    let out = store::sessions::put_session_record(&svc.db, council, id, doc, reason, v, meta).await?;
+    svc.published.send_modify(|n| *n += 1);
+    Ok(out)
 }

@@ -13,7 +13,7 @@ use super::StoreError;
 use super::projection::{self, Document, Logged};
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
-    party, party_membership, public_record, session, speech, vote_event,
+    party, party_membership, public_record, search_entry, session, speech, vote_event,
 };
 
 /// Versions read at a time: the replay runs in flat memory whatever the size of the history.
@@ -51,6 +51,7 @@ async fn clear<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
         councils = rest;
     }
     party::Entity::delete_many().exec(db).await?;
+    search_entry::Entity::delete_many().exec(db).await?;
     public_record::Entity::delete_many().exec(db).await?;
     Ok(())
 }

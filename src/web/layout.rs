@@ -107,6 +107,14 @@ dl.facts dd{margin:0 0 .4em}
 .log-check{border:1px solid var(--line);padding:.5em 1em;margin:1.5em 0}
 .log-check[data-log-check=verified] [data-log-status]{color:#14632b;font-weight:600}
 .log-check[data-log-check=failed] [data-log-status]{color:#a11212;font-weight:700}
+form.site-search{display:flex;gap:.3em;flex:1 1 14em;max-width:28em}
+form.site-search label{flex:1}
+form.site-search input,form.search input{font:inherit;padding:.3em .5em;width:100%}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+mark{background:#ffe58a;color:inherit;padding:0 .1em}
+ol.search-results{padding-left:1.5em}
+ol.search-results li{margin:.4em 0}
+.excerpt{color:var(--muted);font-size:.92em}
 footer.site{border-top:1px solid var(--line);margin-top:2em;padding:1em;color:var(--muted);font-size:.9em}
 footer.site p{max-width:1100px;margin:.3em auto}
 "#;
@@ -133,8 +141,18 @@ pub fn document(ctx: &Ctx, page: &Page) -> Markup {
                         ul {
                             li { a href="/" aria-current=[(ctx.path == "/").then_some("page")] { (ctx.t("nav_home")) } }
                             li { a href="/public-records" aria-current=[(ctx.path == "/public-records").then_some("page")] { (ctx.t("nav_public")) } }
+                            li { a href="/search" aria-current=[(ctx.path == "/search").then_some("page")] { (ctx.t("nav_search")) } }
                             li { a href="/verify" aria-current=[(ctx.path == "/verify").then_some("page")] { (ctx.t("nav_verify")) } }
                             li { a href="/docs" { (ctx.t("nav_api")) } }
+                        }
+                    }
+                    @if ctx.path != "/search" {
+                        form class="site-search" role="search" action="/search" method="get" {
+                            label {
+                                span class="visually-hidden" { (ctx.t("search_label")) }
+                                input type="search" name="q" placeholder=(ctx.t("search_placeholder")) maxlength="200";
+                            }
+                            button type="submit" { (ctx.t("search_button")) }
                         }
                     }
                     nav aria-label=(ctx.t("language")) {

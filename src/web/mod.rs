@@ -7,6 +7,7 @@
 //! The language comes from `?lang=kk|ru|en` (which also sets a `lang` cookie), then the cookie,
 //! then `Accept-Language`, then Kazakh. Unknown ids give a 404 page, never a 500.
 
+pub mod atom;
 pub mod charts;
 pub mod i18n;
 pub mod layout;
@@ -57,6 +58,8 @@ pub fn mount(route: Route) -> Route {
         .at(log_check::SCRIPT_PATH, get(log_check::script))
         .at("/public-records", get(public_records))
         .at("/public-records/:id", get(public_record))
+        .at("/search", get(search))
+        .at("/councils/:id/feed.atom", get(council_feed))
 }
 
 /// The language and return path of a request.
@@ -169,6 +172,43 @@ async fn deputy(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>)
         Err(e) => Err(e),
     };
     respond(&ctx, result)
+}
+
+/// `GET /councils/:id/feed.atom`: the council's latest logged versions as Atom.
+#[handler]
+async fn council_feed(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let found = match valid(&id) {
+        Ok(()) => service::councils::get(&svc, &id).await.map_err(PageError::from),
+        Err(e) => Err(e),
+    };
+    let row = match found {
+        Ok(c) => c,
+        Err(e) => return respond(&ctx, Err(e)),
+    };
+    let changes = match service::follow::council_changes(&svc, &id, atom::ENTRIES).await {
+        Ok(c) => c,
+        Err(e) => return respond(&ctx, Err(e.into())),
+    };
+    let name = ctx.lang.pick(&row.council.names);
+    let feed = atom::Feed {
+        base: &svc.settings.public_url,
+        path: format!("/councils/{id}/feed.atom"),
+        page: format!("/councils/{id}"),
+        title: format!("{name}: {}", ctx.t("feed_title")),
+        lang: ctx.lang,
+    };
+    let body = atom::render(&feed, &changes);
+    let mut resp = Response::builder().content_type("application/atom+xml; charset=utf-8").body(body);
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::api::middleware::SHORT));
+    resp.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    resp
+}
+
+#[handler]
+async fn search(req: &Request, svc: Data<&Arc<Service>>) -> Response {
+    let ctx = context(req);
+    respond(&ctx, pages::search::page(&svc, &ctx).await)
 }
 
 #[handler]

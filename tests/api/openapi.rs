@@ -122,6 +122,13 @@ fn operations(spec: &Value) -> Vec<Op> {
     let mut ops = vec![];
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("methods") {
+            // Probed in tests/api/follow.rs instead: the change stream's body never ends (so
+            // no request here could read it), and a webhook is no document of record (no ETag,
+            // no If-Match); those tests provoke each status these operations document.
+            let stream = op["responses"]["200"]["content"].get("text/event-stream").is_some();
+            if stream || op["tags"][0] == "Webhooks" {
+                continue;
+            }
             ops.push(Op {
                 id: op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId")).into(),
                 method: method.to_uppercase().parse().expect("method"),
@@ -227,6 +234,7 @@ fn path_value(path: &str, name: &str, record: &str, existing: bool) -> String {
 fn good_query(name: &str) -> &'static str {
     match name {
         "start" | "leaf_index" => "0",
+        "q" => "budget",
         "end" | "tree_size" | "first" | "second" | "from" | "to" => "1",
         other => panic!("no good value for the required query parameter {other}"),
     }

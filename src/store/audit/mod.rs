@@ -23,7 +23,7 @@ use std::fmt;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QuerySelect};
 
-pub use tables::{COVERED, NOT_SERVED};
+pub use tables::{COVERED, NOT_SERVED, SQLITE_ONLY};
 
 use super::StoreError;
 use super::projection::Origin;

@@ -49,7 +49,23 @@ pub const NOT_SERVED: &[(&str, &str)] = &[
     ("log_cosignature", "witnesses' cosignatures: each checked by `verify` against its witness's own key"),
     ("log_witness", "when each witness was last asked and how it answered: delivery state, not a fact of the record"),
     ("log_lease", "which node sends checkpoints to the witnesses: coordination between nodes"),
+    (
+        "search_entry",
+        "the search index: written by the projection with the rows it comes from (publication and `rebuild` use the \
+         same functions), but not yet compared by `audit`; `rebuild` re-derives it",
+    ),
+    ("webhook", "third-party apps' subscriptions: registered by their owners, not derived from any document"),
+    ("webhook_delivery", "webhook deliveries and their attempts: delivery state, not a fact of the record"),
+    ("search_fts", "SQLite only: FTS5's index over `search_entry.key`, kept in step by triggers"),
+    ("search_fts_data", "SQLite only: FTS5 shadow table of `search_fts`"),
+    ("search_fts_idx", "SQLite only: FTS5 shadow table of `search_fts`"),
+    ("search_fts_docsize", "SQLite only: FTS5 shadow table of `search_fts`"),
+    ("search_fts_config", "SQLite only: FTS5 shadow table of `search_fts`"),
 ];
+
+/// Tables of [`NOT_SERVED`] that only a SQLite database has (FTS5's virtual and shadow tables).
+pub const SQLITE_ONLY: &[&str] =
+    &["search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"];
 
 /// A served table: where its rows come from and how a row is named.
 pub(super) trait Served: EntityTrait {

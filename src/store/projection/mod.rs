@@ -23,6 +23,7 @@
 mod council;
 mod public_record;
 mod roster;
+pub mod search;
 mod session;
 pub(crate) mod write;
 

@@ -16,7 +16,7 @@ use crate::domain::session::SessionRecord;
 use crate::domain::witness::Witnessed;
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, mandate, party,
-    party_membership, public_record, session, speech, vote_event,
+    party_membership, public_record, search_entry, session, speech, vote_event,
 };
 use crate::store::StoreError;
 use crate::store::batch::insert_all;
@@ -70,6 +70,8 @@ pub(crate) async fn apply_council<C: ConnectionTrait>(db: &C, v: &Logged<'_>, do
     use council::Column as K;
     let created = created_at::<council::Entity, _>(db, K::Id, K::CreatedAt, v.doc_id).await?;
     let rows = super::council(v, doc, created).map_err(StoreError::Invalid)?;
+    let entries = vec![super::search::council_entry(&rows.council)];
+    replace_entries(db, super::search::source::COUNCIL, v.doc_id, entries).await?;
     put_row::<council::Entity, _>(db, rows.council, created.is_some(), K::Id, v.doc_id).await?;
     convocation::Entity::delete_many().filter(convocation::Column::CouncilId.eq(v.doc_id)).exec(db).await?;
     let convocations =
@@ -136,7 +138,27 @@ pub(crate) async fn apply_roster<C: ConnectionTrait>(
     insert_all(db, rows.commissions.into_iter().map(commission::ActiveModel::from).collect()).await?;
     let roles = rows.roles.into_iter().map(|r| without_id::<deputy_role::Entity>(r, deputy_role::Column::Id));
     insert_all(db, roles.collect()).await?;
-    Ok(())
+    // Every deputy the council ever listed stays findable: past votes keep naming them.
+    let all = deputy::Entity::find().filter(deputy::Column::CouncilId.eq(council_id)).all(db).await?;
+    let entries = all.iter().map(super::search::deputy_entry).collect();
+    replace_entries(db, super::search::source::ROSTER, council_id, entries).await
+}
+
+/// Replaces the search entries that the document `source` of kind `source_kind` implies.
+async fn replace_entries<C: ConnectionTrait>(
+    db: &C,
+    source_kind: &str,
+    source: &str,
+    entries: Vec<search_entry::Model>,
+) -> Result<(), StoreError> {
+    use search_entry::Column as S;
+    search_entry::Entity::delete_many()
+        .filter(S::SourceKind.eq(source_kind))
+        .filter(S::Source.eq(source))
+        .exec(db)
+        .await?;
+    let rows = entries.into_iter().map(|e| without_id::<search_entry::Entity>(e, S::Id));
+    Ok(insert_all(db, rows.collect()).await?)
 }
 
 /// What the rows of a stored session say earlier versions established.
@@ -183,6 +205,7 @@ pub(crate) async fn apply_session<C: ConnectionTrait>(
         Some(s) => Some(session_prior(db, s).await?),
     };
     let rows = super::session(v, doc, council_synthetic, prior.as_ref()).map_err(StoreError::Invalid)?;
+    replace_entries(db, super::search::source::SESSION, v.doc_id, super::search::session_entries(&rows)).await?;
     if existing.is_some() {
         let id = v.doc_id;
         ballot::Entity::delete_many().filter(ballot::Column::SessionId.eq(id)).exec(db).await?;

@@ -262,6 +262,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let title = ctx.lang.pick(&row.council.names);
 
     let body = html! {
+        p class="meta" { a href=(format!("/councils/{}/feed.atom?lang={}", row.id, ctx.lang.code())) type="application/atom+xml" rel="alternate" { (ctx.t("feed_link")) } }
         p {
             (ctx.lang.label("level", row.council.level.as_str())) ". " (ctx.t("seats_by_law")) ": " (row.council.seats) ". "
             (ctx.t("period")) ": " (x.from) " – " (x.to) ", " (ctx.t("as_of")) " " (super::local(x.as_of)) " (UTC+5). "

@@ -4,6 +4,7 @@ pub mod council;
 pub mod deputy;
 pub mod home;
 pub mod public_records;
+pub mod search;
 pub mod session;
 pub mod verify;
 
