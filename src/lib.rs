@@ -43,3 +43,4 @@ pub mod telemetry;
 pub mod verify;
 pub mod web;
 pub mod witness;
+pub mod workspace;
