@@ -74,7 +74,8 @@ pub async fn roster_draft(db: &Db, council: &str) -> Result<Draft, StoreError> {
 /// The session record draft, if one is kept or published.
 pub async fn session_draft(db: &Db, council: &str, session: &str) -> Result<Option<Draft>, StoreError> {
     if let Some(body) = accounts::get_draft(db, &session_draft_id(council, session)).await? {
-        let d = serde_json::from_str(&body).map_err(|e| StoreError::corrupt(format!("session draft {session}: {e}")))?;
+        let d =
+            serde_json::from_str(&body).map_err(|e| StoreError::corrupt(format!("session draft {session}: {e}")))?;
         return Ok(Some(d));
     }
     let Some((meta, body)) = store::councils::latest_version(db, DocKind::SessionRecord, session).await? else {
@@ -183,9 +184,10 @@ pub fn candidates(roster: &Value, date: NaiveDate) -> Vec<rollcall::Candidate> {
     let day = |v: &Value| v.as_str().and_then(|s| s.parse::<NaiveDate>().ok());
     let mut out = Vec::new();
     for d in roster["deputies"].as_array().into_iter().flatten() {
-        let on = d["mandates"].as_array().into_iter().flatten().any(|m| {
-            day(&m["start_date"]).is_some_and(|s| s <= date) && day(&m["end_date"]).is_none_or(|e| e >= date)
-        });
+        let on =
+            d["mandates"].as_array().into_iter().flatten().any(|m| {
+                day(&m["start_date"]).is_some_and(|s| s <= date) && day(&m["end_date"]).is_none_or(|e| e >= date)
+            });
         if !on {
             continue;
         }

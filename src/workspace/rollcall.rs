@@ -4,7 +4,7 @@
 //! The format (README, "Roll calls from spreadsheets"): one row per deputy, the deputy's name in
 //! the first column and the vote in the second; further columns are ignored; a first row whose
 //! second cell is not a vote word is a header. CSV may be separated by commas, semicolons (what
-//! spreadsheet programs in Russian locales write) or tabs.
+//! spreadsheet programs in Russian locales write) or tabs. XLSX: the first sheet, same columns.
 //!
 //! Nothing here stores anything: the clerk reviews the matches first.
 
@@ -78,12 +78,29 @@ pub fn option(word: &str) -> Option<BallotOption> {
     Some(match w.as_str() {
         "за" | "иа" | "ия" | "жактап" | "yes" | "for" | "aye" | "y" => BallotOption::Yes,
         "против" | "жок" | "карсы" | "no" | "against" | "nay" | "n" => BallotOption::No,
-        "воздержался" | "воздержалась" | "воздержались" | "воздержание" | "калыс" | "калыс калды"
-        | "abstain" | "abstained" | "abstention" => BallotOption::Abstain,
-        "не голосовал" | "не голосовала" | "не голосовали" | "дауыс бермеди" | "дауыс бермеген"
-        | "not voting" | "did not vote" | "not voted" => BallotOption::NotVoting,
-        "отсутствовал" | "отсутствовала" | "отсутствует" | "катыспады" | "absent" => BallotOption::Absent,
-        "по уважительной причине" | "уважительная причина" | "себепти" | "excused" => BallotOption::Excused,
+        "воздержался"
+        | "воздержалась"
+        | "воздержались"
+        | "воздержание"
+        | "калыс"
+        | "калыс калды"
+        | "abstain"
+        | "abstained"
+        | "abstention" => BallotOption::Abstain,
+        "не голосовал"
+        | "не голосовала"
+        | "не голосовали"
+        | "дауыс бермеди"
+        | "дауыс бермеген"
+        | "not voting"
+        | "did not vote"
+        | "not voted" => BallotOption::NotVoting,
+        "отсутствовал" | "отсутствовала" | "отсутствует" | "катыспады" | "absent" => {
+            BallotOption::Absent
+        }
+        "по уважительной причине" | "уважительная причина" | "себепти" | "excused" => {
+            BallotOption::Excused
+        }
         _ => return None,
     })
 }
@@ -93,10 +110,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, Refusal> {
     if bytes.len() > MAX_BYTES {
         return Err(Refusal::TooLarge);
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(Refusal::NotASpreadsheet(
-            "this is an Excel workbook; save it as CSV (UTF-8) and upload that".into(),
-        ));
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Refusal::NotASpreadsheet("this is an old Excel (.xls) workbook; save it as XLSX or CSV".into()));
     }
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| Refusal::NotASpreadsheet("the file is not UTF-8 text".into()))?;
@@ -118,6 +133,64 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, Refusal> {
     rows(records)
 }
 
+/// The most an XLSX file may unpack to (its parts' declared sizes): a roll call's sheet is a few
+/// hundred kilobytes at most, and the limit keeps a zip bomb from filling memory.
+pub const MAX_XLSX_UNPACKED: u64 = 16 * 1024 * 1024;
+
+/// Reads an uploaded file: XLSX by its zip signature, else CSV.
+pub fn read_upload(bytes: &[u8]) -> Result<Vec<Row>, Refusal> {
+    if bytes.starts_with(b"PK\x03\x04") { read_xlsx(bytes) } else { read_csv(bytes) }
+}
+
+/// Reads the first sheet of an XLSX workbook. A workbook with any formula is refused: what a
+/// formula shows depends on the program that computes it, and a roll call is plain values.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, Refusal> {
+    use calamine::Reader as _;
+    if bytes.len() > MAX_BYTES {
+        return Err(Refusal::TooLarge);
+    }
+    let not_one = |what: &str| Refusal::NotASpreadsheet(format!("not a readable XLSX workbook ({what})"));
+    if unpacked_size(bytes).ok_or_else(|| not_one("no zip directory"))? > MAX_XLSX_UNPACKED {
+        return Err(Refusal::TooLarge);
+    }
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| not_one(&e.to_string()))?;
+    let sheet = book.sheet_names().first().cloned().ok_or_else(|| not_one("no sheet"))?;
+    let formulas = book.worksheet_formula(&sheet).map_err(|e| not_one(&e.to_string()))?;
+    let first_row = formulas.start().map_or(0, |(r, _)| r as usize);
+    if let Some((i, _)) = formulas.rows().enumerate().find(|(_, r)| r.iter().any(|f| !f.is_empty())) {
+        return Err(Refusal::Formula { row: first_row + i + 1 });
+    }
+    let range = book.worksheet_range(&sheet).map_err(|e| not_one(&e.to_string()))?;
+    if range.height() > MAX_ROWS {
+        return Err(Refusal::TooLarge);
+    }
+    let start = range.start().map_or(0, |(r, _)| r as usize);
+    let records =
+        range.rows().enumerate().map(|(i, r)| (start + i + 1, r.iter().map(ToString::to_string).collect())).collect();
+    rows(records)
+}
+
+/// The sum of the uncompressed sizes a zip's central directory declares, or `None` when the
+/// file has no readable central directory.
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let u16at = |i: usize| Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?));
+    let u32at = |i: usize| Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
+    // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
+    let from = bytes.len().saturating_sub(65_557);
+    let eocd = (from..bytes.len().saturating_sub(21)).rev().find(|&i| u32at(i) == Some(0x0605_4b50))?;
+    let (entries, mut at) = (u16at(eocd + 10)?, u32at(eocd + 16)? as usize);
+    let mut total = 0u64;
+    for _ in 0..entries {
+        if u32at(at)? != 0x0201_4b50 {
+            return None;
+        }
+        total += u64::from(u32at(at + 24)?);
+        at += 46 + usize::from(u16at(at + 28)?) + usize::from(u16at(at + 30)?) + usize::from(u16at(at + 32)?);
+    }
+    Some(total)
+}
+
 /// Turns the cells of each line into rows: the header is skipped, formulas and unknown words
 /// refused.
 pub fn rows(records: Vec<(usize, Vec<String>)>) -> Result<Vec<Row>, Refusal> {
@@ -130,7 +203,9 @@ pub fn rows(records: Vec<(usize, Vec<String>)>) -> Result<Vec<Row>, Refusal> {
             return Err(Refusal::Formula { row: line });
         }
         if cells.len() < 2 {
-            return Err(Refusal::NotASpreadsheet(format!("row {line} has one column; expected the name, then the vote")));
+            return Err(Refusal::NotASpreadsheet(format!(
+                "row {line} has one column; expected the name, then the vote"
+            )));
         }
         let (name, word) = (cells[0].trim(), cells[1].trim());
         if option(word).is_none() {
@@ -224,7 +299,8 @@ pub fn same_person(row: &str, full: &str) -> bool {
     }
     // Initials: every whole word of the row is a word of the name, and every single letter is the
     // first letter of a different remaining word.
-    let (initials, words): (Vec<String>, Vec<String>) = r.into_iter().partition(|t| t.chars().count() == 1);
+    let (initials, words): (Vec<String>, Vec<String>) =
+        r.into_iter().partition(|t| t.chars().count() == 1 && t.chars().all(char::is_alphabetic));
     if initials.is_empty() || words.is_empty() {
         return false;
     }
@@ -343,7 +419,8 @@ mod tests {
     #[test]
     fn formulas_binaries_workbooks_unknown_words_and_huge_files_are_refused() {
         assert_eq!(read_csv(b"name,vote\n=HYPERLINK(\"x\"),yes\n"), Err(Refusal::Formula { row: 2 }));
-        assert!(matches!(read_csv(b"PK\x03\x04rest"), Err(Refusal::NotASpreadsheet(_))));
+        assert!(matches!(read_upload(b"PK\x03\x04rest"), Err(Refusal::NotASpreadsheet(_))));
+        assert!(matches!(read_upload(b"%PDF-1.7\n\x00\x01"), Err(Refusal::NotASpreadsheet(_))));
         assert!(matches!(read_csv(&[0xff, 0xfe, 0x00, 0x41]), Err(Refusal::NotASpreadsheet(_))));
         assert!(matches!(read_csv(b"name,vote\nA B,perhaps\n"), Err(Refusal::UnknownOption { row: 2, .. })));
         assert_eq!(read_csv(&vec![b'a'; MAX_BYTES + 1]), Err(Refusal::TooLarge));

@@ -32,3 +32,4 @@ mod served;
 mod sessions;
 mod tlog;
 mod witness;
+mod workspace;

@@ -51,7 +51,10 @@ pub const NOT_SERVED: &[(&str, &str)] = &[
     ("log_lease", "which node sends checkpoints to the witnesses: coordination between nodes"),
     ("publisher_account", "workspace accounts: credentials an admin creates, not a fact of any record"),
     ("publisher_session", "signed-in browser sessions of workspace accounts: credentials, not facts"),
-    ("workspace_draft", "unpublished workspace drafts: private until published, then logged as a version like any API write"),
+    (
+        "workspace_draft",
+        "unpublished workspace drafts: private until published, then logged as a version like any API write",
+    ),
 ];
 
 /// A served table: where its rows come from and how a row is named.

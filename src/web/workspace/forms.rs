@@ -225,7 +225,10 @@ struct RosterState {
 }
 
 fn names_of(d: &Value) -> String {
-    d["names"].as_object().map(|m| m.values().filter_map(Value::as_str).collect::<Vec<_>>().join(" / ")).unwrap_or_default()
+    d["names"]
+        .as_object()
+        .map(|m| m.values().filter_map(Value::as_str).collect::<Vec<_>>().join(" / "))
+        .unwrap_or_default()
 }
 
 async fn roster_view(state: &AppState, ctx: &Ctx, s: &SignedIn, council: &str, st: RosterState) -> Response {
@@ -515,6 +518,9 @@ pub async fn open_session(
     if start.is_none() {
         errors.push(("scheduled_start".into(), "date".into()));
     }
+    if get(&f, "convocation").is_empty() {
+        errors.push(("convocation".into(), "required".into()));
+    }
     let number: u32 = get(&f, "number").parse().unwrap_or(0);
     if number == 0 {
         errors.push(("number".into(), "required".into()));
@@ -673,7 +679,7 @@ async fn session_view(
             p { label { (t(l, "agenda")) " " (select("agenda_item", &item_opts, "")) } (field_error(l, e, "agenda_item")) }
             p { label { (t(l, "motion")) " " input name="motion"; } (field_error(l, e, "motion"))
                 " " label { "stage " (select("stage", &words(&["as_a_whole", "first_reading", "amendment", "procedural", "other"]), "as_a_whole")) } }
-            p { label { (t(l, "file")) " " input type="file" name="file" accept=".csv,text/csv"; } }
+            p { label { (t(l, "file")) " " input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"; } }
             button type="submit" { (t(l, "upload_rollcall")) }
         }
         h2 { (t(l, "publish")) }
@@ -684,13 +690,11 @@ async fn session_view(
         }
         p { a href={"/sessions/" (session)} { (t(l, "preview")) } }
     };
-    let status = st.status.unwrap_or(
-        if st.errors.is_empty() && st.violations.is_empty() && st.refusal.is_none() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
-    );
+    let status = st.status.unwrap_or(if st.errors.is_empty() && st.violations.is_empty() && st.refusal.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    });
     page(ctx, status, &format!("{} · {session}", t(l, "session_basics")), body)
 }
 
@@ -780,7 +784,7 @@ pub async fn rollcall_upload(
         Some(d) => workspace::serving(&state.db, &council, d).await.unwrap_or_default(),
         None => Vec::new(),
     };
-    let rows = match rollcall::read_csv(&bytes).and_then(|rows| matched(rows, &candidates)) {
+    let rows = match rollcall::read_upload(&bytes).and_then(|rows| matched(rows, &candidates)) {
         Ok(r) => r,
         Err(r) => {
             let st = SessionState { refusal: Some(r), ..Default::default() };
@@ -832,7 +836,13 @@ fn matched(
 /// The vote event a reviewed roll call makes: a ballot per row, `absent` for deputies serving
 /// that day whom the export does not name, counts from the ballots, and the result by the
 /// majority of seats.
-fn vote_event(id: String, p: &PendingRollCall, chosen: &[(String, BallotOption)], serving: &[String], seats: i64) -> Value {
+fn vote_event(
+    id: String,
+    p: &PendingRollCall,
+    chosen: &[(String, BallotOption)],
+    serving: &[String],
+    seats: i64,
+) -> Value {
     let mut ballots: Vec<Value> = chosen.iter().map(|(d, o)| json!({ "deputy": d, "option": o.as_str() })).collect();
     for d in serving.iter().filter(|d| !chosen.iter().any(|(c, _)| c == *d)) {
         ballots.push(json!({ "deputy": d, "option": "absent" }));
@@ -878,7 +888,10 @@ pub async fn session_post(
     if action == "publish" {
         let reason = Some(get(&f, "reason").to_owned()).filter(|r| !r.is_empty());
         let st = match workspace::publish_session(&state.db, &s.account, &council, &session, reason).await {
-            Ok(m) => SessionState { notice: Some(format!("{} {}", t(ctx.lang, "published"), m.version)), ..Default::default() },
+            Ok(m) => SessionState {
+                notice: Some(format!("{} {}", t(ctx.lang, "published"), m.version)),
+                ..Default::default()
+            },
             Err(PublishError::Invalid(v)) => SessionState { violations: v, ..Default::default() },
             Err(PublishError::Conflict) => SessionState {
                 notice: Some(t(ctx.lang, "conflict").into()),
@@ -1034,8 +1047,7 @@ async fn confirm(
         return Ok(errors);
     }
     let date = session_date(&draft.doc).unwrap_or_default();
-    let serving: Vec<String> =
-        workspace::serving(&state.db, council, date).await?.into_iter().map(|c| c.id).collect();
+    let serving: Vec<String> = workspace::serving(&state.db, council, date).await?.into_iter().map(|c| c.id).collect();
     let (council_row, _) = crate::store::councils::get_council(&state.db, council).await?;
     let id = next_id(&draft.doc, "vote_events", session, "v");
     let ev = vote_event(id, &p, &chosen, &serving, i64::from(council_row.seats));

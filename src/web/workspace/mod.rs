@@ -92,7 +92,11 @@ fn cookie_value(req: &Request) -> Option<String> {
 /// Whether the request reached us over TLS (directly or through the proxy that says so).
 fn over_tls(req: &Request) -> bool {
     req.uri().scheme_str() == Some("https")
-        || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+        || req
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
 /// The signed-in session of a request, or the response that refuses it (401).
@@ -264,4 +268,3 @@ pub(crate) async fn read_multipart(
 pub(crate) fn forbidden(ctx: &Ctx) -> Response {
     message(ctx, StatusCode::FORBIDDEN, "forbidden")
 }
-
