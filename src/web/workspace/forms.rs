@@ -282,7 +282,7 @@ async fn roster_view(state: &AppState, ctx: &Ctx, s: &SignedIn, council: &str, s
             p { label { (t(l, "convocation")) " " (select("convocation", &convs, get(v, "convocation"))) } (field_error(l, e, "convocation")) }
             p { label { (t(l, "seat_type")) " " (select("seat_type", &words(&["single_member", "party_list"]), get(v, "seat_type"))) }
                 " " label { (t(l, "district")) " " input name="district" value=(get(v, "district")); } }
-            p { label { (t(l, "nomination")) " " (select("nomination", &words(&["party", "self_nominated"]), get(v, "nomination"))) }
+            p { label { (t(l, "nomination")) " " (select("nomination", &words(&["self_nominated", "party"]), get(v, "nomination"))) }
                 " " label { (t(l, "party")) " " (select("nominating_party", &party_opts, get(v, "nominating_party"))) } (field_error(l, e, "nominating_party")) }
             p { label { (t(l, "mandate_start")) " " input type="date" name="start_date" value=(get(v, "start_date")); } (field_error(l, e, "start_date")) }
             p { label { (t(l, "party")) " " (select("party", &party_opts, get(v, "party"))) }
