@@ -198,3 +198,31 @@ pub fn candidates(roster: &Value, date: NaiveDate) -> Vec<rollcall::Candidate> {
     }
     out
 }
+
+/// The draft id of a public-sources record.
+pub fn public_record_draft_id(id: &str) -> String {
+    format!("public_record:{id}")
+}
+
+/// A monitor's public-sources record draft, in the importer's file format (every fact with its
+/// source URL), if one is kept.
+pub async fn public_record_draft(db: &Db, id: &str) -> Result<Option<Draft>, StoreError> {
+    match accounts::get_draft(db, &public_record_draft_id(id)).await? {
+        Some(body) => serde_json::from_str(&body)
+            .map(Some)
+            .map_err(|e| StoreError::corrupt(format!("public record draft {id}: {e}"))),
+        None => Ok(None),
+    }
+}
+
+/// Publishes a monitor's draft through the importer's parsing and the store's
+/// `put_public_record`, with provenance `public_sources` and the account as publisher.
+pub async fn publish_public_record(db: &Db, account: &Account, id: &str) -> Result<VersionMeta, PublishError> {
+    let draft = public_record_draft(db, id).await?.ok_or_else(|| StoreError::NotFound(id.into()))?;
+    let (doc_id, record, v) =
+        crate::interchange::public_records::parse_record(draft.doc).map_err(|v| PublishError::Invalid(vec![v]))?;
+    let m = meta(account, draft.base, Provenance::PublicSources);
+    let published = store::public_records::put_public_record(db, &doc_id, &record, v, &m).await?;
+    accounts::delete_draft(db, &public_record_draft_id(id)).await?;
+    Ok(published.meta().clone())
+}

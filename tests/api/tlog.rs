@@ -315,10 +315,7 @@ async fn audit_names_a_changed_a_missing_and_an_extra_tile_hash() {
     let audit = || maslikhat::store::audit::audit(&app.state.db);
     assert!(audit().await.unwrap().findings.is_empty());
     let tile_findings = |f: &[maslikhat::store::audit::Finding]| {
-        f.iter()
-            .filter(|x| x.table == "log_tile_hash")
-            .map(|x| format!("{} {}", x.row, x.to_string()))
-            .collect::<Vec<_>>()
+        f.iter().filter(|x| x.table == "log_tile_hash").map(|x| format!("{} {}", x.row, x)).collect::<Vec<_>>()
     };
     // Changed: the served tile and every proof through it would no longer match the leaves.
     let row = log_tile_hash::Entity::find_by_id((1, 0)).one(&app.state.db).await.unwrap().expect("tile hash 1/0");

@@ -652,3 +652,89 @@ async fn a_clerk_builds_a_roster_publishes_a_session_with_csv_and_xlsx_roll_call
         assert!(page.contains(t), "the citizens' page shows {t}");
     }
 }
+
+#[tokio::test]
+async fn a_monitor_publishes_a_public_sources_record_fact_by_fact_with_sources_and_declared_times() {
+    let app = spawn_app().await;
+    let (_, token) = account(&app, AccountKind::Monitor, None).await;
+    let mut b = Browser::new(&app);
+    assert_eq!(b.sign_in(&token).await.status, 303);
+    let home = b.get("/publish").await;
+    assert!(home.html.contains("data-form=\"open-record\""));
+    let csrf = home.csrf();
+    // A monitor has no council workspace.
+    assert_eq!(b.get("/publish/councils/any/roster").await.status, 403);
+    // Every fact needs its source: the form says so beside the field.
+    let r = b
+        .post(
+            "/publish/public-records",
+            &[("csrf", &csrf), ("id", "mon-1"), ("council", "demo-district"), ("council_ru", "Демо маслихат")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.html.contains("data-field=\"source_url\" data-rule=\"required\""));
+    let r = b
+        .post(
+            "/publish/public-records",
+            &[
+                ("csrf", &csrf),
+                ("id", "mon-1"),
+                ("council", "demo-district"),
+                ("council_ru", "Демо районный маслихат"),
+                ("level", "district"),
+                ("convocation", "VIII"),
+                ("number", "12"),
+                ("date", "2024-03-20"),
+                ("kind", "regular"),
+                ("status", "held_reported"),
+                ("source_url", "https://gazeta.example.kz/report"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let base = "/publish/public-records/mon-1";
+    let r = b
+        .post(
+            &format!("{base}/notice"),
+            &[("csrf", &csrf), ("date", "2024-03-10"), ("source_url", "https://gazeta.example.kz/notice")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let r = b
+        .post(
+            &format!("{base}/agenda"),
+            &[
+                ("csrf", &csrf),
+                ("title", "О бюджете <b>района</b>"),
+                ("title_lang", "ru"),
+                ("doc_title", "Проект решения"),
+                ("doc_url", "https://maslihat.example.kz/draft.pdf"),
+                ("doc_published", "2024-03-12"),
+                ("source_url", "https://maslihat.example.kz/drafts"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let r = b
+        .post(
+            &format!("{base}/minutes"),
+            &[("csrf", &csrf), ("published", "2024-03-25"), ("source_url", "https://maslihat.example.kz/minutes")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let versions = app.version_count().await;
+    assert!(app.get("/v1/public-records/mon-1").await.status == 404, "a draft is not public");
+    let r = b.post(&format!("{base}/publish"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 200, "{}", violations(&r.html));
+    assert_eq!(app.version_count().await, versions + 1, "one leaf");
+    let rec = app.get("/v1/public-records/mon-1").await;
+    assert_eq!(rec.status, 200);
+    assert_eq!(rec.body["provenance"], "public_sources");
+    assert_eq!(rec.body["agenda"][0]["documents"][0]["published"], "2024-03-12");
+    assert_eq!(rec.body["agenda"][0]["documents"][0]["source_url"], "https://maslihat.example.kz/drafts");
+    assert_eq!(rec.body["minutes"]["published"], "2024-03-25");
+    assert!(!rec.body["openness"]["documents"]["value"].is_null(), "documents scored from the declared times");
+    assert!(!rec.body["openness"]["minutes"]["value"].is_null(), "minutes scored from the declared times");
+    let page = reqwest::get(format!("{}/public-records/mon-1?lang=ru", app.base)).await.unwrap().text().await.unwrap();
+    assert!(page.contains("О бюджете &lt;b&gt;района&lt;/b&gt;"), "the citizens' page shows the item, escaped");
+}

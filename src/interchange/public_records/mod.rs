@@ -328,6 +328,16 @@ pub async fn load_bundled(db: &store::Db) -> Result<Report, ImportError> {
     import_str(db, BUNDLED, &ImportOptions { replace: true }).await
 }
 
+/// Parses one record of the file format into its id and domain record, with the violations
+/// found so far (the id's). The workspace's monitors publish through this, as the importer does.
+pub fn parse_record(value: Value) -> Result<(String, PublicRecord, Violations), crate::domain::Violation> {
+    let file: FileRecord = read::from_value(value)?;
+    let mut v = Violations::new();
+    text::check_id(&mut v, "/id", &file.id);
+    let (id, record) = file.into_record(&mut v);
+    Ok((id, record, v))
+}
+
 /// Imports the records of a JSON array given as text.
 pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Result<Report, ImportError> {
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;

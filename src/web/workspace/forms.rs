@@ -974,7 +974,9 @@ fn add_item(doc: &mut Value, session: &str, f: &Fields) -> Errors {
     let id = next_id(doc, "agenda", session, "a");
     let position = doc["agenda"].as_array().map_or(0, Vec::len) + 1;
     let item = json!({ "id": id, "position": position, "titles": titles, "initiator": get(f, "initiator"), "result": get(f, "result") });
-    doc["agenda"].as_array_mut().map(|a| a.push(item));
+    if let Some(a) = doc["agenda"].as_array_mut() {
+        a.push(item);
+    }
     Errors::new()
 }
 
@@ -1013,7 +1015,9 @@ fn add_document(doc: &mut Value, session: &str, f: &Fields) -> Errors {
     if let (Some(at), Some(src)) = (at, source) {
         d["declared_public"] = json!({ "published_at": at, "source_url": src });
     }
-    doc["documents"].as_array_mut().map(|a| a.push(d));
+    if let Some(a) = doc["documents"].as_array_mut() {
+        a.push(d);
+    }
     Errors::new()
 }
 
@@ -1051,7 +1055,9 @@ async fn confirm(
     let (council_row, _) = crate::store::councils::get_council(&state.db, council).await?;
     let id = next_id(&draft.doc, "vote_events", session, "v");
     let ev = vote_event(id, &p, &chosen, &serving, i64::from(council_row.seats));
-    draft.doc["vote_events"].as_array_mut().map(|a| a.push(ev));
+    if let Some(a) = draft.doc["vote_events"].as_array_mut() {
+        a.push(ev);
+    }
     draft.pending = None;
     Ok(errors)
 }

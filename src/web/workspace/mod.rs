@@ -11,6 +11,7 @@
 //! publisher typed is escaped by maud, and no script runs even if something slipped through.
 
 mod forms;
+mod monitor;
 pub mod text;
 
 use std::collections::HashMap;
@@ -42,6 +43,9 @@ pub fn mount(route: Route) -> Route {
         .at("/publish/sign-out", post(sign_out))
         .at("/publish/admin/accounts", get(forms::accounts_page).post(forms::create_account))
         .at("/publish/admin/accounts/:id/revoke", post(forms::revoke_account))
+        .at("/publish/public-records", post(monitor::open_record))
+        .at("/publish/public-records/:id", get(monitor::record_page))
+        .at("/publish/public-records/:id/:action", post(monitor::record_post))
         .at("/publish/councils/:council/roster", get(forms::roster_page))
         .at("/publish/councils/:council/roster/:action", post(forms::roster_post))
         .at("/publish/councils/:council/sessions", post(forms::open_session))
@@ -171,7 +175,7 @@ async fn home(req: &Request, state: Data<&Arc<AppState>>) -> Response {
                     (forms::open_session_form(l, &s, c))
                 }
             }
-            AccountKind::Monitor => { p { (t(l, "forbidden")) } }
+            AccountKind::Monitor => { (monitor::open_form(l, &s, &Vec::new())) }
         }
     };
     page(&ctx, StatusCode::OK, t(l, "workspace"), body)

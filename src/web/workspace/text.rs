@@ -246,4 +246,42 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
     ("rule_unknown_party", ["мұндай партия жоқ", "такой партии нет", "no such party"]),
     ("rule_text_length", ["мәтін тым ұзын", "текст слишком длинный", "the text is too long"]),
     ("rule_empty_text", ["бос болмауы керек", "не может быть пустым", "must not be empty"]),
+    (
+        "open_record",
+        ["Жария дереккөздерден жазба ашу", "Открыть запись по открытым источникам", "Open a public-sources record"],
+    ),
+    ("record_id", ["Жазба идентификаторы", "Идентификатор записи", "Record id"]),
+    ("public_record", ["Жария дереккөздерден жазба", "Запись по открытым источникам", "Public-sources record"]),
+    ("level", ["Деңгейі", "Уровень", "Level"]),
+    ("source_url", ["Дереккөз (URL)", "Источник (URL)", "Source (URL)"]),
+    ("notice", ["Хабарландыру", "Извещение", "Notice"]),
+    (
+        "rule_listed_source",
+        [
+            "әр дереккөз /sources тізімінде болуы керек",
+            "каждый источник должен быть в списке /sources",
+            "every cited source must be listed in /sources",
+        ],
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    /// Every key the workspace's pages ask for has its three translations.
+    #[test]
+    fn every_key_the_pages_use_is_translated() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/workspace");
+        let mut missing = Vec::new();
+        for f in ["mod.rs", "forms.rs", "monitor.rs"] {
+            let text = std::fs::read_to_string(format!("{dir}/{f}")).expect("source");
+            let parts = ["t(l, \"", "t(ctx.lang, \""].into_iter().flat_map(|n| text.split(n).skip(1));
+            for part in parts {
+                let key = part.split('"').next().unwrap_or_default();
+                if !super::TEXT.iter().any(|(k, _)| *k == key) {
+                    missing.push(format!("{f}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated: {missing:?}");
+    }
+}
