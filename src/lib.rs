@@ -17,7 +17,8 @@
 //! | [`domain`] | pure Rust: validated documents and the rules of `domain.md`; no poem, no sea-orm |
 //! | [`store`] | the only code that touches sea-orm: the publication transaction and queries |
 //! | [`entity`] | sea-orm entities, one per table |
-//! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts |
+//! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts; the publisher workspace's pages (`web::workspace`) |
+//! | [`workspace`] | the publisher workspace's use cases: drafts, publishing them through the store's `put_*`, roll calls from spreadsheets |
 //! | [`documents`] | the published document formats and their parsing into domain types |
 //! | [`interchange`] | bulk and open-data formats (JSON Lines, Popolo, OParl, public records), one folder each |
 //!
