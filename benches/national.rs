@@ -212,7 +212,7 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
     let generate_s = t.elapsed().as_secs_f64();
     eprintln!("generated {} documents, {} ballots in {generate_s:.1} s", targets.documents, targets.ballots);
     let t = Instant::now();
-    let loaded = demo::load(&state.db, &cfg, false).await?;
+    let loaded = demo::load(&state.service.db, &cfg, false).await?;
     let load_s = t.elapsed().as_secs_f64();
     let documents = loaded.created + loaded.unchanged;
     eprintln!("loaded {documents} documents in {load_s:.1} s");

@@ -87,7 +87,7 @@ pub struct KeyRing {
 
 fn kid_for(vk: &VerifyingKey, date: chrono::NaiveDate) -> String {
     let digest = Sha256::digest(vk.as_bytes());
-    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(&digest[..4]);
     format!("{}-{hex}", date.format("%Y%m%d"))
 }
 

@@ -183,9 +183,9 @@ pub enum Command {
         /// Replace documents that exist with other content (otherwise such lines are refused).
         #[arg(long)]
         replace: bool,
-        /// With `--popolo`: store every document that passes and report the others. Without it
-        /// a file with any refused document stores nothing.
-        #[arg(long, requires = "popolo")]
+        /// Store every document that passes and report the others. Without it a file with any
+        /// refused document stores nothing: each import is all or nothing per file.
+        #[arg(long)]
         continue_on_error: bool,
         #[command(flatten)]
         db: DbArgs,
@@ -347,6 +347,10 @@ fn with_db(mut settings: Settings, db: &DbArgs) -> Settings {
 }
 
 /// Runs the parsed command.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one match arm per command, each a few lines that call into the module doing the work"
+)]
 pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
     let command = cli.command.unwrap_or(Command::Serve {
         bind: None,
@@ -369,9 +373,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 }
             } else if !no_demo
                 && embedded_default
-                && let Some(due) = crate::demo::first_start_due(&app.state().db).await?
+                && let Some(due) = crate::demo::first_start_due(&app.state().service.db).await?
             {
-                let db = app.state().db.clone();
+                let db = app.state().service.db.clone();
                 tokio::spawn(async move { crate::demo::first_start(&db, due).await });
             }
             tracing::info!(port = app.port(), "listening; API docs at /docs, spec at /openapi.json");
@@ -503,10 +507,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             };
             eprintln!("exported {n} document versions");
         }
-        Command::Import { public_records: Some(file), replace, db, .. } => {
+        Command::Import { public_records: Some(file), replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::interchange::public_records::ImportOptions { replace };
+            let opts = crate::interchange::public_records::ImportOptions { replace, continue_on_error };
             let r = crate::interchange::public_records::import_file(&conn, &file, &opts)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -521,9 +525,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
-            if !r.refused.is_empty() {
-                return Err(format!("{} record(s) refused", r.refused.len()).into());
-            }
+            refused_outcome(r.kept, r.refused.len(), "record(s)", "file")?;
         }
         Command::Import { popolo: Some(file), names, council_id, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
@@ -556,17 +558,17 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
-            if !r.refused.is_empty() && r.stored == 0 && !continue_on_error {
-                return Err(format!("{} document(s) refused; nothing was stored", r.refused.len()).into());
-            }
-            if !r.refused.is_empty() {
-                return Err(format!("{} document(s) refused", r.refused.len()).into());
-            }
+            refused_outcome(r.kept, r.refused.len(), "document(s)", "file")?;
         }
-        Command::Import { oparl: Some(dir), council_id, replace, db, .. } => {
+        Command::Import { oparl: Some(dir), council_id, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
-            let opts = crate::interchange::oparl::import::OparlOptions { council_id, replace, now: chrono::Utc::now() };
+            let opts = crate::interchange::oparl::import::OparlOptions {
+                council_id,
+                replace,
+                now: chrono::Utc::now(),
+                continue_on_error,
+            };
             let r = crate::interchange::oparl::import::import_source(&conn, &dir.to_string_lossy(), &opts).await?;
             for w in &r.warnings {
                 eprintln!("warning: {w}");
@@ -591,15 +593,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             for ((kind, reason), n) in left_out {
                 println!("left out {n} {kind}: {reason}");
             }
-            if !r.refused.is_empty() {
-                return Err(format!("{} document(s) refused", r.refused.len()).into());
-            }
+            refused_outcome(r.kept, r.refused.len(), "document(s)", "dump")?;
         }
-        Command::Import { file, replace, db, .. } => {
+        Command::Import { file, replace, continue_on_error, db, .. } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
             let file = file.ok_or("name a JSON Lines file, or --oparl DIR")?;
-            let r = crate::interchange::jsonl::import(&conn, &file, replace, true).await?;
+            let r = crate::interchange::jsonl::import(&conn, &file, replace, continue_on_error, true).await?;
             for f in &r.refused {
                 println!("line {}: {}", f.line, f.reason);
             }
@@ -610,9 +610,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
                 r.unchanged,
                 r.refused.len()
             );
-            if !r.refused.is_empty() {
-                return Err(format!("{} line(s) refused", r.refused.len()).into());
-            }
+            refused_outcome(r.kept, r.refused.len(), "line(s)", "file")?;
         }
         Command::Rebuild { db } => {
             let settings = with_db(settings, &db);
@@ -626,7 +624,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let jti =
                 if jti.matches('.').count() == 2 { jti_of(&jti).ok_or("that token has no readable jti")? } else { jti };
             let conn = crate::startup::open_database(&settings).await?;
-            crate::store::councils::revoke(&conn, &jti, reason).await?;
+            crate::store::tokens::revoke(&conn, &jti, reason).await?;
             println!("revoked {jti}");
         }
     }
@@ -734,6 +732,20 @@ fn jti_of(token: &str) -> Option<String> {
 }
 
 /// A boxed error for the command line: every error type here only needs to be printed.
+/// The end of an import that is all or nothing per `unit` (file or dump): an error when any
+/// `what` was refused, saying whether the rest was discarded (`kept` false) or stored.
+fn refused_outcome(kept: bool, refused: usize, what: &str, unit: &str) -> anyhow_like::Result {
+    match (kept, refused) {
+        (_, 0) => Ok(()),
+        (false, n) => Err(format!(
+            "{n} {what} refused; nothing was stored (the {unit} is all or nothing; \
+             --continue-on-error stores the rest)"
+        )
+        .into()),
+        (true, n) => Err(format!("{n} {what} refused").into()),
+    }
+}
+
 pub mod anyhow_like {
     /// Any error, printed by `main`.
     pub type Error = Box<dyn std::error::Error + Send + Sync>;

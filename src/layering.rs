@@ -87,3 +87,19 @@ fn domain_imports_nothing_outside_itself() {
     let found = offences("domain", &[&modules[..], &["telemetry", "verify", "web", "sea_orm", "poem"]].concat());
     assert!(found.is_empty(), "domain is pure rules and maths:\n{}", found.join("\n"));
 }
+
+#[test]
+fn api_web_and_service_never_import_entity_or_sea_orm() {
+    for dir in ["api", "web", "service"] {
+        let found = offences(dir, &["entity", "sea_orm"]);
+        assert!(found.is_empty(), "{dir} must read typed models from store, never rows:\n{}", found.join("\n"));
+    }
+}
+
+#[test]
+fn api_and_web_reach_the_database_only_through_service() {
+    for dir in ["api", "web"] {
+        let found = offences(dir, &["store"]);
+        assert!(found.is_empty(), "{dir} must call service, not store:\n{}", found.join("\n"));
+    }
+}

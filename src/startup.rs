@@ -90,16 +90,8 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let limits = api::limits::Limits::new(&settings);
     let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
     let checkpoints = Arc::new(open_log(&db, &settings).await?);
-    Ok(Arc::new(AppState {
-        db,
-        keys,
-        policy,
-        settings,
-        metrics_cache: Default::default(),
-        limits,
-        responses,
-        checkpoints,
-    }))
+    let service = Arc::new(crate::service::Service::new(db, settings, keys, checkpoints));
+    Ok(Arc::new(AppState { service, policy, limits, responses }))
 }
 
 /// Every route: the API under `/v1`, `/openapi.json`, the docs at `/docs`, and the health checks.
@@ -126,6 +118,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .nest(api::oparl::PREFIX, api::oparl::routes(state.clone()))
         .nest(api::tlog::PREFIX, api::tlog::routes(state.clone()))
         .around(crate::web::root)
+        .data(state.service.clone())
         .data(state)
         .around(api::middleware::conditional_get)
         .catch_all_error(api::problem::catch_all)
@@ -137,7 +130,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
         .around(move |ep, req| api::observability::record(metrics.clone(), ep, req))
-        .with(Cors::new())
+        .with(cors())
         // Request bodies only: `compress` (outside) takes Accept-Encoding off the request.
         .with(Compression::new())
         .around(api::compression::compress)
@@ -146,6 +139,33 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .into_endpoint()
         .map_to_response()
 }
+
+/// Cross-origin reads and writes from browser apps: only the methods the API has, the request
+/// headers it reads, and every response header a client needs (conditional requests, paging,
+/// rate limits, caching, request ids) exposed to the app's script.
+fn cors() -> Cors {
+    use poem::http::Method;
+    Cors::new()
+        .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::OPTIONS])
+        .allow_headers(["authorization", "content-type", "if-match", "if-none-match", "last-event-id"])
+        .expose_headers(CORS_EXPOSED)
+        .max_age(600)
+}
+
+/// The response headers a cross-origin script may read.
+pub const CORS_EXPOSED: [&str; 11] = [
+    "etag",
+    "location",
+    "link",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "retry-after",
+    "cache-status",
+    "x-request-id",
+    "content-disposition",
+    "server-timing",
+];
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -178,11 +198,12 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         // Writes by other nodes or processes reach the response cache within `change_poll_ms`.
-        let every = std::time::Duration::from_millis(self.state.settings.change_poll_ms.max(10));
+        let every = std::time::Duration::from_millis(self.state.service.settings.change_poll_ms.max(10));
         let responses = self.state.responses.clone();
-        let watcher =
-            tokio::spawn(crate::store::watch_changes(self.state.db.clone(), every, move || responses.invalidate()));
-        let limits = crate::server::ConnectionLimits::from_settings(&self.state.settings);
+        let watcher = tokio::spawn(crate::store::watch_changes(self.state.service.db.clone(), every, move || {
+            responses.invalidate()
+        }));
+        let limits = crate::server::ConnectionLimits::from_settings(&self.state.service.settings);
         // New checkpoints are sent to the witnesses in the background.
         let cosigner = tokio::spawn(crate::witness::client::run(self.state.clone()));
         let app = routes(self.state);

@@ -7,7 +7,7 @@ use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 
 use super::AppState;
-use super::problem::ApiError;
+use super::problem::Problem;
 use crate::auth::{Claims, Role, TokenError};
 
 /// A JWT signed with one of the server's Ed25519 keys (EdDSA). Admins manage councils and
@@ -17,32 +17,32 @@ use crate::auth::{Claims, Role, TokenError};
 pub struct BearerAuth(pub Claims);
 
 async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Claims> {
-    let refuse = |e: TokenError| poem::Error::from(ApiError::unauthorized(e.to_string()));
-    let state = req.data::<Arc<AppState>>().ok_or_else(|| poem::Error::from(ApiError::internal(&"state missing")))?;
-    let claims = crate::auth::verify(&state.keys, &state.policy, &bearer.token).map_err(refuse)?;
-    match crate::store::councils::is_revoked(&state.db, &claims.jti).await {
+    let refuse = |e: TokenError| poem::Error::from(Problem::unauthorized(e.to_string()));
+    let state = req.data::<Arc<AppState>>().ok_or_else(|| poem::Error::from(Problem::internal(&"state missing")))?;
+    let claims = crate::auth::verify(&state.service.keys, &state.policy, &bearer.token).map_err(refuse)?;
+    match state.service.is_revoked(&claims.jti).await {
         Ok(true) => Err(refuse(TokenError::Revoked)),
         Ok(false) => Ok(claims),
-        Err(e) => Err(ApiError::from(e).into()),
+        Err(e) => Err(Problem::from(e).into()),
     }
 }
 
 impl BearerAuth {
     /// Admins only.
-    pub fn require_admin(&self) -> Result<&Claims, ApiError> {
+    pub fn require_admin(&self) -> Result<&Claims, Problem> {
         match self.0.role {
             Role::Admin => Ok(&self.0),
-            Role::Publisher => Err(ApiError::forbidden("this operation is for admins")),
+            Role::Publisher => Err(Problem::forbidden("this operation is for admins")),
         }
     }
 
     /// Admins, or the publisher of `council`.
-    pub fn require_council(&self, council: &str) -> Result<&Claims, ApiError> {
+    pub fn require_council(&self, council: &str) -> Result<&Claims, Problem> {
         match (self.0.role, self.0.council.as_deref()) {
             (Role::Admin, _) => Ok(&self.0),
             (Role::Publisher, Some(c)) if c == council => Ok(&self.0),
             (Role::Publisher, _) => {
-                Err(ApiError::forbidden(format!("this token publishes for another council, not {council}")))
+                Err(Problem::forbidden(format!("this token publishes for another council, not {council}")))
             }
         }
     }

@@ -11,14 +11,18 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use super::auth::BearerAuth;
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
-use super::problem::ApiError;
+use super::problem::Problem;
+use super::responses::{AdminWrite, ById, ByQuery, Read, Refused, WithEtag};
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::council::{ConvocationDto, CouncilDoc};
-use crate::documents::enums::{Level, RegistrationStatus, stored};
+use crate::documents::enums::{Level, RegistrationStatus};
 use crate::documents::party::PartyDoc;
 use crate::domain::text;
 use crate::domain::{Violations, enums as d};
-use crate::store::{self, DocKind, PublishMeta, Published, VersionMeta};
+use crate::service::VersionMeta;
+use crate::service::councils::{self, CouncilFilter, CouncilRead, PartyRead};
+use crate::service::publish;
+use crate::service::publish::{PublishMeta, Published};
 
 /// What a `PUT` of a document stored.
 #[derive(Object, Debug, Clone, serde::Deserialize)]
@@ -73,10 +77,7 @@ impl From<&VersionMeta> for VersionInfo {
             seq: m.seq,
             etag: m.etag(),
             log_index: m.log_index,
-            leaf_hash: m.leaf_hash.as_deref().and_then(crate::domain::log::canonical::from_hex).map(|b| {
-                use base64::Engine as _;
-                base64::engine::general_purpose::STANDARD.encode(b)
-            }),
+            leaf_hash: m.leaf_hash.as_deref().and_then(super::log::hex_to_b64),
             log_entry_url: m.log_index.map(|i| format!("{PREFIX}/log/entries?start={i}&end={}", i + 1)),
         }
     }
@@ -175,67 +176,48 @@ pub struct PartyList {
     pub links: Links,
 }
 
-fn council_view(
-    base: &str,
-    row: crate::entity::council::Model,
-    convs: Vec<crate::entity::convocation::Model>,
-) -> CouncilView {
+fn council_view(base: &str, r: CouncilRead) -> CouncilView {
+    let c = r.council;
     CouncilView {
-        url: format!("{base}{PREFIX}/councils/{}", row.id),
-        names: serde_json::from_str(&row.names).unwrap_or_default(),
-        level: stored(&row.level, d::Level::parse, d::Level::District),
-        parent: row.parent_id,
-        kato: row.kato,
-        seats: row.seats,
-        website: row.website,
-        convocations: convs
+        url: format!("{base}{PREFIX}/councils/{}", r.id),
+        names: c.names,
+        level: c.level.into(),
+        parent: c.parent,
+        kato: c.kato,
+        seats: i32::try_from(c.seats).unwrap_or(i32::MAX),
+        website: c.website,
+        convocations: c
+            .convocations
             .into_iter()
             .map(|c| ConvocationDto { number: c.number, start_date: c.start_date, end_date: c.end_date })
             .collect(),
-        synthetic: row.synthetic,
-        version: row.version,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        id: row.id,
+        synthetic: c.synthetic,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        id: r.id,
     }
 }
 
-fn party_view(base: &str, row: crate::entity::party::Model) -> PartyView {
+fn party_view(base: &str, r: PartyRead) -> PartyView {
+    let p = r.party;
     PartyView {
-        url: format!("{base}{PREFIX}/parties/{}", row.id),
-        names: serde_json::from_str(&row.names).unwrap_or_default(),
-        abbreviations: serde_json::from_str(&row.abbreviations).unwrap_or_default(),
-        registration_status: stored(
-            &row.registration_status,
-            d::RegistrationStatus::parse,
-            d::RegistrationStatus::Registered,
-        ),
-        synthetic: row.synthetic,
-        version: row.version,
-        id: row.id,
+        url: format!("{base}{PREFIX}/parties/{}", r.id),
+        names: p.names,
+        abbreviations: p.abbreviations,
+        registration_status: p.registration_status.into(),
+        synthetic: p.synthetic,
+        version: r.version,
+        id: r.id,
     }
-}
-
-/// A document read whose `ETag` is its current version's, so it can be sent back as `If-Match`.
-#[derive(ApiResponse)]
-pub enum WithEtag<T: poem_openapi::types::ToJSON + Send + Sync> {
-    /// The current state; `ETag` is the version's tag.
-    #[oai(status = 200)]
-    Ok(Json<T>, #[oai(header = "ETag")] String),
-}
-
-/// The ETag of the current version of a document.
-pub async fn version_etag(state: &AppState, kind: DocKind, id: &str) -> Result<String, ApiError> {
-    let (m, _) = store::councils::latest_version(&state.db, kind, id).await?.ok_or_else(|| ApiError::not_found(id))?;
-    Ok(m.etag())
 }
 
 /// Refuses an id in a path that could never exist.
-pub fn path_id(id: &str) -> Result<(), ApiError> {
+pub fn path_id(id: &str) -> Result<(), Problem> {
     if text::is_valid_id(id) {
         Ok(())
     } else {
-        Err(ApiError::not_found(format!("'{}'", id.chars().take(80).collect::<String>())))
+        Err(Problem::not_found(format!("'{}'", id.chars().take(80).collect::<String>())))
     }
 }
 
@@ -271,13 +253,12 @@ impl CouncilApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
         body: StrictJson<CouncilDoc>,
-    ) -> Result<PutResponse, ApiError> {
+    ) -> Result<PutResponse, Refused<AdminWrite>> {
         auth.require_admin()?;
         let mut v = Violations::new();
         text::check_id(&mut v, "", &id);
         let doc = body.0.parse(&mut v);
-        let published =
-            store::councils::put_council(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
+        let published = publish::council(&self.state.service, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -296,19 +277,18 @@ impl CouncilApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<CouncilList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+    ) -> Result<Read<CouncilList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let level_s = level.0.map(|l| d::Level::from(l).as_str().to_owned());
-        let f = store::councils::CouncilFilter {
-            level: level_s.clone(),
+        let f = CouncilFilter {
+            level: level.0.map(Into::into),
             parent: parent.0.clone(),
             q: q.0.as_deref().map(text::fold).filter(|s| !s.is_empty()),
         };
-        let page = store::councils::list_councils(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-            .await?;
-        let base = &self.state.settings.public_url;
-        Ok(Json(CouncilList {
-            items: page.items.into_iter().map(|(r, c)| council_view(base, r, c)).collect(),
+        let page = councils::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
+        let base = &self.state.service.settings.public_url;
+        Ok(Read::of(CouncilList {
+            items: page.items.into_iter().map(|r| council_view(base, r)).collect(),
             links: next_link(
                 &format!("{PREFIX}/councils"),
                 &[("level", level_s), ("parent", parent.0), ("q", q.0), ("limit", limit.0.map(|l| l.to_string()))],
@@ -323,11 +303,10 @@ impl CouncilApi {
         &self,
         /// The council's id.
         id: Path<String>,
-    ) -> Result<WithEtag<CouncilView>, ApiError> {
+    ) -> Result<WithEtag<CouncilView>, Refused<ById>> {
         path_id(&id)?;
-        let (row, convs) = store::councils::get_council(&self.state.db, &id).await?;
-        let etag = version_etag(&self.state, DocKind::Council, &id).await?;
-        Ok(WithEtag::Ok(Json(council_view(&self.state.settings.public_url, row, convs)), etag))
+        let current = councils::current(&self.state.service, &id).await?;
+        Ok(WithEtag::Ok(Json(council_view(&self.state.service.settings.public_url, current.value)), current.etag))
     }
 }
 
@@ -350,13 +329,12 @@ impl PartyApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
         body: StrictJson<PartyDoc>,
-    ) -> Result<PutResponse, ApiError> {
+    ) -> Result<PutResponse, Refused<AdminWrite>> {
         auth.require_admin()?;
         let mut v = Violations::new();
         text::check_id(&mut v, "", &id);
         let doc = body.0.parse(&mut v);
-        let published =
-            store::councils::put_party(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
+        let published = publish::party(&self.state.service, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -371,18 +349,13 @@ impl PartyApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<PartyList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+    ) -> Result<Read<PartyList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let folded = q.0.as_deref().map(text::fold).filter(|s| !s.is_empty());
-        let page = store::councils::list_parties(
-            &self.state.db,
-            folded.as_deref(),
-            cursor.0.as_deref().filter(|c| !c.is_empty()),
-            n,
-        )
-        .await?;
-        let base = &self.state.settings.public_url;
-        Ok(Json(PartyList {
+        let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
+        let page = councils::list_parties(&self.state.service, folded.as_deref(), cursor, n).await?;
+        let base = &self.state.service.settings.public_url;
+        Ok(Read::of(PartyList {
             items: page.items.into_iter().map(|r| party_view(base, r)).collect(),
             links: next_link(
                 &format!("{PREFIX}/parties"),
@@ -398,10 +371,9 @@ impl PartyApi {
         &self,
         /// The party's id.
         id: Path<String>,
-    ) -> Result<WithEtag<PartyView>, ApiError> {
+    ) -> Result<WithEtag<PartyView>, Refused<ById>> {
         path_id(&id)?;
-        let row = store::councils::get_party(&self.state.db, &id).await?;
-        let etag = version_etag(&self.state, DocKind::Party, &id).await?;
-        Ok(WithEtag::Ok(Json(party_view(&self.state.settings.public_url, row)), etag))
+        let current = councils::current_party(&self.state.service, &id).await?;
+        Ok(WithEtag::Ok(Json(party_view(&self.state.service.settings.public_url, current.value)), current.etag))
     }
 }

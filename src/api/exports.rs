@@ -9,18 +9,18 @@ use std::task::{Context, Poll};
 
 use poem::http::StatusCode;
 use poem_openapi::param::Path;
-use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::councils::path_id;
-use super::problem::{ApiError, Problem};
+use super::problem::Problem;
+use super::responses::{ById, Refused};
 use super::{ApiTags, AppState};
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 
 use crate::interchange::csv::{self, ExportError, Table};
 use crate::interchange::popolo;
-use crate::store::{self, Snapshot, StoreError};
+use crate::service::exports;
 
 /// A streamed JSON document.
 pub struct JsonStream(pub poem::Body);
@@ -64,6 +64,9 @@ pub enum PopoloExport {
     /// and `speeches`.
     #[oai(status = 200)]
     Ok(JsonStream, #[oai(header = "ETag")] String, #[oai(header = "Content-Disposition")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// One table of the CSV package.
@@ -72,6 +75,9 @@ pub enum CsvExport {
     /// The table.
     #[oai(status = 200)]
     Ok(CsvStream, #[oai(header = "ETag")] String, #[oai(header = "Content-Disposition")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// Export operations.
@@ -82,12 +88,9 @@ pub struct ExportApi {
 
 impl ExportApi {
     /// Opens a snapshot in which the council exists, and the export's ETag in it.
-    async fn begin(&self, id: &str, what: &str) -> Result<(Snapshot, String), ApiError> {
+    async fn begin(&self, id: &str, what: &str) -> Result<(exports::Snapshot, String), Problem> {
         path_id(id)?;
-        let snap = store::snapshot(&self.state.db).await.map_err(StoreError::from)?;
-        store::councils::load_council(&snap, id).await?;
-        let seq = store::export::change_number(&snap, id).await?;
-        Ok((snap, format!("\"{what}-{seq}-{}\"", env!("CARGO_PKG_VERSION"))))
+        Ok(exports::open(&self.state.service, id, what).await?)
     }
 }
 
@@ -103,7 +106,7 @@ impl ExportApi {
         &self,
         /// The council's id.
         id: Path<String>,
-    ) -> Result<PopoloExport, ApiError> {
+    ) -> Result<PopoloExport, Refused<ById>> {
         let (snap, etag) = self.begin(&id, "popolo").await?;
         let disposition = format!("attachment; filename=\"{}.popolo.json\"", id.0);
         let id = id.0;
@@ -124,9 +127,9 @@ impl ExportApi {
         id: Path<String>,
         /// The table.
         table: Path<String>,
-    ) -> Result<CsvExport, ApiError> {
-        let table = Table::named(&table.0)
-            .map_err(|e| ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))))?;
+    ) -> Result<CsvExport, Refused<ById>> {
+        let table =
+            Table::named(&table.0).map_err(|e| Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))?;
         let (snap, etag) = self.begin(&id, table.as_str()).await?;
         let disposition = format!("attachment; filename=\"{}-{table}.csv\"", id.0);
         let id = id.0;

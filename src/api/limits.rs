@@ -66,7 +66,7 @@ fn verified_token_key(state: &AppState, authorization: &HeaderValue) -> Option<S
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
-    crate::auth::verify(&state.keys, &state.policy, token.trim()).ok()?;
+    crate::auth::verify(&state.service.keys, &state.policy, token.trim()).ok()?;
     Some(Sha256::digest(authorization.as_bytes())[..12].iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -140,7 +140,7 @@ pub async fn guard<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
     if let Err(not_until) = limiter.check_key(&key) {
         return Ok(too_many(not_until.wait_time_from(DefaultClock::default().now()), burst));
     }
-    let settings = &state.settings;
+    let settings = &state.service.settings;
     let req = match read_body(req, settings.max_body_bytes, Duration::from_secs(settings.body_timeout_seconds.max(1)))
         .await
     {

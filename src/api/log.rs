@@ -6,24 +6,22 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::problem::ApiError;
+use super::problem::Problem;
+use super::responses::{ByIdAndQuery, ByQuery, Nothing, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
 use crate::domain::log::merkle::Hash;
-use crate::domain::log::{canonical, note};
-use crate::store;
-
-/// Most entries one `list_log_entries` call returns.
-pub const MAX_ENTRIES: u64 = 1000;
+use crate::service;
+use crate::service::log::EntryRead;
 
 fn b64(h: &Hash) -> String {
     STANDARD.encode(h)
 }
 
-fn hex_to_b64(hex: &str) -> String {
-    canonical::from_hex(hex).map(|b| STANDARD.encode(b)).unwrap_or_default()
+/// A hash stored as hex, served as base64.
+pub(crate) fn hex_to_b64(hex: &str) -> Option<String> {
+    hex::decode(hex).ok().map(|b| STANDARD.encode(b))
 }
 
 /// A signed checkpoint of the log.
@@ -176,6 +174,9 @@ pub enum DocumentBytes {
     /// The canonical JSON, exactly as hashed; immutable.
     #[oai(status = 200)]
     Ok(RawJson, #[oai(header = "Cache-Control")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// Log operations.
@@ -184,9 +185,20 @@ pub struct LogApi {
     pub state: Arc<AppState>,
 }
 
-impl LogApi {
-    fn signer(&self) -> Result<&crate::auth::KeyPair, ApiError> {
-        self.state.keys.active().ok_or_else(|| ApiError::internal(&"no signing key loaded"))
+fn entry_view(e: EntryRead, size: u64) -> LogEntry {
+    let m = e.version;
+    LogEntry {
+        document_url: format!("{PREFIX}/log/entries/{}/document", e.index),
+        inclusion_proof_url: format!("{PREFIX}/log/proofs/inclusion?leaf_index={}&tree_size={size}", e.index),
+        index: e.index,
+        leaf_hash: m.leaf_hash.as_deref().and_then(hex_to_b64).unwrap_or_default(),
+        leaf_data: e.leaf_data,
+        kind: m.kind.as_str().to_owned(),
+        document_id: m.doc_id,
+        council: m.council_id,
+        version: m.version,
+        received_at: m.received_at,
+        sha256: m.sha256,
     }
 }
 
@@ -194,18 +206,16 @@ impl LogApi {
 impl LogApi {
     /// The latest signed checkpoint: tree size and root hash, as a C2SP signed note.
     #[oai(path = "/checkpoint", method = "get", operation_id = "get_log_checkpoint")]
-    async fn get_log_checkpoint(&self) -> Result<Json<Checkpoint>, ApiError> {
-        // Read from committed state only: a checkpoint never covers an uncommitted append.
-        let served = self.state.checkpoints.served(&self.state.db, &self.state.keys).await.map_err(checkpoint_error)?;
-        let origin = self.state.checkpoints.origin.clone();
-        let key = self.signer()?;
-        Ok(Json(Checkpoint {
-            verifier_key: note::verifier_key_string(&origin, &key.verifying()),
-            origin,
-            tree_size: served.size,
-            root_hash: b64(&served.root),
-            note: served.note,
-            cosigned_by: served.cosigned_by,
+    async fn get_log_checkpoint(&self) -> Result<Read<Checkpoint>, Refused<Nothing>> {
+        let cp = service::log::checkpoint(&self.state.service).await?;
+        let signed = cp.signed.ok_or_else(|| Problem::internal(&"no signing key loaded"))?;
+        Ok(Read::of(Checkpoint {
+            origin: cp.origin,
+            tree_size: cp.tree_size,
+            root_hash: b64(&cp.root),
+            note: signed.note,
+            verifier_key: signed.verifier_key,
+            cosigned_by: signed.cosigned_by,
         }))
     }
 
@@ -219,32 +229,9 @@ impl LogApi {
         /// One past the last index.
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         end: Query<u64>,
-    ) -> Result<Json<LogEntries>, ApiError> {
-        let (size, _) = store::log::head(&self.state.db).await?;
-        if start.0 > end.0 || end.0 - start.0 > MAX_ENTRIES {
-            return Err(ApiError::bad_request(format!("need start <= end and at most {MAX_ENTRIES} entries")));
-        }
-        let end = end.0.min(size);
-        let rows = if start.0 < end { store::log::entries(&self.state.db, start.0, end).await? } else { vec![] };
-        Ok(Json(LogEntries {
-            items: rows
-                .into_iter()
-                .map(|(e, m)| LogEntry {
-                    document_url: format!("{PREFIX}/log/entries/{}/document", e.idx),
-                    inclusion_proof_url: format!("{PREFIX}/log/proofs/inclusion?leaf_index={}&tree_size={size}", e.idx),
-                    index: e.idx,
-                    leaf_hash: hex_to_b64(&e.leaf_hash),
-                    leaf_data: e.leaf_data,
-                    kind: m.kind.as_str().to_owned(),
-                    document_id: m.doc_id,
-                    council: m.council_id,
-                    version: m.version,
-                    received_at: m.received_at,
-                    sha256: m.sha256,
-                })
-                .collect(),
-            tree_size: size,
-        }))
+    ) -> Result<Read<LogEntries>, Refused<ByQuery>> {
+        let (size, rows) = service::log::entries(&self.state.service, start.0, end.0).await?;
+        Ok(Read::of(LogEntries { items: rows.into_iter().map(|e| entry_view(e, size)).collect(), tree_size: size }))
     }
 
     /// The stored canonical JSON of the version at a log index, byte for byte.
@@ -254,9 +241,9 @@ impl LogApi {
         /// The entry's index.
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         index: Path<u64>,
-    ) -> Result<DocumentBytes, ApiError> {
-        let (_, v) = store::log::entry_body(&self.state.db, index.0).await?;
-        Ok(DocumentBytes::Ok(RawJson(v.body.into_bytes()), "public, max-age=31536000, immutable".into()))
+    ) -> Result<DocumentBytes, Refused<ByIdAndQuery>> {
+        let body = service::log::entry_document(&self.state.service, index.0).await?;
+        Ok(DocumentBytes::Ok(RawJson(body.into_bytes()), "public, max-age=31536000, immutable".into()))
     }
 
     /// Proof that the entry at `leaf_index` is in the tree of size `tree_size`.
@@ -269,16 +256,12 @@ impl LogApi {
         /// The tree size (from a checkpoint).
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         tree_size: Query<u64>,
-    ) -> Result<Json<InclusionProof>, ApiError> {
-        let (size, _) = store::log::head(&self.state.db).await?;
-        if tree_size.0 == 0 || tree_size.0 > size || leaf_index.0 >= tree_size.0 {
-            return Err(ApiError::bad_request(format!("need leaf_index < tree_size <= {size}")));
-        }
-        let p = store::tiles::inclusion(&self.state.db, leaf_index.0, tree_size.0).await?;
-        Ok(Json(InclusionProof {
+    ) -> Result<Read<InclusionProof>, Refused<ByQuery>> {
+        let p = service::log::inclusion_proof(&self.state.service, leaf_index.0, tree_size.0).await?;
+        Ok(Read::of(InclusionProof {
             leaf_index: leaf_index.0,
             tree_size: tree_size.0,
-            leaf_hash: b64(&p.leaf),
+            leaf_hash: b64(&p.leaf_hash),
             proof: p.proof.iter().map(b64).collect(),
             root_hash: b64(&p.root),
         }))
@@ -294,13 +277,9 @@ impl LogApi {
         /// The newer size.
         #[oai(validator(minimum(value = "0"), maximum(value = "9007199254740991")))]
         second: Query<u64>,
-    ) -> Result<Json<ConsistencyProof>, ApiError> {
-        let (size, _) = store::log::head(&self.state.db).await?;
-        if first.0 == 0 || first.0 > second.0 || second.0 > size {
-            return Err(ApiError::bad_request(format!("need 0 < first <= second <= {size}")));
-        }
-        let p = store::tiles::consistency(&self.state.db, first.0, second.0).await?;
-        Ok(Json(ConsistencyProof {
+    ) -> Result<Read<ConsistencyProof>, Refused<ByQuery>> {
+        let p = service::log::consistency_proof(&self.state.service, first.0, second.0).await?;
+        Ok(Read::of(ConsistencyProof {
             first: first.0,
             second: second.0,
             proof: p.proof.iter().map(b64).collect(),
@@ -311,41 +290,27 @@ impl LogApi {
 
     /// The server's public keys: they verify checkpoints and tokens.
     #[oai(path = "/keys", method = "get", operation_id = "list_log_keys")]
-    async fn list_log_keys(&self) -> Result<Json<LogKeys>, ApiError> {
-        let cp = &self.state.checkpoints;
-        let active = self.state.keys.active().map(|k| k.kid.clone());
-        Ok(Json(LogKeys {
-            origin: cp.origin.clone(),
-            items: self
-                .state
+    async fn list_log_keys(&self) -> Result<Read<LogKeys>, Refused<Nothing>> {
+        let keys = service::log::keys(&self.state.service);
+        Ok(Read::of(LogKeys {
+            origin: keys.origin,
+            items: keys
                 .keys
-                .all()
+                .into_iter()
                 .map(|k| LogKey {
-                    kid: k.kid.clone(),
+                    kid: k.kid,
                     algorithm: "Ed25519".into(),
-                    public_key: STANDARD.encode(k.verifying().as_bytes()),
-                    verifier_key: note::verifier_key_string(&cp.origin, &k.verifying()),
-                    active: active.as_deref() == Some(k.kid.as_str()),
+                    public_key: k.public_key,
+                    verifier_key: k.verifier_key,
+                    active: k.active,
                 })
                 .collect(),
-            witnesses: cp
+            witnesses: keys
                 .witnesses
-                .iter()
-                .map(|w| LogWitness {
-                    name: w.cosigner.name().to_owned(),
-                    verifier_key: w.cosigner.vkey(),
-                    url: w.url.clone(),
-                })
+                .into_iter()
+                .map(|w| LogWitness { name: w.name, verifier_key: w.verifier_key, url: w.url })
                 .collect(),
-            witness_quorum: cp.quorum as u64,
+            witness_quorum: keys.quorum,
         }))
-    }
-}
-
-/// A checkpoint that cannot be made is the server's fault.
-fn checkpoint_error(e: crate::witness::CheckpointError) -> ApiError {
-    match e {
-        crate::witness::CheckpointError::Store(s) => s.into(),
-        other => ApiError::internal(&other),
     }
 }

@@ -1,47 +1,21 @@
 //! Openness, debate, voting and composition metrics (method v1.1), per council, group and
-//! deputy, with each held session's openness components, rankings and the definitions. Results are cached per council and invalidated by the
-//! council's newest change number, so a response always reflects every accepted publication.
+//! deputy, with each held session's openness components, rankings and the definitions: HTTP over
+//! [`crate::service::metrics`], which computes and caches them.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use chrono::{DateTime, DurationRound, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use poem_openapi::{Enum, Object, OpenApi};
 
 use super::councils::path_id;
 use super::paging::{Links, limit, next_link};
-use super::problem::ApiError;
+use super::responses::{ByIdAndQuery, ByQuery, Cached, Nothing, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
-use crate::documents::enums::Level;
+use crate::documents::enums::{Level, api_enum};
 use crate::domain::metrics as m;
-use crate::store;
-
-/// The period used when the client gives none: from the start of the VIII convocation (elected
-/// March 2023, the first under the 2023 rules).
-pub const DEFAULT_FROM: (i32, u32, u32) = (2023, 3, 19);
-
-/// Computed council metrics, keyed by (council, from, to, as_of), with the change number they
-/// were computed at.
-#[derive(Default)]
-pub struct Cache {
-    entries: Mutex<HashMap<CacheKey, (i64, Arc<m::CouncilMetrics>)>>,
-    /// Whole rankings, keyed by their parameters, with the newest change number of any
-    /// council's documents they were computed at.
-    rankings: Mutex<HashMap<String, (i64, Arc<Ranking>)>>,
-}
-
-/// At most this many rankings are cached (parameters vary little in practice: metric, level,
-/// order, and the minute of `as_of`).
-const RANKINGS_CACHED: usize = 256;
-
-/// At most this many council results are cached: every council of a scale-10 country for one
-/// moment, with room to spare.
-const ENTRIES_CACHED: usize = 3000;
-
-/// Council, from, to, as_of.
-type CacheKey = (String, NaiveDate, NaiveDate, DateTime<Utc>);
+use crate::service::metrics::{self as svc, PeriodQuery};
 
 /// A metric value: `{value, n}`, or `{value: null, n, reason}` when it is undefined.
 #[derive(Object, Debug, Clone)]
@@ -64,18 +38,14 @@ impl From<&m::MetricValue> for MetricValueDto {
         Self {
             value: v.value,
             n: v.n,
-            reason: v.reason.map(reason_code),
+            reason: v.reason.map(svc::reason_code),
             reason_text: v.reason.map(|r| r.message().to_owned()),
         }
     }
 }
 
-fn reason_code(r: m::NullReason) -> String {
-    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn basis(b: Option<m::TimeBasis>) -> Option<String> {
-    b.and_then(|b| serde_json::to_value(b).ok()).and_then(|v| v.as_str().map(str::to_owned))
+    b.map(svc::basis_code)
 }
 
 /// One openness component.
@@ -376,18 +346,11 @@ pub struct CouncilMetricsDto {
     pub definitions_url: String,
 }
 
-fn group(g: &m::DeputyGroup) -> String {
-    match g {
-        m::DeputyGroup::Party { party_id } => party_id.clone(),
-        m::DeputyGroup::NonPartisan => "non_partisan".into(),
-    }
-}
-
 fn deputy_dto(d: &m::DeputyMetrics) -> DeputyMetricsDto {
     DeputyMetricsDto {
         method: m::METHOD.to_owned(),
         deputy: d.deputy_id.clone(),
-        group: d.group.as_ref().map(group),
+        group: d.group.as_ref().map(|g| svc::group_id(g).to_owned()),
         attendance_rate: (&d.attendance_rate).into(),
         abstention_rate: (&d.abstention_rate).into(),
         losing_side_rate: (&d.losing_side_rate).into(),
@@ -449,10 +412,7 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
             .cohesion
             .iter()
             .map(|c| CohesionDto {
-                group: match &c.group {
-                    m::CohesionGroup::Party { party_id } => party_id.clone(),
-                    m::CohesionGroup::NonPartisan => "non_partisan".into(),
-                },
+                group: svc::cohesion_group_id(&c.group).to_owned(),
                 agreement_index: (&c.agreement_index).into(),
                 rice_index: (&c.rice_index).into(),
             })
@@ -476,92 +436,15 @@ fn council_dto(x: &m::CouncilMetrics, synthetic: bool) -> CouncilMetricsDto {
     }
 }
 
-/// Council-level metrics a ranking can order by.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum RankingMetric {
-    /// Openness score (0–100).
-    OpennessScore,
-    /// Notice component.
-    Notice,
-    /// Documents component.
-    Documents,
-    /// Open-items component.
-    OpenItems,
-    /// Broadcast component.
-    Broadcast,
-    /// Minutes component.
-    Minutes,
-    /// Roll-call component.
-    RollCall,
-    /// Undiscussed item share.
-    UndiscussedItemShare,
-    /// Speakers per item.
-    SpeakersPerItem,
-    /// Silent deputy share.
-    SilentDeputyShare,
-    /// Speaking-time Gini.
-    SpeakingTimeGini,
-    /// Executive share of speaking time.
-    ExecutiveShare,
-    /// Questions per session.
-    QuestionsPerSession,
-    /// Unanimity rate.
-    UnanimityRate,
-    /// Contested vote share.
-    ContestedShare,
-    /// Mean dissent.
-    MeanDissent,
-    /// Non-partisan seat share.
-    NonPartisanShare,
-    /// Largest party's seat share.
-    LargestPartyShare,
-    /// Effective number of parties.
-    EnpSeats,
-    /// Effective number of parties, non-partisans as a bloc.
-    EnpSeatsBloc,
-    /// Mean attendance.
-    AttendanceRate,
-    /// Mean abstention.
-    AbstentionRate,
-    /// Mean losing-side rate.
-    LosingSideRate,
-    /// Mean rebellion rate.
-    RebellionRate,
-    /// Mean speeches per session.
-    SpeechesPerSession,
-}
-
-fn pick(x: &m::CouncilMetrics, metric: RankingMetric) -> &m::MetricValue {
-    use RankingMetric as R;
-    match metric {
-        R::OpennessScore => &x.openness.score,
-        R::Notice => &x.openness.notice.value,
-        R::Documents => &x.openness.documents.value,
-        R::OpenItems => &x.openness.open_items.value,
-        R::Broadcast => &x.openness.broadcast.value,
-        R::Minutes => &x.openness.minutes.value,
-        R::RollCall => &x.openness.roll_call.value,
-        R::UndiscussedItemShare => &x.debate.undiscussed_item_share,
-        R::SpeakersPerItem => &x.debate.speakers_per_item,
-        R::SilentDeputyShare => &x.debate.silent_deputy_share,
-        R::SpeakingTimeGini => &x.debate.speaking_time_gini,
-        R::ExecutiveShare => &x.debate.executive_share,
-        R::QuestionsPerSession => &x.debate.questions_per_session,
-        R::UnanimityRate => &x.voting.unanimity_rate,
-        R::ContestedShare => &x.voting.contested_share,
-        R::MeanDissent => &x.voting.mean_dissent,
-        R::NonPartisanShare => &x.composition.non_partisan_share,
-        R::LargestPartyShare => &x.composition.largest_party_share,
-        R::EnpSeats => &x.composition.enp_seats,
-        R::EnpSeatsBloc => &x.composition.enp_seats_bloc,
-        R::AttendanceRate => &x.deputy_means.attendance_rate,
-        R::AbstentionRate => &x.deputy_means.abstention_rate,
-        R::LosingSideRate => &x.deputy_means.losing_side_rate,
-        R::RebellionRate => &x.deputy_means.rebellion_rate,
-        R::SpeechesPerSession => &x.deputy_means.speeches_per_session,
+api_enum!(
+    /// Council-level metrics a ranking can order by.
+    RankingMetric => svc::RankingMetric {
+        OpennessScore, Notice, Documents, OpenItems, Broadcast, Minutes, RollCall, UndiscussedItemShare,
+        SpeakersPerItem, SilentDeputyShare, SpeakingTimeGini, ExecutiveShare, QuestionsPerSession, UnanimityRate,
+        ContestedShare, MeanDissent, NonPartisanShare, LargestPartyShare, EnpSeats, EnpSeatsBloc, AttendanceRate,
+        AbstentionRate, LosingSideRate, RebellionRate, SpeechesPerSession
     }
-}
+);
 
 /// Sort direction.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -571,6 +454,15 @@ pub enum Order {
     Desc,
     /// Lowest first.
     Asc,
+}
+
+impl From<Order> for svc::Order {
+    fn from(o: Order) -> Self {
+        match o {
+            Order::Desc => svc::Order::Desc,
+            Order::Asc => svc::Order::Asc,
+        }
+    }
 }
 
 /// One council in a ranking.
@@ -655,14 +547,6 @@ pub struct DeputyMetricsList {
     pub items: Vec<DeputyMetricsDto>,
 }
 
-/// A response that may be cached briefly.
-#[derive(ApiResponse)]
-pub enum Cached<T: poem_openapi::types::ToJSON + Send + Sync> {
-    /// The metrics.
-    #[oai(status = 200)]
-    Ok(Json<T>, #[oai(header = "Cache-Control")] String),
-}
-
 const SHORT_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
 
 /// Metric operations.
@@ -671,155 +555,47 @@ pub struct MetricsApi {
     pub state: Arc<AppState>,
 }
 
-/// The resolved period and evaluation moment of a request.
-struct Period {
-    from: NaiveDate,
-    to: NaiveDate,
-    as_of: DateTime<Utc>,
+fn period(
+    from: Query<Option<NaiveDate>>,
+    to: Query<Option<NaiveDate>>,
+    as_of: Query<Option<DateTime<Utc>>>,
+) -> PeriodQuery {
+    PeriodQuery { from: from.0, to: to.0, as_of: as_of.0 }
 }
 
-impl MetricsApi {
-    /// Defaults: `as_of` = now, rounded down to the minute but never before the newest
-    /// publication considered (so nothing accepted is hidden, and repeated requests within a
-    /// minute hit the cache); `to` = `as_of`'s local date; `from` = 2023-03-19.
-    fn period(
-        &self,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        as_of: Option<DateTime<Utc>>,
-        newest: Option<DateTime<Utc>>,
-    ) -> Result<Period, ApiError> {
-        let now = Utc::now();
-        let as_of = as_of.unwrap_or_else(|| {
-            let minute = now.duration_trunc(chrono::Duration::minutes(1)).unwrap_or(now);
-            newest.map_or(minute, |n| n.max(minute))
-        });
-        let to = to.unwrap_or_else(|| crate::domain::session::local_date(as_of));
-        let from = from
-            .unwrap_or_else(|| NaiveDate::from_ymd_opt(DEFAULT_FROM.0, DEFAULT_FROM.1, DEFAULT_FROM.2).unwrap_or(to));
-        if from > to {
-            return Err(ApiError::bad_request("from must not be after to"));
-        }
-        Ok(Period { from, to, as_of })
-    }
-
-    /// A council's metrics for the period and moment the parameters resolve to (see
-    /// [`Self::period`]), from the cache while current.
-    async fn resolve(
-        &self,
-        council: &str,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        as_of: Option<DateTime<Utc>>,
-    ) -> Result<(Period, Arc<m::CouncilMetrics>), ApiError> {
-        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(council)).await?;
-        let p = self.period(from, to, as_of, newest)?;
-        let x = self.compute(council, &p, seq).await?;
-        Ok((p, x))
-    }
-
-    async fn compute(&self, council: &str, p: &Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, ApiError> {
-        let mut one = self.compute_many(&[(council.to_owned(), seq)], p).await?;
-        Ok(one.remove(council).unwrap_or_else(|| {
-            Arc::new(m::council_metrics(
-                &store::metrics::empty_period(council),
-                p.from,
-                p.to,
-                p.as_of,
-                m::almaty_offset(),
-            ))
-        }))
+fn ranking_dto(r: &svc::Ranking) -> Ranking {
+    Ranking {
+        metric: r.metric.into(),
+        method: r.method.clone(),
+        from: r.period.from,
+        to: r.period.to,
+        as_of: r.period.as_of,
+        items: r
+            .items
+            .iter()
+            .map(|x| RankingRow {
+                rank: x.rank,
+                council: x.council.clone(),
+                names: x.names.clone(),
+                level: x.level.into(),
+                value: (&x.value).into(),
+            })
+            .collect(),
+        provenance: r.provenance.clone(),
     }
 }
 
-impl MetricsApi {
-    /// A council's metrics for many councils: cached ones from the cache (keyed by council and
-    /// period, valid while the council's newest change number is `seq`), the others read in
-    /// batches (one snapshot and a handful of queries per batch), computed and cached. Batches
-    /// run side by side, one per core: reading rows costs CPU in the database driver as much as
-    /// in decoding them, and a single batch at a time keeps one core busy.
-    async fn compute_many(
-        &self,
-        councils: &[(String, i64)],
-        p: &Period,
-    ) -> Result<HashMap<String, Arc<m::CouncilMetrics>>, ApiError> {
-        /// Councils read per batch: few queries, and memory bounded whatever the scale.
-        const BATCH: usize = 24;
-        let mut out = HashMap::new();
-        let mut missing = vec![];
-        {
-            let cache = self.state.metrics_cache.entries.lock().ok();
-            for (c, seq) in councils {
-                match cache.as_ref().and_then(|x| x.get(&(c.clone(), p.from, p.to, p.as_of))) {
-                    Some((at, hit)) if at == seq => {
-                        out.insert(c.clone(), hit.clone());
-                    }
-                    _ => missing.push((c.clone(), *seq)),
-                }
-            }
-        }
-        let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let mut batches = missing.chunks(BATCH).map(<[(String, i64)]>::to_vec);
-        // Dropping the set (the request went away, or a batch failed) aborts the other batches.
-        let mut running = tokio::task::JoinSet::new();
-        let spawn = |running: &mut tokio::task::JoinSet<_>, batch: Vec<(String, i64)>| {
-            let db = self.state.db.clone();
-            let (from, to, as_of) = (p.from, p.to, p.as_of);
-            running.spawn(async move { compute_batch(&db, batch, from, to, as_of).await });
-        };
-        for batch in batches.by_ref().take(parallel) {
-            spawn(&mut running, batch);
-        }
-        while let Some(done) = running.join_next().await {
-            let computed = done.map_err(|e| ApiError::internal(&e))??;
-            if let Some(batch) = batches.next() {
-                spawn(&mut running, batch);
-            }
-            for (c, seq, result) in computed {
-                if let Ok(mut cache) = self.state.metrics_cache.entries.lock() {
-                    cache.retain(|k, (at, _)| k.0 != c || *at == seq);
-                    if cache.len() >= ENTRIES_CACHED {
-                        // The default `as_of` moves every minute: forget other moments first.
-                        cache.retain(|k, _| k.3 == p.as_of);
-                        if cache.len() >= ENTRIES_CACHED {
-                            cache.clear();
-                        }
-                    }
-                    cache.insert((c.clone(), p.from, p.to, p.as_of), (seq, result.clone()));
-                }
-                out.insert(c, result);
-            }
-        }
-        Ok(out)
+fn definition_dto(d: m::MetricDefinition) -> MetricDefinitionDto {
+    MetricDefinitionDto {
+        name: d.name.to_owned(),
+        family: d.family.to_owned(),
+        level: serde_json::to_value(d.level).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        formula: d.formula.to_owned(),
+        range: d.range.to_owned(),
+        null_when: d.null_when.to_owned(),
+        null_reasons: d.null_reasons.iter().map(|r| svc::reason_code(*r)).collect(),
+        method: d.method.to_owned(),
     }
-}
-
-/// A `session-openness` cursor: the scheduled start and id of the last session of a page.
-fn parse_session_cursor(c: &str) -> Result<(DateTime<Utc>, String), ApiError> {
-    let bad = || ApiError::bad_request("cursor: not one from links.next");
-    let (t, id) = c.split_once('|').ok_or_else(bad)?;
-    let t = DateTime::parse_from_rfc3339(t).map_err(|_| bad())?.with_timezone(&Utc);
-    Ok((t, id.to_owned()))
-}
-
-/// Reads one batch of councils in one snapshot and computes their metrics.
-async fn compute_batch(
-    db: &sea_orm::DatabaseConnection,
-    batch: Vec<(String, i64)>,
-    from: NaiveDate,
-    to: NaiveDate,
-    as_of: DateTime<Utc>,
-) -> Result<Vec<(String, i64, Arc<m::CouncilMetrics>)>, ApiError> {
-    let ids: Vec<String> = batch.iter().map(|(c, _)| c.clone()).collect();
-    let mut inputs = store::metrics::load_periods(db, &ids).await?;
-    Ok(batch
-        .into_iter()
-        .map(|(c, seq)| {
-            let input = inputs.remove(&c).unwrap_or_else(|| store::metrics::empty_period(&c));
-            let result = Arc::new(m::council_metrics(&input, from, to, as_of, m::almaty_offset()));
-            (c, seq, result)
-        })
-        .collect())
 }
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Metrics")]
@@ -836,14 +612,11 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now); later publications count as not yet made.
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<CouncilMetricsDto>, ApiError> {
+    ) -> Result<Cached<CouncilMetricsDto>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let (row, _) = store::councils::get_council(&self.state.db, &id).await?;
-        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(&id)).await?;
-        let p = self.period(from.0, to.0, as_of.0, newest)?;
-        let x = self.compute(&id, &p, seq).await?;
-        let mut dto = council_dto(&x, row.synthetic);
-        dto.provenance = store::public_records::provenance_kinds(&self.state.db, Some(&id)).await?;
+        let report = svc::council(&self.state.service, &id, period(from, to, as_of)).await?;
+        let mut dto = council_dto(&report.metrics, report.synthetic);
+        dto.provenance = report.provenance;
         Ok(Cached::Ok(Json(dto), SHORT_CACHE.into()))
     }
 
@@ -867,31 +640,21 @@ impl MetricsApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Cached<SessionOpennessList>, ApiError> {
+    ) -> Result<Cached<SessionOpennessList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        store::councils::get_council(&self.state.db, &id).await?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let after = cursor.0.as_deref().filter(|c| !c.is_empty()).map(parse_session_cursor).transpose()?;
-        let (p, x) = self.resolve(&id, from.0, to.0, as_of.0).await?;
-        let mut sessions: Vec<&m::SessionOpenness> = x.openness.sessions.iter().collect();
-        sessions.sort_by(|a, b| (a.scheduled_start, &a.session_id).cmp(&(b.scheduled_start, &b.session_id)));
-        let rest: Vec<&m::SessionOpenness> = sessions
-            .into_iter()
-            .filter(|s| after.as_ref().is_none_or(|(t, sid)| (s.scheduled_start, &s.session_id) > (*t, sid)))
-            .collect();
-        let page = &rest[..rest.len().min(n as usize)];
-        let next = (rest.len() > page.len())
-            .then(|| page.last().map(|s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.session_id)))
-            .flatten();
-        let base = &self.state.settings.public_url;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let q = period(from, to, as_of);
+        let page = svc::session_openness(&self.state.service, &id, q, cursor.0.as_deref(), n).await?;
+        let p = page.period;
+        let base = &self.state.service.settings.public_url;
         Ok(Cached::Ok(
             Json(SessionOpennessList {
-                method: x.method.clone(),
+                method: page.method,
                 council: id.0.clone(),
                 from: p.from,
                 to: p.to,
                 as_of: p.as_of,
-                items: page.iter().map(|s| session_openness_dto(base, s)).collect(),
+                items: page.items.iter().map(|s| session_openness_dto(base, s)).collect(),
                 links: next_link(
                     &format!("{PREFIX}/councils/{}/session-openness", id.0),
                     &[
@@ -900,7 +663,7 @@ impl MetricsApi {
                         ("as_of", Some(p.as_of.to_rfc3339())),
                         ("limit", limit.0.map(|l| l.to_string())),
                     ],
-                    next,
+                    page.next,
                 ),
             }),
             SHORT_CACHE.into(),
@@ -919,25 +682,20 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now).
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<DeputyMetricsList>, ApiError> {
+    ) -> Result<Cached<DeputyMetricsList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        store::councils::get_council(&self.state.db, &id).await?;
-        let (seq, newest) = store::metrics::data_version(&self.state.db, Some(&id)).await?;
-        let p = self.period(from.0, to.0, as_of.0, newest)?;
-        let x = self.compute(&id, &p, seq).await?;
+        let x = svc::council_deputies(&self.state.service, &id, period(from, to, as_of)).await?;
         let mut items: Vec<DeputyMetricsDto> = x.deputies.iter().map(deputy_dto).collect();
         items.sort_by(|a, b| a.deputy.cmp(&b.deputy));
-        Ok(Cached::Ok(
-            Json(DeputyMetricsList {
-                council: id.0.clone(),
-                from: p.from,
-                to: p.to,
-                as_of: p.as_of,
-                method: x.method.clone(),
-                items,
-            }),
-            SHORT_CACHE.into(),
-        ))
+        let list = DeputyMetricsList {
+            council: id.0.clone(),
+            from: x.from,
+            to: x.to,
+            as_of: x.as_of,
+            method: x.method.clone(),
+            items,
+        };
+        Ok(Cached::Ok(Json(list), SHORT_CACHE.into()))
     }
 
     /// One deputy's attendance, abstention, losing-side, rebellion and speech metrics.
@@ -952,16 +710,9 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now).
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<DeputyMetricsDto>, ApiError> {
+    ) -> Result<Cached<DeputyMetricsDto>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let rec = store::councils::get_deputy(&self.state.db, &id).await?;
-        let council = rec.deputy.council_id;
-        let (_, newest) = store::metrics::data_version(&self.state.db, Some(&council)).await?;
-        let p = self.period(from.0, to.0, as_of.0, newest)?;
-        // One deputy's metrics need the whole council (party lines, sessions served).
-        let input = store::metrics::load_period(&self.state.db, &council).await?;
-        let d = m::deputy_metrics(&input, &id, p.from, p.to, p.as_of, m::almaty_offset())
-            .ok_or_else(|| ApiError::not_found(format!("deputy {} has no mandate", id.0)))?;
+        let d = svc::deputy(&self.state.service, &id, period(from, to, as_of)).await?;
         Ok(Cached::Ok(Json(deputy_dto(&d)), SHORT_CACHE.into()))
     }
 
@@ -983,171 +734,23 @@ impl MetricsApi {
         to: Query<Option<NaiveDate>>,
         /// The moment of evaluation (default: now).
         as_of: Query<Option<DateTime<Utc>>>,
-    ) -> Result<Cached<Ranking>, ApiError> {
-        let metric = metric.0.unwrap_or(RankingMetric::OpennessScore);
-        let (global_seq, newest) = store::metrics::data_version(&self.state.db, None).await?;
-        let p = self.period(from.0, to.0, as_of.0, newest)?;
-        let key = format!("{metric:?}|{:?}|{:?}|{}|{}|{}", level.0, order.0, p.from, p.to, p.as_of.to_rfc3339());
-        if let Ok(cache) = self.state.metrics_cache.rankings.lock()
-            && let Some((at, hit)) = cache.get(&key)
-            && *at == global_seq
-        {
-            return Ok(Cached::Ok(Json(Ranking::clone(hit)), SHORT_CACHE.into()));
-        }
-        let level_s = level.0.map(|l| crate::domain::enums::Level::from(l).as_str().to_owned());
-        let filter = store::councils::CouncilFilter { level: level_s, ..Default::default() };
-        let mut councils = store::councils::list_councils(&self.state.db, &filter, None, u64::MAX >> 2).await?.items;
-        let national = crate::domain::enums::Level::National.as_str();
-        councils.retain(|(c, _)| level.0.is_some() || c.level != national);
-        let versions = store::metrics::data_versions(&self.state.db).await?;
-        let seq_of = |id: &str| versions.get(id).copied().unwrap_or(0);
-        let ids: Vec<(String, i64)> = councils.iter().map(|(c, _)| (c.id.clone(), seq_of(&c.id))).collect();
-        let mut computed = self.compute_many(&ids, &p).await?;
-        let mut rows = vec![];
-        for (c, _) in councils {
-            let Some(x) = computed.remove(&c.id) else { continue };
-            rows.push(RankingRow {
-                rank: None,
-                names: serde_json::from_str(&c.names).unwrap_or_default(),
-                level: crate::documents::enums::stored(
-                    &c.level,
-                    crate::domain::enums::Level::parse,
-                    crate::domain::enums::Level::District,
-                ),
-                value: pick(&x, metric).into(),
-                council: c.id,
-            });
-        }
-        let desc = order.0.unwrap_or(Order::Desc) == Order::Desc;
-        rows.sort_by(|a, b| match (a.value.value, b.value.value) {
-            (Some(x), Some(y)) => {
-                let ord = if desc { y.total_cmp(&x) } else { x.total_cmp(&y) };
-                ord.then_with(|| a.council.cmp(&b.council))
-            }
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.council.cmp(&b.council),
-        });
-        let mut rank = 0u64;
-        let mut prev: Option<f64> = None;
-        for (i, r) in rows.iter_mut().enumerate() {
-            if let Some(v) = r.value.value {
-                if prev != Some(v) {
-                    rank = i as u64 + 1;
-                    prev = Some(v);
-                }
-                r.rank = Some(rank);
-            }
-        }
-        let ranking = Ranking {
-            metric,
-            method: m::METHOD.to_owned(),
-            from: p.from,
-            to: p.to,
-            as_of: p.as_of,
-            items: rows,
-            provenance: store::public_records::provenance_kinds(&self.state.db, None).await?,
+    ) -> Result<Cached<Ranking>, Refused<ByQuery>> {
+        let q = svc::RankingQuery {
+            metric: metric.0.map_or(svc::RankingMetric::OpennessScore, Into::into),
+            level: level.0.map(Into::into),
+            order: order.0.map(Into::into).unwrap_or_default(),
+            period: period(from, to, as_of),
         };
-        if let Ok(mut cache) = self.state.metrics_cache.rankings.lock() {
-            cache.retain(|_, (at, _)| *at == global_seq);
-            if cache.len() >= RANKINGS_CACHED {
-                cache.clear();
-            }
-            cache.insert(key, (global_seq, Arc::new(ranking.clone())));
-        }
-        Ok(Cached::Ok(Json(ranking), SHORT_CACHE.into()))
+        let ranking = svc::ranking(&self.state.service, q).await?;
+        Ok(Cached::Ok(Json(ranking_dto(&ranking)), SHORT_CACHE.into()))
     }
 
     /// Every metric's name, level, formula in words, range, null conditions and method version.
     #[oai(path = "/metrics/definitions", method = "get", operation_id = "list_metric_definitions")]
-    async fn list_metric_definitions(&self) -> Result<Json<MetricDefinitions>, ApiError> {
-        Ok(Json(MetricDefinitions {
+    async fn list_metric_definitions(&self) -> Result<Read<MetricDefinitions>, Refused<Nothing>> {
+        Ok(Read::of(MetricDefinitions {
             method: m::METHOD.to_owned(),
-            items: m::definitions()
-                .into_iter()
-                .map(|d| MetricDefinitionDto {
-                    name: d.name.to_owned(),
-                    family: d.family.to_owned(),
-                    level: serde_json::to_value(d.level)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    formula: d.formula.to_owned(),
-                    range: d.range.to_owned(),
-                    null_when: d.null_when.to_owned(),
-                    null_reasons: d.null_reasons.iter().map(|r| reason_code(*r)).collect(),
-                    method: d.method.to_owned(),
-                })
-                .collect(),
+            items: svc::definitions().into_iter().map(definition_dto).collect(),
         }))
-    }
-}
-
-/// The same answers for the citizens' pages (`crate::web`), which must show what the API returns.
-impl MetricsApi {
-    /// What `GET /v1/councils/{id}/metrics` returns for this period and moment.
-    pub async fn council_for_page(
-        &self,
-        id: &str,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        as_of: Option<DateTime<Utc>>,
-    ) -> Result<CouncilMetricsDto, ApiError> {
-        let Cached::Ok(Json(x), _) =
-            self.get_council_metrics(Path(id.to_owned()), Query(from), Query(to), Query(as_of)).await?;
-        Ok(x)
-    }
-
-    /// The openness components of one held session of `council` on `date`, as of now (the
-    /// default `as_of`), as `GET /v1/sessions/{id}` serves them; `None` when the session is not
-    /// held by then.
-    pub async fn session_openness(
-        &self,
-        council: &str,
-        session_id: &str,
-        date: NaiveDate,
-    ) -> Result<Option<SessionOpennessDto>, ApiError> {
-        let (_, x) = self.resolve(council, Some(date), Some(date), None).await?;
-        let base = &self.state.settings.public_url;
-        Ok(x.openness.sessions.iter().find(|s| s.session_id == session_id).map(|s| session_openness_dto(base, s)))
-    }
-
-    /// What `GET /v1/councils/{id}/session-openness` returns over the default period, whole.
-    pub async fn sessions_for_page(&self, id: &str) -> Result<Vec<SessionOpennessDto>, ApiError> {
-        let (_, x) = self.resolve(id, None, None, None).await?;
-        let base = &self.state.settings.public_url;
-        let mut items: Vec<SessionOpennessDto> =
-            x.openness.sessions.iter().map(|s| session_openness_dto(base, s)).collect();
-        items.sort_by(|a, b| (a.scheduled_start, &a.session).cmp(&(b.scheduled_start, &b.session)));
-        Ok(items)
-    }
-
-    /// What `GET /v1/councils/{id}/deputy-metrics` returns over the default period.
-    pub async fn deputies_for_page(&self, id: &str) -> Result<DeputyMetricsList, ApiError> {
-        let Cached::Ok(Json(x), _) =
-            self.list_deputy_metrics(Path(id.to_owned()), Query(None), Query(None), Query(None)).await?;
-        Ok(x)
-    }
-
-    /// What `GET /v1/deputies/{id}/metrics` returns over the default period.
-    pub async fn deputy_for_page(&self, id: &str) -> Result<DeputyMetricsDto, ApiError> {
-        let Cached::Ok(Json(x), _) =
-            self.get_deputy_metrics(Path(id.to_owned()), Query(None), Query(None), Query(None)).await?;
-        Ok(x)
-    }
-
-    /// What `GET /v1/rankings?metric=…&level=…` returns over the default period.
-    pub async fn ranking_for_page(&self, metric: RankingMetric, level: Option<Level>) -> Result<Ranking, ApiError> {
-        let Cached::Ok(Json(x), _) = self
-            .list_council_rankings(
-                Query(Some(metric)),
-                Query(level),
-                Query(None),
-                Query(None),
-                Query(None),
-                Query(None),
-            )
-            .await?;
-        Ok(x)
     }
 }

@@ -36,7 +36,7 @@ pub async fn conditional_get<E: Endpoint>(next: E, req: Request) -> Result<Respo
         Some(v) => v.clone(),
         None => {
             let digest = Sha256::digest(&bytes);
-            let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+            let hex = hex::encode(&digest[..16]);
             let v = HeaderValue::from_str(&format!("\"{hex}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
             parts.headers.insert(header::ETAG, v.clone());
             v

@@ -20,6 +20,7 @@ pub mod problem;
 pub mod problem_types;
 pub mod public_records;
 pub mod response_cache;
+pub mod responses;
 pub mod rosters;
 pub mod sessions;
 pub mod tlog;
@@ -27,29 +28,21 @@ pub mod tlog;
 use std::sync::Arc;
 
 use poem_openapi::{OpenApiService, Tags};
-use sea_orm::DatabaseConnection;
 
-use crate::auth::{KeyRing, TokenPolicy};
+use crate::auth::TokenPolicy;
 use crate::config::Settings;
+use crate::service::Service;
 
-/// What every handler needs.
+/// What every handler needs: the use cases, and the HTTP machinery around them.
 pub struct AppState {
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// Token verification keys.
-    pub keys: KeyRing,
-    /// Accepted issuer and audience.
+    /// The use cases (and the database, settings and keys they run with), shared with the pages.
+    pub service: Arc<Service>,
+    /// Accepted issuer and audience of tokens.
     pub policy: TokenPolicy,
-    /// The settings the server runs with.
-    pub settings: Settings,
-    /// Computed metrics, invalidated by change numbers.
-    pub metrics_cache: metrics::Cache,
     /// Rate limiters.
     pub limits: limits::Limits,
     /// Whole responses to anonymous reads, invalidated by any write.
     pub responses: Arc<response_cache::ResponseCache>,
-    /// The log's origin and witnesses: what checkpoints are served with.
-    pub checkpoints: Arc<crate::witness::Checkpoints>,
 }
 
 /// Operation groups in the documentation.
@@ -129,29 +122,43 @@ pub fn spec_json() -> String {
     // The spec does not depend on the state's contents, only on the types; build a throwaway
     // service over a lazily connected pool that is never used.
     let state = Arc::new(AppState {
-        db: DatabaseConnection::default(),
-        keys: KeyRing::empty(),
+        service: Arc::new(Service::unconnected()),
         policy: TokenPolicy { issuer: String::new(), audience: String::new() },
         limits: limits::Limits::new(&Settings::default()),
         responses: Arc::new(response_cache::ResponseCache::new(&Settings::default())),
-        checkpoints: Arc::new(
-            crate::witness::Checkpoints::new(Settings::default().log_origin(), &Settings::default())
-                .expect("the default settings have no witnesses"),
-        ),
-        settings: Settings::default(),
-        metrics_cache: Default::default(),
     });
-    // poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
-    // clients and fuzzers know the shape.
-    let spec = service(state).spec().replace("\"naive-date\"", "\"date\"");
-    close_objects(&spec).unwrap_or(spec)
+    let spec = service(state).spec();
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&spec) else { return spec };
+    date_format(&mut doc);
+    close_objects(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or(spec)
+}
+
+/// poem-openapi names the chrono date format `naive-date`; OpenAPI's is `date`, which lets
+/// clients and fuzzers know the shape.
+fn date_format(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(fields) => {
+            for (name, value) in fields.iter_mut() {
+                if name == "format" && value == "naive-date" {
+                    *value = "date".into();
+                } else {
+                    date_format(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(date_format),
+        _ => {}
+    }
 }
 
 /// Every request body refuses unknown fields (`StrictJson`); say so in the schemas, so clients
 /// and fuzzers know (`additionalProperties: false` on each named object schema).
-fn close_objects(spec: &str) -> Option<String> {
-    let mut doc: serde_json::Value = serde_json::from_str(spec).ok()?;
-    for schema in doc.pointer_mut("/components/schemas")?.as_object_mut()?.values_mut() {
+fn close_objects(doc: &mut serde_json::Value) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    for schema in schemas.values_mut() {
         if let Some(obj) = schema.as_object_mut()
             && obj.contains_key("properties")
             && !obj.contains_key("additionalProperties")
@@ -159,5 +166,4 @@ fn close_objects(spec: &str) -> Option<String> {
             obj.insert("additionalProperties".into(), serde_json::Value::Bool(false));
         }
     }
-    serde_json::to_string_pretty(&doc).ok()
 }

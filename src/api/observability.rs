@@ -81,7 +81,7 @@ impl Metrics {
         let pool_size = gauge(&registry, "maslikhat_db_pool_connections", "Open database connections")?;
         let pool_idle = gauge(&registry, "maslikhat_db_pool_idle", "Idle database connections")?;
         let pool_max = gauge(&registry, "maslikhat_db_pool_max", "Largest database pool (db_max_connections)")?;
-        pool_max.set(i64::from(state.settings.db_max_connections));
+        pool_max.set(i64::from(state.service.settings.db_max_connections));
         Ok(Arc::new(Self {
             registry,
             state,
@@ -96,24 +96,13 @@ impl Metrics {
     }
 
     async fn refresh(&self) {
-        let db = &self.state.db;
-        if let Ok((size, _)) = crate::store::log::head(db).await {
+        if let Some(size) = self.state.service.log_size().await {
             self.log_size.set(i64::try_from(size).unwrap_or(i64::MAX));
         }
-        let (size, idle) = match db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => {
-                let pool = db.get_postgres_connection_pool();
-                (pool.size(), pool.num_idle())
-            }
-            sea_orm::DbBackend::Sqlite => {
-                let pool = db.get_sqlite_connection_pool();
-                (pool.size(), pool.num_idle())
-            }
-            _ => (0, 0),
-        };
+        let (size, idle) = self.state.service.pool();
         self.pool_size.set(i64::from(size));
         self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
-        self.pool_max.set(i64::from(self.state.settings.db_max_connections));
+        self.pool_max.set(i64::from(self.state.service.settings.db_max_connections));
     }
 
     fn observe(&self, operation: &str, method: &str, status: StatusCode, seconds: f64) {

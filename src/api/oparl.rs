@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::paging;
-use super::problem::ApiError;
+use super::problem::Problem;
 use crate::interchange::oparl::view::{self, ListQuery, View, ViewError};
 
 pub use crate::interchange::oparl::view::{EXT, LICENSE, PREFIX};
@@ -30,27 +30,28 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = Response> {
 }
 
 fn view(state: &AppState) -> View<'_> {
-    View::new(&state.db, &state.settings.public_url)
+    View::new(&state.service.db, &state.service.settings.public_url)
 }
 
 /// The view's answer as JSON, or its error as problem+json.
 fn respond(r: Result<Value, ViewError>) -> Response {
     match r {
         Ok(v) => Json(v).into_response(),
-        Err(ViewError::NotFound(what)) => ApiError::not_found(what).into_response(),
-        Err(ViewError::BadRequest(detail)) => ApiError::bad_request(detail).into_response(),
-        Err(ViewError::Store(e)) => ApiError::from(e).into_response(),
+        Err(ViewError::NotFound(what)) => Problem::not_found(what).into_poem_response(),
+        Err(ViewError::BadRequest(detail)) => Problem::bad_request(detail).into_poem_response(),
+        Err(ViewError::Store(e)) => Problem::from(crate::service::Error::from(e)).into_poem_response(),
     }
 }
 
 fn limit(state: &AppState, q: &ListQuery) -> Result<u64, ViewError> {
-    paging::limit(q.limit, state.settings.max_page_size)
-        .map_err(|_| ViewError::BadRequest(format!("limit must be between 1 and {}", state.settings.max_page_size)))
+    paging::limit(q.limit, state.service.settings.max_page_size).map_err(|_| {
+        ViewError::BadRequest(format!("limit must be between 1 and {}", state.service.settings.max_page_size))
+    })
 }
 
 #[handler]
 async fn get_system(Data(state): Data<&Arc<AppState>>) -> Response {
-    respond(Ok(view(state).system(&state.settings.public_url)))
+    respond(Ok(view(state).system(&state.service.settings.public_url)))
 }
 
 #[handler]

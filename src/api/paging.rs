@@ -2,7 +2,7 @@
 
 use poem_openapi::Object;
 
-use super::problem::ApiError;
+use super::problem::Problem;
 
 /// Links of a page.
 #[derive(Object, Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -16,11 +16,11 @@ pub struct Links {
 pub const DEFAULT_LIMIT: u64 = 50;
 
 /// Checks `limit` against the configured maximum.
-pub fn limit(requested: Option<u64>, max: u64) -> Result<u64, ApiError> {
+pub fn limit(requested: Option<u64>, max: u64) -> Result<u64, Problem> {
     match requested {
         None => Ok(DEFAULT_LIMIT.min(max)),
         Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(format!("limit must be between 1 and {max}"))),
+        Some(_) => Err(Problem::bad_request(format!("limit must be between 1 and {max}"))),
     }
 }
 
@@ -36,12 +36,24 @@ pub fn next_link(path: &str, params: &[(&str, Option<String>)], cursor: Option<S
     }
 }
 
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// Percent-encodes a query value.
 pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_keep_unreserved_characters_and_encode_the_rest() {
+        assert_eq!(encode("a-Z_0.~"), "a-Z_0.~");
+        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        let link = next_link("/v1/x", &[("q", Some("a b".into())), ("limit", None)], Some("2024|s 1".into()));
+        assert_eq!(link.next.as_deref(), Some("/v1/x?q=a%20b&cursor=2024%7Cs%201"));
+    }
 }

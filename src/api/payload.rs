@@ -36,8 +36,9 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for StrictJson<T> {
     const IS_REQUIRED: bool = true;
 
     async fn from_request(request: &Request, body: &mut RequestBody) -> Result<Self> {
-        let max =
-            request.data::<std::sync::Arc<super::AppState>>().map_or(8 * 1024 * 1024, |s| s.settings.max_body_bytes);
+        let max = request
+            .data::<std::sync::Arc<super::AppState>>()
+            .map_or(8 * 1024 * 1024, |s| s.service.settings.max_body_bytes);
         let too_large = || poem::Error::from_response(Problem::payload_too_large(max).into_poem_response());
         let declared = request
             .headers()

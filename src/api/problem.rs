@@ -1,12 +1,12 @@
-//! RFC 9457 problem details: the one error shape of the whole API.
+//! RFC 9457 problem details: the one error shape of the whole API. Which statuses each operation
+//! documents is in [`super::responses`].
 
 use poem::Response;
 use poem::http::StatusCode;
-use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object};
+use poem_openapi::Object;
 
 use crate::domain::Violation;
-use crate::store::StoreError;
+use crate::service;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -70,6 +70,26 @@ impl Problem {
         }
     }
 
+    /// 404 for `what`.
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", format!("{what} not found"))
+    }
+
+    /// 400 with a detail.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+
+    /// 401 with a detail and what to send instead (the response adds `WWW-Authenticate: Bearer`).
+    pub fn unauthorized(detail: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", format!("{detail}; {SEND_TOKEN}"))
+    }
+
+    /// 403 with a detail.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
     /// A 413 for a body larger than `max` bytes.
     pub fn payload_too_large(max: usize) -> Self {
         Self::new(
@@ -93,142 +113,67 @@ impl Problem {
         p
     }
 
-    /// Renders as an `application/problem+json` response.
-    pub fn into_poem_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
-        Response::builder().status(status).content_type(PROBLEM_JSON).body(body)
-    }
-}
-
-/// The errors any operation can answer with, each as problem+json.
-#[derive(ApiResponse, Debug)]
-pub enum ApiError {
-    /// The request is malformed (bad JSON, bad parameter).
-    #[oai(status = 400, content_type = "application/problem+json")]
-    BadRequest(Json<Problem>),
-    /// No valid token was presented.
-    #[oai(status = 401, content_type = "application/problem+json")]
-    Unauthorized(Json<Problem>, #[oai(header = "WWW-Authenticate")] String),
-    /// The token does not allow this.
-    #[oai(status = 403, content_type = "application/problem+json")]
-    Forbidden(Json<Problem>),
-    /// Nothing is there.
-    #[oai(status = 404, content_type = "application/problem+json")]
-    NotFound(Json<Problem>),
-    /// `If-Match` names a version that is no longer current.
-    #[oai(status = 412, content_type = "application/problem+json")]
-    PreconditionFailed(Json<Problem>),
-    /// The body is larger than allowed.
-    #[oai(status = 413, content_type = "application/problem+json")]
-    PayloadTooLarge(Json<Problem>),
-    /// The body is not `application/json`.
-    #[oai(status = 415, content_type = "application/problem+json")]
-    UnsupportedMediaType(Json<Problem>),
-    /// The document breaks rules; every violation is listed.
-    #[oai(status = 422, content_type = "application/problem+json")]
-    Unprocessable(Json<Problem>),
-    /// Updating an existing document requires `If-Match`.
-    #[oai(status = 428, content_type = "application/problem+json")]
-    PreconditionRequired(Json<Problem>),
-    /// Too many requests from this client or token; see `Retry-After`.
-    #[oai(status = 429, content_type = "application/problem+json")]
-    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] String),
-    /// A server fault; the body carries the id under which it was logged.
-    #[oai(status = 500, content_type = "application/problem+json")]
-    Internal(Json<Problem>),
-    /// The database is unreachable; try again.
-    #[oai(status = 503, content_type = "application/problem+json")]
-    Unavailable(Json<Problem>),
-}
-
-impl ApiError {
-    /// 404 for `what`.
-    pub fn not_found(what: impl std::fmt::Display) -> Self {
-        ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", format!("{what} not found"))))
-    }
-
-    /// 400 with a detail.
-    pub fn bad_request(detail: impl Into<String>) -> Self {
-        ApiError::BadRequest(Json(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail)))
-    }
-
-    /// 401 with a detail, and what to send instead.
-    pub fn unauthorized(detail: impl std::fmt::Display) -> Self {
-        let detail = format!("{detail}; {SEND_TOKEN}");
-        ApiError::Unauthorized(Json(Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)), "Bearer".into())
-    }
-
-    /// 403 with a detail.
-    pub fn forbidden(detail: impl Into<String>) -> Self {
-        ApiError::Forbidden(Json(Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)))
-    }
-
-    /// 422 listing violations.
-    pub fn invalid(violations: Vec<Violation>) -> Self {
-        ApiError::Unprocessable(Json(Problem::invalid(violations)))
-    }
-
     /// 500, logged once with an id that the body repeats.
     pub fn internal(err: &dyn std::fmt::Display) -> Self {
         let id = uuid::Uuid::new_v4().to_string();
         tracing::error!(error_id = %id, error = %err, "internal error");
-        let mut p = Problem::new(
+        let mut p = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "an internal error occurred; quote the error_id when reporting it",
         );
         p.error_id = Some(id);
-        ApiError::Internal(Json(p))
+        p
+    }
+
+    /// 503: the database cannot be reached now.
+    pub fn unavailable() -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is unreachable; try again shortly")
+    }
+
+    /// Renders as an `application/problem+json` response (with `WWW-Authenticate` on a 401).
+    pub fn into_poem_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut resp = Response::builder().status(status).content_type(PROBLEM_JSON).body(body);
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
+        }
+        resp
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<service::Error> for Problem {
+    fn from(e: service::Error) -> Self {
         match e {
-            StoreError::NotFound(what) => ApiError::not_found(what),
-            StoreError::BadRequest(detail) => ApiError::bad_request(detail),
-            StoreError::Invalid(v) => ApiError::invalid(v),
-            StoreError::PreconditionRequired { current } => {
+            service::Error::NotFound(what) => Problem::not_found(what),
+            service::Error::BadRequest(detail) => Problem::bad_request(detail),
+            service::Error::Invalid(v) => Problem::invalid(v),
+            service::Error::PreconditionRequired { current } => {
                 let mut p =
                     Problem::new(StatusCode::PRECONDITION_REQUIRED, "precondition-required", e_text(&current, true));
                 p.current_etag = Some(current);
-                ApiError::PreconditionRequired(Json(p))
+                p
             }
-            StoreError::PreconditionFailed { current } => {
+            service::Error::PreconditionFailed { current } => {
                 let mut p =
                     Problem::new(StatusCode::PRECONDITION_FAILED, "precondition-failed", e_text(&current, false));
                 p.current_etag = Some(current);
-                ApiError::PreconditionFailed(Json(p))
+                p
             }
-            StoreError::Db(db) => {
-                // A database that cannot be reached is the server's temporary condition (503,
-                // retry), not a fault in the request or a bug (500).
-                let text = db.to_string().to_lowercase();
-                let unreachable = matches!(db, sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
-                    || [
-                        "pool timed out",
-                        "connection refused",
-                        "connection closed",
-                        "communicating with database",
-                        "broken pipe",
-                        "connection reset",
-                        "unexpected eof",
-                        "timed out",
-                    ]
-                    .iter()
-                    .any(|needle| text.contains(needle));
-                if unreachable {
-                    ApiError::Unavailable(Json(Problem::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "unavailable",
-                        "the database is unreachable; try again shortly",
-                    )))
-                } else {
-                    ApiError::internal(&db)
-                }
+            // The server's temporary condition (retry), not a fault in the request or a bug.
+            service::Error::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unreachable");
+                Problem::unavailable()
             }
+            service::Error::Internal(detail) => Problem::internal(&detail),
         }
+    }
+}
+
+impl From<Problem> for poem::Error {
+    fn from(p: Problem) -> Self {
+        poem::Error::from_response(p.into_poem_response())
     }
 }
 
@@ -307,9 +252,6 @@ pub async fn catch_all(err: poem::Error) -> Response {
     let mut resp = problem.into_poem_response();
     if let Some(op) = operation {
         resp.set_data(op);
-    }
-    if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
     }
     resp
 }

@@ -11,10 +11,10 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
-use super::councils::{VersionInfo, WithEtag, path_id};
+use super::councils::{VersionInfo, path_id};
 use super::metrics::MetricValueDto;
 use super::paging::{Links, limit, next_link};
-use super::problem::ApiError;
+use super::responses::{ById, ByQuery, Nothing, Read, Refused, WithEtag};
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::Level;
 use crate::documents::public_record::{
@@ -23,7 +23,8 @@ use crate::documents::public_record::{
 };
 use crate::domain::metrics as m;
 use crate::domain::public_record as d;
-use crate::store::{self, VersionMeta};
+use crate::service::VersionMeta;
+use crate::service::public_records::{self, RecordFilter};
 
 pub use crate::documents::enums::{Provenance, PublicVoteMethod, RecordStatus, SittingKind};
 
@@ -275,32 +276,14 @@ impl PublicRecordApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<PublicRecordList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let f = store::public_records::RecordFilter {
-            council: council.0.clone(),
-            provenance: provenance.0.map(|p| p.as_str().to_owned()),
-        };
-        let page = store::public_records::list_public_records(
-            &self.state.db,
-            &f,
-            cursor.0.as_deref().filter(|c| !c.is_empty()),
-            n,
-        )
-        .await?;
-        let ids: Vec<String> = page.items.iter().map(|r| r.row.id.clone()).collect();
-        let versions: BTreeMap<String, VersionMeta> = store::public_records::versions_of(&self.state.db, &ids)
-            .await?
-            .into_iter()
-            .map(|v| (v.doc_id.clone(), v))
-            .collect();
-        let base = &self.state.settings.public_url;
-        let mut items = Vec::with_capacity(page.items.len());
-        for r in &page.items {
-            let v = versions.get(&r.row.id).ok_or_else(|| ApiError::internal(&"a public record has no version"))?;
-            items.push(record_view(base, &r.row.id, &r.record, v));
-        }
-        Ok(Json(PublicRecordList {
+    ) -> Result<Read<PublicRecordList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let f = RecordFilter { council: council.0.clone(), provenance: provenance.0.map(|p| p.as_str().to_owned()) };
+        let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
+        let page = public_records::list(&self.state.service, &f, cursor, n).await?;
+        let base = &self.state.service.settings.public_url;
+        let items = page.items.iter().map(|r| record_view(base, &r.record.id, &r.record.record, &r.version)).collect();
+        Ok(Read::of(PublicRecordList {
             items,
             links: next_link(
                 &format!("{PREFIX}/public-records"),
@@ -314,25 +297,19 @@ impl PublicRecordApi {
     /// share with a known notice date, a notice lead time, agenda titles, documents, vote counts,
     /// named votes, a livestream and minutes.
     #[oai(path = "/public-records/coverage", method = "get", operation_id = "get_public_record_coverage")]
-    async fn get_public_record_coverage(&self) -> Result<Json<PublicRecordCoverage>, ApiError> {
-        let stored = store::public_records::all_public_records(&self.state.db, None).await?;
-        let mut provenance: Vec<String> = stored.iter().map(|s| s.row.provenance.clone()).collect();
-        provenance.sort();
-        provenance.dedup();
-        let (per, overall) = d::coverage(stored.iter().map(|s| &s.record));
-        let councils = per
+    async fn get_public_record_coverage(&self) -> Result<Read<PublicRecordCoverage>, Refused<Nothing>> {
+        let c = public_records::coverage(&self.state.service).await?;
+        let councils = c
+            .councils
             .iter()
-            .map(|(slug, c)| {
-                let first = stored.iter().find(|s| &s.record.council.slug == slug).map(|s| &s.record.council);
-                CouncilCoverage {
-                    council: slug.clone(),
-                    names: first.map(|c| c.names.clone()).unwrap_or_default(),
-                    level: first.map_or(Level::District, |c| c.level.into()),
-                    coverage: coverage_dto(c),
-                }
+            .map(|(council, counts)| CouncilCoverage {
+                council: council.slug.clone(),
+                names: council.names.clone(),
+                level: council.level.into(),
+                coverage: coverage_dto(counts),
             })
             .collect();
-        Ok(Json(PublicRecordCoverage { provenance, overall: coverage_dto(&overall), councils }))
+        Ok(Read::of(PublicRecordCoverage { provenance: c.provenance, overall: coverage_dto(&c.overall), councils }))
     }
 
     /// One real record: every fact the sources give, each with its sources, its openness
@@ -342,13 +319,11 @@ impl PublicRecordApi {
         &self,
         /// The record's id.
         id: Path<String>,
-    ) -> Result<WithEtag<PublicRecordView>, ApiError> {
+    ) -> Result<WithEtag<PublicRecordView>, Refused<ById>> {
         path_id(&id)?;
-        let r = store::public_records::get_public_record(&self.state.db, &id).await?;
-        let (meta, _) = store::councils::latest_version(&self.state.db, store::DocKind::PublicRecord, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found(&id.0))?;
-        let etag = meta.etag();
-        Ok(WithEtag::Ok(Json(record_view(&self.state.settings.public_url, &id, &r.record, &meta)), etag))
+        let r = public_records::get(&self.state.service, &id).await?;
+        let etag = r.version.etag();
+        let view = record_view(&self.state.service.settings.public_url, &id, &r.record.record, &r.version);
+        Ok(WithEtag::Ok(Json(view), etag))
     }
 }

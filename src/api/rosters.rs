@@ -12,13 +12,14 @@ use super::auth::BearerAuth;
 use super::councils::{PutResponse, VersionInfo, meta, path_id};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
-use super::problem::ApiError;
+use super::problem::Problem;
+use super::responses::{ById, ByIdAndQuery, CouncilWrite, Read, Refused};
 use super::{ApiTags, AppState, PREFIX};
-use crate::documents::enums::{EndReason, Gender, Nomination, RoleKind, SeatType, stored};
+use crate::documents::enums::{EndReason, Gender, Nomination, RoleKind, SeatType};
 use crate::documents::roster::{ContactDto, MembershipDto, RosterDoc};
-use crate::domain::roster as r;
 use crate::domain::{Violations, enums as d};
-use crate::store::{self, DocKind};
+use crate::service::publish;
+use crate::service::rosters::{self, DeputyFilter, DeputyRead};
 
 /// A roster version as served.
 #[derive(Object, Debug, Clone, serde::Deserialize)]
@@ -40,10 +41,14 @@ pub struct VersionList {
 
 /// The roster with its ETag.
 #[derive(ApiResponse)]
+#[expect(clippy::large_enum_variant, reason = "one value per request, moved once into the response")]
 pub enum RosterResponse {
     /// The current roster.
     #[oai(status = 200)]
     Ok(Json<RosterVersionView>, #[oai(header = "ETag")] String),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
 }
 
 /// A mandate as served.
@@ -143,53 +148,53 @@ pub struct DeputyList {
     pub links: Links,
 }
 
-fn deputy_view(base: &str, rec: store::councils::DeputyRecord, on: NaiveDate) -> DeputyView {
-    let serving = rec.mandates.iter().any(|m| r::period_covers(m.start_date, m.end_date, on));
-    let party =
-        rec.memberships.iter().find(|m| r::period_covers(m.start_date, m.end_date, on)).map(|m| m.party_id.clone());
+fn deputy_view(base: &str, rec: DeputyRead, on: NaiveDate) -> DeputyView {
+    let serving = rec.serving_on(on);
+    let party = rec.party_on(on).map(str::to_owned);
+    let council = rec.council_id;
     let dep = rec.deputy;
     DeputyView {
         url: format!("{base}{PREFIX}/deputies/{}", dep.id),
-        council: dep.council_id,
-        names: serde_json::from_str(&dep.names).unwrap_or_default(),
-        given_names: serde_json::from_str(&dep.given_names).unwrap_or_default(),
-        family_names: serde_json::from_str(&dep.family_names).unwrap_or_default(),
-        patronymic_names: serde_json::from_str(&dep.patronymic_names).unwrap_or_default(),
-        gender: dep.gender.as_deref().and_then(d::Gender::parse).map(Into::into),
-        contacts: serde_json::from_str(&dep.contacts).unwrap_or_default(),
-        listed: dep.listed,
-        synthetic: dep.synthetic,
-        mandates: rec
+        names: dep.names,
+        given_names: dep.given_names,
+        family_names: dep.family_names,
+        patronymic_names: dep.patronymic_names,
+        gender: dep.gender.map(Into::into),
+        contacts: dep.contacts.into_iter().map(|c| ContactDto { kind: c.kind, value: c.value }).collect(),
+        listed: rec.listed,
+        synthetic: rec.synthetic,
+        mandates: dep
             .mandates
             .into_iter()
             .map(|m| MandateView {
-                council: m.council_id,
+                council: council.clone(),
                 convocation: m.convocation,
-                seat_type: stored(&m.seat_type, d::SeatType::parse, d::SeatType::SingleMember),
+                seat_type: m.seat_type.into(),
                 district: m.district,
-                nomination: stored(&m.nomination, d::Nomination::parse, d::Nomination::SelfNominated),
-                nominating_party: m.nominating_party_id,
+                nomination: m.nomination.into(),
+                nominating_party: m.nominating_party,
                 start_date: m.start_date,
                 end_date: m.end_date,
-                end_reason: m.end_reason.as_deref().and_then(d::EndReason::parse).map(Into::into),
+                end_reason: m.end_reason.map(Into::into),
             })
             .collect(),
-        party_memberships: rec
-            .memberships
+        party_memberships: dep
+            .party_memberships
             .into_iter()
-            .map(|m| MembershipDto { party: m.party_id, start_date: m.start_date, end_date: m.end_date })
+            .map(|m| MembershipDto { party: m.party, start_date: m.start_date, end_date: m.end_date })
             .collect(),
         roles: rec
             .roles
             .into_iter()
             .map(|x| RoleView {
-                role: stored(&x.role, d::RoleKind::parse, d::RoleKind::CommissionMember),
-                commission: x.commission_id,
-                party: x.party_id,
+                role: x.role.into(),
+                commission: x.commission,
+                party: x.party,
                 start_date: x.start_date,
                 end_date: x.end_date,
             })
             .collect(),
+        council,
         on,
         serving,
         non_partisan: party.is_none(),
@@ -217,13 +222,12 @@ impl RosterApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
         body: StrictJson<RosterDoc>,
-    ) -> Result<PutResponse, ApiError> {
+    ) -> Result<PutResponse, Refused<CouncilWrite>> {
         path_id(&id)?;
         auth.require_council(&id)?;
         let mut v = Violations::new();
         let doc = body.0.parse(&mut v);
-        let published =
-            store::councils::put_roster(&self.state.db, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
+        let published = publish::roster(&self.state.service, &id, &doc, v, &meta(&auth, if_match.0, None)).await?;
         Ok(published.into())
     }
 
@@ -233,13 +237,11 @@ impl RosterApi {
         &self,
         /// The council's id.
         id: Path<String>,
-    ) -> Result<RosterResponse, ApiError> {
+    ) -> Result<RosterResponse, Refused<ById>> {
         path_id(&id)?;
-        let (m, body) = store::councils::latest_version(&self.state.db, DocKind::Roster, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("roster of {}", id.0)))?;
-        let document: RosterDoc = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
-        let info = VersionInfo::from(&m);
+        let stored = rosters::current(&self.state.service, &id).await?;
+        let document: RosterDoc = serde_json::from_str(&stored.body).map_err(|e| Problem::internal(&e))?;
+        let info = VersionInfo::from(&stored.meta);
         let etag = info.etag.clone();
         Ok(RosterResponse::Ok(Json(RosterVersionView { version: info, document }), etag))
     }
@@ -255,16 +257,11 @@ impl RosterApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<VersionList>, ApiError> {
+    ) -> Result<Read<VersionList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        store::councils::get_council(&self.state.db, &id).await?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let after = match cursor.0.as_deref().filter(|c| !c.is_empty()) {
-            None => 0,
-            Some(c) => c.parse::<i32>().map_err(|_| ApiError::bad_request("cursor is not one this server issued"))?,
-        };
-        let page = store::councils::list_versions(&self.state.db, DocKind::Roster, &id, after, n).await?;
-        Ok(Json(VersionList {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let page = rosters::versions(&self.state.service, &id, cursor.0.as_deref(), n).await?;
+        Ok(Read::of(VersionList {
             items: page.items.iter().map(VersionInfo::from).collect(),
             links: next_link(
                 &format!("{PREFIX}/councils/{}/roster/versions", id.0),
@@ -276,7 +273,7 @@ impl RosterApi {
 
     /// Deputies of a council, filtered by party, non-partisan status, seat type or service on a date.
     #[oai(path = "/councils/:id/deputies", method = "get", operation_id = "list_deputies", tag = "ApiTags::Deputies")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_deputies(
         &self,
         /// The council's id.
@@ -294,40 +291,22 @@ impl RosterApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<DeputyList>, ApiError> {
+    ) -> Result<Read<DeputyList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        store::councils::get_council(&self.state.db, &id).await?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let date = on.0.unwrap_or_else(|| Utc::now().date_naive());
         let st = seat_type.0.map(|s| d::SeatType::from(s).as_str());
-        let all = store::councils::council_deputies(&self.state.db, &id).await?;
-        let rows: Vec<_> = all
-            .into_iter()
-            .filter(|rec| cursor.0.as_deref().filter(|c| !c.is_empty()).is_none_or(|c| rec.deputy.id.as_str() > c))
-            .filter(|rec| {
-                on.0.is_none() || rec.mandates.iter().any(|m| r::period_covers(m.start_date, m.end_date, date))
-            })
-            .filter(|rec| {
-                st.is_none_or(|st| {
-                    rec.mandates.iter().any(|m| {
-                        m.seat_type == st && (on.0.is_none() || r::period_covers(m.start_date, m.end_date, date))
-                    })
-                })
-            })
-            .filter(|rec| {
-                let p = rec
-                    .memberships
-                    .iter()
-                    .find(|m| r::period_covers(m.start_date, m.end_date, date))
-                    .map(|m| m.party_id.as_str());
-                party.0.as_deref().is_none_or(|want| p == Some(want))
-                    && non_partisan.0.is_none_or(|np| np == p.is_none())
-            })
-            .take(n as usize + 1)
-            .collect();
-        let page = store::councils::page(rows, n, |rec| rec.deputy.id.clone());
-        let base = &self.state.settings.public_url;
-        Ok(Json(DeputyList {
+        let f = DeputyFilter {
+            party: party.0.clone(),
+            non_partisan: non_partisan.0,
+            seat_type: seat_type.0.map(Into::into),
+            on: on.0,
+            today: date,
+        };
+        let page =
+            rosters::deputies(&self.state.service, &id, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
+        let base = &self.state.service.settings.public_url;
+        Ok(Read::of(DeputyList {
             items: page.items.into_iter().map(|rec| deputy_view(base, rec, date)).collect(),
             links: next_link(
                 &format!("{PREFIX}/councils/{}/deputies", id.0),
@@ -351,9 +330,13 @@ impl RosterApi {
         id: Path<String>,
         /// The date `serving` and `party` refer to (default today).
         on: Query<Option<NaiveDate>>,
-    ) -> Result<Json<DeputyView>, ApiError> {
+    ) -> Result<Read<DeputyView>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let rec = store::councils::get_deputy(&self.state.db, &id).await?;
-        Ok(Json(deputy_view(&self.state.settings.public_url, rec, on.0.unwrap_or_else(|| Utc::now().date_naive()))))
+        let rec = rosters::deputy(&self.state.service, &id).await?;
+        Ok(Read::of(deputy_view(
+            &self.state.service.settings.public_url,
+            rec,
+            on.0.unwrap_or_else(|| Utc::now().date_naive()),
+        )))
     }
 }

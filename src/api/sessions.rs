@@ -6,31 +6,29 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::param::{Header, Path, Query};
-use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 
 use super::auth::BearerAuth;
-use super::councils::{PutResponse, VersionInfo, WithEtag, meta, path_id};
+use super::councils::{PutResponse, VersionInfo, meta, path_id};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
-use super::problem::ApiError;
+use super::problem::Problem;
+use super::responses::{ById, ByIdAndQuery, ByQuery, CouncilWrite, Read, Refused, WithEtag};
 use super::rosters::VersionList;
 use super::{ApiTags, AppState, PREFIX};
-use crate::documents::bounded::Count;
 use crate::documents::enums::{
     BallotOption, DocumentKind, Initiator, ItemResult, MajorityRule, Nomination, SeatType, SessionKind, SessionStatus,
-    SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage, stored,
+    SpeakerRole, SpeechType, VoteMethod, VoteResult, VoteStage,
 };
 use crate::documents::session::{CountsDto, DeclaredNoticeDto, DeclaredTimeDto, SessionRecordDoc};
-use crate::domain::bounded::OutOfRange;
-use crate::domain::session::{self as s, SessionRecord};
+use crate::domain::session as s;
 use crate::domain::{Violations, enums as d};
-use crate::entity::{agenda_item, document, session, speech, vote_event};
-use crate::store::{self, DocKind};
-
-fn names(json: &str) -> BTreeMap<String, String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
+use crate::service::metrics as svc_metrics;
+use crate::service::publish;
+use crate::service::sessions::{
+    self, AgendaItemRead, DocumentRead, SessionFilter, SessionRead, SpeechFilter, SpeechRead,
+};
+use crate::service::votes::{self, ChangeFilter, VoteEventRead, VoteFilter};
 
 /// A session in a list.
 #[derive(Object, Debug, Clone)]
@@ -456,14 +454,14 @@ pub struct ChangeList {
     pub links: Links,
 }
 
-fn summary(base: &str, s: session::Model) -> SessionSummary {
+fn summary(base: &str, s: SessionRead) -> SessionSummary {
     SessionSummary {
         url: format!("{base}{PREFIX}/sessions/{}", s.id),
         council: s.council_id,
         convocation: s.convocation,
         number: s.number,
-        kind: stored(&s.kind, d::SessionKind::parse, d::SessionKind::Regular),
-        status: stored(&s.status, d::SessionStatus::parse, d::SessionStatus::Planned),
+        kind: s.kind.into(),
+        status: s.status.into(),
         scheduled_start: s.scheduled_start,
         is_open: s.is_open,
         backfilled: s.backfilled,
@@ -473,11 +471,11 @@ fn summary(base: &str, s: session::Model) -> SessionSummary {
     }
 }
 
-fn item_view(a: agenda_item::Model) -> AgendaItemView {
+fn item_view(a: AgendaItemRead) -> AgendaItemView {
     AgendaItemView {
-        titles: names(&a.titles),
-        initiator: stored(&a.initiator, d::Initiator::parse, d::Initiator::Other),
-        result: a.result.as_deref().and_then(d::ItemResult::parse).map(Into::into),
+        titles: a.titles,
+        initiator: a.initiator.into(),
+        result: a.result.map(Into::into),
         id: a.id,
         session: a.session_id,
         position: a.position,
@@ -488,9 +486,9 @@ fn item_view(a: agenda_item::Model) -> AgendaItemView {
     }
 }
 
-fn document_view(x: document::Model) -> DocumentView {
+fn document_view(x: DocumentRead) -> DocumentView {
     DocumentView {
-        kind: stored(&x.kind, d::DocumentKind::parse, d::DocumentKind::Other),
+        kind: x.kind.into(),
         id: x.id,
         agenda_item: x.agenda_item_id,
         title: x.title,
@@ -498,7 +496,7 @@ fn document_view(x: document::Model) -> DocumentView {
         url: x.url,
         sha256: x.sha256,
         language: x.language,
-        text: x.body_text,
+        text: x.text,
         first_public_at: x.first_public_at,
         declared_public: x
             .declared_public_at
@@ -507,46 +505,36 @@ fn document_view(x: document::Model) -> DocumentView {
     }
 }
 
-fn vote_view(base: &str, e: vote_event::Model) -> Result<VoteEventView, ApiError> {
-    let count = |c: Option<i32>| Count::new(c.unwrap_or(0));
+fn vote_view(base: &str, e: VoteEventRead) -> Result<VoteEventView, Problem> {
     let counts = e
-        .yes_count
-        .map(|yes| -> Result<CountsDto, OutOfRange> {
-            Ok(CountsDto {
-                yes: Count::new(yes)?,
-                no: count(e.no_count)?,
-                abstain: count(e.abstain_count)?,
-                not_voting: count(e.not_voting_count)?,
-                absent: count(e.absent_count)?,
-                excused: count(e.excused_count)?,
-            })
-        })
+        .counts
+        .map(CountsDto::try_from)
         .transpose()
-        .map_err(|x| ApiError::internal(&format!("vote event {}: a stored count is {x}", e.id)))?;
+        .map_err(|x| Problem::internal(&format!("vote event {}: a stored count is {x}", e.id)))?;
     Ok(VoteEventView {
         url: format!("{base}{PREFIX}/vote-events/{}", e.id),
-        motion: names(&e.motion),
-        stage: stored(&e.stage, d::VoteStage::parse, d::VoteStage::Other),
-        method: stored(&e.method, d::VoteMethod::parse, d::VoteMethod::ShowOfHands),
-        majority_rule: stored(&e.majority_rule, d::MajorityRule::parse, d::MajorityRule::MajorityOfPresent),
-        result: stored(&e.result, d::VoteResult::parse, d::VoteResult::Fail),
+        motion: e.motion,
+        stage: e.stage.into(),
+        method: e.method.into(),
+        majority_rule: e.majority_rule.into(),
+        result: e.result.into(),
         counts,
         id: e.id,
         session: e.session_id,
         council: e.council_id,
         agenda_item: e.agenda_item_id,
         session_date: e.session_date,
-        seats: e.seats,
+        seats: i32::try_from(e.seats).unwrap_or(i32::MAX),
         named: e.named,
         contested: e.contested,
         ballots: vec![],
     })
 }
 
-fn speech_view(x: speech::Model) -> SpeechView {
+fn speech_view(x: SpeechRead) -> SpeechView {
     SpeechView {
-        speaker_role: stored(&x.speaker_role, d::SpeakerRole::parse, d::SpeakerRole::Public),
-        speech_type: stored(&x.speech_type, d::SpeechType::parse, d::SpeechType::Speech),
+        speaker_role: x.speaker_role.into(),
+        speech_type: x.speech_type.into(),
         id: x.id,
         session: x.session_id,
         agenda_item: x.agenda_item_id,
@@ -554,27 +542,10 @@ fn speech_view(x: speech::Model) -> SpeechView {
         deputy: x.deputy_id,
         speaker_name: x.speaker_name,
         language: x.language,
-        seconds: x.seconds,
-        text: x.body_text,
+        seconds: x.seconds.map(|s| i32::try_from(s).unwrap_or(i32::MAX)),
+        text: x.text,
         session_date: x.session_date,
     }
-}
-
-fn parse_cursor_num(c: Option<&str>) -> Result<i64, ApiError> {
-    c.filter(|c| !c.is_empty())
-        .map_or(Ok(0), |c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
-}
-
-async fn record_version(
-    state: &AppState,
-    id: &str,
-    version: i32,
-) -> Result<(store::VersionMeta, SessionRecord), ApiError> {
-    let (m, body) = store::councils::get_version(&state.db, DocKind::SessionRecord, id, version)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("version {version} of session {id}")))?;
-    let doc: SessionRecord = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
-    Ok((m, doc))
 }
 
 /// Session operations.
@@ -598,28 +569,20 @@ impl SessionApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
         body: StrictJson<SessionRecordDoc>,
-    ) -> Result<PutResponse, ApiError> {
+    ) -> Result<PutResponse, Refused<CouncilWrite>> {
         path_id(&council)?;
         auth.require_council(&council)?;
         let mut v = Violations::new();
         crate::domain::text::check_id(&mut v, "", &id);
         let (doc, reason) = body.0.parse(&mut v);
-        let published = store::sessions::put_session_record(
-            &self.state.db,
-            &council,
-            &id,
-            &doc,
-            reason,
-            v,
-            &meta(&auth, if_match.0, None),
-        )
-        .await?;
+        let meta = meta(&auth, if_match.0, None);
+        let published = publish::session_record(&self.state.service, &council, &id, &doc, reason, v, &meta).await?;
         Ok(published.into())
     }
 
     /// List sessions by council, date range, status or kind, oldest first.
     #[oai(path = "/sessions", method = "get", operation_id = "list_sessions")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_sessions(
         &self,
         /// Only this council.
@@ -639,22 +602,21 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SessionList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+    ) -> Result<Read<SessionList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let status_s = status.0.map(|x| d::SessionStatus::from(x).as_str().to_owned());
         let kind_s = kind.0.map(|x| d::SessionKind::from(x).as_str().to_owned());
-        let f = store::sessions::SessionFilter {
+        let f = SessionFilter {
             council: council.0.clone(),
             from: from.0,
             to: to.0,
-            status: status_s.clone(),
-            kind: kind_s.clone(),
+            status: status.0.map(Into::into),
+            kind: kind.0.map(Into::into),
             modified_since: modified_since.0,
         };
-        let page = store::sessions::list_sessions(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-            .await?;
-        let base = &self.state.settings.public_url;
-        Ok(Json(SessionList {
+        let page = sessions::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
+        let base = &self.state.service.settings.public_url;
+        Ok(Read::of(SessionList {
             items: page.items.into_iter().map(|s| summary(base, s)).collect(),
             links: next_link(
                 &format!("{PREFIX}/sessions"),
@@ -678,14 +640,15 @@ impl SessionApi {
         &self,
         /// The session's id.
         id: Path<String>,
-    ) -> Result<WithEtag<SessionView>, ApiError> {
+    ) -> Result<WithEtag<SessionView>, Refused<ById>> {
         path_id(&id)?;
-        let full = store::sessions::get_session(&self.state.db, &id).await?;
+        let full = sessions::get(&self.state.service, &id).await?;
         let s = full.session;
-        let base = &self.state.settings.public_url;
-        let openness = super::metrics::MetricsApi { state: self.state.clone() }
-            .session_openness(&s.council_id, &s.id, crate::domain::session::local_date(s.scheduled_start))
-            .await?;
+        let base = &self.state.service.settings.public_url;
+        let date = crate::domain::session::local_date(s.scheduled_start);
+        let openness = svc_metrics::session_openness_on(&self.state.service, &s.council_id, &s.id, date)
+            .await?
+            .map(|x| super::metrics::session_openness_dto(base, &x));
         let documents: Vec<DocumentView> = full.documents.into_iter().map(document_view).collect();
         let declared_minutes = documents
             .iter()
@@ -699,12 +662,11 @@ impl SessionApi {
             openness,
             declared_minutes,
             url: format!("{base}{PREFIX}/sessions/{}", s.id),
-            kind: stored(&s.kind, d::SessionKind::parse, d::SessionKind::Regular),
-            status: stored(&s.status, d::SessionStatus::parse, d::SessionStatus::Planned),
-            declared_notice: match (s.declared_notice_at, s.declared_notice_source) {
-                (Some(published_at), Some(source_url)) => Some(DeclaredNoticeDto { published_at, source_url }),
-                _ => None,
-            },
+            kind: s.kind.into(),
+            status: s.status.into(),
+            declared_notice: s
+                .declared_notice
+                .map(|n| DeclaredNoticeDto { published_at: n.published_at, source_url: n.source_url }),
             witnessed: Witnessed {
                 first_received_at: s.first_received_at,
                 agenda_first_public_at: s.agenda_first_public_at,
@@ -729,7 +691,7 @@ impl SessionApi {
             minutes_document: s.minutes_document_id,
             synthetic: s.synthetic,
         };
-        Ok(WithEtag::Ok(Json(view), etag))
+        Ok(WithEtag::Ok(poem_openapi::payload::Json(view), etag))
     }
 
     /// Every version of a session's record, oldest first, with reasons for corrections.
@@ -743,15 +705,11 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<VersionList>, ApiError> {
+    ) -> Result<Read<VersionList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let after = parse_cursor_num(cursor.0.as_deref().filter(|c| !c.is_empty()))? as i32;
-        let page = store::councils::list_versions(&self.state.db, DocKind::SessionRecord, &id, after, n).await?;
-        if page.items.is_empty() && after == 0 {
-            return Err(ApiError::not_found(format!("session {}", id.0)));
-        }
-        Ok(Json(VersionList {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let page = sessions::versions(&self.state.service, &id, cursor.0.as_deref(), n).await?;
+        Ok(Read::of(VersionList {
             items: page.items.iter().map(VersionInfo::from).collect(),
             links: next_link(
                 &format!("{PREFIX}/sessions/{}/versions", id.0),
@@ -770,14 +728,10 @@ impl SessionApi {
         /// The version number.
         #[oai(validator(minimum(value = "1")))]
         version: Path<i32>,
-    ) -> Result<Json<SessionRecordVersionView>, ApiError> {
+    ) -> Result<Read<SessionRecordVersionView>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let (m, body) = store::councils::get_version(&self.state.db, DocKind::SessionRecord, &id, version.0)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("version {} of session {}", version.0, id.0)))?;
-        let mut document: SessionRecordDoc = serde_json::from_str(&body).map_err(|e| ApiError::internal(&e))?;
-        document.reason = m.reason.clone();
-        Ok(Json(SessionRecordVersionView { version: VersionInfo::from(&m), document }))
+        let (m, document) = sessions::version(&self.state.service, &id, version.0).await?;
+        Ok(Read::of(SessionRecordVersionView { version: VersionInfo::from(&m), document }))
     }
 
     /// What changed between two versions of a session's record (items, documents, votes, ballots).
@@ -792,12 +746,10 @@ impl SessionApi {
         /// The newer version.
         #[oai(validator(minimum(value = "1")))]
         to: Query<i32>,
-    ) -> Result<Json<SessionRecordDiff>, ApiError> {
+    ) -> Result<Read<SessionRecordDiff>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let (_, old) = record_version(&self.state, &id, from.0).await?;
-        let (_, new) = record_version(&self.state, &id, to.0).await?;
-        let dd = s::diff(&old, &new);
-        Ok(Json(SessionRecordDiff {
+        let dd = sessions::diff(&self.state.service, &id, from.0, to.0).await?;
+        Ok(Read::of(SessionRecordDiff {
             from: from.0,
             to: to.0,
             changed_fields: dd.changed_fields,
@@ -831,17 +783,12 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<AgendaItemList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let page = store::sessions::list_agenda_items(
-            &self.state.db,
-            session.0.as_deref(),
-            council.0.as_deref(),
-            cursor.0.as_deref().filter(|c| !c.is_empty()),
-            n,
-        )
-        .await?;
-        Ok(Json(AgendaItemList {
+    ) -> Result<Read<AgendaItemList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
+        let page =
+            sessions::agenda_items(&self.state.service, session.0.as_deref(), council.0.as_deref(), cursor, n).await?;
+        Ok(Read::of(AgendaItemList {
             items: page.items.into_iter().map(item_view).collect(),
             links: next_link(
                 &format!("{PREFIX}/agenda-items"),
@@ -866,18 +813,13 @@ impl SessionApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<SpeechList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let page = store::sessions::list_speeches(
-            &self.state.db,
-            session.0.as_deref(),
-            agenda_item.0.as_deref(),
-            deputy.0.as_deref(),
-            cursor.0.as_deref().filter(|c| !c.is_empty()),
-            n,
-        )
-        .await?;
-        Ok(Json(SpeechList {
+    ) -> Result<Read<SpeechList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let f =
+            SpeechFilter { session: session.0.clone(), agenda_item: agenda_item.0.clone(), deputy: deputy.0.clone() };
+        let page =
+            sessions::speeches(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
+        Ok(Read::of(SpeechList {
             items: page.items.into_iter().map(speech_view).collect(),
             links: next_link(
                 &format!("{PREFIX}/speeches"),
@@ -903,7 +845,7 @@ pub struct VoteApi {
 impl VoteApi {
     /// List vote events by council, session, date range, result or method; flag contested ones.
     #[oai(path = "/vote-events", method = "get", operation_id = "list_vote_events")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_vote_events(
         &self,
         /// Only this council.
@@ -925,24 +867,22 @@ impl VoteApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<VoteEventList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+    ) -> Result<Read<VoteEventList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let result_s = result.0.map(|x| d::VoteResult::from(x).as_str().to_owned());
         let method_s = method.0.map(|x| d::VoteMethod::from(x).as_str().to_owned());
-        let f = store::sessions::VoteFilter {
+        let f = VoteFilter {
             council: council.0.clone(),
             session: session.0.clone(),
             from: from.0,
             to: to.0,
-            result: result_s.clone(),
-            method: method_s.clone(),
+            result: result.0.map(Into::into),
+            method: method.0.map(Into::into),
             contested: contested.0,
         };
-        let page =
-            store::sessions::list_vote_events(&self.state.db, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-                .await?;
-        let base = &self.state.settings.public_url;
-        Ok(Json(VoteEventList {
+        let page = votes::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
+        let base = &self.state.service.settings.public_url;
+        Ok(Read::of(VoteEventList {
             items: page.items.into_iter().map(|e| vote_view(base, e)).collect::<Result<_, _>>()?,
             links: next_link(
                 &format!("{PREFIX}/vote-events"),
@@ -967,25 +907,22 @@ impl VoteApi {
         &self,
         /// The vote event's id.
         id: Path<String>,
-    ) -> Result<Json<VoteEventView>, ApiError> {
+    ) -> Result<Read<VoteEventView>, Refused<ById>> {
         path_id(&id)?;
-        let (e, ballots, status) = store::sessions::get_vote_event(&self.state.db, &id).await?;
-        let mut view = vote_view(&self.state.settings.public_url, e)?;
+        let (e, ballots) = votes::get(&self.state.service, &id).await?;
+        let mut view = vote_view(&self.state.service.settings.public_url, e)?;
         view.ballots = ballots
             .into_iter()
-            .map(|b| {
-                let (party, seat) = status.get(&b.deputy_id).cloned().unwrap_or((None, None));
-                BallotView {
-                    option: stored(&b.option, d::BallotOption::parse, d::BallotOption::Absent),
-                    non_partisan: party.is_none(),
-                    party,
-                    nomination: seat.as_ref().and_then(|(n, _)| d::Nomination::parse(n)).map(Into::into),
-                    seat_type: seat.as_ref().and_then(|(_, t)| d::SeatType::parse(t)).map(Into::into),
-                    deputy: b.deputy_id,
-                }
+            .map(|b| BallotView {
+                option: b.option.into(),
+                non_partisan: b.party.is_none(),
+                party: b.party,
+                nomination: b.mandate.map(|(n, _)| n.into()),
+                seat_type: b.mandate.map(|(_, t)| t.into()),
+                deputy: b.deputy_id,
             })
             .collect();
-        Ok(Json(view))
+        Ok(Read::of(view))
     }
 
     /// A deputy's whole voting record, oldest first, with their party on each date.
@@ -1004,34 +941,27 @@ impl VoteApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<DeputyBallotList>, ApiError> {
+    ) -> Result<Read<DeputyBallotList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
-        let (page, memberships) =
-            store::sessions::list_deputy_ballots(&self.state.db, &id, cursor.0.as_deref().filter(|c| !c.is_empty()), n)
-                .await?;
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
+        let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
+        let page = votes::deputy_ballots(&self.state.service, &id, cursor, n).await?;
         let items = page
             .items
             .into_iter()
-            .map(|(b, e)| {
-                let party = memberships
-                    .iter()
-                    .find(|m| crate::domain::roster::period_covers(m.start_date, m.end_date, b.session_date))
-                    .map(|m| m.party_id.clone());
-                DeputyBallotView {
-                    vote_event: b.vote_event_id,
-                    session: b.session_id,
-                    session_date: b.session_date,
-                    agenda_item: e.agenda_item_id,
-                    motion: names(&e.motion),
-                    option: stored(&b.option, d::BallotOption::parse, d::BallotOption::Absent),
-                    result: stored(&e.result, d::VoteResult::parse, d::VoteResult::Fail),
-                    non_partisan: party.is_none(),
-                    party,
-                }
+            .map(|b| DeputyBallotView {
+                vote_event: b.vote.id,
+                session: b.vote.session_id,
+                session_date: b.vote.session_date,
+                agenda_item: b.vote.agenda_item_id,
+                motion: b.vote.motion,
+                option: b.option.into(),
+                result: b.vote.result.into(),
+                non_partisan: b.party.is_none(),
+                party: b.party,
             })
             .collect();
-        Ok(Json(DeputyBallotList {
+        Ok(Read::of(DeputyBallotList {
             items,
             links: next_link(
                 &format!("{PREFIX}/deputies/{}/ballots", id.0),
@@ -1055,14 +985,12 @@ impl VoteApi {
         /// Page size (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
-    ) -> Result<Json<ChangeList>, ApiError> {
-        let n = self::limit(limit.0, self.state.settings.max_page_size)?;
+    ) -> Result<Read<ChangeList>, Refused<ByQuery>> {
+        let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let since = since.0.unwrap_or(0);
-        if since < 0 {
-            return Err(ApiError::bad_request("since is a change number, 0 or more"));
-        }
         let prov = provenance.0.map(|p| p.as_str());
-        let page = store::sessions::list_changes(&self.state.db, since, council.0.as_deref(), prov, n).await?;
+        let f = ChangeFilter { council: council.0.clone(), provenance: provenance.0.map(Into::into) };
+        let page = votes::changes(&self.state.service, since, &f, n).await?;
         let next = page.next.map(|seq| {
             let mut q = format!("{PREFIX}/changes?since={seq}");
             if let Some(c) = &council.0 {
@@ -1076,7 +1004,7 @@ impl VoteApi {
             }
             q
         });
-        Ok(Json(ChangeList {
+        Ok(Read::of(ChangeList {
             items: page
                 .items
                 .into_iter()

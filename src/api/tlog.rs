@@ -16,9 +16,9 @@ use poem::web::{Data, Path};
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
 
 use super::AppState;
-use super::problem::{ApiError, Problem};
+use super::problem::Problem;
 use crate::domain::log::tiles::TileRef;
-use crate::store;
+use crate::service;
 
 /// Where the tiled log is served; the default origin is this prefix's URL without its scheme.
 pub const PREFIX: &str = "/log";
@@ -36,13 +36,13 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint<Output = Response> {
 
 #[handler]
 async fn checkpoint(Data(state): Data<&Arc<AppState>>) -> Response {
-    match state.checkpoints.served(&state.db, &state.keys).await {
-        Ok(served) => Response::builder()
+    match service::log::checkpoint(&state.service).await {
+        Ok(service::log::Checkpoint { signed: Some(signed), .. }) => Response::builder()
             .content_type("text/plain; charset=utf-8")
             .header(header::CACHE_CONTROL, CHECKPOINT)
-            .body(served.note),
-        Err(crate::witness::CheckpointError::Store(e)) => ApiError::from(e).into_response(),
-        Err(e) => ApiError::internal(&e).into_response(),
+            .body(signed.note),
+        Ok(_) => Problem::internal(&"no signing key is loaded").into_poem_response(),
+        Err(e) => Problem::from(e).into_poem_response(),
     }
 }
 
@@ -55,16 +55,12 @@ async fn tile(Data(state): Data<&Arc<AppState>>, Path(path): Path<String>) -> Re
             return Problem::new(StatusCode::BAD_REQUEST, "invalid-tile-path", detail).into_poem_response();
         }
     };
-    let read = async {
-        let (size, _) = store::log::head(&state.db).await?;
-        store::tiles::tile(&state.db, tile, size).await
-    };
-    match read.await {
+    match service::log::tile(&state.service, tile).await {
         Ok(bytes) => Response::builder()
             .content_type("application/octet-stream")
             .header(header::CACHE_CONTROL, if tile.is_full() { IMMUTABLE } else { PARTIAL })
             .body(bytes),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => Problem::from(e).into_poem_response(),
     }
 }
 
@@ -74,7 +70,7 @@ pub async fn wake_on_write<E: Endpoint>(state: Arc<AppState>, next: E, req: Requ
     let write = !matches!(*req.method(), poem::http::Method::GET | poem::http::Method::HEAD);
     let resp = next.call(req).await.map(IntoResponse::into_response);
     if write && resp.as_ref().is_ok_and(|r| r.status().is_success()) {
-        state.checkpoints.wake.notify_one();
+        state.service.checkpoints.wake.notify_one();
     }
     resp
 }

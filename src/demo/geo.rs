@@ -77,7 +77,7 @@ const fn ob(
 }
 
 /// The 17 oblasts (since 8 June 2022). City and district counts are close to the real ones and
-/// add up to the 37 and 166 of `domain.md`.
+/// add up to the 37 and 166 of `docs/domain.md`.
 const OBLASTS: [Oblast; 17] = [
     ob("Abai", "Абай", "Маслихат области Абай", "область Абай", 2, 9),
     ob("Akmola", "Ақмола", "Акмолинский областной маслихат", "Акмолинская область", 2, 16),

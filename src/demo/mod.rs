@@ -468,10 +468,10 @@ pub async fn load_real_records(db: &DatabaseConnection) {
 /// Loads the small sample (see [`DemoConfig::sample`]) unless the database already has
 /// councils. Returns whether it loaded.
 pub async fn load_sample(state: &AppState) -> Result<bool, DemoError> {
-    if crate::entity::council::Entity::find().count(&state.db).await.map_err(StoreError::from)? > 0 {
+    if crate::entity::council::Entity::find().count(&state.service.db).await.map_err(StoreError::from)? > 0 {
         return Ok(false);
     }
-    load_real_records(&state.db).await;
-    load(&state.db, &DemoConfig::sample(default_until()), false).await?;
+    load_real_records(&state.service.db).await;
+    load(&state.service.db, &DemoConfig::sample(default_until()), false).await?;
     Ok(true)
 }

@@ -177,6 +177,10 @@ const COMMISSIONS: [(&str, &str); 5] = [
 ];
 
 /// The roster of a council with `seats` seats whose history runs to `until`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one demo council's history, convocation by convocation, in the order it happens"
+)]
 pub fn roster(rng: &mut Rng, plan: &CouncilPlan, seats: u32, profile: &Profile, until: NaiveDate) -> Roster {
     let start = term_start();
     let list_seats = if matches!(plan.level, Level::Oblast | Level::RepublicanCity) { seats / 2 } else { 0 };

@@ -1,14 +1,14 @@
 //! The domain's closed enumerations, mirrored for the OpenAPI document.
 
-use poem_openapi::Enum;
-
+/// Declares `$name`, an OpenAPI (and serde) mirror of the plain enum `$domain` with the same
+/// variants, named in snake_case, and the conversions both ways.
 macro_rules! api_enum {
     ($(#[$meta:meta])* $name:ident => $domain:path { $($v:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ::poem_openapi::Enum, ::serde::Serialize, ::serde::Deserialize)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $(#[allow(missing_docs)] $v),+ }
+        pub enum $name { $($v),+ }
 
         impl From<$name> for $domain {
             fn from(v: $name) -> Self { match v { $($name::$v => <$domain>::$v),+ } }
@@ -19,6 +19,7 @@ macro_rules! api_enum {
         }
     };
 }
+pub(crate) use api_enum;
 
 use crate::domain::enums as d;
 
@@ -103,11 +104,6 @@ api_enum!(
     SpeechType => d::SpeechType { Speech, Question, Answer, Report, Procedural }
 );
 
-/// Parses a stored enum name back into its API mirror (stored values are always valid).
-pub fn stored<A: From<D>, D>(s: &str, parse: fn(&str) -> Option<D>, fallback: D) -> A {
-    A::from(parse(s).unwrap_or(fallback))
-}
-
 api_enum!(
     /// What kind of sitting a public record is about, as its sources call it.
     SittingKind => crate::domain::public_record::PublicSittingKind { Regular, Extraordinary, DeputiesMeeting }
@@ -123,26 +119,14 @@ api_enum!(
     }
 );
 
-/// Provenance kinds of a document version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Provenance {
-    /// Published by the council itself through the API.
-    Council,
-    /// Compiled by a third party from public texts.
-    PublicSources,
-    /// Made up (the demo country).
-    Synthetic,
-}
+api_enum!(
+    /// Provenance kinds of a document version.
+    Provenance => d::Provenance { Council, PublicSources, Synthetic }
+);
 
 impl Provenance {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Council => "council",
-            Self::PublicSources => "public_sources",
-            Self::Synthetic => "synthetic",
-        }
+        d::Provenance::from(self).as_str()
     }
 }

@@ -1,4 +1,4 @@
-//! Pure domain logic: validated document types, the rules of `domain.md`, and the maths.
+//! Pure domain logic: validated document types, the rules of `docs/domain.md`, and the maths.
 //!
 //! Nothing here touches HTTP or the database. A request DTO becomes a domain value only through
 //! a `parse` function that checks every rule and reports *all* violations with their JSON paths,

@@ -500,6 +500,10 @@ impl PublicRecord {
     /// Checks every rule, reporting each broken one with the JSON pointer of the value in the
     /// stored document: texts trimmed and NFC, URLs absolute http(s), dates real, counts in
     /// range, "unanimous" consistent with the counts, every cited source listed in `sources`.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "every rule of a public record, field by field in the order of the document"
+    )]
     pub fn check(&self, v: &mut Violations) {
         let c = &self.council;
         text::check_id(v, "/council/slug", &c.slug);

@@ -48,7 +48,7 @@ pub fn refusal(e: StoreError) -> Result<String, StoreError> {
         }
         StoreError::NotFound(what) => format!("{what} not found"),
         StoreError::BadRequest(what) => what,
-        e @ StoreError::Db(_) => return Err(e),
+        e @ (StoreError::Db(_) | StoreError::Unavailable(_) | StoreError::Corrupt { .. }) => return Err(e),
     })
 }
 

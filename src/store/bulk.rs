@@ -57,8 +57,8 @@ pub async fn versions_after(
 }
 
 /// Whether version `version` of the document (`kind`, `id`) is stored with this SHA-256.
-pub async fn has_version(
-    db: &DatabaseConnection,
+pub async fn has_version<C: sea_orm::ConnectionTrait>(
+    db: &C,
     kind: &str,
     id: &str,
     version: i32,

@@ -38,6 +38,17 @@ pub async fn leaf_hashes<C: ConnectionTrait>(db: &C, size: u64) -> Result<Vec<Ha
         .collect())
 }
 
+/// A log entry with the version it logs.
+#[derive(Debug, Clone)]
+pub struct EntryRead {
+    /// Its index.
+    pub index: i64,
+    /// The exact leaf data (canonical JSON) that was hashed.
+    pub leaf_data: String,
+    /// The version, with the entry's leaf hash (hex).
+    pub version: VersionMeta,
+}
+
 /// The stored versions `entries` log, by id (one query).
 pub(crate) async fn versions_of<C: ConnectionTrait>(
     db: &C,
@@ -54,11 +65,7 @@ pub(crate) async fn versions_of<C: ConnectionTrait>(
 }
 
 /// Entries `[start, end)` with their versions.
-pub async fn entries(
-    db: &DatabaseConnection,
-    start: u64,
-    end: u64,
-) -> Result<Vec<(log_entry::Model, VersionMeta)>, StoreError> {
+pub async fn entries(db: &DatabaseConnection, start: u64, end: u64) -> Result<Vec<EntryRead>, StoreError> {
     let entries = log_entry::Entity::find()
         .filter(log_entry::Column::Idx.gte(start as i64))
         .filter(log_entry::Column::Idx.lt(end as i64))
@@ -69,19 +76,16 @@ pub async fn entries(
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
         if let Some(v) = versions.get(&e.version_id).cloned() {
-            let mut m = VersionMeta::try_from(v)?;
-            m.leaf_hash = Some(e.leaf_hash.clone());
-            out.push((e, m));
+            let mut version = VersionMeta::try_from(v)?;
+            version.leaf_hash = Some(e.leaf_hash);
+            out.push(EntryRead { index: e.idx, leaf_data: e.leaf_data, version });
         }
     }
     Ok(out)
 }
 
-/// The stored canonical body of the version at log `index`.
-pub async fn entry_body(
-    db: &DatabaseConnection,
-    index: u64,
-) -> Result<(log_entry::Model, document_version::Model), StoreError> {
+/// The stored canonical JSON of the version at log `index`, byte for byte.
+pub async fn entry_body(db: &DatabaseConnection, index: u64) -> Result<String, StoreError> {
     let e = log_entry::Entity::find_by_id(index as i64)
         .one(db)
         .await?
@@ -90,21 +94,5 @@ pub async fn entry_body(
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("version of log entry {index}")))?;
-    Ok((e, v))
-}
-
-/// Fills `leaf_hash` of each version from the log.
-pub async fn attach_leaves(db: &DatabaseConnection, metas: &mut [VersionMeta]) -> Result<(), StoreError> {
-    let idx: Vec<i64> = metas.iter().filter_map(|m| m.log_index).collect();
-    let leaves: HashMap<i64, String> = log_entry::Entity::find()
-        .filter(log_entry::Column::Idx.is_in(idx))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.idx, e.leaf_hash))
-        .collect();
-    for m in metas {
-        m.leaf_hash = m.log_index.and_then(|i| leaves.get(&i).cloned());
-    }
-    Ok(())
+    Ok(v.body)
 }

@@ -10,13 +10,17 @@ pub mod export;
 pub mod log;
 pub mod metrics;
 pub mod oparl;
-pub mod projection;
+pub mod paging;
+pub(crate) mod projection;
 pub mod public_records;
 mod publish;
+pub mod read;
 pub mod rebuild;
 pub mod sessions;
+mod stored;
 pub mod tables;
 pub mod tiles;
+pub mod tokens;
 pub mod witness;
 pub mod witnessing;
 
@@ -25,6 +29,28 @@ pub use publish::{DocKind, PublishMeta, Published, VersionMeta, canonical_json};
 /// The database handle every store function takes. Other layers name it through here, so that
 /// only `store` (and `startup`, which opens it) names sea-orm.
 pub type Db = sea_orm::DatabaseConnection;
+
+/// A batch of publications that stands or falls together: an import's file. Each publication in
+/// it is its own savepoint (a refused one leaves the others), and nothing is visible or kept
+/// until [`Batch::commit`]; dropping the batch (or [`Batch::rollback`]) discards all of it.
+pub type Batch = sea_orm::DatabaseTransaction;
+
+/// Starts a batch (see [`Batch`]). Its first publication takes the write lock, which the batch
+/// then holds until it ends.
+pub async fn begin_batch(db: &Db) -> Result<Batch, StoreError> {
+    use sea_orm::TransactionTrait as _;
+    Ok(db.begin().await?)
+}
+
+/// Ends a batch: commits it when `keep`, else discards all of it. Returns `keep`.
+pub async fn end_batch(batch: Batch, keep: bool) -> Result<bool, StoreError> {
+    if keep {
+        batch.commit().await?;
+    } else {
+        batch.rollback().await?;
+    }
+    Ok(keep)
+}
 
 /// A read transaction over one consistent snapshot ([`snapshot`]); the readers that take any
 /// connection take it too. Other layers name it through here.
@@ -38,7 +64,8 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use crate::domain::Violation;
 
-/// Why a store operation failed. `api` maps each to a status code.
+/// Why a store operation failed. Each variant is a kind the layers above act on (`api` maps each
+/// to a status code); none is found by reading an error's text.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The thing named does not exist.
@@ -62,16 +89,66 @@ pub enum StoreError {
     /// A request the store cannot make sense of (e.g. a cursor it never issued).
     #[error("{0}")]
     BadRequest(String),
-    /// A database failure.
+    /// The database cannot be reached now: the pool timed out or is closed, or the connection
+    /// was lost. A temporary condition of the server, not a fault in the request.
+    #[error("the database is unreachable: {0}")]
+    Unavailable(DbErr),
+    /// A stored value that does not parse as what its column holds: the projection and the
+    /// code disagree, and the row is named so an operator can find it.
+    #[error("{table} row {row}: stored {column} {value:?} does not parse")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The row's key.
+        row: String,
+        /// The column.
+        column: &'static str,
+        /// The stored value (cut to 200 characters).
+        value: String,
+    },
+    /// Any other database failure.
     #[error(transparent)]
-    Db(#[from] DbErr),
+    Db(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        if unreachable(&e) { StoreError::Unavailable(e) } else { StoreError::Db(e) }
+    }
 }
 
 impl StoreError {
-    /// A stored value that no write through the publication path could have left (the database
-    /// was changed behind it): a server-side failure, named for the operator.
-    pub fn corrupt(what: impl Into<String>) -> StoreError {
-        StoreError::Db(DbErr::Custom(what.into()))
+    /// A stored `value` of `table.column` in the row keyed `row` that does not parse.
+    pub fn corrupt(table: &'static str, row: impl Into<String>, column: &'static str, value: &str) -> Self {
+        StoreError::Corrupt { table, row: row.into(), column, value: value.chars().take(200).collect() }
+    }
+}
+
+/// True when `e` says the database could not be reached (rather than that a statement failed):
+/// the pool gave no connection in time or is closed, the socket broke, or PostgreSQL refused or
+/// dropped the connection (SQLSTATE class 08, and 57P01–57P03: shut down or starting up).
+fn unreachable(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let inner = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match &**inner {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed
+        | Sqlx::Protocol(_) => true,
+        Sqlx::Database(d) => {
+            d.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
     }
 }
 
@@ -169,7 +246,55 @@ pub async fn snapshot(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransa
     }
 }
 
+/// The pool's size and idle connections now.
+pub fn pool_stats(db: &Db) -> (u32, usize) {
+    use sea_orm::DbBackend;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
+}
+
 /// True when the database answers.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
+}
+
+/// How many of each thing are on record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Councils.
+    pub councils: u64,
+    /// Deputies, listed or not.
+    pub deputies: u64,
+    /// Sessions.
+    pub sessions: u64,
+    /// Vote events.
+    pub vote_events: u64,
+}
+
+/// Counts the councils, deputies, sessions and vote events on record.
+pub async fn totals(db: &Db) -> Result<Totals, StoreError> {
+    use crate::entity::{council, deputy, session, vote_event};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    Ok(Totals {
+        councils: council::Entity::find().count(db).await?,
+        deputies: deputy::Entity::find().count(db).await?,
+        sessions: session::Entity::find().count(db).await?,
+        vote_events: vote_event::Entity::find().count(db).await?,
+    })
+}
+
+/// True when any council on record is made up (demo data).
+pub async fn any_synthetic_council(db: &Db) -> Result<bool, StoreError> {
+    use crate::entity::council;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    Ok(council::Entity::find().filter(council::Column::Synthetic.eq(true)).count(db).await? > 0)
 }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -248,8 +248,8 @@ pub(crate) struct Publication {
 impl Publication {
     /// Starts the transaction, takes the global write lock, and loads the current version.
     #[tracing::instrument(name = "publication.begin", skip_all, fields(kind = %kind, doc_id = %doc_id))]
-    pub async fn begin(
-        db: &DatabaseConnection,
+    pub async fn begin<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+        db: &C,
         kind: DocKind,
         doc_id: &str,
         council_id: Option<&str>,

@@ -29,7 +29,8 @@ struct Cell<'a> {
 
 impl Cell<'_> {
     fn corrupt(&self, value: &str, why: &str) -> StoreError {
-        StoreError::corrupt(format!("stored {}.{} of row {} is {value:?}: {why}", self.table, self.column, self.row))
+        tracing::debug!(table = self.table, row = self.row, column = self.column, why, "a stored value does not parse");
+        StoreError::corrupt(self.table, self.row, self.column, value)
     }
 
     fn parse<T>(&self, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
@@ -779,13 +780,13 @@ mod tests {
     #[test]
     fn an_unknown_stored_value_is_an_error_naming_the_row_and_column() {
         let e = VoteEvent::try_from(vote("second_reading", Some(4))).expect_err("refused").to_string();
-        assert!(e.contains("vote_event.stage") && e.contains("v1") && e.contains("second_reading"), "{e}");
+        assert_eq!(e, "vote_event row v1: stored stage \"second_reading\" does not parse");
         let e = VoteEvent::try_from(vote("as_a_whole", Some(-4))).expect_err("refused").to_string();
-        assert!(e.contains("vote_event.yes_count") && e.contains("-4"), "{e}");
+        assert!(e.contains("vote_event row v1: stored yes_count") && e.contains("-4"), "{e}");
         let mut half = vote("as_a_whole", Some(4));
         half.excused_count = None;
         let e = VoteEvent::try_from(half).expect_err("refused").to_string();
-        assert!(e.contains("vote_event.excused_count"), "{e}");
+        assert!(e.contains("vote_event row v1: stored excused_count"), "{e}");
         assert_eq!(VoteEvent::try_from(vote("as_a_whole", None)).map(|v| v.counts).ok(), Some(None));
     }
 }

@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use poem::http::header;
 use poem::{Response, handler};
 
-use crate::store::VersionMeta;
+use crate::service::VersionMeta;
 use crate::web::i18n::Lang;
 use crate::web::layout::Ctx;
 

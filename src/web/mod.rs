@@ -1,7 +1,8 @@
 //! Pages for citizens: server-rendered HTML in Kazakh, Russian and English, with charts drawn as
-//! inline SVG, served by the same binary as the API. Each page reads through the same store and
-//! metric functions as the API handlers (never over HTTP), links to the API request that returns
-//! the same data, says plainly when data is synthetic, and names the metric method.
+//! inline SVG, served by the same binary as the API. Each page reads through the same
+//! [`crate::service`] functions as the API handlers (never over HTTP, never through a handler),
+//! links to the API request that returns the same data, says plainly when data is synthetic, and
+//! names the metric method.
 //!
 //! The language comes from `?lang=kk|ru|en` (which also sets a `lang` cookie), then the cookie,
 //! then `Accept-Language`, then Kazakh. Unknown ids give a 404 page, never a 500.
@@ -21,9 +22,7 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{Endpoint, IntoResponse, Request, Response, Route, get, handler};
 
-use crate::api::AppState;
-use crate::api::problem::ApiError;
-use crate::store::StoreError;
+use crate::service::{self, Service};
 use i18n::Lang;
 use layout::{Ctx, Page};
 
@@ -36,28 +35,12 @@ pub enum PageError {
     Internal(String),
 }
 
-impl From<StoreError> for PageError {
-    fn from(e: StoreError) -> Self {
+impl From<service::Error> for PageError {
+    fn from(e: service::Error) -> Self {
         match e {
-            StoreError::NotFound(_) => PageError::NotFound,
+            service::Error::NotFound(_) => PageError::NotFound,
             other => PageError::Internal(other.to_string()),
         }
-    }
-}
-
-impl From<ApiError> for PageError {
-    fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::NotFound(_) => PageError::NotFound,
-            // A server error was logged with its id where it was made.
-            _ => PageError::Internal("the metrics could not be computed".into()),
-        }
-    }
-}
-
-impl From<sea_orm::DbErr> for PageError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        PageError::Internal(e.to_string())
     }
 }
 
@@ -151,61 +134,61 @@ fn valid(id: &str) -> Result<(), PageError> {
 pub async fn root<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
     if req.uri().path() == "/"
         && matches!(*req.method(), Method::GET | Method::HEAD)
-        && let Some(state) = req.data::<Arc<AppState>>().cloned()
+        && let Some(svc) = req.data::<Arc<Service>>().cloned()
     {
         let ctx = context(&req);
-        return Ok(respond(&ctx, pages::home::page(&state, &ctx).await));
+        return Ok(respond(&ctx, pages::home::page(&svc, &ctx).await));
     }
     Ok(next.call(req).await?.into_response())
 }
 
 #[handler]
-async fn council(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn council(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::council::page(&state, &ctx, &id).await,
+        Ok(()) => pages::council::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)
 }
 
 #[handler]
-async fn session(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn session(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::session::page(&state, &ctx, &id).await,
+        Ok(()) => pages::session::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)
 }
 
 #[handler]
-async fn deputy(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn deputy(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::deputy::page(&state, &ctx, &id).await,
+        Ok(()) => pages::deputy::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)
 }
 
 #[handler]
-async fn verify(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+async fn verify(req: &Request, svc: Data<&Arc<Service>>) -> Response {
     let ctx = context(req);
-    respond(&ctx, pages::verify::page(&state, &ctx).await)
+    respond(&ctx, pages::verify::page(&svc, &ctx).await)
 }
 
 #[handler]
-async fn public_records(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+async fn public_records(req: &Request, svc: Data<&Arc<Service>>) -> Response {
     let ctx = context(req);
-    respond(&ctx, pages::public_records::list(&state, &ctx).await)
+    respond(&ctx, pages::public_records::list(&svc, &ctx).await)
 }
 
 #[handler]
-async fn public_record(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn public_record(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
     let result = match valid(&id) {
-        Ok(()) => pages::public_records::record(&state, &ctx, &id).await,
+        Ok(()) => pages::public_records::record(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)

@@ -31,8 +31,8 @@ type Failure = String;
 /// Asks the witnesses after every write on this node and every `change_poll_ms`, until the task
 /// is dropped. Errors are logged and retried on the next round.
 pub async fn run(state: Arc<AppState>) {
-    let every = Duration::from_millis(state.settings.change_poll_ms.max(10));
-    let timeout = Duration::from_millis(state.settings.witness_timeout_ms.max(1));
+    let every = Duration::from_millis(state.service.settings.change_poll_ms.max(10));
+    let timeout = Duration::from_millis(state.service.settings.witness_timeout_ms.max(1));
     let client = match reqwest::Client::builder().timeout(timeout).build() {
         Ok(c) => c,
         Err(e) => {
@@ -43,11 +43,11 @@ pub async fn run(state: Arc<AppState>) {
     let mut seen_cosignatures = None;
     loop {
         tokio::select! {
-            () = state.checkpoints.wake.notified() => {}
+            () = state.service.checkpoints.wake.notified() => {}
             () = tokio::time::sleep(every) => {}
         }
         // Cosignatures another node stored change what this node serves.
-        match witnessing::cosignature_count(&state.db).await {
+        match witnessing::cosignature_count(&state.service.db).await {
             Ok(n) if seen_cosignatures.is_some_and(|s| s != n) => {
                 state.responses.invalidate();
                 seen_cosignatures = Some(n);
@@ -59,7 +59,7 @@ pub async fn run(state: Arc<AppState>) {
             Ok(0) => {}
             Ok(_) => {
                 state.responses.invalidate();
-                seen_cosignatures = witnessing::cosignature_count(&state.db).await.ok();
+                seen_cosignatures = witnessing::cosignature_count(&state.service.db).await.ok();
             }
             Err(e) => tracing::warn!(error = %e, "asking the witnesses failed; trying again"),
         }
@@ -69,19 +69,19 @@ pub async fn run(state: Arc<AppState>) {
 /// One round: if this node holds the lease, ask every witness that lacks the newest checkpoint.
 /// Returns how many cosignatures it stored.
 pub async fn round(state: &Arc<AppState>, client: &reqwest::Client, timeout: Duration) -> Result<usize, StoreError> {
-    let cp = &state.checkpoints;
+    let cp = &state.service.checkpoints;
     if cp.witnesses.is_empty() {
         return Ok(0);
     }
-    let (size, root) = store::log::head(&state.db).await?;
+    let (size, root) = store::log::head(&state.service.db).await?;
     if size == 0 {
         return Ok(0);
     }
     let ttl = chrono::Duration::from_std(timeout * 4).unwrap_or_default().max(chrono::Duration::seconds(30));
-    if !witnessing::take_lease(&state.db, LEASE, &cp.node, Utc::now() + ttl).await? {
+    if !witnessing::take_lease(&state.service.db, LEASE, &cp.node, Utc::now() + ttl).await? {
         return Ok(0);
     }
-    let note = match cp.sign(&state.keys, size, &root) {
+    let note = match cp.sign(&state.service.keys, size, &root) {
         Ok(n) => n,
         Err(e) => {
             tracing::error!(error = %e, "cannot sign a checkpoint for the witnesses");
@@ -117,8 +117,8 @@ async fn ask(
     note: &str,
 ) -> Result<bool, StoreError> {
     let name = w.cosigner.name();
-    let mut st = witnessing::witness_state(&state.db, name).await?;
-    let have = witnessing::cosignatures(&state.db, size, &root).await?.iter().any(|c| c.witness == name);
+    let mut st = witnessing::witness_state(&state.service.db, name).await?;
+    let have = witnessing::cosignatures(&state.service.db, size, &root).await?.iter().any(|c| c.witness == name);
     if have || st.next_attempt_at.is_some_and(|t| t > Utc::now()) {
         return Ok(false);
     }
@@ -129,11 +129,11 @@ async fn ask(
     };
     match outcome {
         Ok(line) => {
-            let text = note::checkpoint_body(&state.checkpoints.origin, size, &root);
+            let text = note::checkpoint_body(&state.service.checkpoints.origin, size, &root);
             let signed_at = w.cosigner.find_in(&format!("{text}\n{line}")).unwrap_or_default();
-            witnessing::add_cosignature(&state.db, size, &root, name, &line, signed_at).await?;
+            witnessing::add_cosignature(&state.service.db, size, &root, name, &line, signed_at).await?;
             st = WitnessState { cosigned_size: size, ..WitnessState::default() };
-            witnessing::save_witness_state(&state.db, name, &st).await?;
+            witnessing::save_witness_state(&state.service.db, name, &st).await?;
             Ok(true)
         }
         Err(why) => {
@@ -142,7 +142,7 @@ async fn ask(
             st.next_attempt_at = Some(Utc::now() + chrono::Duration::from_std(backoff).unwrap_or_default());
             tracing::warn!(witness = name, url = %w.url, failures = st.failures, error = %why, "witness did not cosign");
             st.last_error = Some(why);
-            witnessing::save_witness_state(&state.db, name, &st).await?;
+            witnessing::save_witness_state(&state.service.db, name, &st).await?;
             Ok(false)
         }
     }
@@ -159,13 +159,13 @@ async fn request(
     note: &str,
     st: &mut WitnessState,
 ) -> Result<String, Failure> {
-    let text = note::checkpoint_body(&state.checkpoints.origin, size, &root);
+    let text = note::checkpoint_body(&state.service.checkpoints.origin, size, &root);
     for _ in 0..2 {
         let old = st.cosigned_size;
         let proof = if old == 0 || old == size {
             vec![]
         } else {
-            store::tiles::consistency(&state.db, old, size).await.map_err(|e| e.to_string())?.proof
+            store::tiles::consistency(&state.service.db, old, size).await.map_err(|e| e.to_string())?.proof
         };
         let body = AddCheckpoint { old_size: old, proof, checkpoint: note.to_owned() }.to_body();
         let resp = client

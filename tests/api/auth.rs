@@ -20,12 +20,12 @@ fn bad_tokens(app: &TestApp) -> Vec<(&'static str, Option<String>, u16)> {
     wrong_iss.iss = "someone-else".into();
     let mut wrong_aud = app.claims();
     wrong_aud.aud = "another-api".into();
-    let kid = app.state.keys.active().expect("key").kid.clone();
+    let kid = app.state.service.keys.active().expect("key").kid.clone();
     let claims_b64 = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&app.claims()).expect("json"));
     let none_header = URL_SAFE_NO_PAD.encode(json!({"alg": "none", "typ": "JWT", "kid": kid}).to_string());
     let alg_none = format!("{none_header}.{claims_b64}.");
     // The classic confusion attack: HS256 keyed with the server's public key.
-    let public = app.state.keys.active().expect("key").verifying();
+    let public = app.state.service.keys.active().expect("key").verifying();
     let mut hs_header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     hs_header.kid = Some(kid.clone());
     let hs256 = jsonwebtoken::encode(
@@ -70,7 +70,7 @@ async fn every_write_operation_refuses_every_bad_token_and_writes_nothing() {
         let token = match token.as_deref().and_then(|t| t.strip_prefix("REVOKE:")) {
             Some(rest) => {
                 let (jti, tok) = rest.split_once(':').expect("jti:token");
-                maslikhat::store::councils::revoke(&app.state.db, jti, None).await.expect("revoke");
+                maslikhat::store::tokens::revoke(&app.state.service.db, jti, None).await.expect("revoke");
                 Some(tok.to_owned())
             }
             None => token,

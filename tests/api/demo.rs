@@ -126,14 +126,14 @@ fn the_national_country_has_the_real_shape_and_passes_every_rule() {
 async fn a_small_country_is_accepted_by_the_publication_path_and_reloading_changes_nothing() {
     let app = spawn_app().await;
     let cfg = small(3);
-    let r = demo::load(&app.state.db, &cfg, false).await.expect("every document is accepted");
+    let r = demo::load(&app.state.service.db, &cfg, false).await.expect("every document is accepted");
     assert_eq!(r.councils, 2);
     assert_eq!(r.unchanged, 0);
     // Parties, councils, rosters, every session record, and the agendas sent ahead of sittings.
     let ahead: u64 = demo::generate(&cfg).map(|b| b.received.ahead.iter().flatten().count() as u64).sum();
     assert!(ahead > r.sessions / 3, "{ahead} agendas ahead of {} sessions", r.sessions);
     assert_eq!(r.created, 7 + 2 * 2 + r.sessions + ahead);
-    let again = demo::load(&app.state.db, &cfg, false).await.expect("reload");
+    let again = demo::load(&app.state.service.db, &cfg, false).await.expect("reload");
     assert_eq!((again.created, again.unchanged), (0, r.created - ahead), "a reload re-sends only the whole records");
 
     let list = app.get("/v1/councils?limit=10").await;
@@ -146,7 +146,7 @@ async fn a_small_country_is_accepted_by_the_publication_path_and_reloading_chang
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let not_synthetic = maslikhat::entity::document_version::Entity::find()
         .filter(maslikhat::entity::document_version::Column::Provenance.ne("synthetic"))
-        .count(&app.state.db)
+        .count(&app.state.service.db)
         .await
         .expect("count");
     assert_eq!(not_synthetic, 0, "every version carries the provenance synthetic");
@@ -155,11 +155,11 @@ async fn a_small_country_is_accepted_by_the_publication_path_and_reloading_chang
 #[tokio::test]
 async fn the_same_seed_gives_the_same_log_root_and_another_seed_another() {
     let (a, b, c) = (spawn_app().await, spawn_app().await, spawn_app().await);
-    demo::load(&a.state.db, &small(3), false).await.expect("load a");
-    demo::load(&b.state.db, &small(3), false).await.expect("load b");
-    demo::load(&c.state.db, &small(4), false).await.expect("load c");
+    demo::load(&a.state.service.db, &small(3), false).await.expect("load a");
+    demo::load(&b.state.service.db, &small(3), false).await.expect("load b");
+    demo::load(&c.state.service.db, &small(4), false).await.expect("load c");
     let head = |app: &crate::helpers::TestApp| {
-        let db = app.state.db.clone();
+        let db = app.state.service.db.clone();
         async move { maslikhat::store::log::head(&db).await.expect("head") }
     };
     let (ha, hb, hc) = (head(&a).await, head(&b).await, head(&c).await);
@@ -174,10 +174,14 @@ async fn the_same_seed_gives_the_same_log_root_and_another_seed_another() {
     use maslikhat::entity::document_version as dv;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     for ((sid, _), at) in bundle.sessions.iter().zip(&bundle.received.sessions).step_by(5) {
-        let v = dv::Entity::find().filter(dv::Column::DocId.eq(sid.as_str())).one(&a.state.db).await.expect("query");
+        let v = dv::Entity::find()
+            .filter(dv::Column::DocId.eq(sid.as_str()))
+            .one(&a.state.service.db)
+            .await
+            .expect("query");
         assert_eq!(v.expect("stored").received_at, *at, "{sid}");
     }
-    let latest = dv::Entity::find().all(&a.state.db).await.expect("all").iter().map(|v| v.received_at).max();
+    let latest = dv::Entity::find().all(&a.state.service.db).await.expect("all").iter().map(|v| v.received_at).max();
     assert!(latest.expect("versions") <= demo::received::cap(until()));
     // Minutes come out after the session, sooner in some councils than in others: the minutes
     // component differs between the two councils of this slice, and is not all-or-nothing.
@@ -199,11 +203,11 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
     let mut cfg = small(3);
     cfg.councils = Some(vec!["astana-city".into()]);
     let clean = spawn_app().await;
-    demo::load(&clean.state.db, &cfg, false).await.expect("clean load");
+    demo::load(&clean.state.service.db, &cfg, false).await.expect("clean load");
 
     // Everything a load publishes up to the first agenda sent ahead, and not its results.
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let meta = |t| PublishMeta {
         publisher: "demo".into(),
         if_match: None,
@@ -236,7 +240,7 @@ async fn a_load_interrupted_between_an_agenda_and_its_results_resumes_to_the_sam
 
     demo::load(db, &cfg, false).await.expect("the load resumes");
     let head = |db| async move { store::log::head(db).await.expect("head") };
-    assert_eq!(head(db).await, head(&clean.state.db).await, "the same history as an uninterrupted load");
+    assert_eq!(head(db).await, head(&clean.state.service.db).await, "the same history as an uninterrupted load");
 }
 
 /// (kind, id) → sha256 of the current version, from an export.
@@ -252,23 +256,28 @@ fn current(export: &[u8]) -> BTreeMap<(LineKind, String), String> {
 #[tokio::test]
 async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
     let source = spawn_app().await;
-    demo::load(&source.state.db, &small(5), false).await.expect("load");
+    demo::load(&source.state.service.db, &small(5), false).await.expect("load");
     // The real public records travel in the same file.
-    let real = maslikhat::interchange::public_records::load_bundled(&source.state.db).await.expect("public records");
+    let real =
+        maslikhat::interchange::public_records::load_bundled(&source.state.service.db).await.expect("public records");
     assert!(real.stored > 20 && real.refused.is_empty(), "{real:?}");
     let mut exported = vec![];
-    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut exported, None, false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut exported, None, false)
+        .await
+        .expect("export");
     assert_eq!(n, source.version_count().await);
 
     let tmp = tempfile::tempdir().expect("tmp");
     let file = tmp.path().join("all.jsonl");
     std::fs::write(&file, &exported).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert_eq!(r.created, n);
     let mut again = vec![];
-    maslikhat::interchange::jsonl::export(&target.state.db, &mut again, None, false).await.expect("export");
+    maslikhat::interchange::jsonl::export(&target.state.service.db, &mut again, None, false).await.expect("export");
     assert_eq!(current(&exported), current(&again), "same documents, same hashes");
     // The whole history is replayed with its receive times: the export is the same byte for
     // byte, and so is the log.
@@ -279,20 +288,24 @@ async fn export_then_import_into_an_empty_database_gives_the_same_documents() {
         panic!("the export differs after a round trip:\n{x}\n{y}");
     }
     let head = |db| async move { maslikhat::store::log::head(db).await.expect("head") };
-    assert_eq!(head(&source.state.db).await, head(&target.state.db).await, "same log size and root");
+    assert_eq!(head(&source.state.service.db).await, head(&target.state.service.db).await, "same log size and root");
 
-    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("re-import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("re-import");
     assert_eq!((r.created, r.unchanged), (0, n), "re-importing changes nothing");
 
     // One council alone, into another empty database: it carries the parties it needs.
     let mut one = vec![];
-    maslikhat::interchange::jsonl::export(&source.state.db, &mut one, Some("astana-city"), false)
+    maslikhat::interchange::jsonl::export(&source.state.service.db, &mut one, Some("astana-city"), false)
         .await
         .expect("export");
     let file = tmp.path().join("astana.jsonl");
     std::fs::write(&file, &one).expect("write");
     let third = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&third.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&third.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     let sessions = third.get("/v1/sessions?council=astana-city&limit=500").await;
     let theirs = source.get("/v1/sessions?council=astana-city&limit=500").await;
@@ -305,9 +318,11 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     let source = spawn_app().await;
     let mut cfg = small(2);
     cfg.councils = Some(vec!["astana-city".into()]);
-    demo::load(&source.state.db, &cfg, false).await.expect("load");
+    demo::load(&source.state.service.db, &cfg, false).await.expect("load");
     let mut exported = vec![];
-    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut exported, None, false).await.expect("export");
+    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut exported, None, false)
+        .await
+        .expect("export");
     let mut lines: Vec<String> = String::from_utf8(exported).expect("utf8").lines().map(str::to_owned).collect();
     let middle = lines.len() / 2;
     // A session record whose named vote misses a ballot is refused by the rules; a line that is
@@ -329,7 +344,17 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
     let file = tmp.path().join("broken.jsonl");
     std::fs::write(&file, lines.join("\n")).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
+    // By default the file is all or nothing: both refusals are reported and nothing is stored.
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
+    let refused: Vec<u64> = r.refused.iter().map(|x| x.line).collect();
+    assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
+    assert_eq!((r.created, r.kept, target.version_count().await), (0, false, 0), "nothing is stored");
+    // Told to continue, every other version is stored.
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, true, false)
+        .await
+        .expect("import");
     let refused: Vec<u64> = r.refused.iter().map(|x| x.line).collect();
     assert_eq!(refused, [middle as u64 + 1, middle as u64 + 2], "{:?}", r.refused);
     assert_eq!(r.created, n - 1, "every other version is stored");
@@ -339,7 +364,7 @@ async fn a_broken_line_is_reported_and_the_rest_imported() {
 async fn a_first_start_resumes_the_synthetic_country_even_after_another_council_was_published() {
     use maslikhat::demo::FirstStart;
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let due = demo::first_start_due(db).await.expect("query");
     assert_eq!(due, Some(FirstStart::Fresh));
     assert!(due.expect("due").message().starts_with("empty embedded database"));
@@ -361,5 +386,5 @@ async fn a_first_start_resumes_the_synthetic_country_even_after_another_council_
     let real_only = spawn_app().await;
     let r = real_only.put("/v1/councils/real", &real_only.admin(), &crate::helpers::council("real")).await;
     assert_eq!(r.status, 201);
-    assert_eq!(demo::first_start_due(&real_only.state.db).await.expect("query"), None);
+    assert_eq!(demo::first_start_due(&real_only.state.service.db).await.expect("query"), None);
 }

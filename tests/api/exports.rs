@@ -184,7 +184,9 @@ async fn a_json_lines_correction_after_the_session_date_without_a_reason_is_refu
     let r = app.put("/v1/councils/alpha/sessions/alpha-s1", &app.publisher("alpha"), &session).await;
     assert_eq!(r.status, 201, "{r:?}");
     let mut bundle = vec![];
-    maslikhat::interchange::jsonl::export(&app.state.db, &mut bundle, Some("alpha"), false).await.expect("export");
+    maslikhat::interchange::jsonl::export(&app.state.service.db, &mut bundle, Some("alpha"), false)
+        .await
+        .expect("export");
     // The session's line, changed after its date, with no reason: what the API answers with 422.
     let changed: Vec<String> = String::from_utf8(bundle)
         .expect("utf-8")
@@ -203,12 +205,66 @@ async fn a_json_lines_correction_after_the_session_date_without_a_reason_is_refu
     let file = tmp.path().join("changed.jsonl");
     std::fs::write(&file, changed.join("\n")).expect("write");
     let before = app.version_count().await;
-    let r = maslikhat::interchange::jsonl::import(&app.state.db, &file, true, false).await.expect("import");
+    let r =
+        maslikhat::interchange::jsonl::import(&app.state.service.db, &file, true, false, false).await.expect("import");
     assert_eq!(r.created, 0, "{r:?}");
     assert!(r.refused.len() == 1 && r.refused[0].reason.contains("reason_required"), "{r:?}");
     assert_eq!(app.version_count().await, before);
     let read = app.get("/v1/sessions/alpha-s1").await;
     assert_eq!(read.body["place"], "Зал сессий", "{read:?}");
+}
+
+#[tokio::test]
+async fn a_json_lines_file_with_a_line_refused_while_publishing_stores_nothing_unless_told_to_continue() {
+    let app = spawn_app().await;
+    app.seed_council("alpha").await;
+    let mut bundle = vec![];
+    maslikhat::interchange::jsonl::export(&app.state.service.db, &mut bundle, Some("alpha"), false)
+        .await
+        .expect("export");
+    let council: Value = serde_json::from_slice(bundle.split(|b| *b == b'\n').next().expect("a line")).expect("json");
+    // Two good lines (a new party, then a new council), then a roster of a council that does not
+    // exist: refused by the store while publishing, after the first two were written.
+    let mut party = council.clone();
+    party["kind"] = json!("party");
+    party["id"] = json!("new-party");
+    party["council"] = Value::Null;
+    party["body"] = crate::helpers::party("new-party");
+    party["sha256"] = Value::Null;
+    let mut other = council.clone();
+    other["kind"] = json!("council");
+    other["id"] = json!("beta");
+    other["council"] = json!("beta");
+    other["body"] = crate::helpers::council("beta");
+    other["sha256"] = Value::Null;
+    let mut roster_line = council.clone();
+    roster_line["kind"] = json!("roster");
+    roster_line["id"] = json!("nowhere");
+    roster_line["council"] = json!("nowhere");
+    roster_line["body"] = roster("nowhere", 1);
+    roster_line["sha256"] = Value::Null;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("mixed.jsonl");
+    std::fs::write(&file, [party, other, roster_line].map(|l| l.to_string()).join("\n")).expect("write");
+
+    let before = app.version_count().await;
+    let r =
+        maslikhat::interchange::jsonl::import(&app.state.service.db, &file, false, false, false).await.expect("import");
+    assert_eq!((r.lines, r.created, r.refused.len(), r.kept), (3, 0, 1, false), "{r:?}");
+    assert_eq!(r.refused[0].line, 3, "{r:?}");
+    assert_eq!(app.version_count().await, before, "the two good lines were discarded with the file");
+    assert_eq!(app.get("/v1/parties/new-party").await.status, 404);
+    assert_eq!(app.get("/v1/councils/beta").await.status, 404);
+
+    let r =
+        maslikhat::interchange::jsonl::import(&app.state.service.db, &file, false, true, false).await.expect("import");
+    assert_eq!((r.created, r.refused.len(), r.kept), (2, 1, true), "{r:?}");
+    assert_eq!(app.version_count().await, before + 2);
+    assert_eq!(app.get("/v1/parties/new-party").await.status, 200);
+    assert_eq!(app.get("/v1/councils/beta").await.status, 200);
+    // The log holds exactly what is stored: audit finds nothing.
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.expect("audit");
+    assert!(audit.findings.is_empty(), "{:?}", audit.findings);
 }
 
 fn slice() -> DemoConfig {
@@ -220,11 +276,12 @@ fn slice() -> DemoConfig {
 #[tokio::test]
 async fn the_csv_package_holds_every_row_of_every_table() {
     let app = spawn_app().await;
-    demo::load(&app.state.db, &slice(), false).await.expect("demo");
+    demo::load(&app.state.service.db, &slice(), false).await.expect("demo");
     let dir = tempfile::tempdir().expect("tmp");
-    let counts = maslikhat::interchange::csv::csv_package(&app.state.db, dir.path(), Some("astana-city"), false)
-        .await
-        .expect("package");
+    let counts =
+        maslikhat::interchange::csv::csv_package(&app.state.service.db, dir.path(), Some("astana-city"), false)
+            .await
+            .expect("package");
     let counts: BTreeMap<&str, u64> = counts.into_iter().map(|(t, n)| (t.as_str(), n)).collect();
     assert_eq!(counts.len(), 9);
     for (t, n) in &counts {
@@ -232,7 +289,7 @@ async fn the_csv_package_holds_every_row_of_every_table() {
         assert_eq!(table(&text).len() as u64, *n, "{t}");
     }
     use maslikhat::entity::{ballot, deputy, session, speech, vote_event};
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let sessions =
         session::Entity::find().filter(session::Column::CouncilId.eq("astana-city")).count(db).await.expect("n");
     let votes =
@@ -326,9 +383,9 @@ fn relative(v: Value, base: &str) -> Value {
 #[tokio::test]
 async fn a_council_exported_as_json_lines_reads_the_same_after_import_into_an_empty_database() {
     let source = spawn_app().await;
-    demo::load(&source.state.db, &slice(), false).await.expect("demo");
+    demo::load(&source.state.service.db, &slice(), false).await.expect("demo");
     let mut bundle = vec![];
-    let n = maslikhat::interchange::jsonl::export(&source.state.db, &mut bundle, Some("astana-city"), false)
+    let n = maslikhat::interchange::jsonl::export(&source.state.service.db, &mut bundle, Some("astana-city"), false)
         .await
         .expect("export");
     assert!(n > 10);
@@ -336,7 +393,9 @@ async fn a_council_exported_as_json_lines_reads_the_same_after_import_into_an_em
     let file = tmp.path().join("astana.jsonl");
     std::fs::write(&file, &bundle).expect("write");
     let target = spawn_app().await;
-    let r = maslikhat::interchange::jsonl::import(&target.state.db, &file, false, false).await.expect("import");
+    let r = maslikhat::interchange::jsonl::import(&target.state.service.db, &file, false, false, false)
+        .await
+        .expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
 
     let (a, b) = (reads(&source, "astana-city").await, reads(&target, "astana-city").await);

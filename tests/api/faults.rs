@@ -104,7 +104,7 @@ async fn when_postgresql_goes_away_requests_get_503_and_the_server_recovers_by_i
     for i in 0..3 {
         assert_eq!(app.get(&format!("/v1/parties/during{i}")).await.status, 404, "a refused write left nothing");
     }
-    let audit = maslikhat::store::audit::audit(&app.state.db).await.expect("audit");
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.expect("audit");
     assert!(audit.findings.is_empty(), "{:?}", audit.findings);
     assert_eq!(app.get("/v1/log/checkpoint").await.body["tree_size"], 2);
 }

@@ -139,7 +139,7 @@ impl TestApp {
 
     pub fn token(&self, role: Role, council: Option<&str>) -> String {
         maslikhat::auth::issue(
-            &self.state.keys,
+            &self.state.service.keys,
             &self.policy(),
             "test",
             role,
@@ -175,7 +175,7 @@ impl TestApp {
     }
 
     pub fn sign(&self, claims: &impl serde::Serialize) -> String {
-        maslikhat::auth::sign(self.state.keys.active().expect("key"), claims).expect("sign")
+        maslikhat::auth::sign(self.state.service.keys.active().expect("key"), claims).expect("sign")
     }
 
     pub async fn send(
@@ -241,7 +241,7 @@ impl TestApp {
     /// How many versions of every kind are stored (to prove that nothing was written).
     pub async fn version_count(&self) -> u64 {
         use sea_orm::{EntityTrait, PaginatorTrait};
-        maslikhat::entity::document_version::Entity::find().count(&self.state.db).await.expect("count")
+        maslikhat::entity::document_version::Entity::find().count(&self.state.service.db).await.expect("count")
     }
 }
 

@@ -9,7 +9,7 @@ use maslikhat::interchange::public_records::{ImportOptions, import_str};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 /// A session date safely in the past (10:00 in Kazakhstan on 15 May 2024).
 const PAST: &str = "2024-05-15T05:00:00Z";
@@ -146,7 +146,7 @@ const FIELDS: [Field; 11] = [
 /// Every row of every table, to prove a refusal changed nothing.
 async fn tables(app: &TestApp) -> Vec<Vec<Value>> {
     use maslikhat::entity as e;
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     macro_rules! rows {
         ($($m:ident),*) => {
             vec![$(e::$m::Entity::find().into_json().all(db).await.expect(stringify!($m))),*]
@@ -177,6 +177,12 @@ async fn tables(app: &TestApp) -> Vec<Vec<Value>> {
 async fn log_size(app: &TestApp) -> u64 {
     let cp = app.get("/v1/log/checkpoint").await;
     cp.body["tree_size"].as_u64().unwrap_or_else(|| panic!("checkpoint: {cp:?}"))
+}
+
+/// An app without the response cache: the imports below write through `store`, not over HTTP,
+/// so a cached checkpoint would only learn of them at the next change poll.
+async fn uncached_app() -> TestApp {
+    spawn_app_with(|s| s.response_cache_seconds = 0).await
 }
 
 async fn app_with_national_council() -> TestApp {
@@ -256,7 +262,7 @@ fn public_record(id: &str, pointer: &str, value: &Value) -> Value {
 
 #[tokio::test]
 async fn public_record_imports_take_integers_within_the_served_range_only() {
-    let app = spawn_app().await;
+    let app = uncached_app().await;
     let fields = [
         ("/session_number", SessionRange::number()),
         ("/votes/0/yes", SessionRange::count()),
@@ -268,7 +274,8 @@ async fn public_record_imports_take_integers_within_the_served_range_only() {
             let id = format!("pr-{f}-{k}");
             let (before, log_before) = (tables(&app).await, log_size(&app).await);
             let file = json!([public_record(&id, pointer, &value)]).to_string();
-            let report = import_str(&app.state.db, &file, &ImportOptions::default()).await.expect("import runs");
+            let report =
+                import_str(&app.state.service.db, &file, &ImportOptions::default()).await.expect("import runs");
             if in_range(&value, min, max) {
                 assert_eq!(report.stored, 1, "{pointer} = {value}: {report:?}");
                 let served = app.get(&format!("/v1/public-records/{id}")).await;
@@ -316,7 +323,9 @@ async fn a_json_lines_import_refuses_an_integer_out_of_range_naming_its_path() {
         let file = tmp.path().join("one.jsonl");
         std::fs::write(&file, format!("{line}\n")).expect("write");
         let (before, log_before) = (tables(&app).await, log_size(&app).await);
-        let report = maslikhat::interchange::jsonl::import(&app.state.db, &file, false, false).await.expect("runs");
+        let report = maslikhat::interchange::jsonl::import(&app.state.service.db, &file, false, false, false)
+            .await
+            .expect("runs");
         assert_eq!(report.created, 0, "{pointer} = {value}: {report:?}");
         let reason = &report.refused.first().unwrap_or_else(|| panic!("{pointer} = {value} refused")).reason;
         assert!(reason.contains(pointer), "{pointer} = {value} names the path: {reason}");
@@ -328,7 +337,7 @@ async fn a_json_lines_import_refuses_an_integer_out_of_range_naming_its_path() {
 #[tokio::test]
 async fn a_popolo_import_refuses_a_session_number_beyond_its_range_instead_of_wrapping_it() {
     use maslikhat::interchange::popolo::import::{PopoloOptions, import_value};
-    let app = spawn_app().await;
+    let app = uncached_app().await;
     let doc = |number: Value| {
         json!({
             "organizations": [{"id": "popolo-c", "name": "Маслихат", "classification": "legislature"}],
@@ -342,20 +351,21 @@ async fn a_popolo_import_refuses_a_session_number_beyond_its_range_instead_of_wr
     };
     let opts = PopoloOptions::default();
     // 2³² + 1 would be session 1 if the number were truncated to 32 bits.
-    let report = import_value(&app.state.db, &doc(json!((1u64 << 32) + 1)), &Default::default(), &opts).await;
+    let report = import_value(&app.state.service.db, &doc(json!((1u64 << 32) + 1)), &Default::default(), &opts).await;
     let report = report.expect("import runs");
     assert_eq!(report.sessions, 0, "{report:?}");
     let refusal = report.refused.iter().find(|r| r.kind == "session_record").expect("the session is refused");
     assert!(refusal.reason.contains("/number"), "{refusal:?}");
     assert_eq!(app.get("/v1/sessions?council=popolo-c").await.body["items"], json!([]));
-    let report = import_value(&app.state.db, &doc(json!(10_000)), &Default::default(), &opts).await.expect("runs");
+    let report =
+        import_value(&app.state.service.db, &doc(json!(10_000)), &Default::default(), &opts).await.expect("runs");
     assert_eq!(report.sessions, 1, "the largest number is accepted: {report:?}");
 }
 
 #[tokio::test]
 async fn an_oparl_import_refuses_a_meeting_whose_agenda_outgrows_the_position_range() {
     use maslikhat::interchange::oparl::import::{OparlOptions, import_dir};
-    let app = spawn_app().await;
+    let app = uncached_app().await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let max = published_range("AgendaItemDto", "position").1;
     let items =
@@ -375,8 +385,17 @@ async fn an_oparl_import_refuses_a_meeting_whose_agenda_outgrows_the_position_ra
     ] {
         std::fs::write(tmp.path().join(name), v.to_string()).expect("write");
     }
-    let opts = OparlOptions { council_id: Some("probe".into()), replace: false, now: chrono::Utc::now() };
-    let report = import_dir(&app.state.db, tmp.path(), &opts).await.expect("import runs");
+    let opts = OparlOptions {
+        council_id: Some("probe".into()),
+        replace: false,
+        now: chrono::Utc::now(),
+        continue_on_error: false,
+    };
+    let report = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
+    assert_eq!((report.sessions.stored, report.kept), (0, false), "the dump is all or nothing: {:?}", report.refused);
+    assert_eq!(app.version_count().await, 0, "nothing of the dump was stored");
+    let opts = OparlOptions { continue_on_error: true, ..opts };
+    let report = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
     assert_eq!(report.sessions.stored, 1, "{:?}", report.refused);
     let refusal = report.refused.iter().find(|r| r.source.ends_with("/over")).expect("the long meeting is refused");
     assert!(refusal.reason.contains(&format!("/agenda/{max}/position")), "{refusal:?}");

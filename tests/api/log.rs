@@ -166,22 +166,22 @@ async fn a_ballot_changed_in_the_database_is_named_by_audit_and_rejected_by_veri
     let state = tmp.path().join("verify.json");
     let report = verify(&app, &state).await;
     assert!(report.failures.is_empty(), "{:?}", report.lines);
-    let audit = maslikhat::store::audit::audit(&app.state.db).await.unwrap();
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.unwrap();
     assert!(audit.findings.is_empty(), "{:?}", audit.findings);
 
     use maslikhat::entity::ballot;
     let row = ballot::Entity::find()
         .filter(ballot::Column::VoteEventId.eq("a1-v1"))
         .filter(ballot::Column::DeputyId.eq("alpha-d3"))
-        .one(&app.state.db)
+        .one(&app.state.service.db)
         .await
         .unwrap()
         .expect("ballot");
     let mut tampered: ballot::ActiveModel = row.into();
     tampered.option = Set("yes".into());
-    tampered.update(&app.state.db).await.unwrap();
+    tampered.update(&app.state.service.db).await.unwrap();
 
-    let audit = maslikhat::store::audit::audit(&app.state.db).await.unwrap();
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.unwrap();
     assert_eq!(audit.findings.len(), 1, "{:?}", audit.findings);
     assert!(
         audit.findings[0].row.contains("a1-v1") && audit.findings[0].row.contains("alpha-d3"),
@@ -192,8 +192,8 @@ async fn a_ballot_changed_in_the_database_is_named_by_audit_and_rejected_by_veri
     assert!(report.failures.iter().any(|f| f.contains("a1-v1")), "{:?}", report.lines);
 
     // `rebuild` restores the served tables from the logged versions.
-    maslikhat::store::rebuild::rebuild(&app.state.db).await.unwrap();
-    assert!(maslikhat::store::audit::audit(&app.state.db).await.unwrap().findings.is_empty());
+    maslikhat::store::rebuild::rebuild(&app.state.service.db).await.unwrap();
+    assert!(maslikhat::store::audit::audit(&app.state.service.db).await.unwrap().findings.is_empty());
     let served = app.get("/v1/vote-events/a1-v1").await;
     assert_eq!(served.body["ballots"][2]["option"], "no");
 }
@@ -203,7 +203,7 @@ async fn a_ballot_changed_in_the_database_is_named_by_audit_and_rejected_by_veri
 pub async fn rewrite_history(app: &TestApp, index: i64) {
     use maslikhat::domain::log::{canonical, frontier_append, leaf_data};
     use maslikhat::entity::{document_version, log_entry, write_head};
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let entry = log_entry::Entity::find_by_id(index).one(db).await.unwrap().unwrap();
     let v = document_version::Entity::find_by_id(entry.version_id).one(db).await.unwrap().unwrap();
     let body = v.body.replace("партиясы", "партиясы (өзгертілген)");
@@ -255,10 +255,10 @@ async fn a_rewritten_log_is_caught_by_verify_through_the_remembered_checkpoint()
     // The forged log is self-consistent; what audit still sees is that the served party is not
     // what the forged version says. Rebuilding the served tables from the forgery hides that
     // too: the operator's own audit cannot see the forgery...
-    let audit = maslikhat::store::audit::audit(&app.state.db).await.unwrap();
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.unwrap();
     assert!(!audit.findings.is_empty() && audit.findings.iter().all(|f| f.table == "party"), "{:?}", audit.findings);
-    maslikhat::store::rebuild::rebuild(&app.state.db).await.unwrap();
-    assert!(maslikhat::store::audit::audit(&app.state.db).await.unwrap().findings.is_empty());
+    maslikhat::store::rebuild::rebuild(&app.state.service.db).await.unwrap();
+    assert!(maslikhat::store::audit::audit(&app.state.service.db).await.unwrap().findings.is_empty());
     // ...but a citizen who remembered the earlier checkpoint can.
     let report = verify(&app, &state).await;
     assert!(report.failures.iter().any(|f| f.contains("rewritten")), "{:?}", report.lines);

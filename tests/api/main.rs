@@ -4,6 +4,7 @@
 
 mod auth;
 mod caching;
+mod cors;
 mod councils;
 mod crash;
 mod demo;

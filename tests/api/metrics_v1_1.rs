@@ -213,7 +213,7 @@ pub async fn council_components_average_their_sessions(app: &TestApp, id: &str, 
 async fn the_per_session_components_of_each_demo_council_average_to_its_council_components() {
     let app = spawn_app().await;
     let cfg = sample();
-    demo::load(&app.state.db, &cfg, false).await.expect("the demo sample");
+    demo::load(&app.state.service.db, &cfg, false).await.expect("the demo sample");
     let mut declared = 0;
     for id in cfg.councils.clone().unwrap_or_default() {
         for query in ["as_of=2025-07-01T00:00:00Z", "from=2024-01-01&to=2024-12-31&as_of=2024-06-15T00:00:00Z"] {
@@ -238,7 +238,7 @@ async fn the_per_session_components_of_each_demo_council_average_to_its_council_
 async fn every_scale_1_council_averages_its_per_session_components() {
     let app = spawn_app().await;
     let cfg = DemoConfig::national(1, 1, NaiveDate::from_ymd_opt(2025, 6, 30).expect("date"));
-    demo::load(&app.state.db, &cfg, false).await.expect("the scale-1 country");
+    demo::load(&app.state.service.db, &cfg, false).await.expect("the scale-1 country");
     let mut sessions = 0;
     for plan in demo::country() {
         sessions += council_components_average_their_sessions(&app, &plan.id, "as_of=2025-07-01T00:00:00Z").await;

@@ -212,7 +212,7 @@ async fn publish_alpha(app: &TestApp) -> DateTime<Utc> {
 
 /// Turns an object id (a URL under `public_url`) into a path on the test server.
 fn path_of(app: &TestApp, url: &str) -> String {
-    let public = app.state.settings.public_url.trim_end_matches('/');
+    let public = app.state.service.settings.public_url.trim_end_matches('/');
     url.strip_prefix(public).unwrap_or_else(|| panic!("{url} is not under {public}")).to_owned()
 }
 
@@ -257,7 +257,7 @@ fn id_set(items: &[Value]) -> BTreeSet<String> {
 /// eight requests are in flight at a time.
 pub async fn crawl(app: &TestApp) -> BTreeMap<String, Value> {
     let checker = Checker::new();
-    let prefix = format!("{}/oparl/v1.1/", app.state.settings.public_url.trim_end_matches('/'));
+    let prefix = format!("{}/oparl/v1.1/", app.state.service.settings.public_url.trim_end_matches('/'));
     let body_list = list_url(&prefix);
     let system_url = format!("{prefix}system");
     let mut queue = VecDeque::from([system_url.clone()]);
@@ -347,7 +347,7 @@ pub fn of_type(fetched: &BTreeMap<String, Value>, t: &str) -> BTreeSet<String> {
 async fn a_crawl_from_system_reaches_every_object_and_every_object_matches_the_schemas() {
     let app = spawn_app().await;
     publish_alpha(&app).await;
-    let prefix = format!("{}/oparl/v1.1/", app.state.settings.public_url.trim_end_matches('/'));
+    let prefix = format!("{}/oparl/v1.1/", app.state.service.settings.public_url.trim_end_matches('/'));
     let system_url = format!("{prefix}system");
     let fetched = crawl(&app).await;
     let of_type = |t: &str| of_type(&fetched, t);
@@ -389,7 +389,7 @@ async fn every_object_of_a_demo_council_matches_the_schemas() {
     let until = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).expect("date");
     let mut cfg = maslikhat::demo::DemoConfig::national(5, 1, until);
     cfg.councils = Some(vec!["astana-city".into()]);
-    maslikhat::demo::load(&app.state.db, &cfg, false).await.expect("demo council");
+    maslikhat::demo::load(&app.state.service.db, &cfg, false).await.expect("demo council");
     let fetched = crawl(&app).await;
     // Everything the council publishes is reached: its sessions, items, deputies and commissions.
     let sessions = app.get("/v1/sessions?council=astana-city&limit=500").await;

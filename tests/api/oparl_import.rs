@@ -150,6 +150,7 @@ pub fn options() -> OparlOptions {
         council_id: None,
         replace: false,
         now: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("time"),
+        continue_on_error: false,
     }
 }
 
@@ -174,7 +175,7 @@ fn ids_of(items: &[Value]) -> BTreeSet<String> {
 
 /// Imports the full dump into `app` and checks the first import's report; returns it.
 pub async fn import_huertgenwald(app: &TestApp, dir: &Path) -> OparlReport {
-    let r = import_dir(&app.state.db, dir, &options()).await.expect("import");
+    let r = import_dir(&app.state.service.db, dir, &options()).await.expect("import");
     assert_eq!(r.council_id, COUNCIL);
     assert!(r.refused.is_empty(), "refused: {:#?}", r.refused);
     r
@@ -301,7 +302,7 @@ async fn the_full_dump_imports_with_counts_matching_it_and_a_second_import_chang
     let count = app.version_count().await;
     let checkpoint = app.get("/v1/log/checkpoint").await;
     let changes = all_items(&app, &format!("/v1/changes?council={COUNCIL}&limit=500")).await;
-    let again = import_dir(&app.state.db, dir.path(), &options()).await.expect("import again");
+    let again = import_dir(&app.state.service.db, dir.path(), &options()).await.expect("import again");
     assert!(again.refused.is_empty(), "{:#?}", again.refused);
     assert_eq!(again.councils, Tally { stored: 0, unchanged: 1, refused: 0 });
     assert_eq!(again.rosters, Tally { stored: 0, unchanged: 1, refused: 0 });
@@ -341,7 +342,7 @@ async fn an_import_from_a_live_oparl_server_reads_every_page_of_its_lists() {
     let mut cfg = maslikhat::demo::DemoConfig::national(3, 1, chrono::NaiveDate::from_ymd_opt(2024, 6, 30).expect("d"));
     cfg.councils = Some(vec!["astana-city".into()]);
     cfg.upcoming = false;
-    maslikhat::demo::load(&source.state.db, &cfg, false).await.expect("demo council");
+    maslikhat::demo::load(&source.state.service.db, &cfg, false).await.expect("demo council");
     let sessions = all_items(&source, "/v1/sessions?council=astana-city&limit=10").await;
     let items = all_items(&source, "/v1/agenda-items?council=astana-city&limit=10").await;
     let roster = source.get("/v1/councils/astana-city/roster").await;
@@ -353,8 +354,8 @@ async fn an_import_from_a_live_oparl_server_reads_every_page_of_its_lists() {
     let first = source.get("/oparl/v1.1/bodies/astana-city/meetings").await;
     assert!(first.body["links"]["next"].is_string(), "the meeting list spans pages");
     let target = spawn_app().await;
-    let url = format!("{}/oparl/v1.1/system", source.state.settings.public_url);
-    let r = import_url(&target.state.db, &url, &options()).await.expect("import from URL");
+    let url = format!("{}/oparl/v1.1/system", source.state.service.settings.public_url);
+    let r = import_url(&target.state.service.db, &url, &options()).await.expect("import from URL");
     assert_eq!(r.council_id, "astana-city", "a name without a Latin slug falls back to the body id");
     assert!(r.refused.is_empty(), "{:#?}", r.refused);
     assert_eq!(r.sessions.stored as usize, sessions.len());
@@ -407,8 +408,9 @@ async fn an_object_with_a_member_of_the_wrong_type_is_skipped_with_its_path_and_
     for (name, v) in [("body.json", body), ("organization.json", org), ("meeting.json", meetings)] {
         std::fs::write(tmp.path().join(name), v.to_string()).expect("write");
     }
-    let opts = OparlOptions { council_id: Some("probe".into()), replace: false, now: Utc::now() };
-    let r = import_dir(&app.state.db, tmp.path(), &opts).await.expect("import runs");
+    let opts =
+        OparlOptions { council_id: Some("probe".into()), replace: false, now: Utc::now(), continue_on_error: false };
+    let r = import_dir(&app.state.service.db, tmp.path(), &opts).await.expect("import runs");
     assert_eq!(r.sessions.stored, 1, "the readable meeting is stored: {:?} {:?}", r.skipped, r.refused);
     let bad = r.skipped.iter().find(|s| s.source.ends_with("/meeting/bad")).expect("the bad meeting is reported");
     assert_eq!(bad.kind, "Meeting");

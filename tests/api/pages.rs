@@ -261,7 +261,8 @@ const FACTS: [&str; 8] =
 async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_the_rankings() {
     let app = spawn_app().await;
     small_council(&app).await;
-    let report = maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    let report =
+        maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
     assert_eq!(report.stored, 22, "{report:?}");
     let cov = app.get("/v1/public-records/coverage").await;
     assert_eq!(cov.status, 200);
@@ -317,7 +318,7 @@ async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_t
     // Beside the synthetic country the section says the rankings are synthetic.
     let app = spawn_app().await;
     assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
-    maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
     let home = page(&app, "/", Some("en")).await.text;
     assert!(home.contains("The totals and rankings below are computed from synthetic data, not from these records."));
     assert!(home.contains(&format!("data-cov=\"overall/notice_date\">{}<", cov["overall"]["notice_date"]["count"])));
@@ -326,7 +327,7 @@ async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_t
 #[tokio::test]
 async fn a_real_record_page_shows_every_source_and_says_what_the_sources_do_not_state() {
     let app = spawn_app().await;
-    maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
     let id = "akmola-oblast-viii-04";
     let api = app.get(&format!("/v1/public-records/{id}")).await;
     assert_eq!(api.status, 200);
@@ -404,7 +405,7 @@ async fn a_real_record_page_shows_every_source_and_says_what_the_sources_do_not_
 #[tokio::test]
 async fn unknown_real_records_are_html_404_pages_in_each_language() {
     let app = spawn_app().await;
-    maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("bundled records");
+    maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
     for (lang, words) in [("kk", "Табылмады"), ("ru", "Не найдено"), ("en", "Not found")] {
         for path in ["/public-records/no-such-record", "/public-records/%20Bad", "/public-records?council=nowhere"] {
             let r = page(&app, path, Some(lang)).await;

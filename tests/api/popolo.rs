@@ -20,7 +20,7 @@ async fn the_mazhilis_imports_with_names_in_three_scripts_and_independents_as_no
     let app = spawn_app().await;
     let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
     let opts = PopoloOptions::default();
-    let r = popolo_import::import_file(&app.state.db, &file, &opts).await.expect("import");
+    let r = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("import");
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert_eq!(r.council_id, "mazhilis");
     assert_eq!((r.level.as_str(), r.seats, r.deputies, r.parties), ("national", 107, 107, 3), "{r:?}");
@@ -75,7 +75,7 @@ async fn the_mazhilis_imports_with_names_in_three_scripts_and_independents_as_no
     assert_eq!(v.status, 200);
 
     // Importing again stores nothing new.
-    let again = popolo_import::import_file(&app.state.db, &file, &opts).await.expect("again");
+    let again = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("again");
     assert_eq!((again.stored, again.refused.len()), (0, 0), "{again:?}");
 }
 
@@ -171,7 +171,7 @@ async fn a_popolo_export_validates_against_the_popolo_schemas_and_imports_back()
     assert!(!v["vote_event"].is_valid(&serde_json::json!({"counts": [bad]})));
 
     let app = spawn_app().await;
-    demo::load(&app.state.db, &small(), false).await.expect("demo");
+    demo::load(&app.state.service.db, &small(), false).await.expect("demo");
     let r = app.get("/v1/councils/astana-city/export/popolo").await;
     assert_eq!(r.status, 200, "{r:?}");
     assert!(r.header("content-type").is_some_and(|c| c.starts_with("application/json")));
@@ -232,7 +232,7 @@ async fn a_popolo_export_validates_against_the_popolo_schemas_and_imports_back()
 
     // The export imports into an empty database: the same council, deputies, sessions and votes.
     let target = spawn_app().await;
-    let r = popolo_import::import_value(&target.state.db, &doc, &HashMap::new(), &PopoloOptions::default())
+    let r = popolo_import::import_value(&target.state.service.db, &doc, &HashMap::new(), &PopoloOptions::default())
         .await
         .expect("import");
     assert!(r.refused.is_empty(), "{:?}", &r.refused[..r.refused.len().min(3)]);
@@ -282,26 +282,52 @@ async fn party_ids(app: &crate::helpers::TestApp) -> Vec<String> {
 async fn a_popolo_file_with_a_refused_document_stores_nothing_unless_told_to_continue() {
     let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
     let scout = spawn_app().await;
-    popolo_import::import_file(&scout.state.db, &file, &PopoloOptions::default()).await.expect("import");
+    popolo_import::import_file(&scout.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
     let taken = party_ids(&scout).await.into_iter().next().expect("a party");
 
-    // The database already holds one of the file's parties with other content.
+    // The database already holds the file's council with other content.
     let app = spawn_app().await;
-    let r = app.put(&format!("/v1/parties/{taken}"), &app.admin(), &crate::helpers::party(&taken)).await;
+    let mut other = crate::helpers::council("mazhilis");
+    other["level"] = serde_json::json!("national");
+    other["seats"] = serde_json::json!(98);
+    let r = app.put("/v1/councils/mazhilis", &app.admin(), &other).await;
     assert_eq!(r.status, 201, "{r:?}");
     let before = app.version_count().await;
-    let r = popolo_import::import_file(&app.state.db, &file, &PopoloOptions::default()).await.expect("import");
-    assert_eq!(r.refused.len(), 1, "{:?}", r.refused);
-    assert_eq!((r.refused[0].kind, r.refused[0].id.as_str()), ("party", taken.as_str()));
-    assert_eq!(r.stored, 0);
+    let r = popolo_import::import_file(&app.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
+    assert!(r.refused.iter().any(|f| (f.kind, f.id.as_str()) == ("council", "mazhilis")), "{:?}", r.refused);
+    assert_eq!((r.stored, r.kept), (0, false));
     assert_eq!(app.version_count().await, before, "nothing of the file was stored");
-    assert_eq!(app.get("/v1/councils/mazhilis").await.status, 404);
+    assert_eq!(app.get(&format!("/v1/parties/{taken}")).await.status, 404);
 
     let opts = PopoloOptions { continue_on_error: true, ..PopoloOptions::default() };
-    let r = popolo_import::import_file(&app.state.db, &file, &opts).await.expect("import");
-    assert_eq!(r.refused.len(), 1, "{:?}", r.refused);
-    assert!(r.stored > 2, "{r:?}");
+    let r = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("import");
+    assert!(r.refused.iter().any(|f| (f.kind, f.id.as_str()) == ("council", "mazhilis")), "{:?}", r.refused);
+    assert!(r.stored > 0 && r.kept, "{r:?}");
+    assert_eq!(app.get(&format!("/v1/parties/{taken}")).await.status, 200, "the parties that pass are stored");
+}
+
+#[tokio::test]
+async fn a_party_already_stored_with_another_description_is_kept_as_stored_with_a_warning() {
+    let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
+    let scout = spawn_app().await;
+    popolo_import::import_file(&scout.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
+    let taken = party_ids(&scout).await.into_iter().next().expect("a party");
+    // No response cache: the import writes beside the server, and each read must see it.
+    let app = crate::helpers::spawn_app_with(|s| s.response_cache_seconds = 0).await;
+    let r = app.put(&format!("/v1/parties/{taken}"), &app.admin(), &crate::helpers::party(&taken)).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let stored = app.get(&format!("/v1/parties/{taken}")).await.body;
+    let r = popolo_import::import_file(&app.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
+    assert!(r.refused.is_empty() && r.kept, "{:?}", r.refused);
+    assert!(r.warnings.iter().any(|w| w.contains(&format!("party {taken} is already stored"))), "{:?}", r.warnings);
+    assert_eq!(app.get(&format!("/v1/parties/{taken}")).await.body, stored, "the stored party is unchanged");
     assert_eq!(app.get("/v1/councils/mazhilis").await.status, 200);
+    // With --replace the file's description is applied.
+    let opts = PopoloOptions { replace: true, ..PopoloOptions::default() };
+    let r = popolo_import::import_file(&app.state.service.db, &file, &opts).await.expect("import");
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    let replaced = app.get(&format!("/v1/parties/{taken}")).await.body;
+    assert_ne!(replaced, stored, "{r:?}");
 }
 
 #[tokio::test]
@@ -309,7 +335,7 @@ async fn the_mazhilis_is_no_maslikhat_and_stays_out_of_the_rankings() {
     let app = spawn_app().await;
     app.seed_council("alpha").await;
     let file = data("everypolitician-kazakhstan/ep-popolo-v1.0.json");
-    popolo_import::import_file(&app.state.db, &file, &PopoloOptions::default()).await.expect("import");
+    popolo_import::import_file(&app.state.service.db, &file, &PopoloOptions::default()).await.expect("import");
     let ids = |r: &crate::helpers::Reply| -> Vec<String> {
         r.body["items"]
             .as_array()

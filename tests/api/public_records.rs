@@ -20,7 +20,7 @@ fn raw_records() -> Vec<Value> {
 }
 
 async fn import(app: &TestApp) -> Report {
-    import_file(&app.state.db, &data_file(), &ImportOptions::default()).await.expect("import runs")
+    import_file(&app.state.service.db, &data_file(), &ImportOptions::default()).await.expect("import runs")
 }
 
 /// Every item of a list endpoint, following `links.next`.
@@ -365,13 +365,13 @@ async fn importing_twice_changes_nothing() {
 
     // Rebuilding the projections from the log re-applies every record.
     let coverage = app.get("/v1/public-records/coverage").await.body;
-    maslikhat::store::rebuild::rebuild(&app.state.db).await.expect("rebuild");
+    maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
     assert_eq!(app.get("/v1/public-records/coverage").await.body, coverage);
     assert_eq!(all_items(&app, "/v1/public-records").await.len(), 22);
 
     // The bundled copy is the same file: loading it changes nothing either.
     assert_eq!(maslikhat::interchange::public_records::BUNDLED, std::fs::read_to_string(data_file()).expect("data"));
-    let bundled = maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("bundled");
+    let bundled = maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled");
     assert_eq!((bundled.stored, bundled.unchanged), (0, 22));
     assert_eq!(app.version_count().await, versions);
 }
@@ -406,8 +406,14 @@ async fn bad_records_are_refused_with_their_paths_and_the_others_stored() {
         with("bad-level", &|r| r["council_level"] = json!("village")),
         with("Bad Id", &|_| {}),
     ]);
-    let report = import_str(&app.state.db, &records.to_string(), &ImportOptions::default()).await.expect("runs");
-    assert_eq!((report.records, report.stored), (8, 1), "{report:?}");
+    // The file is all or nothing: seven refusals keep the good record out too.
+    let report =
+        import_str(&app.state.service.db, &records.to_string(), &ImportOptions::default()).await.expect("runs");
+    assert_eq!((report.records, report.stored, report.refused.len(), report.kept), (8, 0, 7, false), "{report:?}");
+    assert_eq!(app.version_count().await, 0, "nothing of the file was stored");
+    let keep_going = ImportOptions { continue_on_error: true, ..ImportOptions::default() };
+    let report = import_str(&app.state.service.db, &records.to_string(), &keep_going).await.expect("runs");
+    assert_eq!((report.records, report.stored, report.kept), (8, 1, true), "{report:?}");
     let reason = |id: &str| {
         report.refused.iter().find(|f| f.id.as_deref() == Some(id)).map(|f| f.reason.clone()).unwrap_or_default()
     };
@@ -437,9 +443,11 @@ async fn bad_records_are_refused_with_their_paths_and_the_others_stored() {
     let mut changed = raw[0].clone();
     changed["place"] = json!("Кокшетау");
     let text = json!([changed]).to_string();
-    let refused = import_str(&app.state.db, &text, &ImportOptions::default()).await.expect("runs");
+    let refused = import_str(&app.state.service.db, &text, &ImportOptions::default()).await.expect("runs");
     assert_eq!(refused.refused.len(), 1, "{refused:?}");
-    let replaced = import_str(&app.state.db, &text, &ImportOptions { replace: true }).await.expect("runs");
+    let replaced = import_str(&app.state.service.db, &text, &ImportOptions { replace: true, continue_on_error: false })
+        .await
+        .expect("runs");
     assert_eq!(replaced.stored, 1);
     let served = app.get("/v1/public-records/akmola-oblast-viii-04").await.body;
     assert_eq!(served["place"], "Кокшетау");

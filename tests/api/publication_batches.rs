@@ -68,7 +68,7 @@ fn big_session(votes: usize, speeches: usize) -> Value {
 /// The stored speech ids of the session in position order, and the number of stored ballots and
 /// vote events.
 async fn stored(app: &TestApp) -> (Vec<String>, usize, usize) {
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let speeches: Vec<String> = speech::Entity::find()
         .filter(speech::Column::SessionId.eq(SID))
         .order_by_asc(speech::Column::Position)
@@ -120,7 +120,7 @@ async fn a_record_larger_than_one_statement_is_stored_whole_and_replaced_whole()
     assert_eq!(app.get(&format!("/v1/vote-events/{SID}-v121")).await.status, 404);
 
     // The normalized rows match the logged documents, and the log is whole.
-    let audit = maslikhat::store::audit::audit(&app.state.db).await.expect("audit");
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.expect("audit");
     assert!(audit.findings.is_empty(), "{:?}", audit.findings);
     let rows = &audit.summary.rows;
     assert_eq!((rows["ballot"], rows["vote_event"], rows["speech"]), (480, 120, 501), "{rows:?}");

@@ -39,7 +39,7 @@ async fn verify(app: &TestApp, state: &std::path::Path, council: Option<&str>) -
 async fn verify_completes_within_the_default_rate_limits_on_the_first_start_data() {
     let app = app_with_default_limits().await;
     assert!(maslikhat::demo::load_sample(&app.state).await.expect("the sample loads"));
-    let audit = maslikhat::store::audit::audit(&app.state.db).await.expect("audit");
+    let audit = maslikhat::store::audit::audit(&app.state.service.db).await.expect("audit");
     assert!(audit.findings.is_empty(), "{:#?}", &audit.findings[..audit.findings.len().min(10)]);
     let tmp = tempfile::tempdir().unwrap();
     let report = verify(&app, &tmp.path().join("verify.json"), None).await;
@@ -118,7 +118,8 @@ async fn app_with_every_table() -> TestApp {
     });
     let r = app.put("/v1/councils/alpha/sessions/alpha-s1", &token, &record).await;
     assert_eq!(r.status, 201, "{r:?}");
-    let real = maslikhat::interchange::public_records::load_bundled(&app.state.db).await.expect("public records");
+    let real =
+        maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("public records");
     assert!(real.refused.is_empty(), "{:?}", real.refused);
     app
 }
@@ -127,7 +128,7 @@ async fn app_with_every_table() -> TestApp {
 /// access to the database could.
 async fn tamper(app: &TestApp, sql: &str) {
     if app.database_url.starts_with("postgres") {
-        let txn = app.state.db.begin().await.expect("begin");
+        let txn = app.state.service.db.begin().await.expect("begin");
         txn.execute_unprepared("SET LOCAL session_replication_role = replica").await.expect("no triggers");
         txn.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
         txn.commit().await.expect("commit");
@@ -147,7 +148,12 @@ async fn tables(app: &TestApp) -> BTreeSet<String> {
     } else {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     };
-    let rows = app.state.db.query_all_raw(Statement::from_string(app.state.db.get_database_backend(), sql)).await;
+    let rows = app
+        .state
+        .service
+        .db
+        .query_all_raw(Statement::from_string(app.state.service.db.get_database_backend(), sql))
+        .await;
     rows.expect("catalogue").iter().map(|r| r.try_get_by_index::<String>(0).expect("a name")).collect()
 }
 
@@ -161,7 +167,12 @@ async fn columns(app: &TestApp, table: &str) -> Vec<String> {
     } else {
         format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")
     };
-    let rows = app.state.db.query_all_raw(Statement::from_string(app.state.db.get_database_backend(), sql)).await;
+    let rows = app
+        .state
+        .service
+        .db
+        .query_all_raw(Statement::from_string(app.state.service.db.get_database_backend(), sql))
+        .await;
     rows.expect("columns").iter().map(|r| r.try_get_by_index::<String>(0).expect("a name")).collect()
 }
 
@@ -421,12 +432,12 @@ async fn every_change_to_every_served_table_is_named_by_audit_and_by_verify() {
     let state = tmp.path().join("verify.json");
     let report = verify(&app, &state, None).await;
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    assert!(audit(&app.state.db).await.unwrap().findings.is_empty());
+    assert!(audit(&app.state.service.db).await.unwrap().findings.is_empty());
     for case in cases() {
         for op in [Op::Change, Op::Delete, Op::Insert] {
             let sql = statement(&app, &case, op).await;
             tamper(&app, &sql).await;
-            let found = audit(&app.state.db).await.expect("audit runs").findings;
+            let found = audit(&app.state.service.db).await.expect("audit runs").findings;
             assert!(audit_names(&case, op, &found), "{sql}: audit says {found:#?}");
             let (endpoint, field) = match op {
                 Op::Change => case.changed_at,
@@ -444,8 +455,8 @@ async fn every_change_to_every_served_table_is_named_by_audit_and_by_verify() {
                 report.failures
             );
             // Rebuilding from the log restores what was served.
-            maslikhat::store::rebuild::rebuild(&app.state.db).await.expect("rebuild");
-            let after = audit(&app.state.db).await.unwrap().findings;
+            maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
+            let after = audit(&app.state.service.db).await.unwrap().findings;
             assert!(after.is_empty(), "{sql}: after rebuild {after:#?}");
         }
     }
@@ -501,8 +512,8 @@ async fn verify_completes_within_the_default_rate_limits_on_a_council_of_the_nat
     let until = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
     let mut cfg = maslikhat::demo::DemoConfig::national(1, 1, until);
     cfg.councils = Some(vec!["astana-city".into()]);
-    maslikhat::demo::load(&app.state.db, &cfg, false).await.expect("the council loads");
-    assert!(audit(&app.state.db).await.expect("audit").findings.is_empty());
+    maslikhat::demo::load(&app.state.service.db, &cfg, false).await.expect("the council loads");
+    assert!(audit(&app.state.service.db).await.expect("audit").findings.is_empty());
     let tmp = tempfile::tempdir().unwrap();
     let report = verify(&app, &tmp.path().join("verify.json"), Some("astana-city")).await;
     for l in &report.lines {
@@ -683,7 +694,7 @@ async fn each_edit_is_named_by_audit_and_by_verify(edits: &[ReportedEdit]) {
     for (sqlite, pg, (table, column), (endpoint, field)) in edits {
         let sql = if postgres && !pg.is_empty() { pg } else { sqlite };
         tamper(&app, sql).await;
-        let found = audit(&app.state.db).await.expect("audit").findings;
+        let found = audit(&app.state.service.db).await.expect("audit").findings;
         assert!(
             found.iter().any(|f| f.table == *table && (column.is_empty() || f.column.as_deref() == Some(*column))),
             "{sql}: {found:#?}"
@@ -693,7 +704,7 @@ async fn each_edit_is_named_by_audit_and_by_verify(edits: &[ReportedEdit]) {
             failures.iter().any(|f| f.strip_prefix(endpoint).is_some_and(|r| r.starts_with(&format!("{field}:")))),
             "{sql}: {failures:#?}"
         );
-        maslikhat::store::rebuild::rebuild(&app.state.db).await.expect("rebuild");
-        assert!(audit(&app.state.db).await.unwrap().findings.is_empty(), "{sql}: rebuild restores it");
+        maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
+        assert!(audit(&app.state.service.db).await.unwrap().findings.is_empty(), "{sql}: rebuild restores it");
     }
 }

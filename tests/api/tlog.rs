@@ -200,7 +200,7 @@ async fn a_log_without_tile_hashes_gets_them_on_start_and_serves_the_same_tiles(
     let app = spawn_app_with(|s| s.response_cache_seconds = 0).await;
     grow(&app, 0, 300).await;
     let (_, _, before) = fetch(&app, "/log/tile/1/000.p/1").await;
-    maslikhat::entity::log_tile_hash::Entity::delete_many().exec(&app.state.db).await.unwrap();
+    maslikhat::entity::log_tile_hash::Entity::delete_many().exec(&app.state.service.db).await.unwrap();
     assert_eq!(fetch(&app, "/log/tile/1/000.p/1").await.0, 500, "the hash is gone, and its absence is an error");
     let (db, keys) = (app.database_url.clone(), app.keys_dir.clone());
     let restarted = spawn_app_with(|s| {
@@ -208,7 +208,7 @@ async fn a_log_without_tile_hashes_gets_them_on_start_and_serves_the_same_tiles(
         s.keys_dir = keys;
     })
     .await;
-    assert_eq!(maslikhat::entity::log_tile_hash::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    assert_eq!(maslikhat::entity::log_tile_hash::Entity::find().count(&app.state.service.db).await.unwrap(), 1);
     assert_eq!(fetch(&restarted, "/log/tile/1/000.p/1").await.2, before);
     assert_eq!(read_whole_log(&restarted).await, 300);
     let p = restarted.get("/v1/log/proofs/inclusion?leaf_index=299&tree_size=300").await;
@@ -312,28 +312,32 @@ async fn audit_names_a_changed_a_missing_and_an_extra_tile_hash() {
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     let app = spawn_app_with(|s| s.response_cache_seconds = 0).await;
     grow(&app, 0, 256).await;
-    let audit = || maslikhat::store::audit::audit(&app.state.db);
+    let audit = || maslikhat::store::audit::audit(&app.state.service.db);
     assert!(audit().await.unwrap().findings.is_empty());
     let tile_findings = |f: &[maslikhat::store::audit::Finding]| {
-        f.iter().filter(|x| x.table == "log_tile_hash").map(|x| format!("{} {}", x.row, x)).collect::<Vec<_>>()
+        f.iter().filter(|x| x.table == "log_tile_hash").map(|x| format!("{} {x}", x.row)).collect::<Vec<_>>()
     };
     // Changed: the served tile and every proof through it would no longer match the leaves.
-    let row = log_tile_hash::Entity::find_by_id((1, 0)).one(&app.state.db).await.unwrap().expect("tile hash 1/0");
+    let row =
+        log_tile_hash::Entity::find_by_id((1, 0)).one(&app.state.service.db).await.unwrap().expect("tile hash 1/0");
     let good = row.hash.clone();
     let mut m: log_tile_hash::ActiveModel = row.into();
     m.hash = Set("00".repeat(32));
-    m.update(&app.state.db).await.unwrap();
+    m.update(&app.state.service.db).await.unwrap();
     let f = audit().await.unwrap().findings;
     assert_eq!(tile_findings(&f).len(), 1, "{f:?}");
     assert!(tile_findings(&f)[0].contains("level 1 index 0") && tile_findings(&f)[0].contains(&good), "{f:?}");
     // Missing.
-    log_tile_hash::Entity::delete_by_id((1, 0)).exec(&app.state.db).await.unwrap();
+    log_tile_hash::Entity::delete_by_id((1, 0)).exec(&app.state.service.db).await.unwrap();
     let f = audit().await.unwrap().findings;
     assert!(tile_findings(&f).iter().any(|x| x.contains("level 1 index 0") && x.contains("missing")), "{f:?}");
     // Extra, beyond what the leaves make.
-    log_tile_hash::ActiveModel { level: Set(1), idx: Set(0), hash: Set(good) }.insert(&app.state.db).await.unwrap();
+    log_tile_hash::ActiveModel { level: Set(1), idx: Set(0), hash: Set(good) }
+        .insert(&app.state.service.db)
+        .await
+        .unwrap();
     log_tile_hash::ActiveModel { level: Set(2), idx: Set(0), hash: Set("11".repeat(32)) }
-        .insert(&app.state.db)
+        .insert(&app.state.service.db)
         .await
         .unwrap();
     let f = audit().await.unwrap().findings;

@@ -317,7 +317,7 @@ async fn two_api_nodes_ask_each_witness_once_per_checkpoint_without_conflicts() 
     assert_eq!(w.stats.stale.load(Ordering::Relaxed), 0, "no request named a size the witness did not hold");
     assert_eq!(w.stats.refused.load(Ordering::Relaxed), 0);
     use sea_orm::{EntityTrait, PaginatorTrait};
-    let stored = maslikhat::entity::log_cosignature::Entity::find().count(&a.state.db).await.unwrap();
+    let stored = maslikhat::entity::log_cosignature::Entity::find().count(&a.state.service.db).await.unwrap();
     assert_eq!(w.stats.cosigned.load(Ordering::Relaxed), stored, "no checkpoint was cosigned twice");
 }
 
@@ -326,7 +326,7 @@ async fn the_witness_lease_goes_to_one_node_until_it_lapses() {
     use maslikhat::store::witnessing::take_lease;
     let (tmp, _) = log_keys();
     let app = spawn_app_in(tmp, |_| {}).await;
-    let db = &app.state.db;
+    let db = &app.state.service.db;
     let soon = chrono::Utc::now() + chrono::Duration::seconds(30);
     assert!(take_lease(db, "test", "node-a", soon).await.unwrap());
     assert!(!take_lease(db, "test", "node-b", soon).await.unwrap(), "held by a");

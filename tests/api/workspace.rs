@@ -113,7 +113,9 @@ fn enc(s: &str) -> String {
 }
 
 async fn account(app: &TestApp, kind: AccountKind, council: Option<&str>) -> (accounts::Account, String) {
-    accounts::create_account(&app.state.db, "Test Person", kind, council, Duration::hours(1)).await.expect("account")
+    accounts::create_account(&app.state.service.db, "Test Person", kind, council, Duration::hours(1))
+        .await
+        .expect("account")
 }
 
 async fn clerk(app: &TestApp, council: &str) -> Browser {
@@ -160,7 +162,7 @@ async fn a_sign_in_link_works_once_and_gives_a_strict_http_only_cookie() {
 
     // Over TLS (as a proxy reports it) the cookie is Secure.
     let (a, _) = account(&app, AccountKind::Admin, None).await;
-    let token = accounts::new_sign_in(&app.state.db, &a.id, Duration::hours(1)).await.unwrap();
+    let token = accounts::new_sign_in(&app.state.service.db, &a.id, Duration::hours(1)).await.unwrap();
     let resp = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -205,11 +207,11 @@ async fn an_admin_creates_a_clerk_in_the_browser_and_the_clerk_signs_in_with_the
     // A clerk is not an admin.
     assert_eq!(clerk.get("/publish/admin/accounts").await.status, 403);
     // Missing council: the field says so, nothing is created.
-    let before = accounts::list_accounts(&app.state.db).await.unwrap().len();
+    let before = accounts::list_accounts(&app.state.service.db).await.unwrap().len();
     let r = admin.post("/publish/admin/accounts", &[("csrf", &csrf), ("name", "X"), ("kind", "council")]).await;
     assert_eq!(r.status, 422);
     assert!(r.html.contains("data-field=\"council\" data-rule=\"required\""), "{}", r.html);
-    assert_eq!(accounts::list_accounts(&app.state.db).await.unwrap().len(), before);
+    assert_eq!(accounts::list_accounts(&app.state.service.db).await.unwrap().len(), before);
 }
 
 #[tokio::test]
@@ -233,7 +235,7 @@ async fn forms_without_a_valid_csrf_token_change_nothing() {
     assert_eq!(r.status, 403);
     let page = b.get("/publish/councils/wsb/roster").await;
     assert!(!page.html.contains("Иванов"), "nothing was kept");
-    assert!(accounts::get_draft(&app.state.db, "roster:wsb").await.unwrap().is_none());
+    assert!(accounts::get_draft(&app.state.service.db, "roster:wsb").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -268,7 +270,7 @@ async fn a_clerk_of_one_council_can_neither_open_nor_post_to_another() {
         )
         .await;
     assert_eq!(r.status, 403);
-    assert!(accounts::get_draft(&app.state.db, "roster:wsd").await.unwrap().is_none());
+    assert!(accounts::get_draft(&app.state.service.db, "roster:wsd").await.unwrap().is_none());
     assert_eq!(app.version_count().await, versions, "nothing was published");
 }
 
@@ -281,14 +283,15 @@ async fn a_revoked_account_and_an_expired_session_are_refused() {
     let mut b = Browser::new(&app);
     b.sign_in(&token).await;
     let csrf = b.get("/publish/councils/wse/roster").await.csrf();
-    accounts::revoke_account(&app.state.db, &a.id).await.unwrap();
+    accounts::revoke_account(&app.state.service.db, &a.id).await.unwrap();
     assert_eq!(b.get("/publish/councils/wse/roster").await.status, 401);
     assert_eq!(b.post("/publish/councils/wse/roster/publish", &[("csrf", &csrf)]).await.status, 401);
-    assert!(accounts::new_sign_in(&app.state.db, &a.id, Duration::hours(1)).await.is_err());
+    assert!(accounts::new_sign_in(&app.state.service.db, &a.id, Duration::hours(1)).await.is_err());
 
     let mut c = clerk(&app, "wse").await;
     assert_eq!(c.get("/publish").await.status, 200);
     app.state
+        .service
         .db
         .execute_unprepared("UPDATE publisher_session SET expires_at = '2020-01-01 00:00:00+00:00'")
         .await
@@ -296,10 +299,15 @@ async fn a_revoked_account_and_an_expired_session_are_refused() {
     assert_eq!(c.get("/publish").await.status, 401);
 
     // An expired sign-in link does not sign in.
-    let (_, late) =
-        accounts::create_account(&app.state.db, "Late", AccountKind::Council, Some("wse"), Duration::seconds(-1))
-            .await
-            .unwrap();
+    let (_, late) = accounts::create_account(
+        &app.state.service.db,
+        "Late",
+        AccountKind::Council,
+        Some("wse"),
+        Duration::seconds(-1),
+    )
+    .await
+    .unwrap();
     assert_eq!(Browser::new(&app).post("/publish/sign-in", &[("token", &late)]).await.status, 401);
 }
 
@@ -481,7 +489,7 @@ async fn spreadsheets_that_are_not_clean_roll_calls_are_refused_with_nothing_sto
         if r.status == 422 {
             assert!(r.html.contains(&format!("data-refusal=\"{rule}\"")), "{file}: expected {rule}");
         }
-        let draft = accounts::get_draft(&app.state.db, "session_record:wsr:wsr-s1").await.unwrap().unwrap();
+        let draft = accounts::get_draft(&app.state.service.db, "session_record:wsr:wsr-s1").await.unwrap().unwrap();
         let draft: Value = serde_json::from_str(&draft).unwrap();
         assert!(draft["pending"].is_null(), "{file}: nothing kept for review");
         assert_eq!(draft["doc"]["vote_events"], json!([]));

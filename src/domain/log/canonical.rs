@@ -138,35 +138,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Lowercase hexadecimal encoding of `bytes`, two characters per byte.
 pub fn to_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(hex_digit(b >> 4));
-        out.push(hex_digit(b & 0x0f));
-    }
-    out
+    hex::encode(bytes)
 }
 
 /// Decodes hexadecimal (either case) into bytes; `None` if the length is odd
 /// or a character is not a hex digit.
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if !bytes.len().is_multiple_of(2) {
-        return None;
-    }
-    bytes.chunks_exact(2).map(|pair| Some(hex_value(pair[0])? << 4 | hex_value(pair[1])?)).collect()
-}
-
-fn hex_digit(nibble: u8) -> char {
-    char::from(b"0123456789abcdef"[usize::from(nibble & 0x0f)])
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    hex::decode(text).ok()
 }
 
 fn write_value(value: &Value, depth: usize, out: &mut String) -> Result<(), CanonicalError> {
@@ -254,8 +232,7 @@ fn write_string(s: &str, out: &mut String) {
                 // Control characters below U+0020 fit in one byte.
                 let b = u8::try_from(u32::from(c)).unwrap_or(0);
                 out.push_str("\\u00");
-                out.push(hex_digit(b >> 4));
-                out.push(hex_digit(b & 0x0f));
+                out.push_str(&hex::encode([b]));
             }
             c => out.push(c),
         }

@@ -462,7 +462,7 @@ mod tests {
     }
 
     fn hex(h: &[u8]) -> String {
-        h.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(h)
     }
 
     fn unhex(s: &str) -> Hash {

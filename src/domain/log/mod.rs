@@ -33,7 +33,6 @@ pub fn leaf_time(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The leaf data of a log entry: the canonical JSON of what identifies one document version.
-#[allow(clippy::too_many_arguments)]
 pub fn leaf_data(
     index: u64,
     council: Option<&str>,

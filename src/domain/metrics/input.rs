@@ -1,6 +1,6 @@
 //! Plain input types: everything the metrics need about one council over a
 //! period, already loaded from the store. No validation happens here; the
-//! publication rules of `domain.md` are enforced when records are stored.
+//! publication rules of `docs/domain.md` are enforced when records are stored.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Openness and debate metrics of a council, method v1.1 (`metrics.md`).
+//! Openness and debate metrics of a council, method v1.1 (`docs/metrics.md`).
 //!
 //! Pure functions over plain inputs: the store loads a [`CouncilPeriod`],
 //! and [`council_metrics`] / [`deputy_metrics`] compute every metric as a

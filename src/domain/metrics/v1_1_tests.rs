@@ -1,6 +1,6 @@
 //! Method v1.1: the three classes that v1 read differently (declared document and minutes
 //! times of backfilled sessions; a backfilled session with agenda items and no documents;
-//! sessions scheduled after `as_of`) and each clarification of `metrics.md`.
+//! sessions scheduled after `as_of`) and each clarification of `docs/metrics.md`.
 
 use chrono::{DateTime, Utc};
 

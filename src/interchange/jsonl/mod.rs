@@ -181,6 +181,9 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Lines refused, with the reason.
     pub refused: Vec<Refusal>,
+    /// Whether what was stored was kept: false when a refused line (without
+    /// `continue_on_error`) discarded the whole file, so nothing was stored.
+    pub kept: bool,
 }
 
 /// The fields needed to place a line in its document's history.
@@ -197,8 +200,19 @@ struct Header {
 /// Imports a JSON Lines file, line by line in its order (see the module documentation). A
 /// document's first line in the file is refused when the database holds the document with
 /// other content, unless `replace` (`If-Match: *`); its later lines continue its history.
-pub async fn import(db: &store::Db, path: &Path, replace: bool, progress: bool) -> Result<ImportReport, BulkError> {
+///
+/// The file stands or falls as a whole: one refused line discards everything (nothing is
+/// stored, `kept` is false), unless `continue_on_error`, which keeps every line that passed.
+pub async fn import(
+    db: &store::Db,
+    path: &Path,
+    replace: bool,
+    continue_on_error: bool,
+    progress: bool,
+) -> Result<ImportReport, BulkError> {
     let mut report = ImportReport::default();
+    let batch = store::begin_batch(db).await?;
+    let db = &batch;
     let total = BufReader::new(std::fs::File::open(path)?).lines().count() as u64;
     let pb = progress_bar(progress, Some(total), "lines");
     let mut reader = BufReader::new(std::fs::File::open(path)?);
@@ -239,6 +253,10 @@ pub async fn import(db: &store::Db, path: &Path, replace: bool, progress: bool) 
         }
     }
     pb.finish_and_clear();
+    report.kept = store::end_batch(batch, report.refused.is_empty() || continue_on_error).await?;
+    if !report.kept {
+        report.created = 0;
+    }
     Ok(report)
 }
 
@@ -260,7 +278,7 @@ fn shape<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, L
     read::from_value(body).map_err(|v| LineError::Refused(format!("body {v}")))
 }
 
-async fn publish_line(db: &store::Db, raw: &str, overwrite: bool) -> Result<Published, LineError> {
+async fn publish_line(db: &store::Batch, raw: &str, overwrite: bool) -> Result<Published, LineError> {
     let line: ExportLine =
         serde_json::from_str(raw).map_err(|e| LineError::Refused(format!("not a document line: {e}")))?;
     let meta = PublishMeta {

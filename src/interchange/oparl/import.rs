@@ -77,6 +77,9 @@ pub struct OparlOptions {
     pub replace: bool,
     /// "Now": meetings that started before it are `held`; memberships open on it are current.
     pub now: DateTime<Utc>,
+    /// Store every document that passes and report the others; by default one refused
+    /// document discards the whole dump (nothing is stored).
+    pub continue_on_error: bool,
 }
 
 /// Stored / unchanged / refused counts of one kind of document.
@@ -157,6 +160,9 @@ pub struct OparlReport {
     pub skipped: Vec<OparlSkip>,
     /// Every refused document with its reason.
     pub refused: Vec<OparlRefusal>,
+    /// Whether what was stored was kept: false when a refused document (without
+    /// `continue_on_error`) discarded the whole dump, so nothing was stored.
+    pub kept: bool,
     /// What was guessed, capped or left out.
     pub warnings: Vec<String>,
 }
@@ -256,7 +262,7 @@ pub(super) fn de(s: String) -> BTreeMap<String, String> {
 
 /// Publishes documents and counts what became of them.
 pub(super) struct Publisher<'a> {
-    pub db: &'a store::Db,
+    pub db: &'a store::Batch,
     pub meta: PublishMeta,
     pub report: &'a mut OparlReport,
 }
@@ -365,16 +371,31 @@ async fn import_dump(db: &store::Db, dump: Dump, source: &str, opts: &OparlOptio
         provenance: Provenance::PublicSources,
         received_at: None,
     };
-    let mut out = Publisher { db, meta, report: &mut report };
+    // One batch: the dump stands or falls as a whole (unless `continue_on_error`).
+    let batch = store::begin_batch(db).await?;
+    let mut out = Publisher { db: &batch, meta, report: &mut report };
     roster.publish_parties(&dump, &mut out).await?;
     let mut v = Violations::new();
     let meta = out.meta_for(DocKind::Council, &council_id).await?;
-    let r = store::councils::put_council(db, &council_id, &council.parse(&mut v), v, &meta).await;
+    let r = store::councils::put_council(out.db, &council_id, &council.parse(&mut v), v, &meta).await;
     let o = out.outcome("council", &council_id, &body_id, r)?;
     out.report.councils.add(o);
     roster.publish(&council_id, &mut out).await?;
     meetings.publish(&dump, &council_id, &mut ids, opts.now, &mut out).await?;
     report.identifiers = ids.taken.into_iter().collect();
+    report.kept = store::end_batch(batch, report.refused.is_empty() || opts.continue_on_error).await?;
+    if !report.kept {
+        for t in [
+            &mut report.councils,
+            &mut report.parties,
+            &mut report.rosters,
+            &mut report.deputies,
+            &mut report.sessions,
+            &mut report.agenda_items,
+        ] {
+            t.stored = 0;
+        }
+    }
     Ok(report)
 }
 

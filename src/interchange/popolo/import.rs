@@ -61,7 +61,7 @@ use crate::domain::enums as d;
 use crate::domain::{Violations, text as t};
 use crate::interchange::{progress_bar, refusal};
 use crate::store::councils::replace_meta;
-use crate::store::{self, DocKind, PublishMeta, Published, StoreError};
+use crate::store::{self, DocKind, PublishMeta, Published, StoreError, VersionMeta};
 
 #[cfg(doc)]
 use super::format::parse_option;
@@ -132,6 +132,9 @@ pub struct PopoloReport {
     pub refused: Vec<PopoloRefusal>,
     /// What was guessed or left out.
     pub warnings: Vec<String>,
+    /// Whether what was stored was kept: false when a refusal (without `continue_on_error`)
+    /// discarded the whole file, so nothing was stored.
+    pub kept: bool,
 }
 
 /// A date member (`YYYY-MM-DD`, or a date-time whose date part is taken); `None` for a partial
@@ -207,7 +210,10 @@ pub async fn import_value(
     let plan = Plan::build(&file, extra_names, opts, &mut report)?;
     let meta = plan.meta(opts);
     let council_id = plan.council_id.clone();
-    let planned = plan.parse(&mut report);
+    let mut planned = plan.parse(&mut report);
+    if !opts.replace {
+        keep_stored_parties(db, &mut planned, &mut report).await?;
+    }
     // All or nothing: a document refused before anything is stored stops the whole file, unless
     // the caller asked to store what passes.
     if !opts.continue_on_error {
@@ -216,13 +222,20 @@ pub async fn import_value(
             return Ok(report);
         }
     }
-    let mut out = Out { db, meta, report: &mut report };
+    // One batch: a refusal found only while publishing (a rule that needs the stored state)
+    // discards the documents stored before it too.
+    let batch = store::begin_batch(db).await?;
+    let mut out = Out { db: &batch, meta, report: &mut report };
     let pb = progress_bar(opts.progress, Some(planned.len() as u64), "documents");
     for p in planned {
         out.publish(&council_id, p).await?;
         pb.inc(1);
     }
     pb.finish_and_clear();
+    report.kept = store::end_batch(batch, report.refused.is_empty() || opts.continue_on_error).await?;
+    if !report.kept {
+        (report.stored, report.parties, report.deputies, report.sessions, report.vote_events) = (0, 0, 0, 0, 0);
+    }
     Ok(report)
 }
 
@@ -246,6 +259,13 @@ impl Planned {
         }
     }
 
+    /// The stored version of this document when its content differs from the planned one.
+    async fn stored_otherwise(&self, db: &store::Db, council_id: &str) -> Result<Option<VersionMeta>, StoreError> {
+        let (kind, id) = self.key(council_id);
+        let planned = crate::domain::log::canonical::sha256_hex(self.body()?.as_bytes());
+        Ok(store::councils::current_version(db, kind, id).await?.filter(|current| current.sha256 != planned))
+    }
+
     fn body(&self) -> Result<String, StoreError> {
         match self {
             Planned::Party(_, d) => store::canonical_json(d),
@@ -254,6 +274,33 @@ impl Planned {
             Planned::Session(_, d, _) => store::canonical_json(d),
         }
     }
+}
+
+/// Parties are national: a party the database already holds with other content is the one the
+/// file's memberships refer to, kept as stored (with a warning) rather than refused or changed,
+/// unless the import replaces.
+async fn keep_stored_parties(
+    db: &store::Db,
+    plan: &mut Vec<Planned>,
+    report: &mut PopoloReport,
+) -> Result<(), StoreError> {
+    let mut kept = Vec::with_capacity(plan.len());
+    for p in plan.drain(..) {
+        if let Planned::Party(id, _) = &p
+            && let Some(current) = p.stored_otherwise(db, "").await?
+        {
+            report.warnings.push(format!(
+                "party {id} is already stored (version {}) with another description; it is kept as stored \
+                 (--replace applies the file's)",
+                current.etag()
+            ));
+            report.unchanged += 1;
+            continue;
+        }
+        kept.push(p);
+    }
+    *plan = kept;
+    Ok(())
 }
 
 /// Refuses, before anything is stored, every planned document that exists with other content
@@ -271,8 +318,7 @@ async fn preflight(
     }
     for p in plan {
         let (kind, id) = p.key(council_id);
-        let Some(current) = store::councils::current_version(db, kind, id).await? else { continue };
-        if current.sha256 != crate::domain::log::canonical::sha256_hex(p.body()?.as_bytes()) {
+        if let Some(current) = p.stored_otherwise(db, council_id).await? {
             report.refused.push(PopoloRefusal {
                 kind: kind.as_str(),
                 id: id.to_owned(),
@@ -791,7 +837,7 @@ fn level_for(seats: u64, list_seats: bool) -> d::Level {
 
 /// Publishes the plan's documents, counting what became of each.
 struct Out<'a> {
-    db: &'a store::Db,
+    db: &'a store::Batch,
     meta: PublishMeta,
     report: &'a mut PopoloReport,
 }

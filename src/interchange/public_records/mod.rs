@@ -294,6 +294,9 @@ pub struct Report {
     pub councils: usize,
     /// Records refused.
     pub refused: Vec<Refused>,
+    /// Whether what was stored was kept: false when a refused record (without
+    /// `continue_on_error`) discarded the whole file, so nothing was stored.
+    pub kept: bool,
 }
 
 /// Options of an import.
@@ -301,6 +304,9 @@ pub struct Report {
 pub struct ImportOptions {
     /// Replace stored records whose content differs (otherwise they are refused).
     pub replace: bool,
+    /// Store every record that passes and report the others; by default one refused record
+    /// discards the whole file (nothing is stored).
+    pub continue_on_error: bool,
 }
 
 /// Why an import could not run at all (a refused record is reported, not an error).
@@ -325,7 +331,7 @@ pub async fn import_file(db: &store::Db, path: &Path, opts: &ImportOptions) -> R
 
 /// Imports the records compiled into the binary, replacing older bundled versions.
 pub async fn load_bundled(db: &store::Db) -> Result<Report, ImportError> {
-    import_str(db, BUNDLED, &ImportOptions { replace: true }).await
+    import_str(db, BUNDLED, &ImportOptions { replace: true, continue_on_error: false }).await
 }
 
 /// Parses one record of the file format into its id and domain record, with the violations
@@ -343,6 +349,9 @@ pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Res
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;
     let mut report = Report { records: values.len(), ..Report::default() };
     let mut councils = std::collections::BTreeSet::new();
+    // One batch: the file stands or falls as a whole (unless `continue_on_error`).
+    let batch = store::begin_batch(db).await?;
+    let db = &batch;
     for (index, value) in values.into_iter().enumerate() {
         let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
         let refuse = |reason: String| Refused { index, id: id.clone(), reason };
@@ -390,5 +399,9 @@ pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Res
         }
     }
     report.councils = councils.len();
+    report.kept = store::end_batch(batch, report.refused.is_empty() || opts.continue_on_error).await?;
+    if !report.kept {
+        (report.stored, report.councils) = (0, 0);
+    }
     Ok(report)
 }

@@ -30,10 +30,10 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-pub use council::{CouncilRows, council, party};
+pub use council::{council, party};
 pub use public_record::public_record;
 pub use roster::{RosterRows, roster};
-pub use session::{SessionPrior, SessionRows, session};
+pub use session::{SessionPrior, session};
 
 use super::StoreError;
 use super::publish::{DocKind, stored_kind, stored_provenance};

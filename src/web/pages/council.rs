@@ -3,17 +3,16 @@
 //! metrics and the latest sessions.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 
 use super::home::{component_legend, components, points};
-use super::{ALL, Parties, names, number, share};
-use crate::api::AppState;
-use crate::api::metrics::{CouncilMetricsDto, MetricValueDto, MetricsApi, SessionOpennessDto};
-use crate::domain::roster::period_covers;
-use crate::store;
+use super::{ALL, Parties, number, share};
+use crate::domain::metrics::{self as dm, CouncilMetrics, MetricValue};
+use crate::service::metrics::{self as metrics, PeriodQuery, cohesion_group_id, group_id};
+use crate::service::sessions::SessionFilter;
+use crate::service::{self, Service};
 use crate::web::PageResult;
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
@@ -40,7 +39,7 @@ pub fn figure(ctx: &Ctx, chart: Markup, head: &[&str], rows: &[Vec<String>]) -> 
     }
 }
 
-fn metric_rows(x: &CouncilMetricsDto) -> Vec<(&'static str, &MetricValueDto, bool)> {
+fn metric_rows(x: &CouncilMetrics) -> Vec<(&'static str, &MetricValue, bool)> {
     // (key, value, is a share)
     vec![
         ("m_undiscussed_item_share", &x.debate.undiscussed_item_share, true),
@@ -55,13 +54,13 @@ fn metric_rows(x: &CouncilMetricsDto) -> Vec<(&'static str, &MetricValueDto, boo
     ]
 }
 
-fn fmt(ctx: &Ctx, v: &MetricValueDto, is_share: bool) -> String {
+fn fmt(ctx: &Ctx, v: &MetricValue, is_share: bool) -> String {
     if is_share { share(ctx, v) } else { number(ctx, v, 2) }
 }
 
 /// Each held session's openness components (the council values are their means), every
 /// component's column anchored so the council table can link to the sessions behind it.
-fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[SessionOpennessDto]) -> Markup {
+fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness]) -> Markup {
     let keys = ["c_notice", "c_documents", "c_open_items", "c_broadcast", "c_minutes", "c_roll_call"];
     html! {
         section aria-labelledby="session-openness" {
@@ -77,12 +76,13 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[SessionOpennessDto]
                     } }
                     tbody {
                         @for s in sessions {
-                            tr data-session=(s.session) {
-                                th scope="row" { a href={ "/sessions/" (enc(&s.session)) } { (super::local(s.scheduled_start)) } }
-                                td { (ctx.t(if s.time_kind == "declared" { "time_declared" } else { "time_witnessed" })) }
-                                @for (name, c) in s.components() {
-                                    td class="num" data-component=(name) title=[c.value.reason.as_ref().map(|r| format!("{r}: {}", c.value.reason_text.clone().unwrap_or_default()))] {
-                                        (share(ctx, &c.value))
+                            tr data-session=(s.session_id) {
+                                th scope="row" { a href={ "/sessions/" (enc(&s.session_id)) } { (super::local(s.scheduled_start)) } }
+                                td { (ctx.t(if s.time_kind == dm::TimeKind::Declared { "time_declared" } else { "time_witnessed" })) }
+                                @for c in dm::Component::ALL {
+                                    @let v = s.get(c);
+                                    td class="num" data-component=(c.name()) title=[v.reason.map(|r| format!("{}: {}", metrics::reason_code(r), r.message()))] {
+                                        (share(ctx, v))
                                     }
                                 }
                             }
@@ -95,42 +95,44 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[SessionOpennessDto]
 }
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let (row, _) = store::councils::get_council(&state.db, id).await?;
-    let api = MetricsApi { state: state.clone() };
-    let x = api.council_for_page(id, None, None, None).await?;
-    let start = NaiveDate::from_ymd_opt(2023, 3, 19).unwrap_or(x.from).max(x.from);
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
+pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let row = service::councils::get(svc, id).await?;
+    let report = metrics::council(svc, id, PeriodQuery::default()).await?;
+    let x = &report.metrics;
+    let start = metrics::DEFAULT_FROM.max(x.from);
     let mut trend = vec![];
     for year in start.year()..=x.to.year() {
         let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start).max(start);
         let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(x.to).min(x.to);
-        trend.push((year, api.council_for_page(id, Some(from), Some(to), Some(x.as_of)).await?));
+        let q = PeriodQuery { from: Some(from), to: Some(to), as_of: Some(x.as_of) };
+        trend.push((year, metrics::council(svc, id, q).await?.metrics));
     }
-    let deputies = api.deputies_for_page(id).await?;
-    let session_openness = api.sessions_for_page(id).await?;
-    let roster = store::councils::council_deputies(&state.db, id).await?;
-    let parties = Parties::load(state).await?;
-    let sessions = store::sessions::list_sessions(
-        &state.db,
-        &store::sessions::SessionFilter { council: Some(id.to_owned()), ..Default::default() },
-        None,
-        ALL,
-    )
-    .await?
-    .items;
+    let deputies = metrics::council_deputies(svc, id, PeriodQuery::default()).await?;
+    let mut deputies_sorted: Vec<_> = deputies.deputies.iter().collect();
+    deputies_sorted.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
+    let session_openness = metrics::sessions_openness(svc, id).await?;
+    let roster = service::rosters::all_deputies(svc, id).await?;
+    let parties = Parties::load(svc).await?;
+    let sessions =
+        service::sessions::list(svc, &SessionFilter { council: Some(id.to_owned()), ..Default::default() }, None, ALL)
+            .await?
+            .items;
     let dep_names: BTreeMap<String, String> =
-        roster.iter().map(|d| (d.deputy.id.clone(), ctx.lang.pick(&names(&d.deputy.names)))).collect();
+        roster.iter().map(|d| (d.deputy.id.clone(), ctx.lang.pick(&d.deputy.names))).collect();
 
     // Composition on the period's last date, by the same rule as the metric.
     let on = x.composition.date;
     let mut by_party: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_seat: BTreeMap<String, u64> = BTreeMap::new();
     for d in &roster {
-        let Some(m) = d.mandates.iter().find(|m| period_covers(m.start_date, m.end_date, on)) else { continue };
-        let party =
-            d.memberships.iter().find(|p| period_covers(p.start_date, p.end_date, on)).map(|p| p.party_id.clone());
+        let Some(m) = d.mandate_on(on) else { continue };
+        let party = d.party_on(on).map(str::to_owned);
         *by_party.entry(parties.group(ctx, party.as_deref())).or_default() += 1;
-        *by_seat.entry(ctx.lang.label("seat", &m.seat_type)).or_default() += 1;
+        *by_seat.entry(ctx.lang.label("seat", m.seat_type.as_str())).or_default() += 1;
     }
 
     let comps = components(&x.openness);
@@ -162,7 +164,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     let score_series = vec![(
         ctx.t("openness_score").to_owned(),
         charts::SERIES[0],
-        trend.iter().map(|(_, t)| t.openness.openness_score.value).collect::<Vec<_>>(),
+        trend.iter().map(|(_, t)| t.openness.score.value).collect::<Vec<_>>(),
     )];
     let share_series: Vec<(String, &'static str, Vec<Option<f64>>)> =
         [("m_contested_share", 1usize), ("m_unanimity_rate", 3), ("m_undiscussed_item_share", 2)]
@@ -188,7 +190,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             vec![
                 y.to_string(),
                 t.held_sessions.to_string(),
-                number(ctx, &t.openness.openness_score, 1),
+                number(ctx, &t.openness.score, 1),
                 share(ctx, &t.voting.contested_share),
                 share(ctx, &t.voting.unanimity_rate),
                 share(ctx, &t.debate.undiscussed_item_share),
@@ -200,7 +202,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         .cohesion
         .iter()
         .map(|c| Bar {
-            label: parties.group(ctx, Some(&c.group)),
+            label: parties.group(ctx, Some(cohesion_group_id(&c.group))),
             value: c.agreement_index.value,
             colour: charts::SERIES[2],
             text: number(ctx, &c.agreement_index, 2),
@@ -211,7 +213,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         .iter()
         .map(|c| {
             vec![
-                parties.group(ctx, Some(&c.group)),
+                parties.group(ctx, Some(cohesion_group_id(&c.group))),
                 number(ctx, &c.agreement_index, 2),
                 number(ctx, &c.rice_index, 2),
                 c.agreement_index.n.to_string(),
@@ -257,16 +259,16 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
         .map(|(p, n)| Bar { label: p.clone(), value: Some(*n as f64), colour: charts::SERIES[0], text: n.to_string() })
         .collect();
     let latest: Vec<_> = sessions.iter().rev().take(12).collect();
-    let title = ctx.lang.pick(&names(&row.names));
+    let title = ctx.lang.pick(&row.council.names);
 
     let body = html! {
         p {
-            (ctx.lang.label("level", &row.level)) ". " (ctx.t("seats_by_law")) ": " (row.seats) ". "
+            (ctx.lang.label("level", row.council.level.as_str())) ". " (ctx.t("seats_by_law")) ": " (row.council.seats) ". "
             (ctx.t("period")) ": " (x.from) " – " (x.to) ", " (ctx.t("as_of")) " " (super::local(x.as_of)) " (UTC+5). "
             (ctx.t("held_sessions")) ": " span data-metric="held_sessions" { (x.held_sessions) } "."
         }
         section aria-labelledby="openness" {
-            h2 id="openness" { (ctx.t("openness")) ": " span data-metric="openness_score" { (number(ctx, &x.openness.openness_score, 1)) } " / 100" }
+            h2 id="openness" { (ctx.t("openness")) ": " span data-metric="openness_score" { (number(ctx, &x.openness.score, 1)) } " / 100" }
             (component_legend(ctx))
             (figure(ctx, charts::bars(ctx.t("openness"), &openness_bars, 100.0),
                 &[ctx.t("component"), ctx.t("weight"), ctx.t("value"), ctx.t("points")], &openness_rows))
@@ -285,7 +287,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                 table {
                     thead { tr { th scope="col" { (ctx.t("value")) } th scope="col" class="num" { (x.from) " – " (x.to) } th scope="col" class="num" { "n" } } }
                     tbody {
-                        @for (k, v, is_share) in metric_rows(&x) {
+                        @for (k, v, is_share) in metric_rows(x) {
                             tr { th scope="row" { (ctx.t(k)) } td class="num" data-metric=(k.trim_start_matches("m_")) { (fmt(ctx, v, is_share)) } td class="num" { (v.n) } }
                         }
                     }
@@ -330,10 +332,10 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                         @for k in ["m_attendance_rate", "m_abstention_rate", "m_losing_side_rate", "m_rebellion_rate", "m_speeches_per_session"] { th scope="col" class="num" { (ctx.t(k)) } }
                     } }
                     tbody {
-                        @for d in &deputies.items {
+                        @for d in &deputies_sorted {
                             tr {
-                                th scope="row" { a href={ "/deputies/" (enc(&d.deputy)) } { (dep_names.get(&d.deputy).cloned().unwrap_or_else(|| d.deputy.clone())) } }
-                                td { (parties.group(ctx, d.group.as_deref())) }
+                                th scope="row" { a href={ "/deputies/" (enc(&d.deputy_id)) } { (dep_names.get(&d.deputy_id).cloned().unwrap_or_else(|| d.deputy_id.clone())) } }
+                                td { (parties.group(ctx, d.group.as_ref().map(group_id))) }
                                 td class="num" { (share(ctx, &d.attendance_rate)) }
                                 td class="num" { (share(ctx, &d.abstention_rate)) }
                                 td class="num" { (share(ctx, &d.losing_side_rate)) }
@@ -355,8 +357,8 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                             tr {
                                 th scope="row" { a href={ "/sessions/" (enc(&s.id)) } { "№ " (s.number) " (" (s.convocation) " " (ctx.t("convocation")) ")" } }
                                 td { (super::local(s.scheduled_start)) }
-                                td { (ctx.lang.label("kind", &s.kind)) }
-                                td { (ctx.lang.label("status", &s.status)) }
+                                td { (ctx.lang.label("kind", s.kind.as_str())) }
+                                td { (ctx.lang.label("status", s.status.as_str())) }
                             }
                         }
                     }
@@ -364,5 +366,10 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             }))
         }
     };
-    Ok(Page { title, api: format!("/v1/councils/{}/metrics", enc(id)), synthetic: row.synthetic || x.synthetic, body })
+    Ok(Page {
+        title,
+        api: format!("/v1/councils/{}/metrics", enc(id)),
+        synthetic: row.council.synthetic || report.synthetic,
+        body,
+    })
 }

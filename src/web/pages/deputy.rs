@@ -1,39 +1,38 @@
 //! `/deputies/{id}`: mandates and party history, attendance, abstention, losing-side and
 //! rebellion rates against the council's averages, the full voting record and the speeches.
 
-use std::sync::Arc;
-
 use maud::html;
 
 use super::council::figure;
-use super::{ALL, Parties, names, number, share};
-use crate::api::AppState;
-use crate::api::metrics::MetricsApi;
-use crate::store;
+use super::{ALL, Parties, number, share};
+use crate::service::sessions::SpeechFilter;
+use crate::service::{self, Service, metrics};
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
 use crate::web::{PageError, PageResult};
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let rec = store::councils::get_deputy(&state.db, id).await?;
-    let council_id = rec.deputy.council_id.clone();
-    let (council, _) = store::councils::get_council(&state.db, &council_id).await?;
-    let api = MetricsApi { state: state.clone() };
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
+pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let rec = service::rosters::deputy(svc, id).await?;
+    let council_id = rec.council_id.clone();
+    let council = service::councils::get(svc, &council_id).await?.council;
     // A deputy without a mandate in the period has no metrics; the rest of the page still shows.
-    let mine = match api.deputy_for_page(id).await {
+    let mine = match metrics::deputy(svc, id, Default::default()).await {
         Ok(m) => Some(m),
-        Err(e) => match PageError::from(e) {
-            PageError::NotFound => None,
-            other => return Err(other),
-        },
+        Err(service::Error::NotFound(_)) => None,
+        Err(other) => return Err(PageError::from(other)),
     };
-    let cm = api.council_for_page(&council_id, None, None, None).await?;
-    let (ballots, _) = store::sessions::list_deputy_ballots(&state.db, id, None, ALL).await?;
-    let speeches = store::sessions::list_speeches(&state.db, None, None, Some(id), None, ALL).await?.items;
-    let parties = Parties::load(state).await?;
-    let name = ctx.lang.pick(&names(&rec.deputy.names));
-    let council_name = ctx.lang.pick(&names(&council.names));
+    let cm = metrics::council(svc, &council_id, Default::default()).await?.metrics;
+    let ballots = service::votes::deputy_ballots(svc, id, None, ALL).await?;
+    let speech_filter = SpeechFilter { deputy: Some(id.to_owned()), ..Default::default() };
+    let speeches = service::sessions::speeches(svc, &speech_filter, None, ALL).await?.items;
+    let parties = Parties::load(svc).await?;
+    let name = ctx.lang.pick(&rec.deputy.names);
+    let council_name = ctx.lang.pick(&council.names);
 
     let means = &cm.deputy_means;
     let pairs = mine.as_ref().map(|d| {
@@ -74,12 +73,12 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                 table {
                     thead { tr { th scope="col" { (ctx.t("convocation")) } th scope="col" { (ctx.t("seat_type")) } th scope="col" { (ctx.t("district_no")) } th scope="col" { (ctx.t("nomination")) } th scope="col" { (ctx.t("from")) } th scope="col" { (ctx.t("until")) } } }
                     tbody {
-                        @for m in &rec.mandates {
+                        @for m in &rec.deputy.mandates {
                             tr {
                                 th scope="row" { (m.convocation) }
-                                td { (ctx.lang.label("seat", &m.seat_type)) }
+                                td { (ctx.lang.label("seat", m.seat_type.as_str())) }
                                 td { (m.district.clone().unwrap_or_default()) }
-                                td { (ctx.lang.label("nom", &m.nomination)) @if let Some(p) = &m.nominating_party_id { " (" (parties.name(ctx, p)) ")" } }
+                                td { (ctx.lang.label("nom", m.nomination.as_str())) @if let Some(p) = &m.nominating_party { " (" (parties.name(ctx, p)) ")" } }
                                 td { (m.start_date) }
                                 td { (m.end_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("ongoing").to_owned())) }
                             }
@@ -88,13 +87,13 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                 }
             }))
             h3 { (ctx.t("party_history")) }
-            @if rec.memberships.is_empty() {
+            @if rec.deputy.party_memberships.is_empty() {
                 p { (ctx.t("non_partisan")) }
             } @else {
                 (table_wrap(ctx.t("party_history"), html! {
                     table {
                         thead { tr { th scope="col" { (ctx.t("party")) } th scope="col" { (ctx.t("from")) } th scope="col" { (ctx.t("until")) } } }
-                        tbody { @for m in &rec.memberships { tr { th scope="row" { (parties.name(ctx, &m.party_id)) } td { (m.start_date) } td { (m.end_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("ongoing").to_owned())) } } } }
+                        tbody { @for m in &rec.deputy.party_memberships { tr { th scope="row" { (parties.name(ctx, &m.party)) } td { (m.start_date) } td { (m.end_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("ongoing").to_owned())) } } } }
                     }
                 }))
             }
@@ -120,12 +119,13 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                     table {
                         thead { tr { th scope="col" { (ctx.t("date")) } th scope="col" { (ctx.t("motion")) } th scope="col" { (ctx.t("ballot")) } th scope="col" { (ctx.t("result")) } } }
                         tbody {
-                            @for (b, e) in &ballots.items {
+                            @for b in &ballots.items {
+                                @let e = &b.vote;
                                 tr {
-                                    td { (b.session_date) }
-                                    th scope="row" { a href={ "/sessions/" (enc(&b.session_id)) "#vote-" (e.id) } { (ctx.lang.pick(&names(&e.motion))) } }
-                                    td data-ballot=(e.id) { (ctx.lang.label("opt", &b.option)) }
-                                    td { (ctx.lang.label("result", &e.result)) }
+                                    td { (e.session_date) }
+                                    th scope="row" { a href={ "/sessions/" (enc(&e.session_id)) "#vote-" (e.id) } { (ctx.lang.pick(&e.motion)) } }
+                                    td data-ballot=(e.id) { (ctx.lang.label("opt", b.option.as_str())) }
+                                    td { (ctx.lang.label("result", e.result.as_str())) }
                                 }
                             }
                         }
@@ -146,8 +146,8 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                                 tr {
                                     td { (s.session_date) }
                                     th scope="row" { a href={ "/sessions/" (enc(&s.session_id)) } { (s.session_id) } }
-                                    td { (ctx.lang.label("type", &s.speech_type)) }
-                                    td { (ctx.lang.label("role", &s.speaker_role)) }
+                                    td { (ctx.lang.label("type", s.speech_type.as_str())) }
+                                    td { (ctx.lang.label("role", s.speaker_role.as_str())) }
                                     td class="num" { (s.seconds.map(|n| format!("{n} {}", ctx.t("seconds_short"))).unwrap_or_default()) }
                                 }
                             }
@@ -160,7 +160,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
     Ok(Page {
         title: name,
         api: format!("/v1/deputies/{}/metrics", enc(id)),
-        synthetic: rec.deputy.synthetic || council.synthetic,
+        synthetic: rec.synthetic || council.synthetic,
         body,
     })
 }

@@ -5,21 +5,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use maud::{Markup, html};
-use sea_orm::{EntityTrait, PaginatorTrait};
 
-use super::{ALL, names, share};
-use crate::api::AppState;
-use crate::api::metrics::{MetricsApi, OpennessDto, RankingMetric, RankingRow};
-use crate::documents::enums::Level;
+use super::share;
 use crate::domain::enums as d;
-use crate::entity::{council, deputy, session, vote_event};
-use crate::store;
+use crate::domain::metrics::{CouncilMetrics, OpennessComponent, OpennessMetrics};
+use crate::service::councils::CouncilRead;
+use crate::service::metrics::{self as metrics, PeriodQuery, RankingMetric, RankingQuery, RankingRow};
+use crate::service::{self, Service};
+use crate::web::PageResult;
 use crate::web::charts::{self, Bar, StackRow};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
-use crate::web::{PageError, PageResult};
 
 /// The openness components in display order: key suffix and accessor.
-pub fn components(o: &OpennessDto) -> [(&'static str, &crate::api::metrics::OpennessComponentDto); 6] {
+pub fn components(o: &OpennessMetrics) -> [(&'static str, &OpennessComponent); 6] {
     [
         ("c_notice", &o.notice),
         ("c_documents", &o.documents),
@@ -32,7 +30,7 @@ pub fn components(o: &OpennessDto) -> [(&'static str, &crate::api::metrics::Open
 
 /// Each component's points in the score: `100 · w · c / Σ w` over the components with a value, so
 /// the segments add up to the score.
-pub fn points(o: &OpennessDto) -> [Option<f64>; 6] {
+pub fn points(o: &OpennessMetrics) -> [Option<f64>; 6] {
     let comps = components(o);
     let total: f64 = comps.iter().filter(|(_, c)| c.value.value.is_some()).map(|(_, c)| c.weight).sum();
     comps.map(|(_, c)| c.value.value.filter(|_| total > 0.0).map(|v| 100.0 * c.weight * v / total))
@@ -50,59 +48,66 @@ pub fn component_legend(ctx: &Ctx) -> Markup {
 }
 
 /// The oblast a council belongs to (itself for an oblast), following parents.
-fn oblast_of<'a>(all: &'a HashMap<String, council::Model>, id: &'a str) -> Option<&'a str> {
+fn oblast_of<'a>(all: &'a HashMap<String, CouncilRead>, id: &'a str) -> Option<&'a str> {
     let mut cur = all.get(id)?;
     for _ in 0..4 {
-        if cur.level == "oblast" {
+        if cur.council.level == d::Level::Oblast {
             return Some(&cur.id);
         }
-        cur = all.get(cur.parent_id.as_deref()?)?;
+        cur = all.get(cur.council.parent.as_deref()?)?;
     }
     None
 }
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
+pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
     let q: HashMap<&str, &str> = ctx.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let level = q.get("level").and_then(|l| d::Level::parse(l)).map(Level::from);
+    let level = q.get("level").and_then(|l| d::Level::parse(l));
     let oblast = q.get("oblast").filter(|o| !o.is_empty()).map(|o| o.to_string());
-    let api = MetricsApi { state: state.clone() };
-    let open = api.ranking_for_page(RankingMetric::OpennessScore, level).await?;
-    let contested = api.ranking_for_page(RankingMetric::ContestedShare, level).await?;
-    let all: HashMap<String, council::Model> =
-        store::councils::list_councils(&state.db, &Default::default(), None, ALL)
-            .await?
-            .items
-            .into_iter()
-            .map(|(c, _)| (c.id.clone(), c))
-            .collect();
+    let ranking = |metric| {
+        let q = RankingQuery { metric, level, order: Default::default(), period: PeriodQuery::default() };
+        metrics::ranking(svc, q)
+    };
+    let open = ranking(RankingMetric::OpennessScore).await?;
+    let contested = ranking(RankingMetric::ContestedShare).await?;
+    let all: HashMap<String, CouncilRead> =
+        service::councils::all(svc).await?.into_iter().map(|c| (c.id.clone(), c)).collect();
     let keep = |r: &&RankingRow| oblast.as_deref().is_none_or(|o| oblast_of(&all, &r.council) == Some(o));
     let open_rows: Vec<&RankingRow> = open.items.iter().filter(keep).collect();
     let contested_rows: Vec<&RankingRow> = contested.items.iter().filter(keep).collect();
-    let mut detail = HashMap::new();
+    let mut detail: HashMap<String, Arc<CouncilMetrics>> = HashMap::new();
+    let p = open.period;
     for r in &open_rows {
         // Same period and moment as the ranking, so the cached computation is reused.
-        let x = api.council_for_page(&r.council, Some(open.from), Some(open.to), Some(open.as_of)).await?;
-        detail.insert(r.council.clone(), x);
+        let q = PeriodQuery { from: Some(p.from), to: Some(p.to), as_of: Some(p.as_of) };
+        detail.insert(r.council.clone(), metrics::council(svc, &r.council, q).await?.metrics);
     }
-    let synthetic = open_rows.iter().any(|r| all.get(&r.council).is_some_and(|c| c.synthetic));
+    let synthetic = open_rows.iter().any(|r| all.get(&r.council).is_some_and(|c| c.council.synthetic));
+    let counted = svc.totals().await?;
     let totals = [
-        ("councils", council::Entity::find().count(&state.db).await.map_err(PageError::from)?),
-        ("deputies", deputy::Entity::find().count(&state.db).await?),
-        ("sessions", session::Entity::find().count(&state.db).await?),
-        ("votes", vote_event::Entity::find().count(&state.db).await?),
+        ("councils", counted.councils),
+        ("deputies", counted.deputies),
+        ("sessions", counted.sessions),
+        ("votes", counted.vote_events),
     ];
-    let mut oblasts: Vec<(&String, String)> =
-        all.values().filter(|c| c.level == "oblast").map(|c| (&c.id, ctx.lang.pick(&names(&c.names)))).collect();
+    let mut oblasts: Vec<(&String, String)> = all
+        .values()
+        .filter(|c| c.council.level == d::Level::Oblast)
+        .map(|c| (&c.id, ctx.lang.pick(&c.council.names)))
+        .collect();
     oblasts.sort_by(|a, b| a.1.cmp(&b.1));
-    let level_s = level.map(|l| d::Level::from(l).as_str());
+    let level_s = level.map(d::Level::as_str);
     let mut api_href = "/v1/rankings?metric=openness_score".to_owned();
     if let Some(l) = level_s {
         api_href.push_str(&format!("&level={l}"));
     }
     let name = |r: &RankingRow| ctx.lang.pick(&r.names);
     // Real records come first: what councils make public today, beside the rankings.
-    let public_today = super::public_records::coverage_section(state, ctx, synthetic).await?;
+    let public_today = super::public_records::coverage_section(svc, ctx, synthetic).await?;
 
     let stack: Vec<StackRow> = open_rows
         .iter()
@@ -132,7 +137,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
         .collect();
 
     let body = html! {
-        p { (ctx.t("tagline")) ". " (ctx.t("period")) ": " (open.from) " – " (open.to) ", " (ctx.t("as_of")) " " (super::local(open.as_of)) " (UTC+5)." }
+        p { (ctx.t("tagline")) ". " (ctx.t("period")) ": " (p.from) " – " (p.to) ", " (ctx.t("as_of")) " " (super::local(p.as_of)) " (UTC+5)." }
         (public_today)
         section aria-labelledby="totals" {
             h2 id="totals" { (ctx.t("totals")) }

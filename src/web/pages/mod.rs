@@ -12,25 +12,19 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::layout::Ctx;
-use crate::api::AppState;
-use crate::api::metrics::MetricValueDto;
-use crate::store;
+use crate::domain::metrics::MetricValue;
+use crate::service::{self, Service};
 
 /// More rows than any page shows, for store reads that page.
 pub const ALL: u64 = 1 << 40;
 
-/// A JSON map of names per language tag, as stored.
-pub fn names(json: &str) -> BTreeMap<String, String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 /// A share as a percentage, or "no data".
-pub fn share(ctx: &Ctx, v: &MetricValueDto) -> String {
+pub fn share(ctx: &Ctx, v: &MetricValue) -> String {
     v.value.map_or_else(|| ctx.t("no_value").to_owned(), |x| ctx.lang.pct(x))
 }
 
 /// A number with `digits` decimals, or "no data".
-pub fn number(ctx: &Ctx, v: &MetricValueDto, digits: usize) -> String {
+pub fn number(ctx: &Ctx, v: &MetricValue, digits: usize) -> String {
     v.value.map_or_else(|| ctx.t("no_value").to_owned(), |x| ctx.lang.num(x, digits))
 }
 
@@ -44,9 +38,9 @@ pub struct Parties(HashMap<String, BTreeMap<String, String>>);
 
 impl Parties {
     /// Reads every party.
-    pub async fn load(state: &AppState) -> Result<Self, store::StoreError> {
-        let rows = store::councils::list_parties(&state.db, None, None, ALL).await?.items;
-        Ok(Self(rows.into_iter().map(|p| (p.id, names(&p.names))).collect()))
+    pub async fn load(svc: &Service) -> Result<Self, service::Error> {
+        let rows = service::councils::all_parties(svc).await?;
+        Ok(Self(rows.into_iter().map(|p| (p.id, p.party.names)).collect()))
     }
 
     /// A party's name in the page's language, or its id when unknown.
@@ -64,14 +58,10 @@ impl Parties {
 }
 
 /// Names of a council's deputies, by id, in the page's language.
-pub async fn deputy_names(
-    state: &AppState,
-    ctx: &Ctx,
-    council: &str,
-) -> Result<HashMap<String, String>, store::StoreError> {
-    Ok(store::councils::council_deputies(&state.db, council)
+pub async fn deputy_names(svc: &Service, ctx: &Ctx, council: &str) -> Result<HashMap<String, String>, service::Error> {
+    Ok(service::rosters::all_deputies(svc, council)
         .await?
         .into_iter()
-        .map(|d| (d.deputy.id.clone(), ctx.lang.pick(&names(&d.deputy.names))))
+        .map(|d| (d.deputy.id.clone(), ctx.lang.pick(&d.deputy.names)))
         .collect())
 }

@@ -8,17 +8,16 @@
 //! source linked; what the sources do not state is said to be not stated, never filled in.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Serialize;
 
-use crate::api::AppState;
-use crate::api::metrics::MetricValueDto;
 use crate::domain::metrics as m;
+use crate::domain::metrics::MetricValue;
 use crate::domain::public_record::{self as d, CoverageCounts, PublicDecision, PublicRecord};
-use crate::store::{self, DocKind};
+use crate::service::public_records::PublicRecordRead;
+use crate::service::{self, Service};
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
 use crate::web::{PageError, PageResult};
@@ -129,15 +128,16 @@ fn when(ctx: &Ctx, r: &PublicRecord) -> Markup {
 }
 
 /// The translated reason of a null value, with its code.
-fn reason(ctx: &Ctx, v: &MetricValueDto) -> Markup {
-    match &v.reason {
+fn reason(ctx: &Ctx, v: &MetricValue) -> Markup {
+    match v.reason {
         None => html! {},
-        Some(code_) => {
+        Some(r) => {
+            let code_ = crate::service::metrics::reason_code(r);
             let key = format!("reason_{code_}");
             let text = if crate::web::i18n::TEXT.iter().any(|(k, _)| *k == key) {
                 ctx.t(&key).to_owned()
             } else {
-                v.reason_text.clone().unwrap_or_default()
+                r.message().to_owned()
             };
             html! { (text) " " code class="meta" { (code_) } }
         }
@@ -146,25 +146,23 @@ fn reason(ctx: &Ctx, v: &MetricValueDto) -> Markup {
 
 /// The "what is public today" section of the national page: per council and overall, the share of
 /// real records stating each fact, as a chart with its numbers beside it.
-pub async fn coverage_section(state: &Arc<AppState>, ctx: &Ctx, synthetic_rankings: bool) -> Result<Markup, PageError> {
+pub async fn coverage_section(svc: &Service, ctx: &Ctx, synthetic_rankings: bool) -> Result<Markup, PageError> {
     // The same store read and domain count as `get_public_record_coverage`.
-    let stored = store::public_records::all_public_records(&state.db, None).await?;
-    let (per, overall) = d::coverage(stored.iter().map(|s| &s.record));
+    let coverage = service::public_records::coverage(svc).await?;
+    let overall = &coverage.overall;
     let n = overall.records;
     let bars: Vec<Bar> = FACTS
         .iter()
         .map(|(k, f)| Bar {
             label: ctx.t(&format!("pr_f_{k}")).to_owned(),
-            value: Some(100.0 * share(f(&overall), n)),
+            value: Some(100.0 * share(f(overall), n)),
             colour: charts::SERIES[0],
-            text: format!("{} / {n}", f(&overall)),
+            text: format!("{} / {n}", f(overall)),
         })
         .collect();
     // Each council with its inline record of names, by name in the page's language.
-    let mut councils: Vec<(&String, &CoverageCounts, Option<&d::PublicCouncil>)> = per
-        .iter()
-        .map(|(slug, c)| (slug, c, stored.iter().find(|s| &s.record.council.slug == slug).map(|s| &s.record.council)))
-        .collect();
+    let mut councils: Vec<(&String, &CoverageCounts, Option<&d::PublicCouncil>)> =
+        coverage.councils.iter().map(|(c, counts)| (&c.slug, counts, Some(c))).collect();
     councils.sort_by_cached_key(|(slug, _, first)| first.map_or_else(|| slug.to_string(), |c| ctx.lang.pick(&c.names)));
     Ok(html! {
         section aria-labelledby="public-today" data-section="public-today" {
@@ -176,7 +174,7 @@ pub async fn coverage_section(state: &Arc<AppState>, ctx: &Ctx, synthetic_rankin
             p class="meta" {
                 (ctx.t("api_link")) ": " a href="/v1/public-records/coverage" rel="alternate" type="application/json" { code { "GET /v1/public-records/coverage" } }
                 br;
-                a href="/public-records" { (ctx.t("pr_see_all")) } " (" span data-total="public_records" { (n) } ", " (ctx.t("councils")) ": " span data-total="public_record_councils" { (per.len()) } ")"
+                a href="/public-records" { (ctx.t("pr_see_all")) } " (" span data-total="public_records" { (n) } ", " (ctx.t("councils")) ": " span data-total="public_record_councils" { (coverage.councils.len()) } ")"
             }
             @if n == 0 {
                 p { (ctx.t("pr_none_loaded")) }
@@ -191,8 +189,8 @@ pub async fn coverage_section(state: &Arc<AppState>, ctx: &Ctx, synthetic_rankin
                                 @for (k, f) in FACTS {
                                     tr {
                                         th scope="row" { (ctx.t(&format!("pr_f_{k}"))) }
-                                        td class="num" data-cov={ "overall/" (k) } { (f(&overall)) }
-                                        td class="num" data-cov-share={ "overall/" (k) } { (ctx.lang.pct(share(f(&overall), n))) }
+                                        td class="num" data-cov={ "overall/" (k) } { (f(overall)) }
+                                        td class="num" data-cov-share={ "overall/" (k) } { (ctx.lang.pct(share(f(overall), n))) }
                                     }
                                 }
                             }
@@ -231,19 +229,19 @@ pub async fn coverage_section(state: &Arc<AppState>, ctx: &Ctx, synthetic_rankin
 }
 
 /// `/public-records`: every real record, newest first, optionally of one council.
-pub async fn list(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
+pub async fn list(svc: &Service, ctx: &Ctx) -> PageResult {
     let council = ctx.query.iter().find(|(k, _)| k == "council").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
-    let all = store::public_records::all_public_records(&state.db, None).await?;
+    let all = service::public_records::all(svc).await?;
     let mut councils: BTreeMap<String, d::PublicCouncil> = BTreeMap::new();
     for s in &all {
         councils.entry(s.record.council.slug.clone()).or_insert_with(|| s.record.council.clone());
     }
-    let mut rows: Vec<&store::public_records::StoredRecord> =
+    let mut rows: Vec<&PublicRecordRead> =
         all.iter().filter(|s| council.as_deref().is_none_or(|c| s.record.council.slug == c)).collect();
     if council.is_some() && rows.is_empty() {
         return Err(PageError::NotFound);
     }
-    rows.sort_by(|a, b| b.row.sort_date.cmp(&a.row.sort_date).then_with(|| a.row.id.cmp(&b.row.id)));
+    rows.sort_by(|a, b| b.sort_key.cmp(&a.sort_key).then_with(|| a.id.cmp(&b.id)));
     let chosen = council.as_deref().and_then(|c| councils.get(c));
     let title = match chosen {
         Some(c) => format!("{}: {}", ctx.t("pr_list_title"), name_of(ctx, &c.names).0),
@@ -288,9 +286,9 @@ pub async fn list(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
                     tbody {
                         @for s in &rows {
                             @let r = &s.record;
-                            tr data-record=(s.row.id) {
+                            tr data-record=(s.id) {
                                 td { (when(ctx, r)) }
-                                th scope="row" { a href={ "/public-records/" (enc(&s.row.id)) } { (sitting_label(ctx, r)) } }
+                                th scope="row" { a href={ "/public-records/" (enc(&s.id)) } { (sitting_label(ctx, r)) } }
                                 td { (council_link(ctx, &r.council)) }
                                 td { @match r.status { Some(st) => (ctx.lang.label("ps", &code(&st))), None => (unknown(ctx)) } }
                                 td { (date_or_unknown(ctx, r.notice.as_ref().and_then(|n| n.date))) }
@@ -348,27 +346,30 @@ fn decisions_table(ctx: &Ctx, label: &str, list: &[PublicDecision]) -> Markup {
 
 /// `/public-records/{id}`: every fact of one record with its source, its openness components
 /// (null with reasons), its provenance and its sources.
-pub async fn record(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let stored = store::public_records::get_public_record(&state.db, id).await?;
-    let version = store::councils::latest_version(&state.db, DocKind::PublicRecord, id).await?.map(|(v, _)| v);
-    let r = &stored.record;
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page's markup in one maud template, read top to bottom as the page shows"
+)]
+pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let stored = service::public_records::get(svc, id).await?;
+    let r = &stored.record.record;
     let o = d::record_openness(r);
     let (council_name, _) = name_of(ctx, &r.council.names);
     let title = format!("{council_name}: {}", sitting_label(ctx, r));
-    let comps: [(&str, u32, MetricValueDto); 6] = {
+    let comps: [(&str, u32, &MetricValue); 6] = {
         let [w1, w2, w3, w4, w5, w6] = m::WEIGHTS_PERCENT;
         [
-            ("c_notice", w1, (&o.notice).into()),
-            ("c_documents", w2, (&o.documents).into()),
-            ("c_open_items", w3, (&o.open_items).into()),
-            ("c_broadcast", w4, (&o.broadcast).into()),
-            ("c_minutes", w5, (&o.minutes).into()),
-            ("c_roll_call", w6, (&o.roll_call).into()),
+            ("c_notice", w1, &o.notice),
+            ("c_documents", w2, &o.documents),
+            ("c_open_items", w3, &o.open_items),
+            ("c_broadcast", w4, &o.broadcast),
+            ("c_minutes", w5, &o.minutes),
+            ("c_roll_call", w6, &o.roll_call),
         ]
     };
-    let score: MetricValueDto = (&o.score).into();
-    let provenance =
-        version.as_ref().map_or_else(|| stored.row.provenance.clone(), |v| v.provenance.as_str().to_owned());
+    let score = &o.score;
+    let provenance = stored.version.provenance.as_str().to_owned();
+    let version = Some(&stored.version);
 
     let body = html! {
         p class="provenance" role="note" data-provenance=(provenance) { (ctx.t("pr_provenance_note")) }
@@ -549,8 +550,8 @@ pub async fn record(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                         tr {
                             th scope="row" { (ctx.t("openness_score")) }
                             td class="num" { (ctx.lang.pct(o.coverage.value.unwrap_or_default())) }
-                            td class="num" data-metric="openness_score" { (super::number(ctx, &score, 1)) }
-                            td { (reason(ctx, &score)) }
+                            td class="num" data-metric="openness_score" { (super::number(ctx, score, 1)) }
+                            td { (reason(ctx, score)) }
                         }
                     }
                 }

@@ -2,44 +2,44 @@
 //! each deputy's ballot as a seat chart grouped by party, and the speeches on each item.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use maud::{Markup, html};
 
-use super::{ALL, Parties, deputy_names, local, names};
-use crate::api::AppState;
-use crate::entity::{ballot, speech, vote_event};
-use crate::store;
-use crate::store::sessions::StatusOn;
+use super::{ALL, Parties, deputy_names, local};
+use crate::domain::metrics::{Component, TimeKind};
+use crate::service::sessions::{DocumentRead, SpeechFilter, SpeechRead};
+use crate::service::votes::{BallotRead, VoteEventRead, VoteFilter};
+use crate::service::{self, Service};
 use crate::web::PageResult;
 use crate::web::charts::{self, Seat};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
 
 const OPTIONS: [&str; 6] = ["yes", "no", "abstain", "not_voting", "absent", "excused"];
 
-type Vote = (vote_event::Model, Vec<ballot::Model>, StatusOn);
+type Vote = (VoteEventRead, Vec<BallotRead>);
 
 fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::HashMap<String, String>) -> Markup {
-    let (e, ballots, status) = v;
+    let (e, ballots) = v;
+    let c = e.counts;
     let counts = [
-        ("yes", e.yes_count),
-        ("no", e.no_count),
-        ("abstain", e.abstain_count),
-        ("not_voting", e.not_voting_count),
-        ("absent", e.absent_count),
-        ("excused", e.excused_count),
+        ("yes", c.map(|c| c.yes)),
+        ("no", c.map(|c| c.no)),
+        ("abstain", c.map(|c| c.abstain)),
+        ("not_voting", c.map(|c| c.not_voting)),
+        ("absent", c.map(|c| c.absent)),
+        ("excused", c.map(|c| c.excused)),
     ];
     let mut groups: BTreeMap<String, Vec<Seat>> = BTreeMap::new();
     let mut rows = vec![];
     for b in ballots {
-        let party = status.get(&b.deputy_id).and_then(|(p, _)| p.clone());
-        let group = parties.group(ctx, party.as_deref());
+        let group = parties.group(ctx, b.party.as_deref());
         let who = deps.get(&b.deputy_id).cloned().unwrap_or_else(|| b.deputy_id.clone());
+        let option = b.option.as_str().to_owned();
         groups
             .entry(group.clone())
             .or_default()
-            .push(Seat { tip: format!("{who}: {}", ctx.lang.label("opt", &b.option)), option: b.option.clone() });
-        rows.push((who, b.deputy_id.clone(), group, b.option.clone()));
+            .push(Seat { tip: format!("{who}: {}", ctx.lang.label("opt", &option)), option: option.clone() });
+        rows.push((who, b.deputy_id.clone(), group, option));
     }
     for seats in groups.values_mut() {
         seats.sort_by_key(|s| OPTIONS.iter().position(|o| *o == s.option));
@@ -49,10 +49,10 @@ fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::H
         OPTIONS.iter().map(|o| (ctx.lang.label("opt", o), charts::option_colour(o))).collect();
     html! {
         div class="vote" id={ "vote-" (e.id) } data-vote=(e.id) {
-            h4 { (ctx.t("vote")) ": " (ctx.lang.pick(&names(&e.motion))) }
+            h4 { (ctx.t("vote")) ": " (ctx.lang.pick(&e.motion)) }
             p {
-                (ctx.lang.label("method", &e.method)) ". " (ctx.t("result")) ": "
-                strong data-result=(e.result) { (ctx.lang.label("result", &e.result)) } ". "
+                (ctx.lang.label("method", e.method.as_str())) ". " (ctx.t("result")) ": "
+                strong data-result=(e.result) { (ctx.lang.label("result", e.result.as_str())) } ". "
                 a href={ "/v1/vote-events/" (enc(&e.id)) } { code { "GET /v1/vote-events/" (e.id) } }
             }
             (table_wrap(ctx.t("result"), html! {
@@ -85,7 +85,7 @@ fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::H
     }
 }
 
-fn speeches_table(ctx: &Ctx, list: &[&speech::Model], deps: &std::collections::HashMap<String, String>) -> Markup {
+fn speeches_table(ctx: &Ctx, list: &[&SpeechRead], deps: &std::collections::HashMap<String, String>) -> Markup {
     html! {
         @if list.is_empty() {
             p class="meta" { (ctx.t("no_speeches")) }
@@ -100,8 +100,8 @@ fn speeches_table(ctx: &Ctx, list: &[&speech::Model], deps: &std::collections::H
                                     @if let Some(d) = &s.deputy_id { a href={ "/deputies/" (enc(d)) } { (deps.get(d).cloned().unwrap_or_else(|| d.clone())) } }
                                     @else { (s.speaker_name.clone().unwrap_or_default()) }
                                 }
-                                td { (ctx.lang.label("role", &s.speaker_role)) }
-                                td { (ctx.lang.label("type", &s.speech_type)) }
+                                td { (ctx.lang.label("role", s.speaker_role.as_str())) }
+                                td { (ctx.lang.label("type", s.speech_type.as_str())) }
                                 td class="num" { (s.seconds.map(|n| format!("{n} {}", ctx.t("seconds_short"))).unwrap_or_default()) }
                             }
                         }
@@ -112,41 +112,43 @@ fn speeches_table(ctx: &Ctx, list: &[&speech::Model], deps: &std::collections::H
     }
 }
 
+/// The label of a kind of publication time.
+fn time_key(k: TimeKind) -> &'static str {
+    match k {
+        TimeKind::Witnessed => "time_witnessed",
+        TimeKind::Declared => "time_declared",
+    }
+}
+
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
-    let full = store::sessions::get_session(&state.db, id).await?;
+pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
+    let full = service::sessions::get(svc, id).await?;
     let s = &full.session;
-    let (council, _) = store::councils::get_council(&state.db, &s.council_id).await?;
-    let events = store::sessions::list_vote_events(
-        &state.db,
-        &store::sessions::VoteFilter { session: Some(id.to_owned()), ..Default::default() },
-        None,
-        ALL,
-    )
-    .await?
-    .items;
+    let council = service::councils::get(svc, &s.council_id).await?.council;
+    let only_this = VoteFilter { session: Some(id.to_owned()), ..Default::default() };
+    let events = service::votes::list(svc, &only_this, None, ALL).await?.items;
     let mut votes: Vec<Vote> = vec![];
     for e in events {
-        votes.push(store::sessions::get_vote_event(&state.db, &e.id).await?);
+        votes.push(service::votes::get(svc, &e.id).await?);
     }
     votes.sort_by_key(|v| v.0.position);
-    let speeches = store::sessions::list_speeches(&state.db, Some(id), None, None, None, ALL).await?.items;
-    let deps = deputy_names(state, ctx, &s.council_id).await?;
-    let parties = Parties::load(state).await?;
-    let council_name = ctx.lang.pick(&names(&council.names));
+    let speech_filter = SpeechFilter { session: Some(id.to_owned()), ..Default::default() };
+    let speeches = service::sessions::speeches(svc, &speech_filter, None, ALL).await?.items;
+    let deps = deputy_names(svc, ctx, &s.council_id).await?;
+    let parties = Parties::load(svc).await?;
+    let council_name = ctx.lang.pick(&council.names);
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
-    let loose: Vec<&speech::Model> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
-    let openness = crate::api::metrics::MetricsApi { state: state.clone() }
-        .session_openness(&s.council_id, &s.id, crate::domain::session::local_date(s.scheduled_start))
-        .await?;
-    let declared = |d: &crate::entity::document::Model| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
+    let loose: Vec<&SpeechRead> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
+    let date = crate::domain::session::local_date(s.scheduled_start);
+    let openness = service::metrics::session_openness_on(svc, &s.council_id, &s.id, date).await?;
+    let declared = |d: &DocumentRead| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
 
     let body = html! {
         p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
         dl {
             dt { (ctx.t("scheduled")) } dd data-field="scheduled_start" { (local(s.scheduled_start)) " (UTC+5)" }
-            dt { (ctx.t("kind")) } dd { (ctx.lang.label("kind", &s.kind)) ", " (s.convocation) " " (ctx.t("convocation")) ", " (if s.is_open { ctx.t("open") } else { ctx.t("closed") }) }
-            dt { (ctx.t("status")) } dd { (ctx.lang.label("status", &s.status)) }
+            dt { (ctx.t("kind")) } dd { (ctx.lang.label("kind", s.kind.as_str())) ", " (s.convocation) " " (ctx.t("convocation")) ", " (if s.is_open { ctx.t("open") } else { ctx.t("closed") }) }
+            dt { (ctx.t("status")) } dd { (ctx.lang.label("status", s.status.as_str())) }
             @if let Some(p) = &s.place { dt { (ctx.t("place")) } dd { (p) } }
             @if let Some(u) = &s.livestream_url { dt { (ctx.t("broadcast")) } dd { a href=(u) rel="nofollow noopener" { (u) } } }
             @if let Some(u) = &s.recording_url { dt { (ctx.t("recording")) } dd { a href=(u) rel="nofollow noopener" { (u) } } }
@@ -161,12 +163,13 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                     table {
                         thead { tr { th scope="col" { (ctx.t("component")) } th scope="col" class="num" { (ctx.t("value")) } th scope="col" { (ctx.t("time_kind")) } th scope="col" { (ctx.t("pr_reason")) } } }
                         tbody {
-                            @for (name, c) in o.components() {
+                            @for c in Component::ALL {
+                                @let v = o.get(c);
                                 tr {
-                                    th scope="row" { (ctx.t(&format!("c_{name}"))) }
-                                    td class="num" data-component=(name) { (super::share(ctx, &c.value)) }
-                                    td { @if let Some(k) = &c.time_kind { (ctx.t(&format!("time_{k}"))) } }
-                                    td { @if let Some(r) = &c.value.reason { code { (r) } } }
+                                    th scope="row" { (ctx.t(&format!("c_{}", c.name()))) }
+                                    td class="num" data-component=(c.name()) { (super::share(ctx, v)) }
+                                    td { @if let Some(k) = o.time_kind_of(c) { (ctx.t(time_key(k))) } }
+                                    td { @if let Some(r) = v.reason { code { (service::metrics::reason_code(r)) } } }
                                 }
                             }
                         }
@@ -179,10 +182,10 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             ol class="agenda" {
                 @for a in &full.agenda {
                     li id={ "item-" (a.id) } {
-                        h3 { (a.number_label.clone().map(|l| format!("{l}. ")).unwrap_or_default()) (ctx.lang.pick(&names(&a.titles))) }
+                        h3 { (a.number_label.clone().map(|l| format!("{l}. ")).unwrap_or_default()) (ctx.lang.pick(&a.titles)) }
                         p class="meta" {
-                            (ctx.t("initiator")) ": " (ctx.lang.label("init", &a.initiator))
-                            @if let Some(r) = &a.result { " · " (ctx.t("result")) ": " (ctx.lang.label("ir", r)) }
+                            (ctx.t("initiator")) ": " (ctx.lang.label("init", a.initiator.as_str()))
+                            @if let Some(r) = a.result { " · " (ctx.t("result")) ": " (ctx.lang.label("ir", r.as_str())) }
                             " · " (ctx.t("public_since")) ": " (local(a.first_public_at))
                             @if a.added_late { " · " strong { (ctx.t("added_late")) } }
                             @if !a.is_open { " · " strong { (ctx.t("closed_item")) } }
@@ -192,7 +195,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
                             (table_wrap(ctx.t("documents"), html! {
                                 table {
                                     thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("kind")) } th scope="col" { (ctx.t("public_since")) } th scope="col" { (ctx.t("declared_public")) } } }
-                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", &d.kind)) } td { (local(d.first_public_at)) } td { (declared(d)) } } } }
+                                    tbody { @for d in &docs { tr { th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } } td { (ctx.lang.label("doc", d.kind.as_str())) } td { (local(d.first_public_at)) } td { (declared(d)) } } } }
                                 }
                             }))
                         }
@@ -208,7 +211,7 @@ pub async fn page(state: &Arc<AppState>, ctx: &Ctx, id: &str) -> PageResult {
             section aria-labelledby="docs" {
                 h2 id="docs" { (ctx.t("documents")) }
                 ul { @for d in &other { li {
-                    a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", &d.kind)) "), " (ctx.t("public_since")) ": " (local(d.first_public_at))
+                    a href=(d.url) rel="nofollow noopener" { (d.title) } " (" (ctx.lang.label("doc", d.kind.as_str())) "), " (ctx.t("public_since")) ": " (local(d.first_public_at))
                     @if d.declared_public_at.is_some() { "; " (ctx.t("declared_public")) ": " (declared(d)) }
                 } } }
             }

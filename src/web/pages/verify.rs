@@ -1,46 +1,21 @@
 //! `/verify`: the current signed checkpoint, the public key, what `maslikhat verify` checks in
 //! plain words, and how to get and run it.
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use maud::html;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::api::AppState;
-use crate::domain::log::note;
-use crate::store;
+use crate::service::{self, Service};
+use crate::web::PageResult;
 use crate::web::layout::{Ctx, Page};
-use crate::web::{PageError, PageResult};
 
 /// Builds the page.
-pub async fn page(state: &Arc<AppState>, ctx: &Ctx) -> PageResult {
-    let origin = state.checkpoints.origin.clone();
-    let served = match state.checkpoints.served(&state.db, &state.keys).await {
-        Ok(s) => Some(s),
-        Err(crate::witness::CheckpointError::NoKey) => None,
-        Err(e) => return Err(PageError::Internal(e.to_string())),
-    };
-    let (size, root) = match &served {
-        Some(s) => (s.size, s.root),
-        None => store::log::head(&state.db).await?,
-    };
-    let signed = match (state.keys.active(), served) {
-        (Some(key), Some(served)) => Some((
-            served.note,
-            note::verifier_key_string(&origin, &key.verifying()),
-            STANDARD.encode(key.verifying().as_bytes()),
-            key.kid.clone(),
-        )),
-        _ => None,
-    };
-    let synthetic = crate::entity::council::Entity::find()
-        .filter(crate::entity::council::Column::Synthetic.eq(true))
-        .count(&state.db)
-        .await?
-        > 0;
-    let server = state.settings.public_url.trim_end_matches('/');
+pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
+    let cp = service::log::checkpoint(svc).await?;
+    let (origin, size, root) = (&cp.origin, cp.tree_size, cp.root);
+    let signed = cp.signed.as_ref().map(|s| (&s.note, &s.verifier_key, &s.public_key, &s.kid));
+    let synthetic = svc.any_synthetic().await?;
+    let server = svc.settings.public_url.trim_end_matches('/');
     let body = html! {
         p { (ctx.t("verify_intro")) }
         section aria-labelledby="checkpoint" {

@@ -1,7 +1,7 @@
 //! The workspace's pages and forms: accounts (admins), a council's roster, a session record and
 //! its roll calls. Each post checks the session, the CSRF token and the council first; each form
 //! reports every problem at once beside its field, in the page's language; publishing goes
-//! through `crate::workspace`, i.e. the store's `put_*` functions the API uses.
+//! through `crate::service::workspace`, i.e. the same `service::publish` path the API uses.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,11 +18,10 @@ use super::{account_bar, checked, csrf_field, csrf_ok, forbidden, internal, page
 use crate::api::AppState;
 use crate::domain::Violation;
 use crate::domain::enums::BallotOption;
-use crate::store::accounts::{self, AccountKind, SignedIn};
+use crate::service::workspace::{self as ws, AccountKind, Draft, PendingRollCall, PublishError, SignedIn, rollcall};
 use crate::web::context;
 use crate::web::i18n::Lang;
 use crate::web::layout::Ctx;
-use crate::workspace::{self, Draft, PendingRollCall, PublishError, rollcall};
 
 type Fields = HashMap<String, String>;
 /// Field name → rule name (translated when shown).
@@ -91,7 +90,7 @@ pub async fn accounts_page(req: &Request, state: Data<&Arc<AppState>>) -> Respon
 
 async fn accounts_view(state: &AppState, ctx: &Ctx, s: &SignedIn, link: Option<String>, errors: &Errors) -> Response {
     let l = ctx.lang;
-    let list = match accounts::list_accounts(&state.db).await {
+    let list = match ws::list_accounts(&state.service).await {
         Ok(a) => a,
         Err(e) => return internal(ctx, e),
     };
@@ -149,15 +148,15 @@ pub async fn create_account(req: &Request, state: Data<&Arc<AppState>>, Form(f):
     if !errors.is_empty() {
         return accounts_view(&state, &ctx, &s, None, &errors).await;
     }
-    match accounts::create_account(&state.db, get(&f, "name"), kind, council, Duration::hours(24)).await {
+    match ws::create_account(&state.service, get(&f, "name"), kind, council, Duration::hours(24)).await {
         Ok((_, token)) => {
             let link = format!("/publish/sign-in?token={token}");
             accounts_view(&state, &ctx, &s, Some(link), &errors).await
         }
-        Err(crate::store::StoreError::NotFound(_)) => {
+        Err(crate::service::Error::NotFound(_)) => {
             accounts_view(&state, &ctx, &s, None, &vec![("council".into(), "unknown_council".into())]).await
         }
-        Err(crate::store::StoreError::BadRequest(_)) => {
+        Err(crate::service::Error::BadRequest(_)) => {
             accounts_view(&state, &ctx, &s, None, &vec![("name".into(), "text_length".into())]).await
         }
         Err(e) => internal(&ctx, e),
@@ -179,7 +178,7 @@ pub async fn revoke_account(
     if s.account.kind != AccountKind::Admin {
         return forbidden(&ctx);
     }
-    match accounts::revoke_account(&state.db, &id).await {
+    match ws::revoke_account(&state.service, &id).await {
         Ok(()) => see_other("/publish/admin/accounts"),
         Err(e) => internal(&ctx, e),
     }
@@ -234,12 +233,12 @@ fn names_of(d: &Value) -> String {
 async fn roster_view(state: &AppState, ctx: &Ctx, s: &SignedIn, council: &str, st: RosterState) -> Response {
     let l = ctx.lang;
     let (draft, convs, parties) = match tokio::try_join!(
-        workspace::roster_draft(&state.db, council),
-        crate::store::councils::get_council(&state.db, council),
-        crate::store::councils::list_parties(&state.db, None, None, 200),
+        ws::roster_draft(&state.service, council),
+        crate::service::councils::get(&state.service, council),
+        crate::service::councils::all_parties(&state.service),
     ) {
-        Ok((d, (_, c), p)) => (d, c, p.items),
-        Err(crate::store::StoreError::NotFound(_)) => return forbidden(ctx),
+        Ok((d, c, p)) => (d, c.council.convocations, p),
+        Err(crate::service::Error::NotFound(_)) => return forbidden(ctx),
         Err(e) => return internal(ctx, e),
     };
     let convs: Vec<(&str, String)> = convs.iter().map(|c| (c.number.as_str(), c.number.clone())).collect();
@@ -405,7 +404,7 @@ pub async fn roster_post(
         Err(r) => return r,
     };
     if action == "publish" {
-        return match workspace::publish_roster(&state.db, &s.account, &council).await {
+        return match ws::publish_roster(&state.service, &s.account, &council).await {
             Ok(m) => {
                 let notice = Some(format!("{} {}", t(ctx.lang, "published"), m.version));
                 roster_view(&state, &ctx, &s, &council, RosterState { notice, ..Default::default() }).await
@@ -413,7 +412,7 @@ pub async fn roster_post(
             Err(e) => publish_failed(&state, &ctx, &s, &council, e).await,
         };
     }
-    let mut draft = match workspace::roster_draft(&state.db, &council).await {
+    let mut draft = match ws::roster_draft(&state.service, &council).await {
         Ok(d) => d,
         Err(e) => return internal(&ctx, e),
     };
@@ -453,7 +452,7 @@ pub async fn roster_post(
         let st = RosterState { errors, values: f, ..Default::default() };
         return roster_view(&state, &ctx, &s, &council, st).await;
     }
-    match workspace::save(&state.db, &workspace::roster_draft_id(&council), &council, &draft, &s.account).await {
+    match ws::save(&state.service, &ws::roster_draft_id(&council), &council, &draft, &s.account).await {
         Ok(()) => see_other(&format!("/publish/councils/{council}/roster")),
         Err(e) => internal(&ctx, e),
     }
@@ -469,7 +468,7 @@ async fn publish_failed(state: &AppState, ctx: &Ctx, s: &SignedIn, council: &str
             let st = RosterState { notice, status: Some(StatusCode::CONFLICT), ..Default::default() };
             roster_view(state, ctx, s, council, st).await
         }
-        PublishError::Store(e) => internal(ctx, e),
+        PublishError::Other(e) => internal(ctx, e),
     }
 }
 
@@ -534,7 +533,7 @@ pub async fn open_session(
         };
         return page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, t(l, "open_session"), body);
     }
-    match workspace::session_draft(&state.db, &council, &session).await {
+    match ws::session_draft(&state.service, &council, &session).await {
         Ok(Some(_)) => {}
         Ok(None) => {
             let doc = json!({
@@ -543,12 +542,12 @@ pub async fn open_session(
                 "agenda": [], "documents": [], "vote_events": [], "speeches": [],
             });
             let draft = Draft { doc, base: None, pending: None };
-            let id = workspace::session_draft_id(&council, &session);
-            if let Err(e) = workspace::save(&state.db, &id, &council, &draft, &s.account).await {
+            let id = ws::session_draft_id(&council, &session);
+            if let Err(e) = ws::save(&state.service, &id, &council, &draft, &s.account).await {
                 return internal(&ctx, e);
             }
         }
-        Err(crate::store::StoreError::NotFound(_)) => return forbidden(&ctx),
+        Err(crate::service::Error::NotFound(_)) => return forbidden(&ctx),
         Err(e) => return internal(&ctx, e),
     }
     see_other(&format!("/publish/councils/{council}/sessions/{session}"))
@@ -596,15 +595,15 @@ async fn session_view(
     st: SessionState,
 ) -> Response {
     let l = ctx.lang;
-    let draft = match workspace::session_draft(&state.db, council, session).await {
+    let draft = match ws::session_draft(&state.service, council, session).await {
         Ok(Some(d)) => d,
-        Ok(None) | Err(crate::store::StoreError::NotFound(_)) => {
+        Ok(None) | Err(crate::service::Error::NotFound(_)) => {
             return page(ctx, StatusCode::NOT_FOUND, t(l, "open_session"), open_session_form(l, s, council));
         }
         Err(e) => return internal(ctx, e),
     };
     let candidates = match session_date(&draft.doc) {
-        Some(d) => workspace::serving(&state.db, council, d).await.unwrap_or_default(),
+        Some(d) => ws::serving(&state.service, council, d).await.unwrap_or_default(),
         None => Vec::new(),
     };
     let names: HashMap<&str, String> = candidates.iter().map(|c| (c.id.as_str(), c.names.join(" / "))).collect();
@@ -763,7 +762,7 @@ pub async fn rollcall_upload(
     if let Err(r) = csrf_ok(&s, fields.get("csrf").map(String::as_str), &ctx) {
         return r;
     }
-    let mut draft = match workspace::session_draft(&state.db, &council, &session).await {
+    let mut draft = match ws::session_draft(&state.service, &council, &session).await {
         Ok(Some(d)) => d,
         Ok(None) => return forbidden(&ctx),
         Err(e) => return internal(&ctx, e),
@@ -781,7 +780,7 @@ pub async fn rollcall_upload(
     }
     let (fname, bytes) = file.unwrap_or_default();
     let candidates = match session_date(&draft.doc) {
-        Some(d) => workspace::serving(&state.db, &council, d).await.unwrap_or_default(),
+        Some(d) => ws::serving(&state.service, &council, d).await.unwrap_or_default(),
         None => Vec::new(),
     };
     let rows = match rollcall::read_upload(&bytes).and_then(|rows| matched(rows, &candidates)) {
@@ -803,9 +802,7 @@ pub async fn rollcall_upload(
         file: fname.chars().take(200).collect(),
         rows,
     });
-    match workspace::save(&state.db, &workspace::session_draft_id(&council, &session), &council, &draft, &s.account)
-        .await
-    {
+    match ws::save(&state.service, &ws::session_draft_id(&council, &session), &council, &draft, &s.account).await {
         Ok(()) => see_other(&format!("/publish/councils/{council}/sessions/{session}")),
         Err(e) => internal(&ctx, e),
     }
@@ -887,7 +884,7 @@ pub async fn session_post(
     };
     if action == "publish" {
         let reason = Some(get(&f, "reason").to_owned()).filter(|r| !r.is_empty());
-        let st = match workspace::publish_session(&state.db, &s.account, &council, &session, reason).await {
+        let st = match ws::publish_session(&state.service, &s.account, &council, &session, reason).await {
             Ok(m) => SessionState {
                 notice: Some(format!("{} {}", t(ctx.lang, "published"), m.version)),
                 ..Default::default()
@@ -898,14 +895,14 @@ pub async fn session_post(
                 status: Some(StatusCode::CONFLICT),
                 ..Default::default()
             },
-            Err(PublishError::Store(crate::store::StoreError::NotFound(_))) => return forbidden(&ctx),
-            Err(PublishError::Store(e)) => return internal(&ctx, e),
+            Err(PublishError::Other(crate::service::Error::NotFound(_))) => return forbidden(&ctx),
+            Err(PublishError::Other(e)) => return internal(&ctx, e),
         };
         return session_view(&state, &ctx, &s, &council, &session, st).await;
     }
-    let mut draft = match workspace::session_draft(&state.db, &council, &session).await {
+    let mut draft = match ws::session_draft(&state.service, &council, &session).await {
         Ok(Some(d)) => d,
-        Ok(None) | Err(crate::store::StoreError::NotFound(_)) => return forbidden(&ctx),
+        Ok(None) | Err(crate::service::Error::NotFound(_)) => return forbidden(&ctx),
         Err(e) => return internal(&ctx, e),
     };
     let errors = match action.as_str() {
@@ -925,9 +922,7 @@ pub async fn session_post(
     if !errors.is_empty() {
         return session_view(&state, &ctx, &s, &council, &session, SessionState { errors, ..Default::default() }).await;
     }
-    match workspace::save(&state.db, &workspace::session_draft_id(&council, &session), &council, &draft, &s.account)
-        .await
-    {
+    match ws::save(&state.service, &ws::session_draft_id(&council, &session), &council, &draft, &s.account).await {
         Ok(()) => see_other(&format!("/publish/councils/{council}/sessions/{session}")),
         Err(e) => internal(&ctx, e),
     }
@@ -1028,7 +1023,7 @@ async fn confirm(
     session: &str,
     draft: &mut Draft,
     f: &Fields,
-) -> Result<Errors, crate::store::StoreError> {
+) -> Result<Errors, crate::service::Error> {
     let Some(p) = draft.pending.clone() else { return Ok(Errors::new()) };
     let mut errors = Errors::new();
     let mut chosen: Vec<(String, BallotOption)> = Vec::new();
@@ -1051,10 +1046,10 @@ async fn confirm(
         return Ok(errors);
     }
     let date = session_date(&draft.doc).unwrap_or_default();
-    let serving: Vec<String> = workspace::serving(&state.db, council, date).await?.into_iter().map(|c| c.id).collect();
-    let (council_row, _) = crate::store::councils::get_council(&state.db, council).await?;
+    let serving: Vec<String> = ws::serving(&state.service, council, date).await?.into_iter().map(|c| c.id).collect();
+    let seats = crate::service::councils::get(&state.service, council).await?.council.seats;
     let id = next_id(&draft.doc, "vote_events", session, "v");
-    let ev = vote_event(id, &p, &chosen, &serving, i64::from(council_row.seats));
+    let ev = vote_event(id, &p, &chosen, &serving, i64::from(seats));
     if let Some(a) = draft.doc["vote_events"].as_array_mut() {
         a.push(ev);
     }

@@ -24,7 +24,7 @@ use poem::web::{Data, Form, Multipart, Query};
 use poem::{Request, Response, Route, get, handler, post};
 
 use crate::api::AppState;
-use crate::store::accounts::{self, AccountKind, SignedIn};
+use crate::service::workspace::{self as ws, AccountKind, SignedIn};
 use crate::web::context;
 use crate::web::i18n::Lang;
 use crate::web::layout::{self, Ctx, Page};
@@ -106,7 +106,7 @@ fn over_tls(req: &Request) -> bool {
 /// The signed-in session of a request, or the response that refuses it (401).
 pub(crate) async fn signed_in(state: &AppState, req: &Request, ctx: &Ctx) -> Result<SignedIn, Response> {
     let Some(cookie) = cookie_value(req) else { return Err(message(ctx, StatusCode::UNAUTHORIZED, "signed_out")) };
-    match accounts::session(&state.db, &cookie).await {
+    match ws::session(&state.service, &cookie).await {
         Ok(Some(s)) => Ok(s),
         Ok(None) => Err(message(ctx, StatusCode::UNAUTHORIZED, "signed_out")),
         Err(e) => Err(internal(ctx, e)),
@@ -204,7 +204,7 @@ async fn sign_in_page(req: &Request, Query(q): Query<TokenQuery>) -> Response {
 async fn sign_in(req: &Request, state: Data<&Arc<AppState>>, Form(form): Form<HashMap<String, String>>) -> Response {
     let ctx = context(req);
     let token = form.get("token").map(String::as_str).unwrap_or_default();
-    match accounts::redeem(&state.db, token, Duration::hours(SESSION_HOURS)).await {
+    match ws::redeem(&state.service, token, Duration::hours(SESSION_HOURS)).await {
         Ok(Some((cookie, _))) => {
             let secure = if over_tls(req) { "; Secure" } else { "" };
             let value = format!(
@@ -230,7 +230,7 @@ async fn sign_out(req: &Request, state: Data<&Arc<AppState>>, Form(form): Form<H
         Ok(s) => s,
         Err(r) => return r,
     };
-    if let Err(e) = accounts::sign_out(&state.db, &s.id_hash).await {
+    if let Err(e) = ws::sign_out(&state.service, &s.id_hash).await {
         return internal(&ctx, e);
     }
     let mut resp = see_other("/publish/sign-in");

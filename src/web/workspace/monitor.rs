@@ -15,11 +15,10 @@ use super::text::{rule, t};
 use super::{account_bar, checked, csrf_field, forbidden, internal, page, see_other, signed_in};
 use crate::api::AppState;
 use crate::domain::Violation;
-use crate::store::accounts::{AccountKind, SignedIn};
+use crate::service::workspace::{self as ws, AccountKind, Draft, PublishError, SignedIn};
 use crate::web::context;
 use crate::web::i18n::Lang;
 use crate::web::layout::Ctx;
-use crate::workspace::{self, Draft, PublishError};
 
 type Fields = HashMap<String, String>;
 type Errors = Vec<(String, String)>;
@@ -126,15 +125,7 @@ pub async fn open_record(req: &Request, state: Data<&Arc<AppState>>, Form(f): Fo
         doc["session_number"] = json!(n);
     }
     let draft = Draft { doc, base: None, pending: None };
-    match crate::store::accounts::put_draft(
-        &state.db,
-        &workspace::public_record_draft_id(&id),
-        "",
-        &serde_json::to_string(&draft).unwrap_or_default(),
-        &s.account.id,
-    )
-    .await
-    {
+    match ws::save_public_record(&state.service, &id, &draft, &s.account).await {
         Ok(()) => see_other(&format!("/publish/public-records/{id}")),
         Err(e) => internal(&ctx, e),
     }
@@ -161,7 +152,7 @@ async fn view(
     notice: Option<String>,
 ) -> Response {
     let l = ctx.lang;
-    let draft = match workspace::public_record_draft(&state.db, id).await {
+    let draft = match ws::public_record_draft(&state.service, id).await {
         Ok(d) => d,
         Err(e) => return internal(ctx, e),
     };
@@ -226,7 +217,7 @@ pub async fn record_post(
         Err(r) => return r,
     };
     if action == "publish" {
-        return match workspace::publish_public_record(&state.db, &s.account, &id).await {
+        return match ws::publish_public_record(&state.service, &s.account, &id).await {
             Ok(m) => {
                 let notice = Some(format!("{} {}", t(ctx.lang, "published"), m.version));
                 view(&state, &ctx, &s, &id, &Errors::new(), &[], notice).await
@@ -235,11 +226,11 @@ pub async fn record_post(
             Err(PublishError::Conflict) => {
                 view(&state, &ctx, &s, &id, &Errors::new(), &[], Some(t(ctx.lang, "conflict").into())).await
             }
-            Err(PublishError::Store(crate::store::StoreError::NotFound(_))) => forbidden(&ctx),
-            Err(PublishError::Store(e)) => internal(&ctx, e),
+            Err(PublishError::Other(crate::service::Error::NotFound(_))) => forbidden(&ctx),
+            Err(PublishError::Other(e)) => internal(&ctx, e),
         };
     }
-    let mut draft = match workspace::public_record_draft(&state.db, &id).await {
+    let mut draft = match ws::public_record_draft(&state.service, &id).await {
         Ok(Some(d)) => d,
         Ok(None) => return forbidden(&ctx),
         Err(e) => return internal(&ctx, e),
@@ -300,16 +291,7 @@ pub async fn record_post(
     if !errors.is_empty() {
         return view(&state, &ctx, &s, &id, &errors, &[], None).await;
     }
-    let body = serde_json::to_string(&draft).unwrap_or_default();
-    match crate::store::accounts::put_draft(
-        &state.db,
-        &workspace::public_record_draft_id(&id),
-        "",
-        &body,
-        &s.account.id,
-    )
-    .await
-    {
+    match ws::save_public_record(&state.service, &id, &draft, &s.account).await {
         Ok(()) => see_other(&format!("/publish/public-records/{id}")),
         Err(e) => internal(&ctx, e),
     }

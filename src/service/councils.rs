@@ -1,0 +1,61 @@
+//! Councils and parties: lists, one by one with the ETag of its current version.
+
+use super::{Current, Error, Service};
+use crate::store::DocKind;
+use crate::store::paging::Page;
+use crate::store::read::{councils as read, versions};
+
+pub use read::{CouncilFilter, CouncilRead, PartyRead};
+
+/// Councils by id, after `cursor`.
+pub async fn list(
+    svc: &Service,
+    f: &CouncilFilter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<CouncilRead>, Error> {
+    Ok(read::list_councils(&svc.db, f, cursor, limit).await?)
+}
+
+/// Every council, by id.
+pub async fn all(svc: &Service) -> Result<Vec<CouncilRead>, Error> {
+    Ok(read::all_councils(&svc.db).await?)
+}
+
+/// One council.
+pub async fn get(svc: &Service, id: &str) -> Result<CouncilRead, Error> {
+    Ok(read::get_council(&svc.db, id).await?)
+}
+
+/// One council with the ETag of its current document version.
+pub async fn current(svc: &Service, id: &str) -> Result<Current<CouncilRead>, Error> {
+    let value = get(svc, id).await?;
+    Ok(Current { value, etag: etag(svc, DocKind::Council, id).await? })
+}
+
+/// Parties by id, after `cursor`, optionally matching folded text.
+pub async fn list_parties(
+    svc: &Service,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<PartyRead>, Error> {
+    Ok(read::list_parties(&svc.db, q, cursor, limit).await?)
+}
+
+/// Every party, by id.
+pub async fn all_parties(svc: &Service) -> Result<Vec<PartyRead>, Error> {
+    Ok(read::all_parties(&svc.db).await?)
+}
+
+/// One party with the ETag of its current document version.
+pub async fn current_party(svc: &Service, id: &str) -> Result<Current<PartyRead>, Error> {
+    let value = read::get_party(&svc.db, id).await?;
+    Ok(Current { value, etag: etag(svc, DocKind::Party, id).await? })
+}
+
+/// The ETag of the current version of a document.
+pub(super) async fn etag(svc: &Service, kind: DocKind, id: &str) -> Result<String, Error> {
+    let v = versions::latest_version(&svc.db, kind, id).await?.ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    Ok(v.meta.etag())
+}

@@ -1,0 +1,573 @@
+//! Openness, debate, voting and composition metrics (method v1) per council, group and deputy,
+//! and rankings of every council by one metric: the periods they cover, their computation in
+//! batches, and their caches.
+//!
+//! A council's metrics are cached per (council, period, moment) and stay valid while the newest
+//! change number of the council's documents is the one they were computed at, so an answer
+//! always reflects every accepted publication. Rankings are cached whole, valid while the newest
+//! change number of any council's documents holds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, DurationRound, NaiveDate, Utc};
+
+use super::{Error, Service};
+use crate::domain::enums::Level;
+use crate::domain::metrics as m;
+use crate::store::{self, Db, paging, read};
+
+/// The first day of the period when the client gives none: the start of the VIII convocation
+/// (elected March 2023, the first under the 2023 rules).
+pub const DEFAULT_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2023, 3, 19) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// At most this many council results are cached: every council of a scale-10 country for one
+/// moment, with room to spare.
+const COUNCILS_CACHED: usize = 3000;
+
+/// At most this many rankings are cached (parameters vary little in practice: metric, level,
+/// order, and the minute of `as_of`).
+const RANKINGS_CACHED: usize = 256;
+
+/// Councils read per batch: few queries, and memory bounded whatever the scale.
+const BATCH: usize = 24;
+
+/// The computed results a server keeps. Bounded: the least useful entries go first (a moment
+/// nobody asks about any more, once `as_of` has moved on).
+pub(super) struct Caches {
+    /// A council's metrics for a period and moment, with the change number they were computed at.
+    councils: quick_cache::sync::Cache<(String, Period), (i64, Arc<m::CouncilMetrics>)>,
+    /// Whole rankings, with the newest change number of any council's documents at the time.
+    rankings: quick_cache::sync::Cache<RankingKey, (i64, Arc<Ranking>)>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Self {
+            councils: quick_cache::sync::Cache::new(COUNCILS_CACHED),
+            rankings: quick_cache::sync::Cache::new(RANKINGS_CACHED),
+        }
+    }
+}
+
+/// The period a client asks for; each part defaults (see [`resolve`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PeriodQuery {
+    /// First local date.
+    pub from: Option<NaiveDate>,
+    /// Last local date.
+    pub to: Option<NaiveDate>,
+    /// The moment of evaluation.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// The resolved period and evaluation moment of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// First local date.
+    pub from: NaiveDate,
+    /// Last local date.
+    pub to: NaiveDate,
+    /// The moment of evaluation: publications received later count as not yet made.
+    pub as_of: DateTime<Utc>,
+}
+
+/// Fills in a period: `as_of` = now, rounded down to the minute but never before the newest
+/// publication considered (`newest`), so nothing accepted is hidden and repeated requests within
+/// a minute hit the cache; `to` = `as_of`'s local date; `from` = [`DEFAULT_FROM`]. A period that
+/// ends before it starts is refused.
+pub fn resolve(q: PeriodQuery, newest: Option<DateTime<Utc>>) -> Result<Period, Error> {
+    let now = Utc::now();
+    let as_of = q.as_of.unwrap_or_else(|| {
+        let minute = now.duration_trunc(chrono::Duration::minutes(1)).unwrap_or(now);
+        newest.map_or(minute, |n| n.max(minute))
+    });
+    let to = q.to.unwrap_or_else(|| crate::domain::session::local_date(as_of));
+    let from = q.from.unwrap_or(DEFAULT_FROM);
+    if from > to {
+        return Err(Error::BadRequest("from must not be after to".into()));
+    }
+    Ok(Period { from, to, as_of })
+}
+
+/// A council's metrics with what the answer must say about their sources.
+#[derive(Debug, Clone)]
+pub struct CouncilReport {
+    /// The metrics.
+    pub metrics: Arc<m::CouncilMetrics>,
+    /// The council's records are made up (demo data).
+    pub synthetic: bool,
+    /// The provenance kinds of the council documents they were computed from.
+    pub provenance: Vec<String>,
+}
+
+/// Every metric of council `id` for a period.
+#[tracing::instrument(skip(svc), err(level = "debug"))]
+pub async fn council(svc: &Service, id: &str, q: PeriodQuery) -> Result<CouncilReport, Error> {
+    let council = read::councils::get_council(&svc.db, id).await?;
+    let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
+    let p = resolve(q, newest)?;
+    let metrics = compute(svc, id, p, seq).await?;
+    let provenance = read::public_records::provenance_kinds(&svc.db, Some(id)).await?;
+    Ok(CouncilReport { metrics, synthetic: council.council.synthetic, provenance })
+}
+
+/// The metrics of council `id` for a period, of which the per-deputy ones are what
+/// `list_deputy_metrics` serves.
+pub async fn council_deputies(svc: &Service, id: &str, q: PeriodQuery) -> Result<Arc<m::CouncilMetrics>, Error> {
+    Ok(council_in(svc, id, q).await?.1)
+}
+
+/// The metrics of council `id` (not found when it does not exist) for the period `q` resolves
+/// to, from the cache while current.
+async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, Arc<m::CouncilMetrics>), Error> {
+    read::councils::get_council(&svc.db, id).await?;
+    let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
+    let p = resolve(q, newest)?;
+    Ok((p, compute(svc, id, p, seq).await?))
+}
+
+/// A page of the held sessions of a council in a period with their openness components.
+#[derive(Debug, Clone)]
+pub struct SessionOpennessPage {
+    /// The resolved period.
+    pub period: Period,
+    /// Method version.
+    pub method: String,
+    /// The sessions, by scheduled start then id.
+    pub items: Vec<m::SessionOpenness>,
+    /// The cursor of the next page.
+    pub next: Option<String>,
+}
+
+/// The openness components of each held session of council `id` in a period, by scheduled start
+/// then id: `limit` of them after `cursor` (from a previous page's `next`).
+#[tracing::instrument(skip(svc), err(level = "debug"))]
+pub async fn session_openness(
+    svc: &Service,
+    id: &str,
+    q: PeriodQuery,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<SessionOpennessPage, Error> {
+    let after = cursor.filter(|c| !c.is_empty()).map(session_cursor).transpose()?;
+    let (period, x) = council_in(svc, id, q).await?;
+    let rest: Vec<m::SessionOpenness> = by_start(&x)
+        .into_iter()
+        .filter(|s| after.as_ref().is_none_or(|(t, sid)| (s.scheduled_start, &s.session_id) > (*t, sid)))
+        .cloned()
+        .collect();
+    let page = paging::page(rest, limit, |s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.session_id));
+    Ok(SessionOpennessPage { period, method: x.method.clone(), items: page.items, next: page.next })
+}
+
+/// Every held session of council `id` over the default period with its openness components, by
+/// scheduled start then id (what the council page shows).
+pub async fn sessions_openness(svc: &Service, id: &str) -> Result<Vec<m::SessionOpenness>, Error> {
+    let (_, x) = council_in(svc, id, PeriodQuery::default()).await?;
+    Ok(by_start(&x).into_iter().cloned().collect())
+}
+
+/// The openness components of one held session of `council` on `date`, as of now; `None` when
+/// the session is not held by then.
+pub async fn session_openness_on(
+    svc: &Service,
+    council: &str,
+    session_id: &str,
+    date: NaiveDate,
+) -> Result<Option<m::SessionOpenness>, Error> {
+    let q = PeriodQuery { from: Some(date), to: Some(date), as_of: None };
+    let (_, x) = council_in(svc, council, q).await?;
+    Ok(x.openness.sessions.iter().find(|s| s.session_id == session_id).cloned())
+}
+
+fn by_start(x: &m::CouncilMetrics) -> Vec<&m::SessionOpenness> {
+    let mut sessions: Vec<&m::SessionOpenness> = x.openness.sessions.iter().collect();
+    sessions.sort_by(|a, b| (a.scheduled_start, &a.session_id).cmp(&(b.scheduled_start, &b.session_id)));
+    sessions
+}
+
+/// A `session-openness` cursor: the scheduled start and id of the last session of a page.
+fn session_cursor(c: &str) -> Result<(DateTime<Utc>, String), Error> {
+    let bad = || Error::BadRequest("cursor: not one from links.next".into());
+    let (t, id) = c.split_once('|').ok_or_else(bad)?;
+    let t = DateTime::parse_from_rfc3339(t).map_err(|_| bad())?.with_timezone(&Utc);
+    Ok((t, id.to_owned()))
+}
+
+/// One deputy's metrics for a period. They need the whole council (party lines, sessions
+/// served); a deputy with no mandate is not found.
+#[tracing::instrument(skip(svc), err(level = "debug"))]
+pub async fn deputy(svc: &Service, id: &str, q: PeriodQuery) -> Result<m::DeputyMetrics, Error> {
+    let council = read::deputies::get_deputy(&svc.db, id).await?.council_id;
+    let (_, newest) = store::metrics::data_version(&svc.db, Some(&council)).await?;
+    let p = resolve(q, newest)?;
+    let input = store::metrics::load_period(&svc.db, &council).await?;
+    m::deputy_metrics(&input, id, p.from, p.to, p.as_of, m::almaty_offset())
+        .ok_or_else(|| Error::NotFound(format!("deputy {id} has no mandate")))
+}
+
+/// The metrics of one council, from the cache or computed.
+async fn compute(svc: &Service, council: &str, p: Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, Error> {
+    let mut one = compute_many(svc, &[(council.to_owned(), seq)], p).await?;
+    Ok(one.remove(council).unwrap_or_else(|| {
+        Arc::new(m::council_metrics(&store::metrics::empty_period(council), p.from, p.to, p.as_of, m::almaty_offset()))
+    }))
+}
+
+/// The metrics of many councils (each with the change number its result must carry): cached
+/// ones from the cache, the others read in batches (one snapshot and a handful of queries per
+/// batch), computed and cached. Batches run side by side, one per core: reading rows costs CPU
+/// in the database driver as much as in decoding them, and one batch at a time keeps one core
+/// busy.
+#[tracing::instrument(skip_all, fields(councils = councils.len(), from = %p.from, to = %p.to, as_of = %p.as_of))]
+async fn compute_many(
+    svc: &Service,
+    councils: &[(String, i64)],
+    p: Period,
+) -> Result<HashMap<String, Arc<m::CouncilMetrics>>, Error> {
+    let mut out = HashMap::new();
+    let mut missing = vec![];
+    for (c, seq) in councils {
+        match svc.metrics.councils.get(&(c.clone(), p)) {
+            Some((at, hit)) if at == *seq => {
+                out.insert(c.clone(), hit);
+            }
+            _ => missing.push((c.clone(), *seq)),
+        }
+    }
+    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut batches = missing.chunks(BATCH).map(<[(String, i64)]>::to_vec);
+    // Dropping the set (the request went away, or a batch failed) aborts the other batches.
+    let mut running = tokio::task::JoinSet::new();
+    let spawn = |running: &mut tokio::task::JoinSet<_>, batch: Vec<(String, i64)>| {
+        let db = svc.db.clone();
+        running.spawn(async move { compute_batch(&db, batch, p).await });
+    };
+    for batch in batches.by_ref().take(parallel) {
+        spawn(&mut running, batch);
+    }
+    while let Some(done) = running.join_next().await {
+        let computed = done.map_err(|e| Error::Internal(format!("a metrics batch failed: {e}")))??;
+        if let Some(batch) = batches.next() {
+            spawn(&mut running, batch);
+        }
+        for (c, seq, result) in computed {
+            svc.metrics.councils.insert((c.clone(), p), (seq, result.clone()));
+            out.insert(c, result);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads one batch of councils in one snapshot and computes their metrics.
+async fn compute_batch(
+    db: &Db,
+    batch: Vec<(String, i64)>,
+    p: Period,
+) -> Result<Vec<(String, i64, Arc<m::CouncilMetrics>)>, Error> {
+    let ids: Vec<String> = batch.iter().map(|(c, _)| c.clone()).collect();
+    let mut inputs = store::metrics::load_periods(db, &ids).await?;
+    Ok(batch
+        .into_iter()
+        .map(|(c, seq)| {
+            let input = inputs.remove(&c).unwrap_or_else(|| store::metrics::empty_period(&c));
+            let result = Arc::new(m::council_metrics(&input, p.from, p.to, p.as_of, m::almaty_offset()));
+            (c, seq, result)
+        })
+        .collect())
+}
+
+/// Council-level metrics a ranking can order by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RankingMetric {
+    /// Openness score (0–100).
+    OpennessScore,
+    /// Notice component.
+    Notice,
+    /// Documents component.
+    Documents,
+    /// Open-items component.
+    OpenItems,
+    /// Broadcast component.
+    Broadcast,
+    /// Minutes component.
+    Minutes,
+    /// Roll-call component.
+    RollCall,
+    /// Undiscussed item share.
+    UndiscussedItemShare,
+    /// Speakers per item.
+    SpeakersPerItem,
+    /// Silent deputy share.
+    SilentDeputyShare,
+    /// Speaking-time Gini.
+    SpeakingTimeGini,
+    /// Executive share of speaking time.
+    ExecutiveShare,
+    /// Questions per session.
+    QuestionsPerSession,
+    /// Unanimity rate.
+    UnanimityRate,
+    /// Contested vote share.
+    ContestedShare,
+    /// Mean dissent.
+    MeanDissent,
+    /// Non-partisan seat share.
+    NonPartisanShare,
+    /// Largest party's seat share.
+    LargestPartyShare,
+    /// Effective number of parties.
+    EnpSeats,
+    /// Effective number of parties, non-partisans as a bloc.
+    EnpSeatsBloc,
+    /// Mean attendance.
+    AttendanceRate,
+    /// Mean abstention.
+    AbstentionRate,
+    /// Mean losing-side rate.
+    LosingSideRate,
+    /// Mean rebellion rate.
+    RebellionRate,
+    /// Mean speeches per session.
+    SpeechesPerSession,
+}
+
+impl RankingMetric {
+    /// This metric's value among a council's metrics.
+    pub fn pick(self, x: &m::CouncilMetrics) -> &m::MetricValue {
+        use RankingMetric as R;
+        match self {
+            R::OpennessScore => &x.openness.score,
+            R::Notice => &x.openness.notice.value,
+            R::Documents => &x.openness.documents.value,
+            R::OpenItems => &x.openness.open_items.value,
+            R::Broadcast => &x.openness.broadcast.value,
+            R::Minutes => &x.openness.minutes.value,
+            R::RollCall => &x.openness.roll_call.value,
+            R::UndiscussedItemShare => &x.debate.undiscussed_item_share,
+            R::SpeakersPerItem => &x.debate.speakers_per_item,
+            R::SilentDeputyShare => &x.debate.silent_deputy_share,
+            R::SpeakingTimeGini => &x.debate.speaking_time_gini,
+            R::ExecutiveShare => &x.debate.executive_share,
+            R::QuestionsPerSession => &x.debate.questions_per_session,
+            R::UnanimityRate => &x.voting.unanimity_rate,
+            R::ContestedShare => &x.voting.contested_share,
+            R::MeanDissent => &x.voting.mean_dissent,
+            R::NonPartisanShare => &x.composition.non_partisan_share,
+            R::LargestPartyShare => &x.composition.largest_party_share,
+            R::EnpSeats => &x.composition.enp_seats,
+            R::EnpSeatsBloc => &x.composition.enp_seats_bloc,
+            R::AttendanceRate => &x.deputy_means.attendance_rate,
+            R::AbstentionRate => &x.deputy_means.abstention_rate,
+            R::LosingSideRate => &x.deputy_means.losing_side_rate,
+            R::RebellionRate => &x.deputy_means.rebellion_rate,
+            R::SpeechesPerSession => &x.deputy_means.speeches_per_session,
+        }
+    }
+}
+
+/// Sort direction of a ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Order {
+    /// Highest first.
+    #[default]
+    Desc,
+    /// Lowest first.
+    Asc,
+}
+
+/// What a ranking is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct RankingQuery {
+    /// The metric to rank by.
+    pub metric: RankingMetric,
+    /// Only councils of this level.
+    pub level: Option<Level>,
+    /// The direction.
+    pub order: Order,
+    /// The period.
+    pub period: PeriodQuery,
+}
+
+/// The parameters a ranking's cache entry is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct RankingKey {
+    metric: RankingMetric,
+    level: Option<Level>,
+    order: Order,
+    period: Period,
+}
+
+/// One council in a ranking.
+#[derive(Debug, Clone)]
+pub struct RankingRow {
+    /// 1 = best; councils with equal values share a rank; null values have no rank.
+    pub rank: Option<u64>,
+    /// The council.
+    pub council: String,
+    /// Its names.
+    pub names: BTreeMap<String, String>,
+    /// Its level.
+    pub level: Level,
+    /// The value.
+    pub value: m::MetricValue,
+}
+
+/// Every council ranked by one metric.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// The metric.
+    pub metric: RankingMetric,
+    /// Method version.
+    pub method: String,
+    /// The period.
+    pub period: Period,
+    /// Councils in rank order; ties by council id; null values last.
+    pub items: Vec<RankingRow>,
+    /// The provenance kinds of the council documents the values were computed from.
+    pub provenance: Vec<String>,
+}
+
+/// Every council (of a level) ranked by one council-level metric; ties share a rank, nulls come
+/// last.
+#[tracing::instrument(skip(svc), err(level = "debug"))]
+pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Error> {
+    let (global_seq, newest) = store::metrics::data_version(&svc.db, None).await?;
+    let period = resolve(q.period, newest)?;
+    let key = RankingKey { metric: q.metric, level: q.level, order: q.order, period };
+    if let Some((at, hit)) = svc.metrics.rankings.get(&key)
+        && at == global_seq
+    {
+        return Ok(hit);
+    }
+    let filter = read::councils::CouncilFilter { level: q.level, ..Default::default() };
+    let mut councils = read::councils::list_councils(&svc.db, &filter, None, u64::MAX >> 2).await?.items;
+    // A national council (the Mazhilis, from a Popolo import) is no maslikhat: ranked only when
+    // `level=national` asks for it.
+    councils.retain(|c| q.level.is_some() || c.council.level != Level::National);
+    let versions = store::metrics::data_versions(&svc.db).await?;
+    let ids: Vec<(String, i64)> =
+        councils.iter().map(|c| (c.id.clone(), versions.get(&c.id).copied().unwrap_or(0))).collect();
+    let mut computed = compute_many(svc, &ids, period).await?;
+    let mut rows = vec![];
+    for c in councils {
+        let Some(x) = computed.remove(&c.id) else { continue };
+        rows.push(RankingRow {
+            rank: None,
+            names: c.council.names,
+            level: c.council.level,
+            value: *q.metric.pick(&x),
+            council: c.id,
+        });
+    }
+    rank(&mut rows, q.order);
+    let ranking = Arc::new(Ranking {
+        metric: q.metric,
+        method: m::METHOD.to_owned(),
+        period,
+        items: rows,
+        provenance: read::public_records::provenance_kinds(&svc.db, None).await?,
+    });
+    svc.metrics.rankings.insert(key, (global_seq, ranking.clone()));
+    Ok(ranking)
+}
+
+/// Sorts rows by value in `order` (ties by council id, nulls last) and numbers them: equal values
+/// share a rank, the next value's rank counts every row before it.
+fn rank(rows: &mut [RankingRow], order: Order) {
+    rows.sort_by(|a, b| match (a.value.value, b.value.value) {
+        (Some(x), Some(y)) => {
+            let ord = if order == Order::Desc { y.total_cmp(&x) } else { x.total_cmp(&y) };
+            ord.then_with(|| a.council.cmp(&b.council))
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.council.cmp(&b.council),
+    });
+    let mut rank = 0u64;
+    let mut prev: Option<f64> = None;
+    for (i, r) in rows.iter_mut().enumerate() {
+        if let Some(v) = r.value.value {
+            if prev != Some(v) {
+                rank = i as u64 + 1;
+                prev = Some(v);
+            }
+            r.rank = Some(rank);
+        }
+    }
+}
+
+/// Every metric's definition.
+pub fn definitions() -> Vec<m::MetricDefinition> {
+    m::definitions()
+}
+
+/// The name of a group as served: its party's id, or `non_partisan`.
+pub fn group_id(g: &m::DeputyGroup) -> &str {
+    match g {
+        m::DeputyGroup::Party { party_id } => party_id,
+        m::DeputyGroup::NonPartisan => "non_partisan",
+    }
+}
+
+/// The name of a cohesion group as served: its party's id, or `non_partisan`.
+pub fn cohesion_group_id(g: &m::CohesionGroup) -> &str {
+    match g {
+        m::CohesionGroup::Party { party_id } => party_id,
+        m::CohesionGroup::NonPartisan => "non_partisan",
+    }
+}
+
+/// The code of a null reason as served (its serde name, e.g. `no_held_sessions`).
+pub fn reason_code(r: m::NullReason) -> String {
+    serde_name(&r)
+}
+
+/// The name of a time basis as served (`witnessed`, `declared` or `mixed`).
+pub fn basis_code(b: m::TimeBasis) -> String {
+    serde_name(&b)
+}
+
+/// The serde name of a unit enum value (what JSON calls it).
+fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(council: &str, value: Option<f64>) -> RankingRow {
+        RankingRow {
+            rank: None,
+            council: council.into(),
+            names: BTreeMap::new(),
+            level: Level::District,
+            value: m::MetricValue { value, n: 1, reason: None },
+        }
+    }
+
+    #[test]
+    fn equal_values_share_a_rank_and_nulls_come_last_without_one() {
+        let mut rows = vec![row("d", None), row("c", Some(0.5)), row("a", Some(0.9)), row("b", Some(0.5))];
+        rank(&mut rows, Order::Desc);
+        let got: Vec<(&str, Option<u64>)> = rows.iter().map(|r| (r.council.as_str(), r.rank)).collect();
+        assert_eq!(got, [("a", Some(1)), ("b", Some(2)), ("c", Some(2)), ("d", None)]);
+        rank(&mut rows, Order::Asc);
+        let got: Vec<(&str, Option<u64>)> = rows.iter().map(|r| (r.council.as_str(), r.rank)).collect();
+        assert_eq!(got, [("b", Some(1)), ("c", Some(1)), ("a", Some(3)), ("d", None)]);
+    }
+
+    #[test]
+    fn a_period_that_ends_before_it_starts_is_refused() {
+        let day = |d| NaiveDate::from_ymd_opt(2024, 1, d);
+        let q = PeriodQuery { from: day(10), to: day(9), as_of: None };
+        assert!(matches!(resolve(q, None), Err(Error::BadRequest(_))));
+        let q = PeriodQuery { from: day(9), to: day(9), as_of: None };
+        assert_eq!(resolve(q, None).map(|p| (p.from, p.to)).ok(), Some((day(9).unwrap(), day(9).unwrap())));
+    }
+}
