@@ -746,3 +746,144 @@ async fn a_monitor_publishes_a_public_sources_record_fact_by_fact_with_sources_a
     let page = reqwest::get(format!("{}/public-records/mon-1?lang=ru", app.base)).await.unwrap().text().await.unwrap();
     assert!(page.contains("О бюджете &lt;b&gt;района&lt;/b&gt;"), "the citizens' page shows the item, escaped");
 }
+
+/// The text of each openness component's cell (`data-component="…"`) on a page.
+fn components(html: &str) -> Vec<(String, String)> {
+    html.split("data-component=\"")
+        .skip(1)
+        .map(|part| {
+            let name = part.split('"').next().unwrap_or_default().to_owned();
+            let text =
+                part.split('>').nth(1).unwrap_or_default().split('<').next().unwrap_or_default().trim().to_owned();
+            (name, text)
+        })
+        .collect()
+}
+
+/// The id of the first deputy a form offers in its `deputy` select.
+fn first_deputy(html: &str) -> String {
+    let form = html.split("data-form=\"speech\"").nth(1).expect("the speech form");
+    let select = form.split("name=\"deputy\"").nth(1).expect("a deputy select");
+    select.split("<option value=\"").nth(2).expect("a deputy").split('"').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_draft_is_previewed_as_citizens_will_see_it_with_the_openness_components_it_would_earn() {
+    let app = spawn_app().await;
+    seed(&app, "wsp").await;
+    let mut b = clerk(&app, "wsp").await;
+    let (base, csrf) = session_with_item(&app, &mut b, "wsp", &["Алиев Нурлан", "Иванова Ольга"]).await;
+    let basics = [
+        ("csrf", csrf.as_str()),
+        ("status", "held"),
+        ("livestream_url", "https://maslihat.example.kz/live"),
+        ("recording_url", ""),
+    ];
+    assert_eq!(b.post(&format!("{base}/basics"), &basics).await.status, 303);
+    let doc = [
+        ("csrf", csrf.as_str()),
+        ("title", "Проект решения о бюджете"),
+        ("url", "https://maslihat.example.kz/doc.pdf"),
+        ("kind", "draft_decision"),
+        ("agenda_item", "wsp-s1-a1"),
+        ("language", "ru"),
+        ("declared_at", "2024-05-01T09:00"),
+        ("declared_source", "https://maslihat.example.kz/news"),
+    ];
+    assert_eq!(b.post(&format!("{base}/document"), &doc).await.status, 303);
+    let leaves = app.version_count().await;
+
+    let p = b.get(&format!("{base}/preview")).await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("data-preview"), "marked as a preview");
+    assert!(p.html.contains("Бюджет") && p.html.contains("Проект решения о бюджете"), "the record as citizens read it");
+    // Backfilled (entered after the session began): documents scored from their declared time,
+    // the only item is open, a livestream counts; no minutes after 30 days score 0; no votes: none.
+    assert!(p.html.contains("data-score="), "{}", p.html);
+    let mut preview = components(&p.html);
+    preview.sort();
+    let want = |c: &str| preview.iter().find(|(n, _)| n == c).map(|(_, v)| v.clone()).unwrap_or_default();
+    assert!(p.html.contains("data-component=\"documents\" data-value=\"1.0000\""), "{preview:?}");
+    assert!(p.html.contains("data-component=\"open_items\" data-value=\"1.0000\""), "{preview:?}");
+    assert!(p.html.contains("data-component=\"minutes\" data-value=\"0.0000\""), "{preview:?}");
+    assert!(p.html.contains("data-component=\"roll_call\" data-value=\"\""), "{preview:?}");
+    assert_eq!(preview.len(), 6);
+    // Nothing public, nothing logged.
+    assert_eq!(app.get("/v1/sessions/wsp-s1").await.status, 404);
+    assert_eq!(app.version_count().await, leaves);
+    // Once published, the citizens' page shows the very components the preview promised.
+    let r = b.post(&format!("{base}/publish"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 200, "{}", violations(&r.html));
+    let page = reqwest::get(format!("{}/sessions/wsp-s1?lang=en", app.base)).await.unwrap().text().await.unwrap();
+    let mut public = components(&page);
+    public.sort();
+    assert_eq!(public, preview, "documents {} on the preview", want("documents"));
+    // Another council's clerk cannot preview it.
+    seed(&app, "wsq").await;
+    let mut other = clerk(&app, "wsq").await;
+    assert_eq!(other.get(&format!("{base}/preview")).await.status, 403);
+}
+
+#[tokio::test]
+async fn speeches_are_entered_in_the_session_form_with_deputy_item_and_duration() {
+    let app = spawn_app().await;
+    seed(&app, "wsk").await;
+    let mut b = clerk(&app, "wsk").await;
+    let (base, csrf) = session_with_item(&app, &mut b, "wsk", &["Алиев Нурлан", "Иванова Ольга"]).await;
+    let page = b.get(&base).await;
+    let deputy = first_deputy(&page.html);
+    assert!(deputy.starts_with("wsk-"), "{deputy}");
+    let speech = |deputy: &str, name: &str, role: &str, duration: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.clone()),
+            ("agenda_item".to_owned(), "wsk-s1-a1".to_owned()),
+            ("deputy".to_owned(), deputy.to_owned()),
+            ("speaker_name".to_owned(), name.to_owned()),
+            ("speaker_role".to_owned(), role.to_owned()),
+            ("speech_type".to_owned(), "speech".to_owned()),
+            ("language".to_owned(), "kk".to_owned()),
+            ("duration".to_owned(), duration.to_owned()),
+            ("text".to_owned(), "Бюджет туралы".to_owned()),
+        ]
+    };
+    // Refused beside their fields, nothing kept: no speaker, both speakers, a bad and a too long duration.
+    for (f, field, rule) in [
+        (speech("", "", "deputy", "1:00"), "deputy", "one_speaker"),
+        (speech(&deputy, "Аким", "deputy", "1:00"), "speaker_name", "one_speaker"),
+        (speech("", "Аким Серик", "deputy", ""), "deputy", "required"),
+        (speech(&deputy, "", "deputy", "1:75"), "duration", "duration"),
+        (speech(&deputy, "", "deputy", "7:00:00"), "duration", "range"),
+    ] {
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = b.post(&format!("{base}/speech"), &fields).await;
+        assert_eq!(r.status, 422, "{field} {rule}");
+        assert!(
+            r.html.contains(&format!("data-field=\"{field}\" data-rule=\"{rule}\"")),
+            "{field} {rule}: {}",
+            r.html.split("data-form=\"speech\"").nth(1).unwrap_or_default()
+        );
+    }
+    let draft = accounts::get_draft(&app.state.service.db, "session_record:wsk:wsk-s1").await.unwrap().unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&draft).unwrap()["doc"]["speeches"], json!([]));
+    // A deputy's speech of 2:05 on the item, and the akim's report (not a deputy) of 95 s.
+    for f in [speech(&deputy, "", "deputy", "2:05"), speech("", "Аким района", "executive", "95")] {
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = b.post(&format!("{base}/speech"), &fields).await;
+        assert_eq!(r.status, 303, "{}", r.html);
+    }
+    let page = b.get(&base).await;
+    assert_eq!(page.html.matches("data-speech=").count(), 2);
+    assert!(page.html.contains("data-seconds=\"125\""));
+    let r = b.post(&format!("{base}/publish"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 200, "{}", violations(&r.html));
+    let s = app.get("/v1/sessions/wsk-s1").await;
+    let speeches = app.get("/v1/speeches?session=wsk-s1").await;
+    let list = speeches.body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 2, "{:?} {:?}", speeches.body, s.body);
+    let by_deputy = list.iter().find(|x| x["deputy"] == deputy.as_str()).expect("the deputy's speech");
+    assert_eq!((by_deputy["seconds"].clone(), by_deputy["agenda_item"].clone()), (json!(125), json!("wsk-s1-a1")));
+    let akim = list.iter().find(|x| x["speaker_name"] == "Аким района").expect("the akim's report");
+    assert_eq!((akim["seconds"].clone(), akim["speaker_role"].clone()), (json!(95), json!("executive")));
+    let public = reqwest::get(format!("{}/sessions/wsk-s1?lang=ru", app.base)).await.unwrap().text().await.unwrap();
+    assert!(public.contains("Аким района") && public.contains("125"), "the citizens' page lists the speeches");
+}

@@ -20,7 +20,10 @@ use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::Violation;
 use crate::domain::enums::Provenance;
+use crate::domain::metrics as m;
+use crate::domain::session::SessionRecord;
 use crate::domain::violation::Violations;
+use crate::domain::witness::Witnessed;
 use crate::store::read::versions;
 use crate::store::{DocKind, PublishMeta, VersionMeta};
 
@@ -278,4 +281,76 @@ pub async fn session(svc: &Service, cookie: &str) -> Result<Option<SignedIn>, Er
 /// Ends a session.
 pub async fn sign_out(svc: &Service, id_hash: &str) -> Result<(), Error> {
     Ok(accounts::sign_out(&svc.db, id_hash).await?)
+}
+
+// ---------------------------------------------------------------- preview
+
+/// What a session draft would be if it were published now, computed without storing anything.
+#[derive(Debug, Clone)]
+pub struct SessionPreview {
+    /// The record as the draft parses (`None` when it breaks the document's rules).
+    pub record: Option<SessionRecord>,
+    /// Every rule of the document format the draft breaks (the publication path checks more:
+    /// deputies serving on the day, the council's seats; those show when publishing).
+    pub violations: Vec<Violation>,
+    /// Whether the record would count as backfilled (first received after its start).
+    pub backfilled: bool,
+    /// The six openness components it would earn as of now (held sessions only).
+    pub openness: Option<m::SessionOpenness>,
+    /// The session's openness score and coverage from those components.
+    pub score: (Option<f64>, f64),
+}
+
+/// The times the published versions of `session` established, if it is published.
+async fn witnessed_so_far(svc: &Service, session: &str) -> Result<Option<Witnessed>, Error> {
+    let full = match super::sessions::get(svc, session).await {
+        Ok(f) => f,
+        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(Some(Witnessed {
+        first_received_at: full.session.first_received_at,
+        agenda_first_public_at: full.session.agenda_first_public_at,
+        minutes_first_public_at: full.session.minutes_first_public_at,
+        items: full.agenda.iter().map(|a| (a.id.clone(), a.first_public_at)).collect(),
+        documents: full.documents.iter().map(|d| (d.id.clone(), d.first_public_at)).collect(),
+    }))
+}
+
+/// Previews the session draft: parsed with the API's document type, with the witnessed times a
+/// publication now would give it (keeping those of earlier versions), scored by the domain's
+/// openness functions exactly as the stored record would be.
+pub async fn preview_session(svc: &Service, council: &str, session: &str) -> Result<SessionPreview, Error> {
+    let draft = session_draft(svc, council, session).await?.ok_or_else(|| Error::NotFound(session.into()))?;
+    let doc: SessionRecordDoc = match serde_json::from_value(draft.doc) {
+        Ok(d) => d,
+        Err(e) => {
+            let v = vec![Violation { path: String::new(), rule: "shape", message: e.to_string() }];
+            return Ok(SessionPreview {
+                record: None,
+                violations: v,
+                backfilled: false,
+                openness: None,
+                score: (None, 0.0),
+            });
+        }
+    };
+    let mut v = Violations::new();
+    let (record, _) = doc.parse(&mut v);
+    let violations = v.into_vec();
+    let now = chrono::Utc::now();
+    let w = Witnessed::next(witnessed_so_far(svc, session).await?.as_ref(), &record, now);
+    let backfilled = w.backfilled(&record);
+    let held = record.status == crate::domain::enums::SessionStatus::Held;
+    let openness = m::record_inputs(session, &record, &w, m::Provenance::Council).filter(|_| held).map(|x| {
+        let items: Vec<&m::AgendaItem> = x.items.iter().collect();
+        let votes: Vec<&m::VoteEvent> = x.votes.iter().collect();
+        m::session_openness(&x.session, &items, &votes, now)
+    });
+    let score = openness.as_ref().map_or((None, 0.0), |o| {
+        let parts: Vec<(u32, Option<f64>)> =
+            m::Component::ALL.iter().map(|c| (c.weight_percent(), o.get(*c).value)).collect();
+        m::openness_score(&parts)
+    });
+    Ok(SessionPreview { record: Some(record), violations, backfilled, openness, score })
 }

@@ -43,7 +43,7 @@ fn field_error(lang: Lang, errors: &Errors, field: &str) -> Markup {
     }
 }
 
-fn violations(lang: Lang, v: &[Violation]) -> Markup {
+pub(super) fn violations(lang: Lang, v: &[Violation]) -> Markup {
     html! {
         div.violations role="alert" {
             p { strong { (t(lang, "violations")) } }
@@ -187,7 +187,12 @@ pub async fn revoke_account(
 // ---------------------------------------------------------------- roster
 
 /// The session of a request that may publish for `council`, or the refusal.
-async fn for_council(state: &AppState, req: &Request, ctx: &Ctx, council: &str) -> Result<SignedIn, Response> {
+pub(super) async fn for_council(
+    state: &AppState,
+    req: &Request,
+    ctx: &Ctx,
+    council: &str,
+) -> Result<SignedIn, Response> {
     let s = signed_in(state, req, ctx).await?;
     if s.account.may_publish_for(council) { Ok(s) } else { Err(forbidden(ctx)) }
 }
@@ -681,13 +686,15 @@ async fn session_view(
             p { label { (t(l, "file")) " " input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"; } }
             button type="submit" { (t(l, "upload_rollcall")) }
         }
+        h2 { (t(l, "speeches")) }
+        (speeches_section(l, s, &base, doc, &item_opts, &names, e))
         h2 { (t(l, "publish")) }
         form method="post" action={(base) "/publish"} data-form="publish-session" {
             (csrf_field(s))
             p { label { (t(l, "reason")) " " textarea name="reason" rows="2" cols="60" {} } }
             button type="submit" { (t(l, "publish")) }
         }
-        p { a href={"/sessions/" (session)} { (t(l, "preview")) } }
+        p { a href={(base) "/preview"} data-link="preview" { (t(l, "preview")) } " · " a href={"/sessions/" (session)} { (t(l, "public_page")) } }
     };
     let status = st.status.unwrap_or(if st.errors.is_empty() && st.violations.is_empty() && st.refusal.is_none() {
         StatusCode::OK
@@ -909,6 +916,7 @@ pub async fn session_post(
         "basics" => basics(&mut draft.doc, &f),
         "agenda" => add_item(&mut draft.doc, &session, &f),
         "document" => add_document(&mut draft.doc, &session, &f),
+        "speech" => add_speech(&mut draft.doc, &session, &f),
         "discard" => {
             draft.pending = None;
             Errors::new()
@@ -1055,4 +1063,142 @@ async fn confirm(
     }
     draft.pending = None;
     Ok(errors)
+}
+
+/// The speeches of the draft and the form that adds one: a deputy serving that day or a named
+/// non-deputy speaker, their capacity, the kind of speech, its language, and its duration.
+fn speeches_section(
+    l: Lang,
+    s: &SignedIn,
+    base: &str,
+    doc: &Value,
+    item_opts: &[(&str, String)],
+    names: &HashMap<&str, String>,
+    e: &Errors,
+) -> Markup {
+    let mut dep_opts: Vec<(&str, String)> = vec![("", String::new())];
+    let mut serving: Vec<(&&str, &String)> = names.iter().collect();
+    serving.sort_by(|a, b| a.1.cmp(b.1));
+    dep_opts.extend(serving.into_iter().map(|(id, n)| (*id, n.clone())));
+    let speaker = |x: &Value| match x["deputy"].as_str() {
+        Some(d) => names.get(d).cloned().unwrap_or_else(|| d.to_owned()),
+        None => x["speaker_name"].as_str().unwrap_or_default().to_owned(),
+    };
+    html! {
+        ol data-speeches { @for x in doc["speeches"].as_array().into_iter().flatten() {
+            li data-speech=(x["id"].as_str().unwrap_or_default()) {
+                (speaker(x)) " · " (x["speaker_role"].as_str().unwrap_or_default()) " · " (x["speech_type"].as_str().unwrap_or_default())
+                @if let Some(n) = x["seconds"].as_u64() { " · " span data-seconds=(n) { (duration_text(n)) } }
+                @if let Some(a) = x["agenda_item"].as_str() { " · " code { (a) } }
+            }
+        } }
+        form method="post" action={(base) "/speech"} data-form="speech" {
+            (csrf_field(s))
+            p { label { (t(l, "agenda")) " " (select("agenda_item", &[vec![("", String::new())], item_opts.to_vec()].concat(), "")) } (field_error(l, e, "agenda_item")) }
+            p { label { (t(l, "deputy")) " " (select("deputy", &dep_opts, "")) } (field_error(l, e, "deputy"))
+                " " label { (t(l, "speaker_name")) " " input name="speaker_name"; } (field_error(l, e, "speaker_name")) }
+            p { label { (t(l, "speaker_role")) " " (select("speaker_role", &words(&["deputy", "chair", "rapporteur", "executive", "official", "public"]), "deputy")) }
+                " " label { (t(l, "speech_type")) " " (select("speech_type", &words(&["speech", "question", "answer", "report", "procedural"]), "speech")) }
+                " " label { "lang " (select("language", &words(&["kk", "ru", "en"]), "kk")) } }
+            p { label { (t(l, "duration")) " " input name="duration" placeholder="m:ss" size="8"; } (field_error(l, e, "duration")) }
+            p { label { (t(l, "speech_text")) " " textarea name="text" rows="3" cols="60" {} } }
+            button type="submit" { (t(l, "add_speech")) }
+        }
+    }
+}
+
+/// `1:05` for 65 seconds, `1:00:05` past an hour.
+fn duration_text(n: u64) -> String {
+    if n >= 3600 {
+        format!("{}:{:02}:{:02}", n / 3600, n / 60 % 60, n % 60)
+    } else {
+        format!("{}:{:02}", n / 60, n % 60)
+    }
+}
+
+/// A duration typed as seconds (`95`), minutes and seconds (`1:35`) or hours too (`1:01:35`).
+fn parse_duration(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.split(':').map(str::trim).collect();
+    if parts.len() > 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 6) {
+        return None;
+    }
+    let mut total: u32 = 0;
+    for (i, p) in parts.iter().enumerate() {
+        let n: u32 = p.parse().ok()?;
+        if i > 0 && n >= 60 {
+            return None;
+        }
+        total = total.checked_mul(60)?.checked_add(n)?;
+    }
+    Some(total)
+}
+
+fn add_speech(doc: &mut Value, session: &str, f: &Fields) -> Errors {
+    let mut errors = Errors::new();
+    let item = get(f, "agenda_item");
+    if !item.is_empty() && !doc["agenda"].as_array().into_iter().flatten().any(|a| a["id"] == item) {
+        errors.push(("agenda_item".into(), "known_agenda_item".into()));
+    }
+    let (deputy, name) = (get(f, "deputy"), get(f, "speaker_name"));
+    match (deputy.is_empty(), name.is_empty()) {
+        (true, true) => errors.push(("deputy".into(), "one_speaker".into())),
+        (false, false) => errors.push(("speaker_name".into(), "one_speaker".into())),
+        (true, false) if get(f, "speaker_role") == "deputy" => errors.push(("deputy".into(), "required".into())),
+        _ => {}
+    }
+    let seconds = match get(f, "duration") {
+        "" => None,
+        d => match parse_duration(d) {
+            Some(n) if n <= crate::domain::bounded::MAX_SPEECH_SECONDS => Some(n),
+            Some(_) => {
+                errors.push(("duration".into(), "range".into()));
+                None
+            }
+            None => {
+                errors.push(("duration".into(), "duration".into()));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return errors;
+    }
+    let id = next_id(doc, "speeches", session, "sp");
+    let mut x = json!({
+        "id": id,
+        "speaker_role": if get(f, "speaker_role").is_empty() { "deputy" } else { get(f, "speaker_role") },
+        "speech_type": if get(f, "speech_type").is_empty() { "speech" } else { get(f, "speech_type") },
+        "language": if get(f, "language").is_empty() { "kk" } else { get(f, "language") },
+    });
+    for (k, v) in [("agenda_item", item), ("deputy", deputy), ("speaker_name", name), ("text", get(f, "text"))] {
+        if !v.is_empty() {
+            x[k] = json!(v);
+        }
+    }
+    if let Some(n) = seconds {
+        x["seconds"] = json!(n);
+    }
+    if !doc["speeches"].is_array() {
+        doc["speeches"] = json!([]);
+    }
+    if let Some(a) = doc["speeches"].as_array_mut() {
+        a.push(x);
+    }
+    Errors::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration_text, parse_duration};
+
+    #[test]
+    fn durations_are_read_as_seconds_minutes_or_hours() {
+        assert_eq!(parse_duration("95"), Some(95));
+        assert_eq!(parse_duration("1:35"), Some(95));
+        assert_eq!(parse_duration("1:01:35"), Some(3695));
+        for bad in ["", "1:75", "a", "1::2", "-5", "1:2:3:4", "1.5"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!((duration_text(95), duration_text(3695)), ("1:35".to_owned(), "1:01:35".to_owned()));
+    }
 }

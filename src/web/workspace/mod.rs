@@ -12,6 +12,7 @@
 
 mod forms;
 mod monitor;
+mod preview;
 pub mod text;
 
 use std::collections::HashMap;
@@ -51,6 +52,7 @@ pub fn mount(route: Route) -> Route {
         .at("/publish/councils/:council/sessions", post(forms::open_session))
         .at("/publish/councils/:council/sessions/:session", get(forms::session_page))
         .at("/publish/councils/:council/sessions/:session/rollcall", post(forms::rollcall_upload))
+        .at("/publish/councils/:council/sessions/:session/preview", get(preview::session_preview))
         .at("/publish/councils/:council/sessions/:session/:action", post(forms::session_post))
 }
 

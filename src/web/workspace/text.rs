@@ -185,6 +185,47 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
     ("confirm", ["Растау", "Подтвердить", "Confirm"]),
     ("discard", ["Бас тарту", "Отменить", "Discard"]),
     ("speeches", ["Сөйлеген сөздер", "Выступления", "Speeches"]),
+    ("public_page", ["Жарияланған бет", "Опубликованная страница", "Published page"]),
+    (
+        "preview_note",
+        [
+            "Жоба әлі жарияланбаған: азаматтар оны жариялағаннан кейін ғана көреді.",
+            "Черновик ещё не опубликован: граждане увидят его только после публикации.",
+            "This draft is not published: citizens see it only once you publish it.",
+        ],
+    ),
+    ("back_to_draft", ["Жобаға оралу", "Вернуться к черновику", "Back to the draft"]),
+    (
+        "preview_witnessed",
+        [
+            "Қазір жарияланса, уақыттар сервер тіркеген уақыт болады (отырыс әлі басталмаған).",
+            "При публикации сейчас время будет зафиксировано сервером (заседание ещё не началось).",
+            "Published now, its times are the ones the server witnesses (the session has not started).",
+        ],
+    ),
+    (
+        "preview_backfilled",
+        [
+            "Отырыс басталғаннан кейін жарияланған жазба: құрамдастар мәлімделген уақыттардан есептеледі.",
+            "Запись публикуется после начала заседания: компоненты считаются по заявленному времени.",
+            "Published after the session began, the record is backfilled: components use the declared times.",
+        ],
+    ),
+    (
+        "preview_not_held",
+        [
+            "Ашықтық тек өткен отырыстар үшін есептеледі (мәртебесі «өтті»).",
+            "Открытость считается только для состоявшихся заседаний (статус «состоялось»).",
+            "Openness is scored only for held sessions (status held).",
+        ],
+    ),
+    ("coverage", ["қамту", "охват", "coverage"]),
+    ("speaker_name", ["Депутат емес сөйлеуші", "Выступающий (не депутат)", "Speaker (not a deputy)"]),
+    ("speaker_role", ["Кім ретінде", "В качестве", "Speaking as"]),
+    ("speech_type", ["Сөз түрі", "Вид выступления", "Kind of speech"]),
+    ("duration", ["Ұзақтығы (м:сс)", "Длительность (м:сс)", "Duration (m:ss)"]),
+    ("speech_text", ["Мәтіні", "Текст", "Text"]),
+    ("add_speech", ["Сөз сөйлеуді қосу", "Добавить выступление", "Add speech"]),
     ("preview", ["Азаматтар бетінде не көрінеді", "Что увидят граждане", "What citizens will see"]),
     (
         "refused",
@@ -272,7 +313,7 @@ mod tests {
     fn every_key_the_pages_use_is_translated() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/workspace");
         let mut missing = Vec::new();
-        for f in ["mod.rs", "forms.rs", "monitor.rs"] {
+        for f in ["mod.rs", "forms.rs", "monitor.rs", "preview.rs"] {
             let text = std::fs::read_to_string(format!("{dir}/{f}")).expect("source");
             let parts = ["t(l, \"", "t(ctx.lang, \""].into_iter().flat_map(|n| text.split(n).skip(1));
             for part in parts {
