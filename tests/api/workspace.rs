@@ -887,3 +887,59 @@ async fn speeches_are_entered_in_the_session_form_with_deputy_item_and_duration(
     let public = reqwest::get(format!("{}/sessions/wsk-s1?lang=ru", app.base)).await.unwrap().text().await.unwrap();
     assert!(public.contains("Аким района") && public.contains("125"), "the citizens' page lists the speeches");
 }
+
+/// The element that carries `attr` (`data-speech="…"`), up to its end tag `</tag>`.
+fn element<'a>(html: &'a str, attr: &str, tag: &str) -> &'a str {
+    let from = html.find(attr).unwrap_or_else(|| panic!("no {attr}"));
+    let rest = &html[from..];
+    &rest[..rest.find(&format!("</{tag}>")).unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn publish_time_violations_are_shown_beside_their_field_in_the_users_language() {
+    let app = spawn_app().await;
+    seed(&app, "wsv").await;
+    let mut b = clerk(&app, "wsv").await;
+    let (base, csrf) = session_with_item(&app, &mut b, "wsv", &["Алиев Нурлан", "Иванова Ольга"]).await;
+    let deputy = first_deputy(&b.get(&base).await.html);
+    // A session before the deputies' mandates began: the form cannot know, the publication path can.
+    let open = [
+        ("csrf", csrf.as_str()),
+        ("session", "wsv-s2"),
+        ("number", "2"),
+        ("convocation", "VIII"),
+        ("scheduled_start", "2023-03-01T10:00"),
+    ];
+    assert_eq!(b.post("/publish/councils/wsv/sessions", &open).await.status, 303);
+    let early = "/publish/councils/wsv/sessions/wsv-s2";
+    let item = [("csrf", csrf.as_str()), ("title_ru", "Регламент"), ("initiator", "chairman"), ("result", "adopted")];
+    assert_eq!(b.post(&format!("{early}/agenda"), &item).await.status, 303);
+    let speech = [
+        ("csrf", csrf.as_str()),
+        ("agenda_item", "wsv-s2-a1"),
+        ("deputy", deputy.as_str()),
+        ("speaker_role", "deputy"),
+        ("speech_type", "speech"),
+        ("language", "kk"),
+        ("duration", "3:00"),
+    ];
+    assert_eq!(b.post(&format!("{early}/speech"), &speech).await.status, 303);
+    let versions = app.version_count().await;
+    for (lang, text) in [
+        ("kk", "бұл депутаттың сол күні мандаты жоқ"),
+        ("ru", "у этого депутата нет мандата в этот день"),
+        ("en", "this deputy holds no mandate on that day"),
+    ] {
+        let r = b.post(&format!("{early}/publish?lang={lang}"), &[("csrf", &csrf)]).await;
+        assert_eq!(r.status, 422, "{lang}");
+        let li = element(&r.html, "data-speech=\"wsv-s2-sp1\"", "li");
+        assert!(
+            li.contains("data-path=\"/speeches/0/deputy\" data-rule=\"serving_deputy\""),
+            "{lang}: beside the speech: {li}"
+        );
+        assert!(li.contains(text), "{lang}: translated: {li}");
+        assert!(r.html.contains("data-violations="), "{lang}: counted at the top");
+    }
+    assert_eq!(app.version_count().await, versions, "nothing published");
+    assert_eq!(app.get("/v1/sessions/wsv-s2").await.status, 404);
+}

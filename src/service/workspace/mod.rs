@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Error, Service};
+use crate::documents::read;
 use crate::documents::roster::RosterDoc;
 use crate::documents::session::SessionRecordDoc;
 use crate::domain::Violation;
@@ -143,15 +144,16 @@ fn meta(account: &Account, base: Option<String>, provenance: Provenance) -> Publ
     PublishMeta { publisher: account.id.clone(), if_match: base, reason: None, provenance, received_at: None }
 }
 
-/// A body that does not fit the document type: one violation at the field serde names.
-fn shape_violation(e: serde_json::Error) -> PublishError {
-    PublishError::Invalid(vec![Violation { path: String::new(), rule: "shape", message: e.to_string() }])
+/// A body that does not fit the document type: one violation at the field it names, with the
+/// API's rule (`required`, `allowed_values`, `unknown_field`, `range`, `type`).
+fn shape_violation(v: Violation) -> PublishError {
+    PublishError::Invalid(vec![v])
 }
 
 /// Publishes the roster draft through the API's path, then drops the draft.
 pub async fn publish_roster(svc: &Service, account: &Account, council: &str) -> Result<VersionMeta, PublishError> {
     let draft = roster_draft(svc, council).await?;
-    let doc: RosterDoc = serde_json::from_value(draft.doc).map_err(shape_violation)?;
+    let doc: RosterDoc = read::from_value(draft.doc).map_err(shape_violation)?;
     let mut v = Violations::new();
     let roster = doc.parse(&mut v);
     let published =
@@ -173,7 +175,7 @@ pub async fn publish_session(
     if let (Some(o), Some(r)) = (body.as_object_mut(), reason.filter(|r| !r.trim().is_empty())) {
         o.insert("reason".into(), Value::String(r));
     }
-    let doc: SessionRecordDoc = serde_json::from_value(body).map_err(shape_violation)?;
+    let doc: SessionRecordDoc = read::from_value(body).map_err(shape_violation)?;
     let mut v = Violations::new();
     crate::domain::text::check_id(&mut v, "", session);
     let (record, reason) = doc.parse(&mut v);
@@ -322,10 +324,10 @@ async fn witnessed_so_far(svc: &Service, session: &str) -> Result<Option<Witness
 /// openness functions exactly as the stored record would be.
 pub async fn preview_session(svc: &Service, council: &str, session: &str) -> Result<SessionPreview, Error> {
     let draft = session_draft(svc, council, session).await?.ok_or_else(|| Error::NotFound(session.into()))?;
-    let doc: SessionRecordDoc = match serde_json::from_value(draft.doc) {
+    let doc: SessionRecordDoc = match read::from_value(draft.doc) {
         Ok(d) => d,
-        Err(e) => {
-            let v = vec![Violation { path: String::new(), rule: "shape", message: e.to_string() }];
+        Err(x) => {
+            let v = vec![x];
             return Ok(SessionPreview {
                 record: None,
                 violations: v,

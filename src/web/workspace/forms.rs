@@ -43,10 +43,42 @@ fn field_error(lang: Lang, errors: &Errors, field: &str) -> Markup {
     }
 }
 
-pub(super) fn violations(lang: Lang, v: &[Violation]) -> Markup {
+/// Whether `path` is `at` or lies below it (`/documents/1/url` is under `/documents/1`).
+fn under(path: &str, at: &str) -> bool {
+    path == at || path.strip_prefix(at).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The publish-time violations at `at` (a JSON Pointer of the draft), shown beside that field
+/// with the rule's message in the page's language and the API's own words.
+pub(super) fn beside(lang: Lang, v: &[Violation], at: &str) -> Markup {
     html! {
-        div.violations role="alert" {
-            p { strong { (t(lang, "violations")) } }
+        @for x in v.iter().filter(|x| under(&x.path, at)) {
+            span.error role="alert" data-path=(x.path) data-rule=(x.rule) {
+                " ⚠ " (rule(lang, x.rule).unwrap_or(&x.message)) " " span.meta { "(" (x.path) " · " (x.rule) ": " (x.message) ")" }
+            }
+        }
+    }
+}
+
+/// Every violation at once: how many there are, with those that have no field on the page
+/// (`placed` lists the paths that do) listed here.
+pub(super) fn summary(lang: Lang, v: &[Violation], placed: &[String]) -> Markup {
+    let rest: Vec<Violation> = v.iter().filter(|x| !placed.iter().any(|p| under(&x.path, p))).cloned().collect();
+    html! {
+        div.violations role="alert" data-violations=(v.len()) {
+            p { strong { (t(lang, "violations")) } " " (v.len()) @if rest.len() < v.len() { " · " (t(lang, "shown_beside")) } }
+            @if !rest.is_empty() { (violations_list(lang, &rest)) }
+        }
+    }
+}
+
+pub(super) fn violations(lang: Lang, v: &[Violation]) -> Markup {
+    html! { div.violations role="alert" { p { strong { (t(lang, "violations")) } } (violations_list(lang, v)) } }
+}
+
+fn violations_list(lang: Lang, v: &[Violation]) -> Markup {
+    html! {
+        div {
             ul {
                 @for x in v {
                     li data-rule=(x.rule) data-path=(x.path) {
@@ -258,14 +290,16 @@ async fn roster_view(state: &AppState, ctx: &Ctx, s: &SignedIn, council: &str, s
     let body = html! {
         (account_bar(l, s))
         @if let Some(n) = &st.notice { p.provenance role="status" { (n) } }
-        @if !st.violations.is_empty() { (violations(l, &st.violations)) }
+        @if !st.violations.is_empty() {
+            (summary(l, &st.violations, &(0..deputies.len()).map(|i| format!("/deputies/{i}")).collect::<Vec<_>>()))
+        }
         p.meta { (t(l, "draft_note")) }
         div.table-wrap { table data-roster {
             caption { (t(l, "draft")) " · " (deputies.len()) }
             thead { tr { th { "id" } th { (t(l, "name")) } th { (t(l, "mandate_start")) } th { (t(l, "party")) } } }
-            tbody { @for d in &deputies {
+            tbody { @for (i, d) in deputies.iter().enumerate() {
                 tr data-deputy=(d["id"].as_str().unwrap_or_default()) {
-                    td { code { (d["id"].as_str().unwrap_or_default()) } }
+                    td { code { (d["id"].as_str().unwrap_or_default()) } (beside(l, &st.violations, &format!("/deputies/{i}"))) }
                     td { (names_of(d)) }
                     td { @for m in d["mandates"].as_array().into_iter().flatten() {
                         (m["start_date"].as_str().unwrap_or_default()) "–" (m["end_date"].as_str().unwrap_or("")) " " } }
@@ -622,10 +656,11 @@ async fn session_view(
     let item_opts: Vec<(&str, String)> = items.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
     let base = format!("/publish/councils/{council}/sessions/{session}");
     let e = &st.errors;
+    let v = &st.violations;
     let body = html! {
         (account_bar(l, s))
         @if let Some(n) = &st.notice { p.provenance role="status" { (n) } }
-        @if !st.violations.is_empty() { (violations(l, &st.violations)) }
+        @if !st.violations.is_empty() { (summary(l, &st.violations, &placed(doc))) }
         @if let Some(r) = &st.refusal {
             div.violations role="alert" data-refusal=(r.rule()) { strong { (t(l, "refused")) } " " (rule(l, r.rule()).unwrap_or(r.rule())) " " span.meta { (format!("{r:?}")) } }
         }
@@ -633,20 +668,20 @@ async fn session_view(
         @if let Some(p) = &draft.pending { (review(l, s, &base, p, &candidates, &names)) }
         h2 { (t(l, "session_basics")) }
         dl.facts {
-            dt { (t(l, "convocation")) } dd { (doc["convocation"].as_str().unwrap_or_default()) }
-            dt { (t(l, "number")) } dd { (doc["number"]) }
-            dt { (t(l, "starts")) } dd { (doc["scheduled_start"].as_str().unwrap_or_default()) }
+            dt { (t(l, "convocation")) } dd { (doc["convocation"].as_str().unwrap_or_default()) (beside(l, v, "/convocation")) }
+            dt { (t(l, "number")) } dd { (doc["number"]) (beside(l, v, "/number")) }
+            dt { (t(l, "starts")) } dd { (doc["scheduled_start"].as_str().unwrap_or_default()) (beside(l, v, "/scheduled_start")) }
         }
         form method="post" action={(base) "/basics"} data-form="basics" {
             (csrf_field(s))
-            p { label { (t(l, "status")) " " (select("status", &words(&["held", "planned", "convened", "cancelled", "postponed"]), doc["status"].as_str().unwrap_or("held"))) } }
-            p { label { (t(l, "livestream")) " " input type="url" name="livestream_url" value=(doc["livestream_url"].as_str().unwrap_or("")); } (field_error(l, e, "livestream_url")) }
-            p { label { (t(l, "recording")) " " input type="url" name="recording_url" value=(doc["recording_url"].as_str().unwrap_or("")); } (field_error(l, e, "recording_url")) }
-            p { label { (t(l, "minutes")) " " input name="minutes_document" value=(doc["minutes_document"].as_str().unwrap_or("")); } }
+            p { label { (t(l, "status")) " " (select("status", &words(&["held", "planned", "convened", "cancelled", "postponed"]), doc["status"].as_str().unwrap_or("held"))) } (beside(l, v, "/status")) }
+            p { label { (t(l, "livestream")) " " input type="url" name="livestream_url" value=(doc["livestream_url"].as_str().unwrap_or("")); } (field_error(l, e, "livestream_url")) (beside(l, v, "/livestream_url")) }
+            p { label { (t(l, "recording")) " " input type="url" name="recording_url" value=(doc["recording_url"].as_str().unwrap_or("")); } (field_error(l, e, "recording_url")) (beside(l, v, "/recording_url")) }
+            p { label { (t(l, "minutes")) " " input name="minutes_document" value=(doc["minutes_document"].as_str().unwrap_or("")); } (beside(l, v, "/minutes_document")) }
             button type="submit" { (t(l, "save")) }
         }
         h2 { (t(l, "agenda")) }
-        ol data-agenda { @for (id, title) in &items { li data-item=(id) { (title) } } }
+        ol data-agenda { @for (i, (id, title)) in items.iter().enumerate() { li data-item=(id) { (title) (beside(l, v, &format!("/agenda/{i}"))) } } }
         form method="post" action={(base) "/agenda"} data-form="agenda" {
             (csrf_field(s))
             @for tag in ["kk", "ru", "en"] { label { (t(l, "title")) " " (tag) " " input name={"title_" (tag)}; } " " }
@@ -656,9 +691,10 @@ async fn session_view(
             button type="submit" { (t(l, "add_item")) }
         }
         h2 { (t(l, "documents")) }
-        ul data-documents { @for d in doc["documents"].as_array().into_iter().flatten() {
-            li { (d["title"].as_str().unwrap_or_default()) " · " code.url { (d["url"].as_str().unwrap_or_default()) }
-                @if let Some(at) = d["declared_public"]["published_at"].as_str() { " · " (at) } }
+        ul data-documents { @for (i, d) in doc["documents"].as_array().into_iter().flatten().enumerate() {
+            li data-document=(d["id"].as_str().unwrap_or_default()) { (d["title"].as_str().unwrap_or_default()) " · " code.url { (d["url"].as_str().unwrap_or_default()) }
+                @if let Some(at) = d["declared_public"]["published_at"].as_str() { " · " (at) }
+                (beside(l, v, &format!("/documents/{i}"))) }
         } }
         form method="post" action={(base) "/document"} data-form="document" {
             (csrf_field(s))
@@ -672,10 +708,11 @@ async fn session_view(
             button type="submit" { (t(l, "add_document")) }
         }
         h2 { (t(l, "votes")) }
-        @for ev in doc["vote_events"].as_array().into_iter().flatten() {
+        @for (i, ev) in doc["vote_events"].as_array().into_iter().flatten().enumerate() {
             div.vote data-vote=(ev["id"].as_str().unwrap_or_default()) {
                 strong { (title_of(&ev["motion"])) } " · " (ev["result"].as_str().unwrap_or_default())
                 " · " (ev["counts"]["yes"]) "/" (ev["counts"]["no"]) "/" (ev["counts"]["abstain"])
+                (beside(l, v, &format!("/vote_events/{i}")))
             }
         }
         form method="post" enctype="multipart/form-data" action={(base) "/rollcall"} data-form="rollcall" {
@@ -687,11 +724,11 @@ async fn session_view(
             button type="submit" { (t(l, "upload_rollcall")) }
         }
         h2 { (t(l, "speeches")) }
-        (speeches_section(l, s, &base, doc, &item_opts, &names, e))
+        (speeches_section(l, s, &base, doc, &item_opts, &names, (e, v)))
         h2 { (t(l, "publish")) }
         form method="post" action={(base) "/publish"} data-form="publish-session" {
             (csrf_field(s))
-            p { label { (t(l, "reason")) " " textarea name="reason" rows="2" cols="60" {} } }
+            p { label { (t(l, "reason")) " " textarea name="reason" rows="2" cols="60" {} } (beside(l, v, "/reason")) }
             button type="submit" { (t(l, "publish")) }
         }
         p { a href={(base) "/preview"} data-link="preview" { (t(l, "preview")) } " · " a href={"/sessions/" (session)} { (t(l, "public_page")) } }
@@ -1074,7 +1111,7 @@ fn speeches_section(
     doc: &Value,
     item_opts: &[(&str, String)],
     names: &HashMap<&str, String>,
-    e: &Errors,
+    (e, v): (&Errors, &[Violation]),
 ) -> Markup {
     let mut dep_opts: Vec<(&str, String)> = vec![("", String::new())];
     let mut serving: Vec<(&&str, &String)> = names.iter().collect();
@@ -1085,11 +1122,12 @@ fn speeches_section(
         None => x["speaker_name"].as_str().unwrap_or_default().to_owned(),
     };
     html! {
-        ol data-speeches { @for x in doc["speeches"].as_array().into_iter().flatten() {
+        ol data-speeches { @for (i, x) in doc["speeches"].as_array().into_iter().flatten().enumerate() {
             li data-speech=(x["id"].as_str().unwrap_or_default()) {
                 (speaker(x)) " · " (x["speaker_role"].as_str().unwrap_or_default()) " · " (x["speech_type"].as_str().unwrap_or_default())
                 @if let Some(n) = x["seconds"].as_u64() { " · " span data-seconds=(n) { (duration_text(n)) } }
                 @if let Some(a) = x["agenda_item"].as_str() { " · " code { (a) } }
+                (beside(l, v, &format!("/speeches/{i}")))
             }
         } }
         form method="post" action={(base) "/speech"} data-form="speech" {
@@ -1185,6 +1223,29 @@ fn add_speech(doc: &mut Value, session: &str, f: &Fields) -> Errors {
         a.push(x);
     }
     Errors::new()
+}
+
+/// The draft paths the session page shows a field or an entry for (violations there are shown
+/// beside it, the rest at the top).
+fn placed(doc: &Value) -> Vec<String> {
+    let mut out: Vec<String> = [
+        "/convocation",
+        "/number",
+        "/scheduled_start",
+        "/status",
+        "/livestream_url",
+        "/recording_url",
+        "/minutes_document",
+        "/reason",
+    ]
+    .iter()
+    .map(|p| (*p).to_owned())
+    .collect();
+    for list in ["agenda", "documents", "vote_events", "speeches"] {
+        let n = doc[list].as_array().map_or(0, Vec::len);
+        out.extend((0..n).map(|i| format!("/{list}/{i}")));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -28,6 +28,445 @@ pub fn rule(lang: Lang, rule: &str) -> Option<&'static str> {
 
 /// (key, [kk, ru, en]). A table, not logic: one line per string.
 pub const TEXT: &[(&str, [&str; 3])] = &[
+    // Rule messages: the API's stable rule names, explained (a test lists every rule).
+    (
+        "rule_allowed_values",
+        [
+            "рұқсат етілген мәндердің бірі болуы керек",
+            "должно быть одним из допустимых значений",
+            "must be one of the allowed values",
+        ],
+    ),
+    (
+        "rule_ballot_for_every_deputy",
+        [
+            "атаулы дауыс беруде сол күні қызметтегі әр депутаттың бюллетені болуы керек",
+            "в поимённом голосовании нужен бюллетень каждого депутата, работающего в этот день",
+            "a named vote has a ballot for every deputy serving that day",
+        ],
+    ),
+    (
+        "rule_count_range",
+        [
+            "дауыс саны рұқсат етілген шектен тыс",
+            "число голосов вне допустимых пределов",
+            "a vote count is out of range",
+        ],
+    ),
+    (
+        "rule_counts_match_ballots",
+        [
+            "дауыс саны бюллетеньдердің қорытындысымен сәйкес емес",
+            "итоги не совпадают с подсчётом бюллетеней",
+            "the counts differ from the tally of the ballots",
+        ],
+    ),
+    (
+        "rule_date_order",
+        [
+            "аяқталу күні басталу күнінен бұрын",
+            "дата окончания раньше даты начала",
+            "the end date is before the start date",
+        ],
+    ),
+    (
+        "rule_date_range",
+        [
+            "күн 1990 және 2100 жылдар аралығында болуы керек",
+            "дата должна быть между 1990 и 2100 годами",
+            "dates fall between 1990 and 2100",
+        ],
+    ),
+    ("rule_duplicate_key", ["бір өріс екі рет берілген", "поле указано дважды", "a field is given twice"]),
+    (
+        "rule_http_url",
+        [
+            "толық http:// немесе https:// сілтемесі болуы керек",
+            "должна быть полная ссылка http:// или https://",
+            "must be an absolute http:// or https:// link",
+        ],
+    ),
+    (
+        "rule_id_format",
+        [
+            "идентификатор: 1–64 таңба, a-z, 0-9, «.», «_» немесе «-»",
+            "идентификатор: 1–64 символа из a-z, 0-9, «.», «_» или «-»",
+            "ids are 1 to 64 characters of a-z, 0-9, '.', '_' or '-'",
+        ],
+    ),
+    ("rule_kato_code", ["ҚАТО коды 9 цифрдан тұрады", "код КАТО состоит из 9 цифр", "a KATO code is 9 digits"]),
+    (
+        "rule_known_agenda_item",
+        [
+            "мұндай күн тәртібі мәселесі бұл сессияда жоқ",
+            "такого вопроса повестки нет в этой сессии",
+            "this agenda item is not in the session",
+        ],
+    ),
+    (
+        "rule_known_commission",
+        ["мұндай комиссия құрамда жоқ", "такой комиссии нет в составе", "this commission is not in the roster"],
+    ),
+    (
+        "rule_known_convocation",
+        [
+            "мұндай шақырылым бұл мәслихат үшін жарияланбаған",
+            "такой созыв не объявлен для этого маслихата",
+            "this convocation is not declared for the council",
+        ],
+    ),
+    ("rule_known_council", ["мұндай мәслихат жоқ", "такого маслихата нет", "no such council"]),
+    (
+        "rule_known_deputy",
+        ["мұндай депутат құрамда жоқ", "такого депутата нет в составе", "this deputy is not in the roster"],
+    ),
+    (
+        "rule_known_document",
+        ["мұндай құжат жазбада жоқ", "такого документа нет в записи", "this document is not in the record"],
+    ),
+    ("rule_known_level", ["мәслихат деңгейі белгісіз", "неизвестный уровень маслихата", "unknown council level"]),
+    ("rule_known_party", ["мұндай партия жоқ", "такой партии нет", "no such party"]),
+    (
+        "rule_language_tag",
+        [
+            "тіл белгісі болуы керек (kk, kk-Latn, ru, en)",
+            "должен быть код языка (kk, kk-Latn, ru, en)",
+            "must be a language tag (kk, kk-Latn, ru, en)",
+        ],
+    ),
+    (
+        "rule_listed_source",
+        [
+            "әр дереккөз дереккөздер тізімінде болуы керек",
+            "каждый источник должен быть в списке источников",
+            "every cited source must be listed among the sources",
+        ],
+    ),
+    (
+        "rule_livestream_detail",
+        [
+            "трансляция мәліметтері тек трансляция болғанда беріледі",
+            "сведения о трансляции даются только при наличии трансляции",
+            "broadcast details need a livestream",
+        ],
+    ),
+    (
+        "rule_mandate_required",
+        [
+            "әр депутаттың кемінде бір мандаты болуы керек",
+            "у каждого депутата должен быть хотя бы один мандат",
+            "every deputy holds at least one mandate",
+        ],
+    ),
+    ("rule_max_items", ["жазбалар тым көп", "слишком много записей", "too many entries"]),
+    ("rule_max_length", ["мәтін тым ұзын", "текст слишком длинный", "the text is too long"]),
+    (
+        "rule_media_type",
+        [
+            "файл түрі болуы керек (мысалы, application/pdf)",
+            "нужен тип файла (например, application/pdf)",
+            "a media type such as application/pdf",
+        ],
+    ),
+    ("rule_minutes_kind", ["бұл құжат хаттама емес", "этот документ не протокол", "this document is not minutes"]),
+    (
+        "rule_mixed_script",
+        [
+            "сөзде латын және кирилл әріптері араласқан",
+            "в слове смешаны латинские и кириллические буквы",
+            "a word mixes Latin and Cyrillic letters",
+        ],
+    ),
+    (
+        "rule_needs_end_date",
+        [
+            "аяқталу себебі аяқталу күнін талап етеді",
+            "причине окончания нужна дата окончания",
+            "an end reason needs an end date",
+        ],
+    ),
+    (
+        "rule_no_national_id",
+        ["ЖСН ешқашан жарияланбайды", "ИИН никогда не публикуется", "national id numbers (IIN) are never published"],
+    ),
+    (
+        "rule_no_overlap",
+        [
+            "бір депутаттың мандаттары қабаттаспауы керек",
+            "мандаты одного депутата не должны пересекаться",
+            "mandates of one deputy must not overlap",
+        ],
+    ),
+    ("rule_non_empty", ["бос болмауы керек", "не может быть пустым", "must not be empty"]),
+    (
+        "rule_normalized_text",
+        [
+            "мәтін басы мен соңында бос орынсыз, NFC түрінде болуы керек",
+            "текст должен быть без пробелов по краям и в форме NFC",
+            "text must be trimmed and in Unicode NFC",
+        ],
+    ),
+    (
+        "rule_not_allowed",
+        [
+            "комиссияны тек комиссиядағы лауазым атайды",
+            "комиссию указывает только должность в комиссии",
+            "only commission posts name a commission",
+        ],
+    ),
+    (
+        "rule_not_self",
+        [
+            "мәслихат өзінің жоғары тұрған мәслихаты бола алмайды",
+            "маслихат не может быть своим вышестоящим",
+            "a council cannot be its own parent",
+        ],
+    ),
+    (
+        "rule_one_ballot_per_deputy",
+        [
+            "депутаттың бір ғана бюллетені болады",
+            "у депутата может быть только один бюллетень",
+            "a deputy has one ballot only",
+        ],
+    ),
+    (
+        "rule_one_speaker",
+        [
+            "депутатты немесе депутат емес сөйлеушіні атаңыз, екеуін бірдей емес",
+            "укажите депутата или выступающего не депутата, но не обоих",
+            "name a deputy or a non-deputy speaker, not both",
+        ],
+    ),
+    (
+        "rule_owned_by_other_council",
+        [
+            "бұл депутат басқа мәслихатқа тиесілі",
+            "этот депутат принадлежит другому маслихату",
+            "this deputy belongs to another council",
+        ],
+    ),
+    (
+        "rule_owned_by_other_session",
+        [
+            "бұл идентификатор басқа сессияға тиесілі",
+            "этот идентификатор принадлежит другой сессии",
+            "this id belongs to another session",
+        ],
+    ),
+    (
+        "rule_parent_level",
+        [
+            "бұл деңгейдегі мәслихаттың жоғары тұрған мәслихаты жоқ",
+            "у маслихата этого уровня нет вышестоящего",
+            "a council of this level has no parent",
+        ],
+    ),
+    (
+        "rule_partial_date",
+        [
+            "күн ЖЖЖЖ, ЖЖЖЖ-АА немесе ЖЖЖЖ-АА-КК түрінде",
+            "дата в виде ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД",
+            "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        ],
+    ),
+    (
+        "rule_party_list_level",
+        [
+            "партиялық тізім орындары тек облыс пен республикалық маңызы бар қалада",
+            "места по партийным спискам есть только в областях и городах республиканского значения",
+            "only oblast and republican-city councils have party-list seats",
+        ],
+    ),
+    (
+        "rule_party_list_nomination",
+        [
+            "партиялық тізім орнын партия ұсынады",
+            "место по партийному списку выдвигает партия",
+            "party-list seats are nominated by a party",
+        ],
+    ),
+    ("rule_positive", ["нөмір 1-ден басталады", "номер начинается с 1", "numbers start at 1"]),
+    (
+        "rule_present_within_seats",
+        ["қатысқандар орын санынан көп", "присутствующих больше, чем мест", "more present than seats"],
+    ),
+    (
+        "rule_range",
+        [
+            "мән рұқсат етілген шектен тыс (сөз 6 сағаттан аспайды)",
+            "значение вне допустимых пределов (выступление не дольше 6 часов)",
+            "out of range (a speech lasts at most 6 hours)",
+        ],
+    ),
+    (
+        "rule_reason_required",
+        [
+            "сессия күнінен кейінгі түзету себебін көрсетіңіз",
+            "исправление после даты сессии: укажите причину",
+            "a correction after the session date needs a reason",
+        ],
+    ),
+    ("rule_required", ["міндетті өріс", "обязательное поле", "required"]),
+    (
+        "rule_result_matches_counts",
+        [
+            "нәтиже дауыс санына сәйкес емес",
+            "результат не соответствует итогам голосования",
+            "the result does not follow from the counts",
+        ],
+    ),
+    (
+        "rule_roman_numeral",
+        [
+            "шақырылым нөмірі рим цифрымен (мысалы, VIII)",
+            "номер созыва римскими цифрами (например, VIII)",
+            "convocation numbers are Roman numerals such as VIII",
+        ],
+    ),
+    (
+        "rule_seat_cap",
+        [
+            "орын саны заңды шектен тыс",
+            "число мест вне законных пределов",
+            "the number of seats is out of the legal range",
+        ],
+    ),
+    (
+        "rule_seat_count",
+        [
+            "орын саны мәслихаттағы орын санынан тыс",
+            "число мест вне числа мест маслихата",
+            "the seats are out of the council's range",
+        ],
+    ),
+    (
+        "rule_seats_exceeded",
+        [
+            "қызметтегі депутаттар орын санынан көп",
+            "работающих депутатов больше, чем мест",
+            "more deputies serve than the council has seats",
+        ],
+    ),
+    (
+        "rule_secret_has_no_ballots",
+        [
+            "жасырын дауыс беруде бюллетеньдер жарияланбайды",
+            "при тайном голосовании бюллетени не публикуются",
+            "a secret vote never carries ballots",
+        ],
+    ),
+    (
+        "rule_serving_deputy",
+        [
+            "бұл депутаттың сол күні мандаты жоқ",
+            "у этого депутата нет мандата в этот день",
+            "this deputy holds no mandate on that day",
+        ],
+    ),
+    (
+        "rule_session_number_range",
+        [
+            "сессия нөмірі рұқсат етілген шектен тыс",
+            "номер сессии вне допустимых пределов",
+            "the session number is out of range",
+        ],
+    ),
+    ("rule_shape", ["жобаның құрылымы дұрыс емес", "неверная структура черновика", "the draft has the wrong shape"]),
+    (
+        "rule_status_consistency",
+        [
+            "бұл мәртебедегі сессияның нақты уақыты мен дауыс беруі жоқ",
+            "у сессии с таким статусом нет фактического времени и голосований",
+            "a session with this status has no actual times and no votes",
+        ],
+    ),
+    (
+        "rule_stored_ballots",
+        [
+            "депутаттың жарияланған бюллетеньдері немесе сөздері бар күндерді мандат қамтуы керек",
+            "мандат должен охватывать даты, на которые у депутата есть опубликованные бюллетени или выступления",
+            "the mandate must cover the dates of the deputy's published ballots and speeches",
+        ],
+    ),
+    (
+        "rule_storage_range",
+        ["сан сақтауға тым үлкен", "число слишком большое для хранения", "the number is too large to store"],
+    ),
+    ("rule_type", ["мән түрі дұрыс емес", "неверный тип значения", "the value has the wrong type"]),
+    (
+        "rule_unanimous_counts",
+        [
+            "бірауыздан дауыс беруде қарсы және қалыс қалған дауыс жоқ",
+            "при единогласном голосовании нет голосов против и воздержавшихся",
+            "a unanimous vote has no votes against or abstentions",
+        ],
+    ),
+    ("rule_unique", ["бұл екі рет көрсетілген", "указано дважды", "listed twice"]),
+    (
+        "rule_unique_position",
+        [
+            "реттік нөмірлер әртүрлі және 1-ден басталады",
+            "порядковые номера различны и начинаются с 1",
+            "positions are distinct and start at 1",
+        ],
+    ),
+    (
+        "rule_unique_source",
+        ["әр дереккөз бір рет көрсетіледі", "каждый источник указывается один раз", "each source is listed once"],
+    ),
+    ("rule_unknown_field", ["белгісіз өріс", "неизвестное поле", "unknown field"]),
+    (
+        "rule_within_convocation",
+        [
+            "мандат шақырылым мерзімінде болуы керек",
+            "мандат должен быть в пределах созыва",
+            "the mandate must fall within the convocation",
+        ],
+    ),
+    ("rule_date", ["күн дұрыс емес", "неверная дата", "not a valid date"]),
+    (
+        "rule_duplicate_deputy",
+        ["бір депутат екі рет аталған", "один депутат указан дважды", "the same deputy appears twice"],
+    ),
+    (
+        "rule_duration",
+        [
+            "ұзақтығы секундпен, м:сс немесе с:мм:сс түрінде",
+            "длительность в секундах, м:сс или ч:мм:сс",
+            "a duration in seconds, m:ss or h:mm:ss",
+        ],
+    ),
+    (
+        "rule_id",
+        [
+            "идентификатор: кіші латын әріптері, цифрлар, «.», «_», «-»",
+            "идентификатор: строчные латинские буквы, цифры, «.», «_», «-»",
+            "an id of lower-case letters, digits, '.', '_' or '-'",
+        ],
+    ),
+    ("rule_text_length", ["мәтін тым ұзын", "текст слишком длинный", "the text is too long"]),
+    ("rule_unknown_council", ["мұндай мәслихат жоқ", "такого маслихата нет", "no such council"]),
+    ("rule_url", ["http(s) сілтемесі болуы керек", "должна быть ссылка http(s)", "must be an http(s) link"]),
+    (
+        "rule_not_a_spreadsheet",
+        [
+            "бұл кесте емес (CSV немесе XLSX)",
+            "это не таблица (CSV или XLSX)",
+            "this is not a spreadsheet (CSV or XLSX)",
+        ],
+    ),
+    ("rule_too_large", ["файл тым үлкен", "файл слишком большой", "the file is too large"]),
+    (
+        "rule_formula",
+        [
+            "кестеде формулалар бар: тек мәндерін жүктеңіз",
+            "в таблице есть формулы: загрузите только значения",
+            "the spreadsheet has formulas: upload values only",
+        ],
+    ),
+    ("rule_unknown_option", ["белгісіз дауыс сөзі", "неизвестный вариант голоса", "unknown vote word"]),
+    ("rule_empty", ["кестеде жол жоқ", "в таблице нет строк", "the table has no rows"]),
     ("workspace", ["Жариялаушы кабинеті", "Кабинет публикатора", "Publisher workspace"]),
     ("sign_in", ["Кіру", "Войти", "Sign in"]),
     (
@@ -121,6 +560,14 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
             "Түзету себебі (сессия күнінен кейін міндетті)",
             "Причина исправления (обязательна после даты сессии)",
             "Reason for the correction (required after the session date)",
+        ],
+    ),
+    (
+        "shown_beside",
+        [
+            "әрқайсысы өз өрісінің жанында көрсетілген",
+            "каждое показано рядом с его полем",
+            "each is shown beside its field",
         ],
     ),
     ("violations", ["Жарияланбады. Түзетіңіз:", "Не опубликовано. Исправьте:", "Not published. Please fix:"]),
@@ -235,58 +682,6 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
             "File refused, nothing stored:",
         ],
     ),
-    ("rule_not_a_spreadsheet", ["бұл кесте емес", "это не таблица", "this is not a spreadsheet"]),
-    ("rule_too_large", ["файл тым үлкен", "файл слишком большой", "the file is too large"]),
-    (
-        "rule_formula",
-        [
-            "кестеде формула бар; мәндерді ғана сақтаңыз",
-            "в таблице есть формула; сохраните только значения",
-            "the table holds a formula; save values only",
-        ],
-    ),
-    ("rule_unknown_option", ["белгісіз дауыс сөзі", "неизвестный вариант голоса", "unknown vote word"]),
-    (
-        "rule_duplicate_deputy",
-        ["бір депутат екі рет аталған", "депутат указан дважды", "the same deputy appears twice"],
-    ),
-    ("rule_empty", ["кестеде жол жоқ", "в таблице нет строк", "the table has no rows"]),
-    ("rule_required", ["міндетті өріс", "обязательное поле", "required"]),
-    (
-        "rule_reason_required",
-        [
-            "сессия күнінен кейінгі өзгерістің себебін жазыңыз",
-            "укажите причину изменения после даты сессии",
-            "give the reason for a change after the session date",
-        ],
-    ),
-    ("rule_url", ["http(s) сілтемесі болуы керек", "должна быть ссылка http(s)", "must be an http(s) link"]),
-    ("rule_date_order", ["күндер ретімен емес", "даты не по порядку", "dates are out of order"]),
-    ("rule_date", ["күн дұрыс емес", "неверная дата", "not a valid date"]),
-    ("rule_shape", ["жобаның пішіні дұрыс емес", "неверная структура черновика", "the draft has the wrong shape"]),
-    (
-        "rule_missing_ballot",
-        [
-            "осы күні өкілеттігі бар депутаттың бюллетені жоқ",
-            "нет бюллетеня депутата, имеющего полномочия в этот день",
-            "a deputy serving that day has no ballot",
-        ],
-    ),
-    (
-        "rule_not_serving",
-        [
-            "депутаттың осы күні өкілеттігі жоқ",
-            "у депутата нет полномочий в этот день",
-            "the deputy does not serve on that day",
-        ],
-    ),
-    (
-        "rule_unknown_convocation",
-        ["мәслихатта мұндай шақырылым жоқ", "у маслихата нет такого созыва", "the council has no such convocation"],
-    ),
-    ("rule_unknown_party", ["мұндай партия жоқ", "такой партии нет", "no such party"]),
-    ("rule_text_length", ["мәтін тым ұзын", "текст слишком длинный", "the text is too long"]),
-    ("rule_empty_text", ["бос болмауы керек", "не может быть пустым", "must not be empty"]),
     (
         "open_record",
         ["Жария дереккөздерден жазба ашу", "Открыть запись по открытым источникам", "Open a public-sources record"],
@@ -296,14 +691,6 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
     ("level", ["Деңгейі", "Уровень", "Level"]),
     ("source_url", ["Дереккөз (URL)", "Источник (URL)", "Source (URL)"]),
     ("notice", ["Хабарландыру", "Извещение", "Notice"]),
-    (
-        "rule_listed_source",
-        [
-            "әр дереккөз /sources тізімінде болуы керек",
-            "каждый источник должен быть в списке /sources",
-            "every cited source must be listed in /sources",
-        ],
-    ),
 ];
 
 #[cfg(test)]
@@ -324,5 +711,136 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "untranslated: {missing:?}");
+    }
+
+    /// The arguments of a call whose `(` is just before `from`, split at top-level commas.
+    fn call_args(text: &str, from: usize) -> Vec<String> {
+        let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+        let (mut out, mut cur) = (Vec::new(), String::new());
+        for c in text[from..].chars() {
+            if in_str {
+                cur.push(c);
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_str = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    in_str = true;
+                    cur.push(c);
+                }
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    cur.push(c);
+                }
+                ')' | ']' | '}' if depth == 0 => break,
+                ')' | ']' | '}' => {
+                    depth -= 1;
+                    cur.push(c);
+                }
+                ',' if depth == 0 => out.push(std::mem::take(&mut cur).trim().to_owned()),
+                _ => cur.push(c),
+            }
+        }
+        out.push(cur.trim().to_owned());
+        out
+    }
+
+    /// A string literal that can be a rule name (`"serving_deputy"`).
+    fn rule_literal(s: &str) -> Option<&str> {
+        let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+        (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')).then_some(inner)
+    }
+
+    /// Every rule name the sources can report: `v.push(path, "rule", message)`,
+    /// `Violation { rule: "rule", … }`, the form errors `("field".into(), "rule".into())`, and the
+    /// bare names that `documents::read` and the roll-call refusals return.
+    fn rules_in(text: &str, bare: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        for (at, _) in text.match_indices(".push(") {
+            let args = call_args(text, at + 6);
+            if args.len() >= 3
+                && let Some(r) = rule_literal(&args[1])
+            {
+                out.push(r.to_owned());
+            }
+        }
+        for part in text.split(" rule: ").skip(1) {
+            if let Some(r) = part.split(',').next().and_then(|x| rule_literal(x.trim().trim_end_matches('}').trim())) {
+                out.push(r.to_owned());
+            }
+        }
+        for part in text.split(".into(), \"").skip(1) {
+            if let Some((r, _)) = part.split_once(".into())")
+                && rule_literal(&format!("\"{r}")).is_some()
+            {
+                out.push(r.trim_end_matches('"').to_owned());
+            }
+        }
+        if bare {
+            for line in text.lines() {
+                let l = line.trim().trim_end_matches(',');
+                let l = l.rsplit("=> ").next().unwrap_or(l);
+                if let Some(r) = rule_literal(l) {
+                    out.push(r.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    /// Every rule the workspace can show (the domain's, the document types', the publication
+    /// path's, the importer's, the forms' and the roll-call refusals) has kk, ru and en text.
+    #[test]
+    fn every_rule_the_workspace_can_show_is_translated() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut todo: Vec<std::path::PathBuf> =
+            ["domain", "documents", "store", "interchange/public_records", "service/workspace", "web/workspace"]
+                .iter()
+                .map(|d| std::path::Path::new(root).join("src").join(d))
+                .collect();
+        let mut rules = std::collections::BTreeSet::new();
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).expect("a source folder") {
+                let p = e.expect("an entry").path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).expect("source");
+                    // Comments are prose: only code names rules.
+                    let text: String =
+                        text.lines().filter(|l| !l.trim_start().starts_with("//")).map(|l| format!("{l}\n")).collect();
+                    let bare = p.ends_with("documents/read.rs") || p.ends_with("workspace/rollcall.rs");
+                    let text =
+                        if bare { text.split("#[cfg(test)]").next().unwrap_or_default().to_owned() } else { text };
+                    rules.extend(rules_in(&text, bare));
+                }
+            }
+        }
+        for r in [
+            "serving_deputy",
+            "reason_required",
+            "one_speaker",
+            "listed_source",
+            "unknown_field",
+            "formula",
+            "duration",
+        ] {
+            assert!(rules.contains(r), "the scan finds {r}: {rules:?}");
+        }
+        assert!(rules.len() > 60, "{rules:?}");
+        let untranslated: Vec<&String> = rules
+            .iter()
+            .filter(|r| {
+                [super::Lang::Kk, super::Lang::Ru, super::Lang::En]
+                    .iter()
+                    .any(|l| super::rule(*l, r).is_none_or(str::is_empty))
+            })
+            .collect();
+        assert!(untranslated.is_empty(), "rules without kk/ru/en text: {untranslated:?}");
     }
 }
