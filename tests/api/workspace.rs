@@ -943,3 +943,70 @@ async fn publish_time_violations_are_shown_beside_their_field_in_the_users_langu
     assert_eq!(app.version_count().await, versions, "nothing published");
     assert_eq!(app.get("/v1/sessions/wsv-s2").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_monitor_corrects_a_published_public_record_with_a_reason() {
+    let app = spawn_app().await;
+    let (_, token) = account(&app, AccountKind::Monitor, None).await;
+    let mut b = Browser::new(&app);
+    assert_eq!(b.sign_in(&token).await.status, 303);
+    let csrf = b.get("/publish").await.csrf();
+    let open = [
+        ("csrf", csrf.as_str()),
+        ("id", "mon-c"),
+        ("council", "demo-district"),
+        ("council_ru", "Демо районный маслихат"),
+        ("level", "district"),
+        ("convocation", "VIII"),
+        ("number", "7"),
+        ("date", "2024-03-20"),
+        ("kind", "regular"),
+        ("status", "held_reported"),
+        ("source_url", "https://gazeta.example.kz/report"),
+    ];
+    assert_eq!(b.post("/publish/public-records", &open).await.status, 303);
+    let base = "/publish/public-records/mon-c";
+    assert_eq!(b.post(&format!("{base}/publish"), &[("csrf", &csrf)]).await.status, 200);
+    let first = app.get("/v1/public-records/mon-c").await;
+    assert!(first.body["minutes"].is_null(), "{:?}", first.body);
+    // With no draft, the record's page offers a correction, which starts from the published facts.
+    let page = b.get(base).await;
+    assert!(page.html.contains("data-form=\"correct-record\""), "{}", page.html);
+    assert_eq!(b.post(&format!("{base}/correct"), &[("csrf", &csrf)]).await.status, 303);
+    let page = b.get(base).await;
+    assert!(page.html.contains("https://gazeta.example.kz/report") && page.html.contains("name=\"reason\""));
+    let minutes =
+        [("csrf", csrf.as_str()), ("published", "2024-03-28"), ("source_url", "https://maslihat.example.kz/minutes")];
+    assert_eq!(b.post(&format!("{base}/minutes"), &minutes).await.status, 303);
+    let leaves = app.version_count().await;
+    // Without a reason: refused beside the reason field, nothing published.
+    let r = b.post(&format!("{base}/publish?lang=ru"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.html.contains("data-path=\"/reason\" data-rule=\"reason_required\""), "{}", r.html);
+    assert!(r.html.contains("исправление после даты сессии: укажите причину"), "translated");
+    assert_eq!(app.version_count().await, leaves);
+    // Another account kind may not correct it.
+    seed(&app, "wsm").await;
+    let mut clerk = clerk(&app, "wsm").await;
+    let c = clerk.get("/publish").await.csrf();
+    assert_eq!(clerk.post(&format!("{base}/correct"), &[("csrf", &c)]).await.status, 403);
+    let leaves = app.version_count().await;
+    // With a reason: a second version that says why, with the minutes.
+    let reason = "Протокол опубликован 28 марта";
+    let r = b.post(&format!("{base}/publish"), &[("csrf", &csrf), ("reason", reason)]).await;
+    assert_eq!(r.status, 200, "{}", violations(&r.html));
+    assert_eq!(app.version_count().await, leaves + 1);
+    let rec = app.get("/v1/public-records/mon-c").await;
+    assert_eq!(rec.body["minutes"]["published"], "2024-03-28");
+    assert_eq!(rec.body["session_number"], first.body["session_number"], "the other facts kept");
+    assert!(rec.body["sources"].to_string().contains("maslihat.example.kz/minutes"), "{:?}", rec.body);
+    let latest = maslikhat::store::read::versions::latest_version(
+        &app.state.service.db,
+        maslikhat::store::DocKind::PublicRecord,
+        "mon-c",
+    )
+    .await
+    .unwrap()
+    .expect("a version");
+    assert_eq!((latest.meta.version, latest.meta.reason.as_deref()), (2, Some(reason)));
+}

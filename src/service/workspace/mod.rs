@@ -231,15 +231,54 @@ pub async fn public_record_draft(svc: &Service, id: &str) -> Result<Option<Draft
 }
 
 /// Publishes a monitor's draft through the importer's parsing and the store's
-/// `put_public_record`, with provenance `public_sources` and the account as publisher.
-pub async fn publish_public_record(svc: &Service, account: &Account, id: &str) -> Result<VersionMeta, PublishError> {
+/// `put_public_record`, with provenance `public_sources` and the account as publisher. A
+/// correction (a draft started from a published version) must say why; the reason is kept with
+/// the new version, as a clerk's is.
+pub async fn publish_public_record(
+    svc: &Service,
+    account: &Account,
+    id: &str,
+    reason: Option<String>,
+) -> Result<VersionMeta, PublishError> {
     let draft = public_record_draft(svc, id).await?.ok_or_else(|| Error::NotFound(id.into()))?;
-    let (doc_id, record, v) =
+    let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let (doc_id, record, mut v) =
         crate::interchange::public_records::parse_record(draft.doc).map_err(|v| PublishError::Invalid(vec![v]))?;
-    let m = meta(account, draft.base, Provenance::PublicSources);
+    if draft.base.is_some() && reason.is_none() {
+        v.push("/reason", "reason_required", "a correction of a published record says why");
+    }
+    if let Some(r) = &reason {
+        crate::domain::text::clean_opt(&mut v, "/reason", Some(r.as_str()), 2000, true);
+    }
+    let m = PublishMeta { reason, ..meta(account, draft.base, Provenance::PublicSources) };
     let published = super::publish::public_record(svc, &doc_id, &record, v, &m).await?;
     accounts::delete_draft(&svc.db, &public_record_draft_id(id)).await.map_err(Error::from)?;
     Ok(published.meta().clone())
+}
+
+/// Starts a correction of a published public-sources record: a draft of its current version in
+/// the importer's format, based on that version's ETag (so a concurrent publication is not
+/// overwritten). An existing draft is kept as it is.
+pub async fn correct_public_record(svc: &Service, account: &Account, id: &str) -> Result<(), Error> {
+    if public_record_draft(svc, id).await?.is_some() {
+        return Ok(());
+    }
+    let current = super::public_records::get(svc, id).await?;
+    if current.record.provenance != Provenance::PublicSources.as_str() {
+        return Err(Error::BadRequest(format!("{id} is not a public-sources record")));
+    }
+    let doc = crate::interchange::public_records::to_file(id, &current.record.record);
+    let draft = Draft { doc, base: Some(current.version.etag()), pending: None };
+    save_public_record(svc, id, &draft, account).await
+}
+
+/// Whether a public record `id` is published.
+pub async fn public_record_published(svc: &Service, id: &str) -> Result<bool, Error> {
+    match super::public_records::get(svc, id).await {
+        Ok(_) => Ok(true),
+        Err(Error::NotFound(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Keeps a monitor's public-sources record draft (not tied to one council).

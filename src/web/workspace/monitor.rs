@@ -152,17 +152,18 @@ async fn view(
     notice: Option<String>,
 ) -> Response {
     let l = ctx.lang;
-    let draft = match ws::public_record_draft(&state.service, id).await {
-        Ok(d) => d,
+    let (draft, published) = match tokio::try_join!(
+        ws::public_record_draft(&state.service, id),
+        ws::public_record_published(&state.service, id)
+    ) {
+        Ok(x) => x,
         Err(e) => return internal(ctx, e),
     };
     let base = format!("/publish/public-records/{id}");
     let body = html! {
         (account_bar(l, s))
         @if let Some(n) = &notice { p.provenance role="status" { (n) " " a href={"/public-records/" (id)} { (t(l, "preview")) } } }
-        @if !violations.is_empty() { div.violations role="alert" { ul { @for x in violations {
-            li data-rule=(x.rule) data-path=(x.path) { code { (x.path) } " — " (rule(l, x.rule).unwrap_or(&x.message)) }
-        } } } }
+        @if !violations.is_empty() { (super::forms::summary(l, violations, &["/reason".to_owned()])) }
         @if let Some(d) = &draft {
             p.meta { (t(l, "draft_note")) }
             pre data-draft { (serde_json::to_string_pretty(&d.doc).unwrap_or_default()) }
@@ -193,7 +194,19 @@ async fn view(
                 " " button type="submit" { (t(l, "save")) }
             }
             h2 { (t(l, "publish")) }
-            form method="post" action={(base) "/publish"} data-form="publish-record" { (csrf_field(s)) button type="submit" { (t(l, "publish")) } }
+            form method="post" action={(base) "/publish"} data-form="publish-record" {
+                (csrf_field(s))
+                @if d.base.is_some() {
+                    p.meta { (t(l, "correction_note")) }
+                    p { label { (t(l, "reason")) " " textarea name="reason" rows="2" cols="60" {} } (super::forms::beside(l, violations, "/reason")) }
+                }
+                button type="submit" { (t(l, "publish")) }
+            }
+        } @else if published {
+            p { a href={"/public-records/" (id)} { (t(l, "public_page")) } }
+            form method="post" action={(base) "/correct"} data-form="correct-record" {
+                (csrf_field(s)) button type="submit" { (t(l, "correct")) }
+            }
         } @else if notice.is_none() {
             (open_form(l, s, errors))
         }
@@ -217,7 +230,8 @@ pub async fn record_post(
         Err(r) => return r,
     };
     if action == "publish" {
-        return match ws::publish_public_record(&state.service, &s.account, &id).await {
+        let reason = Some(get(&f, "reason").to_owned()).filter(|r| !r.is_empty());
+        return match ws::publish_public_record(&state.service, &s.account, &id, reason).await {
             Ok(m) => {
                 let notice = Some(format!("{} {}", t(ctx.lang, "published"), m.version));
                 view(&state, &ctx, &s, &id, &Errors::new(), &[], notice).await
@@ -228,6 +242,13 @@ pub async fn record_post(
             }
             Err(PublishError::Other(crate::service::Error::NotFound(_))) => forbidden(&ctx),
             Err(PublishError::Other(e)) => internal(&ctx, e),
+        };
+    }
+    if action == "correct" {
+        return match ws::correct_public_record(&state.service, &s.account, &id).await {
+            Ok(()) => see_other(&format!("/publish/public-records/{id}")),
+            Err(crate::service::Error::NotFound(_) | crate::service::Error::BadRequest(_)) => forbidden(&ctx),
+            Err(e) => internal(&ctx, e),
         };
     }
     let mut draft = match ws::public_record_draft(&state.service, &id).await {
