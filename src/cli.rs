@@ -66,6 +66,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage the workspace's publisher accounts (people who publish in the browser).
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
     /// Check a server's log from outside: checkpoint signature and consistency, every document's
     /// hash and inclusion, and that served votes match the logged records. Exits non-zero on
     /// any failure.
@@ -237,6 +242,56 @@ pub enum WitnessKeysCommand {
     },
 }
 
+/// Workspace account commands. Each prints a one-time sign-in link (valid for `--link-lifetime`).
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account: `admin`, `council` (with `--council`) or `monitor`.
+    Create {
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// admin, council or monitor.
+        #[arg(long)]
+        kind: String,
+        /// For council accounts: the council it publishes for.
+        #[arg(long)]
+        council: Option<String>,
+        /// How long the sign-in link works (`24h`, `7d`).
+        #[arg(long, default_value = "24h", value_parser = parse_lifetime)]
+        link_lifetime: chrono::Duration,
+        /// The server's public base URL, to print the whole link.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// A new one-time sign-in link for an account (the previous one stops working).
+    Link {
+        /// The account's id.
+        id: String,
+        /// How long the sign-in link works.
+        #[arg(long, default_value = "24h", value_parser = parse_lifetime)]
+        link_lifetime: chrono::Duration,
+        /// The server's public base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke an account: its sessions end at once.
+    Revoke {
+        /// The account's id.
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
 /// Token commands.
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -383,6 +438,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             println!("verified");
         }
         Command::Witness { command } => witness(command).await?,
+        Command::Account { command } => account(command, settings).await?,
         Command::Audit { db } => {
             let settings = with_db(settings, &db);
             let conn = crate::startup::open_database(&settings).await?;
@@ -570,6 +626,39 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let conn = crate::startup::open_database(&settings).await?;
             crate::store::tokens::revoke(&conn, &jti, reason).await?;
             println!("revoked {jti}");
+        }
+    }
+    Ok(())
+}
+
+/// `maslikhat account …`.
+async fn account(command: AccountCommand, settings: Settings) -> anyhow_like::Result {
+    use crate::store::accounts::{self, AccountKind};
+    let link = |base: &str, token: &str| format!("{}/publish/sign-in?token={token}", base.trim_end_matches('/'));
+    match command {
+        AccountCommand::Create { name, kind, council, link_lifetime, base_url, db } => {
+            let kind = AccountKind::parse(&kind).ok_or("--kind must be admin, council or monitor")?;
+            let conn = crate::startup::open_database(&with_db(settings, &db)).await?;
+            let (a, token) = accounts::create_account(&conn, &name, kind, council.as_deref(), link_lifetime).await?;
+            eprintln!("created account {} ({})", a.id, a.kind.as_str());
+            println!("{}", link(&base_url, &token));
+        }
+        AccountCommand::Link { id, link_lifetime, base_url, db } => {
+            let conn = crate::startup::open_database(&with_db(settings, &db)).await?;
+            let token = accounts::new_sign_in(&conn, &id, link_lifetime).await?;
+            println!("{}", link(&base_url, &token));
+        }
+        AccountCommand::Revoke { id, db } => {
+            let conn = crate::startup::open_database(&with_db(settings, &db)).await?;
+            accounts::revoke_account(&conn, &id).await?;
+            println!("revoked {id}");
+        }
+        AccountCommand::List { db } => {
+            let conn = crate::startup::open_database(&with_db(settings, &db)).await?;
+            for a in accounts::list_accounts(&conn).await? {
+                let state = if a.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{}\t{}\t{}\t{}\t{}", a.id, a.kind.as_str(), a.council.unwrap_or_default(), state, a.name);
+            }
         }
     }
     Ok(())

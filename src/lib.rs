@@ -13,9 +13,9 @@
 //! | [`documents`] | the published document formats (council, party, roster, session record, public record) and their parsing into domain types; used by `api`, `interchange` and `demo` alike |
 //! | [`store`] | the only code that touches sea-orm: the publication transaction, the projection, typed read models ([`store::read`], [`store::tables`]), paging, the log's tiles, audit and rebuild |
 //! | [`entity`] | sea-orm entities, one per table (rows never leave `store`) |
-//! | [`service`] | use cases: publishing, the read models, metrics with their caches, rankings, the log, search, following; what `api` and `web` call |
+//! | [`service`] | use cases: publishing, the read models, metrics with their caches, rankings, the log, search, following, the publishers' workspace (`service::workspace`); what `api` and `web` call |
 //! | [`api`] | HTTP only: one API struct per resource, each operation with its own documented responses, problem+json, paging, rate limits, the OParl and tlog routes |
-//! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts, calling `service` |
+//! | [`web`] | the citizens' pages: server-rendered HTML in kk/ru/en with inline SVG charts, calling `service`; the publisher workspace's pages (`web::workspace`) |
 //! | [`interchange`] | bulk and open-data formats, one folder each, both directions: JSON Lines, CSV, Popolo, OParl, public records; never `api` |
 //! | [`witness`] | witnessing the log: the checkpoints served with cosignatures, the cosigning client and the witness server |
 //! | [`verify`] | `maslikhat verify`: a citizen's check of a server's log, documents and served tables |

@@ -12,6 +12,7 @@ mod m20261201_000001_fk_child_indexes;
 mod m20261201_000002_provenance_index;
 mod m20261202_000001_witnessed_log;
 mod m20261210_000001_declared_document_times;
+mod m20261215_000001_publisher_accounts;
 mod m20261216_000001_search_index;
 mod m20261217_000001_webhooks;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_provenance_index::Migration),
             Box::new(m20261202_000001_witnessed_log::Migration),
             Box::new(m20261210_000001_declared_document_times::Migration),
+            Box::new(m20261215_000001_publisher_accounts::Migration),
             Box::new(m20261216_000001_search_index::Migration),
             Box::new(m20261217_000001_webhooks::Migration),
         ]

@@ -11,6 +11,8 @@
 //! - [`search`]: search over the index the projection keeps.
 //! - [`follow`]: what followers read: a council's changes, for its feed and the change stream.
 //! - [`webhooks`]: subscriptions, signed deliveries with retries, and their log.
+//! - [`workspace`]: the publishers' workspace: accounts, sessions, drafts, publishing them
+//!   through [`publish`], roll calls from spreadsheets.
 
 pub mod councils;
 pub mod exports;
@@ -24,6 +26,7 @@ pub mod search;
 pub mod sessions;
 pub mod votes;
 pub mod webhooks;
+pub mod workspace;
 
 mod error;
 

@@ -5,6 +5,7 @@
 use super::{Error, Service};
 use crate::domain::Violations;
 use crate::domain::council::{Council, Party};
+use crate::domain::public_record::PublicRecord;
 use crate::domain::roster::Roster;
 use crate::domain::session::SessionRecord;
 use crate::store;
@@ -67,4 +68,16 @@ pub async fn session_record(
     let out = store::sessions::put_session_record(&svc.db, council, id, doc, reason, v, meta).await?;
     svc.published.send_modify(|n| *n += 1);
     Ok(out)
+}
+
+/// Publishes a record compiled from public sources (monitors and admins; checked by the caller).
+#[tracing::instrument(skip(svc, doc, v, meta), fields(kind = "public_record", publisher = %meta.publisher), err(level = "debug"))]
+pub async fn public_record(
+    svc: &Service,
+    id: &str,
+    doc: &PublicRecord,
+    v: Violations,
+    meta: &PublishMeta,
+) -> Result<Published, Error> {
+    Ok(store::public_records::put_public_record(&svc.db, id, doc, v, meta).await?)
 }

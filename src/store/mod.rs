@@ -1,6 +1,7 @@
 //! The only code that touches sea-orm: connecting, migrating, publishing document versions in
 //! one transaction, and the queries behind every read.
 
+pub mod accounts;
 pub mod audit;
 mod batch;
 pub mod bulk;

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod layout;
 pub mod log_check;
 pub mod pages;
+pub mod workspace;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,7 +51,7 @@ pub type PageResult = Result<Page, PageError>;
 /// Adds the pages to `route`: `/councils/:id`, `/sessions/:id`, `/deputies/:id`, `/verify`,
 /// `/public-records` and `/public-records/:id` (`/` itself is answered by [`root`]).
 pub fn mount(route: Route) -> Route {
-    route
+    workspace::mount(route)
         .at("/councils/:id", get(council))
         .at("/sessions/:id", get(session))
         .at("/deputies/:id", get(deputy))

@@ -37,3 +37,4 @@ mod sessions;
 mod tlog;
 mod webhooks;
 mod witness;
+mod workspace;

@@ -26,6 +26,7 @@ mod definitions;
 mod deputy;
 mod input;
 mod openness;
+mod record;
 mod scope;
 mod stats;
 mod value;
@@ -57,6 +58,7 @@ pub use openness::{
     documents_component, minutes_component, minutes_score, notice_component, notice_score, notice_target_days,
     openness_score, session_openness,
 };
+pub use record::{RecordInputs, record_inputs};
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
 pub use value::{MetricValue, NullReason, dominant_reason};
 pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};

@@ -334,6 +334,44 @@ pub async fn load_bundled(db: &store::Db) -> Result<Report, ImportError> {
     import_str(db, BUNDLED, &ImportOptions { replace: true, continue_on_error: false }).await
 }
 
+/// Parses one record of the file format into its id and domain record, with the violations
+/// found so far (the id's). The workspace's monitors publish through this, as the importer does.
+pub fn parse_record(value: Value) -> Result<(String, PublicRecord, Violations), crate::domain::Violation> {
+    let file: FileRecord = read::from_value(value)?;
+    let mut v = Violations::new();
+    text::check_id(&mut v, "/id", &file.id);
+    let (id, record) = file.into_record(&mut v);
+    Ok((id, record, v))
+}
+
+/// A stored record back in the file format, so that a monitor can correct it in the workspace
+/// and publish it again through [`parse_record`] (which gives back the same record).
+pub fn to_file(id: &str, record: &PublicRecord) -> Value {
+    let mut v = serde_json::to_value(record).unwrap_or(Value::Null);
+    let Some(o) = v.as_object_mut() else { return Value::Null };
+    o.insert("id".into(), Value::String(id.to_owned()));
+    let c = &record.council;
+    let mut council = serde_json::Map::new();
+    council.insert("slug".into(), Value::String(c.slug.clone()));
+    for (lang, name) in &c.names {
+        council.insert(lang.clone(), Value::String(name.clone()));
+    }
+    o.insert("council".into(), Value::Object(council));
+    let level = match c.level {
+        Level::RepublicanCity => "republican_city",
+        Level::City => "city",
+        Level::Oblast => "oblast",
+        Level::District | Level::National => "district",
+    };
+    o.insert("council_level".into(), Value::String(level.into()));
+    if let Some(n) = &c.convocation {
+        o.insert("convocation".into(), Value::String(n.clone()));
+    }
+    let sources = record.sources.iter().map(|s| Value::String(s.url.clone())).collect();
+    o.insert("sources".into(), Value::Array(sources));
+    v
+}
+
 /// Imports the records of a JSON array given as text.
 pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Result<Report, ImportError> {
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;
@@ -394,4 +432,23 @@ pub async fn import_str(db: &store::Db, text: &str, opts: &ImportOptions) -> Res
         (report.stored, report.councils) = (0, 0);
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+
+    /// Every bundled record, stored and turned back into the file format, parses to itself.
+    #[test]
+    fn a_stored_record_goes_back_to_the_file_format_unchanged() {
+        let values: Vec<Value> = serde_json::from_str(BUNDLED).expect("the bundled file");
+        assert!(values.len() > 10);
+        for value in values {
+            let (id, record, v) = parse_record(value).expect("a bundled record");
+            assert!(v.is_empty(), "{id}");
+            let (id2, again, v2) = parse_record(to_file(&id, &record)).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            assert!(v2.is_empty(), "{id}");
+            assert_eq!((id2, again), (id.clone(), record), "{id}");
+        }
+    }
 }

@@ -61,6 +61,12 @@ pub const NOT_SERVED: &[(&str, &str)] = &[
     ("search_fts_idx", "SQLite only: FTS5 shadow table of `search_fts`"),
     ("search_fts_docsize", "SQLite only: FTS5 shadow table of `search_fts`"),
     ("search_fts_config", "SQLite only: FTS5 shadow table of `search_fts`"),
+    ("publisher_account", "workspace accounts: credentials an admin creates, not a fact of any record"),
+    ("publisher_session", "signed-in browser sessions of workspace accounts: credentials, not facts"),
+    (
+        "workspace_draft",
+        "unpublished workspace drafts: private until published, then logged as a version like any API write",
+    ),
 ];
 
 /// Tables of [`NOT_SERVED`] that only a SQLite database has (FTS5's virtual and shadow tables).
