@@ -500,7 +500,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow_like::Result {
             let out = out.ok_or("name the file to write with --out")?;
             let n = if out.as_os_str() == "-" {
                 let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-                crate::interchange::jsonl::export(&conn, &mut w, council.as_deref(), false).await?
+                // The progress goes to standard error, apart from the lines on standard output.
+                crate::interchange::jsonl::export(&conn, &mut w, council.as_deref(), true).await?
             } else {
                 let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
                 crate::interchange::jsonl::export(&conn, &mut w, council.as_deref(), true).await?
@@ -695,14 +696,8 @@ impl AuditPrinter {
     fn new() -> Self {
         use std::io::IsTerminal;
         let tty = std::io::stderr().is_terminal();
-        let bar = if tty { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} entries and documents {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
+        // Piped, it prints its own line with the count of differences (below) instead of the bar's.
+        let bar = crate::progress::bar(tty, Some(0), "{elapsed_precise} [{bar:40}] {pos}/{len} entries and documents {msg}");
         Self { bar, tty, last: std::time::Instant::now(), findings: 0 }
     }
 }

@@ -25,6 +25,7 @@
 //! | [`startup`] | builds the app: connects, migrates, assembles routes, runs until stopped |
 //! | [`server`] | the connection loop: header and idle timeouts, the connection cap, problem+json for hyper's own refusals |
 //! | [`telemetry`] | `tracing` set-up |
+//! | [`progress`] | progress of long commands: a bar on a terminal, a line every ten seconds when piped, logs above the bar |
 //! | [`demo`] | the synthetic demo country, published through the normal path |
 //! | `layering` | (tests) which module may name which |
 //!
@@ -46,6 +47,7 @@ pub mod entity;
 pub mod interchange;
 #[cfg(test)]
 mod layering;
+pub mod progress;
 pub mod server;
 pub mod service;
 pub mod startup;

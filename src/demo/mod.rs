@@ -24,7 +24,6 @@ pub mod sessions;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::api::AppState;
@@ -312,12 +311,7 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
         report.count(&r);
     }
     let plans = cfg.plans();
-    let bar = if progress { ProgressBar::new(plans.len() as u64) } else { ProgressBar::hidden() };
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} councils, {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = crate::progress::bar(progress, Some(plans.len() as u64), "{elapsed_precise} [{bar:40}] {pos}/{len} councils, {msg}");
     for plan in &plans {
         let b = generate_council(cfg, plan);
         let r = store::councils::put_council(db, &b.id, &b.council, Violations::new(), &at(b.received.council))

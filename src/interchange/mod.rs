@@ -16,24 +16,19 @@ pub mod oparl;
 pub mod popolo;
 pub mod public_records;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::store::StoreError;
 
 /// A progress bar for `len` items named `what` (a spinner when the length is unknown), or a
-/// hidden one when `progress` is off.
+/// hidden one when `progress` is off; a line every ten seconds when standard error is piped
+/// (see [`crate::progress`]).
 pub fn progress_bar(progress: bool, len: Option<u64>, what: &str) -> ProgressBar {
-    if !progress {
-        return ProgressBar::hidden();
-    }
-    let (b, template) = match len {
-        Some(n) => (ProgressBar::new(n), format!("{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {what} {{msg}}")),
-        None => (ProgressBar::new_spinner(), format!("{{elapsed_precise}} {{spinner}} {{pos}} {what} {{msg}}")),
+    let template = match len {
+        Some(_) => format!("{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {what} {{msg}}"),
+        None => format!("{{elapsed_precise}} {{spinner}} {{pos}} {what} {{msg}}"),
     };
-    b.set_style(
-        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
-    );
-    b
+    crate::progress::bar(progress, len, &template)
 }
 
 /// Why the store refused a document, as an import reports it; a database failure is no refusal
