@@ -697,7 +697,8 @@ impl AuditPrinter {
         use std::io::IsTerminal;
         let tty = std::io::stderr().is_terminal();
         // Piped, it prints its own line with the count of differences (below) instead of the bar's.
-        let bar = crate::progress::bar(tty, Some(0), "{elapsed_precise} [{bar:40}] {pos}/{len} entries and documents {msg}");
+        let bar =
+            crate::progress::bar(tty, Some(0), "{elapsed_precise} [{bar:40}] {pos}/{len} entries and documents {msg}");
         Self { bar, tty, last: std::time::Instant::now(), findings: 0 }
     }
 }

@@ -28,7 +28,9 @@ pub fn bar(show: bool, len: Option<u64>, template: &str) -> ProgressBar {
         ProgressDrawTarget::term_like_with_hz(Box::new(Lines::default()), 1)
     };
     let b = ProgressBar::with_draw_target(len, target);
-    b.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    b.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
+    );
     if let Ok(mut shown) = SHOWN.lock() {
         *shown = Some(b.downgrade());
     }

@@ -1059,6 +1059,9 @@ impl VoteApi {
             }
             q
         });
-        Ok(Read::of(ChangeList { items: page.items.into_iter().map(change_view).collect(), links: Links { next, cursor: None } }))
+        Ok(Read::of(ChangeList {
+            items: page.items.into_iter().map(change_view).collect(),
+            links: Links { next, cursor: None },
+        }))
     }
 }

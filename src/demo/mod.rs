@@ -311,7 +311,11 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
         report.count(&r);
     }
     let plans = cfg.plans();
-    let bar = crate::progress::bar(progress, Some(plans.len() as u64), "{elapsed_precise} [{bar:40}] {pos}/{len} councils, {msg}");
+    let bar = crate::progress::bar(
+        progress,
+        Some(plans.len() as u64),
+        "{elapsed_precise} [{bar:40}] {pos}/{len} councils, {msg}",
+    );
     for plan in &plans {
         let b = generate_council(cfg, plan);
         let r = store::councils::put_council(db, &b.id, &b.council, Violations::new(), &at(b.received.council))

@@ -84,7 +84,7 @@ pub struct SignedIn {
 
 fn account(m: publisher_account::Model) -> Result<Account, StoreError> {
     let kind = AccountKind::parse(&m.kind)
-        .ok_or_else(|| super::publish::corrupt(format!("publisher_account {}", m.id), "unknown kind"))?;
+        .ok_or_else(|| super::version::corrupt(format!("publisher_account {}", m.id), "unknown kind"))?;
     Ok(Account { id: m.id, name: m.name, kind, council: m.council_id, revoked_at: m.revoked_at })
 }
 
