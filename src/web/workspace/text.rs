@@ -691,6 +691,15 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
     ("level", ["Деңгейі", "Уровень", "Level"]),
     ("source_url", ["Дереккөз (URL)", "Источник (URL)", "Source (URL)"]),
     ("notice", ["Хабарландыру", "Извещение", "Notice"]),
+    ("correct", ["Түзету", "Исправить", "Correct"]),
+    (
+        "correction_note",
+        [
+            "Жарияланған жазбаны түзету жаңа нұсқа жасайды; себебін жазыңыз, ол нұсқамен бірге сақталады.",
+            "Исправление опубликованной записи создаёт новую версию; укажите причину, она сохранится вместе с версией.",
+            "Correcting a published record makes a new version; give the reason, which is kept with the version.",
+        ],
+    ),
 ];
 
 #[cfg(test)]
