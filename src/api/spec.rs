@@ -390,10 +390,13 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
     let mut notes = vec![];
     match method {
         "get" => {
-            notes.push(
+            notes.push(if public {
                 "A public read: no token needed. The response's `ETag` names the body; sent back as `If-None-Match`, \
-                 it answers 304 while nothing changed.",
-            );
+                 it answers 304 while nothing changed."
+            } else {
+                "A read for the token's owner only (a bearer token). The response's `ETag` names the body; sent back \
+                 as `If-None-Match`, it answers 304 while nothing changed."
+            });
             if lists {
                 notes.push(
                     "One page of a list: `limit` sets its size; the next page's `cursor` is in `links.cursor` (and \

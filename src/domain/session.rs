@@ -18,8 +18,12 @@ use super::violation::{Violations, join};
 /// scheduled start's calendar date in UTC+5 (for the few earlier sessions held in the former
 /// UTC+6 east, a daytime session falls on the same date either way).
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
-    let offset = FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
-    t.with_timezone(&offset).date_naive()
+    t.with_timezone(&local_offset()).date_naive()
+}
+
+/// Kazakhstan's time zone, UTC+5 (see [`local_date`]).
+pub fn local_offset() -> FixedOffset {
+    FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
 /// The whole record of one session.

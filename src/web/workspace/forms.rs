@@ -531,8 +531,7 @@ pub fn open_session_form(l: Lang, s: &SignedIn, council: &str) -> Markup {
 /// Almaty time (UTC+5, where the domain takes session dates) to UTC.
 fn almaty(s: &str) -> Option<chrono::DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
-    let offset = chrono::FixedOffset::east_opt(5 * 3600)?;
-    offset.from_local_datetime(&naive).single().map(|d| d.with_timezone(&Utc))
+    crate::domain::session::local_offset().from_local_datetime(&naive).single().map(|d| d.with_timezone(&Utc))
 }
 
 #[handler]
