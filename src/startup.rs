@@ -203,11 +203,14 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
-        // Writes by other nodes or processes reach the response cache within `change_poll_ms`.
+        // Writes by other nodes or processes reach the response cache, and wake the change
+        // streams and webhook deliveries as this process's own publications do, within
+        // `change_poll_ms`: one read of the log head per node, however many streams are open.
         let every = std::time::Duration::from_millis(self.state.service.settings.change_poll_ms.max(10));
-        let responses = self.state.responses.clone();
+        let (responses, service) = (self.state.responses.clone(), self.state.service.clone());
         let watcher = tokio::spawn(crate::store::watch_changes(self.state.service.db.clone(), every, move || {
-            responses.invalidate()
+            responses.invalidate();
+            service.published.send_modify(|n| *n += 1);
         }));
         let limits = crate::server::ConnectionLimits::from_settings(&self.state.service.settings);
         // New checkpoints are sent to the witnesses in the background.

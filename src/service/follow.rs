@@ -24,9 +24,9 @@ pub fn change_stream(
     filter: crate::service::votes::ChangeFilter,
 ) -> impl futures_util::Stream<Item = crate::service::VersionMeta> + Send + 'static {
     use std::collections::VecDeque;
+    // Woken by this process's publications and, through the server's one watcher of the log
+    // head (`store::watch_changes`), by those of other processes and nodes: no stream polls.
     let woken = svc.published.subscribe();
-    // Writes of another process or node wake nobody here: the log is also read this often.
-    let poll = std::time::Duration::from_millis(svc.settings.change_poll_ms.max(100));
     let start = (svc, since, filter, woken, VecDeque::new());
     futures_util::stream::unfold(start, move |(svc, mut since, filter, mut woken, mut ready)| async move {
         loop {
@@ -41,10 +41,7 @@ pub fn change_stream(
                 ready.extend(page.items);
                 continue;
             }
-            tokio::select! {
-                changed = woken.changed() => changed.ok()?,
-                () = tokio::time::sleep(poll) => {}
-            }
+            woken.changed().await.ok()?;
         }
     })
 }
