@@ -340,6 +340,28 @@ const SENT: [Sent; 10] = [
     },
 ];
 
+/// The schema of one server-sent event whose `data` is the JSON of `item` (poem-openapi writes the
+/// stream as an array of items, which no reader of 3.1 understands: there, `schema` is one event).
+fn event_schema(stream: &Value) -> Value {
+    let item = stream.get("items").cloned().unwrap_or_else(|| json!({}));
+    json!({
+        "type": "object",
+        "required": ["data"],
+        "properties": {
+            "event": {"type": "string", "description": "The event's name."},
+            "id": {"type": "string", "description": "The event's id, sent back as `Last-Event-ID` on reconnection."},
+            "retry": {"type": "integer", "minimum": 0},
+            "data": {
+                "type": "string",
+                "description": "One JSON object.",
+                "contentMediaType": "application/json",
+                "contentSchema": item,
+            },
+        },
+        "additionalProperties": false,
+    })
+}
+
 /// The usual spelling of a header poem-openapi writes in capitals.
 fn header_name(name: &str) -> String {
     const KNOWN: [&str; 5] = ["ETag", "Cache-Control", "Content-Disposition", "Retry-After", "WWW-Authenticate"];
@@ -352,6 +374,11 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
         .get("parameters")
         .and_then(Value::as_array)
         .is_some_and(|ps| ps.iter().any(|p| p["name"] == "cursor" && p["in"] == "query"));
+    let event_stream = op
+        .get_mut("responses")
+        .and_then(|r| r.pointer_mut("/200/content/text~1event-stream/schema"))
+        .map(|schema| *schema = event_schema(schema));
+    let stream = event_stream.is_some();
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
         if method == "get" {
             // `api::middleware::not_acceptable`.
@@ -375,9 +402,11 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
                 }
                 headers.insert(header_name(&name), header);
             }
-            for sent in
-                SENT.iter().filter(|s| (s.applies)(method, status) || s.name == "Link" && lists && status == 200)
-            {
+            for sent in SENT.iter().filter(|s| {
+                // An endless body has no version: no ETag, never a 304.
+                let applies = (s.applies)(method, status) && !(stream && s.name == "ETag");
+                applies || s.name == "Link" && lists && status == 200
+            }) {
                 headers.insert(sent.name.into(), json!({"$ref": format!("#/components/headers/{}", sent.name)}));
             }
             response.insert("headers".into(), Value::Object(headers));
@@ -389,6 +418,10 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
     }
     let mut notes = vec![];
     match method {
+        "get" if stream => notes.push(
+            "A public read: no token needed. The body never ends, so it has no `ETag` and never answers 304; \
+             `schema` describes one event (OpenAPI 3.1 has no `itemSchema`): its `data` is one JSON object.",
+        ),
         "get" => {
             notes.push(if public {
                 "A public read: no token needed. The response's `ETag` names the body; sent back as `If-None-Match`, \
@@ -462,5 +495,21 @@ mod tests {
         assert!(!h429.contains(&"ETag".to_owned()));
         assert_eq!(op["security"], json!([]));
         assert!(op["description"].as_str().is_some_and(|d| d.contains("`cursor`")));
+    }
+
+    #[test]
+    fn an_event_stream_declares_one_event_and_no_etag() {
+        let mut op = json!({
+            "responses": {"200": {"description": "ok", "content": {"text/event-stream": {"schema": {
+                "type": "array", "format": "event-stream", "items": {"$ref": "#/components/schemas/ChangeView"}}}}}}
+        });
+        operation("get", op.as_object_mut().expect("object"));
+        let ok = &op["responses"]["200"];
+        assert!(ok["headers"].get("ETag").is_none(), "{ok}");
+        assert!(ok["headers"].get("X-Request-Id").is_some(), "{ok}");
+        let event = &ok["content"]["text/event-stream"]["schema"];
+        assert_eq!(event["type"], "object");
+        assert_eq!(event["properties"]["data"]["contentSchema"]["$ref"], "#/components/schemas/ChangeView");
+        assert!(op["description"].as_str().is_some_and(|d| d.contains("never answers 304")));
     }
 }
