@@ -33,9 +33,6 @@
 //! server's receive time and a change number, append it to the log, update the served tables.
 //! See `store::publish`.
 
-// No function above 120 lines (clippy.toml) without a reason written above it, as an `expect`.
-#![warn(clippy::too_many_lines)]
-
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -177,6 +177,10 @@ fn etag(r: &Reply) -> String {
     r.header("etag").unwrap_or_else(|| panic!("no ETag: {r:?}")).to_owned()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one record published then read back through every endpoint that serves a part of it"
+)]
 #[tokio::test]
 async fn a_session_record_is_published_and_read_back() {
     let app = app_with_alpha().await;
@@ -423,6 +427,7 @@ async fn refused(app: &TestApp, etag: &str, edit: impl FnOnce(&mut Value), path:
     assert_eq!(v.body["ballots"].as_array().map(Vec::len), Some(4), "{path} {rule}");
 }
 
+#[expect(clippy::too_many_lines, reason = "a table of session rules, one broken record per rule; a list, not logic")]
 #[tokio::test]
 async fn each_session_rule_refuses_a_record_that_breaks_it() {
     let app = spawn_app().await;
@@ -793,6 +798,10 @@ async fn majority_rules_decide_which_result_is_accepted() {
 /// label, body, expected status, expected (path, rule).
 type BadBody = (&'static str, Vec<u8>, u16, Option<(&'static str, &'static str)>);
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table of malformed bodies, one entry per way to break the PUT; a list, not logic"
+)]
 #[tokio::test]
 async fn bad_input_on_the_session_put_is_refused_and_changes_nothing() {
     let app = app_with_alpha().await;
@@ -1508,6 +1517,7 @@ async fn sessions_are_listed_with_filters_and_pages() {
     assert_eq!(list(&format!("?council=beta&modified_since={since}")).await, Vec::<String>::new());
 }
 
+#[expect(clippy::too_many_lines, reason = "each filter and the paging checked in turn on one published set")]
 #[tokio::test]
 async fn vote_events_are_listed_with_filters_and_pages() {
     let app = app_with_alpha().await;

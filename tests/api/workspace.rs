@@ -508,6 +508,10 @@ fn roster_names() -> Vec<(String, String, String)> {
         .collect()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one clerk's whole journey through the workspace, whose steps depend on each other"
+)]
 #[tokio::test]
 async fn a_clerk_builds_a_roster_publishes_a_session_with_csv_and_xlsx_roll_calls_and_corrects_it() {
     let app = spawn_app().await;
