@@ -10,8 +10,6 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::{Map, Value};
 
-use super::problem::ProblemViolation;
-
 /// How a date is written, for messages.
 pub const DATE_FORM: &str = "a date written YYYY-MM-DD, e.g. 2023-03-19";
 /// How a date and time is written, for messages.
@@ -160,10 +158,22 @@ fn got(v: &Value) -> String {
     if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text }
 }
 
+/// One value of a body that does not have the shape the schema documents (`api::problem` makes it
+/// a violation of the problem it answers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    /// JSON Pointer to the value.
+    pub path: String,
+    /// The rule: `type`, `allowed_values`, `required` or `unknown_field`.
+    pub rule: &'static str,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
 /// Every shape error of `body` against the schema named `type_name`: wrong types, unknown values
 /// of an enumeration, dates not written as dates, missing and unknown fields. Ranges and lengths
 /// are left to the typed parse and the document rules, which name them better.
-pub fn body_violations(type_name_: &str, body: &Value) -> Vec<ProblemViolation> {
+pub fn body_violations(type_name_: &str, body: &Value) -> Vec<ShapeError> {
     let Some(validator) = validator(type_name_) else { return vec![] };
     let body = without_nulls(body);
     let mut out = vec![];
@@ -196,9 +206,9 @@ pub fn body_violations(type_name_: &str, body: &Value) -> Vec<ProblemViolation> 
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for field in unexpected {
-                    out.push(ProblemViolation {
+                    out.push(ShapeError {
                         path: format!("{path}/{}", escape(field)),
-                        rule: "unknown_field".to_owned(),
+                        rule: "unknown_field",
                         message: format!(
                             "`{field}` is not a field here (check its spelling against the API documentation)"
                         ),
@@ -208,7 +218,7 @@ pub fn body_violations(type_name_: &str, body: &Value) -> Vec<ProblemViolation> 
             }
             _ => continue,
         };
-        out.push(ProblemViolation { path, rule: rule.to_owned(), message });
+        out.push(ShapeError { path, rule, message });
     }
     out
 }
@@ -226,7 +236,7 @@ mod tests {
             "convocations": [{"number": "VIII", "start_date": "19.03.2023"}], "parent": null
         });
         let found: Vec<(String, String, String)> =
-            body_violations("CouncilDoc", &body).into_iter().map(|v| (v.path, v.rule, v.message)).collect();
+            body_violations("CouncilDoc", &body).into_iter().map(|v| (v.path, v.rule.to_owned(), v.message)).collect();
         let find = |path: &str| found.iter().find(|(p, _, _)| p == path).unwrap_or_else(|| panic!("{path}: {found:?}"));
         assert_eq!(find("/names/ru").1, "type");
         assert!(find("/level").2.contains("oblast, republican_city, city, district"), "{found:?}");

@@ -109,7 +109,7 @@ pub fn parse<T: DeserializeOwned + Type>(data: &[u8]) -> std::result::Result<T, 
                 "invalid-document",
                 format!("the document has {} value(s) of the wrong shape; nothing was stored", found.len()),
             );
-            p.errors = found;
+            p.errors = found.into_iter().map(Into::into).collect();
             return Err(p);
         }
     }

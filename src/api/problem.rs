@@ -22,6 +22,12 @@ pub struct ProblemViolation {
     pub message: String,
 }
 
+impl From<super::hints::ShapeError> for ProblemViolation {
+    fn from(e: super::hints::ShapeError) -> Self {
+        Self { path: e.path, rule: e.rule.to_owned(), message: e.message }
+    }
+}
+
 /// An RFC 9457 problem: what went wrong, in one shape for every error.
 #[derive(Object, Debug, Clone, serde::Serialize)]
 pub struct Problem {
