@@ -21,9 +21,7 @@ pub async fn council(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    let out = store::councils::put_council(&svc.db, id, doc, v, meta).await?;
-    svc.published.send_modify(|n| *n += 1);
-    Ok(out)
+    announced(svc, store::councils::put_council(&svc.db, id, doc, v, meta).await)
 }
 
 /// Publishes a party (admins; checked by the caller).
@@ -35,9 +33,7 @@ pub async fn party(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    let out = store::councils::put_party(&svc.db, id, doc, v, meta).await?;
-    svc.published.send_modify(|n| *n += 1);
-    Ok(out)
+    announced(svc, store::councils::put_party(&svc.db, id, doc, v, meta).await)
 }
 
 /// Publishes a council's roster (its publisher or an admin; checked by the caller).
@@ -49,9 +45,7 @@ pub async fn roster(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    let out = store::councils::put_roster(&svc.db, council, doc, v, meta).await?;
-    svc.published.send_modify(|n| *n += 1);
-    Ok(out)
+    announced(svc, store::councils::put_roster(&svc.db, council, doc, v, meta).await)
 }
 
 /// Publishes one session's record (its council's publisher or an admin; checked by the caller).
@@ -65,9 +59,7 @@ pub async fn session_record(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    let out = store::sessions::put_session_record(&svc.db, council, id, doc, reason, v, meta).await?;
-    svc.published.send_modify(|n| *n += 1);
-    Ok(out)
+    announced(svc, store::sessions::put_session_record(&svc.db, council, id, doc, reason, v, meta).await)
 }
 
 /// Publishes a record compiled from public sources (monitors and admins; checked by the caller).
@@ -79,5 +71,13 @@ pub async fn public_record(
     v: Violations,
     meta: &PublishMeta,
 ) -> Result<Published, Error> {
-    Ok(store::public_records::put_public_record(&svc.db, id, doc, v, meta).await?)
+    announced(svc, store::public_records::put_public_record(&svc.db, id, doc, v, meta).await)
+}
+
+/// A publication's outcome; when stored, the node's change streams and webhook deliverer are
+/// woken at once rather than at the log watcher's next look.
+fn announced(svc: &Service, out: Result<Published, store::StoreError>) -> Result<Published, Error> {
+    let out = out?;
+    svc.published.send_modify(|n| *n += 1);
+    Ok(out)
 }
