@@ -271,7 +271,9 @@ const SENT: [Sent; 10] = [
                       `If-None-Match` to revalidate a read, as `If-Match` to replace the document.",
         integer: false,
         always: true,
-        applies: |method, status| (200..300).contains(&status) || (method == "get" && status == 304),
+        // Reads: every 2xx and 304 (`api::middleware`). Writes declare it themselves where they
+        // store a version (`#[oai(header = "ETag")]`); a webhook's PUT stores none.
+        applies: |method, status| method == "get" && ((200..300).contains(&status) || status == 304),
     },
     Sent {
         name: "Location",
@@ -400,7 +402,12 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
                 if let Some(h) = header.as_object_mut() {
                     h.remove("deprecated");
                 }
-                headers.insert(header_name(&name), header);
+                let name = header_name(&name);
+                if SENT.iter().any(|s| s.name == name) {
+                    // A handler's own declaration of a header described once for all.
+                    header = json!({"$ref": format!("#/components/headers/{name}")});
+                }
+                headers.insert(name, header);
             }
             for sent in SENT.iter().filter(|s| {
                 // An endless body has no version: no ETag, never a 304.
@@ -495,6 +502,17 @@ mod tests {
         assert!(!h429.contains(&"ETag".to_owned()));
         assert_eq!(op["security"], json!([]));
         assert!(op["description"].as_str().is_some_and(|d| d.contains("`cursor`")));
+    }
+
+    #[test]
+    fn a_write_declares_an_etag_only_where_its_handler_sends_one() {
+        let mut versioned = json!({"responses": {"201": {"description": "ok", "headers": {"ETAG": {"required": true, "schema": {"type": "string"}}}}}});
+        operation("put", versioned.as_object_mut().expect("object"));
+        assert_eq!(versioned["responses"]["201"]["headers"]["ETag"], json!({"$ref": "#/components/headers/ETag"}));
+        assert!(versioned["responses"]["201"]["headers"].get("Location").is_some());
+        let mut unversioned = json!({"responses": {"201": {"description": "ok"}}});
+        operation("put", unversioned.as_object_mut().expect("object"));
+        assert!(unversioned["responses"]["201"]["headers"].get("ETag").is_none(), "{unversioned}");
     }
 
     #[test]
