@@ -322,21 +322,16 @@ pub enum TokenCommand {
     },
 }
 
-/// Parses `30d`, `12h`, `90m`, `45s`.
+/// Parses a lifetime: `30d`, `12h`, `90m`, `45s`, or several units together (`1h 30m`), as
+/// humantime reads them; positive and at most ten years.
 pub fn parse_lifetime(s: &str) -> Result<chrono::Duration, String> {
-    let (num, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a lifetime such as 30d, 12h or 90m"))?;
-    let d = match unit {
-        "d" => chrono::Duration::days(n),
-        "h" => chrono::Duration::hours(n),
-        "m" => chrono::Duration::minutes(n),
-        "s" => chrono::Duration::seconds(n),
-        _ => return Err(format!("'{s}' needs a unit: d, h, m or s")),
-    };
-    if n <= 0 || n > 3650 * 24 * 3600 {
-        return Err("the lifetime must be positive and under ten years".into());
+    const MAX: std::time::Duration = std::time::Duration::from_secs(3650 * 24 * 3600);
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("'{s}' is not a lifetime such as 30d, 12h or 90m ({e})"))?;
+    if d.is_zero() || d > MAX {
+        return Err(format!("'{s}': the lifetime must be positive and at most ten years (3650d)"));
     }
-    Ok(d)
+    chrono::Duration::from_std(d).map_err(|e| format!("'{s}': {e}"))
 }
 
 fn with_db(mut settings: Settings, db: &DbArgs) -> Settings {
@@ -747,4 +742,21 @@ pub mod anyhow_like {
     pub type Error = Box<dyn std::error::Error + Send + Sync>;
     /// The result of a command.
     pub type Result = std::result::Result<(), Error>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_lifetime;
+
+    #[test]
+    fn lifetimes_are_read_with_their_units_and_bounded() {
+        assert_eq!(parse_lifetime("30d"), Ok(chrono::Duration::days(30)));
+        assert_eq!(parse_lifetime("12h"), Ok(chrono::Duration::hours(12)));
+        assert_eq!(parse_lifetime("1h 30m"), Ok(chrono::Duration::minutes(90)));
+        assert_eq!(parse_lifetime("3650d"), Ok(chrono::Duration::days(3650)));
+        for bad in ["", "30", "0s", "-1h", "3651d", "100000d", "12x", "h"] {
+            let e = parse_lifetime(bad).expect_err(bad);
+            assert!(e.contains(&format!("'{bad}'")), "{bad}: {e}");
+        }
+    }
 }
