@@ -28,6 +28,7 @@ mod pages;
 mod popolo;
 mod processes;
 mod public_records;
+mod replicas;
 mod publication_batches;
 mod rosters;
 mod scaleout;
