@@ -56,6 +56,7 @@ pub async fn current_party(svc: &Service, id: &str) -> Result<Current<PartyRead>
 
 /// The ETag of the current version of a document.
 pub(super) async fn etag(svc: &Service, kind: DocKind, id: &str) -> Result<String, Error> {
-    let v = versions::latest_version(&svc.reads().await, kind, id).await?.ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    let v =
+        versions::latest_version(&svc.reads().await, kind, id).await?.ok_or_else(|| Error::NotFound(id.to_owned()))?;
     Ok(v.meta.etag())
 }

@@ -135,7 +135,8 @@ impl Service {
                     };
                     tracing::warn!(replica = i, %error, retry_seconds = self.replicas.retry.as_secs(),
                         "replica unavailable; reading from the primary");
-                    *r.away_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + self.replicas.retry);
+                    *r.away_until.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(Instant::now() + self.replicas.retry);
                 }
             }
         }

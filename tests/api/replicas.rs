@@ -81,9 +81,9 @@ async fn put(client: &reqwest::Client, url: &str, token: &str, body: &Value) -> 
 }
 
 fn ids(list: &Value) -> Vec<String> {
-    list["items"].as_array().map_or_else(Vec::new, |a| {
-        a.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect()
-    })
+    list["items"]
+        .as_array()
+        .map_or_else(Vec::new, |a| a.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
