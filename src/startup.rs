@@ -90,7 +90,13 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let limits = api::limits::Limits::new(&settings);
     let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
     let checkpoints = Arc::new(open_log(&db, &settings).await?);
-    let replicas = crate::service::replicas::Replicas::open(&settings).await?;
+    let mut pools = vec![];
+    for url in &settings.replica_urls {
+        use secrecy::ExposeSecret;
+        pools.push(store::connect_replica(url.expose_secret(), settings.db_max_connections).await?);
+    }
+    let retry = std::time::Duration::from_secs(settings.replica_retry_seconds.max(1));
+    let replicas = crate::service::replicas::Replicas::new(pools, retry);
     let service = Arc::new(crate::service::Service::new(db, settings, keys, checkpoints).with_replicas(replicas));
     Ok(Arc::new(AppState { service, policy, limits, responses }))
 }

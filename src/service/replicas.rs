@@ -15,12 +15,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectOptions, Database, DbErr, EntityTrait};
-use secrecy::ExposeSecret;
-
 use super::Service;
-use crate::config::Settings;
-use crate::store::Db;
+use crate::store::{Db, StoreError};
 
 /// Which database answered a request's reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,21 +51,10 @@ pub struct Replicas {
 }
 
 impl Replicas {
-    /// Pools for `settings.replica_urls`, connected lazily: a replica that is away at start is
-    /// tried at the first read, and the server starts without it.
-    pub async fn open(settings: &Settings) -> Result<Self, DbErr> {
-        let mut list = vec![];
-        for url in &settings.replica_urls {
-            let mut opts = ConnectOptions::new(url.expose_secret().to_owned());
-            opts.max_connections(settings.db_max_connections)
-                .min_connections(0)
-                .connect_timeout(Duration::from_secs(2))
-                .acquire_timeout(Duration::from_secs(2))
-                .connect_lazy(true)
-                .sqlx_logging(false);
-            list.push(Replica { db: Database::connect(opts).await?, away_until: Mutex::new(None) });
-        }
-        Ok(Self { list, retry: Duration::from_secs(settings.replica_retry_seconds.max(1)) })
+    /// The replicas' pools (`store::connect_replica`), each left alone for `retry` after it
+    /// fails to answer.
+    pub fn new(pools: Vec<Db>, retry: Duration) -> Self {
+        Self { list: pools.into_iter().map(|db| Replica { db, away_until: Mutex::new(None) }).collect(), retry }
     }
 
     /// True when no replica is configured.
@@ -99,8 +84,8 @@ pub async fn scope<F: Future>(min_change: i64, f: F) -> (F::Output, Option<Sourc
 }
 
 /// The change number `db` has reached (0 before the first publication).
-pub async fn change_number(db: &Db) -> Result<i64, DbErr> {
-    Ok(crate::entity::write_head::Entity::find_by_id(1).one(db).await?.map_or(0, |h| h.last_seq))
+pub async fn change_number(db: &Db) -> Result<i64, StoreError> {
+    crate::store::change_number(db).await
 }
 
 impl Service {
