@@ -20,6 +20,14 @@ pub struct Settings {
     pub database_url: Option<SecretString>,
     /// The embedded database file, created on first start.
     pub sqlite_path: PathBuf,
+    /// `postgres://` URLs of read-only streaming replicas of `database_url`. Public reads go to
+    /// the first one that answers and has caught up with the change number the client has seen
+    /// (`Maslikhat-Min-Change`), else to the primary; writes always go to the primary. Empty (the
+    /// default): everything goes to the primary.
+    #[serde(deserialize_with = "secret_list_or_commas", serialize_with = "redacted_list")]
+    pub replica_urls: Vec<SecretString>,
+    /// How long a replica that failed to answer is left alone before it is asked again, in seconds.
+    pub replica_retry_seconds: u64,
     /// Folder of Ed25519 signing keys (`maslikhat keys generate` writes here).
     pub keys_dir: PathBuf,
     /// `iss` of the tokens this deployment issues and accepts.
@@ -141,6 +149,15 @@ fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>,
     })
 }
 
+/// [`list_or_commas`] of secrets (URLs that may hold passwords).
+fn secret_list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<SecretString>, D::Error> {
+    Ok(list_or_commas(d)?.into_iter().map(SecretString::from).collect())
+}
+
+fn redacted_list<S: serde::Serializer>(v: &[SecretString], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|_| "[redacted]"))
+}
+
 fn redacted<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(_) => s.serialize_some("[redacted]"),
@@ -154,6 +171,8 @@ impl Default for Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: None,
             sqlite_path: PathBuf::from("data/maslikhat.sqlite"),
+            replica_urls: vec![],
+            replica_retry_seconds: 10,
             keys_dir: PathBuf::from("data/keys"),
             token_issuer: "maslikhat".into(),
             token_audience: "maslikhat-api".into(),

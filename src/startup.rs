@@ -90,7 +90,14 @@ pub async fn build_state(settings: Settings) -> Result<Arc<AppState>, StartupErr
     let limits = api::limits::Limits::new(&settings);
     let responses = Arc::new(api::response_cache::ResponseCache::new(&settings));
     let checkpoints = Arc::new(open_log(&db, &settings).await?);
-    let service = Arc::new(crate::service::Service::new(db, settings, keys, checkpoints));
+    let mut pools = vec![];
+    for url in &settings.replica_urls {
+        use secrecy::ExposeSecret;
+        pools.push(store::connect_replica(url.expose_secret(), settings.db_max_connections).await?);
+    }
+    let retry = std::time::Duration::from_secs(settings.replica_retry_seconds.max(1));
+    let replicas = crate::service::replicas::Replicas::new(pools, retry);
+    let service = Arc::new(crate::service::Service::new(db, settings, keys, checkpoints).with_replicas(replicas));
     Ok(Arc::new(AppState { service, policy, limits, responses }))
 }
 
@@ -108,6 +115,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
     let responses = state.responses.clone();
     let metrics = api::observability::Metrics::new(state.clone());
     let woken = state.clone();
+    let routed = state.clone();
     crate::web::mount(Route::new())
         .nest("/", service)
         .at("/openapi.json", spec)
@@ -122,6 +130,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .data(state)
         .around(api::middleware::conditional_get)
         .around(api::middleware::location_on_create)
+        .around(move |ep, req| api::replicas::route(routed.clone(), ep, req))
         .catch_all_error(api::problem::catch_all)
         // Boxed here: the fully nested middleware type is too deep for the compiler's layout
         // computation in release builds (one dynamic call per request).
@@ -151,13 +160,20 @@ fn cors() -> Cors {
     use poem::http::Method;
     Cors::new()
         .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::OPTIONS])
-        .allow_headers(["authorization", "content-type", "if-match", "if-none-match", "last-event-id"])
+        .allow_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "if-none-match",
+            "last-event-id",
+            api::replicas::MIN_CHANGE,
+        ])
         .expose_headers(CORS_EXPOSED)
         .max_age(600)
 }
 
 /// The response headers a cross-origin script may read.
-pub const CORS_EXPOSED: [&str; 11] = [
+pub const CORS_EXPOSED: [&str; 13] = [
     "etag",
     "location",
     "link",
@@ -169,6 +185,8 @@ pub const CORS_EXPOSED: [&str; 11] = [
     "x-request-id",
     "content-disposition",
     "server-timing",
+    api::replicas::CHANGE,
+    api::replicas::READ_FROM,
 ];
 
 /// A bound, ready-to-run server.

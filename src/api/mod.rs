@@ -19,6 +19,7 @@ pub mod payload;
 pub mod problem;
 pub mod problem_types;
 pub mod public_records;
+pub mod replicas;
 pub mod response_cache;
 pub mod responses;
 pub mod rosters;

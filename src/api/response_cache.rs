@@ -205,6 +205,9 @@ fn cacheable_request(req: &Request) -> bool {
     let path = req.uri().path();
     req.method() == Method::GET
         && !req.headers().contains_key(header::AUTHORIZATION)
+        // Read-your-writes: a client that names the change it has seen (it may have written on
+        // another node, whose writes reach this cache only at the next poll) reads the database.
+        && super::replicas::min_change(req).is_ok_and(|n| n == 0)
         && (path.starts_with("/v1/") || path.starts_with(super::oparl::PREFIX))
 }
 

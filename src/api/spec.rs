@@ -264,7 +264,7 @@ fn declare_headers(doc: &mut Value) {
     components.insert("headers".into(), Value::Object(headers));
 }
 
-const SENT: [Sent; 10] = [
+const SENT: [Sent; 12] = [
     Sent {
         name: "ETag",
         description: "The version of the body (a read) or of the document stored (a write); send it as \
@@ -293,6 +293,25 @@ const SENT: [Sent; 10] = [
     Sent {
         name: "Cache-Status",
         description: "Whether the server's response cache answered (RFC 9211); anonymous reads only.",
+        integer: false,
+        always: false,
+        applies: |method, status| method == "get" && (status == 200 || status == 304),
+    },
+    Sent {
+        name: "Maslikhat-Change",
+        description: "The change number this write left. Send it back as the request header \
+                      `Maslikhat-Min-Change` on the next reads (from any node) to be sure to read what was \
+                      written: a read replica that has not caught up with it does not answer them. Browsers \
+                      get it as the cookie `maslikhat_change` as well (when replicas are configured).",
+        integer: true,
+        always: false,
+        applies: |method, status| method != "get" && (200..300).contains(&status),
+    },
+    Sent {
+        name: "Maslikhat-Read-From",
+        description: "Which database answered this read: `replica` (a read replica that had caught up with \
+                      the request's `Maslikhat-Min-Change`) or `primary`. Sent when read replicas are \
+                      configured.",
         integer: false,
         always: false,
         applies: |method, status| method == "get" && (status == 200 || status == 304),
@@ -495,7 +514,10 @@ mod tests {
         operation("get", op.as_object_mut().expect("object"));
         let headers =
             |s: &str| op["responses"][s]["headers"].as_object().map(|h| h.keys().cloned().collect::<Vec<_>>());
-        assert_eq!(headers("200").expect("200"), ["Cache-Status", "ETag", "Link", "X-Request-Id"]);
+        assert_eq!(
+            headers("200").expect("200"),
+            ["Cache-Status", "ETag", "Link", "Maslikhat-Read-From", "X-Request-Id"]
+        );
         assert!(headers("304").expect("304").contains(&"ETag".to_owned()));
         let h429 = headers("429").expect("429");
         assert!(h429.contains(&"Retry-After".to_owned()) && h429.contains(&"RateLimit-Reset".to_owned()));

@@ -14,17 +14,17 @@ pub async fn list(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<CouncilRead>, Error> {
-    Ok(read::list_councils(&svc.db, f, cursor, limit).await?)
+    Ok(read::list_councils(&svc.reads().await, f, cursor, limit).await?)
 }
 
 /// Every council, by id.
 pub async fn all(svc: &Service) -> Result<Vec<CouncilRead>, Error> {
-    Ok(read::all_councils(&svc.db).await?)
+    Ok(read::all_councils(&svc.reads().await).await?)
 }
 
 /// One council.
 pub async fn get(svc: &Service, id: &str) -> Result<CouncilRead, Error> {
-    Ok(read::get_council(&svc.db, id).await?)
+    Ok(read::get_council(&svc.reads().await, id).await?)
 }
 
 /// One council with the ETag of its current document version.
@@ -40,22 +40,23 @@ pub async fn list_parties(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<PartyRead>, Error> {
-    Ok(read::list_parties(&svc.db, q, cursor, limit).await?)
+    Ok(read::list_parties(&svc.reads().await, q, cursor, limit).await?)
 }
 
 /// Every party, by id.
 pub async fn all_parties(svc: &Service) -> Result<Vec<PartyRead>, Error> {
-    Ok(read::all_parties(&svc.db).await?)
+    Ok(read::all_parties(&svc.reads().await).await?)
 }
 
 /// One party with the ETag of its current document version.
 pub async fn current_party(svc: &Service, id: &str) -> Result<Current<PartyRead>, Error> {
-    let value = read::get_party(&svc.db, id).await?;
+    let value = read::get_party(&svc.reads().await, id).await?;
     Ok(Current { value, etag: etag(svc, DocKind::Party, id).await? })
 }
 
 /// The ETag of the current version of a document.
 pub(super) async fn etag(svc: &Service, kind: DocKind, id: &str) -> Result<String, Error> {
-    let v = versions::latest_version(&svc.db, kind, id).await?.ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    let v =
+        versions::latest_version(&svc.reads().await, kind, id).await?.ok_or_else(|| Error::NotFound(id.to_owned()))?;
     Ok(v.meta.etag())
 }

@@ -9,7 +9,7 @@ pub use crate::store::follow::{Change, Summary};
 /// The council's latest `limit` logged versions (its own, its roster's and its sessions'),
 /// newest first.
 pub async fn council_changes(svc: &Service, council: &str, limit: u64) -> Result<Vec<Change>, Error> {
-    Ok(crate::store::follow::council_changes(&svc.db, council, limit).await?)
+    Ok(crate::store::follow::council_changes(&svc.reads().await, council, limit).await?)
 }
 
 /// Changes read per query by the stream.

@@ -114,11 +114,11 @@ pub struct CouncilReport {
 /// Every metric of council `id` for a period.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn council(svc: &Service, id: &str, q: PeriodQuery) -> Result<CouncilReport, Error> {
-    let council = read::councils::get_council(&svc.db, id).await?;
-    let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
+    let council = read::councils::get_council(&svc.reads().await, id).await?;
+    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
     let p = resolve(q, newest)?;
     let metrics = compute(svc, id, p, seq).await?;
-    let provenance = read::public_records::provenance_kinds(&svc.db, Some(id)).await?;
+    let provenance = read::public_records::provenance_kinds(&svc.reads().await, Some(id)).await?;
     Ok(CouncilReport { metrics, synthetic: council.council.synthetic, provenance })
 }
 
@@ -131,8 +131,8 @@ pub async fn council_deputies(svc: &Service, id: &str, q: PeriodQuery) -> Result
 /// The metrics of council `id` (not found when it does not exist) for the period `q` resolves
 /// to, from the cache while current.
 async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, Arc<m::CouncilMetrics>), Error> {
-    read::councils::get_council(&svc.db, id).await?;
-    let (seq, newest) = store::metrics::data_version(&svc.db, Some(id)).await?;
+    read::councils::get_council(&svc.reads().await, id).await?;
+    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
     let p = resolve(q, newest)?;
     Ok((p, compute(svc, id, p, seq).await?))
 }
@@ -209,10 +209,10 @@ fn session_cursor(c: &str) -> Result<(DateTime<Utc>, String), Error> {
 /// served); a deputy with no mandate is not found.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn deputy(svc: &Service, id: &str, q: PeriodQuery) -> Result<m::DeputyMetrics, Error> {
-    let council = read::deputies::get_deputy(&svc.db, id).await?.council_id;
-    let (_, newest) = store::metrics::data_version(&svc.db, Some(&council)).await?;
+    let council = read::deputies::get_deputy(&svc.reads().await, id).await?.council_id;
+    let (_, newest) = store::metrics::data_version(&svc.reads().await, Some(&council)).await?;
     let p = resolve(q, newest)?;
-    let input = store::metrics::load_period(&svc.db, &council).await?;
+    let input = store::metrics::load_period(&svc.reads().await, &council).await?;
     m::deputy_metrics(&input, id, p.from, p.to, p.as_of, m::almaty_offset())
         .ok_or_else(|| Error::NotFound(format!("deputy {id} has no mandate")))
 }
@@ -250,8 +250,11 @@ async fn compute_many(
     let mut batches = missing.chunks(BATCH).map(<[(String, i64)]>::to_vec);
     // Dropping the set (the request went away, or a batch failed) aborts the other batches.
     let mut running = tokio::task::JoinSet::new();
+    // The batches run as tasks of their own, outside the request's read scope: they read the
+    // database the request was given.
+    let reads = svc.reads().await;
     let spawn = |running: &mut tokio::task::JoinSet<_>, batch: Vec<(String, i64)>| {
-        let db = svc.db.clone();
+        let db = reads.clone();
         running.spawn(async move { compute_batch(&db, batch, p).await });
     };
     for batch in batches.by_ref().take(parallel) {
@@ -443,7 +446,7 @@ pub struct Ranking {
 /// last.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Error> {
-    let (global_seq, newest) = store::metrics::data_version(&svc.db, None).await?;
+    let (global_seq, newest) = store::metrics::data_version(&svc.reads().await, None).await?;
     let period = resolve(q.period, newest)?;
     let key = RankingKey { metric: q.metric, level: q.level, order: q.order, period };
     if let Some((at, hit)) = svc.metrics.rankings.get(&key)
@@ -452,11 +455,11 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
         return Ok(hit);
     }
     let filter = read::councils::CouncilFilter { level: q.level, ..Default::default() };
-    let mut councils = read::councils::list_councils(&svc.db, &filter, None, u64::MAX >> 2).await?.items;
+    let mut councils = read::councils::list_councils(&svc.reads().await, &filter, None, u64::MAX >> 2).await?.items;
     // A national council (the Mazhilis, from a Popolo import) is no maslikhat: ranked only when
     // `level=national` asks for it.
     councils.retain(|c| q.level.is_some() || c.council.level != Level::National);
-    let versions = store::metrics::data_versions(&svc.db).await?;
+    let versions = store::metrics::data_versions(&svc.reads().await).await?;
     let ids: Vec<(String, i64)> =
         councils.iter().map(|c| (c.id.clone(), versions.get(&c.id).copied().unwrap_or(0))).collect();
     let mut computed = compute_many(svc, &ids, period).await?;
@@ -477,7 +480,7 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
         method: m::METHOD.to_owned(),
         period,
         items: rows,
-        provenance: read::public_records::provenance_kinds(&svc.db, None).await?,
+        provenance: read::public_records::provenance_kinds(&svc.reads().await, None).await?,
     });
     svc.metrics.rankings.insert(key, (global_seq, ranking.clone()));
     Ok(ranking)

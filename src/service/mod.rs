@@ -8,6 +8,7 @@
 //! - [`metrics`]: council, deputy and ranking metrics, computed in batches and cached until a
 //!   council's change number moves.
 //! - [`log`]: the transparency log: its signed checkpoint, entries and proofs.
+//! - [`replicas`]: which database a public read goes to (a caught-up replica, else the primary).
 //! - [`search`]: search over the index the projection keeps.
 //! - [`follow`]: what followers read: a council's changes, for its feed and the change stream.
 //! - [`webhooks`]: subscriptions, signed deliveries with retries, and their log.
@@ -21,6 +22,7 @@ pub mod log;
 pub mod metrics;
 pub mod public_records;
 pub mod publish;
+pub mod replicas;
 pub mod rosters;
 pub mod search;
 pub mod sessions;
@@ -55,6 +57,8 @@ pub struct Service {
     /// Bumped after each publication through this service: what the change stream and the
     /// webhook deliveries wait on (they also poll, for writes made by other processes).
     pub published: tokio::sync::watch::Sender<u64>,
+    /// Read-only replicas the public reads may go to (see [`replicas`]).
+    replicas: replicas::Replicas,
 }
 
 impl Service {
@@ -67,7 +71,19 @@ impl Service {
             checkpoints,
             metrics: metrics::Caches::default(),
             published: tokio::sync::watch::Sender::new(0),
+            replicas: replicas::Replicas::default(),
         }
+    }
+
+    /// This service with public reads going to `replicas` when they have caught up.
+    pub fn with_replicas(mut self, replicas: replicas::Replicas) -> Self {
+        self.replicas = replicas;
+        self
+    }
+
+    /// True when replicas are configured.
+    pub fn has_replicas(&self) -> bool {
+        !self.replicas.is_empty()
     }
 
     /// A service with no database behind it: for building what depends only on types (the

@@ -23,9 +23,9 @@ pub struct Versioned {
 
 /// Records by id, after `cursor`, each with its current version.
 pub async fn list(svc: &Service, f: &RecordFilter, cursor: Option<&str>, limit: u64) -> Result<Page<Versioned>, Error> {
-    let page = read::list_public_records(&svc.db, f, cursor, limit).await?;
+    let page = read::list_public_records(&svc.reads().await, f, cursor, limit).await?;
     let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
-    let mut latest = versions::latest_versions(&svc.db, DocKind::PublicRecord, &ids).await?;
+    let mut latest = versions::latest_versions(&svc.reads().await, DocKind::PublicRecord, &ids).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for record in page.items {
         let version = latest
@@ -38,13 +38,13 @@ pub async fn list(svc: &Service, f: &RecordFilter, cursor: Option<&str>, limit: 
 
 /// Every record, by id.
 pub async fn all(svc: &Service) -> Result<Vec<PublicRecordRead>, Error> {
-    Ok(read::all_public_records(&svc.db).await?)
+    Ok(read::all_public_records(&svc.reads().await).await?)
 }
 
 /// One record with its current version.
 pub async fn get(svc: &Service, id: &str) -> Result<Versioned, Error> {
-    let record = read::get_public_record(&svc.db, id).await?;
-    let version = versions::latest_version(&svc.db, DocKind::PublicRecord, id)
+    let record = read::get_public_record(&svc.reads().await, id).await?;
+    let version = versions::latest_version(&svc.reads().await, DocKind::PublicRecord, id)
         .await?
         .ok_or_else(|| Error::NotFound(id.to_owned()))?
         .meta;

@@ -13,7 +13,7 @@ pub use read::DeputyRead;
 
 /// The current roster of a council.
 pub async fn current(svc: &Service, council: &str) -> Result<StoredVersion, Error> {
-    versions::latest_version(&svc.db, DocKind::Roster, council)
+    versions::latest_version(&svc.reads().await, DocKind::Roster, council)
         .await?
         .ok_or_else(|| Error::NotFound(format!("roster of {council}")))
 }
@@ -27,7 +27,7 @@ pub async fn versions(
 ) -> Result<Page<VersionMeta>, Error> {
     super::councils::get(svc, council).await?;
     let after = version_cursor(cursor)?;
-    Ok(versions::list_versions(&svc.db, DocKind::Roster, council, after, limit).await?)
+    Ok(versions::list_versions(&svc.reads().await, DocKind::Roster, council, after, limit).await?)
 }
 
 /// Which deputies of a council to list.
@@ -71,7 +71,7 @@ pub async fn deputies(
     limit: u64,
 ) -> Result<Page<DeputyRead>, Error> {
     super::councils::get(svc, council).await?;
-    let rows: Vec<DeputyRead> = read::council_deputies(&svc.db, council)
+    let rows: Vec<DeputyRead> = read::council_deputies(&svc.reads().await, council)
         .await?
         .into_iter()
         .filter(|d| cursor.is_none_or(|c| d.deputy.id.as_str() > c))
@@ -83,10 +83,10 @@ pub async fn deputies(
 
 /// Every deputy of a council (listed or not), by id.
 pub async fn all_deputies(svc: &Service, council: &str) -> Result<Vec<DeputyRead>, Error> {
-    Ok(read::council_deputies(&svc.db, council).await?)
+    Ok(read::council_deputies(&svc.reads().await, council).await?)
 }
 
 /// One deputy.
 pub async fn deputy(svc: &Service, id: &str) -> Result<DeputyRead, Error> {
-    Ok(read::get_deputy(&svc.db, id).await?)
+    Ok(read::get_deputy(&svc.reads().await, id).await?)
 }

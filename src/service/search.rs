@@ -72,7 +72,7 @@ pub async fn find(
     limit: u64,
 ) -> std::result::Result<Results, Error> {
     let q = Query::parse(text);
-    let found = index::search(&svc.db, &q, filter, cursor, limit).await?;
+    let found = index::search(&svc.reads().await, &q, filter, cursor, limit).await?;
     let langs = |json: &str| serde_json::from_str::<BTreeMap<String, String>>(json).unwrap_or_default();
     let items = found
         .hits

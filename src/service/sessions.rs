@@ -16,18 +16,18 @@ pub use votes::SpeechFilter;
 
 /// Sessions by scheduled start, after `cursor`.
 pub async fn list(svc: &Service, f: &SessionFilter, cursor: Option<&str>, limit: u64) -> Result<Page<Session>, Error> {
-    Ok(read::list_sessions(&svc.db, f, cursor, limit).await?)
+    Ok(read::list_sessions(&svc.reads().await, f, cursor, limit).await?)
 }
 
 /// One session with its agenda, documents and current version.
 pub async fn get(svc: &Service, id: &str) -> Result<SessionFull, Error> {
-    Ok(read::get_session(&svc.db, id).await?)
+    Ok(read::get_session(&svc.reads().await, id).await?)
 }
 
 /// The versions of a session's record, oldest first; a session with none is not found.
 pub async fn versions(svc: &Service, id: &str, cursor: Option<&str>, limit: u64) -> Result<Page<VersionMeta>, Error> {
     let after = version_cursor(cursor)?;
-    let page = versions::list_versions(&svc.db, DocKind::SessionRecord, id, after, limit).await?;
+    let page = versions::list_versions(&svc.reads().await, DocKind::SessionRecord, id, after, limit).await?;
     if page.items.is_empty() && after == 0 {
         return Err(Error::NotFound(format!("session {id}")));
     }
@@ -35,7 +35,7 @@ pub async fn versions(svc: &Service, id: &str, cursor: Option<&str>, limit: u64)
 }
 
 async fn stored(svc: &Service, id: &str, version: i32) -> Result<StoredVersion, Error> {
-    versions::get_version(&svc.db, DocKind::SessionRecord, id, version)
+    versions::get_version(&svc.reads().await, DocKind::SessionRecord, id, version)
         .await?
         .ok_or_else(|| Error::NotFound(format!("version {version} of session {id}")))
 }
@@ -70,7 +70,7 @@ pub async fn agenda_items(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<AgendaItem>, Error> {
-    Ok(read::list_agenda_items(&svc.db, session, council, cursor, limit).await?)
+    Ok(read::list_agenda_items(&svc.reads().await, session, council, cursor, limit).await?)
 }
 
 /// Speeches by session date, session and position.
@@ -80,5 +80,5 @@ pub async fn speeches(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<Speech>, Error> {
-    Ok(votes::list_speeches(&svc.db, f, cursor, limit).await?)
+    Ok(votes::list_speeches(&svc.reads().await, f, cursor, limit).await?)
 }

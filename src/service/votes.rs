@@ -12,12 +12,12 @@ pub use versions::ChangeFilter;
 
 /// Vote events by session date, after `cursor`.
 pub async fn list(svc: &Service, f: &VoteFilter, cursor: Option<&str>, limit: u64) -> Result<Page<VoteEvent>, Error> {
-    Ok(read::list_vote_events(&svc.db, f, cursor, limit).await?)
+    Ok(read::list_vote_events(&svc.reads().await, f, cursor, limit).await?)
 }
 
 /// One vote event with its ballots, each with the voter's standing that day.
 pub async fn get(svc: &Service, id: &str) -> Result<(VoteEvent, Vec<BallotRead>), Error> {
-    Ok(read::get_vote_event(&svc.db, id).await?)
+    Ok(read::get_vote_event(&svc.reads().await, id).await?)
 }
 
 /// A deputy's voting record, oldest first.
@@ -27,7 +27,7 @@ pub async fn deputy_ballots(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<DeputyBallotRead>, Error> {
-    Ok(read::list_deputy_ballots(&svc.db, deputy, cursor, limit).await?)
+    Ok(read::list_deputy_ballots(&svc.reads().await, deputy, cursor, limit).await?)
 }
 
 /// Every accepted version after change number `since`, in order.
@@ -35,5 +35,5 @@ pub async fn changes(svc: &Service, since: i64, f: &ChangeFilter, limit: u64) ->
     if since < 0 {
         return Err(Error::BadRequest("since is a change number, 0 or more".into()));
     }
-    Ok(versions::list_changes(&svc.db, since, f, limit).await?)
+    Ok(versions::list_changes(&svc.reads().await, since, f, limit).await?)
 }

@@ -177,6 +177,26 @@ pub async fn watch_changes(db: DatabaseConnection, every: Duration, changed: imp
     }
 }
 
+/// The change number `db` has reached: the last publication's `seq` (0 before the first). On a
+/// streaming replica, how far it has replayed the primary's publications.
+pub async fn change_number(db: &DatabaseConnection) -> Result<i64, StoreError> {
+    use sea_orm::EntityTrait;
+    Ok(crate::entity::write_head::Entity::find_by_id(1).one(db).await?.map_or(0, |h| h.last_seq))
+}
+
+/// A pool on a read-only replica at `url`, connected lazily (a replica that is away at start is
+/// tried at the first read) and quick to give up: 2 s to connect or to get a connection.
+pub async fn connect_replica(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(max_connections)
+        .min_connections(0)
+        .connect_timeout(Duration::from_secs(2))
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_lazy(true)
+        .sqlx_logging(false);
+    Database::connect(opts).await
+}
+
 /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL mode with
 /// `synchronous=FULL` (an acknowledged publication survives power loss), foreign keys on, and a
 /// generous busy timeout because publications queue for the single write lock.

@@ -29,6 +29,7 @@ mod popolo;
 mod processes;
 mod public_records;
 mod publication_batches;
+mod replicas;
 mod rosters;
 mod scaleout;
 mod search;
