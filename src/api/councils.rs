@@ -243,11 +243,12 @@ pub struct CouncilApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Councils")]
 impl CouncilApi {
     /// Create or replace a council (admins).
-    #[oai(path = "/councils/:id", method = "put", operation_id = "put_council")]
+    #[oai(path = "/councils/:council", method = "put", operation_id = "put_council")]
     async fn put_council(
         &self,
         auth: BearerAuth,
-        /// The council's stable id (`a-z`, `0-9`, `.`, `_`, `-`).
+        /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// The current ETag; required once the council exists.
         #[oai(name = "If-Match")]
@@ -298,10 +299,11 @@ impl CouncilApi {
     }
 
     /// One council with its convocations.
-    #[oai(path = "/councils/:id", method = "get", operation_id = "get_council")]
+    #[oai(path = "/councils/:council", method = "get", operation_id = "get_council")]
     async fn get_council(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
     ) -> Result<WithEtag<CouncilView>, Refused<ById>> {
         path_id(&id)?;
@@ -319,11 +321,12 @@ pub struct PartyApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Parties")]
 impl PartyApi {
     /// Create or replace a party (admins).
-    #[oai(path = "/parties/:id", method = "put", operation_id = "put_party")]
+    #[oai(path = "/parties/:party", method = "put", operation_id = "put_party")]
     async fn put_party(
         &self,
         auth: BearerAuth,
-        /// The party's stable id.
+        /// The party's id.
+        #[oai(name = "party")]
         id: Path<String>,
         /// The current ETag; required once the party exists.
         #[oai(name = "If-Match")]
@@ -366,10 +369,11 @@ impl PartyApi {
     }
 
     /// One party.
-    #[oai(path = "/parties/:id", method = "get", operation_id = "get_party")]
+    #[oai(path = "/parties/:party", method = "get", operation_id = "get_party")]
     async fn get_party(
         &self,
         /// The party's id.
+        #[oai(name = "party")]
         id: Path<String>,
     ) -> Result<WithEtag<PartyView>, Refused<ById>> {
         path_id(&id)?;

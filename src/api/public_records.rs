@@ -314,10 +314,11 @@ impl PublicRecordApi {
 
     /// One real record: every fact the sources give, each with its sources, its openness
     /// components and its provenance.
-    #[oai(path = "/public-records/:id", method = "get", operation_id = "get_public_record")]
+    #[oai(path = "/public-records/:public_record", method = "get", operation_id = "get_public_record")]
     async fn get_public_record(
         &self,
-        /// The record's id.
+        /// The public record's id.
+        #[oai(name = "public_record")]
         id: Path<String>,
     ) -> Result<WithEtag<PublicRecordView>, Refused<ById>> {
         path_id(&id)?;
