@@ -223,8 +223,9 @@ pub fn path_id(id: &str) -> Result<(), Problem> {
 
 /// The `PublishMeta` of a write by `auth`.
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
-    // An empty If-Match names no entity tag at all: treat it as absent.
-    let if_match = if_match.filter(|t| !t.trim().is_empty());
+    // An empty If-Match names no entity tag at all: treat it as absent. The ETag of a gzip (or
+    // other encoded) read names the same version as the identity one.
+    let if_match = if_match.filter(|t| !t.trim().is_empty()).map(|t| super::compression::identity_tags(&t));
     PublishMeta {
         publisher: auth.0.sub.clone(),
         if_match,

@@ -457,7 +457,9 @@ const SENT: [Sent; 10] = [
     Sent {
         name: "ETag",
         description: "The version of the body (a read) or of the document stored (a write); send it as \
-                      `If-None-Match` to revalidate a read, as `If-Match` to replace the document.",
+                      `If-None-Match` to revalidate a read, as `If-Match` to replace the document. A compressed \
+                      body has its own (the identity body's with `-gzip`, `-br`, `-zstd` or `-deflate` \
+                      appended); either one works in both headers.",
         integer: false,
         always: true,
         applies: |method, status| (200..300).contains(&status) || (method == "get" && status == 304),
