@@ -288,7 +288,7 @@ impl CouncilApi {
             q: q.0.as_deref().map(text::fold).filter(|s| !s.is_empty()),
         };
         let page = councils::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(CouncilList {
             items: page.items.into_iter().map(|r| council_view(base, r)).collect(),
             links: next_link(
@@ -309,7 +309,7 @@ impl CouncilApi {
     ) -> Result<WithEtag<CouncilView>, Refused<ById>> {
         path_id(&id)?;
         let current = councils::current(&self.state.service, &id).await?;
-        Ok(WithEtag::Ok(Json(council_view(&self.state.service.settings.public_url, current.value)), current.etag))
+        Ok(WithEtag::Ok(Json(council_view(&self.state.service.settings.link_base(), current.value)), current.etag))
     }
 }
 
@@ -358,7 +358,7 @@ impl PartyApi {
         let folded = q.0.as_deref().map(text::fold).filter(|s| !s.is_empty());
         let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
         let page = councils::list_parties(&self.state.service, folded.as_deref(), cursor, n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(PartyList {
             items: page.items.into_iter().map(|r| party_view(base, r)).collect(),
             links: next_link(
@@ -379,6 +379,6 @@ impl PartyApi {
     ) -> Result<WithEtag<PartyView>, Refused<ById>> {
         path_id(&id)?;
         let current = councils::current_party(&self.state.service, &id).await?;
-        Ok(WithEtag::Ok(Json(party_view(&self.state.service.settings.public_url, current.value)), current.etag))
+        Ok(WithEtag::Ok(Json(party_view(&self.state.service.settings.link_base(), current.value)), current.etag))
     }
 }

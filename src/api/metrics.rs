@@ -648,7 +648,7 @@ impl MetricsApi {
         let q = period(from, to, as_of);
         let page = svc::session_openness(&self.state.service, &id, q, cursor.0.as_deref(), n).await?;
         let p = page.period;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Cached::Ok(
             Json(SessionOpennessList {
                 method: page.method,

@@ -314,7 +314,7 @@ impl RosterApi {
         };
         let page =
             rosters::deputies(&self.state.service, &id, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(DeputyList {
             items: page.items.into_iter().map(|rec| deputy_view(base, rec, date)).collect(),
             links: next_link(
@@ -344,7 +344,7 @@ impl RosterApi {
         path_id(&id)?;
         let rec = rosters::deputy(&self.state.service, &id).await?;
         Ok(Read::of(deputy_view(
-            &self.state.service.settings.public_url,
+            &self.state.service.settings.link_base(),
             rec,
             on.0.unwrap_or_else(|| Utc::now().date_naive()),
         )))

@@ -637,7 +637,7 @@ impl SessionApi {
             modified_since: modified_since.0,
         };
         let page = sessions::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(SessionList {
             items: page.items.into_iter().map(|s| summary(base, s)).collect(),
             links: next_link(
@@ -667,7 +667,7 @@ impl SessionApi {
         path_id(&id)?;
         let full = sessions::get(&self.state.service, &id).await?;
         let s = full.session;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         let date = crate::domain::session::local_date(s.scheduled_start);
         let openness = svc_metrics::session_openness_on(&self.state.service, &s.council_id, &s.id, date)
             .await?
@@ -907,7 +907,7 @@ impl VoteApi {
             contested: contested.0,
         };
         let page = votes::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(VoteEventList {
             items: page.items.into_iter().map(|e| vote_view(base, e)).collect::<Result<_, _>>()?,
             links: next_link(
@@ -937,7 +937,7 @@ impl VoteApi {
     ) -> Result<Read<VoteEventView>, Refused<ById>> {
         path_id(&id)?;
         let (e, ballots) = votes::get(&self.state.service, &id).await?;
-        let mut view = vote_view(&self.state.service.settings.public_url, e)?;
+        let mut view = vote_view(&self.state.service.settings.link_base(), e)?;
         view.ballots = ballots
             .into_iter()
             .map(|b| BallotView {

@@ -347,3 +347,67 @@ async fn each_encoding_has_its_own_strong_etag_and_either_revalidates_and_update
     let r = app.put_if("/v1/parties/amanat", &admin, &changed, &br).await;
     assert_eq!(r.status, 200, "{r:?}");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_links_follow_the_forwarded_origin_and_nowhere_else() {
+    let council_url = |r: &Reply| r.body["url"].as_str().unwrap_or_default().to_owned();
+    async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Reply {
+        app.send(reqwest::Method::GET, path, None, None, headers).await
+    }
+    let https = [("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "maslikhat.example.kz")];
+    // The test client connects from 127.0.0.1: here, a proxy of ours.
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.public_url = String::new();
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    app.seed_council("alpha").await;
+    let own = app.base.trim_end_matches('/').to_owned();
+    for round in 0..2 {
+        let r = get(&app, "/v1/councils/alpha", &https).await;
+        assert_eq!(council_url(&r), "https://maslikhat.example.kz/v1/councils/alpha", "round {round}: {r:?}");
+        // Another origin, or none, is another answer: the server's cache keeps them apart.
+        let r = get(&app, "/v1/councils/alpha", &[]).await;
+        assert_eq!(council_url(&r), format!("{own}/v1/councils/alpha"), "round {round}: {r:?}");
+    }
+    assert_eq!(get(&app, "/v1/councils/alpha", &https).await.header("cache-status"), Some(HIT));
+    let r =
+        get(&app, "/v1/councils/alpha", &[("Forwarded", "for=198.51.100.7;proto=https;host=\"open.example.kz:8443\"")])
+            .await;
+    assert_eq!(council_url(&r), "https://open.example.kz:8443/v1/councils/alpha", "{r:?}");
+    let r = get(&app, "/v1/councils?limit=1", &https).await;
+    assert!(
+        r.body["items"][0]["url"].as_str().is_some_and(|u| u.starts_with("https://maslikhat.example.kz/")),
+        "{r:?}"
+    );
+    let r = get(&app, "/oparl/v1.1/system", &https).await;
+    assert!(r.body["body"].as_str().is_some_and(|b| b.starts_with("https://maslikhat.example.kz/oparl/")), "{r:?}");
+    // A host that is not one, or a scheme other than http(s), is not believed.
+    for bad in [
+        [("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "evil.example/x?")],
+        [("X-Forwarded-Proto", "javascript"), ("X-Forwarded-Host", "maslikhat.example.kz")],
+    ] {
+        let r = get(&app, "/v1/councils/alpha", &bad).await;
+        assert_eq!(council_url(&r), format!("{own}/v1/councils/alpha"), "{bad:?}: {r:?}");
+    }
+
+    // From a peer that is not a proxy of ours, the headers are the client's own claim.
+    let direct = crate::helpers::spawn_app_with(|s| {
+        s.public_url = String::new();
+        s.trusted_proxies = vec!["10.0.0.0/8".into()];
+    })
+    .await;
+    direct.seed_council("alpha").await;
+    let r = get(&direct, "/v1/councils/alpha", &https).await;
+    assert_eq!(council_url(&r), format!("{}/v1/councils/alpha", direct.base.trim_end_matches('/')), "{r:?}");
+
+    // A configured public URL is the operator's word, whoever relays the request.
+    let configured = crate::helpers::spawn_app_with(|s| {
+        s.public_url = "https://maslikhat.kz".into();
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    configured.seed_council("alpha").await;
+    let r = get(&configured, "/v1/councils/alpha", &https).await;
+    assert_eq!(council_url(&r), "https://maslikhat.kz/v1/councils/alpha", "{r:?}");
+}
