@@ -101,7 +101,7 @@ fn valid_host(host: &str) -> bool {
 
 /// The right-most value of a header (each proxy appends; the nearest is on the right).
 fn last<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    let all = req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).last()?;
+    let all = req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).next_back()?;
     all.rsplit(',').map(str::trim).find(|v| !v.is_empty())
 }
 
