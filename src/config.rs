@@ -41,8 +41,14 @@ pub struct Settings {
     /// `json` for structured logs, `pretty` for people.
     pub log_format: LogFormat,
     /// The public base URL, used in links and canonical URLs (no trailing slash). Empty (the
-    /// default): the address the server is bound to, so `serve --bind HOST:PORT` links to itself.
+    /// default): the address the server is bound to, so `serve --bind HOST:PORT` links to itself,
+    /// and for a request relayed by one of `trusted_proxies` the origin it forwards
+    /// (`X-Forwarded-Proto`/`X-Forwarded-Host` or `Forwarded`).
     pub public_url: String,
+    /// Whether `public_url` was configured (rather than taken from the bound address); set on
+    /// start. Only an unconfigured one gives way to the origin a trusted proxy forwards.
+    #[serde(skip)]
+    pub public_url_configured: bool,
     /// Largest database connection pool.
     pub db_max_connections: u32,
     /// Anonymous reads allowed per client address and second (sustained).
@@ -180,6 +186,7 @@ impl Default for Settings {
             max_page_size: 500,
             log_format: LogFormat::Pretty,
             public_url: String::new(),
+            public_url_configured: false,
             db_max_connections: 16,
             log_origin: None,
             production: false,
@@ -256,6 +263,12 @@ impl Settings {
         })
     }
 
+    /// The base of absolute links in the answer being made: the origin a trusted proxy forwarded
+    /// (see `api::client_address::follow_forwarded`), else `public_url`.
+    pub fn link_base(&self) -> String {
+        LINK_BASE.try_with(Clone::clone).unwrap_or_else(|_| self.public_url.clone())
+    }
+
     /// `public_url`, or when it is not set, the URL of `bound` (the address actually listened
     /// on; an unspecified address such as `0.0.0.0` is reached on loopback).
     pub fn public_url_or(&self, bound: SocketAddr) -> String {
@@ -279,4 +292,19 @@ impl Settings {
             None => format!("sqlite://{}?mode=rwc", self.sqlite_path.display()),
         }
     }
+}
+
+tokio::task_local! {
+    /// The base of links while a request relayed by a trusted proxy is answered.
+    static LINK_BASE: String;
+}
+
+/// The base of links a trusted proxy forwarded for the request being answered, if any.
+pub fn forwarded_link_base() -> Option<String> {
+    LINK_BASE.try_with(Clone::clone).ok()
+}
+
+/// Runs `f` (the answer to one request) with `base` as [`Settings::link_base`].
+pub async fn with_link_base<F: std::future::Future>(base: String, f: F) -> F::Output {
+    LINK_BASE.scope(base, f).await
 }

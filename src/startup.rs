@@ -116,6 +116,13 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
     let metrics = api::observability::Metrics::new(state.clone());
     let woken = state.clone();
     let routed = state.clone();
+    // Without a configured public URL, links follow the origin a trusted proxy says it was asked for.
+    let forwarded = Arc::new(
+        (!state.service.settings.public_url_configured)
+            .then(|| api::client_address::TrustedProxies::parse(&state.service.settings.trusted_proxies).ok())
+            .flatten()
+            .unwrap_or_default(),
+    );
     crate::web::mount(Route::new())
         .nest("/", service)
         .at("/openapi.json", spec)
@@ -137,6 +144,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = poem::Respon
         .boxed()
         .around(move |ep, req| api::middleware::allow_on_405(allow.clone(), ep, req))
         .around(move |ep, req| api::response_cache::serve(responses.clone(), ep, req))
+        .around(move |ep, req| api::client_address::follow_forwarded(forwarded.clone(), ep, req))
         .around(api::middleware::not_acceptable)
         .around(move |ep, req| api::tlog::wake_on_write(woken.clone(), ep, req))
         .around(move |ep, req| api::limits::guard(guarded.clone(), ep, req))
@@ -204,6 +212,7 @@ impl Application {
             tokio::net::TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
         let bound = listener.local_addr().unwrap_or(addr);
         // Links follow the address actually served unless a public URL is configured.
+        settings.public_url_configured = !settings.public_url.is_empty();
         settings.public_url = settings.public_url_or(bound);
         let state = build_state(settings).await?;
         Ok(Self { listener, port: bound.port(), state })

@@ -6,9 +6,9 @@ import type { components, paths } from "./api";
 
 type CouncilList = paths["/v1/councils"]["get"]["responses"][200]["content"]["application/json; charset=utf-8"];
 type Council = components["schemas"]["CouncilView"];
-type Etag = paths["/v1/councils/{id}"]["get"]["responses"][200]["headers"]["ETag"];
-type Created = paths["/v1/councils/{id}"]["put"]["responses"][201];
-type CouncilDoc = paths["/v1/councils/{id}"]["put"]["requestBody"]["content"]["application/json"];
+type Etag = paths["/v1/councils/{council}"]["get"]["responses"][200]["headers"]["ETag"];
+type Created = paths["/v1/councils/{council}"]["put"]["responses"][201];
+type CouncilDoc = paths["/v1/councils/{council}"]["put"]["requestBody"]["content"]["application/json"];
 type Problem = components["schemas"]["Problem"];
 type Proof = components["schemas"]["InclusionProof"];
 

@@ -5,11 +5,16 @@
 //! appends the address it received the request from, so the entries a client can forge are all on
 //! the left. The right-most entry that is not itself a trusted proxy is the first address no one we
 //! trust vouches beyond; anything to its left is the client's own claim and is ignored.
+//!
+//! The same proxies say which origin the client asked for (`X-Forwarded-Proto` and
+//! `X-Forwarded-Host`, or `Forwarded`'s `proto` and `host`): when no `public_url` is configured,
+//! absolute links (`url` fields, the OParl view, feeds) follow it ([`follow_forwarded`]). From any
+//! other peer these headers are ignored.
 
 use std::net::{IpAddr, SocketAddr};
 
 use ipnet::IpNet;
-use poem::Request;
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
 /// The proxies whose `X-Forwarded-For` is believed.
 #[derive(Debug, Clone, Default)]
@@ -72,9 +77,109 @@ impl TrustedProxies {
     }
 }
 
+/// A host as `Host` gives it: a name or an IPv4 address, or a bracketed IPv6 one, and a port.
+fn valid_host(host: &str) -> bool {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) if !n.ends_with(':') && !p.contains(']') => (n, Some(p)),
+        _ => (host, None),
+    };
+    let name_ok = if let Some(v6) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        v6.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !name.is_empty()
+            && name.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            })
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
+    host.len() <= 255 && name_ok && port_ok
+}
+
+/// The right-most value of a header (each proxy appends; the nearest is on the right).
+fn last<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    let all = req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).next_back()?;
+    all.rsplit(',').map(str::trim).find(|v| !v.is_empty())
+}
+
+/// `proto` and `host` of the right-most `Forwarded` element that has them (RFC 7239).
+fn forwarded(req: &Request) -> (Option<String>, Option<String>) {
+    let (mut proto, mut host) = (None, None);
+    let elements: Vec<&str> =
+        req.headers().get_all("forwarded").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    for element in elements.iter().rev() {
+        for pair in element.split(';') {
+            let Some((k, v)) = pair.split_once('=') else { continue };
+            let v = v.trim().trim_matches('"').to_owned();
+            match k.trim().to_ascii_lowercase().as_str() {
+                "proto" if proto.is_none() => proto = Some(v),
+                "host" if host.is_none() => host = Some(v),
+                _ => {}
+            }
+        }
+        if proto.is_some() || host.is_some() {
+            break;
+        }
+    }
+    (proto, host)
+}
+
+impl TrustedProxies {
+    /// The origin (`https://host[:port]`) a trusted proxy says `req` was made to, when the peer is
+    /// one and says so in a form that parses; `None` otherwise.
+    pub fn forwarded_origin(&self, req: &Request) -> Option<String> {
+        let peer = req.remote_addr().as_socket_addr()?.ip().to_canonical();
+        if !self.trusts(peer) {
+            return None;
+        }
+        let (proto, host) = match forwarded(req) {
+            (None, None) => {
+                (last(req, "x-forwarded-proto").map(str::to_owned), last(req, "x-forwarded-host").map(str::to_owned))
+            }
+            found => found,
+        };
+        if proto.is_none() && host.is_none() {
+            return None;
+        }
+        let proto = proto.map_or_else(|| "http".to_owned(), |p| p.to_ascii_lowercase());
+        let host = host.or_else(|| req.headers().get(poem::http::header::HOST)?.to_str().ok().map(str::to_owned))?;
+        let host = host.to_ascii_lowercase();
+        (matches!(proto.as_str(), "http" | "https") && valid_host(&host)).then(|| format!("{proto}://{host}"))
+    }
+}
+
+/// Answers `req` with links based on the origin a trusted proxy forwarded, if it did
+/// ([`TrustedProxies::forwarded_origin`]); `proxies` is empty when `public_url` is configured.
+pub async fn follow_forwarded<E: Endpoint>(
+    proxies: std::sync::Arc<TrustedProxies>,
+    next: E,
+    req: Request,
+) -> Result<Response> {
+    match proxies.forwarded_origin(&req) {
+        Some(origin) => {
+            crate::config::with_link_base(origin, async move { next.call(req).await.map(IntoResponse::into_response) })
+                .await
+        }
+        None => next.call(req).await.map(IntoResponse::into_response),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::TrustedProxies;
+    use super::{TrustedProxies, valid_host};
+
+    #[test]
+    fn only_a_host_as_host_gives_it_is_taken() {
+        for ok in ["maslikhat.kz", "maslikhat.kz:8443", "127.0.0.1:8080", "[::1]:8080", "[2001:db8::1]", "a-b.c"] {
+            assert!(valid_host(ok), "{ok}");
+        }
+        for bad in ["", "evil.kz/path", "a b", "x:", "x:99999", "-a.kz", "a..kz", "[::g]", "user@host", "a.kz:80:80"] {
+            assert!(!valid_host(bad), "{bad}");
+        }
+    }
 
     fn proxies(list: &[&str]) -> TrustedProxies {
         TrustedProxies::parse(&list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()).expect("valid")

@@ -9,6 +9,14 @@
 //! by nature (`204`, `304`, `HEAD`).
 //! Every response that could
 //! have been compressed says `Vary: Accept-Encoding`, so shared caches keep the encodings apart.
+//!
+//! A compressed body is another representation, so it has its own strong `ETag` (RFC 9110
+//! §8.8.3): the identity body's with the coding appended, `"v2-ab12…"` → `"v2-ab12…-gzip"`. A read
+//! answered in an encoding (its `200`, its `304`, its `HEAD`) carries that tag; the layers within
+//! know only the identity tag, and [`identity_tag`] maps either form back to it, so
+//! `If-None-Match` and `If-Match` take the tag of whichever encoding the client was sent.
+
+use std::borrow::Cow;
 
 use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::web::{Compress, CompressionAlgo};
@@ -53,6 +61,39 @@ pub fn negotiate(accept_encoding: &str) -> Option<CompressionAlgo> {
         .map(|(_, _, algo)| algo)
 }
 
+/// The strong `ETag` of the body `etag` names, encoded with `algo` (weak tags are left alone:
+/// a weak validator may stand for every encoding).
+pub fn coded_tag(etag: &str, algo: CompressionAlgo) -> Option<String> {
+    let inner = etag.strip_prefix('"')?.strip_suffix('"')?;
+    Some(format!("\"{inner}-{}\"", token(algo)))
+}
+
+/// The identity body's tag of an entity tag the server sent in any encoding (`"x-gzip"` →
+/// `"x"`; any other tag, `W/` kept, as it is).
+pub fn identity_tag(tag: &str) -> Cow<'_, str> {
+    const CODINGS: [CompressionAlgo; 4] =
+        [CompressionAlgo::BR, CompressionAlgo::ZSTD, CompressionAlgo::GZIP, CompressionAlgo::DEFLATE];
+    let Some(inner) = tag.strip_suffix('"') else { return Cow::Borrowed(tag) };
+    CODINGS
+        .iter()
+        .find_map(|a| inner.strip_suffix(token(*a)).and_then(|rest| rest.strip_suffix('-')))
+        .filter(|rest| rest.trim_start_matches("W/").len() > 1)
+        .map_or(Cow::Borrowed(tag), |rest| Cow::Owned(format!("{rest}\"")))
+}
+
+/// The identity tags of an `If-Match` or `If-None-Match` value (a list of entity tags, or `*`).
+pub fn identity_tags(list: &str) -> String {
+    list.split(',').map(|t| identity_tag(t.trim()).into_owned()).collect::<Vec<_>>().join(", ")
+}
+
+/// A read's response in `algo`: its strong `ETag` becomes the encoded body's.
+fn tag_encoded(resp: &mut Response, algo: CompressionAlgo) {
+    let coded = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).and_then(|t| coded_tag(t, algo));
+    if let Some(v) = coded.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+}
+
 fn add_vary(resp: &mut Response) {
     let has = resp
         .headers()
@@ -73,6 +114,7 @@ pub async fn compress<E: Endpoint>(next: E, mut req: Request) -> Result<Response
     if let Some(a) = algo {
         req.set_data(Negotiated(a));
     }
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
     let mut resp = next.call(req).await?.into_response();
     let status = resp.status();
     if status.is_informational() || matches!(status, StatusCode::NO_CONTENT | StatusCode::SWITCHING_PROTOCOLS) {
@@ -80,20 +122,43 @@ pub async fn compress<E: Endpoint>(next: E, mut req: Request) -> Result<Response
     }
     add_vary(&mut resp);
     // An event stream is sent as each event comes: a compressor would hold events in its buffer.
-    let encoded = resp.headers().contains_key(header::CONTENT_ENCODING) || super::middleware::is_event_stream(&resp);
-    match algo {
-        Some(a) if !encoded && !head && status != StatusCode::NOT_MODIFIED => {
-            Ok(Compress::new(resp, a).into_response())
-        }
-        _ => Ok(resp),
+    let stream = super::middleware::is_event_stream(&resp);
+    let encoded = resp.headers().contains_key(header::CONTENT_ENCODING) || stream;
+    let Some(a) = algo else { return Ok(resp) };
+    // The representation this read is (or, for a 304 or a HEAD, would be) sent as: encoded by
+    // this layer, or already by the response cache.
+    let in_algo = !stream
+        && match resp.headers().get(header::CONTENT_ENCODING) {
+            Some(ce) => ce.as_bytes() == token(a).as_bytes(),
+            None => status == StatusCode::OK || status == StatusCode::NOT_MODIFIED,
+        };
+    if read && in_algo {
+        tag_encoded(&mut resp, a);
     }
+    if !encoded && !head && status != StatusCode::NOT_MODIFIED {
+        return Ok(Compress::new(resp, a).into_response());
+    }
+    Ok(resp)
 }
 
 #[cfg(test)]
 mod tests {
     use poem::web::CompressionAlgo;
 
-    use super::negotiate;
+    use super::{coded_tag, identity_tag, identity_tags, negotiate};
+
+    #[test]
+    fn each_encoding_has_its_own_strong_tag_and_every_one_maps_back() {
+        let gz = coded_tag("\"v2-ab12\"", CompressionAlgo::GZIP).expect("strong");
+        assert_eq!(gz, "\"v2-ab12-gzip\"");
+        assert_eq!(coded_tag("W/\"x\"", CompressionAlgo::BR), None, "weak tags stay as they are");
+        assert_eq!(identity_tag(&gz), "\"v2-ab12\"");
+        assert_eq!(identity_tag("\"v2-ab12-br\""), "\"v2-ab12\"");
+        assert_eq!(identity_tag("\"v2-ab12\""), "\"v2-ab12\"");
+        assert_eq!(identity_tag("\"-gzip\""), "\"-gzip\"", "nothing is left to be a tag");
+        assert_eq!(identity_tag("*"), "*");
+        assert_eq!(identity_tags("\"a-zstd\", W/\"b-deflate\" ,*"), "\"a\", W/\"b\", *");
+    }
 
     #[test]
     fn the_highest_q_wins_then_the_better_coding() {

@@ -223,8 +223,9 @@ pub fn path_id(id: &str) -> Result<(), Problem> {
 
 /// The `PublishMeta` of a write by `auth`.
 pub fn meta(auth: &BearerAuth, if_match: Option<String>, reason: Option<String>) -> PublishMeta {
-    // An empty If-Match names no entity tag at all: treat it as absent.
-    let if_match = if_match.filter(|t| !t.trim().is_empty());
+    // An empty If-Match names no entity tag at all: treat it as absent. The ETag of a gzip (or
+    // other encoded) read names the same version as the identity one.
+    let if_match = if_match.filter(|t| !t.trim().is_empty()).map(|t| super::compression::identity_tags(&t));
     PublishMeta {
         publisher: auth.0.sub.clone(),
         if_match,
@@ -243,11 +244,12 @@ pub struct CouncilApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Councils")]
 impl CouncilApi {
     /// Create or replace a council (admins).
-    #[oai(path = "/councils/:id", method = "put", operation_id = "put_council")]
+    #[oai(path = "/councils/:council", method = "put", operation_id = "put_council")]
     async fn put_council(
         &self,
         auth: BearerAuth,
-        /// The council's stable id (`a-z`, `0-9`, `.`, `_`, `-`).
+        /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// The current ETag; required once the council exists.
         #[oai(name = "If-Match")]
@@ -286,7 +288,7 @@ impl CouncilApi {
             q: q.0.as_deref().map(text::fold).filter(|s| !s.is_empty()),
         };
         let page = councils::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(CouncilList {
             items: page.items.into_iter().map(|r| council_view(base, r)).collect(),
             links: next_link(
@@ -298,15 +300,16 @@ impl CouncilApi {
     }
 
     /// One council with its convocations.
-    #[oai(path = "/councils/:id", method = "get", operation_id = "get_council")]
+    #[oai(path = "/councils/:council", method = "get", operation_id = "get_council")]
     async fn get_council(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
     ) -> Result<WithEtag<CouncilView>, Refused<ById>> {
         path_id(&id)?;
         let current = councils::current(&self.state.service, &id).await?;
-        Ok(WithEtag::Ok(Json(council_view(&self.state.service.settings.public_url, current.value)), current.etag))
+        Ok(WithEtag::Ok(Json(council_view(&self.state.service.settings.link_base(), current.value)), current.etag))
     }
 }
 
@@ -319,11 +322,12 @@ pub struct PartyApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Parties")]
 impl PartyApi {
     /// Create or replace a party (admins).
-    #[oai(path = "/parties/:id", method = "put", operation_id = "put_party")]
+    #[oai(path = "/parties/:party", method = "put", operation_id = "put_party")]
     async fn put_party(
         &self,
         auth: BearerAuth,
-        /// The party's stable id.
+        /// The party's id.
+        #[oai(name = "party")]
         id: Path<String>,
         /// The current ETag; required once the party exists.
         #[oai(name = "If-Match")]
@@ -354,7 +358,7 @@ impl PartyApi {
         let folded = q.0.as_deref().map(text::fold).filter(|s| !s.is_empty());
         let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
         let page = councils::list_parties(&self.state.service, folded.as_deref(), cursor, n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(PartyList {
             items: page.items.into_iter().map(|r| party_view(base, r)).collect(),
             links: next_link(
@@ -366,14 +370,15 @@ impl PartyApi {
     }
 
     /// One party.
-    #[oai(path = "/parties/:id", method = "get", operation_id = "get_party")]
+    #[oai(path = "/parties/:party", method = "get", operation_id = "get_party")]
     async fn get_party(
         &self,
         /// The party's id.
+        #[oai(name = "party")]
         id: Path<String>,
     ) -> Result<WithEtag<PartyView>, Refused<ById>> {
         path_id(&id)?;
         let current = councils::current_party(&self.state.service, &id).await?;
-        Ok(WithEtag::Ok(Json(party_view(&self.state.service.settings.public_url, current.value)), current.etag))
+        Ok(WithEtag::Ok(Json(party_view(&self.state.service.settings.link_base(), current.value)), current.etag))
     }
 }

@@ -101,10 +101,11 @@ pub const STREAMED: [&str; 2] = ["export_council_popolo", "export_council_csv"];
 impl ExportApi {
     /// The council as Popolo JSON (persons, organizations, memberships, events, vote events with
     /// counts and votes, speeches), streamed from one consistent snapshot.
-    #[oai(path = "/councils/:id/export/popolo", method = "get", operation_id = "export_council_popolo")]
+    #[oai(path = "/councils/:council/export/popolo", method = "get", operation_id = "export_council_popolo")]
     async fn export_council_popolo(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
     ) -> Result<PopoloExport, Refused<ById>> {
         let (snap, etag) = self.begin(&id, "popolo").await?;
@@ -120,10 +121,11 @@ impl ExportApi {
     /// One table of the council's CSV package: `councils`, `deputies`, `mandates`,
     /// `party_memberships`, `sessions`, `agenda_items`, `vote_events`, `ballots` or `speeches`
     /// (RFC 4180), streamed from one consistent snapshot. An unknown table is a 404.
-    #[oai(path = "/councils/:id/export/csv/:table", method = "get", operation_id = "export_council_csv")]
+    #[oai(path = "/councils/:council/export/csv/:table", method = "get", operation_id = "export_council_csv")]
     async fn export_council_csv(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// The table.
         table: Path<String>,

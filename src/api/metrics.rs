@@ -601,10 +601,11 @@ fn definition_dto(d: m::MetricDefinition) -> MetricDefinitionDto {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Metrics")]
 impl MetricsApi {
     /// A council's openness, debate, voting, cohesion and composition metrics for a period.
-    #[oai(path = "/councils/:id/metrics", method = "get", operation_id = "get_council_metrics")]
+    #[oai(path = "/councils/:council/metrics", method = "get", operation_id = "get_council_metrics")]
     async fn get_council_metrics(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// First date of the period (default 2023-03-19).
         from: Query<Option<NaiveDate>>,
@@ -624,10 +625,11 @@ impl MetricsApi {
     /// kind of publication time it used and its null reason: the council's components are their
     /// means (over the sessions where each is not null), so anyone can see which sessions pull a
     /// value down and recompute it. Sessions scheduled after `as_of` are not yet held.
-    #[oai(path = "/councils/:id/session-openness", method = "get", operation_id = "list_session_openness")]
+    #[oai(path = "/councils/:council/session-openness", method = "get", operation_id = "list_session_openness")]
     async fn list_session_openness(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// First date of the period (default 2023-03-19).
         from: Query<Option<NaiveDate>>,
@@ -646,7 +648,7 @@ impl MetricsApi {
         let q = period(from, to, as_of);
         let page = svc::session_openness(&self.state.service, &id, q, cursor.0.as_deref(), n).await?;
         let p = page.period;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Cached::Ok(
             Json(SessionOpennessList {
                 method: page.method,
@@ -671,10 +673,11 @@ impl MetricsApi {
     }
 
     /// Per-deputy metrics of every deputy who served in the council in the period.
-    #[oai(path = "/councils/:id/deputy-metrics", method = "get", operation_id = "list_deputy_metrics")]
+    #[oai(path = "/councils/:council/deputy-metrics", method = "get", operation_id = "list_deputy_metrics")]
     async fn list_deputy_metrics(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// First date of the period (default 2023-03-19).
         from: Query<Option<NaiveDate>>,
@@ -699,10 +702,11 @@ impl MetricsApi {
     }
 
     /// One deputy's attendance, abstention, losing-side, rebellion and speech metrics.
-    #[oai(path = "/deputies/:id/metrics", method = "get", operation_id = "get_deputy_metrics")]
+    #[oai(path = "/deputies/:deputy/metrics", method = "get", operation_id = "get_deputy_metrics")]
     async fn get_deputy_metrics(
         &self,
         /// The deputy's id.
+        #[oai(name = "deputy")]
         id: Path<String>,
         /// First date of the period (default 2023-03-19).
         from: Query<Option<NaiveDate>>,

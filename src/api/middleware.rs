@@ -143,14 +143,18 @@ pub fn is_event_stream(resp: &Response) -> bool {
         .is_some_and(|c| c.starts_with("text/event-stream"))
 }
 
-/// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`.
+/// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`, as
+/// sent in any encoding (`compression::identity_tag`).
 pub(crate) fn not_modified(
     if_none_match: Option<&str>,
     etag: &HeaderValue,
     cc: Option<&HeaderValue>,
 ) -> Option<Response> {
     let (inm, tag) = (if_none_match?, etag.to_str().ok()?);
-    if !(inm.trim() == "*" || inm.split(',').any(|t| t.trim().trim_start_matches("W/") == tag)) {
+    // Weak comparison (RFC 9110 §13.1.2), and the tag of any encoding of the body stands for it.
+    let tag = super::compression::identity_tag(tag);
+    let named = |t: &str| super::compression::identity_tag(t.trim()).trim_start_matches("W/") == tag.as_ref();
+    if !(inm.trim() == "*" || inm.split(',').any(named)) {
         return None;
     }
     let mut r = Response::builder().status(StatusCode::NOT_MODIFIED).finish();

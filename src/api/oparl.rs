@@ -30,7 +30,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint<Output = Response> {
 }
 
 fn view(state: &AppState) -> View<'_> {
-    View::new(&state.service.db, &state.service.settings.public_url)
+    View::new(&state.service.db, &state.service.settings.link_base())
 }
 
 /// The view's answer as JSON, or its error as problem+json.
@@ -51,7 +51,7 @@ fn limit(state: &AppState, q: &ListQuery) -> Result<u64, ViewError> {
 
 #[handler]
 async fn get_system(Data(state): Data<&Arc<AppState>>) -> Response {
-    respond(Ok(view(state).system(&state.service.settings.public_url)))
+    respond(Ok(view(state).system(&state.service.settings.link_base())))
 }
 
 #[handler]

@@ -281,7 +281,7 @@ impl PublicRecordApi {
         let f = RecordFilter { council: council.0.clone(), provenance: provenance.0.map(|p| p.as_str().to_owned()) };
         let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
         let page = public_records::list(&self.state.service, &f, cursor, n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         let items = page.items.iter().map(|r| record_view(base, &r.record.id, &r.record.record, &r.version)).collect();
         Ok(Read::of(PublicRecordList {
             items,
@@ -314,16 +314,17 @@ impl PublicRecordApi {
 
     /// One real record: every fact the sources give, each with its sources, its openness
     /// components and its provenance.
-    #[oai(path = "/public-records/:id", method = "get", operation_id = "get_public_record")]
+    #[oai(path = "/public-records/:public_record", method = "get", operation_id = "get_public_record")]
     async fn get_public_record(
         &self,
-        /// The record's id.
+        /// The public record's id.
+        #[oai(name = "public_record")]
         id: Path<String>,
     ) -> Result<WithEtag<PublicRecordView>, Refused<ById>> {
         path_id(&id)?;
         let r = public_records::get(&self.state.service, &id).await?;
         let etag = r.version.etag();
-        let view = record_view(&self.state.service.settings.public_url, &id, &r.record.record, &r.version);
+        let view = record_view(&self.state.service.settings.link_base(), &id, &r.record.record, &r.version);
         Ok(WithEtag::Ok(Json(view), etag))
     }
 }

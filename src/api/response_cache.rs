@@ -4,7 +4,8 @@
 //! What is cached: `200` answers with an `ETag` to anonymous `GET`s under `/v1/` and the OParl
 //! view, at most [`MAX_ENTRY_BYTES`] long, not marked `private` or `no-store`, and not a
 //! streamed export (see [`STREAMED`](super::exports::STREAMED)).
-//! The key is the path and query; nothing else of the request changes these responses (the
+//! The key is the path and query, and the origin a trusted proxy forwarded (links follow it, see
+//! `client_address::follow_forwarded`); nothing else of the request changes these responses (the
 //! compression layer sits outside, so every encoding is made from the cached body).
 //!
 //! When an entry is current: it was computed in the cache's present data generation, which moves
@@ -260,7 +261,11 @@ pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Req
     if !cache.enabled() || !cacheable_request(&req) {
         return next.call(req).await.map(IntoResponse::into_response);
     }
-    let key = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    let mut key = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    // Behind a trusted proxy, links follow the origin it forwarded: one entry per origin.
+    if let Some(base) = crate::config::forwarded_link_base() {
+        key = format!("{base} {key}");
+    }
     // The cache answers If-None-Match itself, so the endpoint always produces the whole body.
     let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
     let inm = if_none_match.as_ref().and_then(|v| v.to_str().ok());

@@ -212,11 +212,12 @@ pub struct RosterApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Rosters")]
 impl RosterApi {
     /// Publish a council's whole roster (its publisher, or an admin).
-    #[oai(path = "/councils/:id/roster", method = "put", operation_id = "put_roster")]
+    #[oai(path = "/councils/:council/roster", method = "put", operation_id = "put_roster")]
     async fn put_roster(
         &self,
         auth: BearerAuth,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// The current roster's ETag; required once a roster exists.
         #[oai(name = "If-Match")]
@@ -232,10 +233,11 @@ impl RosterApi {
     }
 
     /// The current roster of a council.
-    #[oai(path = "/councils/:id/roster", method = "get", operation_id = "get_roster")]
+    #[oai(path = "/councils/:council/roster", method = "get", operation_id = "get_roster")]
     async fn get_roster(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
     ) -> Result<RosterResponse, Refused<ById>> {
         path_id(&id)?;
@@ -247,10 +249,11 @@ impl RosterApi {
     }
 
     /// Every version of a council's roster, oldest first, with when each was received.
-    #[oai(path = "/councils/:id/roster/versions", method = "get", operation_id = "list_roster_versions")]
+    #[oai(path = "/councils/:council/roster/versions", method = "get", operation_id = "list_roster_versions")]
     async fn list_roster_versions(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// Page size (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
@@ -272,11 +275,17 @@ impl RosterApi {
     }
 
     /// Deputies of a council, filtered by party, non-partisan status, seat type or service on a date.
-    #[oai(path = "/councils/:id/deputies", method = "get", operation_id = "list_deputies", tag = "ApiTags::Deputies")]
+    #[oai(
+        path = "/councils/:council/deputies",
+        method = "get",
+        operation_id = "list_deputies",
+        tag = "ApiTags::Deputies"
+    )]
     #[expect(clippy::too_many_arguments, reason = "poem-openapi takes each query parameter as an argument")]
     async fn list_deputies(
         &self,
         /// The council's id.
+        #[oai(name = "council")]
         id: Path<String>,
         /// Only members of this party on `on`.
         party: Query<Option<String>>,
@@ -305,7 +314,7 @@ impl RosterApi {
         };
         let page =
             rosters::deputies(&self.state.service, &id, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(DeputyList {
             items: page.items.into_iter().map(|rec| deputy_view(base, rec, date)).collect(),
             links: next_link(
@@ -323,10 +332,11 @@ impl RosterApi {
     }
 
     /// One deputy with mandates, party history and roles, and their status on a date.
-    #[oai(path = "/deputies/:id", method = "get", operation_id = "get_deputy", tag = "ApiTags::Deputies")]
+    #[oai(path = "/deputies/:deputy", method = "get", operation_id = "get_deputy", tag = "ApiTags::Deputies")]
     async fn get_deputy(
         &self,
         /// The deputy's id.
+        #[oai(name = "deputy")]
         id: Path<String>,
         /// The date `serving` and `party` refer to (default today).
         on: Query<Option<NaiveDate>>,
@@ -334,7 +344,7 @@ impl RosterApi {
         path_id(&id)?;
         let rec = rosters::deputy(&self.state.service, &id).await?;
         Ok(Read::of(deputy_view(
-            &self.state.service.settings.public_url,
+            &self.state.service.settings.link_base(),
             rec,
             on.0.unwrap_or_else(|| Utc::now().date_naive()),
         )))

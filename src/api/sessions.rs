@@ -578,13 +578,14 @@ pub struct SessionApi {
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Sessions")]
 impl SessionApi {
     /// Publish one session's whole record (its council's publisher, or an admin).
-    #[oai(path = "/councils/:council/sessions/:id", method = "put", operation_id = "put_session_record")]
+    #[oai(path = "/councils/:council/sessions/:session", method = "put", operation_id = "put_session_record")]
     async fn put_session_record(
         &self,
         auth: BearerAuth,
         /// The council's id.
         council: Path<String>,
-        /// The session's stable id.
+        /// The session's id.
+        #[oai(name = "session")]
         id: Path<String>,
         /// The current version's ETag; required once the record exists.
         #[oai(name = "If-Match")]
@@ -636,7 +637,7 @@ impl SessionApi {
             modified_since: modified_since.0,
         };
         let page = sessions::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(SessionList {
             items: page.items.into_iter().map(|s| summary(base, s)).collect(),
             links: next_link(
@@ -656,16 +657,17 @@ impl SessionApi {
     }
 
     /// One session with its agenda, documents and when each became public.
-    #[oai(path = "/sessions/:id", method = "get", operation_id = "get_session")]
+    #[oai(path = "/sessions/:session", method = "get", operation_id = "get_session")]
     async fn get_session(
         &self,
         /// The session's id.
+        #[oai(name = "session")]
         id: Path<String>,
     ) -> Result<WithEtag<SessionView>, Refused<ById>> {
         path_id(&id)?;
         let full = sessions::get(&self.state.service, &id).await?;
         let s = full.session;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         let date = crate::domain::session::local_date(s.scheduled_start);
         let openness = svc_metrics::session_openness_on(&self.state.service, &s.council_id, &s.id, date)
             .await?
@@ -716,10 +718,11 @@ impl SessionApi {
     }
 
     /// Every version of a session's record, oldest first, with reasons for corrections.
-    #[oai(path = "/sessions/:id/versions", method = "get", operation_id = "list_session_record_versions")]
+    #[oai(path = "/sessions/:session/versions", method = "get", operation_id = "list_session_record_versions")]
     async fn list_session_record_versions(
         &self,
         /// The session's id.
+        #[oai(name = "session")]
         id: Path<String>,
         /// Page size (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
@@ -741,10 +744,11 @@ impl SessionApi {
     }
 
     /// One stored version of a session's record, exactly as stored.
-    #[oai(path = "/sessions/:id/versions/:version", method = "get", operation_id = "get_session_record_version")]
+    #[oai(path = "/sessions/:session/versions/:version", method = "get", operation_id = "get_session_record_version")]
     async fn get_session_record_version(
         &self,
         /// The session's id.
+        #[oai(name = "session")]
         id: Path<String>,
         /// The version number.
         #[oai(validator(minimum(value = "1")))]
@@ -756,10 +760,11 @@ impl SessionApi {
     }
 
     /// What changed between two versions of a session's record (items, documents, votes, ballots).
-    #[oai(path = "/sessions/:id/diff", method = "get", operation_id = "diff_session_record_versions")]
+    #[oai(path = "/sessions/:session/diff", method = "get", operation_id = "diff_session_record_versions")]
     async fn diff_session_record_versions(
         &self,
         /// The session's id.
+        #[oai(name = "session")]
         id: Path<String>,
         /// The older version.
         #[oai(validator(minimum(value = "1")))]
@@ -902,7 +907,7 @@ impl VoteApi {
             contested: contested.0,
         };
         let page = votes::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
-        let base = &self.state.service.settings.public_url;
+        let base = &self.state.service.settings.link_base();
         Ok(Read::of(VoteEventList {
             items: page.items.into_iter().map(|e| vote_view(base, e)).collect::<Result<_, _>>()?,
             links: next_link(
@@ -923,15 +928,16 @@ impl VoteApi {
     }
 
     /// One vote event with counts and every ballot, each with the deputy's party that day.
-    #[oai(path = "/vote-events/:id", method = "get", operation_id = "get_vote_event")]
+    #[oai(path = "/vote-events/:vote_event", method = "get", operation_id = "get_vote_event")]
     async fn get_vote_event(
         &self,
         /// The vote event's id.
+        #[oai(name = "vote_event")]
         id: Path<String>,
     ) -> Result<Read<VoteEventView>, Refused<ById>> {
         path_id(&id)?;
         let (e, ballots) = votes::get(&self.state.service, &id).await?;
-        let mut view = vote_view(&self.state.service.settings.public_url, e)?;
+        let mut view = vote_view(&self.state.service.settings.link_base(), e)?;
         view.ballots = ballots
             .into_iter()
             .map(|b| BallotView {
@@ -948,7 +954,7 @@ impl VoteApi {
 
     /// A deputy's whole voting record, oldest first, with their party on each date.
     #[oai(
-        path = "/deputies/:id/ballots",
+        path = "/deputies/:deputy/ballots",
         method = "get",
         operation_id = "list_deputy_ballots",
         tag = "ApiTags::Deputies"
@@ -956,6 +962,7 @@ impl VoteApi {
     async fn list_deputy_ballots(
         &self,
         /// The deputy's id.
+        #[oai(name = "deputy")]
         id: Path<String>,
         /// Page size (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]

@@ -9,7 +9,10 @@
 //! - `security: []` on the public operations, a description on every operation;
 //! - the two responses that are JSON documents of their own (a Popolo export, a logged document)
 //!   named as components instead of a bare `object`;
-//! - `date` for dates, and closed request objects.
+//! - `date` for dates, and closed request objects;
+//! - the rules the server applies to what a client writes, as `pattern`s and enums: ids, texts
+//!   (`non_empty`, `no_control_characters`, `no_invisible_characters`, `max_length`), language
+//!   tags, URLs (see [`text_rules`]).
 //!
 //! `tests/api/openapi.rs` checks the committed document is this one, and `.ci/clients` that the
 //! generators produce a working client from it without a warning.
@@ -38,6 +41,7 @@ pub fn publish(doc: &mut Value) {
     close_objects(doc);
     declare_headers(doc);
     constraints(doc);
+    text_rules(doc);
     name_document_responses(doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
@@ -116,8 +120,8 @@ fn close_objects(doc: &mut Value) {
 }
 
 /// The rules a client can know before sending anything, from the code that enforces them: the
-/// id form (`domain::text::is_valid_id`) of each id a document chooses and of the ids in the path
-/// of a `PUT`, the kinds of contact, the CSV export's tables. The server still names the rule it
+/// id form (`domain::text::is_valid_id`) of each id a document chooses and of every id in a path,
+/// the kinds of contact, the CSV export's tables. The server still names the rule it
 /// applies (`id_format`, `allowed_values`) when a request breaks one.
 fn constraints(doc: &mut Value) {
     let id = json!({"type": "string", "pattern": crate::domain::text::ID_PATTERN, "minLength": 1, "maxLength": 64});
@@ -137,18 +141,204 @@ fn constraints(doc: &mut Value) {
     }
     let tables: Vec<&str> = crate::interchange::csv::Table::ALL.iter().map(|t| t.as_str()).collect();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for (method, op) in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.iter_mut()) {
+    for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
         let csv = op["operationId"] == "export_council_csv";
         for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
             let name = if p["in"] == "path" { p["name"].as_str().map(str::to_owned) } else { None };
             let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else { continue };
-            match (method.as_str(), name.as_deref()) {
-                ("put", Some("id" | "council")) => merge(schema, &id),
-                (_, Some("table")) if csv => {
+            match name.as_deref() {
+                Some("table") if csv => {
                     schema.insert("enum".into(), json!(tables));
                 }
+                // Every other text in a path is an id: a write refuses one of another form
+                // (`id_format`), and a read answers 404 (`api::councils::path_id`).
+                Some(_) if schema.get("type").is_some_and(|t| t == "string") => merge(schema, &id),
                 _ => {}
             }
+        }
+    }
+}
+
+/// How the server checks one text field of a request body (`domain::text`).
+#[derive(Clone, Copy)]
+enum Text {
+    /// `text::clean`, single-line, at most this many characters.
+    Line(usize),
+    /// `text::clean`, multi-line, at most this many characters.
+    Free(usize),
+    /// `text::lang_map`: language tags to single-line texts, at least one entry when required.
+    Names { max: usize, required: bool },
+    /// `text::url`.
+    Url,
+    /// `text::check_id`.
+    Id,
+    /// A length in characters, untrimmed.
+    Length(usize, usize),
+    /// An array of these values.
+    OneOf(&'static [&'static str]),
+}
+
+/// Every text field a request body has, with the rule the server applies to it (the limits are
+/// those the `parse` functions in `crate::documents` pass to `domain::text`).
+const TEXTS: [(&str, &str, Text); 32] = {
+    use crate::domain::text::{MAX_LINE, MAX_TEXT};
+    [
+        ("AgendaItemDto", "number_label", Text::Line(32)),
+        ("AgendaItemDto", "titles", Text::Names { max: MAX_LINE * 4, required: true }),
+        ("CommissionDto", "names", Text::Names { max: MAX_LINE, required: true }),
+        ("ContactDto", "value", Text::Line(300)),
+        ("ConvocationDto", "number", Text::Line(8)),
+        ("CouncilDoc", "kato", Text::Line(16)),
+        ("CouncilDoc", "names", Text::Names { max: MAX_LINE, required: true }),
+        ("CouncilDoc", "parent", Text::Id),
+        ("CouncilDoc", "website", Text::Url),
+        ("DeclaredNoticeDto", "source_url", Text::Url),
+        ("DeclaredTimeDto", "source_url", Text::Url),
+        ("DeputyDto", "names", Text::Names { max: MAX_LINE, required: true }),
+        ("DeputyDto", "family_names", Text::Names { max: 200, required: false }),
+        ("DeputyDto", "given_names", Text::Names { max: 200, required: false }),
+        ("DeputyDto", "patronymic_names", Text::Names { max: 200, required: false }),
+        ("DocumentDto", "title", Text::Line(MAX_LINE * 4)),
+        ("DocumentDto", "media_type", Text::Line(127)),
+        ("DocumentDto", "text", Text::Free(MAX_TEXT)),
+        ("DocumentDto", "url", Text::Url),
+        ("MandateDto", "district", Text::Line(200)),
+        ("PartyDoc", "names", Text::Names { max: MAX_LINE, required: true }),
+        ("PartyDoc", "abbreviations", Text::Names { max: 32, required: false }),
+        ("SessionRecordDoc", "reason", Text::Free(2000)),
+        ("SessionRecordDoc", "place", Text::Line(MAX_LINE)),
+        ("SessionRecordDoc", "livestream_url", Text::Url),
+        ("SessionRecordDoc", "recording_url", Text::Url),
+        ("SpeechDto", "speaker_name", Text::Line(300)),
+        ("SpeechDto", "text", Text::Free(MAX_TEXT)),
+        ("VoteEventDto", "motion", Text::Names { max: MAX_LINE * 4, required: true }),
+        ("WebhookDoc", "council", Text::Id),
+        // `service::webhooks::check` (its `url` is read by a URL parser, which forgives more).
+        ("WebhookDoc", "secret", Text::Length(16, 256)),
+        ("WebhookDoc", "kinds", Text::OneOf(&crate::service::webhooks::KINDS)),
+    ]
+};
+
+/// `text::is_valid_lang` as a regular expression.
+const LANG_PATTERN: &str = "^[a-z]{2,3}(-([A-Z][a-z]{3}|[A-Z]{2}))*$";
+
+/// The white space `str::trim` removes (Unicode's White_Space), as regular-expression class
+/// members.
+const WHITE_SPACE: &str = r"\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// The characters of the Basic Multilingual Plane for which `pick` holds, as class members
+/// (`\uXXXX` and `\uXXXX-\uYYYY`): written so that ECMA-262, Python and Rust read them alike.
+fn class(pick: impl Fn(char) -> bool) -> String {
+    let mut out = String::new();
+    let mut run: Option<(u32, u32)> = None;
+    let flush = |out: &mut String, (a, b): (u32, u32)| {
+        out.push_str(&format!("\\u{a:04X}"));
+        if b > a {
+            out.push_str(&format!("-\\u{b:04X}"));
+        }
+    };
+    for code in 0..=0xFFFFu32 {
+        let hit = char::from_u32(code).is_some_and(&pick);
+        run = match (run, hit) {
+            (Some((a, b)), true) if b + 1 == code => Some((a, code)),
+            (Some(r), true) => {
+                flush(&mut out, r);
+                Some((code, code))
+            }
+            (None, true) => Some((code, code)),
+            (Some(r), false) => {
+                flush(&mut out, r);
+                None
+            }
+            (None, false) => None,
+        };
+    }
+    if let Some(r) = run {
+        flush(&mut out, r);
+    }
+    out
+}
+
+/// The characters a text refuses (`text::forbidden_char`), in the Basic Multilingual Plane and
+/// leaving out code points unassigned today but the noncharacters (they may be assigned by the
+/// Unicode version a client has): the pattern never refuses what the server takes.
+fn refused(multiline: bool) -> String {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    class(|c| {
+        let noncharacter = ('\u{FDD0}'..='\u{FDEF}').contains(&c) || (c as u32) & 0xFFFE == 0xFFFE;
+        crate::domain::text::forbidden_char(c, multiline).is_some()
+            && (noncharacter || get_general_category(c) != GeneralCategory::Unassigned)
+    })
+}
+
+/// The pattern of a text `text::clean` takes: white space at either end (trimmed), then at
+/// least one visible character, no refused one, and (single-line texts) at most `max`
+/// characters between the first and the last visible one. A multi-line text's limit (2,000 or
+/// 200,000 characters) is not in its pattern: that would take a look-ahead, which fuzzers drop.
+fn text_pattern(max: usize, multiline: bool) -> String {
+    let (f, w) = (refused(multiline), WHITE_SPACE);
+    if multiline {
+        // Format characters are kept, but a text of nothing else is empty.
+        let format = class(|c| {
+            unicode_general_category::get_general_category(c) == unicode_general_category::GeneralCategory::Format
+        });
+        // Without the length: bounding it needs a look-ahead, which fuzzers (schemathesis) drop.
+        format!("^[{w}]*[^{f}]*[^{f}{w}{format}][^{f}]*[{w}]*$")
+    } else {
+        let inner = max.saturating_sub(2);
+        format!("^[{w}]*[^{f}{w}](?:[^{f}]{{0,{inner}}}[^{f}{w}])?[{w}]*$")
+    }
+}
+
+/// The pattern of a URL `text::url` takes: `http://` or `https://` (any case), a host, no white
+/// space or control character (white space at either end is trimmed).
+fn url_pattern() -> String {
+    let (w, c) = (WHITE_SPACE, class(char::is_control));
+    format!("^[{w}]*[Hh][Tt][Tt][Pp][Ss]?://[^/{w}{c}][^{w}{c}]*[{w}]*$")
+}
+
+/// Writes [`TEXTS`] into the request schemas: each text's `pattern`, each map of names' language
+/// tags (`propertyNames`) and whether it may be empty (`minProperties`).
+fn text_rules(doc: &mut Value) {
+    let id = json!({"type": "string", "pattern": crate::domain::text::ID_PATTERN, "minLength": 1, "maxLength": 64});
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for (schema, property, rule) in TEXTS {
+        let Some(field) = schemas
+            .get_mut(schema)
+            .and_then(|s| s.pointer_mut(&format!("/properties/{property}")))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        match rule {
+            Text::Length(min, max) => {
+                field.insert("minLength".into(), min.into());
+                field.insert("maxLength".into(), max.into());
+            }
+            Text::OneOf(values) => {
+                if let Some(items) = field.get_mut("items").and_then(Value::as_object_mut) {
+                    items.insert("enum".into(), json!(values));
+                }
+            }
+            Text::Line(max) => {
+                field.insert("pattern".into(), text_pattern(max, false).into());
+            }
+            Text::Free(max) => {
+                field.insert("pattern".into(), text_pattern(max, true).into());
+            }
+            Text::Names { max, required } => {
+                field.insert("propertyNames".into(), json!({"pattern": LANG_PATTERN}));
+                if required {
+                    field.insert("minProperties".into(), 1.into());
+                }
+                if let Some(values) = field.get_mut("additionalProperties").and_then(Value::as_object_mut) {
+                    values.insert("pattern".into(), text_pattern(max, false).into());
+                }
+            }
+            Text::Url => {
+                field.insert("pattern".into(), url_pattern().into());
+            }
+            Text::Id => merge(field, &id),
         }
     }
 }
@@ -268,7 +458,9 @@ const SENT: [Sent; 12] = [
     Sent {
         name: "ETag",
         description: "The version of the body (a read) or of the document stored (a write); send it as \
-                      `If-None-Match` to revalidate a read, as `If-Match` to replace the document.",
+                      `If-None-Match` to revalidate a read, as `If-Match` to replace the document. A compressed \
+                      body has its own (the identity body's with `-gzip`, `-br`, `-zstd` or `-deflate` \
+                      appended); either one works in both headers.",
         integer: false,
         always: true,
         // Reads: every 2xx and 304 (`api::middleware`). Writes declare it themselves where they
@@ -551,5 +743,89 @@ mod tests {
         assert_eq!(event["type"], "object");
         assert_eq!(event["properties"]["data"]["contentSchema"]["$ref"], "#/components/schemas/ChangeView");
         assert!(op["description"].as_str().is_some_and(|d| d.contains("never answers 304")));
+    }
+
+    /// Every string of up to `len` characters of `alphabet`.
+    fn strings(alphabet: &[char], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..len {
+            last = last.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    fn regex(pattern: &str) -> fancy_regex::Regex {
+        fancy_regex::Regex::new(pattern).expect("the pattern compiles")
+    }
+
+    #[test]
+    fn a_text_pattern_takes_exactly_what_the_server_takes() {
+        use crate::domain::text::clean;
+        use crate::domain::violation::Violations;
+        // Letters, white space of each kind (some of it control characters, trimmed at the ends),
+        // invisible and private characters, a noncharacter.
+        let alphabet = [
+            'a', 'я', ' ', '\t', '\n', '\u{0B}', '\u{85}', '\u{A0}', '\u{200B}', '\u{2028}', '\u{7}', '\u{E000}',
+            '\u{FFFF}', '\u{AD}', '\u{3000}',
+        ];
+        for multiline in [false, true] {
+            let re = regex(&text_pattern(3, multiline));
+            // A multi-line text's limit is not in its pattern.
+            let max = if multiline { 100 } else { 3 };
+            for s in strings(&alphabet, 4) {
+                let server = clean(&mut Violations::new(), "", &s, max, multiline).is_some();
+                assert_eq!(re.is_match(&s).expect("matches"), server, "{s:?} (multi-line: {multiline})");
+            }
+        }
+        // The limits as published.
+        let line = regex(&text_pattern(8, false));
+        assert!(line.is_match(" VIII    ").expect("m") && line.is_match("12345678").expect("m"));
+        assert!(!line.is_match("123456789").expect("m"));
+        let free = regex(&text_pattern(2000, true));
+        assert!(free.is_match(&format!("\n{}\n", "б\n".repeat(999))).expect("m"));
+        assert!(!free.is_match("\u{200D}\n\u{200B}").expect("m"), "only invisible characters");
+        assert!(!text_pattern(2000, true).contains("(?="), "no look-ahead: schemathesis cannot use one");
+    }
+
+    #[test]
+    fn the_url_and_language_tag_patterns_agree_with_the_server() {
+        use crate::domain::text::{is_valid_lang, url};
+        use crate::domain::violation::Violations;
+        let re = regex(&url_pattern());
+        for s in [
+            "https://maslihat.kz/a",
+            " HTTP://x ",
+            "http://",
+            "https:///x",
+            "ftp://x",
+            "https://a b",
+            "https://a\u{7}b",
+            "\thttps://a\n",
+            "javascript:alert(1)",
+            "https://a\u{A0}b",
+        ] {
+            assert_eq!(re.is_match(s).expect("m"), url(&mut Violations::new(), "", s).is_some(), "{s:?}");
+        }
+        let re = regex(LANG_PATTERN);
+        for tag in
+            ["kk", "kk-Latn", "kk-Cyrl", "en-GB", "ru", "KK", "kk_latn", "k", "kkkk", "kk-latn", "kk-", "zh-Hant-TW"]
+        {
+            assert_eq!(re.is_match(tag).expect("m"), is_valid_lang(tag), "{tag}");
+        }
+    }
+
+    #[test]
+    fn every_text_rule_names_a_field_of_the_document() {
+        let mut doc: Value = serde_json::from_str(&crate::api::spec_json()).expect("the document is JSON");
+        for (schema, property, _) in TEXTS {
+            let field = doc.pointer(&format!("/components/schemas/{schema}/properties/{property}"));
+            assert!(field.is_some(), "{schema}.{property} is in the document");
+        }
+        let names = doc.pointer_mut("/components/schemas/CouncilDoc/properties/names").expect("names").take();
+        assert_eq!(names["minProperties"], 1);
+        assert_eq!(names["propertyNames"]["pattern"], LANG_PATTERN);
+        assert!(names["additionalProperties"]["pattern"].as_str().is_some_and(|p| p.contains("\\u0000-\\u001F")));
     }
 }

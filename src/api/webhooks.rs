@@ -180,11 +180,12 @@ impl WebhookApi {
     /// of "<t>.<body>" under the secret>`. Refuse a `t` more than 5 minutes from your clock.
     /// A delivery not answered 2xx is retried with exponential backoff; after repeated failure
     /// the webhook is disabled, and `active: true` enables it again.
-    #[oai(path = "/webhooks/:id", method = "put", operation_id = "put_webhook")]
+    #[oai(path = "/webhooks/:webhook", method = "put", operation_id = "put_webhook")]
     async fn put_webhook(
         &self,
         auth: BearerAuth,
-        /// The webhook's id, chosen by its owner (`a-z`, `0-9`, `.`, `_`, `-`).
+        /// The webhook's id.
+        #[oai(name = "webhook")]
         id: Path<String>,
         body: StrictJson<WebhookDoc>,
     ) -> Result<WebhookPut, Refused<SubscriberWrite>> {
@@ -201,11 +202,12 @@ impl WebhookApi {
     }
 
     /// One webhook (its owner or an admin).
-    #[oai(path = "/webhooks/:id", method = "get", operation_id = "get_webhook")]
+    #[oai(path = "/webhooks/:webhook", method = "get", operation_id = "get_webhook")]
     async fn get_webhook(
         &self,
         auth: BearerAuth,
         /// The webhook's id.
+        #[oai(name = "webhook")]
         id: Path<String>,
     ) -> Result<Read<WebhookView>, Refused<SubscriberRead>> {
         let w = svc::get(&self.state.service, &id).await?;
@@ -214,11 +216,12 @@ impl WebhookApi {
     }
 
     /// A webhook's deliveries, newest first, with each attempt's outcome (its owner or an admin).
-    #[oai(path = "/webhooks/:id/deliveries", method = "get", operation_id = "list_webhook_deliveries")]
+    #[oai(path = "/webhooks/:webhook/deliveries", method = "get", operation_id = "list_webhook_deliveries")]
     async fn list_webhook_deliveries(
         &self,
         auth: BearerAuth,
         /// The webhook's id.
+        #[oai(name = "webhook")]
         id: Path<String>,
         /// How many (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]

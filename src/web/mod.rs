@@ -193,7 +193,7 @@ async fn council_feed(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<St
     };
     let name = ctx.lang.pick(&row.council.names);
     let feed = atom::Feed {
-        base: &svc.settings.public_url,
+        base: &svc.settings.link_base(),
         path: format!("/councils/{id}/feed.atom"),
         page: format!("/councils/{id}"),
         title: format!("{name}: {}", ctx.t("feed_title")),

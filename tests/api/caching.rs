@@ -237,7 +237,8 @@ async fn cached_answers_are_compressed_once_per_encoding_and_vary_by_it() {
         let h = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
         assert_eq!(h("content-encoding").as_deref(), Some("zstd"), "round {round}");
         assert_eq!(h("cache-status").as_deref(), Some(HIT), "round {round}");
-        assert_eq!(h("etag").as_deref(), plain.header("etag"));
+        let coded = plain.header("etag").map(|t| format!("{}-zstd\"", t.trim_end_matches('"')));
+        assert_eq!(h("etag"), coded, "the zstd body has its own ETag");
         assert!(h("vary").is_some_and(|v| v.contains("Accept-Encoding")));
         let bytes = resp.bytes().await.expect("body");
         let decoded: serde_json::Value = serde_json::from_slice(&zstd::decode_all(&bytes[..]).expect("zstd")).unwrap();
@@ -292,4 +293,121 @@ async fn links_point_at_the_address_served_when_no_public_url_is_set() {
     proxied.seed_council("alpha").await;
     let council = proxied.get("/v1/councils/alpha").await;
     assert_eq!(council.body["url"], "https://maslikhat.example.kz/v1/councils/alpha", "{council:?}");
+}
+
+/// Status, `ETag` and `Content-Encoding` of a request with `headers`.
+async fn tagged(app: &TestApp, method: reqwest::Method, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    let mut rb = app.client.request(method, format!("{}{path}", app.base));
+    for (k, v) in headers {
+        rb = rb.header(*k, *v);
+    }
+    let r = rb.send().await.expect("request");
+    let h = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (r.status().as_u16(), h("etag"), h("content-encoding"))
+}
+
+#[tokio::test]
+async fn each_encoding_has_its_own_strong_etag_and_either_revalidates_and_updates() {
+    use reqwest::Method;
+    let app = app_with_two_entries().await;
+    // A stored document (its ETag names the version) and a computed list (its ETag hashes the
+    // body), each twice: computed, then from the server's cache.
+    for path in ["/v1/parties/amanat", "/v1/parties/amanat", "/v1/parties", "/v1/parties"] {
+        let (status, plain, ce) = tagged(&app, Method::GET, path, &[]).await;
+        assert_eq!((status, ce.as_str()), (200, ""), "{path}");
+        let (status, gzip, ce) = tagged(&app, Method::GET, path, &[("Accept-Encoding", "gzip")]).await;
+        assert_eq!((status, ce.as_str()), (200, "gzip"), "{path}");
+        assert_eq!(gzip, format!("{}-gzip\"", plain.trim_end_matches('"')), "{path}: a strong ETag per encoding");
+        let (_, br, _) = tagged(&app, Method::GET, path, &[("Accept-Encoding", "br")]).await;
+        assert!(br.ends_with("-br\"") && br != gzip, "{path}: {br}");
+        // HEAD says what GET would.
+        assert_eq!(tagged(&app, Method::HEAD, path, &[("Accept-Encoding", "gzip")]).await.1, gzip, "{path}");
+        assert_eq!(tagged(&app, Method::HEAD, path, &[]).await.1, plain, "{path}");
+        // Either tag revalidates either encoding; the 304 names the representation it stands for.
+        for sent in [&plain, &gzip] {
+            let r = tagged(&app, Method::GET, path, &[("Accept-Encoding", "gzip"), ("If-None-Match", sent)]).await;
+            assert_eq!(r, (304, gzip.clone(), String::new()), "{path}, If-None-Match {sent}");
+            let r = tagged(&app, Method::GET, path, &[("If-None-Match", sent)]).await;
+            assert_eq!(r, (304, plain.clone(), String::new()), "{path}, If-None-Match {sent}");
+        }
+        let other = format!("{}-gzip\"", "\"0123456789abcdef");
+        assert_eq!(tagged(&app, Method::GET, path, &[("If-None-Match", &other)]).await.0, 200, "{path}");
+    }
+    // The ETag of a gzip read works as If-Match (issue 20); a stale one, in any encoding, does not.
+    let admin = app.admin();
+    let (_, gzip, _) = tagged(&app, Method::GET, "/v1/parties/amanat", &[("Accept-Encoding", "gzip")]).await;
+    let mut changed = party("amanat");
+    changed["names"]["en"] = serde_json::json!("Amanat party");
+    let r = app.put_if("/v1/parties/amanat", &admin, &changed, &gzip).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    changed["names"]["en"] = serde_json::json!("Amanat");
+    let r = app.put_if("/v1/parties/amanat", &admin, &changed, &gzip).await;
+    assert_eq!(r.status, 412, "the version it named is replaced: {r:?}");
+    let (_, br, _) = tagged(&app, Method::GET, "/v1/parties/amanat", &[("Accept-Encoding", "br")]).await;
+    let r = app.put_if("/v1/parties/amanat", &admin, &changed, &br).await;
+    assert_eq!(r.status, 200, "{r:?}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_links_follow_the_forwarded_origin_and_nowhere_else() {
+    let council_url = |r: &Reply| r.body["url"].as_str().unwrap_or_default().to_owned();
+    async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Reply {
+        app.send(reqwest::Method::GET, path, None, None, headers).await
+    }
+    let https = [("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "maslikhat.example.kz")];
+    // The test client connects from 127.0.0.1: here, a proxy of ours.
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.public_url = String::new();
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    app.seed_council("alpha").await;
+    let own = app.base.trim_end_matches('/').to_owned();
+    for round in 0..2 {
+        let r = get(&app, "/v1/councils/alpha", &https).await;
+        assert_eq!(council_url(&r), "https://maslikhat.example.kz/v1/councils/alpha", "round {round}: {r:?}");
+        // Another origin, or none, is another answer: the server's cache keeps them apart.
+        let r = get(&app, "/v1/councils/alpha", &[]).await;
+        assert_eq!(council_url(&r), format!("{own}/v1/councils/alpha"), "round {round}: {r:?}");
+    }
+    assert_eq!(get(&app, "/v1/councils/alpha", &https).await.header("cache-status"), Some(HIT));
+    let r =
+        get(&app, "/v1/councils/alpha", &[("Forwarded", "for=198.51.100.7;proto=https;host=\"open.example.kz:8443\"")])
+            .await;
+    assert_eq!(council_url(&r), "https://open.example.kz:8443/v1/councils/alpha", "{r:?}");
+    let r = get(&app, "/v1/councils?limit=1", &https).await;
+    assert!(
+        r.body["items"][0]["url"].as_str().is_some_and(|u| u.starts_with("https://maslikhat.example.kz/")),
+        "{r:?}"
+    );
+    let r = get(&app, "/oparl/v1.1/system", &https).await;
+    assert!(r.body["body"].as_str().is_some_and(|b| b.starts_with("https://maslikhat.example.kz/oparl/")), "{r:?}");
+    // A host that is not one, or a scheme other than http(s), is not believed.
+    for bad in [
+        [("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "evil.example/x?")],
+        [("X-Forwarded-Proto", "javascript"), ("X-Forwarded-Host", "maslikhat.example.kz")],
+    ] {
+        let r = get(&app, "/v1/councils/alpha", &bad).await;
+        assert_eq!(council_url(&r), format!("{own}/v1/councils/alpha"), "{bad:?}: {r:?}");
+    }
+
+    // From a peer that is not a proxy of ours, the headers are the client's own claim.
+    let direct = crate::helpers::spawn_app_with(|s| {
+        s.public_url = String::new();
+        s.trusted_proxies = vec!["10.0.0.0/8".into()];
+    })
+    .await;
+    direct.seed_council("alpha").await;
+    let r = get(&direct, "/v1/councils/alpha", &https).await;
+    assert_eq!(council_url(&r), format!("{}/v1/councils/alpha", direct.base.trim_end_matches('/')), "{r:?}");
+
+    // A configured public URL is the operator's word, whoever relays the request.
+    let configured = crate::helpers::spawn_app_with(|s| {
+        s.public_url = "https://maslikhat.kz".into();
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    configured.seed_council("alpha").await;
+    let r = get(&configured, "/v1/councils/alpha", &https).await;
+    assert_eq!(council_url(&r), "https://maslikhat.kz/v1/councils/alpha", "{r:?}");
 }

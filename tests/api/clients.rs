@@ -179,10 +179,10 @@ async fn the_document_is_shaped_for_generators() {
         serde_json::json!(["email", "phone", "url", "office"])
     );
     assert_eq!(schemas["VoteEventDto"]["properties"]["id"]["pattern"], maslikhat::domain::text::ID_PATTERN);
-    let table = &spec["paths"]["/v1/councils/{id}/export/csv/{table}"]["get"]["parameters"][1];
+    let table = &spec["paths"]["/v1/councils/{council}/export/csv/{table}"]["get"]["parameters"][1];
     assert_eq!((table["name"].as_str(), table["schema"]["enum"].as_array().map(Vec::len)), (Some("table"), Some(9)));
-    let put = &spec["paths"]["/v1/councils/{id}"]["put"]["parameters"][0];
+    let put = &spec["paths"]["/v1/councils/{council}"]["put"]["parameters"][0];
     assert_eq!(put["schema"]["pattern"], maslikhat::domain::text::ID_PATTERN);
-    assert!(spec["paths"]["/v1/councils/{id}"]["get"]["security"].as_array().is_some_and(Vec::is_empty));
-    assert!(spec["paths"]["/v1/councils/{id}"]["put"]["security"].as_array().is_some_and(|s| !s.is_empty()));
+    assert!(spec["paths"]["/v1/councils/{council}"]["get"]["security"].as_array().is_some_and(Vec::is_empty));
+    assert!(spec["paths"]["/v1/councils/{council}"]["put"]["security"].as_array().is_some_and(|s| !s.is_empty()));
 }

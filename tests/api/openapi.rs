@@ -68,6 +68,81 @@ fn the_drift_report_names_each_difference_by_its_pointer() {
     );
 }
 
+/// One name per path parameter (issue 23): the segment a parameter follows (its collection,
+/// `councils`, `sessions` …) names it the same way in every path, and a name means one thing
+/// wherever it appears (one description, one schema), so a generated client's `council` argument
+/// is the same argument in every function.
+#[test]
+fn each_path_parameter_has_one_name_and_each_name_one_meaning() {
+    let spec: Value = serde_json::from_str(&maslikhat::api::spec_json()).expect("the document is JSON");
+    let problems = path_parameter_names(&spec);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_path_parameter_check_finds_two_names_for_one_collection_and_two_meanings_for_one_name() {
+    let param = |name: &str, description: &str| json!({"name": name, "in": "path", "description": description, "schema": {"type": "string"}});
+    let spec = json!({"paths": {
+        "/v1/councils/{id}": {"get": {"parameters": [param("id", "The council's id.")]}},
+        "/v1/councils/{council}/roster": {"get": {"parameters": [param("council", "The council's id.")]}},
+        "/v1/sessions/{id}": {"get": {"parameters": [param("id", "The session's id.")]}},
+    }});
+    let problems = path_parameter_names(&spec);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].contains("councils/{…} is named both"), "{problems:#?}");
+    assert!(problems[1].contains("{id} means"), "{problems:#?}");
+}
+
+/// What is wrong with the path parameters' names of `spec`, one line each.
+fn path_parameter_names(spec: &Value) -> Vec<String> {
+    let mut problems = vec![];
+    let mut by_collection: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, (Value, String)> = BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        let segments: Vec<&str> = path.split('/').collect();
+        for (i, segment) in segments.iter().enumerate() {
+            let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else { continue };
+            let collection = segments[..i].join("/");
+            match by_collection.get(&collection) {
+                Some((other, at)) if other != name => problems
+                    .push(format!("{collection}/{{…}} is named both {{{other}}} ({at}) and {{{name}}} ({path})")),
+                Some(_) => {}
+                None => {
+                    by_collection.insert(collection, (name.to_owned(), path.clone()));
+                }
+            }
+        }
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let params = op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "path");
+            let mut declared = BTreeSet::new();
+            for p in params {
+                let name = p["name"].as_str().unwrap_or_default().to_owned();
+                let meaning = json!({"description": p["description"], "schema": p["schema"]});
+                let at = format!("{} {path}", method.to_uppercase());
+                match by_name.get(&name) {
+                    Some((other, first)) if *other != meaning => {
+                        problems.push(format!("{{{name}}} means {other} in {first} but {meaning} in {at}"))
+                    }
+                    Some(_) => {}
+                    None => {
+                        by_name.insert(name.clone(), (meaning, at));
+                    }
+                }
+                declared.insert(name);
+            }
+            let in_path: BTreeSet<String> = segments
+                .iter()
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .map(str::to_owned)
+                .collect();
+            if declared != in_path {
+                problems.push(format!("{} {path} declares {declared:?}", method.to_uppercase()));
+            }
+        }
+    }
+    problems
+}
+
 #[tokio::test]
 async fn every_operation_has_an_id_a_tag_a_summary_and_the_statuses_every_request_can_meet() {
     let app = spawn_app().await;

@@ -297,7 +297,7 @@ async fn only_public_addresses_are_delivered_to_and_bad_subscriptions_are_refuse
         (json!({"url": "ftp://example.org/", "secret": SECRET}), "/url", "url_scheme"),
         (json!({"url": "https://u:p@example.org/", "secret": SECRET}), "/url", "url_credentials"),
         (json!({"url": "https://example.org/", "secret": "short"}), "/secret", "length"),
-        (json!({"url": "https://example.org/", "secret": SECRET, "kinds": ["votes"]}), "/kinds/0", "one_of"),
+        (json!({"url": "https://example.org/", "secret": SECRET, "kinds": ["votes"]}), "/kinds/0", "allowed_values"),
     ] {
         let r = subscribe(&app, &owner, "bad", body.clone()).await;
         assert_eq!(r.status, 422, "{body}: {r:?}");

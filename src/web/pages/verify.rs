@@ -15,7 +15,8 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
     let (origin, size, root) = (&cp.origin, cp.tree_size, cp.root);
     let signed = cp.signed.as_ref().map(|s| (&s.note, &s.verifier_key, &s.public_key, &s.kid));
     let synthetic = svc.any_synthetic().await?;
-    let server = svc.settings.public_url.trim_end_matches('/');
+    let base = svc.settings.link_base();
+    let server = base.trim_end_matches('/');
     let body = html! {
         p { (ctx.t("verify_intro")) }
         section aria-labelledby="checkpoint" {
