@@ -174,8 +174,7 @@ fn owned(auth: &BearerAuth, w: &WebhookRead) -> Result<(), Problem> {
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Webhooks")]
 impl WebhookApi {
-    /// Register or replace a webhook (a subscriber's or an admin's token; it is then the token
-    /// subject's).
+    /// Register or replace a webhook (a subscriber's or admin's token; it is then the subject's).
     ///
     /// Each change published after registration that matches `council` and `kinds` is POSTed
     /// to `url` as JSON, signed: `Maslikhat-Signature: t=<unix seconds>,v1=<hex HMAC-SHA-256
