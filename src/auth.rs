@@ -20,6 +20,8 @@ pub enum Role {
     Admin,
     /// Publishes the documents of one council.
     Publisher,
+    /// A third-party app: registers webhooks (and owns them), publishes nothing.
+    Subscriber,
 }
 
 /// The claims of a maslikhat token.

@@ -32,7 +32,19 @@ impl BearerAuth {
     pub fn require_admin(&self) -> Result<&Claims, Problem> {
         match self.0.role {
             Role::Admin => Ok(&self.0),
-            Role::Publisher => Err(Problem::forbidden("this operation is for admins")),
+            Role::Publisher | Role::Subscriber => Err(Problem::forbidden("this operation is for admins")),
+        }
+    }
+
+    /// Admins and subscribers: webhooks are registered by the apps that receive them, with a
+    /// token that cannot publish, so a publisher's credential never goes to a third party.
+    pub fn require_subscriber(&self) -> Result<&Claims, Problem> {
+        match self.0.role {
+            Role::Admin | Role::Subscriber => Ok(&self.0),
+            Role::Publisher => Err(Problem::forbidden(
+                "webhooks are registered with a subscriber token (maslikhat token issue --role subscriber), \
+                 not a publisher's",
+            )),
         }
     }
 
@@ -44,6 +56,7 @@ impl BearerAuth {
             (Role::Publisher, _) => {
                 Err(Problem::forbidden(format!("this token publishes for another council, not {council}")))
             }
+            (Role::Subscriber, _) => Err(Problem::forbidden("a subscriber token publishes nothing")),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Webhooks: a third-party app registers a URL and a secret for a council's changes (or every
-//! council's), and reads its delivery log. Any valid token may register; a subscription is
-//! its registrant's (the token's subject), and only they, or an admin, may read or change it.
+//! council's), and reads its delivery log. A subscriber token (or an admin's) registers; a
+//! publisher's token is refused, so no app needs a credential that can publish. A subscription
+//! is its registrant's (the token's subject), and only they, or an admin, may read or change it.
 
 use std::sync::Arc;
 
@@ -164,7 +165,7 @@ pub struct WebhookApi {
 
 /// The subscription `id`, when the token's holder owns it (or is an admin).
 fn owned(auth: &BearerAuth, w: &WebhookRead) -> Result<(), Problem> {
-    if auth.0.role == Role::Admin || auth.0.sub == w.owner {
+    if auth.0.role == Role::Admin || (auth.0.role == Role::Subscriber && auth.0.sub == w.owner) {
         Ok(())
     } else {
         Err(Problem::forbidden("this webhook was registered by someone else"))
@@ -173,7 +174,7 @@ fn owned(auth: &BearerAuth, w: &WebhookRead) -> Result<(), Problem> {
 
 #[OpenApi(prefix_path = "/v1", tag = "ApiTags::Webhooks")]
 impl WebhookApi {
-    /// Register or replace a webhook (any token; it is then the token subject's).
+    /// Register or replace a webhook (a subscriber's or admin's token; it is then the subject's).
     ///
     /// Each change published after registration that matches `council` and `kinds` is POSTed
     /// to `url` as JSON, signed: `Maslikhat-Signature: t=<unix seconds>,v1=<hex HMAC-SHA-256
@@ -189,6 +190,7 @@ impl WebhookApi {
         id: Path<String>,
         body: StrictJson<WebhookDoc>,
     ) -> Result<WebhookPut, Refused<SubscriberWrite>> {
+        auth.require_subscriber()?;
         let service = &self.state.service;
         match svc::get(service, &id).await {
             Ok(w) => owned(&auth, &w)?,

@@ -12,6 +12,45 @@ pub async fn council_changes(svc: &Service, council: &str, limit: u64) -> Result
     Ok(crate::store::follow::council_changes(&svc.reads().await, council, limit).await?)
 }
 
+/// The latest `limit` versions of what deputy `id` took part in: their council's roster and
+/// every session record they voted or spoke in, newest first.
+pub async fn deputy_changes(svc: &Service, id: &str, limit: u64) -> Result<Vec<Change>, Error> {
+    let docs = crate::store::follow::deputy_documents(&svc.db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("deputy {id}")))?;
+    Ok(crate::store::follow::document_changes(&svc.db, &docs, limit).await?)
+}
+
+/// Search hits a search's feed follows: the most relevant this many.
+const SEARCH_HITS: u64 = 100;
+
+/// The latest `limit` versions of the documents a search finds (among its most relevant
+/// [`SEARCH_HITS`] hits): a council's own document, the roster of a deputy's council, the session
+/// record of an agenda item, decision, motion or speech. Newest first.
+pub async fn search_changes(
+    svc: &Service,
+    text: &str,
+    filter: &crate::store::search::SearchFilter,
+    limit: u64,
+) -> Result<Vec<Change>, Error> {
+    use crate::domain::search::kind;
+    let q = crate::domain::search::Query::parse(text);
+    let found = crate::store::search::search(&svc.db, &q, filter, None, SEARCH_HITS).await?;
+    let mut docs: Vec<(DocKind, String)> = vec![];
+    for h in found.hits {
+        let doc = match (h.kind.as_str(), h.session_id) {
+            (kind::COUNCIL, _) => (DocKind::Council, h.council_id),
+            (kind::DEPUTY, _) => (DocKind::Roster, h.council_id),
+            (_, Some(session)) => (DocKind::SessionRecord, session),
+            (_, None) => continue,
+        };
+        if !docs.contains(&doc) {
+            docs.push(doc);
+        }
+    }
+    Ok(crate::store::follow::document_changes(&svc.db, &docs, limit).await?)
+}
+
 /// Changes read per query by the stream.
 const STREAM_BATCH: u64 = 100;
 

@@ -55,6 +55,8 @@ pub struct Page {
     pub synthetic: bool,
     /// The page's main content (after the heading).
     pub body: Markup,
+    /// The Atom feed that follows what the page shows, linked as `<link rel="alternate">`.
+    pub feed: Option<String>,
 }
 
 const CSS: &str = r#"
@@ -131,6 +133,9 @@ pub fn document(ctx: &Ctx, page: &Page) -> Markup {
                 // No favicon file: an empty one keeps browsers from asking for /favicon.ico.
                 link rel="icon" href="data:,";
                 title { (page.title) " — " (ctx.t("site")) }
+                @if let Some(feed) = &page.feed {
+                    link rel="alternate" type="application/atom+xml" title=(format!("{} — {}", page.title, ctx.t("feed_title"))) href=(feed);
+                }
                 style { (PreEscaped(CSS)) }
             }
             body {

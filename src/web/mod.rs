@@ -61,6 +61,8 @@ pub fn mount(route: Route) -> Route {
         .at("/public-records/:id", get(public_record))
         .at("/search", get(search))
         .at("/councils/:id/feed.atom", get(council_feed))
+        .at("/deputies/:id/feed.atom", get(deputy_feed))
+        .at("/search/feed.atom", get(search_feed))
 }
 
 /// The language and return path of a request.
@@ -92,6 +94,7 @@ fn respond(ctx: &Ctx, result: PageResult) -> Response {
                 title: ctx.t("not_found_title").to_owned(),
                 api: "/v1".into(),
                 synthetic: false,
+                feed: None,
                 body: html! { p { (ctx.t("not_found_text")) } p { a href="/" { (ctx.t("nav_home")) } } },
             },
         ),
@@ -104,6 +107,7 @@ fn respond(ctx: &Ctx, result: PageResult) -> Response {
                     title: ctx.t("error_title").to_owned(),
                     api: "/v1".into(),
                     synthetic: false,
+                    feed: None,
                     body: html! { p { (ctx.t("error_text")) } p { code { "error_id: " (id) } } },
                 },
             )
@@ -199,11 +203,65 @@ async fn council_feed(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<St
         title: format!("{name}: {}", ctx.t("feed_title")),
         lang: ctx.lang,
     };
-    let body = atom::render(&feed, &changes);
+    atom_response(&feed, &changes)
+}
+
+/// A feed as an HTTP answer.
+fn atom_response(feed: &atom::Feed, changes: &[service::follow::Change]) -> Response {
+    let body = atom::render(feed, changes);
     let mut resp = Response::builder().content_type("application/atom+xml; charset=utf-8").body(body);
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::api::middleware::SHORT));
     resp.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     resp
+}
+
+/// `GET /deputies/:id/feed.atom`: the latest logged versions of what the deputy took part in
+/// (their council's roster, the sessions they voted or spoke in) as Atom.
+#[handler]
+async fn deputy_feed(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let found = match valid(&id) {
+        Ok(()) => service::rosters::deputy(&svc, &id).await.map_err(PageError::from),
+        Err(e) => Err(e),
+    };
+    let rec = match found {
+        Ok(r) => r,
+        Err(e) => return respond(&ctx, Err(e)),
+    };
+    let changes = match service::follow::deputy_changes(&svc, &id, atom::ENTRIES).await {
+        Ok(c) => c,
+        Err(e) => return respond(&ctx, Err(e.into())),
+    };
+    let feed = atom::Feed {
+        base: &svc.settings.public_url,
+        path: format!("/deputies/{id}/feed.atom"),
+        page: format!("/deputies/{id}"),
+        title: format!("{}: {}", ctx.lang.pick(&rec.deputy.names), ctx.t("feed_title")),
+        lang: ctx.lang,
+    };
+    atom_response(&feed, &changes)
+}
+
+/// `GET /search/feed.atom?q=…&kind=…`: the latest logged versions of the documents the search
+/// finds (see [`service::follow::search_changes`]) as Atom.
+#[handler]
+async fn search_feed(req: &Request, svc: Data<&Arc<Service>>) -> Response {
+    let ctx = context(req);
+    let (q, kind, filter) = pages::search::asked(&ctx);
+    let changes = match service::follow::search_changes(&svc, &q, &filter, atom::ENTRIES).await {
+        Ok(c) => c,
+        Err(service::Error::BadRequest(_)) => return respond(&ctx, Err(PageError::NotFound)),
+        Err(e) => return respond(&ctx, Err(e.into())),
+    };
+    let query = pages::search::query_string(&q, &kind);
+    let feed = atom::Feed {
+        base: &svc.settings.public_url,
+        path: format!("/search/feed.atom?{query}"),
+        page: format!("/search?{query}"),
+        title: format!("{}: «{q}» — {}", ctx.t("search_title"), ctx.t("feed_title")),
+        lang: ctx.lang,
+    };
+    atom_response(&feed, &changes)
 }
 
 #[handler]

@@ -212,3 +212,95 @@ async fn the_change_stream_sends_each_publication_at_once_and_resumes_after_last
     assert_eq!(bad.status, 400, "{bad:?}");
     assert!(bad.body["detail"].as_str().unwrap().contains("Last-Event-ID"), "{bad:?}");
 }
+
+/// Fetches `path` and parses it as Atom, checking it is served as Atom.
+async fn feed(app: &crate::helpers::TestApp, path: &str) -> Atom {
+    let resp = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    let ctype = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ctype.starts_with("application/atom+xml"), "{path}: {ctype}");
+    parse_atom(&resp.text().await.unwrap())
+}
+
+fn titles(atom: &Atom) -> Vec<&str> {
+    atom.entries.iter().map(|e| Atom::get(e, "title").unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_deputy_feed_is_atom_with_their_sessions_roster_and_corrections_and_the_page_links_it() {
+    let app = app_with_records().await;
+    let etag = app.get("/v1/sessions/alpha-s1").await.header("etag").unwrap().to_owned();
+    let mut v2 = budget_session();
+    v2["place"] = json!("Малый зал");
+    v2["reason"] = json!("Уточнено <время> & место");
+    let r = app.put_if("/v1/councils/alpha/sessions/alpha-s1", &app.publisher("alpha"), &v2, &etag).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    // A session alpha-d1 takes no part in stays out of their feed.
+    let mut other = crate::sessions::held_session("alpha-s2", "2024-06-14T10:00:00+05:00", &["alpha-d2", "alpha-d3"]);
+    other["number"] = json!(2);
+    other["vote_events"] = json!([]);
+    let r = app.put("/v1/councils/alpha/sessions/alpha-s2", &app.publisher("alpha"), &other).await;
+    assert_eq!(r.status, 201, "{r:?}");
+
+    let atom = feed(&app, "/deputies/alpha-d1/feed.atom?lang=ru").await;
+    assert_eq!(
+        titles(&atom),
+        ["Запись сессии обновлена: №1, 2024-05-14", "Новая сессия: №1, 2024-05-14", "Опубликован состав депутатов"]
+    );
+    let correction = Atom::get(&atom.entries[0], "summary").unwrap();
+    assert!(correction.contains("Причина исправления: Уточнено <время> & место"), "{correction}");
+    assert!(Atom::get(&atom.feed, "title").unwrap().contains("обновления"), "{:?}", atom.feed);
+    // In English too, and an unknown deputy is a 404.
+    let en = feed(&app, "/deputies/alpha-d1/feed.atom?lang=en").await;
+    assert_eq!(titles(&en)[2], "Roster published");
+    let missing = reqwest::get(format!("{}/deputies/nobody/feed.atom", app.base)).await.unwrap();
+    assert_eq!(missing.status(), 404);
+    // The deputy's page links to its feed in the page's head and body.
+    for lang in ["kk", "ru", "en"] {
+        let page =
+            reqwest::get(format!("{}/deputies/alpha-d1?lang={lang}", app.base)).await.unwrap().text().await.unwrap();
+        assert!(page.contains("<link rel=\"alternate\" type=\"application/atom+xml\""), "{lang}: {page}");
+        assert!(page.contains(&format!("href=\"/deputies/alpha-d1/feed.atom?lang={lang}\"")), "{lang}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn a_search_feed_is_atom_with_the_versions_of_what_the_search_finds_and_the_page_links_it() {
+    let app = app_with_records().await;
+    // The bridge is in alpha-s1's agenda: the search follows that session.
+    let atom = feed(&app, "/search/feed.atom?q=%D0%BC%D0%BE%D1%81%D1%82&lang=ru").await;
+    assert_eq!(titles(&atom), ["Новая сессия: №1, 2024-05-14"]);
+    let etag = app.get("/v1/sessions/alpha-s1").await.header("etag").unwrap().to_owned();
+    let mut v2 = budget_session();
+    v2["place"] = json!("Малый зал");
+    v2["reason"] = json!("Исправлена дата");
+    let r = app.put_if("/v1/councils/alpha/sessions/alpha-s1", &app.publisher("alpha"), &v2, &etag).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    // (Another URL than before: the server's response cache may still hold the first answer.)
+    let atom = feed(&app, "/search/feed.atom?q=%D0%BC%D0%BE%D1%81%D1%82&kind=agenda_item&lang=ru").await;
+    assert_eq!(titles(&atom), ["Запись сессии обновлена: №1, 2024-05-14", "Новая сессия: №1, 2024-05-14"]);
+    assert!(Atom::get(&atom.entries[0], "summary").unwrap().contains("Исправлена дата"));
+    // A council's name finds the council's own document; a kind narrows the search.
+    let councils = feed(&app, "/search/feed.atom?q=Astana&kind=council&lang=en").await;
+    assert!(!councils.entries.is_empty());
+    assert!(titles(&councils).iter().all(|t| *t == "Council details updated"), "{:?}", titles(&councils));
+    // Query syntax is only text; no words, no entries.
+    for q in ["%22%20OR%20*%20NEAR", "", "--"] {
+        let atom = feed(&app, &format!("/search/feed.atom?q={q}")).await;
+        assert!(atom.entries.len() <= 2, "{q}");
+    }
+    // The search page links to the feed of what it shows.
+    for lang in ["kk", "ru", "en"] {
+        let page = reqwest::get(format!("{}/search?q=Astana&kind=council&lang={lang}", app.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("<link rel=\"alternate\" type=\"application/atom+xml\""), "{lang}: {page}");
+        assert!(
+            page.contains(&format!("href=\"/search/feed.atom?q=Astana&amp;kind=council&amp;lang={lang}\"")),
+            "{lang}"
+        );
+    }
+}

@@ -158,6 +158,11 @@ impl TestApp {
         self.token(Role::Publisher, Some(council))
     }
 
+    /// A third-party app's token: registers webhooks, publishes nothing.
+    pub fn subscriber(&self) -> String {
+        self.token(Role::Subscriber, None)
+    }
+
     /// Claims a valid admin token would carry, to be bent by a test.
     pub fn claims(&self) -> Claims {
         let now = chrono::Utc::now().timestamp();

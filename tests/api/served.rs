@@ -382,8 +382,24 @@ fn cases() -> Vec<Case> {
             ("GET /v1/public-records", ""),
             ("GET /v1/public-records ", "/akmola-oblast-viii-04"),
         ),
+        // The search index: `verify` reads documents, not search results (`UNREAD`), so only
+        // `audit` can name these; on PostgreSQL the full-text vector is an index over `key`.
+        c(
+            "search_entry",
+            "kind = 'agenda_item' AND ref_id = 'a1-i1'",
+            "session_record alpha-s1: agenda_item a1-i1",
+            ("key", "'подмена'"),
+            UNREAD,
+            ("ref_id", "'a1-i9'"),
+            "session_record alpha-s1: agenda_item a1-i9",
+            UNREAD,
+            UNREAD,
+        ),
     ]
 }
+
+/// Where `verify` cannot see a change: no read it compares serves the table.
+const UNREAD: (&str, &str) = ("(not read by verify)", "");
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
@@ -401,7 +417,7 @@ async fn statement(app: &TestApp, case: &Case, op: Op) -> String {
         Op::Insert => {
             // A copy of the target row with one column changed; ids the database assigns are left
             // to it.
-            let assigned = ["convocation", "mandate", "party_membership", "deputy_role"].contains(&t);
+            let assigned = ["convocation", "mandate", "party_membership", "deputy_role", "search_entry"].contains(&t);
             let cols: Vec<String> = columns(app, t).await.into_iter().filter(|c| !(assigned && c == "id")).collect();
             let values: Vec<String> =
                 cols.iter().map(|c| if c == case.copy.0 { case.copy.1.to_owned() } else { c.clone() }).collect();
@@ -448,6 +464,10 @@ async fn every_change_to_every_served_table_is_named_by_audit_and_by_verify() {
                 Op::Delete => case.missing_at,
                 Op::Insert => case.extra_at,
             };
+            if (endpoint, field) == UNREAD {
+                rebuild_restores(&app, &sql).await;
+                continue;
+            }
             // The checkpoint remembered from before the change: the log itself is untouched.
             let report = verify(&app, &state, None).await;
             // "GET {endpoint} {field}: served …", or with no field "GET {endpoint}: {status} …".
@@ -458,13 +478,78 @@ async fn every_change_to_every_served_table_is_named_by_audit_and_by_verify() {
                 "{sql}: verify should name {endpoint}{field}, says {:#?}",
                 report.failures
             );
-            // Rebuilding from the log restores what was served.
-            maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
-            let after = audit(&app.state.service.db).await.unwrap().findings;
-            assert!(after.is_empty(), "{sql}: after rebuild {after:#?}");
+            rebuild_restores(&app, &sql).await;
         }
     }
     assert!(verify(&app, &state, None).await.failures.is_empty());
+}
+
+/// Rebuilding from the log restores what was served.
+async fn rebuild_restores(app: &TestApp, sql: &str) {
+    maslikhat::store::rebuild::rebuild(&app.state.service.db).await.expect("rebuild");
+    let after = audit(&app.state.service.db).await.unwrap().findings;
+    assert!(after.is_empty(), "{sql}: after rebuild {after:#?}");
+}
+
+/// Search entries beyond the one case above: a deputy's entry (written with the roster), a
+/// council's, and an entry of a source kind no document writes.
+#[tokio::test]
+async fn audit_names_changed_missing_and_stray_search_entries_of_every_source() {
+    let app = app_with_every_table().await;
+    let db = &app.state.service.db;
+    let report = audit(db).await.unwrap();
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    // One entry per council, deputy, agenda item, motion and speech with text (a1-sp1).
+    let entries = report.summary.rows.get("search_entry").copied().unwrap_or_default();
+    let at_least: u64 = 1 + 3 + 2 + 2 + 1;
+    assert!(entries >= at_least, "{:?}", report.summary.rows);
+    let edits: &[(&str, &str, FindingKind, &str)] = &[
+        (
+            "UPDATE search_entry SET exact = 'x' WHERE kind = 'deputy' AND ref_id = 'alpha-d2'",
+            "roster alpha: deputy alpha-d2",
+            FindingKind::Changed,
+            "exact",
+        ),
+        (
+            "UPDATE search_entry SET synthetic = NOT synthetic WHERE kind = 'council' AND ref_id = 'alpha'",
+            "council alpha: council alpha",
+            FindingKind::Changed,
+            "synthetic",
+        ),
+        (
+            "DELETE FROM search_entry WHERE kind = 'deputy' AND ref_id = 'alpha-d3'",
+            "roster alpha: deputy alpha-d3",
+            FindingKind::Missing,
+            "",
+        ),
+        (
+            "INSERT INTO search_entry (source_kind, source, kind, ref_id, council_id, title, key, exact, synthetic) \
+             VALUES ('planted', 'alpha', 'deputy', 'ghost', 'alpha', '{}', 'ghost', '', FALSE)",
+            "planted alpha: deputy ghost",
+            FindingKind::Extra,
+            "",
+        ),
+        (
+            "INSERT INTO search_entry (source_kind, source, kind, ref_id, council_id, title, key, exact, synthetic) \
+             VALUES ('roster', 'zzz-none', 'deputy', 'ghost', 'alpha', '{}', 'ghost', '', FALSE)",
+            "roster zzz-none: deputy ghost",
+            FindingKind::Extra,
+            "",
+        ),
+    ];
+    for (sql, row, kind, column) in edits {
+        tamper(&app, sql).await;
+        let found = audit(db).await.unwrap().findings;
+        assert!(
+            found.iter().any(|f| f.table == "search_entry"
+                && f.kind == *kind
+                && f.row.contains(row)
+                && (column.is_empty() || f.column.as_deref() == Some(*column))),
+            "{sql}: {found:#?}"
+        );
+        assert!(found.iter().all(|f| f.table == "search_entry"), "{sql}: only the index differs: {found:#?}");
+        rebuild_restores(&app, sql).await;
+    }
 }
 
 #[tokio::test]

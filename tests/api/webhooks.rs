@@ -131,7 +131,7 @@ async fn a_receiver_gets_signed_deliveries_a_retry_after_a_500_and_nothing_once_
     let app = app().await;
     app.seed_council("alpha").await;
     let hook = receiver(vec![500, 200]).await;
-    let owner = app.publisher("alpha");
+    let (owner, publisher) = (app.subscriber(), app.publisher("alpha"));
     let r = subscribe(&app, &owner, "app1", json!({"url": hook.url, "secret": SECRET, "council": "alpha"})).await;
     assert_eq!(r.status, 201, "{r:?}");
     assert!(r.body.get("secret").is_none(), "the secret is never shown again");
@@ -140,7 +140,7 @@ async fn a_receiver_gets_signed_deliveries_a_retry_after_a_500_and_nothing_once_
     // A change of another council is not sent; alpha's roster is, first answered 500, then
     // retried and answered 200.
     app.seed_council("beta").await;
-    let put = app.put("/v1/councils/alpha/roster", &owner, &crate::helpers::roster("alpha", 3)).await;
+    let put = app.put("/v1/councils/alpha/roster", &publisher, &crate::helpers::roster("alpha", 3)).await;
     assert_eq!(put.status, 201, "{put:?}");
     let got = hook.wait_for(2, Duration::from_secs(20)).await;
     assert_eq!(got[0].path, "/hook");
@@ -183,7 +183,7 @@ async fn a_receiver_gets_signed_deliveries_a_retry_after_a_500_and_nothing_once_
     let put = app
         .put(
             "/v1/councils/alpha/sessions/alpha-s1",
-            &owner,
+            &publisher,
             &crate::sessions::held_session(
                 "alpha-s1",
                 "2024-05-14T10:00:00+05:00",
@@ -201,12 +201,12 @@ async fn repeated_failure_disables_a_webhook_its_owner_enables_it_and_strangers_
     let app = app().await;
     app.seed_council("alpha").await;
     let hook = receiver(vec![500, 503, 302, 200]).await;
-    let owner = app.publisher("alpha");
+    let (owner, publisher) = (app.subscriber(), app.publisher("alpha"));
     let r = subscribe(&app, &owner, "flaky", json!({"url": hook.url, "secret": SECRET, "kinds": ["roster"]})).await;
     assert_eq!(r.status, 201, "{r:?}");
     // A council document is not of the kinds asked for; the roster is.
     app.put("/v1/councils/zeta", &app.admin(), &council("zeta")).await;
-    let put = app.put("/v1/councils/alpha/roster", &owner, &crate::helpers::roster("alpha", 3)).await;
+    let put = app.put("/v1/councils/alpha/roster", &publisher, &crate::helpers::roster("alpha", 3)).await;
     assert_eq!(put.status, 201);
     // Three failures in a row (500, 503, and a redirect, not followed) disable it.
     hook.wait_for(3, Duration::from_secs(20)).await;
@@ -230,12 +230,26 @@ async fn repeated_failure_disables_a_webhook_its_owner_enables_it_and_strangers_
     // A stranger can neither read nor change it; an unknown one is a 404; no token is a 401.
     let stranger = {
         let mut c = app.claims();
-        (c.sub, c.role, c.council) = ("another-app".into(), maslikhat::auth::Role::Publisher, Some("beta".into()));
+        (c.sub, c.role, c.council) = ("another-app".into(), maslikhat::auth::Role::Subscriber, None);
         app.sign(&c)
     };
     let r = app.send(reqwest::Method::GET, "/v1/webhooks/flaky", Some(&stranger), None, &[]).await;
     assert_eq!(r.status, 403, "{r:?}");
     let r = subscribe(&app, &stranger, "flaky", json!({"url": hook.url, "secret": SECRET})).await;
+    assert_eq!(r.status, 403, "{r:?}");
+    // Nor can a publisher of the same subject: a publisher's token registers and reads no
+    // webhook (an app never needs a credential that can publish), and a subscriber's publishes
+    // nothing.
+    for t in [publisher.clone(), app.publisher("beta")] {
+        let r = subscribe(&app, &t, "fresh", json!({"url": hook.url, "secret": SECRET})).await;
+        assert_eq!(r.status, 403, "{r:?}");
+        assert!(r.body["detail"].as_str().unwrap().contains("subscriber token"), "{r:?}");
+        let r = app.send(reqwest::Method::GET, "/v1/webhooks/flaky", Some(&t), None, &[]).await;
+        assert_eq!(r.status, 403, "{r:?}");
+    }
+    let r = app.send(reqwest::Method::GET, "/v1/webhooks/fresh", Some(&owner), None, &[]).await;
+    assert_eq!(r.status, 404, "nothing was stored: {r:?}");
+    let r = app.put("/v1/councils/alpha/roster", &owner, &crate::helpers::roster("alpha", 3)).await;
     assert_eq!(r.status, 403, "{r:?}");
     let r = app.send(reqwest::Method::GET, "/v1/webhooks/nobody/deliveries", Some(&owner), None, &[]).await;
     assert_eq!(r.status, 404, "{r:?}");
@@ -271,10 +285,10 @@ async fn only_public_addresses_are_delivered_to_and_bad_subscriptions_are_refuse
     app.seed_council("alpha").await;
     let hook = receiver(vec![200]).await;
     let by_name = hook.url.replace("127.0.0.1", "localhost");
-    let owner = app.publisher("alpha");
+    let (owner, publisher) = (app.subscriber(), app.publisher("alpha"));
     let r = subscribe(&app, &owner, "local", json!({"url": by_name, "secret": SECRET})).await;
     assert_eq!(r.status, 201, "{r:?}");
-    app.put("/v1/councils/alpha/roster", &owner, &crate::helpers::roster("alpha", 3)).await;
+    app.put("/v1/councils/alpha/roster", &publisher, &crate::helpers::roster("alpha", 3)).await;
     let until = tokio::time::Instant::now() + Duration::from_secs(10);
     let log = loop {
         let log = deliveries(&app, "local").await;

@@ -4,16 +4,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::tables::{Served, diff, stored};
 use super::{Finding, Run, Sink};
 use crate::domain::council::Council;
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
-    party, party_membership, public_record, session, speech, vote_event,
+    party, party_membership, public_record, search_entry, session, speech, vote_event,
 };
 use crate::store::StoreError;
+use crate::store::projection::search::{council_entry, deputy_entry, session_entries, source};
 use crate::store::projection::{self, Document, Logged, Origin, RosterRows, SessionPrior};
 use crate::store::publish::DocKind;
 
@@ -153,7 +154,7 @@ pub(super) async fn check<C: ConnectionTrait>(db: &C, run: &mut Run<'_>) -> Resu
             }
         }
     }
-    Ok(())
+    stray_entries(db, run).await
 }
 
 /// Rows derived for one table of a batch, each with the version it comes from.
@@ -168,9 +169,50 @@ async fn compare<E: Served, C: ConnectionTrait>(
     lo: Option<&str>,
     hi: Option<&str>,
 ) -> Result<(), StoreError> {
-    let rows = stored::<E, _>(db, lo, hi).await?;
+    compare_within::<E, _>(db, run, derived, origins, lo, hi, None).await
+}
+
+/// Compares one table of a batch, narrowed by `within`.
+async fn compare_within<E: Served, C: ConnectionTrait>(
+    db: &C,
+    run: &mut Run<'_>,
+    derived: Rows<E>,
+    origins: &HashMap<String, Origin>,
+    lo: Option<&str>,
+    hi: Option<&str>,
+    within: Option<Condition>,
+) -> Result<(), StoreError> {
+    let rows = stored::<E, _>(db, lo, hi, within).await?;
     let n = diff::<E>(derived, rows, &|scope| origins.get(scope).cloned(), run);
     run.compared(E::default().table_name(), n);
+    Ok(())
+}
+
+/// Compares the search entries a batch of documents of `source_kind` implies with the stored
+/// entries of that source kind whose source lies in the batch's range.
+async fn compare_entries<C: ConnectionTrait>(
+    db: &C,
+    run: &mut Run<'_>,
+    source_kind: &str,
+    derived: Rows<search_entry::Entity>,
+    origins: &HashMap<String, Origin>,
+    lo: Option<&str>,
+    hi: Option<&str>,
+) -> Result<(), StoreError> {
+    let within = Condition::all().add(search_entry::Column::SourceKind.eq(source_kind));
+    compare_within::<search_entry::Entity, _>(db, run, derived, origins, lo, hi, Some(within)).await
+}
+
+/// Search entries of a source kind no document writes: each is extra (the batches of each
+/// document kind read only their own source kind's entries).
+async fn stray_entries<C: ConnectionTrait>(db: &C, run: &mut Run<'_>) -> Result<(), StoreError> {
+    let rows = search_entry::Entity::find()
+        .filter(search_entry::Column::SourceKind.is_not_in([source::COUNCIL, source::ROSTER, source::SESSION]))
+        .order_by_asc(search_entry::Column::Id)
+        .all(db)
+        .await?;
+    let n = diff::<search_entry::Entity>(vec![], rows, &|_| None, run);
+    run.compared(search_entry::Entity.table_name(), n);
     Ok(())
 }
 
@@ -187,6 +229,7 @@ async fn councils<C: ConnectionTrait>(
 ) -> Result<(), StoreError> {
     let (mut rows, mut convocations, mut origins): (Rows<council::Entity>, Rows<convocation::Entity>, _) =
         (vec![], vec![], HashMap::new());
+    let mut entries: Rows<search_entry::Entity> = vec![];
     for versions in &batch.docs {
         let (first, Some(last)) = (&versions[0], versions.last()) else { continue };
         let Some(v) = logged(run, last) else { continue };
@@ -194,6 +237,7 @@ async fn councils<C: ConnectionTrait>(
         let Some(Document::Council(doc)) = parsed(run, &v) else { continue };
         match projection::council(&v, &doc, Some(first.received_at)) {
             Ok(r) => {
+                entries.push((council_entry(&r.council), v.origin()));
                 rows.push((r.council, v.origin()));
                 convocations.extend(tag(r.convocations, &v.origin()));
             }
@@ -201,7 +245,8 @@ async fn councils<C: ConnectionTrait>(
         }
     }
     compare::<council::Entity, _>(db, run, rows, &origins, lo, hi).await?;
-    compare::<convocation::Entity, _>(db, run, convocations, &origins, lo, hi).await
+    compare::<convocation::Entity, _>(db, run, convocations, &origins, lo, hi).await?;
+    compare_entries(db, run, source::COUNCIL, entries, &origins, lo, hi).await
 }
 
 async fn parties<C: ConnectionTrait>(
@@ -231,6 +276,7 @@ struct RosterBatch {
     memberships: Rows<party_membership::Entity>,
     commissions: Rows<commission::Entity>,
     roles: Rows<deputy_role::Entity>,
+    entries: Rows<search_entry::Entity>,
     origins: HashMap<String, Origin>,
 }
 
@@ -253,8 +299,10 @@ fn fold_roster(run: &mut Run, versions: &[document_version::Model], synthetic: &
         latest = Some((rows, v.origin()));
     }
     let Some((rows, origin)) = latest else { return };
+    // Every deputy the council ever listed has an entry, written with the latest roster.
     for (id, d) in deputies {
         let o = from.remove(&id).unwrap_or_else(|| origin.clone());
+        out.entries.push((deputy_entry(&d), origin.clone()));
         out.deputies.push((d, o));
     }
     out.mandates.extend(tag(rows.mandates, &origin));
@@ -279,7 +327,8 @@ async fn rosters<C: ConnectionTrait>(
     compare::<mandate::Entity, _>(db, run, b.mandates, &b.origins, lo, hi).await?;
     compare::<party_membership::Entity, _>(db, run, b.memberships, &b.origins, lo, hi).await?;
     compare::<commission::Entity, _>(db, run, b.commissions, &b.origins, lo, hi).await?;
-    compare::<deputy_role::Entity, _>(db, run, b.roles, &b.origins, lo, hi).await
+    compare::<deputy_role::Entity, _>(db, run, b.roles, &b.origins, lo, hi).await?;
+    compare_entries(db, run, source::ROSTER, b.entries, &b.origins, lo, hi).await
 }
 
 /// The rows of the session tables a batch derived.
@@ -291,6 +340,7 @@ struct SessionBatch {
     votes: Rows<vote_event::Entity>,
     ballots: Rows<ballot::Entity>,
     speeches: Rows<speech::Entity>,
+    entries: Rows<search_entry::Entity>,
     origins: HashMap<String, Origin>,
 }
 
@@ -311,6 +361,7 @@ fn fold_session(run: &mut Run, versions: &[document_version::Model], synthetic: 
         }
     }
     let Some((rows, o)) = latest else { return };
+    out.entries.extend(tag(session_entries(&rows), &o));
     out.sessions.push((rows.session, o.clone()));
     out.items.extend(tag(rows.agenda_items, &o));
     out.documents.extend(tag(rows.documents, &o));
@@ -336,7 +387,8 @@ async fn sessions<C: ConnectionTrait>(
     compare::<document::Entity, _>(db, run, b.documents, &b.origins, lo, hi).await?;
     compare::<vote_event::Entity, _>(db, run, b.votes, &b.origins, lo, hi).await?;
     compare::<ballot::Entity, _>(db, run, b.ballots, &b.origins, lo, hi).await?;
-    compare::<speech::Entity, _>(db, run, b.speeches, &b.origins, lo, hi).await
+    compare::<speech::Entity, _>(db, run, b.speeches, &b.origins, lo, hi).await?;
+    compare_entries(db, run, source::SESSION, b.entries, &b.origins, lo, hi).await
 }
 
 async fn public_records<C: ConnectionTrait>(

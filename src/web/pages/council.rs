@@ -372,5 +372,6 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         api: format!("/v1/councils/{}/metrics", enc(id)),
         synthetic: row.council.synthetic || report.synthetic,
         body,
+        feed: Some(format!("/councils/{}/feed.atom?lang={}", enc(id), ctx.lang.code())),
     })
 }

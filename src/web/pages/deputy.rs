@@ -65,7 +65,9 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         ]);
     }
 
+    let feed = format!("/deputies/{}/feed.atom?lang={}", enc(id), ctx.lang.code());
     let body = html! {
+        p class="meta" { a href=(feed) type="application/atom+xml" rel="alternate" { (ctx.t("feed_link")) } }
         p { (ctx.t("council")) ": " a href={ "/councils/" (enc(&council_id)) } { (council_name) } }
         section aria-labelledby="mandates" {
             h2 id="mandates" { (ctx.t("mandates")) }
@@ -162,5 +164,6 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         api: format!("/v1/deputies/{}/metrics", enc(id)),
         synthetic: rec.synthetic || council.synthetic,
         body,
+        feed: Some(feed),
     })
 }

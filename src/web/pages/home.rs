@@ -215,5 +215,5 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
             }
         }
     };
-    Ok(Page { title: ctx.t("national").to_owned(), api: api_href, synthetic, body })
+    Ok(Page { title: ctx.t("national").to_owned(), api: api_href, synthetic, body, feed: None })
 }

@@ -303,7 +303,7 @@ pub async fn list(svc: &Service, ctx: &Ctx) -> PageResult {
         }
         p class="meta" { a href="/#public-today" { (ctx.t("pr_today")) } }
     };
-    Ok(Page { title, api, synthetic: false, body })
+    Ok(Page { title, api, synthetic: false, body, feed: None })
 }
 
 fn decisions_table(ctx: &Ctx, label: &str, list: &[PublicDecision]) -> Markup {
@@ -602,5 +602,5 @@ pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             }
         }
     };
-    Ok(Page { title, api: format!("/v1/public-records/{}", enc(id)), synthetic: false, body })
+    Ok(Page { title, api: format!("/v1/public-records/{}", enc(id)), synthetic: false, body, feed: None })
 }

@@ -49,12 +49,26 @@ pub fn form(ctx: &Ctx, q: &str, kind_asked: &str) -> Markup {
     }
 }
 
+fn param(ctx: &Ctx, k: &str) -> String {
+    ctx.query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+/// What the page (or its feed) was asked: the words, the kind and the filter they make.
+pub fn asked(ctx: &Ctx) -> (String, String, SearchFilter) {
+    let (q, kind_asked) = (param(ctx, "q"), param(ctx, "kind"));
+    let kinds = if kind::ALL.contains(&kind_asked.as_str()) { vec![kind_asked.clone()] } else { vec![] };
+    (q, kind_asked, SearchFilter { kinds, ..Default::default() })
+}
+
+/// The query string of a search (its words and, if one was chosen, its kind).
+pub fn query_string(q: &str, kind_asked: &str) -> String {
+    if kinds_param(kind_asked) { format!("q={}&kind={kind_asked}", enc(q)) } else { format!("q={}", enc(q)) }
+}
+
 /// The search page.
 pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
-    let param = |k: &str| ctx.query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let (q, kind_asked, cursor) = (param("q"), param("kind"), param("cursor"));
-    let kinds = if kind::ALL.contains(&kind_asked.as_str()) { vec![kind_asked.clone()] } else { vec![] };
-    let filter = SearchFilter { kinds, ..Default::default() };
+    let (q, kind_asked, filter) = asked(ctx);
+    let cursor = param(ctx, "cursor");
     let cur = (!cursor.is_empty()).then_some(cursor.as_str());
     let found = match search::find(svc, &q, &filter, cur, PAGE).await {
         Ok(f) => f,
@@ -70,11 +84,10 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
         }
     }
     let synthetic = found.items.iter().any(|r| r.synthetic);
-    let api = format!(
-        "/v1/search?q={}{}",
-        enc(&q),
-        if kinds_param(&kind_asked) { format!("&kind={kind_asked}") } else { String::new() }
-    );
+    let api = format!("/v1/search?{}", query_string(&q, &kind_asked));
+    // A search with words can be followed: its feed carries the versions of what it finds.
+    let feed = (!found.terms.is_empty())
+        .then(|| format!("/search/feed.atom?{}&lang={}", query_string(&q, &kind_asked), ctx.lang.code()));
     let body = html! {
         (form(ctx, &q, &kind_asked))
         @if found.terms.is_empty() {
@@ -82,6 +95,9 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
         } @else if found.items.is_empty() {
             p { (ctx.t("search_none")) }
         } @else {
+            @if let Some(f) = &feed {
+                p class="meta" { a href=(f) type="application/atom+xml" rel="alternate" { (ctx.t("feed_link")) } }
+            }
             p class="meta" {
                 @for (i, (k, n)) in found.counts.iter().enumerate() {
                     @if i > 0 { " · " }
@@ -101,7 +117,7 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
             }
         }
     };
-    Ok(Page { title: ctx.t("search_title").to_owned(), api, synthetic, body })
+    Ok(Page { title: ctx.t("search_title").to_owned(), api, synthetic, body, feed })
 }
 
 fn kinds_param(k: &str) -> bool {

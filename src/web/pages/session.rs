@@ -224,5 +224,11 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         }
         (crate::web::log_check::section(ctx, Some(&full.version)))
     };
-    Ok(Page { title, api: format!("/v1/sessions/{}", enc(id)), synthetic: s.synthetic || council.synthetic, body })
+    Ok(Page {
+        title,
+        api: format!("/v1/sessions/{}", enc(id)),
+        synthetic: s.synthetic || council.synthetic,
+        body,
+        feed: None,
+    })
 }

@@ -59,5 +59,5 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
             p { (ctx.t("how_to_check_text")) }
         }
     };
-    Ok(Page { title: ctx.t("verify_title").to_owned(), api: "/v1/log/checkpoint".into(), synthetic, body })
+    Ok(Page { title: ctx.t("verify_title").to_owned(), api: "/v1/log/checkpoint".into(), synthetic, body, feed: None })
 }

@@ -58,7 +58,7 @@ pub fn mount(route: Route) -> Route {
 
 /// A workspace page (never cached, scripts off).
 pub(crate) fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Response {
-    let p = Page { title: title.to_owned(), api: "/v1".into(), synthetic: false, body };
+    let p = Page { title: title.to_owned(), api: "/v1".into(), synthetic: false, body, feed: None };
     let mut resp = Response::builder()
         .status(status)
         .content_type("text/html; charset=utf-8")
