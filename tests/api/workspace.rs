@@ -1117,3 +1117,61 @@ async fn a_monitor_corrects_a_published_public_record_with_a_reason() {
     .expect("a version");
     assert_eq!((latest.meta.version, latest.meta.reason.as_deref()), (2, Some(reason)));
 }
+
+#[tokio::test]
+async fn a_monitors_publish_time_violations_are_shown_beside_their_facts_like_a_clerks() {
+    let app = spawn_app().await;
+    let (_, token) = account(&app, AccountKind::Monitor, None).await;
+    let mut b = Browser::new(&app);
+    assert_eq!(b.sign_in(&token).await.status, 303);
+    let csrf = b.get("/publish").await.csrf();
+    let open = [
+        ("csrf", csrf.as_str()),
+        ("id", "mon-v"),
+        ("council", "demo-district"),
+        ("council_ru", "Демо районный маслихат"),
+        ("level", "district"),
+        ("convocation", "VIII"),
+        ("number", "3"),
+        ("date", "2024-03-20"),
+        ("kind", "regular"),
+        ("status", "held_reported"),
+        ("source_url", "https://gazeta.example.kz/report"),
+    ];
+    assert_eq!(b.post("/publish/public-records", &open).await.status, 303);
+    let base = "/publish/public-records/mon-v";
+    // Dates the forms can read but the publication rules refuse (before 1990).
+    let item = [
+        ("csrf", csrf.as_str()),
+        ("title", "О бюджете района"),
+        ("title_lang", "ru"),
+        ("doc_title", "Проект решения"),
+        ("doc_url", "https://maslihat.example.kz/budget.pdf"),
+        ("doc_published", "1901-03-01"),
+        ("source_url", "https://maslihat.example.kz/agenda"),
+    ];
+    assert_eq!(b.post(&format!("{base}/agenda"), &item).await.status, 303);
+    let minutes =
+        [("csrf", csrf.as_str()), ("published", "1901-03-28"), ("source_url", "https://maslihat.example.kz/minutes")];
+    assert_eq!(b.post(&format!("{base}/minutes"), &minutes).await.status, 303);
+    let versions = app.version_count().await;
+    let r = b.post(&format!("{base}/publish?lang=kk"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    // Beside the document, inside its entry of the agenda, translated.
+    let doc = element(&r.html, "data-document=\"0/0\"", "li");
+    assert!(doc.contains("data-path=\"/agenda/0/documents/0/published\" data-rule=\"date_range\""), "{doc}");
+    assert!(doc.contains(crate_rule_text("kk", "date_range")), "translated: {doc}");
+    // Beside the minutes form.
+    let form = element(&r.html, "data-form=\"minutes\"", "form");
+    assert!(form.contains("data-path=\"/minutes/published\" data-rule=\"date_range\""), "{form}");
+    // Counted at the top, not listed there again.
+    let top = element(&r.html, "data-violations=\"2\"", "div");
+    assert!(!top.contains("data-path="), "every violation has its field on the page: {top}");
+    assert_eq!(app.version_count().await, versions, "nothing published");
+    assert_eq!(app.get("/v1/public-records/mon-v").await.status, 404);
+}
+
+fn crate_rule_text(lang: &str, rule: &str) -> &'static str {
+    let lang = maslikhat::web::i18n::Lang::parse(lang).expect("lang");
+    maslikhat::web::workspace::text::rule(lang, rule).expect("a translation")
+}
