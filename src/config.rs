@@ -59,6 +59,18 @@ pub struct Settings {
     pub write_rate_per_second: u32,
     /// Burst of writes per token.
     pub write_burst: u32,
+    /// Workspace sign-in attempts (`POST /publish/sign-in`) one client address may make at once;
+    /// then 429 until one comes back (one every `sign_in_client_period_seconds`).
+    pub sign_in_client_burst: u32,
+    /// Seconds in which one client address gets one sign-in attempt back.
+    pub sign_in_client_period_seconds: u64,
+    /// Sign-in attempts with one account's links (current, used or expired) allowed at once,
+    /// from all addresses together; then 429 for that account until one comes back. Keep it
+    /// above `sign_in_client_burst` (and its period at most `sign_in_client_period_seconds`), so
+    /// one client alone can never use up an account's attempts.
+    pub sign_in_account_burst: u32,
+    /// Seconds in which one account gets one sign-in attempt back.
+    pub sign_in_account_period_seconds: u64,
     /// Addresses or networks (CIDR) of the proxies in front of this server. Only a connection from
     /// one of them has its `X-Forwarded-For` believed, and the client is the right-most address
     /// there that is not one of them (a client can write the left part of the header, never the
@@ -195,6 +207,10 @@ impl Default for Settings {
             read_burst: 200,
             write_rate_per_second: 20,
             write_burst: 100,
+            sign_in_client_burst: 10,
+            sign_in_client_period_seconds: 60,
+            sign_in_account_burst: 30,
+            sign_in_account_period_seconds: 60,
             trusted_proxies: vec![],
             trust_forwarded_for: None,
             request_timeout_seconds: 30,

@@ -2,7 +2,9 @@
 //!
 //! Secrets are stored only as SHA-256 hashes: the one-time sign-in token an admin hands out, and
 //! the session cookie it is exchanged for. A leaked database row therefore signs nobody in. A
-//! sign-in token works once (it is cleared when redeemed) and only until it expires; a session
+//! sign-in token works once (its expiry is cleared when redeemed) and only until it expires; its
+//! hash stays until the account's next link, so a used or expired link still names its account
+//! (for the per-account sign-in limit, see `api::limits`); a session
 //! works until it expires, its account is revoked, or its holder signs out.
 //!
 //! Drafts are private working copies of a document (the same JSON body the API takes). They are
@@ -189,7 +191,6 @@ pub async fn revoke_account(db: &DatabaseConnection, id: &str) -> Result<(), Sto
     publisher_account::ActiveModel {
         id: Set(id.to_owned()),
         revoked_at: Set(Some(now())),
-        sign_in_hash: Set(None),
         sign_in_expires_at: Set(None),
         ..Default::default()
     }
@@ -197,6 +198,16 @@ pub async fn revoke_account(db: &DatabaseConnection, id: &str) -> Result<(), Sto
     .await?;
     publisher_session::Entity::delete_many().filter(publisher_session::Column::AccountId.eq(id)).exec(db).await?;
     Ok(())
+}
+
+/// The account a sign-in token belongs to: its current link, whether fresh, used or expired, and
+/// whether or not the account was revoked. `None` for a token no account's latest link matches.
+pub async fn sign_in_owner(db: &DatabaseConnection, token: &str) -> Result<Option<String>, StoreError> {
+    Ok(publisher_account::Entity::find()
+        .filter(publisher_account::Column::SignInHash.eq(hash(token.trim())))
+        .one(db)
+        .await?
+        .map(|m| m.id))
 }
 
 /// Exchanges a one-time sign-in token for a session: returns the cookie value (shown once, stored
@@ -217,11 +228,15 @@ pub async fn redeem(
     if m.revoked_at.is_some() || !fresh {
         return Ok(None);
     }
-    // Used once: cleared before the session exists, so a replay finds nothing.
+    // Used once: its expiry is cleared before the session exists, so a replay finds it stale.
     let cleared = publisher_account::Entity::update_many()
-        .col_expr(publisher_account::Column::SignInHash, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .col_expr(
+            publisher_account::Column::SignInExpiresAt,
+            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(publisher_account::Column::Id.eq(m.id.clone()))
         .filter(publisher_account::Column::SignInHash.eq(hash(token.trim())))
+        .filter(publisher_account::Column::SignInExpiresAt.is_not_null())
         .exec(db)
         .await?;
     if cleared.rows_affected != 1 {

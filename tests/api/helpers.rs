@@ -71,6 +71,8 @@ pub async fn spawn_app_in(tmp: tempfile::TempDir, tune: impl FnOnce(&mut Setting
         read_burst: 100_000,
         write_rate_per_second: 100_000,
         write_burst: 100_000,
+        sign_in_client_burst: 100_000,
+        sign_in_account_burst: 100_000,
         ..Settings::default()
     };
     let mut settings = settings;

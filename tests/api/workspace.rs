@@ -6,7 +6,7 @@ use chrono::Duration;
 use maslikhat::store::accounts::{self, AccountKind};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/rollcall-samples");
 
@@ -182,6 +182,113 @@ async fn a_sign_in_link_works_once_and_gives_a_strict_http_only_cookie() {
     let out = b.post("/publish/sign-out", &[("csrf", &csrf)]).await;
     assert_eq!(out.status, 303);
     assert_eq!(b.get("/publish").await.status, 401);
+}
+
+/// A sign-in attempt from client `addr` (behind the trusted proxy 127.0.0.1): status, headers, body.
+async fn sign_in_from(
+    app: &TestApp,
+    addr: &str,
+    token: &str,
+    lang: &str,
+    json: bool,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let r = client
+        .post(format!("{}/publish/sign-in", app.base))
+        .header("x-forwarded-for", addr)
+        .header("cookie", format!("lang={lang}"));
+    let r = if json {
+        r.header("content-type", "application/json").header("accept", "application/json").json(&json!({"token": token}))
+    } else {
+        r.header("content-type", "application/x-www-form-urlencoded").body(format!("token={}", enc(token)))
+    };
+    let resp = r.send().await.expect("post");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, headers, resp.text().await.expect("body"))
+}
+
+fn header<'a>(h: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
+    h.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_client_address_without_locking_out_other_clients() {
+    let app = spawn_app_with(|s| {
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+        s.sign_in_client_burst = 3;
+        s.sign_in_client_period_seconds = 600;
+    })
+    .await;
+    let guesser = "198.51.100.7";
+    for i in 0..3 {
+        let (status, _, _) = sign_in_from(&app, guesser, &format!("guess-{i}"), "ru", false).await;
+        assert_eq!(status, 401, "attempt {i} is within the client's burst");
+    }
+    // The fourth, from a form: a page in the user's language, with Retry-After.
+    let (status, h, html) = sign_in_from(&app, guesser, "guess-3", "ru", false).await;
+    assert_eq!(status, 429, "{html}");
+    assert!(header(&h, "content-type").starts_with("text/html"), "{h:?}");
+    assert!(html.contains("Слишком много попыток входа"), "{html}");
+    let retry: u64 = header(&h, "retry-after").parse().expect("Retry-After in seconds");
+    assert!((1..=600).contains(&retry), "{retry}");
+    assert!(html.contains(&format!("{retry} с")), "the page says how long: {html}");
+    // A program asking the same: problem+json, the same type as every other 429.
+    let (status, h, body) = sign_in_from(&app, guesser, "guess-4", "en", true).await;
+    assert_eq!(status, 429);
+    assert_eq!(header(&h, "content-type"), "application/problem+json");
+    let problem: Value = serde_json::from_str(&body).expect("json");
+    assert!(problem["type"].as_str().unwrap_or_default().ends_with("/rate-limited"), "{problem}");
+    assert!(!header(&h, "retry-after").is_empty());
+    // Even a valid link is refused from that address now, and is not used up by the refusal.
+    let (_, token) = account(&app, AccountKind::Admin, None).await;
+    let (status, _, _) = sign_in_from(&app, guesser, &token, "en", false).await;
+    assert_eq!(status, 429);
+    // Another client behind the same proxy is not locked out, and the link still works there.
+    let (status, h, _) = sign_in_from(&app, "203.0.113.1", &token, "en", false).await;
+    assert_eq!(status, 303, "another address signs in");
+    assert!(header(&h, "set-cookie").starts_with("mk_ws="));
+    // A program's failure (no limit reached) is problem+json too.
+    let (status, h, _) = sign_in_from(&app, "203.0.113.1", "nonsense", "en", true).await;
+    assert_eq!(status, 401);
+    assert_eq!(header(&h, "content-type"), "application/problem+json");
+}
+
+#[tokio::test]
+async fn failed_sign_ins_with_an_accounts_links_are_limited_per_account_from_every_address() {
+    let app = spawn_app_with(|s| {
+        s.trusted_proxies = vec!["127.0.0.1".into()];
+        s.sign_in_account_burst = 3;
+        s.sign_in_account_period_seconds = 600;
+    })
+    .await;
+    // An expired link names its account; so does a used one.
+    let (expired, token) =
+        accounts::create_account(&app.state.service.db, "Late Clerk", AccountKind::Admin, None, Duration::seconds(-1))
+            .await
+            .expect("account");
+    for (i, addr) in ["198.51.100.1", "198.51.100.2", "198.51.100.3"].into_iter().enumerate() {
+        let (status, _, _) = sign_in_from(&app, addr, &token, "en", false).await;
+        assert_eq!(status, 401, "failure {i} of the expired link");
+    }
+    // The fourth failure, from a fresh address: the account's attempts are used up.
+    let (status, h, html) = sign_in_from(&app, "198.51.100.4", &token, "kk", false).await;
+    assert_eq!(status, 429, "{html}");
+    assert!(html.contains("Кіру әрекеттері тым көп"), "{html}");
+    assert!(!header(&h, "retry-after").is_empty());
+    // Other accounts and unknown tokens from that address are untouched.
+    let (_, other) = account(&app, AccountKind::Admin, None).await;
+    assert_eq!(sign_in_from(&app, "198.51.100.4", "no-such-link", "en", false).await.0, 401);
+    assert_eq!(sign_in_from(&app, "198.51.100.4", &other, "en", false).await.0, 303);
+    // A used link keeps counting against its account.
+    for _ in 0..2 {
+        assert_eq!(sign_in_from(&app, "198.51.100.5", &other, "en", false).await.0, 401, "a used link");
+    }
+    assert_eq!(sign_in_from(&app, "198.51.100.6", &other, "en", true).await.0, 429, "success + 2 failures: burst of 3");
+    // The expired account's admin issues a new link after the wait: the account is still limited
+    // until an attempt comes back (Retry-After), however fresh the link.
+    let fresh = accounts::new_sign_in(&app.state.service.db, &expired.id, Duration::hours(1)).await.expect("link");
+    assert_eq!(sign_in_from(&app, "203.0.113.9", &fresh, "en", false).await.0, 429);
 }
 
 #[tokio::test]
@@ -1013,4 +1120,62 @@ async fn a_monitor_corrects_a_published_public_record_with_a_reason() {
     .unwrap()
     .expect("a version");
     assert_eq!((latest.meta.version, latest.meta.reason.as_deref()), (2, Some(reason)));
+}
+
+#[tokio::test]
+async fn a_monitors_publish_time_violations_are_shown_beside_their_facts_like_a_clerks() {
+    let app = spawn_app().await;
+    let (_, token) = account(&app, AccountKind::Monitor, None).await;
+    let mut b = Browser::new(&app);
+    assert_eq!(b.sign_in(&token).await.status, 303);
+    let csrf = b.get("/publish").await.csrf();
+    let open = [
+        ("csrf", csrf.as_str()),
+        ("id", "mon-v"),
+        ("council", "demo-district"),
+        ("council_ru", "Демо районный маслихат"),
+        ("level", "district"),
+        ("convocation", "VIII"),
+        ("number", "3"),
+        ("date", "2024-03-20"),
+        ("kind", "regular"),
+        ("status", "held_reported"),
+        ("source_url", "https://gazeta.example.kz/report"),
+    ];
+    assert_eq!(b.post("/publish/public-records", &open).await.status, 303);
+    let base = "/publish/public-records/mon-v";
+    // Dates the forms can read but the publication rules refuse (before 1990).
+    let item = [
+        ("csrf", csrf.as_str()),
+        ("title", "О бюджете района"),
+        ("title_lang", "ru"),
+        ("doc_title", "Проект решения"),
+        ("doc_url", "https://maslihat.example.kz/budget.pdf"),
+        ("doc_published", "1901-03-01"),
+        ("source_url", "https://maslihat.example.kz/agenda"),
+    ];
+    assert_eq!(b.post(&format!("{base}/agenda"), &item).await.status, 303);
+    let minutes =
+        [("csrf", csrf.as_str()), ("published", "1901-03-28"), ("source_url", "https://maslihat.example.kz/minutes")];
+    assert_eq!(b.post(&format!("{base}/minutes"), &minutes).await.status, 303);
+    let versions = app.version_count().await;
+    let r = b.post(&format!("{base}/publish?lang=kk"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    // Beside the document, inside its entry of the agenda, translated.
+    let doc = element(&r.html, "data-document=\"0/0\"", "li");
+    assert!(doc.contains("data-path=\"/agenda/0/documents/0/published\" data-rule=\"date_range\""), "{doc}");
+    assert!(doc.contains(crate_rule_text("kk", "date_range")), "translated: {doc}");
+    // Beside the minutes form.
+    let form = element(&r.html, "data-form=\"minutes\"", "form");
+    assert!(form.contains("data-path=\"/minutes/published\" data-rule=\"date_range\""), "{form}");
+    // Counted at the top, not listed there again.
+    let top = element(&r.html, "data-violations=\"2\"", "div");
+    assert!(!top.contains("data-path="), "every violation has its field on the page: {top}");
+    assert_eq!(app.version_count().await, versions, "nothing published");
+    assert_eq!(app.get("/v1/public-records/mon-v").await.status, 404);
+}
+
+fn crate_rule_text(lang: &str, rule: &str) -> &'static str {
+    let lang = maslikhat::web::i18n::Lang::parse(lang).expect("lang");
+    maslikhat::web::workspace::text::rule(lang, rule).expect("a translation")
 }

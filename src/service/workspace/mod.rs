@@ -314,6 +314,11 @@ pub async fn redeem(svc: &Service, token: &str, session_ttl: Duration) -> Result
     Ok(accounts::redeem(&svc.db, token, session_ttl).await?)
 }
 
+/// The account whose latest sign-in link `token` is (fresh, used or expired), if any.
+pub async fn sign_in_owner(svc: &Service, token: &str) -> Result<Option<String>, Error> {
+    Ok(accounts::sign_in_owner(&svc.db, token).await?)
+}
+
 /// The live session a cookie names, if any.
 pub async fn session(svc: &Service, cookie: &str) -> Result<Option<SignedIn>, Error> {
     Ok(accounts::session(&svc.db, cookie).await?)

@@ -21,10 +21,11 @@ use std::sync::Arc;
 use chrono::Duration;
 use maud::{Markup, html};
 use poem::http::{HeaderValue, StatusCode, header};
-use poem::web::{Data, Form, Multipart, Query};
-use poem::{Request, Response, Route, get, handler, post};
+use poem::web::{Data, Form, Json, Multipart, Query};
+use poem::{Body, FromRequest, Request, RequestBody, Response, Route, get, handler, post};
 
 use crate::api::AppState;
+use crate::api::problem::Problem;
 use crate::service::workspace::{self as ws, AccountKind, SignedIn};
 use crate::web::context;
 use crate::web::i18n::Lang;
@@ -202,10 +203,60 @@ async fn sign_in_page(req: &Request, Query(q): Query<TokenQuery>) -> Response {
     page(&ctx, StatusCode::OK, t(l, "sign_in"), body)
 }
 
+/// Whether a request asks as a program would (a JSON body, or JSON rather than HTML accepted):
+/// it is then answered with problem+json instead of a page.
+fn api_style(req: &Request) -> bool {
+    let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or_default();
+    let accept = header(header::ACCEPT);
+    header(header::CONTENT_TYPE).contains("json") || (accept.contains("json") && !accept.contains("text/html"))
+}
+
+/// The answer to a sign-in attempt over a limit: a page in the user's language for the form,
+/// problem+json for a program; both with `Retry-After`.
+fn too_many_sign_ins(req: &Request, ctx: &Ctx, refused: crate::api::limits::Refused) -> Response {
+    if api_style(req) {
+        return refused.problem();
+    }
+    let l = ctx.lang;
+    let body = html! {
+        p role="alert" { (t(l, "too_many_sign_ins")) }
+        p { (t(l, "retry_in")) " " (refused.retry_after()) " " (t(l, "seconds")) }
+    };
+    let mut resp = page(ctx, StatusCode::TOO_MANY_REQUESTS, t(l, "sign_in"), body);
+    refused.headers(&mut resp);
+    resp
+}
+
+/// `POST /publish/sign-in`: the only place a sign-in link is used. Every attempt counts against
+/// its client address before the token is looked at; an attempt with a link that names an account
+/// (fresh, used or expired) also counts against that account (see [`crate::api::limits`]).
 #[handler]
-async fn sign_in(req: &Request, state: Data<&Arc<AppState>>, Form(form): Form<HashMap<String, String>>) -> Response {
+async fn sign_in(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
     let ctx = context(req);
-    let token = form.get("token").map(String::as_str).unwrap_or_default();
+    let mut body = RequestBody::new(body);
+    if let Err(refused) = state.limits.sign_in_client(&state.limits.client(req)) {
+        return too_many_sign_ins(req, &ctx, refused);
+    }
+    let api = api_style(req);
+    let form =
+        if req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().contains("json") {
+            Json::<HashMap<String, String>>::from_request(req, &mut body).await.map(|Json(f)| f)
+        } else {
+            Form::<HashMap<String, String>>::from_request(req, &mut body).await.map(|Form(f)| f)
+        };
+    let token = match &form {
+        Ok(f) => f.get("token").map(String::as_str).unwrap_or_default(),
+        Err(_) => "",
+    };
+    match ws::sign_in_owner(&state.service, token).await {
+        Ok(Some(account)) => {
+            if let Err(refused) = state.limits.sign_in_account(&account) {
+                return too_many_sign_ins(req, &ctx, refused);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => return internal(&ctx, e),
+    }
     match ws::redeem(&state.service, token, Duration::hours(SESSION_HOURS)).await {
         Ok(Some((cookie, _))) => {
             let secure = if over_tls(req) { "; Secure" } else { "" };
@@ -219,6 +270,14 @@ async fn sign_in(req: &Request, state: Data<&Arc<AppState>>, Form(form): Form<Ha
             }
             resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             resp
+        }
+        Ok(None) if api => {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the sign-in link is unknown, already used or expired, or its account was revoked; ask an admin for a new one",
+            )
+            .into_poem_response()
         }
         Ok(None) => message(&ctx, StatusCode::UNAUTHORIZED, "sign_in_failed"),
         Err(e) => internal(&ctx, e),

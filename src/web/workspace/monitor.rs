@@ -9,8 +9,9 @@ use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::forms::{beside, summary};
 use super::text::{rule, t};
 use super::{account_bar, checked, csrf_field, forbidden, internal, page, see_other, signed_in};
 use crate::api::AppState;
@@ -131,6 +132,69 @@ pub async fn open_record(req: &Request, state: Data<&Arc<AppState>>, Form(f): Fo
     }
 }
 
+/// The top-level facts of a record the page shows, each with the violations under it beside it.
+const BASICS: &[&str] =
+    &["/id", "/date", "/reported_date", "/session_number", "/kind", "/status", "/council", "/sources"];
+
+/// The draft paths the record page shows a fact or a form for (violations there are shown beside
+/// it, the rest at the top), as the clerks' session page does.
+fn placed(doc: &Value) -> Vec<String> {
+    let mut out: Vec<String> = BASICS.iter().map(|p| (*p).to_owned()).collect();
+    out.extend(["/notice", "/minutes", "/reason"].map(str::to_owned));
+    for (i, item) in doc["agenda"].as_array().into_iter().flatten().enumerate() {
+        out.push(format!("/agenda/{i}/title"));
+        out.push(format!("/agenda/{i}/title_lang"));
+        let n = item["documents"].as_array().map_or(0, Vec::len);
+        out.extend((0..n).map(|j| format!("/agenda/{i}/documents/{j}")));
+    }
+    out
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The draft's facts as a list, each with its violations beside it.
+fn facts(l: Lang, doc: &Value, v: &[Violation]) -> Markup {
+    html! {
+        dl data-facts {
+            dt { (t(l, "record_id")) } dd { code { (text_of(&doc["id"])) } (beside(l, v, "/id")) }
+            dt { (t(l, "council")) } dd { (text_of(&doc["council"]["slug"])) " · " (text_of(&doc["council"]["ru"])) " " (text_of(&doc["council"]["kk"])) (beside(l, v, "/council")) }
+            dt { (t(l, "on_date")) } dd { (text_of(&doc["date"])) (beside(l, v, "/date")) (beside(l, v, "/reported_date")) }
+            dt { (t(l, "number")) } dd { (text_of(&doc["session_number"])) (beside(l, v, "/session_number")) }
+            dt { (t(l, "status")) } dd { (text_of(&doc["kind"])) " · " (text_of(&doc["status"])) (beside(l, v, "/kind")) (beside(l, v, "/status")) }
+            dt { (t(l, "source_url")) } dd {
+                ul { @for src in doc["sources"].as_array().into_iter().flatten() { li { (text_of(src)) } } }
+                (beside(l, v, "/sources"))
+            }
+        }
+        @if doc["agenda"].as_array().is_some_and(|a| !a.is_empty()) {
+            h2 { (t(l, "agenda")) }
+            ol data-agenda {
+                @for (i, item) in doc["agenda"].as_array().into_iter().flatten().enumerate() {
+                    li data-item=(i) {
+                        (text_of(&item["title"])) (beside(l, v, &format!("/agenda/{i}/title"))) (beside(l, v, &format!("/agenda/{i}/title_lang")))
+                        @if item["documents"].as_array().is_some_and(|d| !d.is_empty()) {
+                            ul {
+                                @for (j, d) in item["documents"].as_array().into_iter().flatten().enumerate() {
+                                    li data-document=(format!("{i}/{j}")) {
+                                        (text_of(&d["title"])) " " (text_of(&d["url"])) " · " (t(l, "declared_at")) " " (text_of(&d["published"]))
+                                        (beside(l, v, &format!("/agenda/{i}/documents/{j}")))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[handler]
 pub async fn record_page(req: &Request, state: Data<&Arc<AppState>>, Path(id): Path<String>) -> Response {
     let ctx = context(req);
@@ -163,15 +227,19 @@ async fn view(
     let body = html! {
         (account_bar(l, s))
         @if let Some(n) = &notice { p.provenance role="status" { (n) " " a href={"/public-records/" (id)} { (t(l, "preview")) } } }
-        @if !violations.is_empty() { (super::forms::summary(l, violations, &["/reason".to_owned()])) }
+        @if !violations.is_empty() {
+            (summary(l, violations, &draft.as_ref().map(|d| placed(&d.doc)).unwrap_or_else(|| vec!["/reason".to_owned()])))
+        }
         @if let Some(d) = &draft {
             p.meta { (t(l, "draft_note")) }
-            pre data-draft { (serde_json::to_string_pretty(&d.doc).unwrap_or_default()) }
+            (facts(l, &d.doc, violations))
+            details { summary { "JSON" } pre data-draft { (serde_json::to_string_pretty(&d.doc).unwrap_or_default()) } }
             h2 { (t(l, "notice")) }
             form method="post" action={(base) "/notice"} data-form="notice" {
                 (csrf_field(s))
                 label { (t(l, "on_date")) " " input type="date" name="date"; } (err(l, errors, "date")) " "
                 label { (t(l, "source_url")) " " input type="url" name="source_url"; } (err(l, errors, "source_url"))
+                (beside(l, violations, "/notice"))
                 " " button type="submit" { (t(l, "save")) }
             }
             h2 { (t(l, "add_item")) }
@@ -191,6 +259,7 @@ async fn view(
                 label { (t(l, "declared_at")) " " input type="date" name="published"; } (err(l, errors, "published")) " "
                 label { "URL " input type="url" name="url"; } (err(l, errors, "url")) " "
                 label { (t(l, "source_url")) " " input type="url" name="source_url"; } (err(l, errors, "source_url"))
+                (beside(l, violations, "/minutes"))
                 " " button type="submit" { (t(l, "save")) }
             }
             h2 { (t(l, "publish")) }
@@ -198,7 +267,7 @@ async fn view(
                 (csrf_field(s))
                 @if d.base.is_some() {
                     p.meta { (t(l, "correction_note")) }
-                    p { label { (t(l, "reason")) " " textarea name="reason" rows="2" cols="60" {} } (super::forms::beside(l, violations, "/reason")) }
+                    p { label { (t(l, "reason")) " " textarea name="reason" rows="2" cols="60" {} } (beside(l, violations, "/reason")) }
                 }
                 button type="submit" { (t(l, "publish")) }
             }

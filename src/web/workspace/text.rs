@@ -419,9 +419,9 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
     (
         "rule_within_convocation",
         [
-            "мандат шақырылым мерзімінде болуы керек",
-            "мандат должен быть в пределах созыва",
-            "the mandate must fall within the convocation",
+            "күні (мандаттың немесе сессияның) шақырылым мерзімінде болуы керек",
+            "дата (мандата или сессии) должна быть в пределах созыва",
+            "the date (of a mandate or a session) must fall within the convocation",
         ],
     ),
     ("rule_date", ["күн дұрыс емес", "неверная дата", "not a valid date"]),
@@ -482,6 +482,16 @@ pub const TEXT: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("sign_out", ["Шығу", "Выйти", "Sign out"]),
+    (
+        "too_many_sign_ins",
+        [
+            "Кіру әрекеттері тым көп. Сәл күтіп, қайталап көріңіз.",
+            "Слишком много попыток входа. Подождите и попробуйте снова.",
+            "Too many sign-in attempts. Wait a little and try again.",
+        ],
+    ),
+    ("retry_in", ["Қайталауға дейін:", "Повторить можно через", "You may try again in"]),
+    ("seconds", ["секунд", "с", "seconds"]),
     (
         "signed_out",
         [
