@@ -122,7 +122,7 @@ pub async fn compress<E: Endpoint>(next: E, mut req: Request) -> Result<Response
     }
     add_vary(&mut resp);
     // An event stream is sent as each event comes: a compressor would hold events in its buffer.
-    let stream = super::middleware::is_event_stream(&resp);
+    let stream = is_event_stream(&resp);
     let encoded = resp.headers().contains_key(header::CONTENT_ENCODING) || stream;
     let Some(a) = algo else { return Ok(resp) };
     // The representation this read is (or, for a 304 or a HEAD, would be) sent as: encoded by
@@ -139,6 +139,14 @@ pub async fn compress<E: Endpoint>(next: E, mut req: Request) -> Result<Response
         return Ok(Compress::new(resp, a).into_response());
     }
     Ok(resp)
+}
+
+/// True for a server-sent events response: a body that stays open, sent event by event.
+pub fn is_event_stream(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/event-stream"))
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ async fn conditional<E: Endpoint>(next: E, req: Request) -> Result<Response> {
     let authorized = req.headers().contains_key(header::AUTHORIZATION);
     let default_cc = default_cache_control(req.uri().path());
     let mut resp = next.call(req).await?.into_response();
-    if is_event_stream(&resp) {
+    if super::compression::is_event_stream(&resp) {
         // An endless body: never read (to hash it), never stored by a cache.
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return Ok(resp);
@@ -133,14 +133,6 @@ pub async fn location_on_create<E: Endpoint>(next: E, req: Request) -> Result<Re
         resp.headers_mut().insert(header::LOCATION, v);
     }
     Ok(resp)
-}
-
-/// True for a server-sent events response: a body that stays open, sent event by event.
-pub fn is_event_stream(resp: &Response) -> bool {
-    resp.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("text/event-stream"))
 }
 
 /// `304 Not Modified` (with the ETag and Cache-Control) when `If-None-Match` names `etag`, as
