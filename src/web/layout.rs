@@ -117,6 +117,12 @@ mark{background:#ffe58a;color:inherit;padding:0 .1em}
 ol.search-results{padding-left:1.5em}
 ol.search-results li{margin:.4em 0}
 .excerpt{color:var(--muted);font-size:.92em}
+form.find-search{display:flex;gap:.3em;max-width:40em;margin:.5em 0;font-size:1.1em}
+form.find-search label{flex:1}
+ul.councils{columns:2 16em;padding-left:1.2em;margin:.5em 0}
+.top-bottom{display:grid;grid-template-columns:minmax(0,1fr);gap:0 1.5em}
+.top-bottom .figure{grid-template-columns:minmax(0,1fr)}
+@media(min-width:900px){.top-bottom{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
 footer.site{border-top:1px solid var(--line);margin-top:2em;padding:1em;color:var(--muted);font-size:.9em}
 footer.site p{max-width:1100px;margin:.3em auto}
 "#;

@@ -368,7 +368,8 @@ async fn a_real_record_page_shows_every_source_and_says_what_the_sources_do_not_
             t.contains(&format!("data-fact=\"livestream\"><em class=\"unknown\" data-unknown=\"true\">{not_stated}<"))
         );
         assert!(t.contains("data-provenance=\"public_sources\""), "{lang}: provenance");
-        assert!(t.contains("data-field=\"provenance\">public_sources<"));
+        assert!(t.contains("data-field=\"provenance\" data-value=\"public_sources\">"), "{lang}: provenance field");
+        assert!(!t.contains(">public_sources<"), "{lang}: the provenance in words, not its code");
         assert!(t.contains(&format!("href=\"/v1/public-records/{id}\"")), "{lang}: links the API request");
         assert!(t.contains("href=\"/public-records?council=akmola-oblast\""), "{lang}: council links to its records");
         assert!(!t.contains("href=\"/councils/akmola-oblast\""), "{lang}: never to the synthetic council");
