@@ -178,21 +178,30 @@ fn openness_figure(
     }
 }
 
+/// How many rows the home page shows at each end of a ranking.
+pub const ENDS: usize = 10;
+
+/// The first [`ENDS`] rows and the last [`ENDS`] after them (no row twice).
+pub fn ends<T>(ranked: &[T]) -> (&[T], &[T]) {
+    let top = ranked.len().min(ENDS);
+    let bottom = top.max(ranked.len().saturating_sub(ENDS));
+    (&ranked[..top], &ranked[bottom..])
+}
+
 /// The top ten and the bottom ten of some rows ranked among themselves (no council twice).
 fn top_and_bottom(ctx: &Ctx, rows: &[RankingRow], detail: &HashMap<String, Arc<CouncilMetrics>>, kind: &str) -> Markup {
     let ranked: Vec<&RankingRow> = rows.iter().filter(|r| r.rank.is_some()).collect();
-    let top: Vec<&RankingRow> = ranked.iter().take(10).copied().collect();
-    let bottom: Vec<&RankingRow> = ranked.iter().skip(10.max(ranked.len().saturating_sub(10))).copied().collect();
+    let (top, bottom) = ends(&ranked);
     html! {
         div class="top-bottom" data-ranking=(kind) {
             div data-list="top" {
                 h3 { (ctx.t("rank_top")) }
-                (openness_figure(ctx, ctx.t("rank_top"), &top, detail, false))
+                (openness_figure(ctx, ctx.t("rank_top"), top, detail, false))
             }
             @if !bottom.is_empty() {
                 div data-list="bottom" {
                     h3 { (ctx.t("rank_bottom")) }
-                    (openness_figure(ctx, ctx.t("rank_bottom"), &bottom, detail, false))
+                    (openness_figure(ctx, ctx.t("rank_bottom"), bottom, detail, false))
                 }
             }
         }
@@ -283,7 +292,7 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
         .flat_map(|rs| {
             let ranked: Vec<&RankingRow> = rs.iter().filter(|r| r.rank.is_some()).collect();
             let n = ranked.len();
-            ranked.into_iter().enumerate().filter(move |(i, _)| *i < 10 || *i + 10 >= n).map(|(_, r)| r)
+            ranked.into_iter().enumerate().filter(move |(i, _)| *i < ENDS || *i + ENDS >= n).map(|(_, r)| r)
         })
         .collect();
     let detail = details(svc, &shown, &p).await?;
@@ -458,4 +467,41 @@ pub async fn full(svc: &Service, ctx: &Ctx) -> PageResult {
         }
     };
     Ok(Page { title: ctx.t("rank_full_title").to_owned(), api: api_href, synthetic: false, body, feed: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ends, rerank};
+    use crate::domain::enums::Level;
+    use crate::domain::metrics::MetricValue;
+    use crate::service::metrics::RankingRow;
+
+    #[test]
+    fn the_ends_of_a_ranking_never_show_a_council_twice() {
+        let rows: Vec<u32> = (1..=25).collect();
+        let (top, bottom) = ends(&rows);
+        assert_eq!(top, (1..=10).collect::<Vec<_>>().as_slice());
+        assert_eq!(bottom, (16..=25).collect::<Vec<_>>().as_slice());
+        let rows: Vec<u32> = (1..=14).collect();
+        let (top, bottom) = ends(&rows);
+        assert_eq!((top.len(), bottom), (10, [11, 12, 13, 14].as_slice()));
+        let (top, bottom) = ends(&rows[..4]);
+        assert_eq!((top.len(), bottom.len()), (4, 0));
+    }
+
+    #[test]
+    fn each_kind_is_ranked_among_itself() {
+        let row = |id: &str, v: Option<f64>, rank: u64| RankingRow {
+            rank: Some(rank),
+            council: id.to_owned(),
+            names: Default::default(),
+            level: Level::District,
+            value: MetricValue { value: v, n: 1, reason: None },
+        };
+        // Ranks 2, 4, 5 among all councils; 1, 2, 2 among these; none without a value.
+        let rows = [row("a", Some(70.0), 2), row("b", Some(50.0), 4), row("c", Some(50.0), 5), row("d", None, 9)];
+        let refs: Vec<&RankingRow> = rows.iter().collect();
+        let ranks: Vec<Option<u64>> = rerank(&refs).iter().map(|r| r.rank).collect();
+        assert_eq!(ranks, [Some(1), Some(2), Some(2), None]);
+    }
 }
