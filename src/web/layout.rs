@@ -96,6 +96,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 form.filters{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:end;margin:.5em 0}
 form.filters label{display:flex;flex-direction:column;font-size:.9em}
 select,button{font:inherit;padding:.3em .5em}
+select{max-width:100%}
+form.filters label{max-width:100%}
 pre{background:#f6f8fa;padding:.75em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 .vote{border:1px solid var(--line);border-radius:6px;padding:.5em 1em;margin:.75em 0}
 .provenance{background:#e8f1fb;color:#123;border:2px solid #8db3e2;padding:.75em 1em;margin:1em 0}

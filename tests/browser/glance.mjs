@@ -42,16 +42,20 @@ const ENUM_WORDS = enumWords();
 const tmp = mkdtempSync(join(tmpdir(), 'maslikhat-glance-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const database = `sqlite://${join(tmp, 'db.sqlite')}?mode=rwc`;
-const imported = spawnSync(bin, ['import', '--public-records', join(root, 'data', 'public-records', 'sessions.json'), '--database', database], {
-  env: { ...process.env, MASLIKHAT_KEYS_DIR: join(tmp, 'keys'), RUST_LOG: 'warn' },
+// GLANCE_DATABASE (with GLANCE_KEYS_DIR) runs the checks on a database already loaded, e.g. the
+// whole synthetic country (`maslikhat demo --scale 1`) beside the real records.
+const given = process.env.GLANCE_DATABASE;
+const keys = process.env.GLANCE_KEYS_DIR ?? join(tmp, 'keys');
+const database = given ?? `sqlite://${join(tmp, 'db.sqlite')}?mode=rwc`;
+const imported = given ? { status: 0 } : spawnSync(bin, ['import', '--public-records', join(root, 'data', 'public-records', 'sessions.json'), '--database', database], {
+  env: { ...process.env, MASLIKHAT_KEYS_DIR: keys, RUST_LOG: 'warn' },
   encoding: 'utf8',
 });
 check(imported.status === 0, `import --public-records exits 0 (${(imported.stderr ?? '').trim()})`);
-const server = spawn(bin, ['serve', '--demo', '--bind', `127.0.0.1:${port}`, '--database', database], {
+const server = spawn(bin, ['serve', given ? '--no-demo' : '--demo', '--bind', `127.0.0.1:${port}`, '--database', database], {
   env: {
     ...process.env,
-    MASLIKHAT_KEYS_DIR: join(tmp, 'keys'),
+    MASLIKHAT_KEYS_DIR: keys,
     MASLIKHAT_PUBLIC_URL: base,
     MASLIKHAT_READ_RATE_PER_SECOND: '100000',
     MASLIKHAT_READ_BURST: '100000',
