@@ -25,8 +25,40 @@ const W: f64 = 640.0;
 const LABEL_W: f64 = 230.0;
 const ROW_H: f64 = 22.0;
 
-fn clip(label: &str, n: usize) -> String {
-    if label.chars().count() <= n { label.to_owned() } else { label.chars().take(n - 1).collect::<String>() + "…" }
+/// A generous estimate of a character's advance in em (wide sans-serif fonts, Cyrillic included),
+/// so that text cut to fit never overflows its chart.
+fn em(c: char) -> f64 {
+    match c {
+        ' ' => 0.34,
+        'i' | 'l' | 'j' | 't' | 'f' | 'r' | 'I' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | '(' | ')' | 'і' => 0.4,
+        'm' | 'w' | 'M' | 'W' | 'ш' | 'щ' | 'ж' | 'м' | 'ю' | 'ы' | 'ф' | 'Ш' | 'Щ' | 'Ж' | 'М' | 'Ю' | 'Ы' | 'Ф'
+        | '—' => 0.95,
+        c if c.is_uppercase() => 0.76,
+        _ => 0.64,
+    }
+}
+
+/// The estimated width of `s` in px at `size` px.
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(em).sum::<f64>() * size
+}
+
+/// `label`, cut with an ellipsis where needed so that it is at most `max` px wide at `size` px.
+pub fn fit(label: &str, max: f64, size: f64) -> String {
+    if text_width(label, size) <= max {
+        return label.to_owned();
+    }
+    let room = max - text_width("…", size);
+    let mut out = String::new();
+    let mut w = 0.0;
+    for c in label.chars() {
+        w += em(c) * size;
+        if w > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.trim_end().to_owned() + "…"
 }
 
 /// One horizontal bar made of coloured segments laid end to end.
@@ -60,7 +92,7 @@ pub fn stacked_bars(title: &str, rows: &[StackRow], max: f64) -> Markup {
             title { (title) }
             @for (i, r) in rows.iter().enumerate() {
                 @let y = 4.0 + ROW_H * i as f64;
-                text x=(LABEL_W - 6.0) y=(y + 15.0) text-anchor="end" font-size="12" { (clip(&r.label, 34)) }
+                text x=(LABEL_W - 6.0) y=(y + 15.0) text-anchor="end" font-size="12" { (fit(&r.label, LABEL_W - 10.0, 12.0)) }
                 @let (placed, end) = place(&r.segments, scale);
                 @for (x, w, colour) in placed {
                     rect x=(x) y=(y + 3.0) width=(w) height=(ROW_H - 6.0) fill=(colour) {}
@@ -126,7 +158,7 @@ pub fn lines(title: &str, years: &[i32], series: &[(String, &'static str, Vec<Op
                 }
                 @let lx = left + 170.0 * si as f64;
                 rect x=(lx) y=(h - 16.0) width="12" height="12" fill=(colour) {}
-                text x=(lx + 16.0) y=(h - 6.0) font-size="11" { (clip(&series[si].0, 26)) }
+                text x=(lx + 16.0) y=(h - 6.0) font-size="11" { (fit(&series[si].0, 150.0, 11.0)) }
             }
         }
     }
@@ -157,7 +189,7 @@ pub fn seats(title: &str, groups: &[(String, Vec<Seat>)]) -> Markup {
         svg class="chart" viewBox={ "0 0 " (W) " " (h) } width="100%" role="img" aria-label=(title) xmlns="http://www.w3.org/2000/svg" {
             title { (title) }
             @for (label, seats, top) in &blocks {
-                text x="4" y=(top + 12.0) font-size="12" font-weight="bold" { (clip(label, 60)) " (" (seats.len()) ")" }
+                text x="4" y=(top + 12.0) font-size="12" font-weight="bold" { (fit(label, W - 90.0, 13.0)) " (" (seats.len()) ")" }
                 @for (i, s) in seats.iter().enumerate() {
                     @let cx = 14.0 + gap * (i % per_row) as f64;
                     @let cy = top + 20.0 + r + gap * (i / per_row) as f64;
@@ -178,5 +210,20 @@ pub fn legend(items: &[(String, &'static str)]) -> Markup {
                 li { span class="swatch" style={ "background:" (colour) } aria-hidden="true" {} (label) }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fit, text_width};
+
+    #[test]
+    fn labels_are_cut_to_fit_their_room() {
+        assert_eq!(fit("Аудан", 200.0, 12.0), "Аудан");
+        let long = "«Ақ жол» Қазақстанның демократиялық партиясы";
+        let cut = fit(long, 220.0, 12.0);
+        assert!(cut.ends_with('…') && cut.chars().count() < long.chars().count(), "{cut}");
+        assert!(text_width(&cut, 12.0) <= 220.0, "{cut}");
+        assert!(text_width(&fit(&"Ш".repeat(80), 100.0, 12.0), 12.0) <= 100.0);
     }
 }

@@ -214,6 +214,70 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     ),
     ("level_city", ["облыстық маңызы бар қала", "город областного значения", "city of oblast significance"]),
     ("level_district", ["аудандық", "районный", "district"]),
+    ("level_national", ["Парламент Мәжілісі", "Мажилис Парламента", "Mazhilis (parliament)"]),
+    ("prov_council", ["мәслихат жариялаған", "опубликовано маслихатом", "published by the council"]),
+    (
+        "prov_public_sources",
+        ["ашық дереккөздерден жиналған", "собрано из открытых источников", "compiled from public sources"],
+    ),
+    ("prov_synthetic", ["жасанды деректер", "синтетические данные", "synthetic data"]),
+    ("key_id", ["Кілт идентификаторы", "Идентификатор ключа", "Key id"]),
+    ("find_title", ["Өз мәслихатыңызды табыңыз", "Найдите свой маслихат", "Find your council"]),
+    (
+        "find_intro",
+        [
+            "Мәслихатты, депутатты немесе күн тәртібінің мәселесін атауы бойынша іздеңіз, не облысты таңдаңыз.",
+            "Ищите маслихат, депутата или вопрос повестки по названию или выберите область.",
+            "Search for a council, a deputy or an agenda item by name, or choose your oblast.",
+        ],
+    ),
+    (
+        "find_region",
+        [
+            "Облыс немесе республикалық маңызы бар қала",
+            "Область или город республиканского значения",
+            "Oblast or city of republican significance",
+        ],
+    ),
+    ("find_choose", ["— таңдаңыз —", "— выберите —", "— choose —"]),
+    ("find_show", ["Мәслихаттарды көрсету", "Показать маслихаты", "Show councils"]),
+    ("find_councils_of", ["Осы өңірдің мәслихаттары", "Маслихаты этого региона", "Councils of this region"]),
+    (
+        "find_none",
+        [
+            "Бұл өңірдің мәслихаттары әлі жарияланбаған.",
+            "Маслихаты этого региона ещё не опубликованы.",
+            "No council of this region is published yet.",
+        ],
+    ),
+    ("rank_top", ["Алғашқы ондық", "Первая десятка", "Top ten"]),
+    ("rank_bottom", ["Соңғы ондық", "Последняя десятка", "Bottom ten"]),
+    ("rank_full", ["Толық тізім және сүзгілер", "Полный список и фильтры", "The full list, with filters"]),
+    ("rank_full_title", ["Мәслихаттар рейтингі", "Рейтинг маслихатов", "Councils ranked"]),
+    (
+        "rank_real",
+        [
+            "Платформа арқылы жариялайтын мәслихаттар (нақты деректер)",
+            "Маслихаты, публикующие через платформу (реальные данные)",
+            "Councils publishing through the platform (real data)",
+        ],
+    ),
+    (
+        "rank_synthetic",
+        [
+            "Жасанды ел (демонстрациялық деректер)",
+            "Синтетическая страна (демонстрационные данные)",
+            "The synthetic country (demonstration data)",
+        ],
+    ),
+    (
+        "rank_separate",
+        [
+            "Нақты және жасанды мәслихаттар бір рейтингке ешқашан қосылмайды.",
+            "Реальные и синтетические маслихаты никогда не ранжируются вместе.",
+            "Real and synthetic councils are never ranked together.",
+        ],
+    ),
     ("rank_openness", ["Ашықтық бағасы бойынша рейтинг", "Рейтинг по оценке открытости", "Ranked by openness score"]),
     (
         "rank_contested",
@@ -727,9 +791,9 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     (
         "pr_provenance_note",
         [
-            "Нақты жазба, жасанды емес. Оны мәслихат осы платформа арқылы жарияламаған: команда ашық мәтіндерден (газеттер, мәслихат беттері, adilet.zan.kz) жинаған (шығу тегі: public_sources). Әр мән келтірілген дереккөзде қалай берілсе, солай көрсетілген; дереккөздерде жоқ нәрсе «дереккөздерде көрсетілмеген» деп жазылған, ештеңе ойдан толтырылмаған.",
-            "Реальная запись, не синтетическая. Маслихат не публиковал её через эту платформу: её собрала команда из открытых текстов (газеты, страницы маслихатов, adilet.zan.kz) (происхождение: public_sources). Каждое значение приведено так, как его сообщает указанный источник; то, чего в источниках нет, помечено «в источниках не указано» — ничего не додумано.",
-            "A real record, not synthetic. The council did not publish it through this platform: the team compiled it from public texts (newspapers, council pages, adilet.zan.kz) (provenance: public_sources). Every value is as the cited source reports it; what the sources do not state is marked “not stated in the sources”, and nothing is filled in.",
+            "Нақты жазба, жасанды емес. Оны мәслихат осы платформа арқылы жарияламаған: команда ашық мәтіндерден (газеттер, мәслихат беттері, adilet.zan.kz) жинаған. Әр мән келтірілген дереккөзде қалай берілсе, солай көрсетілген; дереккөздерде жоқ нәрсе «дереккөздерде көрсетілмеген» деп жазылған, ештеңе ойдан толтырылмаған.",
+            "Реальная запись, не синтетическая. Маслихат не публиковал её через эту платформу: её собрала команда из открытых текстов (газеты, страницы маслихатов, adilet.zan.kz). Каждое значение приведено так, как его сообщает указанный источник; то, чего в источниках нет, помечено «в источниках не указано» — ничего не додумано.",
+            "A real record, not synthetic. The council did not publish it through this platform: the team compiled it from public texts (newspapers, council pages, adilet.zan.kz). Every value is as the cited source reports it; what the sources do not state is marked “not stated in the sources”, and nothing is filled in.",
         ],
     ),
     ("not_stated", ["дереккөздерде көрсетілмеген", "в источниках не указано", "not stated in the sources"]),
@@ -993,6 +1057,74 @@ mod tests {
             }
         }
         assert!(used > 50, "found only {used} keys");
+    }
+
+    /// Every value of every enumeration a page shows through [`Lang::label`] has its label, so
+    /// the fallback (the raw value) never reaches a page.
+    #[test]
+    fn every_enum_value_a_page_shows_has_a_label() {
+        use crate::domain::enums as d;
+        use crate::domain::public_record as p;
+        fn codes<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+            all.iter()
+                .map(|v| serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+                .collect()
+        }
+        let listed = |all: &[&str]| all.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let enums: Vec<(&str, Vec<String>)> = vec![
+            ("level", listed(d::Level::ALL)),
+            ("seat", listed(d::SeatType::ALL)),
+            ("nom", listed(d::Nomination::ALL)),
+            ("kind", listed(d::SessionKind::ALL)),
+            ("status", listed(d::SessionStatus::ALL)),
+            ("init", listed(d::Initiator::ALL)),
+            ("ir", listed(d::ItemResult::ALL)),
+            ("doc", listed(d::DocumentKind::ALL)),
+            ("method", listed(d::VoteMethod::ALL)),
+            ("result", listed(d::VoteResult::ALL)),
+            ("opt", listed(d::BallotOption::ALL)),
+            ("role", listed(d::SpeakerRole::ALL)),
+            ("type", listed(d::SpeechType::ALL)),
+            ("prov", listed(d::Provenance::ALL)),
+            ("search_kind", listed(&crate::domain::search::kind::ALL)),
+            (
+                "pk",
+                codes(&[
+                    p::PublicSittingKind::Regular,
+                    p::PublicSittingKind::Extraordinary,
+                    p::PublicSittingKind::DeputiesMeeting,
+                ]),
+            ),
+            (
+                "ps",
+                codes(&[
+                    p::PublicRecordStatus::HeldReported,
+                    p::PublicRecordStatus::AnnouncedOnly,
+                    p::PublicRecordStatus::DecisionRegistered,
+                ]),
+            ),
+            (
+                "method",
+                codes(&[
+                    p::PublicVoteMethod::Open,
+                    p::PublicVoteMethod::Secret,
+                    p::PublicVoteMethod::RollCall,
+                    p::PublicVoteMethod::Electronic,
+                    p::PublicVoteMethod::ShowOfHands,
+                    p::PublicVoteMethod::Acclamation,
+                ]),
+            ),
+        ];
+        let mut n = 0;
+        for (prefix, values) in &enums {
+            for v in values {
+                assert!(!v.is_empty(), "{prefix}: a value did not serialize as a string");
+                let key = format!("{prefix}_{v}");
+                assert!(TEXT.iter().any(|(k, _)| *k == key), "no label {key}: pages would show the raw word {v}");
+                n += 1;
+            }
+        }
+        assert!(n > 60, "checked only {n} values");
     }
 
     #[test]

@@ -96,6 +96,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 form.filters{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:end;margin:.5em 0}
 form.filters label{display:flex;flex-direction:column;font-size:.9em}
 select,button{font:inherit;padding:.3em .5em}
+select{max-width:100%}
+form.filters label{max-width:100%}
 pre{background:#f6f8fa;padding:.75em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 .vote{border:1px solid var(--line);border-radius:6px;padding:.5em 1em;margin:.75em 0}
 .provenance{background:#e8f1fb;color:#123;border:2px solid #8db3e2;padding:.75em 1em;margin:1em 0}
@@ -117,6 +119,12 @@ mark{background:#ffe58a;color:inherit;padding:0 .1em}
 ol.search-results{padding-left:1.5em}
 ol.search-results li{margin:.4em 0}
 .excerpt{color:var(--muted);font-size:.92em}
+form.find-search{display:flex;gap:.3em;max-width:40em;margin:.5em 0;font-size:1.1em}
+form.find-search label{flex:1}
+ul.councils{columns:2 16em;padding-left:1.2em;margin:.5em 0}
+.top-bottom{display:grid;grid-template-columns:minmax(0,1fr);gap:0 1.5em}
+.top-bottom .figure{grid-template-columns:minmax(0,1fr)}
+@media(min-width:900px){.top-bottom{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
 footer.site{border-top:1px solid var(--line);margin-top:2em;padding:1em;color:var(--muted);font-size:.9em}
 footer.site p{max-width:1100px;margin:.3em auto}
 "#;

@@ -60,6 +60,7 @@ pub fn mount(route: Route) -> Route {
         .at("/public-records", get(public_records))
         .at("/public-records/:id", get(public_record))
         .at("/search", get(search))
+        .at("/rankings", get(rankings))
         .at("/councils/:id/feed.atom", get(council_feed))
         .at("/deputies/:id/feed.atom", get(deputy_feed))
         .at("/search/feed.atom", get(search_feed))
@@ -268,6 +269,12 @@ async fn search_feed(req: &Request, svc: Data<&Arc<Service>>) -> Response {
 async fn search(req: &Request, svc: Data<&Arc<Service>>) -> Response {
     let ctx = context(req);
     respond(&ctx, pages::search::page(&svc, &ctx).await)
+}
+
+#[handler]
+async fn rankings(req: &Request, svc: Data<&Arc<Service>>) -> Response {
+    let ctx = context(req);
+    respond(&ctx, pages::home::full(&svc, &ctx).await)
 }
 
 #[handler]

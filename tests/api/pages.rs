@@ -34,7 +34,13 @@ fn pct(v: f64, lang: &str) -> String {
 /// A district council `p` with three deputies (one in AMANAT), one held session with a named
 /// vote (2 yes, 1 no), two speeches and a draft decision.
 async fn small_council(app: &TestApp) {
-    app.seed_council("p").await;
+    if app.get("/v1/parties/amanat").await.status == 200 {
+        // Beside the demo sample, which has the parties already.
+        let r = app.put("/v1/councils/p", &app.admin(), &crate::helpers::council("p")).await;
+        assert_eq!(r.status, 201, "council: {r:?}");
+    } else {
+        app.seed_council("p").await;
+    }
     let token = app.publisher("p");
     let mandate = json!([{"convocation": "VIII", "seat_type": "single_member", "district": "1", "nomination": "self_nominated", "start_date": "2023-03-20"}]);
     let roster = json!({"deputies": [
@@ -96,7 +102,15 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
             home.text.contains(&format!("data-metric=\"openness_score\">{score_text}<")),
             "{lang}: score {score_text}"
         );
-        assert!(home.text.contains(&format!("data-metric=\"contested_share\">{}<", pct(contested, lang))));
+        let full = page(&app, "/rankings", Some(lang)).await;
+        assert_eq!(full.status, 200, "{lang}: the full rankings");
+        assert!(full.text.contains(&format!("data-metric=\"contested_share\">{}<", pct(contested, lang))));
+        assert!(
+            full.text.contains(&format!("data-metric=\"openness_score\">{score_text}<")),
+            "{lang}: full list score"
+        );
+        assert!(!full.text.contains("data-synthetic"), "{lang}: real data is not labelled synthetic on the full list");
+        assert!(home.text.contains("href=\"/rankings\""), "{lang}: the home page links the full list");
         assert!(home.text.contains("href=\"/v1/rankings?metric=openness_score\""), "links to the API");
         assert!(home.text.contains("href=\"/v1/metrics/definitions\""), "links to the definitions");
         assert!(!home.text.contains("data-synthetic"), "{lang}: real data is not labelled synthetic");
@@ -236,6 +250,7 @@ async fn synthetic_data_is_labelled_on_every_page() {
             format!("/sessions/{session}"),
             format!("/deputies/{deputy}"),
             "/verify".to_owned(),
+            "/rankings".to_owned(),
         ] {
             let r = page(&app, &path, Some(lang)).await;
             assert_eq!(r.status, 200, "{path}");
@@ -291,6 +306,10 @@ async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_t
         let rankings = t.find("id=\"rank-open\"").expect("rankings");
         assert!(today < rankings, "{lang}: real records come before the rankings");
         assert!(t.contains(&format!("data-total=\"public_records\">{records}<")));
+        // Each council's coverage is on the list of real records, linked from the home page.
+        assert!(t.contains("href=\"/public-records#public-today-councils\""), "{lang}: links the coverage by council");
+        let list = page(&app, "/public-records", Some(lang)).await.text;
+        assert!(list.contains("id=\"public-today-councils\""), "{lang}: coverage by council on the list");
         for k in FACTS {
             let count = cov["overall"][k]["count"].as_u64().expect("count");
             let share = cov["overall"][k]["share"].as_f64().expect("share");
@@ -304,11 +323,12 @@ async fn the_home_page_shows_what_is_public_today_with_the_api_coverage_before_t
                 let slug = c["council"].as_str().expect("slug");
                 let n = c["coverage"]["records"].as_u64().expect("records");
                 let count = c["coverage"][k]["count"].as_u64().expect("count");
-                assert!(t.contains(&format!("data-cov=\"{slug}/{k}\">{count} / {n}<")), "{lang}: {slug} {k}");
+                assert!(list.contains(&format!("data-cov=\"{slug}/{k}\">{count} / {n}<")), "{lang}: {slug} {k}");
             }
         }
         // Real councils link to their records, never to the platform's council of the same slug.
-        assert!(t.contains("href=\"/public-records?council=akmola-oblast\""));
+        assert!(list.contains("href=\"/public-records?council=akmola-oblast\""));
+        assert!(!list.contains("href=\"/councils/akmola-oblast\""));
         assert!(!t.contains("href=\"/councils/akmola-oblast\""));
     }
     // Values the file gives directly: 4 notices with a date, no named vote anywhere.
@@ -368,7 +388,8 @@ async fn a_real_record_page_shows_every_source_and_says_what_the_sources_do_not_
             t.contains(&format!("data-fact=\"livestream\"><em class=\"unknown\" data-unknown=\"true\">{not_stated}<"))
         );
         assert!(t.contains("data-provenance=\"public_sources\""), "{lang}: provenance");
-        assert!(t.contains("data-field=\"provenance\">public_sources<"));
+        assert!(t.contains("data-field=\"provenance\" data-value=\"public_sources\">"), "{lang}: provenance field");
+        assert!(!t.contains(">public_sources<"), "{lang}: the provenance in words, not its code");
         assert!(t.contains(&format!("href=\"/v1/public-records/{id}\"")), "{lang}: links the API request");
         assert!(t.contains("href=\"/public-records?council=akmola-oblast\""), "{lang}: council links to its records");
         assert!(!t.contains("href=\"/councils/akmola-oblast\""), "{lang}: never to the synthetic council");
@@ -417,4 +438,231 @@ async fn unknown_real_records_are_html_404_pages_in_each_language() {
     let api = app.get("/v1/public-records/no-such-record").await;
     assert_eq!(api.status, 404);
     assert!(api.is_problem());
+}
+
+/// The home page answers at a glance: search and "find my council" first, what is public today,
+/// then the top and bottom of the ranking, real councils ranked apart from synthetic ones, the
+/// synthetic notice only above the synthetic part; the full list on `/rankings`.
+#[tokio::test]
+async fn the_home_page_puts_search_first_and_never_ranks_real_councils_among_synthetic_ones() {
+    let app = spawn_app().await;
+    assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
+    small_council(&app).await;
+    let ranking = app.get("/v1/rankings?metric=openness_score").await.body;
+    let items = ranking["items"].as_array().expect("items");
+    assert!(items.len() >= 2, "{ranking}");
+    let district = app.get("/v1/councils?level=district&limit=50").await.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|c| c["id"] != "p" && c["parent"].is_string())
+        .cloned()
+        .expect("a synthetic district with a parent");
+    let region = district["parent"].as_str().expect("parent").to_owned();
+    let district = district["id"].as_str().expect("id").to_owned();
+
+    for lang in ["kk", "ru", "en"] {
+        let t = page(&app, "/", Some(lang)).await.text;
+        let at = |needle: &str| t.find(needle).unwrap_or_else(|| panic!("{lang}: {needle} on the home page"));
+        // Search and "find my council" come first.
+        let search = at("data-home-search=\"true\"");
+        let find = at("name=\"region\"");
+        let rankings = at("id=\"rank-open\"");
+        assert!(search < rankings && find < rankings && at("id=\"public-today\"") < rankings, "{lang}: order");
+        assert!(t[..search].contains("action=\"/search\""), "{lang}: the search box is a GET form to /search");
+        assert!(t.contains(&format!("<option value=\"{region}\">")), "{lang}: the region is offered");
+        // The real council is ranked first among real ones, before the synthetic notice.
+        let real = at("data-ranking=\"real\"");
+        let synthetic = at("data-ranking=\"synthetic\"");
+        let banner = at("data-synthetic=\"true\"");
+        assert_eq!(t.matches("data-synthetic=").count(), 1, "{lang}: one notice");
+        assert!(real < banner && banner < synthetic, "{lang}: the notice stands above the synthetic part only");
+        assert!(t.contains("data-rank=\"p\">1<"), "{lang}: the real council is ranked among real ones");
+        let p_row = at("data-rank-row=\"p\"");
+        assert!(p_row < banner, "{lang}: the real council is not in the synthetic ranking");
+        assert_eq!(t.matches("data-rank-row=\"p\"").count(), 1, "{lang}: shown once");
+        // The synthetic ranking starts at 1 again, whatever the real council scored.
+        assert!(t[synthetic..].contains(">1</td>"), "{lang}: synthetic ranks start at 1");
+        assert!(t.contains("href=\"/rankings\""), "{lang}: links the full list");
+        assert!(!t.contains(">?<"), "{lang}: every interface text is translated");
+
+        // "Find my council" without script: the region's councils as links.
+        let found = page(&app, &format!("/?region={region}"), Some(lang)).await.text;
+        assert!(found.contains(&format!("<option value=\"{region}\" selected>")), "{lang}: the choice is kept");
+        assert!(found.contains(&format!("data-region=\"{region}\"")), "{lang}: lists the region's councils");
+        assert!(found.contains(&format!("href=\"/councils/{district}\"")), "{lang}: links {district}");
+        // An unknown region lists nothing and is no error.
+        let unknown = page(&app, "/?region=no-such-region", Some(lang)).await;
+        assert_eq!(unknown.status, 200);
+        assert!(!unknown.text.contains("data-region="), "{lang}: nothing listed for an unknown region");
+
+        // The full list: every council, real ones apart, each part ranked from 1.
+        let full = page(&app, "/rankings", Some(lang)).await;
+        assert_eq!(full.status, 200);
+        let f = &full.text;
+        for c in items {
+            let id = c["council"].as_str().expect("council");
+            assert!(
+                f.contains(&format!("data-council=\"{id}\" data-metric=\"openness_score\"")),
+                "{lang}: {id} listed"
+            );
+        }
+        assert!(f.contains("data-rank=\"p\">1<"), "{lang}: the real council first among real ones");
+        assert!(f.find("data-rank-row=\"p\"") < f.find("data-synthetic"), "{lang}: before the synthetic notice");
+    }
+}
+
+/// The stored enumeration words (and the `kid` field name), which a page must never show raw.
+fn enum_words() -> Vec<&'static str> {
+    use maslikhat::domain::enums as d;
+    let mut words = vec!["kid"];
+    for all in [
+        d::Level::ALL,
+        d::RegistrationStatus::ALL,
+        d::SeatType::ALL,
+        d::Nomination::ALL,
+        d::EndReason::ALL,
+        d::RoleKind::ALL,
+        d::CommissionKind::ALL,
+        d::Gender::ALL,
+        d::SessionKind::ALL,
+        d::SessionStatus::ALL,
+        d::Initiator::ALL,
+        d::ItemResult::ALL,
+        d::DocumentKind::ALL,
+        d::VoteStage::ALL,
+        d::VoteMethod::ALL,
+        d::MajorityRule::ALL,
+        d::VoteResult::ALL,
+        d::BallotOption::ALL,
+        d::SpeakerRole::ALL,
+        d::SpeechType::ALL,
+        d::Provenance::ALL,
+    ] {
+        words.extend_from_slice(all);
+    }
+    words.extend(["held_reported", "announced_only", "decision_registered", "deputies_meeting", "agenda_item"]);
+    words
+}
+
+/// The raw enumeration words a page shows: in the text outside `code`, `pre`, `script`, `style`
+/// and `title` (which show API requests and identifiers on purpose), any snake_case word; and any
+/// piece of text (between tags, "·", ",", ";", ":", brackets) that is an enumeration word on its
+/// own: in Kazakh and Russian any, in English those that are no English word.
+fn raw_enum_words(html: &str, lang: &str, words: &[&str]) -> Vec<String> {
+    let mut text = html.to_owned();
+    // Text the team wrote in English (marked `lang="en"` on other pages) follows the English rule.
+    let mut english = vec![];
+    if lang != "en" {
+        let open = "<span lang=\"en\">";
+        while let Some(start) = text.find(open) {
+            let Some(end) = text[start..].find("</span>") else { break };
+            english.extend(raw_enum_words(&text[start + open.len()..start + end], "en", words));
+            text.replace_range(start..start + end + "</span>".len(), "\u{1}");
+        }
+    }
+    for tag in ["code", "pre", "script", "style", "title"] {
+        while let Some(start) = text.find(&format!("<{tag}")) {
+            let close = format!("</{tag}>");
+            let Some(end) = text[start..].find(&close) else { break };
+            text.replace_range(start..start + end + close.len(), "\u{1}");
+        }
+    }
+    // Tags (with their attributes) become separators.
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                plain.push('\u{1}');
+            }
+            _ if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut found = vec![];
+    for w in plain.split(|c: char| !(c.is_ascii_lowercase() || c == '_')) {
+        if w.contains('_') && words.contains(&w) {
+            found.push(w.to_owned());
+        }
+    }
+    for piece in plain.split(['\u{1}', '·', ',', ';', ':', '(', ')']) {
+        let p = piece.trim();
+        if words.contains(&p) && (lang != "en" || p.contains('_') || p == "national" || p == "kid") {
+            found.push(p.to_owned());
+        }
+    }
+    found.extend(english);
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn the_raw_word_scan_finds_what_it_should() {
+    let words = enum_words();
+    assert_eq!(raw_enum_words("<dt>kid</dt><dd><code>k1</code></dd>", "en", &words), ["kid"]);
+    assert_eq!(raw_enum_words("<dd><a href=\"/x\">Мәслихат</a> · national</dd>", "en", &words), ["national"]);
+    assert_eq!(raw_enum_words("<p>провенанс: public_sources.</p>", "ru", &words), ["public_sources"]);
+    assert_eq!(raw_enum_words("<td>held</td>", "kk", &words), ["held"]);
+    assert!(raw_enum_words("<td>held</td><p>it was held today</p>", "en", &words).is_empty());
+    assert!(
+        raw_enum_words("<p data-provenance=\"public_sources\"><code>roll_call</code></p>", "kk", &words).is_empty()
+    );
+    assert!(raw_enum_words("<p><span lang=\"en\">the session (agenda, votes)</span></p>", "kk", &words).is_empty());
+    assert_eq!(raw_enum_words("<p><span lang=\"en\">as public_sources</span></p>", "ru", &words), ["public_sources"]);
+}
+
+#[tokio::test]
+async fn no_page_shows_a_raw_enumeration_word_in_any_language() {
+    let app = spawn_app().await;
+    assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
+    small_council(&app).await;
+    maslikhat::interchange::public_records::load_bundled(&app.state.service.db).await.expect("bundled records");
+    let words = enum_words();
+    let council =
+        app.get("/v1/councils?level=district&limit=1").await.body["items"][0]["id"].as_str().expect("id").to_owned();
+    let region = app.get(&format!("/v1/councils/{council}")).await.body["parent"].as_str().unwrap_or("").to_owned();
+    let session = app.get(&format!("/v1/sessions?council={council}&limit=1")).await.body["items"][0]["id"]
+        .as_str()
+        .expect("session")
+        .to_owned();
+    let deputy = app.get(&format!("/v1/councils/{council}/deputies?limit=1")).await.body["items"][0]["id"]
+        .as_str()
+        .expect("deputy")
+        .to_owned();
+    let records = app.get("/v1/public-records?limit=100").await.body;
+    let mut paths = vec![
+        "/".to_owned(),
+        format!("/?region={region}"),
+        "/rankings".to_owned(),
+        "/councils/p".to_owned(),
+        "/sessions/p-s7".to_owned(),
+        "/deputies/p-d1".to_owned(),
+        "/deputies/p-d3".to_owned(),
+        format!("/councils/{council}"),
+        format!("/sessions/{session}"),
+        format!("/deputies/{deputy}"),
+        "/verify".to_owned(),
+        "/search?q=budget".to_owned(),
+        "/search?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82".to_owned(),
+        "/public-records".to_owned(),
+    ];
+    for r in records["items"].as_array().expect("records") {
+        paths.push(format!("/public-records/{}", r["id"].as_str().expect("id")));
+    }
+    assert!(paths.len() > 30, "{} pages", paths.len());
+    let mut checked = 0;
+    for lang in ["kk", "ru", "en"] {
+        for path in &paths {
+            let r = page(&app, path, Some(lang)).await;
+            assert_eq!(r.status, 200, "{lang} {path}");
+            let raw = raw_enum_words(&r.text, lang, &words);
+            assert!(raw.is_empty(), "{lang} {path}: raw enumeration words {raw:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 90, "{checked} pages checked");
 }

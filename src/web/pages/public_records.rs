@@ -160,10 +160,6 @@ pub async fn coverage_section(svc: &Service, ctx: &Ctx, synthetic_rankings: bool
             text: format!("{} / {n}", f(overall)),
         })
         .collect();
-    // Each council with its inline record of names, by name in the page's language.
-    let mut councils: Vec<(&String, &CoverageCounts, Option<&d::PublicCouncil>)> =
-        coverage.councils.iter().map(|(c, counts)| (&c.slug, counts, Some(c))).collect();
-    councils.sort_by_cached_key(|(slug, _, first)| first.map_or_else(|| slug.to_string(), |c| ctx.lang.pick(&c.names)));
     Ok(html! {
         section aria-labelledby="public-today" data-section="public-today" {
             h2 id="public-today" { (ctx.t("pr_today")) }
@@ -175,6 +171,7 @@ pub async fn coverage_section(svc: &Service, ctx: &Ctx, synthetic_rankings: bool
                 (ctx.t("api_link")) ": " a href="/v1/public-records/coverage" rel="alternate" type="application/json" { code { "GET /v1/public-records/coverage" } }
                 br;
                 a href="/public-records" { (ctx.t("pr_see_all")) } " (" span data-total="public_records" { (n) } ", " (ctx.t("councils")) ": " span data-total="public_record_councils" { (coverage.councils.len()) } ")"
+                " · " a href="/public-records#public-today-councils" { (ctx.t("pr_by_council")) }
             }
             @if n == 0 {
                 p { (ctx.t("pr_none_loaded")) }
@@ -197,33 +194,49 @@ pub async fn coverage_section(svc: &Service, ctx: &Ctx, synthetic_rankings: bool
                         }
                     }))
                 }
-                h3 id="public-today-councils" { (ctx.t("pr_by_council")) }
-                (table_wrap(ctx.t("pr_by_council"), html! {
-                    table class="coverage" {
-                        caption { (ctx.t("pr_by_council_caption")) }
-                        thead { tr {
-                            th scope="col" { (ctx.t("council")) }
-                            th scope="col" { (ctx.t("level")) }
-                            th scope="col" class="num" { (ctx.t("pr_records")) }
-                            @for (k, _) in FACTS { th scope="col" class="num" { (ctx.t(&format!("pr_f_{k}"))) } }
-                        } }
-                        tbody {
-                            @for (slug, c, first) in &councils {
-                                tr {
-                                    th scope="row" {
-                                        @if let Some(council) = first { (council_link(ctx, council)) } @else { (slug) }
-                                    }
-                                    td { @if let Some(council) = first { (ctx.lang.label("level", council.level.as_str())) } }
-                                    td class="num" data-cov={ (slug) "/records" } { (c.records) }
-                                    @for (k, f) in FACTS {
-                                        td class="num" data-cov={ (slug) "/" (k) } { (f(c)) " / " (c.records) }
-                                    }
-                                }
+            }
+        }
+    })
+}
+
+/// Each council's coverage: the share of its real records stating each fact (on `/public-records`).
+pub async fn coverage_by_council(svc: &Service, ctx: &Ctx) -> Result<Markup, PageError> {
+    let coverage = service::public_records::coverage(svc).await?;
+    // Each council with its inline record of names, by name in the page's language.
+    let mut councils: Vec<(&String, &CoverageCounts, Option<&d::PublicCouncil>)> =
+        coverage.councils.iter().map(|(c, counts)| (&c.slug, counts, Some(c))).collect();
+    councils.sort_by_cached_key(|(slug, _, first)| first.map_or_else(|| slug.to_string(), |c| ctx.lang.pick(&c.names)));
+    if councils.is_empty() {
+        return Ok(html! {});
+    }
+    Ok(html! {
+        section aria-labelledby="public-today-councils" data-section="coverage-by-council" {
+        h2 id="public-today-councils" { (ctx.t("pr_by_council")) }
+        (table_wrap(ctx.t("pr_by_council"), html! {
+            table class="coverage" {
+                caption { (ctx.t("pr_by_council_caption")) }
+                thead { tr {
+                    th scope="col" { (ctx.t("council")) }
+                    th scope="col" { (ctx.t("level")) }
+                    th scope="col" class="num" { (ctx.t("pr_records")) }
+                    @for (k, _) in FACTS { th scope="col" class="num" { (ctx.t(&format!("pr_f_{k}"))) } }
+                } }
+                tbody {
+                    @for (slug, c, first) in &councils {
+                        tr {
+                            th scope="row" {
+                                @if let Some(council) = first { (council_link(ctx, council)) } @else { (slug) }
+                            }
+                            td { @if let Some(council) = first { (ctx.lang.label("level", council.level.as_str())) } }
+                            td class="num" data-cov={ (slug) "/records" } { (c.records) }
+                            @for (k, f) in FACTS {
+                                td class="num" data-cov={ (slug) "/" (k) } { (f(c)) " / " (c.records) }
                             }
                         }
                     }
-                }))
+                }
             }
+        }))
         }
     })
 }
@@ -253,6 +266,11 @@ pub async fn list(svc: &Service, ctx: &Ctx) -> PageResult {
     };
     let mut names: Vec<(&String, String)> = councils.iter().map(|(k, c)| (k, name_of(ctx, &c.names).0)).collect();
     names.sort_by(|a, b| a.1.cmp(&b.1));
+    let by_council = if council.is_none() {
+        coverage_by_council(svc, ctx).await?
+    } else {
+        html! {}
+    };
     let body = html! {
         p class="provenance" role="note" data-provenance="public_sources" { (ctx.t("pr_provenance_note")) }
         form class="filters" method="get" action="/public-records" {
@@ -302,6 +320,7 @@ pub async fn list(svc: &Service, ctx: &Ctx) -> PageResult {
             }))
         }
         p class="meta" { a href="/#public-today" { (ctx.t("pr_today")) } }
+        (by_council)
     };
     Ok(Page { title, api, synthetic: false, body, feed: None })
 }
@@ -592,7 +611,7 @@ pub async fn record(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         section aria-labelledby="provenance" {
             h2 id="provenance" { (ctx.t("pr_provenance")) }
             dl class="facts" {
-                dt { (ctx.t("pr_provenance")) } dd { code data-field="provenance" { (provenance) } }
+                dt { (ctx.t("pr_provenance")) } dd data-field="provenance" data-value=(provenance) { (ctx.lang.label("prov", &provenance)) }
                 @if let Some(v) = &version {
                     dt { (ctx.t("pr_version")) } dd { (v.version) " · " (v.received_at.format("%Y-%m-%d")) " · " code { "sha256:" (v.sha256.get(..16).unwrap_or(&v.sha256)) "…" } }
                     @if let Some(i) = v.log_index {

@@ -31,7 +31,7 @@ pub async fn page(svc: &Service, ctx: &Ctx) -> PageResult {
                     pre data-field="note" { (text) }
                     h2 { (ctx.t("public_key")) }
                     dl {
-                        dt { "kid" } dd { code { (kid) } }
+                        dt { (ctx.t("key_id")) } dd { code data-field="kid" { (kid) } }
                         dt { "Ed25519" } dd { code data-field="public_key" { (public) } }
                         dt { (ctx.t("verifier_key")) } dd { code data-field="verifier_key" { (verifier) } }
                     }
