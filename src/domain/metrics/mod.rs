@@ -129,6 +129,34 @@ pub fn council_metrics(
     }
 }
 
+/// The council voting metrics alone: what [`council_metrics`] gives as `voting`, at a fraction of
+/// its cost. They read the held sessions and each vote event's counts, never a ballot or speech:
+/// a vote event's counts are its effective ones (stated, else tallied from its ballots), which the
+/// store keeps per vote event at publication, so an input whose vote events carry those counts
+/// and no ballots gives the same values as the whole input.
+pub fn council_voting_metrics(
+    input: &CouncilPeriod,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> VotingMetrics {
+    voting::voting_metrics(&Scope::new(input, from, to, as_of, offset))
+}
+
+/// The composition alone: what [`council_metrics`] gives as `composition`. It reads the deputies
+/// (mandates and party memberships) only: no session, vote or speech.
+pub fn council_composition(
+    input: &CouncilPeriod,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> CompositionMetrics {
+    let scope = Scope::new(input, from, to, as_of, offset);
+    composition_on(scope.deputies.iter().copied(), to.min(local_date(as_of, offset)))
+}
+
 /// Computes the per-deputy metrics of one deputy for the period; `None`
 /// when the deputy is not in the input.
 pub fn deputy_metrics(
