@@ -343,13 +343,19 @@ async fn value_batch(
     p: Period,
     metric: RankingMetric,
 ) -> Result<Vec<(String, m::MetricValue)>, Error> {
-    let inputs = metric.inputs();
-    let mut loaded = store::metrics::load_inputs(db, &batch, inputs).await?;
+    let mut loaded = match metric.inputs() {
+        store::metrics::Inputs::Tallies => store::metrics::load_tallied(db, &batch).await?,
+        inputs => store::metrics::load_inputs(db, &batch, inputs)
+            .await?
+            .into_iter()
+            .map(|(c, input)| (c, (input, vec![])))
+            .collect(),
+    };
     Ok(batch
         .into_iter()
         .map(|c| {
-            let input = loaded.remove(&c).unwrap_or_else(|| store::metrics::empty_period(&c));
-            let value = metric.pick_partial(&input, p);
+            let (input, tallies) = loaded.remove(&c).unwrap_or_else(|| (store::metrics::empty_period(&c), vec![]));
+            let value = metric.pick_partial(&input, &tallies, p);
             (c, value)
         })
         .collect())
@@ -419,13 +425,15 @@ impl RankingMetric {
         match self {
             R::UnanimityRate | R::ContestedShare | R::MeanDissent => Inputs::Votes,
             R::NonPartisanShare | R::LargestPartyShare | R::EnpSeats | R::EnpSeatsBloc => Inputs::Deputies,
+            R::AttendanceRate | R::AbstentionRate | R::LosingSideRate | R::SpeechesPerSession => Inputs::Tallies,
             _ => Inputs::All,
         }
     }
 
-    /// This metric's value computed from an input of the rows [`Self::inputs`] names, by the same
-    /// function as the whole metrics (equal to [`Self::pick`] of [`m::council_metrics`]).
-    pub fn pick_partial(self, input: &m::CouncilPeriod, p: Period) -> m::MetricValue {
+    /// This metric's value computed from an input of the rows [`Self::inputs`] names (and, for
+    /// [`store::metrics::Inputs::Tallies`], the sessions' tallies): equal to [`Self::pick`] of
+    /// [`m::council_metrics`] over every row.
+    pub fn pick_partial(self, input: &m::CouncilPeriod, tallies: &[m::DeputyTally], p: Period) -> m::MetricValue {
         use RankingMetric as R;
         let offset = m::almaty_offset();
         match self.inputs() {
@@ -444,6 +452,15 @@ impl RankingMetric {
                     R::LargestPartyShare => c.largest_party_share,
                     R::EnpSeats => c.enp_seats,
                     _ => c.enp_seats_bloc,
+                }
+            }
+            store::metrics::Inputs::Tallies => {
+                let t = m::council_tally_means(input, tallies, p.from, p.to, p.as_of, offset);
+                match self {
+                    R::AttendanceRate => t.attendance_rate,
+                    R::AbstentionRate => t.abstention_rate,
+                    R::LosingSideRate => t.losing_side_rate,
+                    _ => t.speeches_per_session,
                 }
             }
             store::metrics::Inputs::All => *self.pick(&m::council_metrics(input, p.from, p.to, p.as_of, offset)),

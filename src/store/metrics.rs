@@ -12,7 +12,8 @@ use sea_orm::{
 use super::StoreError;
 use crate::domain::metrics as m;
 use crate::entity::{
-    agenda_item, ballot, document, document_version, mandate, party_membership, session, speech, vote_event,
+    agenda_item, ballot, document, document_version, mandate, party_membership, session, session_deputy_tally, speech,
+    vote_event,
 };
 
 /// A stored enum string as the domain enum (its serde name), without copying it.
@@ -184,10 +185,17 @@ pub enum Inputs {
     Votes,
     /// The mandates and party memberships only: what [`m::council_composition`] needs.
     Deputies,
+    /// The sessions and the deputies, without a vote event, ballot, speech or document: with the
+    /// sessions' tallies ([`load_tallied`]), what [`m::council_tally_means`] needs.
+    Tallies,
 }
 
 impl Inputs {
     fn sessions(self) -> bool {
+        matches!(self, Self::All | Self::Votes | Self::Tallies)
+    }
+
+    fn votes(self) -> bool {
         matches!(self, Self::All | Self::Votes)
     }
 
@@ -196,23 +204,75 @@ impl Inputs {
     }
 
     fn deputies(self) -> bool {
-        matches!(self, Self::All | Self::Deputies)
+        matches!(self, Self::All | Self::Deputies | Self::Tallies)
     }
 }
 
 /// [`load_periods`] reading only the rows `inputs` names: the other tables are not queried, and
 /// the councils' inputs have none of their rows.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one query per table in one snapshot, each folded into the councils' inputs beside the others"
-)]
 pub async fn load_inputs(
     db: &DatabaseConnection,
     councils: &[String],
     inputs: Inputs,
 ) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
     let txn = super::snapshot(db).await?;
-    let db = &txn;
+    let out = read_inputs(&txn, councils, inputs).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// The councils' sessions and deputies ([`Inputs::Tallies`]) with the tallies of their sessions
+/// kept at publication, in one snapshot: what [`m::council_tally_means`] reads. Councils without
+/// any such row are absent from the map.
+pub async fn load_tallied(
+    db: &DatabaseConnection,
+    councils: &[String],
+) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)>, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let mut inputs = read_inputs(&txn, councils, Inputs::Tallies).await?;
+    let rows: Vec<session_deputy_tally::Model> = session_deputy_tally::Entity::find()
+        .filter(session_deputy_tally::Column::CouncilId.is_in(councils.iter().cloned()))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let mut out: HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)> = HashMap::new();
+    for r in rows {
+        let entry = match out.entry(r.council_id.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let input = inputs.remove(&r.council_id).unwrap_or_else(|| empty_period(&r.council_id));
+                e.insert((input, vec![]))
+            }
+        };
+        let count = |x: i32| u64::try_from(x).unwrap_or(0);
+        entry.1.push(m::DeputyTally {
+            ballots: count(r.ballots),
+            present: count(r.present),
+            cast: count(r.cast_ballots),
+            abstentions: count(r.abstentions),
+            dissents: count(r.dissents),
+            deputy_speeches: count(r.deputy_speeches),
+            speech_seconds: u64::try_from(r.speech_seconds).unwrap_or(0),
+            session_id: r.session_id,
+            deputy_id: r.deputy_id,
+        });
+    }
+    for (c, input) in inputs {
+        out.insert(c, (input, vec![]));
+    }
+    Ok(out)
+}
+
+/// [`load_inputs`] within a snapshot.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one query per table in one snapshot, each folded into the councils' inputs beside the others"
+)]
+async fn read_inputs<C: ConnectionTrait>(
+    db: &C,
+    councils: &[String],
+    inputs: Inputs,
+) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
     let backend = db.get_database_backend();
     let ids = || councils.iter().cloned();
     let mut rows: HashMap<String, Rows> = ids().map(|c| (c, Rows::default())).collect();
@@ -315,7 +375,7 @@ pub async fn load_inputs(
             r.public_sources_seqs.insert(seq);
         }
     }
-    let votes: Vec<CouncilVoteRow> = if inputs.sessions() {
+    let votes: Vec<CouncilVoteRow> = if inputs.votes() {
         vote_event::Entity::find()
             .select_only()
             .columns([
@@ -447,7 +507,6 @@ pub async fn load_inputs(
             .collect();
         ballots.insert(vote_event_id, parsed);
     }
-    txn.commit().await?;
     Ok(rows
         .into_iter()
         .filter(|(_, r)| !r.is_empty())

@@ -1,12 +1,13 @@
 //! Metrics computed from a part of the stored rows (issue 25): the voting metrics from the vote
-//! events' counts kept at publication, without a ballot, and the composition from the deputies
-//! alone, give what the whole computation gives, on every council of the demo sample, for several
+//! events' counts kept at publication, without a ballot, the composition from the deputies
+//! alone, and the council means of the per-deputy metrics from the per-session tallies kept at
+//! publication, without a ballot or speech, give what the whole computation gives, on every council of the demo sample, for several
 //! periods and moments; and the rankings that use them rank by the same values.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::metrics as m;
-use maslikhat::store::metrics::{Inputs, load_inputs, load_period};
+use maslikhat::store::metrics::{Inputs, load_inputs, load_period, load_tallied};
 
 use crate::helpers::spawn_app;
 
@@ -48,8 +49,9 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     assert_eq!(councils.len(), 4);
     let votes = load_inputs(db, &councils, Inputs::Votes).await.expect("vote inputs");
     let deputies = load_inputs(db, &councils, Inputs::Deputies).await.expect("deputy inputs");
+    let tallied = load_tallied(db, &councils).await.expect("tallies");
     let offset = m::almaty_offset();
-    let (mut compared, mut with_value, mut ballots) = (0, 0, 0);
+    let (mut compared, mut with_value, mut with_means, mut ballots, mut tally_rows) = (0, 0, 0, 0, 0);
     for c in &councils {
         let full = load_period(db, c).await.expect("whole inputs");
         ballots += full.vote_events.iter().map(|v| v.ballots.len()).sum::<usize>();
@@ -59,6 +61,9 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
         assert_eq!(v.vote_events.len(), full.vote_events.len());
         let d = deputies.get(c).expect("the council's deputies");
         assert!(d.sessions.is_empty() && d.vote_events.is_empty());
+        let (t, tallies) = tallied.get(c).expect("the council's tallies");
+        assert!(t.vote_events.is_empty() && t.speeches.is_empty() && !tallies.is_empty());
+        tally_rows += tallies.len();
         for (from, to) in periods() {
             for as_of in moments() {
                 let whole = m::council_metrics(&full, from, to, as_of, offset);
@@ -66,6 +71,15 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
                 assert_eq!(voting, whole.voting, "{c} {from}..{to} as of {as_of}: voting");
                 let composition = m::council_composition(d, from, to, as_of, offset);
                 assert_eq!(composition, whole.composition, "{c} {from}..{to} as of {as_of}: composition");
+                let means = m::council_tally_means(t, tallies, from, to, as_of, offset);
+                let expected = m::TallyMeans {
+                    attendance_rate: whole.deputy_means.attendance_rate,
+                    abstention_rate: whole.deputy_means.abstention_rate,
+                    losing_side_rate: whole.deputy_means.losing_side_rate,
+                    speeches_per_session: whole.deputy_means.speeches_per_session,
+                };
+                assert_eq!(means, expected, "{c} {from}..{to} as of {as_of}: deputy means");
+                with_means += usize::from(whole.deputy_means.attendance_rate.value.is_some());
                 compared += 1;
                 with_value += usize::from(whole.voting.contested_share.value.is_some());
             }
@@ -75,7 +89,9 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     // Not a comparison of nulls: most evaluations have counted votes, and the whole inputs have
     // ballots the partial ones go without.
     assert!(with_value * 2 > compared, "{with_value} of {compared} evaluations have a contested share");
+    assert!(with_means * 3 >= compared, "{with_means} of {compared} evaluations have a mean attendance");
     assert!(ballots > 1000, "{ballots} ballots in the sample");
+    assert!(tally_rows < ballots, "{tally_rows} tallies for {ballots} ballots");
 }
 
 #[tokio::test]
@@ -91,6 +107,10 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
         ("largest_party_share", "composition"),
         ("enp_seats", "composition"),
         ("enp_seats_bloc", "composition"),
+        ("attendance_rate", "deputy_means"),
+        ("abstention_rate", "deputy_means"),
+        ("losing_side_rate", "deputy_means"),
+        ("speeches_per_session", "deputy_means"),
     ];
     let periods =
         ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];

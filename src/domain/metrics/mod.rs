@@ -29,6 +29,7 @@ mod openness;
 mod record;
 mod scope;
 mod stats;
+mod tally;
 mod value;
 mod voting;
 
@@ -58,8 +59,9 @@ pub use openness::{
     documents_component, minutes_component, minutes_score, notice_component, notice_score, notice_target_days,
     openness_score, session_openness,
 };
-pub use record::{RecordInputs, record_inputs};
+pub use record::{RecordInputs, record_inputs, record_tallies};
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
+pub use tally::{DeputyTally, TallyMeans, council_tally_means, session_tallies};
 pub use value::{MetricValue, NullReason, dominant_reason};
 pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 
