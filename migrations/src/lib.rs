@@ -15,6 +15,7 @@ mod m20261210_000001_declared_document_times;
 mod m20261215_000001_publisher_accounts;
 mod m20261216_000001_search_index;
 mod m20261217_000001_webhooks;
+mod m20261218_000001_session_deputy_tally;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_publisher_accounts::Migration),
             Box::new(m20261216_000001_search_index::Migration),
             Box::new(m20261217_000001_webhooks::Migration),
+            Box::new(m20261218_000001_session_deputy_tally::Migration),
         ]
     }
 }

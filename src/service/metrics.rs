@@ -291,6 +291,76 @@ async fn compute_batch(
         .collect())
 }
 
+/// Councils read per batch when a ranking's metric needs only some rows (no ballot, speech or
+/// document): those batches are small.
+const PARTIAL_BATCH: usize = 200;
+
+/// The value of one metric for many councils whose metric needs only some rows (see
+/// [`RankingMetric::inputs`]): from the cached whole metrics of a council where they are current,
+/// else computed from those rows alone, in batches side by side. These values are not cached per
+/// council (the ranking is, whole).
+async fn compute_values(
+    svc: &Service,
+    councils: &[(String, i64)],
+    p: Period,
+    metric: RankingMetric,
+) -> Result<HashMap<String, m::MetricValue>, Error> {
+    let mut out = HashMap::new();
+    let mut missing = vec![];
+    for (c, seq) in councils {
+        match svc.metrics.councils.get(&(c.clone(), p)) {
+            Some((at, hit)) if at == *seq => {
+                out.insert(c.clone(), *metric.pick(&hit));
+            }
+            _ => missing.push(c.clone()),
+        }
+    }
+    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut batches = missing.chunks(PARTIAL_BATCH).map(<[String]>::to_vec);
+    let mut running = tokio::task::JoinSet::new();
+    let reads = svc.reads().await;
+    let spawn = |running: &mut tokio::task::JoinSet<_>, batch: Vec<String>| {
+        let db = reads.clone();
+        running.spawn(async move { value_batch(&db, batch, p, metric).await });
+    };
+    for batch in batches.by_ref().take(parallel) {
+        spawn(&mut running, batch);
+    }
+    while let Some(done) = running.join_next().await {
+        let computed = done.map_err(|e| Error::Internal(format!("a metrics batch failed: {e}")))??;
+        if let Some(batch) = batches.next() {
+            spawn(&mut running, batch);
+        }
+        out.extend(computed);
+    }
+    Ok(out)
+}
+
+/// Reads the rows one batch of councils needs for `metric` in one snapshot and computes it.
+async fn value_batch(
+    db: &Db,
+    batch: Vec<String>,
+    p: Period,
+    metric: RankingMetric,
+) -> Result<Vec<(String, m::MetricValue)>, Error> {
+    let mut loaded = match metric.inputs() {
+        store::metrics::Inputs::Tallies => store::metrics::load_tallied(db, &batch).await?,
+        inputs => store::metrics::load_inputs(db, &batch, inputs)
+            .await?
+            .into_iter()
+            .map(|(c, input)| (c, (input, vec![])))
+            .collect(),
+    };
+    Ok(batch
+        .into_iter()
+        .map(|c| {
+            let (input, tallies) = loaded.remove(&c).unwrap_or_else(|| (store::metrics::empty_period(&c), vec![]));
+            let value = metric.pick_partial(&input, &tallies, p);
+            (c, value)
+        })
+        .collect())
+}
+
 /// Council-level metrics a ranking can order by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RankingMetric {
@@ -347,6 +417,56 @@ pub enum RankingMetric {
 }
 
 impl RankingMetric {
+    /// The stored rows this metric reads: the voting metrics the vote events' counts kept at
+    /// publication, the composition the deputies, the others every row.
+    pub fn inputs(self) -> store::metrics::Inputs {
+        use RankingMetric as R;
+        use store::metrics::Inputs;
+        match self {
+            R::UnanimityRate | R::ContestedShare | R::MeanDissent => Inputs::Votes,
+            R::NonPartisanShare | R::LargestPartyShare | R::EnpSeats | R::EnpSeatsBloc => Inputs::Deputies,
+            R::AttendanceRate | R::AbstentionRate | R::LosingSideRate | R::SpeechesPerSession => Inputs::Tallies,
+            _ => Inputs::All,
+        }
+    }
+
+    /// This metric's value computed from an input of the rows [`Self::inputs`] names (and, for
+    /// [`store::metrics::Inputs::Tallies`], the sessions' tallies): equal to [`Self::pick`] of
+    /// [`m::council_metrics`] over every row.
+    pub fn pick_partial(self, input: &m::CouncilPeriod, tallies: &[m::DeputyTally], p: Period) -> m::MetricValue {
+        use RankingMetric as R;
+        let offset = m::almaty_offset();
+        match self.inputs() {
+            store::metrics::Inputs::Votes => {
+                let v = m::council_voting_metrics(input, p.from, p.to, p.as_of, offset);
+                match self {
+                    R::UnanimityRate => v.unanimity_rate,
+                    R::MeanDissent => v.mean_dissent,
+                    _ => v.contested_share,
+                }
+            }
+            store::metrics::Inputs::Deputies => {
+                let c = m::council_composition(input, p.from, p.to, p.as_of, offset);
+                match self {
+                    R::NonPartisanShare => c.non_partisan_share,
+                    R::LargestPartyShare => c.largest_party_share,
+                    R::EnpSeats => c.enp_seats,
+                    _ => c.enp_seats_bloc,
+                }
+            }
+            store::metrics::Inputs::Tallies => {
+                let t = m::council_tally_means(input, tallies, p.from, p.to, p.as_of, offset);
+                match self {
+                    R::AttendanceRate => t.attendance_rate,
+                    R::AbstentionRate => t.abstention_rate,
+                    R::LosingSideRate => t.losing_side_rate,
+                    _ => t.speeches_per_session,
+                }
+            }
+            store::metrics::Inputs::All => *self.pick(&m::council_metrics(input, p.from, p.to, p.as_of, offset)),
+        }
+    }
+
     /// This metric's value among a council's metrics.
     pub fn pick(self, x: &m::CouncilMetrics) -> &m::MetricValue {
         use RankingMetric as R;
@@ -462,17 +582,16 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
     let versions = store::metrics::data_versions(&svc.reads().await).await?;
     let ids: Vec<(String, i64)> =
         councils.iter().map(|c| (c.id.clone(), versions.get(&c.id).copied().unwrap_or(0))).collect();
-    let mut computed = compute_many(svc, &ids, period).await?;
+    let mut values = match q.metric.inputs() {
+        store::metrics::Inputs::All => {
+            compute_many(svc, &ids, period).await?.into_iter().map(|(c, x)| (c, *q.metric.pick(&x))).collect()
+        }
+        _ => compute_values(svc, &ids, period, q.metric).await?,
+    };
     let mut rows = vec![];
     for c in councils {
-        let Some(x) = computed.remove(&c.id) else { continue };
-        rows.push(RankingRow {
-            rank: None,
-            names: c.council.names,
-            level: c.council.level,
-            value: *q.metric.pick(&x),
-            council: c.id,
-        });
+        let Some(value) = values.remove(&c.id) else { continue };
+        rows.push(RankingRow { rank: None, names: c.council.names, level: c.council.level, value, council: c.id });
     }
     rank(&mut rows, q.order);
     let ranking = Arc::new(Ranking {

@@ -12,7 +12,8 @@ use sea_orm::{
 use super::StoreError;
 use crate::domain::metrics as m;
 use crate::entity::{
-    agenda_item, ballot, document, document_version, mandate, party_membership, session, speech, vote_event,
+    agenda_item, ballot, document, document_version, mandate, party_membership, session, session_deputy_tally, speech,
+    vote_event,
 };
 
 /// A stored enum string as the domain enum (its serde name), without copying it.
@@ -165,60 +166,165 @@ struct Rows {
 /// [`load_period`] for several councils at once, in one snapshot and one query per table (so a
 /// national ranking reads a batch of councils in a handful of queries). Councils without any
 /// stored row are absent from the map.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one query per table in one snapshot, each folded into the councils' inputs beside the others"
-)]
 pub async fn load_periods(
     db: &DatabaseConnection,
     councils: &[String],
 ) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
+    load_inputs(db, councils, Inputs::All).await
+}
+
+/// Which of a council's stored rows a metric computation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inputs {
+    /// Every row: what [`m::council_metrics`] needs.
+    All,
+    /// The sessions and the vote events with the counts kept at publication (stated, else
+    /// tallied from the ballots), without a ballot, speech, item or document: what
+    /// [`m::council_voting_metrics`] needs. The sessions carry no documents and the council's
+    /// provenance; nothing else may be computed from them.
+    Votes,
+    /// The mandates and party memberships only: what [`m::council_composition`] needs.
+    Deputies,
+    /// The sessions and the deputies, without a vote event, ballot, speech or document: with the
+    /// sessions' tallies ([`load_tallied`]), what [`m::council_tally_means`] needs.
+    Tallies,
+}
+
+impl Inputs {
+    fn sessions(self) -> bool {
+        matches!(self, Self::All | Self::Votes | Self::Tallies)
+    }
+
+    fn votes(self) -> bool {
+        matches!(self, Self::All | Self::Votes)
+    }
+
+    fn details(self) -> bool {
+        self == Self::All
+    }
+
+    fn deputies(self) -> bool {
+        matches!(self, Self::All | Self::Deputies | Self::Tallies)
+    }
+}
+
+/// [`load_periods`] reading only the rows `inputs` names: the other tables are not queried, and
+/// the councils' inputs have none of their rows.
+pub async fn load_inputs(
+    db: &DatabaseConnection,
+    councils: &[String],
+    inputs: Inputs,
+) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
     let txn = super::snapshot(db).await?;
-    let db = &txn;
+    let out = read_inputs(&txn, councils, inputs).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// The councils' sessions and deputies ([`Inputs::Tallies`]) with the tallies of their sessions
+/// kept at publication, in one snapshot: what [`m::council_tally_means`] reads. Councils without
+/// any such row are absent from the map.
+pub async fn load_tallied(
+    db: &DatabaseConnection,
+    councils: &[String],
+) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)>, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let mut inputs = read_inputs(&txn, councils, Inputs::Tallies).await?;
+    let rows: Vec<session_deputy_tally::Model> = session_deputy_tally::Entity::find()
+        .filter(session_deputy_tally::Column::CouncilId.is_in(councils.iter().cloned()))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let mut out: HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)> = HashMap::new();
+    for r in rows {
+        let entry = match out.entry(r.council_id.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let input = inputs.remove(&r.council_id).unwrap_or_else(|| empty_period(&r.council_id));
+                e.insert((input, vec![]))
+            }
+        };
+        let count = |x: i32| u64::try_from(x).unwrap_or(0);
+        entry.1.push(m::DeputyTally {
+            ballots: count(r.ballots),
+            present: count(r.present),
+            cast: count(r.cast_ballots),
+            abstentions: count(r.abstentions),
+            dissents: count(r.dissents),
+            deputy_speeches: count(r.deputy_speeches),
+            speech_seconds: u64::try_from(r.speech_seconds).unwrap_or(0),
+            session_id: r.session_id,
+            deputy_id: r.deputy_id,
+        });
+    }
+    for (c, input) in inputs {
+        out.insert(c, (input, vec![]));
+    }
+    Ok(out)
+}
+
+/// [`load_inputs`] within a snapshot.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one query per table in one snapshot, each folded into the councils' inputs beside the others"
+)]
+async fn read_inputs<C: ConnectionTrait>(
+    db: &C,
+    councils: &[String],
+    inputs: Inputs,
+) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
     let backend = db.get_database_backend();
     let ids = || councils.iter().cloned();
     let mut rows: HashMap<String, Rows> = ids().map(|c| (c, Rows::default())).collect();
-    let sessions: Vec<SessionRow> = session::Entity::find()
-        .select_only()
-        .columns([
-            session::Column::Id,
-            session::Column::CouncilId,
-            session::Column::Kind,
-            session::Column::Status,
-            session::Column::ScheduledStart,
-            session::Column::ScheduledEnd,
-            session::Column::ActualEnd,
-            session::Column::IsOpen,
-            session::Column::LivestreamUrl,
-            session::Column::RecordingUrl,
-            session::Column::Backfilled,
-            session::Column::Synthetic,
-            session::Column::LastSeq,
-            session::Column::DeclaredNoticeAt,
-            session::Column::AgendaFirstPublicAt,
-            session::Column::MinutesFirstPublicAt,
-        ])
-        .filter(session::Column::CouncilId.is_in(ids()))
-        .into_model()
-        .all(db)
-        .await?;
+    let sessions: Vec<SessionRow> = if inputs.sessions() {
+        session::Entity::find()
+            .select_only()
+            .columns([
+                session::Column::Id,
+                session::Column::CouncilId,
+                session::Column::Kind,
+                session::Column::Status,
+                session::Column::ScheduledStart,
+                session::Column::ScheduledEnd,
+                session::Column::ActualEnd,
+                session::Column::IsOpen,
+                session::Column::LivestreamUrl,
+                session::Column::RecordingUrl,
+                session::Column::Backfilled,
+                session::Column::Synthetic,
+                session::Column::LastSeq,
+                session::Column::DeclaredNoticeAt,
+                session::Column::AgendaFirstPublicAt,
+                session::Column::MinutesFirstPublicAt,
+            ])
+            .filter(session::Column::CouncilId.is_in(ids()))
+            .into_model()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for x in sessions {
         if let Some(r) = rows.get_mut(&x.council_id) {
             r.sessions.push(x);
         }
     }
-    let items: Vec<(String, String, String, bool)> = agenda_item::Entity::find()
-        .select_only()
-        .columns([
-            agenda_item::Column::CouncilId,
-            agenda_item::Column::Id,
-            agenda_item::Column::SessionId,
-            agenda_item::Column::IsOpen,
-        ])
-        .filter(agenda_item::Column::CouncilId.is_in(ids()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let items: Vec<(String, String, String, bool)> = if inputs.details() {
+        agenda_item::Entity::find()
+            .select_only()
+            .columns([
+                agenda_item::Column::CouncilId,
+                agenda_item::Column::Id,
+                agenda_item::Column::SessionId,
+                agenda_item::Column::IsOpen,
+            ])
+            .filter(agenda_item::Column::CouncilId.is_in(ids()))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, id, session, is_open) in items {
         if let Some(r) = rows.get_mut(&c) {
             r.items.push((id, session, is_open));
@@ -226,20 +332,24 @@ pub async fn load_periods(
     }
     // Every document: an item's count for `documents`, and in a backfilled session any document
     // without a declared time makes `documents` null (v1.1); the minutes carry their declared time.
-    let docs: Vec<CouncilDocRow> = document::Entity::find()
-        .select_only()
-        .columns([
-            document::Column::CouncilId,
-            document::Column::SessionId,
-            document::Column::AgendaItemId,
-            document::Column::Kind,
-            document::Column::FirstPublicAt,
-            document::Column::DeclaredPublicAt,
-        ])
-        .filter(document::Column::CouncilId.is_in(ids()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let docs: Vec<CouncilDocRow> = if inputs.details() {
+        document::Entity::find()
+            .select_only()
+            .columns([
+                document::Column::CouncilId,
+                document::Column::SessionId,
+                document::Column::AgendaItemId,
+                document::Column::Kind,
+                document::Column::FirstPublicAt,
+                document::Column::DeclaredPublicAt,
+            ])
+            .filter(document::Column::CouncilId.is_in(ids()))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, session, item, kind, first_public, declared) in docs {
         if let Some(r) = rows.get_mut(&c) {
             r.docs.push((session, item, kind, first_public, declared));
@@ -247,100 +357,120 @@ pub async fn load_periods(
     }
     // Session-record versions compiled from public sources (normally none: the index on
     // council and provenance answers without reading bodies).
-    let sourced: Vec<(Option<String>, i64)> = document_version::Entity::find()
-        .select_only()
-        .columns([document_version::Column::CouncilId, document_version::Column::Seq])
-        .filter(document_version::Column::CouncilId.is_in(ids()))
-        .filter(document_version::Column::Provenance.eq("public_sources"))
-        .filter(document_version::Column::Kind.eq(crate::store::DocKind::SessionRecord.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let sourced: Vec<(Option<String>, i64)> = if inputs.details() {
+        document_version::Entity::find()
+            .select_only()
+            .columns([document_version::Column::CouncilId, document_version::Column::Seq])
+            .filter(document_version::Column::CouncilId.is_in(ids()))
+            .filter(document_version::Column::Provenance.eq("public_sources"))
+            .filter(document_version::Column::Kind.eq(crate::store::DocKind::SessionRecord.as_str()))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, seq) in sourced {
         if let Some(r) = c.and_then(|c| rows.get_mut(&c)) {
             r.public_sources_seqs.insert(seq);
         }
     }
-    let votes: Vec<CouncilVoteRow> = vote_event::Entity::find()
-        .select_only()
-        .columns([
-            vote_event::Column::CouncilId,
-            vote_event::Column::Id,
-            vote_event::Column::SessionId,
-            vote_event::Column::AgendaItemId,
-            vote_event::Column::Method,
-            vote_event::Column::Result,
-            vote_event::Column::YesCount,
-            vote_event::Column::NoCount,
-            vote_event::Column::AbstainCount,
-        ])
-        .filter(vote_event::Column::CouncilId.is_in(ids()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let votes: Vec<CouncilVoteRow> = if inputs.votes() {
+        vote_event::Entity::find()
+            .select_only()
+            .columns([
+                vote_event::Column::CouncilId,
+                vote_event::Column::Id,
+                vote_event::Column::SessionId,
+                vote_event::Column::AgendaItemId,
+                vote_event::Column::Method,
+                vote_event::Column::Result,
+                vote_event::Column::YesCount,
+                vote_event::Column::NoCount,
+                vote_event::Column::AbstainCount,
+            ])
+            .filter(vote_event::Column::CouncilId.is_in(ids()))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, id, session, item, method, result, yes, no, abstain) in votes {
         if let Some(r) = rows.get_mut(&c) {
             r.votes.push((id, session, item, method, result, yes, no, abstain));
         }
     }
     // Speeches: one row per session, its speeches concatenated (see `aggregate`).
-    let speeches: Vec<(String, String, String)> = speech::Entity::find()
-        .select_only()
-        .columns([speech::Column::CouncilId, speech::Column::SessionId])
-        .column_as(
-            aggregate(
-                backend,
-                &[
-                    "coalesce(\"agenda_item_id\", '')",
-                    "coalesce(\"deputy_id\", '')",
-                    "\"speaker_role\"",
-                    "\"speech_type\"",
-                    "coalesce(cast(\"seconds\" as text), '')",
-                ],
-            ),
-            "speeches",
-        )
-        .filter(speech::Column::CouncilId.is_in(ids()))
-        .group_by(speech::Column::CouncilId)
-        .group_by(speech::Column::SessionId)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let speeches: Vec<(String, String, String)> = if inputs.details() {
+        speech::Entity::find()
+            .select_only()
+            .columns([speech::Column::CouncilId, speech::Column::SessionId])
+            .column_as(
+                aggregate(
+                    backend,
+                    &[
+                        "coalesce(\"agenda_item_id\", '')",
+                        "coalesce(\"deputy_id\", '')",
+                        "\"speaker_role\"",
+                        "\"speech_type\"",
+                        "coalesce(cast(\"seconds\" as text), '')",
+                    ],
+                ),
+                "speeches",
+            )
+            .filter(speech::Column::CouncilId.is_in(ids()))
+            .group_by(speech::Column::CouncilId)
+            .group_by(speech::Column::SessionId)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, session, list) in speeches {
         if let Some(r) = rows.get_mut(&c) {
             r.speeches.push((session, list));
         }
     }
-    let mandates: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = mandate::Entity::find()
-        .select_only()
-        .columns([
-            mandate::Column::CouncilId,
-            mandate::Column::DeputyId,
-            mandate::Column::StartDate,
-            mandate::Column::EndDate,
-        ])
-        .filter(mandate::Column::CouncilId.is_in(ids()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let mandates: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = if inputs.deputies() {
+        mandate::Entity::find()
+            .select_only()
+            .columns([
+                mandate::Column::CouncilId,
+                mandate::Column::DeputyId,
+                mandate::Column::StartDate,
+                mandate::Column::EndDate,
+            ])
+            .filter(mandate::Column::CouncilId.is_in(ids()))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, deputy, start, end) in mandates {
         if let Some(r) = rows.get_mut(&c) {
             r.mandates.push((deputy, start, end));
         }
     }
-    let memberships: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)> = party_membership::Entity::find()
-        .select_only()
-        .columns([
-            party_membership::Column::CouncilId,
-            party_membership::Column::DeputyId,
-            party_membership::Column::PartyId,
-            party_membership::Column::StartDate,
-            party_membership::Column::EndDate,
-        ])
-        .filter(party_membership::Column::CouncilId.is_in(ids()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let memberships: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)> = if inputs.deputies() {
+        party_membership::Entity::find()
+            .select_only()
+            .columns([
+                party_membership::Column::CouncilId,
+                party_membership::Column::DeputyId,
+                party_membership::Column::PartyId,
+                party_membership::Column::StartDate,
+                party_membership::Column::EndDate,
+            ])
+            .filter(party_membership::Column::CouncilId.is_in(ids()))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     for (c, deputy, party, start, end) in memberships {
         if let Some(r) = rows.get_mut(&c) {
             r.memberships.push((deputy, party, start, end));
@@ -354,15 +484,19 @@ pub async fn load_periods(
         .column(session::Column::Id)
         .filter(session::Column::CouncilId.is_in(ids()))
         .into_query();
-    let ballot_rows: Vec<(String, String)> = ballot::Entity::find()
-        .select_only()
-        .column(ballot::Column::VoteEventId)
-        .column_as(aggregate(backend, &["\"deputy_id\"", "\"option\""]), "ballots")
-        .filter(ballot::Column::SessionId.in_subquery(of_sessions))
-        .group_by(ballot::Column::VoteEventId)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let ballot_rows: Vec<(String, String)> = if inputs.details() {
+        ballot::Entity::find()
+            .select_only()
+            .column(ballot::Column::VoteEventId)
+            .column_as(aggregate(backend, &["\"deputy_id\"", "\"option\""]), "ballots")
+            .filter(ballot::Column::SessionId.in_subquery(of_sessions))
+            .group_by(ballot::Column::VoteEventId)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        vec![]
+    };
     let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::with_capacity(ballot_rows.len());
     for (vote_event_id, list) in ballot_rows {
         let parsed = records(&list)
@@ -373,7 +507,6 @@ pub async fn load_periods(
             .collect();
         ballots.insert(vote_event_id, parsed);
     }
-    txn.commit().await?;
     Ok(rows
         .into_iter()
         .filter(|(_, r)| !r.is_empty())

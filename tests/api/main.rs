@@ -18,6 +18,7 @@ mod hostile;
 mod hostile_clients;
 mod integer_bounds;
 mod log;
+mod metric_inputs;
 mod metrics;
 mod metrics_e2e;
 mod metrics_v1_1;

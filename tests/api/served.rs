@@ -369,6 +369,19 @@ fn cases() -> Vec<Case> {
             ("GET /v1/speeches?session=alpha-s1 ", "/a1-sp9"),
             ("GET /v1/speeches?session=alpha-s1 ", "/a1-sp1"),
         ),
+        // The metric inputs kept per session and deputy: served only through metrics, which
+        // `verify` does not compare (`UNREAD`), so only `audit` can name these.
+        c(
+            "session_deputy_tally",
+            "session_id = 'alpha-s1' AND deputy_id = 'alpha-d3'",
+            "deputy alpha-d3",
+            ("dissents", "7"),
+            UNREAD,
+            ("deputy_id", "'alpha-d9'"),
+            "deputy alpha-d9",
+            UNREAD,
+            UNREAD,
+        ),
         c(
             "public_record",
             "id = 'akmola-oblast-viii-04'",

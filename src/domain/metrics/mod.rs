@@ -29,6 +29,7 @@ mod openness;
 mod record;
 mod scope;
 mod stats;
+mod tally;
 mod value;
 mod voting;
 
@@ -58,8 +59,9 @@ pub use openness::{
     documents_component, minutes_component, minutes_score, notice_component, notice_score, notice_target_days,
     openness_score, session_openness,
 };
-pub use record::{RecordInputs, record_inputs};
+pub use record::{RecordInputs, record_inputs, record_tallies};
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
+pub use tally::{DeputyTally, TallyMeans, council_tally_means, session_tallies};
 pub use value::{MetricValue, NullReason, dominant_reason};
 pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 
@@ -127,6 +129,34 @@ pub fn council_metrics(
         non_partisan_comparison: deputy::non_partisan_comparison(&deputies),
         deputies,
     }
+}
+
+/// The council voting metrics alone: what [`council_metrics`] gives as `voting`, at a fraction of
+/// its cost. They read the held sessions and each vote event's counts, never a ballot or speech:
+/// a vote event's counts are its effective ones (stated, else tallied from its ballots), which the
+/// store keeps per vote event at publication, so an input whose vote events carry those counts
+/// and no ballots gives the same values as the whole input.
+pub fn council_voting_metrics(
+    input: &CouncilPeriod,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> VotingMetrics {
+    voting::voting_metrics(&Scope::new(input, from, to, as_of, offset))
+}
+
+/// The composition alone: what [`council_metrics`] gives as `composition`. It reads the deputies
+/// (mandates and party memberships) only: no session, vote or speech.
+pub fn council_composition(
+    input: &CouncilPeriod,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> CompositionMetrics {
+    let scope = Scope::new(input, from, to, as_of, offset);
+    composition_on(scope.deputies.iter().copied(), to.min(local_date(as_of, offset)))
 }
 
 /// Computes the per-deputy metrics of one deputy for the period; `None`

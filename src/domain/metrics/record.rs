@@ -104,3 +104,44 @@ pub fn record_inputs(
     }
     Some(RecordInputs { session, items, votes })
 }
+
+/// The per-deputy tallies of session record `doc` (see [`session_tallies`](super::session_tallies)),
+/// what the publication path keeps beside its rows: its vote events and speeches read as the
+/// metrics read the stored ones (a value with no metric counterpart is left out, as the store's
+/// reader leaves out a row it cannot read).
+pub fn record_tallies(id: &str, doc: &SessionRecord) -> Vec<super::DeputyTally> {
+    let votes: Vec<m::VoteEvent> = doc
+        .vote_events
+        .iter()
+        .filter_map(|e| {
+            Some(m::VoteEvent {
+                id: e.id.clone(),
+                session_id: id.to_owned(),
+                agenda_item_id: e.agenda_item.clone(),
+                method: same(e.method.as_str())?,
+                result: same(e.result.as_str())?,
+                counts: None,
+                ballots: e
+                    .ballots
+                    .iter()
+                    .filter_map(|b| Some(m::Ballot { deputy_id: b.deputy.clone(), option: same(b.option.as_str())? }))
+                    .collect(),
+            })
+        })
+        .collect();
+    let speeches: Vec<m::Speech> = doc
+        .speeches
+        .iter()
+        .filter_map(|s| {
+            Some(m::Speech {
+                session_id: id.to_owned(),
+                agenda_item_id: s.agenda_item.clone(),
+                deputy_id: s.deputy.clone(),
+                role: same(s.speaker_role.as_str())?,
+                speech_type: same(s.speech_type.as_str())?,
+                seconds: s.seconds.map(u64::from),
+            })
+        })
+        .collect();
+    super::session_tallies(id, &votes, &speeches)
+}

@@ -8,7 +8,7 @@ use crate::domain::Violation;
 use crate::domain::enums::Provenance;
 use crate::domain::session::SessionRecord;
 use crate::domain::witness::Witnessed;
-use crate::entity::{agenda_item, ballot, document, session as session_row, speech, vote_event};
+use crate::entity::{agenda_item, ballot, document, session as session_row, session_deputy_tally, speech, vote_event};
 
 /// What earlier versions of a session established: its creation time and the witnessed times
 /// (see [`Witnessed`]).
@@ -35,6 +35,8 @@ pub struct SessionRows {
     pub ballots: Vec<ballot::Model>,
     /// Speeches in order.
     pub speeches: Vec<speech::Model>,
+    /// What each deputy did in the session that the per-deputy metrics count, by deputy id.
+    pub deputy_tallies: Vec<session_deputy_tally::Model>,
     /// The witnessed times after this version.
     pub witnessed: Witnessed,
 }
@@ -101,7 +103,17 @@ pub fn session(
         .collect();
     let (vote_events, ballots) = votes(&ctx, doc, &mut ints);
     let speeches = speeches(&ctx, doc, &mut ints);
-    ints.finish(SessionRows { session, agenda_items, documents, vote_events, ballots, speeches, witnessed })
+    let deputy_tallies = deputy_tallies(&ctx, doc, &mut ints);
+    ints.finish(SessionRows {
+        session,
+        agenda_items,
+        documents,
+        vote_events,
+        ballots,
+        speeches,
+        deputy_tallies,
+        witnessed,
+    })
 }
 
 /// What every child row of a session repeats.
@@ -213,6 +225,29 @@ fn speeches(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Vec<speech::Mo
             seconds: s.seconds.map(|x| ints.fit(x, || format!("/speeches/{i}/seconds"))),
             body_text: s.text.clone(),
             session_date: ctx.date,
+        })
+        .collect()
+}
+
+/// The metric inputs kept per session and deputy: `record_tallies` of the record.
+fn deputy_tallies(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Vec<session_deputy_tally::Model> {
+    crate::domain::metrics::record_tallies(ctx.session_id, doc)
+        .into_iter()
+        .map(|t| {
+            let path = || format!("/tallies/{}", t.deputy_id);
+            session_deputy_tally::Model {
+                session_id: ctx.session_id.to_owned(),
+                council_id: ctx.council_id.to_owned(),
+                session_date: ctx.date,
+                ballots: ints.fit(t.ballots, path),
+                present: ints.fit(t.present, path),
+                cast_ballots: ints.fit(t.cast, path),
+                abstentions: ints.fit(t.abstentions, path),
+                dissents: ints.fit(t.dissents, path),
+                deputy_speeches: ints.fit(t.deputy_speeches, path),
+                speech_seconds: i64::try_from(t.speech_seconds).unwrap_or(i64::MAX),
+                deputy_id: t.deputy_id,
+            }
         })
         .collect()
 }

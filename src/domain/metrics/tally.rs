@@ -1,0 +1,153 @@
+//! Per-deputy metric inputs kept at publication (issue 25): what one deputy did in one session
+//! that the per-deputy metrics count, tallied once from the session's ballots and speeches when
+//! the session is published, and the council means of those metrics computed from the tallies
+//! instead of every ballot and speech. [`council_metrics`](super::council_metrics) stays the
+//! definition: the means computed here equal its `deputy_means` (a test compares them).
+//!
+//! Not here: the rebellion rate and the cohesion, which need the party line of each vote event,
+//! which depends on the deputies' party memberships on its date (the roster, published apart from
+//! the session): they read the ballots.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::deputy::{DeputyMetrics, deputy_means};
+use super::input::{BallotOption, CouncilPeriod, Speech, VoteEvent};
+use super::scope::Scope;
+use super::value::{MetricValue, NullReason};
+use super::voting::is_dissent;
+
+/// What one deputy did in one session, as the per-deputy metrics count it: their ballots on the
+/// session's named vote events (one per event: a duplicate is ignored) and their deputy speeches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeputyTally {
+    /// The session.
+    pub session_id: String,
+    /// The deputy.
+    pub deputy_id: String,
+    /// Ballots on named vote events.
+    pub ballots: u64,
+    /// Of those, the ones recording the deputy present (yes, no, abstain, not voting).
+    pub present: u64,
+    /// Of those, the cast ones (yes, no, abstain).
+    pub cast: u64,
+    /// Of the cast ones, abstentions.
+    pub abstentions: u64,
+    /// Of the cast ones, dissents (no or abstain on a passed vote, yes on a failed one).
+    pub dissents: u64,
+    /// Deputy speeches (role `deputy`) naming the deputy.
+    pub deputy_speeches: u64,
+    /// Their seconds (unknown durations count 0).
+    pub speech_seconds: u64,
+}
+
+/// The tallies of one session from its vote events and speeches, by deputy id: a deputy with
+/// neither a ballot on a named vote event nor a deputy speech has none.
+pub fn session_tallies(session_id: &str, votes: &[VoteEvent], speeches: &[Speech]) -> Vec<DeputyTally> {
+    let mut by_id: Vec<&VoteEvent> = votes.iter().collect();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    by_id.dedup_by(|a, b| a.id == b.id);
+    let mut out: BTreeMap<&str, DeputyTally> = BTreeMap::new();
+    for event in by_id.into_iter().filter(|v| v.is_named()) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for b in &event.ballots {
+            if !seen.insert(b.deputy_id.as_str()) {
+                continue;
+            }
+            let t = out.entry(b.deputy_id.as_str()).or_default();
+            t.ballots += 1;
+            t.present += u64::from(b.option.is_present());
+            t.cast += u64::from(b.option.is_cast());
+            t.abstentions += u64::from(b.option == BallotOption::Abstain);
+            t.dissents += u64::from(b.option.is_cast() && is_dissent(b.option, event.result));
+        }
+    }
+    for s in speeches.iter().filter(|s| s.is_deputy_speech()) {
+        if let Some(deputy) = s.deputy_id.as_deref() {
+            let t = out.entry(deputy).or_default();
+            t.deputy_speeches += 1;
+            t.speech_seconds += s.seconds.unwrap_or(0);
+        }
+    }
+    out.into_iter()
+        .map(|(deputy, t)| DeputyTally { session_id: session_id.to_owned(), deputy_id: deputy.to_owned(), ..t })
+        .collect()
+}
+
+/// Council values of the per-deputy metrics that [`DeputyTally`]s give: what
+/// [`council_metrics`](super::council_metrics) serves as `deputy_means`, less the rebellion rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TallyMeans {
+    /// Mean attendance rate.
+    pub attendance_rate: MetricValue,
+    /// Mean abstention rate.
+    pub abstention_rate: MetricValue,
+    /// Mean losing-side rate.
+    pub losing_side_rate: MetricValue,
+    /// Mean speeches per session.
+    pub speeches_per_session: MetricValue,
+}
+
+/// The council means of the per-deputy metrics from the council's sessions and deputies (`input`
+/// needs no vote event, ballot or speech) and the tallies of its sessions: the same values as
+/// [`council_metrics`](super::council_metrics) computes from every ballot and speech.
+pub fn council_tally_means(
+    input: &CouncilPeriod,
+    tallies: &[DeputyTally],
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> TallyMeans {
+    let scope = Scope::new(input, from, to, as_of, offset);
+    let held: HashMap<&str, NaiveDate> =
+        scope.held.iter().map(|s| (s.id.as_str(), super::input::local_date(s.scheduled_start, offset))).collect();
+    let mut by_deputy: HashMap<&str, Vec<(&DeputyTally, NaiveDate)>> = HashMap::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    for t in tallies {
+        if let Some(&date) = held.get(t.session_id.as_str())
+            && seen.insert((t.session_id.as_str(), t.deputy_id.as_str()))
+        {
+            by_deputy.entry(t.deputy_id.as_str()).or_default().push((t, date));
+        }
+    }
+    let deputies: Vec<DeputyMetrics> = scope
+        .deputies_serving_in_period()
+        .into_iter()
+        .map(|d| {
+            let mine = by_deputy.get(d.id.as_str()).map_or(&[][..], Vec::as_slice);
+            // Ballots count on dates the deputy served; deputy speeches in every held session.
+            let served = || mine.iter().filter(|(_, date)| d.serves_on(*date)).map(|(t, _)| *t);
+            let all: u64 = served().map(|t| t.ballots).sum();
+            let present: u64 = served().map(|t| t.present).sum();
+            let cast: u64 = served().map(|t| t.cast).sum();
+            let abstained: u64 = served().map(|t| t.abstentions).sum();
+            let dissents: u64 = served().map(|t| t.dissents).sum();
+            let speeches: u64 = mine.iter().map(|(t, _)| t.deputy_speeches).sum();
+            let cast_reason = if all == 0 { NullReason::NoBallots } else { NullReason::NoCastBallots };
+            DeputyMetrics {
+                deputy_id: d.id.clone(),
+                group: None,
+                attendance_rate: MetricValue::ratio(present, all, NullReason::NoBallots),
+                abstention_rate: MetricValue::ratio(abstained, cast, cast_reason),
+                losing_side_rate: MetricValue::ratio(dissents, cast, cast_reason),
+                // Not computed from tallies, and not returned.
+                rebellion_rate: MetricValue::null(NullReason::NoEventsWithPartyLine, 0),
+                speeches_per_session: MetricValue::ratio(
+                    speeches,
+                    scope.sessions_served(d),
+                    NullReason::NoSessionsServed,
+                ),
+            }
+        })
+        .collect();
+    let means = deputy_means(&deputies);
+    TallyMeans {
+        attendance_rate: means.attendance_rate,
+        abstention_rate: means.abstention_rate,
+        losing_side_rate: means.losing_side_rate,
+        speeches_per_session: means.speeches_per_session,
+    }
+}

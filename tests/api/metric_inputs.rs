@@ -1,0 +1,139 @@
+//! Metrics computed from a part of the stored rows (issue 25): the voting metrics from the vote
+//! events' counts kept at publication, without a ballot, the composition from the deputies
+//! alone, and the council means of the per-deputy metrics from the per-session tallies kept at
+//! publication, without a ballot or speech, give what the whole computation gives, on every council of the demo sample, for several
+//! periods and moments; and the rankings that use them rank by the same values.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use maslikhat::demo::{self, DemoConfig};
+use maslikhat::domain::metrics as m;
+use maslikhat::store::metrics::{Inputs, load_inputs, load_period, load_tallied};
+
+use crate::helpers::spawn_app;
+
+fn day(y: i32, mo: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, mo, d).expect("date")
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
+}
+
+fn until() -> NaiveDate {
+    day(2025, 6, 30)
+}
+
+/// Periods: the default one, a half year, one month, one day with no session, and a wide one.
+fn periods() -> Vec<(NaiveDate, NaiveDate)> {
+    vec![
+        (day(2023, 3, 19), until()),
+        (day(2024, 1, 1), day(2024, 6, 30)),
+        (day(2025, 3, 1), day(2025, 3, 31)),
+        (day(2024, 1, 1), day(2024, 1, 1)),
+        (day(2020, 1, 1), day(2030, 12, 31)),
+    ]
+}
+
+/// Moments: before any record, in the middle of the history, at its end, and long after.
+fn moments() -> Vec<DateTime<Utc>> {
+    vec![at("2023-01-01T00:00:00Z"), at("2024-09-15T12:00:00Z"), at("2025-06-30T18:59:59Z"), at("2027-01-01T00:00:00Z")]
+}
+
+#[tokio::test]
+async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_demo_council() {
+    let app = spawn_app().await;
+    let db = &app.state.service.db;
+    let cfg = DemoConfig::sample(until());
+    demo::load(db, &cfg, false).await.expect("the sample loads");
+    let councils: Vec<String> = cfg.plans().into_iter().map(|p| p.id).collect();
+    assert_eq!(councils.len(), 4);
+    let votes = load_inputs(db, &councils, Inputs::Votes).await.expect("vote inputs");
+    let deputies = load_inputs(db, &councils, Inputs::Deputies).await.expect("deputy inputs");
+    let tallied = load_tallied(db, &councils).await.expect("tallies");
+    let offset = m::almaty_offset();
+    let (mut compared, mut with_value, mut with_means, mut ballots, mut tally_rows) = (0, 0, 0, 0, 0);
+    for c in &councils {
+        let full = load_period(db, c).await.expect("whole inputs");
+        ballots += full.vote_events.iter().map(|v| v.ballots.len()).sum::<usize>();
+        let v = votes.get(c).expect("the council's vote inputs");
+        assert!(v.vote_events.iter().all(|e| e.ballots.is_empty()), "no ballot is read for the voting metrics");
+        assert!(v.speeches.is_empty() && v.agenda_items.is_empty() && v.deputies.is_empty());
+        assert_eq!(v.vote_events.len(), full.vote_events.len());
+        let d = deputies.get(c).expect("the council's deputies");
+        assert!(d.sessions.is_empty() && d.vote_events.is_empty());
+        let (t, tallies) = tallied.get(c).expect("the council's tallies");
+        assert!(t.vote_events.is_empty() && t.speeches.is_empty() && !tallies.is_empty());
+        tally_rows += tallies.len();
+        for (from, to) in periods() {
+            for as_of in moments() {
+                let whole = m::council_metrics(&full, from, to, as_of, offset);
+                let voting = m::council_voting_metrics(v, from, to, as_of, offset);
+                assert_eq!(voting, whole.voting, "{c} {from}..{to} as of {as_of}: voting");
+                let composition = m::council_composition(d, from, to, as_of, offset);
+                assert_eq!(composition, whole.composition, "{c} {from}..{to} as of {as_of}: composition");
+                let means = m::council_tally_means(t, tallies, from, to, as_of, offset);
+                let expected = m::TallyMeans {
+                    attendance_rate: whole.deputy_means.attendance_rate,
+                    abstention_rate: whole.deputy_means.abstention_rate,
+                    losing_side_rate: whole.deputy_means.losing_side_rate,
+                    speeches_per_session: whole.deputy_means.speeches_per_session,
+                };
+                assert_eq!(means, expected, "{c} {from}..{to} as of {as_of}: deputy means");
+                with_means += usize::from(whole.deputy_means.attendance_rate.value.is_some());
+                compared += 1;
+                with_value += usize::from(whole.voting.contested_share.value.is_some());
+            }
+        }
+    }
+    assert_eq!(compared, 4 * periods().len() * moments().len());
+    // Not a comparison of nulls: most evaluations have counted votes, and the whole inputs have
+    // ballots the partial ones go without.
+    assert!(with_value * 2 > compared, "{with_value} of {compared} evaluations have a contested share");
+    assert!(with_means * 3 >= compared, "{with_means} of {compared} evaluations have a mean attendance");
+    assert!(ballots > 1000, "{ballots} ballots in the sample");
+    assert!(tally_rows < ballots, "{tally_rows} tallies for {ballots} ballots");
+}
+
+#[tokio::test]
+async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
+    let app = spawn_app().await;
+    let cfg = DemoConfig::sample(until());
+    demo::load(&app.state.service.db, &cfg, false).await.expect("the sample loads");
+    let metrics = [
+        ("contested_share", "voting"),
+        ("unanimity_rate", "voting"),
+        ("mean_dissent", "voting"),
+        ("non_partisan_share", "composition"),
+        ("largest_party_share", "composition"),
+        ("enp_seats", "composition"),
+        ("enp_seats_bloc", "composition"),
+        ("attendance_rate", "deputy_means"),
+        ("abstention_rate", "deputy_means"),
+        ("losing_side_rate", "deputy_means"),
+        ("speeches_per_session", "deputy_means"),
+    ];
+    let periods =
+        ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
+    for q in periods {
+        // Every ranking first, so that no council's whole metrics are cached yet: the rankings
+        // compute from the partial inputs.
+        let mut rankings = vec![];
+        for (metric, _) in metrics {
+            let r = app.get(&format!("/v1/rankings?metric={metric}&{q}")).await;
+            assert_eq!(r.status, 200, "{r:?}");
+            rankings.push(r.body);
+        }
+        for ((metric, family), ranking) in metrics.iter().zip(&rankings) {
+            let rows = ranking["items"].as_array().expect("items");
+            assert_eq!(rows.len(), 4, "{metric}: every council of the sample");
+            for row in rows {
+                let c = row["council"].as_str().expect("council");
+                let served = app.get(&format!("/v1/councils/{c}/metrics?{q}")).await;
+                assert_eq!(served.status, 200, "{served:?}");
+                let value = &served.body[*family][*metric];
+                assert_eq!(row["value"]["value"], value["value"], "{metric} of {c} ({q})");
+                assert_eq!(row["value"]["n"], value["n"], "{metric} of {c} ({q})");
+            }
+        }
+    }
+}
