@@ -75,13 +75,14 @@ pub async fn route<E: Endpoint>(state: Arc<AppState>, next: E, req: Request) -> 
         }
         return Ok(resp);
     }
-    if !service.has_replicas() {
-        return next.call(req).await.map(IntoResponse::into_response);
-    }
+    // Refused the same with or without replicas: a client learns of its mistake before it matters.
     let min = match min_change(&req) {
         Ok(n) => n,
         Err(p) => return Ok(p.into_poem_response()),
     };
+    if !service.has_replicas() {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
     let (resp, source) = replicas::scope(min, next.call(req)).await;
     let mut resp = resp?.into_response();
     if let Some(source) = source {

@@ -452,6 +452,19 @@ fn declare_headers(doc: &mut Value) {
         })
         .collect();
     components.insert("headers".into(), Value::Object(headers));
+    components.insert(
+        "parameters".into(),
+        json!({ MIN_CHANGE_PARAMETER: {
+            "name": "Maslikhat-Min-Change",
+            "in": "header",
+            "required": false,
+            "description": "Read-your-writes: the `Maslikhat-Change` a write of yours answered. The read is \
+                            answered by a database that has reached that change (a read replica that has \
+                            caught up, else the primary). Without it, or with 0, any database may answer. \
+                            Anything but a whole number is refused with 400.",
+            "schema": {"type": "integer", "minimum": 0}
+        }}),
+    );
 }
 
 const SENT: [Sent; 12] = [
@@ -582,6 +595,9 @@ fn header_name(name: &str) -> String {
 }
 
 /// One operation: its response headers, `security`, and a description.
+/// `components/parameters`: the read-your-writes header every read takes.
+const MIN_CHANGE_PARAMETER: &str = "MaslikhatMinChange";
+
 fn operation(method: &str, op: &mut Map<String, Value>) {
     let lists = op
         .get("parameters")
@@ -592,8 +608,21 @@ fn operation(method: &str, op: &mut Map<String, Value>) {
         .and_then(|r| r.pointer_mut("/200/content/text~1event-stream/schema"))
         .map(|schema| *schema = event_schema(schema));
     let stream = event_stream.is_some();
+    if method == "get" {
+        // `api::replicas::route`, on every read.
+        let reference = json!({"$ref": format!("#/components/parameters/{MIN_CHANGE_PARAMETER}")});
+        if let Some(params) = op.entry("parameters").or_insert_with(|| json!([])).as_array_mut() {
+            params.push(reference);
+        }
+    }
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
         if method == "get" {
+            responses.entry("400").or_insert_with(|| {
+                json!({
+                    "description": "A request header or parameter broke its rule (the problem names it).",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                })
+            });
             // `api::middleware::not_acceptable`.
             responses.insert(
                 "406".into(),

@@ -123,3 +123,20 @@ async fn problem_types_are_documented_at_their_urls_on_the_platform_itself() {
     assert_eq!(index.status(), 200);
     assert_eq!(app.client.get(format!("{}/problems/no-such", app.base)).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn a_change_number_that_is_not_a_whole_number_is_refused_on_every_read_even_without_replicas() {
+    let app = spawn_app().await;
+    app.seed_council("c1").await;
+    // Asked once without it, so the response cache holds the URL.
+    assert_eq!(app.get("/v1/councils/c1").await.status, 200);
+    for path in ["/v1/councils/c1", "/v1/councils", "/health"] {
+        for bad in ["abc", "-1", "1.5"] {
+            let r = app.send(Method::GET, path, None, None, &[("Maslikhat-Min-Change", bad)]).await;
+            assert_eq!(r.status, 400, "{path} with {bad}: {r:?}");
+            assert!(r.has_violation("header:Maslikhat-Min-Change", "integer"), "{path} with {bad}: {r:?}");
+        }
+        let r = app.send(Method::GET, path, None, None, &[("Maslikhat-Min-Change", "0")]).await;
+        assert_eq!(r.status, 200, "{path} with 0: {r:?}");
+    }
+}

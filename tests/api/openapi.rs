@@ -158,8 +158,14 @@ async fn every_operation_has_an_id_a_tag_a_summary_and_the_statuses_every_reques
         }
         if op.method == Method::GET {
             assert!(documented.contains(&304), "{} documents 304 for If-None-Match", op.id);
+            // Every read takes the read-your-writes header, and refuses a bad one with 400.
+            assert!(op.shared().contains(&"MaslikhatMinChange"), "{} takes Maslikhat-Min-Change", op.id);
+            assert!(documented.contains(&400), "{} documents 400 for a bad Maslikhat-Min-Change", op.id);
         }
     }
+    let header = &spec["components"]["parameters"]["MaslikhatMinChange"];
+    assert_eq!((header["name"].as_str(), header["in"].as_str()), (Some("Maslikhat-Min-Change"), Some("header")));
+    assert_eq!(header["schema"]["minimum"], 0);
     for expected in ["put_council", "list_councils", "get_council", "put_party", "get_roster", "list_deputies"] {
         assert!(ids.iter().any(|i| i == expected), "{expected} is in the spec");
     }
@@ -184,8 +190,20 @@ impl Op {
             .unwrap_or_default()
     }
 
+    /// The operation's own parameters (not the shared ones it refers to, see [`Op::shared`]).
     fn params(&self) -> Vec<&Value> {
-        self.spec["parameters"].as_array().map(|a| a.iter().collect()).unwrap_or_default()
+        self.spec["parameters"]
+            .as_array()
+            .map(|a| a.iter().filter(|p| p["$ref"].is_null()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The shared parameters it takes (`#/components/parameters/…`), by name.
+    fn shared(&self) -> Vec<&str> {
+        self.spec["parameters"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p["$ref"].as_str()?.strip_prefix("#/components/parameters/")).collect())
+            .unwrap_or_default()
     }
 
     fn has_body(&self) -> bool {
@@ -358,6 +376,12 @@ fn read_probes(op: &Op, record: &str) -> Vec<Probe> {
         if parses(p) {
             probes.push(Probe::new("a parameter that does not parse", url(op, record, Some((name, "x!")))));
         }
+    }
+    if op.shared().contains(&"MaslikhatMinChange") {
+        probes.push(
+            Probe::new("a change number that does not parse", url(op, record, None))
+                .header("maslikhat-min-change", "x!"),
+        );
     }
     probes
 }
