@@ -99,6 +99,8 @@ select,button{font:inherit;padding:.3em .5em}
 select{max-width:100%}
 form.filters label{max-width:100%}
 pre{background:#f6f8fa;padding:.75em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+ol.agenda{list-style:none;padding-left:0}
+.lang-note{color:var(--muted);font-size:.9em}
 .vote{border:1px solid var(--line);border-radius:6px;padding:.5em 1em;margin:.75em 0}
 .provenance{background:#e8f1fb;color:#123;border:2px solid #8db3e2;padding:.75em 1em;margin:1em 0}
 .unknown{color:var(--muted);font-style:italic}
