@@ -123,7 +123,11 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
         let council = page(&app, "/councils/p", Some(lang)).await;
         assert_eq!(council.status, 200);
         assert!(council.text.contains(heading), "{lang}: {heading}");
-        assert!(council.text.contains(&format!("<h1>{council_name}</h1>")));
+        let note = if lang == "en" { format!(" ({})", in_russian(lang)) } else { String::new() };
+        assert!(
+            council.text.contains(&format!("<h1>{council_name}{note}</h1>")),
+            "{lang}: the council's name, saying when it is in another language"
+        );
         assert!(council.text.contains(&format!("data-metric=\"openness_score\">{score_text}<")));
         assert!(council.text.contains(&format!("data-metric=\"contested_share\">{}<", pct(contested, lang))));
         assert!(council.text.contains(&format!("data-metric=\"held_sessions\">{}<", metrics["held_sessions"])));

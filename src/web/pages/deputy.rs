@@ -85,7 +85,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             ]
         })
         .collect();
-    let council_name = ctx.lang.pick(&council.names);
+    let council_name = super::name_with_note(ctx, &council.names);
 
     let means = &cm.deputy_means;
     let pairs = mine.as_ref().map(|d| {

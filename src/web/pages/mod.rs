@@ -77,7 +77,7 @@ impl Parties {
 
     /// A party's name in the page's language, or its id when unknown.
     pub fn name(&self, ctx: &Ctx, id: &str) -> String {
-        self.0.get(id).map(|n| ctx.lang.pick(n)).filter(|n| !n.is_empty()).unwrap_or_else(|| id.to_owned())
+        self.0.get(id).map(|n| name_with_note(ctx, n)).filter(|n| !n.is_empty()).unwrap_or_else(|| id.to_owned())
     }
 
     /// A group (party id or `non_partisan`, or none) in words.

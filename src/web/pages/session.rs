@@ -137,7 +137,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let speeches = service::sessions::speeches(svc, &speech_filter, None, ALL).await?.items;
     let deps = deputy_names(svc, ctx, &s.council_id).await?;
     let parties = Parties::load(svc).await?;
-    let council_name = ctx.lang.pick(&council.names);
+    let council_name = super::name_with_note(ctx, &council.names);
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
     let loose: Vec<&Speech> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
     let date = crate::domain::session::local_date(s.scheduled_start);
