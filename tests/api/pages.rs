@@ -838,3 +838,45 @@ fn no_value(lang: &str) -> &'static str {
         _ => "no data",
     }
 }
+
+/// Each chart's view box width and the font sizes of its texts.
+fn chart_fonts(html: &str) -> Vec<(f64, Vec<f64>)> {
+    html.split("<svg")
+        .skip(1)
+        .map(|svg| {
+            let svg = svg.split("</svg>").next().unwrap_or_default();
+            let width =
+                svg.split("viewBox=\"0 0 ").nth(1).and_then(|r| r.split(' ').next()).and_then(|w| w.parse().ok());
+            let sizes = svg.split("font-size=\"").skip(1).filter_map(|r| r.split('"').next()?.parse().ok()).collect();
+            (width.expect("a view box"), sizes)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn chart_text_is_drawn_at_11_px_or_more_on_a_390_px_phone() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    // The narrowest a chart is drawn at 390 px: main's padding, then a vote's box and border.
+    let column = 390.0 - 2.0 * 16.0 - 2.0 * 16.0 - 2.0;
+    for lang in ["kk", "ru", "en"] {
+        for path in ["/", "/rankings", "/councils/p", "/sessions/p-s7", "/deputies/p-d3"] {
+            let html = page(&app, path, Some(lang)).await;
+            assert_eq!(html.status, 200, "{path}");
+            // Charts are never drawn wider than the style allows, so text stays near body size.
+            assert!(html.text.contains(".chart{max-width:min(100%,440px)"), "{path}: the charts' width");
+            for (width, fonts) in chart_fonts(&html.text) {
+                for f in fonts {
+                    let px = f * column / width;
+                    assert!(
+                        px >= 11.0,
+                        "{lang} {path}: text of {f} in a view box {width} wide is {px:.1} px on a phone"
+                    );
+                    assert!(f * 440.0 / width <= 16.5, "{lang} {path}: text of {f} is too large on a desktop");
+                }
+            }
+        }
+        let council = page(&app, "/councils/p", Some(lang)).await;
+        assert!(chart_fonts(&council.text).len() >= 3, "{lang}: the council page draws its charts");
+    }
+}
