@@ -195,7 +195,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
                         tbody { @for v in &corrections { tr data-correction=(v.version) {
                             th scope="row" { a href={ "/v1/sessions/" (enc(id)) "/versions/" (v.version) } { (v.version) } }
                             td { (local(v.received_at)) }
-                            td data-reason { (v.reason.clone().unwrap_or_else(|| "—".into())) }
+                            // The publisher's own words, quoted as given (not translated).
+                            td data-reason { @if let Some(r) = &v.reason { q data-source { (r) } } @else { "—" } }
                             td { a data-diff href={ "/v1/sessions/" (enc(id)) "/diff?from=" (v.version - 1) "&to=" (v.version) } { (ctx.t("what_changed")) " (" (v.version - 1) " → " (v.version) ")" } }
                         } } }
                     }
