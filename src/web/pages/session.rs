@@ -7,6 +7,7 @@ use maud::{Markup, html};
 
 use super::{ALL, Parties, deputy_names, local};
 use crate::domain::metrics::{Component, TimeKind};
+use crate::domain::session::DeclaredNotice;
 use crate::service::sessions::{Document, Speech, SpeechFilter};
 use crate::service::votes::{BallotRead, VoteEvent, VoteFilter};
 use crate::service::{self, Service};
@@ -121,6 +122,66 @@ fn time_key(k: TimeKind) -> &'static str {
     }
 }
 
+/// The notice the council declares it published elsewhere and each document's declared public
+/// time, with their sources.
+fn notice_section(ctx: &Ctx, notice: Option<&DeclaredNotice>, documents: &[Document]) -> Markup {
+    let declared = |d: &Document| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
+    html! {
+        section aria-labelledby="declared-notice" {
+            h2 id="declared-notice" { (ctx.t("declared_notice")) }
+            @if let Some(n) = notice {
+                p data-notice=(n.source_url) {
+                    (ctx.t("declared_public")) ": " (local(n.published_at)) " (UTC+5). " (ctx.t("source")) ": "
+                    a href=(n.source_url) rel="nofollow noopener" { (n.source_url) }
+                }
+            } @else {
+                p { (ctx.t("no_declared_notice")) }
+            }
+            @let declared_docs: Vec<_> = documents.iter().filter(|d| d.declared_public_at.is_some()).collect();
+            @if !declared_docs.is_empty() {
+                (table_wrap(ctx.t("declared_public"), html! {
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("declared_public")) } th scope="col" { (ctx.t("source")) } } }
+                        tbody { @for d in &declared_docs { tr {
+                            th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } }
+                            td { (declared(d)) }
+                            td { @if let Some(u) = &d.declared_public_source { a href=(u) rel="nofollow noopener" data-declared-source=(d.id) { (u) } } }
+                        } } }
+                    }
+                }))
+            }
+    }
+    }
+}
+
+/// Every correction of the record (each version after the first) with its reason and a link to
+/// what changed.
+fn corrections_section(ctx: &Ctx, id: &str, versions: &[VersionMeta]) -> Markup {
+    let corrections: Vec<&VersionMeta> = versions.iter().filter(|v| v.version > 1).collect();
+    html! {
+        section aria-labelledby="corrections" {
+            h2 id="corrections" { (ctx.t("corrections")) " (" (corrections.len()) ")" }
+            p class="meta" { a href={ "/v1/sessions/" (enc(id)) "/versions" } { code { "GET /v1/sessions/" (id) "/versions" } } }
+            @if corrections.is_empty() {
+                p { (ctx.t("no_corrections")) }
+            } @else {
+                (table_wrap(ctx.t("corrections"), html! {
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("version")) } th scope="col" { (ctx.t("received")) } th scope="col" { (ctx.t("reason")) } th scope="col" { (ctx.t("what_changed")) } } }
+                        tbody { @for v in &corrections { tr data-correction=(v.version) {
+                            th scope="row" { a href={ "/v1/sessions/" (enc(id)) "/versions/" (v.version) } { (v.version) } }
+                            td { (local(v.received_at)) }
+                            // The publisher's own words, quoted as given (not translated).
+                            td data-reason { @if let Some(r) = &v.reason { q data-source { (r) } } @else { "—" } }
+                            td { a data-diff href={ "/v1/sessions/" (enc(id)) "/diff?from=" (v.version - 1) "&to=" (v.version) } { (ctx.t("what_changed")) " (" (v.version - 1) " → " (v.version) ")" } }
+                        } } }
+                    }
+                }))
+            }
+    }
+    }
+}
+
 /// Builds the page.
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let full = service::sessions::get(svc, id).await?;
@@ -144,8 +205,6 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let openness = service::metrics::session_openness_on(svc, &s.council_id, &s.id, date).await?;
     let declared = |d: &Document| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
     let versions = service::sessions::versions(svc, id, None, ALL).await?.items;
-    let corrections: Vec<&VersionMeta> = versions.iter().filter(|v| v.version > 1).collect();
-    let notice = s.declared_notice();
 
     let body = html! {
         p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
@@ -159,50 +218,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             dt { (ctx.t("agenda_public")) } dd { (s.agenda_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
             dt { (ctx.t("minutes_public")) } dd { (s.minutes_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
         }
-        section aria-labelledby="declared-notice" {
-            h2 id="declared-notice" { (ctx.t("declared_notice")) }
-            @if let Some(n) = &notice {
-                p data-notice=(n.source_url) {
-                    (ctx.t("declared_public")) ": " (local(n.published_at)) " (UTC+5). " (ctx.t("source")) ": "
-                    a href=(n.source_url) rel="nofollow noopener" { (n.source_url) }
-                }
-            } @else {
-                p { (ctx.t("no_declared_notice")) }
-            }
-            @let declared_docs: Vec<_> = full.documents.iter().filter(|d| d.declared_public_at.is_some()).collect();
-            @if !declared_docs.is_empty() {
-                (table_wrap(ctx.t("declared_public"), html! {
-                    table {
-                        thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("declared_public")) } th scope="col" { (ctx.t("source")) } } }
-                        tbody { @for d in &declared_docs { tr {
-                            th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } }
-                            td { (declared(d)) }
-                            td { @if let Some(u) = &d.declared_public_source { a href=(u) rel="nofollow noopener" data-declared-source=(d.id) { (u) } } }
-                        } } }
-                    }
-                }))
-            }
-        }
-        section aria-labelledby="corrections" {
-            h2 id="corrections" { (ctx.t("corrections")) " (" (corrections.len()) ")" }
-            p class="meta" { a href={ "/v1/sessions/" (enc(id)) "/versions" } { code { "GET /v1/sessions/" (id) "/versions" } } }
-            @if corrections.is_empty() {
-                p { (ctx.t("no_corrections")) }
-            } @else {
-                (table_wrap(ctx.t("corrections"), html! {
-                    table {
-                        thead { tr { th scope="col" { (ctx.t("version")) } th scope="col" { (ctx.t("received")) } th scope="col" { (ctx.t("reason")) } th scope="col" { (ctx.t("what_changed")) } } }
-                        tbody { @for v in &corrections { tr data-correction=(v.version) {
-                            th scope="row" { a href={ "/v1/sessions/" (enc(id)) "/versions/" (v.version) } { (v.version) } }
-                            td { (local(v.received_at)) }
-                            // The publisher's own words, quoted as given (not translated).
-                            td data-reason { @if let Some(r) = &v.reason { q data-source { (r) } } @else { "—" } }
-                            td { a data-diff href={ "/v1/sessions/" (enc(id)) "/diff?from=" (v.version - 1) "&to=" (v.version) } { (ctx.t("what_changed")) " (" (v.version - 1) " → " (v.version) ")" } }
-                        } } }
-                    }
-                }))
-            }
-        }
+        (notice_section(ctx, s.declared_notice().as_ref(), &full.documents))
+        (corrections_section(ctx, id, &versions))
         @if let Some(o) = &openness {
             section aria-labelledby="session-openness" {
                 h2 id="session-openness" { (ctx.t("openness")) }
