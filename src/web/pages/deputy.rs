@@ -47,8 +47,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     .items;
     let numbers: HashMap<&str, String> = sessions.iter().map(|s| (s.id.as_str(), s.number.to_string())).collect();
     let agenda = service::sessions::agenda_items(svc, None, Some(&council_id), None, ALL).await?.items;
-    let items: HashMap<&str, &crate::store::tables::Names> =
-        agenda.iter().map(|a| (a.id.as_str(), &a.titles)).collect();
+    let items: HashMap<&str, &BTreeMap<String, String>> = agenda.iter().map(|a| (a.id.as_str(), &a.titles)).collect();
     // Grouped by session, newest first (the record comes oldest first).
     let mut by_session: Vec<(String, Vec<&DeputyBallotRead>)> = vec![];
     for b in &ballots.items {
