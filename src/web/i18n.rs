@@ -79,15 +79,33 @@ impl Lang {
         TEXT.iter().find(|(k, _)| *k == key).map_or("?", |(_, v)| v[idx])
     }
 
+    /// Language tags in the order a name is looked for on this language's pages.
+    fn name_order(self) -> [&'static str; 4] {
+        match self {
+            Lang::Kk => ["kk", "kk-Latn", "ru", "en"],
+            Lang::Ru => ["ru", "kk", "kk-Latn", "en"],
+            Lang::En => ["en", "kk-Latn", "ru", "kk"],
+        }
+    }
+
     /// The name in this language from a map of names per language tag, falling back to the
     /// other languages (never derived from one another: a missing name is shown in another).
     pub fn pick(self, names: &BTreeMap<String, String>) -> String {
-        let order: &[&str] = match self {
-            Lang::Kk => &["kk", "kk-Latn", "ru", "en"],
-            Lang::Ru => &["ru", "kk", "kk-Latn", "en"],
-            Lang::En => &["en", "kk-Latn", "ru", "kk"],
+        self.pick_noted(names).0
+    }
+
+    /// The name as [`Lang::pick`] chooses it, with the language it is in when that is not this
+    /// page's (`kk-Latn` counts as Kazakh; a tag outside the three gives none).
+    pub fn pick_noted(self, names: &BTreeMap<String, String>) -> (String, Option<Lang>) {
+        let found = self.name_order().into_iter().find_map(|k| names.get_key_value(k)).or_else(|| names.iter().next());
+        let Some((tag, name)) = found else { return (String::new(), None) };
+        let lang = match tag.as_str() {
+            "kk" | "kk-Latn" => Some(Lang::Kk),
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
         };
-        order.iter().find_map(|k| names.get(*k)).or_else(|| names.values().next()).cloned().unwrap_or_default()
+        (name.clone(), lang.filter(|l| *l != self))
     }
 
     /// The label of a stored enumeration value, looked up as `{prefix}_{value}`; the value
@@ -377,7 +395,7 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     (
         "session_openness_note",
         [
-            "Кеңестің әр құрамдасы — осы мәндердің мәні бар сессиялар бойынша орташасы. Кері енгізілген жазбалар (сессиядан кейін ғана келген) мәлімделген уақытты, қалғандары сервер тіркеген уақытты пайдаланады.",
+            "Мәслихаттың әр құрамдасы — осы мәндердің мәні бар сессиялар бойынша орташасы. Кері енгізілген жазбалар (сессиядан кейін ғана келген) мәлімделген уақытты, қалғандары сервер тіркеген уақытты пайдаланады.",
             "Каждый компонент маслихата — среднее этих значений по сессиям, где оно есть. Записи, внесённые задним числом (полученные только после заседания), используют заявленное время, остальные — время, зафиксированное сервером.",
             "Each component of the council is the mean of these values over the sessions that have one. Backfilled records (received only after the sitting) use declared times, the others the times this server witnessed.",
         ],
@@ -391,6 +409,45 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("time_kind", ["Уақыт", "Время", "Times"]),
+    ("in_lang_kk", ["қазақша", "на казахском", "in Kazakh"]),
+    ("in_lang_ru", ["орысша", "на русском", "in Russian"]),
+    ("in_lang_en", ["ағылшынша", "на английском", "in English"]),
+    (
+        "over_time",
+        [
+            "Жыл бойынша қатысу және жеңілген жақта болу",
+            "Участие и голоса на проигравшей стороне по годам",
+            "Attendance and losing side by year",
+        ],
+    ),
+    (
+        "over_time_note",
+        [
+            "Атаулы дауыс беру бойынша: қатысу — депутат қатысқан дауыс берулердің үлесі; жеңілген жақта — шешімге қарсы берілген дауыстардың үлесі (жақтап, қарсы, қалыс қалды дауыстарының ішінде).",
+            "По поимённым голосованиям: участие — доля голосований, на которых депутат присутствовал; на проигравшей стороне — доля голосов против итога (среди голосов «за», «против», «воздержался»).",
+            "On named votes: attendance is the share of votes the deputy was present for; losing side is the share of their yes, no and abstain ballots cast against the outcome.",
+        ],
+    ),
+    ("sessions_n", ["Сессиялар", "Сессии", "Sessions"]),
+    ("votes_n", ["Дауыс берулер", "Голосования", "Votes"]),
+    ("agenda_item", ["Күн тәртібіндегі мәселе", "Вопрос повестки", "Agenda item"]),
+    ("declared_notice", ["Мәлімделген хабарландыру", "Заявленное извещение", "Declared notice"]),
+    ("source", ["Дереккөзі", "Источник", "Source"]),
+    (
+        "no_declared_notice",
+        [
+            "Мәслихат басқа жерде жарияланған хабарландыруды мәлімдемеген.",
+            "Маслихат не заявлял об извещении, опубликованном в другом месте.",
+            "The council declares no notice published elsewhere.",
+        ],
+    ),
+    ("corrections", ["Түзетулер", "Исправления", "Corrections"]),
+    ("no_corrections", ["Жазба түзетілмеген.", "Запись не исправлялась.", "The record has not been corrected."]),
+    ("version", ["Нұсқа", "Версия", "Version"]),
+    ("received", ["Алынды", "Получено", "Received"]),
+    ("reason", ["Себебі", "Причина", "Reason"]),
+    ("what_changed", ["Не өзгерді", "Что изменилось", "What changed"]),
+    ("minutes_short", ["мин", "мин", "min"]),
     ("time_witnessed", ["сервер тіркеген", "зафиксировано сервером", "witnessed"]),
     ("time_declared", ["мәлімделген", "заявлено", "declared"]),
     ("declared_public", ["Мәлімделген жариялану уақыты", "Заявленное время публикации", "Declared public"]),
@@ -911,7 +968,7 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
     (
         "pr_declared",
         [
-            "Көрсеткіштер әдісі кеңестердікімен бірдей. Барлық уақыт дереккөздерде мәлімделгендей алынған; оларды бұл сервер өзі тіркемеген. Мәні жоқ құрамдас бағаға кірмейді.",
+            "Көрсеткіштер әдісі мәслихаттардікімен бірдей. Барлық уақыт дереккөздерде мәлімделгендей алынған; оларды бұл сервер өзі тіркемеген. Мәні жоқ құрамдас бағаға кірмейді.",
             "Показатели считаются по той же методике, что и для маслихатов. Все даты взяты так, как их заявляют источники; сервер их сам не фиксировал. Компонент без значения в оценку не входит.",
             "The components are scored by the same method as a council's. Every time is as the sources declare it; this server witnessed none. A component without a value does not count in the score.",
         ],
@@ -1014,6 +1071,24 @@ pub static TEXT: &[(&str, [&str; 3])] = &[
 #[cfg(test)]
 mod tests {
     use super::{Lang, TEXT};
+
+    #[test]
+    fn a_name_in_another_language_says_which() {
+        let names = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let only_ru = names(&[("ru", "Олег Иванов")]);
+        assert_eq!(Lang::Kk.pick_noted(&only_ru), ("Олег Иванов".to_owned(), Some(Lang::Ru)));
+        assert_eq!(Lang::Ru.pick_noted(&only_ru), ("Олег Иванов".to_owned(), None));
+        let latin = names(&[("kk-Latn", "Asqar"), ("ru", "Аскар")]);
+        assert_eq!(Lang::Kk.pick_noted(&latin), ("Asqar".to_owned(), None), "Kazakh in Latin script is Kazakh");
+        assert_eq!(Lang::En.pick_noted(&latin), ("Asqar".to_owned(), Some(Lang::Kk)));
+        assert_eq!(Lang::En.pick_noted(&names(&[("de", "X")])), ("X".to_owned(), None), "an unknown tag is not named");
+        assert_eq!(Lang::En.pick_noted(&names(&[])), (String::new(), None));
+        for l in [Lang::Kk, Lang::Ru, Lang::En] {
+            for shown in ["kk", "ru", "en"] {
+                assert_ne!(l.t(&format!("in_lang_{shown}")), "?");
+            }
+        }
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {

@@ -81,7 +81,7 @@ h3{font-size:1.05em;margin:1.2em 0 .4em}
 .figure{display:grid;grid-template-columns:minmax(0,1fr);gap:1em;align-items:start;margin:.5em 0 1em}
 .figure>div:first-child{min-width:0}
 @media(min-width:900px){.figure{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
-.chart{max-width:100%;height:auto;font-family:inherit}
+.chart{max-width:min(100%,440px);height:auto;font-family:inherit}
 .table-wrap{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 caption{text-align:left;font-weight:600;padding:.25em 0;color:var(--muted)}
@@ -99,6 +99,8 @@ select,button{font:inherit;padding:.3em .5em}
 select{max-width:100%}
 form.filters label{max-width:100%}
 pre{background:#f6f8fa;padding:.75em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+ol.agenda{list-style:none;padding-left:0}
+.lang-note{color:var(--muted);font-size:.9em}
 .vote{border:1px solid var(--line);border-radius:6px;padding:.5em 1em;margin:.75em 0}
 .provenance{background:#e8f1fb;color:#123;border:2px solid #8db3e2;padding:.75em 1em;margin:1em 0}
 .unknown{color:var(--muted);font-style:italic}

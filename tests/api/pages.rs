@@ -49,7 +49,14 @@ async fn small_council(app: &TestApp) {
         {"id": "p-d3", "names": {"ru": "Олег Иванов"}, "mandates": mandate},
     ]});
     assert_eq!(app.put("/v1/councils/p/roster", &token, &roster).await.status, 201);
-    let session = json!({
+    let session = session7();
+    let r = app.put("/v1/councils/p/sessions/p-s7", &token, &session).await;
+    assert_eq!(r.status, 201, "{r:?}");
+}
+
+/// Session 7 of council `p`, as first published.
+fn session7() -> Value {
+    json!({
         "convocation": "VIII", "number": 7, "kind": "regular", "status": "held",
         "scheduled_start": "2024-05-10T10:00:00+05:00", "is_open": true,
         "declared_notice": {"published_at": "2024-05-01T10:00:00+05:00", "source_url": "https://example.kz/notice"},
@@ -63,9 +70,7 @@ async fn small_council(app: &TestApp) {
             {"id": "p7-s1", "agenda_item": "p7-i1", "deputy": "p-d3", "speaker_role": "deputy", "speech_type": "question", "language": "ru", "seconds": 45},
             {"id": "p7-s2", "agenda_item": "p7-i1", "speaker_name": "Аким района", "speaker_role": "executive", "speech_type": "report", "language": "ru", "seconds": 300}
         ]
-    });
-    let r = app.put("/v1/councils/p/sessions/p-s7", &token, &session).await;
-    assert_eq!(r.status, 201, "{r:?}");
+    })
 }
 
 fn value(body: &Value, pointer: &str) -> f64 {
@@ -118,7 +123,11 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
         let council = page(&app, "/councils/p", Some(lang)).await;
         assert_eq!(council.status, 200);
         assert!(council.text.contains(heading), "{lang}: {heading}");
-        assert!(council.text.contains(&format!("<h1>{council_name}</h1>")));
+        let note = if lang == "en" { format!(" ({})", in_russian(lang)) } else { String::new() };
+        assert!(
+            council.text.contains(&format!("<h1>{council_name}{note}</h1>")),
+            "{lang}: the council's name, saying when it is in another language"
+        );
         assert!(council.text.contains(&format!("data-metric=\"openness_score\">{score_text}<")));
         assert!(council.text.contains(&format!("data-metric=\"contested_share\">{}<", pct(contested, lang))));
         assert!(council.text.contains(&format!("data-metric=\"held_sessions\">{}<", metrics["held_sessions"])));
@@ -140,7 +149,7 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
         );
         assert!(session.text.contains(deputy_name));
         assert!(session.text.contains("Жоба 7") && session.text.contains("https://example.kz/7.pdf"), "documents");
-        assert!(session.text.contains("45 "), "speech duration");
+        assert!(session.text.contains("data-seconds=\"45\">0"), "{lang}: speech duration in minutes");
         assert!(session.text.contains("2024-05-03 09:00"), "{lang}: the document's declared public time");
         for c in ["notice", "documents", "roll_call"] {
             let v = value(&served, &format!("/openness/{c}/value"));
@@ -152,7 +161,11 @@ async fn every_page_shows_the_values_the_api_returns_in_each_language() {
 
         let deputy = page(&app, "/deputies/p-d3", Some(lang)).await;
         assert_eq!(deputy.status, 200);
-        assert!(deputy.text.contains("<h1>Олег Иванов</h1>"), "a name only in Russian is shown in every language");
+        let shown_in = if lang == "ru" { String::new() } else { format!(" ({})", in_russian(lang)) };
+        assert!(
+            deputy.text.contains(&format!("<h1>Олег Иванов{shown_in}</h1>")),
+            "{lang}: a name only in Russian is shown in every language, saying so"
+        );
         let losing = pct(value(&dm, "/losing_side_rate/value"), lang);
         assert!(deputy.text.contains(&losing), "{lang}: losing-side rate {losing}");
         let mean = pct(value(&metrics, "/deputy_means/losing_side_rate/value"), lang);
@@ -665,4 +678,205 @@ async fn no_page_shows_a_raw_enumeration_word_in_any_language() {
         }
     }
     assert!(checked > 90, "{checked} pages checked");
+}
+
+fn in_russian(lang: &str) -> &'static str {
+    match lang {
+        "kk" => "орысша",
+        "ru" => "на русском",
+        _ => "in Russian",
+    }
+}
+
+/// The text of the first element after `from` that opens with `open` (e.g. `<h3`), tags removed.
+fn text_of(html: &str, from: &str, open: &str) -> String {
+    let start = html.find(from).unwrap_or_else(|| panic!("{from} on the page"));
+    let rest = &html[start..];
+    let at = rest.find(open).unwrap_or_else(|| panic!("{open} after {from}"));
+    let name = open.trim_start_matches('<').split_whitespace().next().unwrap_or_default();
+    let end = rest[at..].find(&format!("</{name}>")).expect("closed");
+    let tags = fancy_regex::Regex::new("<[^>]*>").expect("regex");
+    tags.replace_all(&rest[at..at + end], "").trim().to_owned()
+}
+
+/// Every value of attribute `attr` on elements that also carry `marker`, in page order.
+fn hrefs_marked(html: &str, marker: &str) -> Vec<String> {
+    let re = fancy_regex::Regex::new(&format!("<a [^>]*{marker}[^>]*href=\"([^\"]*)\"")).expect("regex");
+    re.captures_iter(html)
+        .filter_map(Result::ok)
+        .map(|c| c.get(1).expect("href").as_str().replace("&amp;", "&"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_session_page_shows_notices_corrections_with_reasons_and_diffs_minutes_and_numbers_once() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    let etag = app.get("/v1/sessions/p-s7").await.header("etag").expect("etag").to_owned();
+    let mut v2 = session7();
+    v2["place"] = json!("Зал 2");
+    v2["reason"] = json!("Орны қате жазылған <зал> & күні");
+    let r = app.put_if("/v1/councils/p/sessions/p-s7", &app.publisher("p"), &v2, &etag).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    for lang in ["kk", "ru", "en"] {
+        let html = page(&app, "/sessions/p-s7", Some(lang)).await;
+        assert_eq!(html.status, 200);
+        let t = &html.text;
+        // The declared notice, with its source, and the document's declared time with its source.
+        assert!(t.contains("data-notice=\"https://example.kz/notice\""), "{lang}: the declared notice");
+        assert!(t.contains("href=\"https://example.kz/notice\""), "{lang}: its source is a link");
+        assert!(t.contains("2024-05-01 10:00"), "{lang}: when the notice was declared");
+        assert!(
+            t.contains("data-declared-source=\"p7-doc\">https://example.kz/board<"),
+            "{lang}: the document's source"
+        );
+        // The correction: its reason (escaped) and a link to what changed, which resolves.
+        assert!(t.contains("data-correction=\"2\""), "{lang}: version 2 listed as a correction");
+        assert!(!t.contains("data-correction=\"1\""), "{lang}: the first version is no correction");
+        assert!(t.contains("Орны қате жазылған &lt;зал&gt; &amp; күні"), "{lang}: the reason, escaped");
+        let diffs = hrefs_marked(t, "data-diff");
+        assert_eq!(diffs, ["/v1/sessions/p-s7/diff?from=1&to=2"], "{lang}");
+        let diff = app.get(&diffs[0]).await;
+        assert_eq!(diff.status, 200, "{diff:?}");
+        assert!(
+            diff.body["changed_fields"].to_string().contains("place"),
+            "the diff shows what changed: {}",
+            diff.body
+        );
+        // Speeches in minutes: 300 s is 5.0 min, 45 s is 0.8 min.
+        let (five, point8, min) = match lang {
+            "en" => ("5.0", "0.8", "min"),
+            _ => ("5,0", "0,8", "мин"),
+        };
+        assert!(t.contains(&format!("data-seconds=\"300\">{five} {min}<")), "{lang}: 300 s in minutes");
+        assert!(t.contains(&format!("data-seconds=\"45\">{point8} {min}<")), "{lang}: 45 s in minutes");
+        // The item's number once: the list's own markers are off, the heading says "1. ".
+        let title = match lang {
+            "kk" => "Бюджет туралы",
+            "ru" => "О бюджете",
+            _ => "On the budget",
+        };
+        assert_eq!(text_of(t, "id=\"item-p7-i1\"", "<h3"), format!("1. {title}"), "{lang}");
+        assert!(t.contains("ol.agenda{list-style:none"), "the ordered list draws no second number");
+    }
+}
+
+#[tokio::test]
+async fn the_deputy_page_groups_votes_by_session_with_item_and_motion_and_shows_attendance_and_dissent_by_year() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    // A second session, a year later: d3 absent; its item has a Russian title only.
+    let s8 = json!({
+        "convocation": "VIII", "number": 8, "kind": "extraordinary", "status": "held",
+        "scheduled_start": "2025-02-10T10:00:00+05:00", "is_open": true,
+        "agenda": [{"id": "p8-i1", "position": 1, "number_label": "1", "titles": {"ru": "О ремонте дорог"}, "initiator": "deputy"}],
+        "vote_events": [{"id": "p8-v1", "agenda_item": "p8-i1", "motion": {"kk": "Мақұлдау", "ru": "Одобрить", "en": "Approve"}, "stage": "as_a_whole",
+            "method": "roll_call", "majority_rule": "majority_of_present", "seats": 5, "result": "pass",
+            "ballots": [{"deputy": "p-d1", "option": "yes"}, {"deputy": "p-d2", "option": "yes"}, {"deputy": "p-d3", "option": "absent"}]}]
+    });
+    let r = app.put("/v1/councils/p/sessions/p-s8", &app.publisher("p"), &s8).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    for lang in ["kk", "ru", "en"] {
+        let html = page(&app, "/deputies/p-d3", Some(lang)).await;
+        assert_eq!(html.status, 200);
+        let t = &html.text;
+        // Grouped by session, newest first, each heading with the session's number and date.
+        let s8_at = t.find("data-session=\"p-s8\"").expect("session 8 group");
+        let s7_at = t.find("data-session=\"p-s7\"").expect("session 7 group");
+        assert!(s8_at < s7_at, "{lang}: newest session first");
+        let heading = text_of(t, "data-session=\"p-s7\"", "<h3");
+        assert!(heading.contains("№ 7") && heading.contains("2024-05-10"), "{lang}: {heading}");
+        // Each vote: the agenda item's title and the motion.
+        let (item, motion) = match lang {
+            "kk" => ("Бюджет туралы", "Қабылдау"),
+            "ru" => ("О бюджете", "Принять"),
+            _ => ("On the budget", "Adopt"),
+        };
+        assert_eq!(text_of(t, "data-item=\"p7-i1\"", "<a"), item, "{lang}");
+        assert!(text_of(t, "data-session=\"p-s7\"", "<th scope=\"row\"").contains(motion), "{lang}: motion");
+        // A title missing in the page's language says which one is shown.
+        let only_ru = text_of(t, "data-item=\"p8-i1\"", "<a");
+        if lang == "ru" {
+            assert_eq!(only_ru, "О ремонте дорог");
+        } else {
+            assert_eq!(only_ru, format!("О ремонте дорог ({})", in_russian(lang)), "{lang}");
+        }
+        // By year: 2024 present and on the losing side (no on a passed vote); 2025 absent.
+        let (full, zero) = (pct(1.0, lang), pct(0.0, lang));
+        let row = |year: &str| text_of(t, &format!("<th scope=\"row\">{year}</th>"), "<td");
+        assert_eq!(row("2024"), "1", "{lang}: one session in 2024");
+        let year_rows = fancy_regex::Regex::new(r#"<tr><th scope="row">(\d{4})</th>(.*?)</tr>"#).expect("regex");
+        let rows: Vec<(String, String)> = year_rows
+            .captures_iter(t)
+            .filter_map(Result::ok)
+            .map(|c| {
+                (
+                    c.get(1).expect("year").as_str().to_owned(),
+                    fancy_regex::Regex::new("<[^>]*>")
+                        .expect("re")
+                        .replace_all(c.get(2).expect("cells").as_str(), "|")
+                        .into_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("2024".to_owned(), format!("|1||1||{full}||{full}|")),
+                ("2025".to_owned(), format!("|1||1||{zero}||{}|", no_value(lang))),
+            ],
+            "{lang}: sessions, votes, attendance, losing side per year"
+        );
+        assert!(t.contains("<svg"), "{lang}: drawn as well");
+    }
+}
+
+fn no_value(lang: &str) -> &'static str {
+    match lang {
+        "kk" => "деректер жоқ",
+        "ru" => "нет данных",
+        _ => "no data",
+    }
+}
+
+/// Each chart's view box width and the font sizes of its texts.
+fn chart_fonts(html: &str) -> Vec<(f64, Vec<f64>)> {
+    html.split("<svg")
+        .skip(1)
+        .map(|svg| {
+            let svg = svg.split("</svg>").next().unwrap_or_default();
+            let width =
+                svg.split("viewBox=\"0 0 ").nth(1).and_then(|r| r.split(' ').next()).and_then(|w| w.parse().ok());
+            let sizes = svg.split("font-size=\"").skip(1).filter_map(|r| r.split('"').next()?.parse().ok()).collect();
+            (width.expect("a view box"), sizes)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn chart_text_is_drawn_at_11_px_or_more_on_a_390_px_phone() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    // The narrowest a chart is drawn at 390 px: main's padding, then a vote's box and border.
+    let column = 390.0 - 2.0 * 16.0 - 2.0 * 16.0 - 2.0;
+    for lang in ["kk", "ru", "en"] {
+        for path in ["/", "/rankings", "/councils/p", "/sessions/p-s7", "/deputies/p-d3"] {
+            let html = page(&app, path, Some(lang)).await;
+            assert_eq!(html.status, 200, "{path}");
+            // Charts are never drawn wider than the style allows, so text stays near body size.
+            assert!(html.text.contains(".chart{max-width:min(100%,440px)"), "{path}: the charts' width");
+            for (width, fonts) in chart_fonts(&html.text) {
+                for f in fonts {
+                    let px = f * column / width;
+                    assert!(
+                        px >= 11.0,
+                        "{lang} {path}: text of {f} in a view box {width} wide is {px:.1} px on a phone"
+                    );
+                    assert!(f * 440.0 / width <= 16.5, "{lang} {path}: text of {f} is too large on a desktop");
+                }
+            }
+        }
+        let council = page(&app, "/councils/p", Some(lang)).await;
+        assert!(chart_fonts(&council.text).len() >= 3, "{lang}: the council page draws its charts");
+    }
 }

@@ -3,6 +3,9 @@
 //   - the home page is about three screens tall on a desktop;
 //   - from the home page's search box to a deputy's page in two steps;
 //   - no SVG text is clipped: every text box lies inside its chart's view box;
+//   - SVG text is legible on a phone: at 390 px every chart text is drawn at 11 px or more (its
+//     font size scaled by the chart's drawn width over its view box width), and no two texts of a
+//     chart overlap (the year labels of the "by year" charts, their legends);
 //   - no untranslated enumeration word (`public_sources`, `national`, `kid`, …) on any page, in
 //     any language. The enumeration words are every `enum` value of the OpenAPI document.
 //
@@ -22,6 +25,8 @@ mkdirSync(out, { recursive: true });
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const MAX_DESKTOP_SCREENS = 3.5;
+// The smallest text a chart may draw on the phone, in CSS px.
+const MIN_PHONE_TEXT = 11;
 
 // Every enumeration value the API defines, plus the field name known to have leaked.
 function enumWords() {
@@ -188,6 +193,42 @@ try {
         });
         check(clipped.bad.length === 0, `${name} ${lang} ${vname}: no clipped SVG text (${clipped.n} texts) ${clipped.bad.slice(0, 3).join('; ')}`);
 
+        if (vname === 'phone') {
+          // Drawn size = font size in view box units × drawn width / view box width.
+          const legible = await page.evaluate((min) => {
+            const small = [];
+            const overlaps = [];
+            let n = 0;
+            let least = Infinity;
+            for (const svg of document.querySelectorAll('svg')) {
+              const vb = svg.viewBox.baseVal;
+              const drawn = svg.getBoundingClientRect().width;
+              if (!vb || vb.width === 0 || drawn === 0) continue;
+              const boxes = [];
+              for (const t of svg.querySelectorAll('text')) {
+                n++;
+                const px = (parseFloat(getComputedStyle(t).fontSize) * drawn) / vb.width;
+                least = Math.min(least, px);
+                if (px < min - 0.01) small.push(`"${t.textContent}" ${px.toFixed(1)} px`);
+                const r = t.getBoundingClientRect();
+                if (r.width > 0) boxes.push([t.textContent, r]);
+              }
+              for (let i = 0; i < boxes.length; i++) {
+                for (let j = i + 1; j < boxes.length; j++) {
+                  const [a, r] = boxes[i];
+                  const [b, q] = boxes[j];
+                  const x = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+                  const y = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+                  if (x > 1 && y > 1) overlaps.push(`"${a}" × "${b}"`);
+                }
+              }
+            }
+            return { n, least: n ? least : null, small, overlaps };
+          }, MIN_PHONE_TEXT);
+          check(legible.small.length === 0, `${name} ${lang} phone: chart text at least ${MIN_PHONE_TEXT} px (${legible.n} texts, smallest ${legible.least?.toFixed(1) ?? '-'} px) ${legible.small.slice(0, 3).join('; ')}`);
+          check(legible.overlaps.length === 0, `${name} ${lang} phone: no chart texts overlap ${legible.overlaps.slice(0, 3).join('; ')}`);
+        }
+
         if (vname === 'desktop') {
           // No raw enumeration words: a snake_case value anywhere in the visible text; a text
           // piece (between "·", ",", ";", brackets) that is an enumeration word on its own (in
@@ -199,7 +240,7 @@ try {
             const out = [];
             const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
             for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-              if (n.parentElement?.closest('code, pre, script, style, title')) continue;
+              if (n.parentElement?.closest('code, pre, script, style, title, [data-source]')) continue;
               for (const piece of n.textContent.split(/[·,;:()]/)) out.push(piece.trim());
             }
             return out;

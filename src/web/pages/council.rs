@@ -122,7 +122,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             .await?
             .items;
     let dep_names: BTreeMap<String, String> =
-        roster.iter().map(|d| (d.deputy.id.clone(), ctx.lang.pick(&d.deputy.names))).collect();
+        roster.iter().map(|d| (d.deputy.id.clone(), super::name_with_note(ctx, &d.deputy.names))).collect();
 
     // Composition on the period's last date, by the same rule as the metric.
     let on = x.composition.date;
@@ -259,7 +259,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         .map(|(p, n)| Bar { label: p.clone(), value: Some(*n as f64), colour: charts::SERIES[0], text: n.to_string() })
         .collect();
     let latest: Vec<_> = sessions.iter().rev().take(12).collect();
-    let title = ctx.lang.pick(&row.council.names);
+    let title = super::name_with_note(ctx, &row.council.names);
 
     let body = html! {
         p class="meta" { a href=(format!("/councils/{}/feed.atom?lang={}", row.id, ctx.lang.code())) type="application/atom+xml" rel="alternate" { (ctx.t("feed_link")) } }

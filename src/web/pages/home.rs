@@ -132,7 +132,7 @@ fn openness_figure(
     detail: &HashMap<String, Arc<CouncilMetrics>>,
     full: bool,
 ) -> Markup {
-    let name = |r: &RankingRow| ctx.lang.pick(&r.names);
+    let name = |r: &RankingRow| super::name_with_note(ctx, &r.names);
     let stack: Vec<StackRow> = rows
         .iter()
         .map(|r| StackRow {
@@ -214,7 +214,7 @@ fn find_section(ctx: &Ctx, all: &HashMap<String, CouncilRead>, region: Option<&s
     let mut regions: Vec<(&String, String)> = all
         .values()
         .filter(|c| matches!(c.council.level, d::Level::Oblast | d::Level::RepublicanCity))
-        .map(|c| (&c.id, ctx.lang.pick(&c.council.names)))
+        .map(|c| (&c.id, super::name_with_note(ctx, &c.council.names)))
         .collect();
     regions.sort_by(|a, b| a.1.cmp(&b.1));
     let chosen = region
@@ -224,7 +224,7 @@ fn find_section(ctx: &Ctx, all: &HashMap<String, CouncilRead>, region: Option<&s
         .map(|c| {
             all.values()
                 .filter(|m| m.id != c.id && region_of(all, &m.id) == Some(c.id.as_str()))
-                .map(|m| (m, ctx.lang.pick(&m.council.names)))
+                .map(|m| (m, super::name_with_note(ctx, &m.council.names)))
                 .collect()
         })
         .unwrap_or_default();
@@ -252,7 +252,7 @@ fn find_section(ctx: &Ctx, all: &HashMap<String, CouncilRead>, region: Option<&s
                 button type="submit" { (ctx.t("find_show")) }
             }
             @if let Some(c) = chosen {
-                h3 { (ctx.t("find_councils_of")) ": " a href={ "/councils/" (enc(&c.id)) } { (ctx.lang.pick(&c.council.names)) } }
+                h3 { (ctx.t("find_councils_of")) ": " a href={ "/councils/" (enc(&c.id)) } { (super::name_with_note(ctx, &c.council.names)) } }
                 @if members.is_empty() {
                     p { (ctx.t("find_none")) }
                 } @else {
@@ -376,7 +376,7 @@ pub async fn full(svc: &Service, ctx: &Ctx) -> PageResult {
     let mut oblasts: Vec<(&String, String)> = all
         .values()
         .filter(|c| c.council.level == d::Level::Oblast)
-        .map(|c| (&c.id, ctx.lang.pick(&c.council.names)))
+        .map(|c| (&c.id, super::name_with_note(ctx, &c.council.names)))
         .collect();
     oblasts.sort_by(|a, b| a.1.cmp(&b.1));
     let level_s = level.map(d::Level::as_str);
@@ -384,7 +384,7 @@ pub async fn full(svc: &Service, ctx: &Ctx) -> PageResult {
     if let Some(l) = level_s {
         api_href.push_str(&format!("&level={l}"));
     }
-    let name = |r: &RankingRow| ctx.lang.pick(&r.names);
+    let name = |r: &RankingRow| super::name_with_note(ctx, &r.names);
     let contested_figure = |rows: &[RankingRow]| {
         let bars: Vec<Bar> = rows
             .iter()

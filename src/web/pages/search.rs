@@ -125,7 +125,7 @@ fn kinds_param(k: &str) -> bool {
 }
 
 fn hit(ctx: &Ctx, r: &search::Result) -> Markup {
-    let council = ctx.lang.pick(&r.council_names);
+    let council = super::name_with_note(ctx, &r.council_names);
     html! {
         li data-kind=(r.kind) {
             a href=(r.page()) { (marked(in_lang(ctx, &r.title))) }

@@ -7,6 +7,8 @@ use maud::{Markup, html};
 
 use super::{ALL, Parties, deputy_names, local};
 use crate::domain::metrics::{Component, TimeKind};
+use crate::domain::session::DeclaredNotice;
+use crate::service::VersionMeta;
 use crate::service::sessions::{Document, Speech, SpeechFilter};
 use crate::service::votes::{BallotRead, VoteEvent, VoteFilter};
 use crate::service::{self, Service};
@@ -49,7 +51,7 @@ fn vote_block(ctx: &Ctx, v: &Vote, parties: &Parties, deps: &std::collections::H
         OPTIONS.iter().map(|o| (ctx.lang.label("opt", o), charts::option_colour(o))).collect();
     html! {
         div class="vote" id={ "vote-" (e.id) } data-vote=(e.id) {
-            h4 { (ctx.t("vote")) ": " (ctx.lang.pick(&e.motion)) }
+            h4 { (ctx.t("vote")) ": " (super::named(ctx, &e.motion)) }
             p {
                 (ctx.lang.label("method", e.method.as_str())) ". " (ctx.t("result")) ": "
                 strong data-result=(e.result) { (ctx.lang.label("result", e.result.as_str())) } ". "
@@ -102,7 +104,7 @@ fn speeches_table(ctx: &Ctx, list: &[&Speech], deps: &std::collections::HashMap<
                                 }
                                 td { (ctx.lang.label("role", s.speaker_role.as_str())) }
                                 td { (ctx.lang.label("type", s.speech_type.as_str())) }
-                                td class="num" { (s.seconds.map(|n| format!("{n} {}", ctx.t("seconds_short"))).unwrap_or_default()) }
+                                td class="num" data-seconds=(s.seconds.map(|n| n.to_string()).unwrap_or_default()) { (super::minutes(ctx, s.seconds)) }
                             }
                         }
                     }
@@ -117,6 +119,66 @@ fn time_key(k: TimeKind) -> &'static str {
     match k {
         TimeKind::Witnessed => "time_witnessed",
         TimeKind::Declared => "time_declared",
+    }
+}
+
+/// The notice the council declares it published elsewhere and each document's declared public
+/// time, with their sources.
+fn notice_section(ctx: &Ctx, notice: Option<&DeclaredNotice>, documents: &[Document]) -> Markup {
+    let declared = |d: &Document| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
+    html! {
+        section aria-labelledby="declared-notice" {
+            h2 id="declared-notice" { (ctx.t("declared_notice")) }
+            @if let Some(n) = notice {
+                p data-notice=(n.source_url) {
+                    (ctx.t("declared_public")) ": " (local(n.published_at)) " (UTC+5). " (ctx.t("source")) ": "
+                    a href=(n.source_url) rel="nofollow noopener" { (n.source_url) }
+                }
+            } @else {
+                p { (ctx.t("no_declared_notice")) }
+            }
+            @let declared_docs: Vec<_> = documents.iter().filter(|d| d.declared_public_at.is_some()).collect();
+            @if !declared_docs.is_empty() {
+                (table_wrap(ctx.t("declared_public"), html! {
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("documents")) } th scope="col" { (ctx.t("declared_public")) } th scope="col" { (ctx.t("source")) } } }
+                        tbody { @for d in &declared_docs { tr {
+                            th scope="row" { a href=(d.url) rel="nofollow noopener" { (d.title) } }
+                            td { (declared(d)) }
+                            td { @if let Some(u) = &d.declared_public_source { a href=(u) rel="nofollow noopener" data-declared-source=(d.id) { (u) } } }
+                        } } }
+                    }
+                }))
+            }
+    }
+    }
+}
+
+/// Every correction of the record (each version after the first) with its reason and a link to
+/// what changed.
+fn corrections_section(ctx: &Ctx, id: &str, versions: &[VersionMeta]) -> Markup {
+    let corrections: Vec<&VersionMeta> = versions.iter().filter(|v| v.version > 1).collect();
+    html! {
+        section aria-labelledby="corrections" {
+            h2 id="corrections" { (ctx.t("corrections")) " (" (corrections.len()) ")" }
+            p class="meta" { a href={ "/v1/sessions/" (enc(id)) "/versions" } { code { "GET /v1/sessions/" (id) "/versions" } } }
+            @if corrections.is_empty() {
+                p { (ctx.t("no_corrections")) }
+            } @else {
+                (table_wrap(ctx.t("corrections"), html! {
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("version")) } th scope="col" { (ctx.t("received")) } th scope="col" { (ctx.t("reason")) } th scope="col" { (ctx.t("what_changed")) } } }
+                        tbody { @for v in &corrections { tr data-correction=(v.version) {
+                            th scope="row" { a href={ "/v1/sessions/" (enc(id)) "/versions/" (v.version) } { (v.version) } }
+                            td { (local(v.received_at)) }
+                            // The publisher's own words, quoted as given (not translated).
+                            td data-reason { @if let Some(r) = &v.reason { q data-source { (r) } } @else { "—" } }
+                            td { a data-diff href={ "/v1/sessions/" (enc(id)) "/diff?from=" (v.version - 1) "&to=" (v.version) } { (ctx.t("what_changed")) " (" (v.version - 1) " → " (v.version) ")" } }
+                        } } }
+                    }
+                }))
+            }
+    }
     }
 }
 
@@ -136,12 +198,13 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let speeches = service::sessions::speeches(svc, &speech_filter, None, ALL).await?.items;
     let deps = deputy_names(svc, ctx, &s.council_id).await?;
     let parties = Parties::load(svc).await?;
-    let council_name = ctx.lang.pick(&council.names);
+    let council_name = super::name_with_note(ctx, &council.names);
     let title = format!("{council_name}: {} № {}", ctx.t("session"), s.number);
     let loose: Vec<&Speech> = speeches.iter().filter(|x| x.agenda_item_id.is_none()).collect();
     let date = crate::domain::session::local_date(s.scheduled_start);
     let openness = service::metrics::session_openness_on(svc, &s.council_id, &s.id, date).await?;
     let declared = |d: &Document| d.declared_public_at.map(local).unwrap_or_else(|| "—".into());
+    let versions = service::sessions::versions(svc, id, None, ALL).await?.items;
 
     let body = html! {
         p { a href={ "/councils/" (enc(&s.council_id)) } { (council_name) } }
@@ -155,6 +218,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             dt { (ctx.t("agenda_public")) } dd { (s.agenda_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
             dt { (ctx.t("minutes_public")) } dd { (s.minutes_first_public_at.map(local).unwrap_or_else(|| "—".into())) }
         }
+        (notice_section(ctx, s.declared_notice().as_ref(), &full.documents))
+        (corrections_section(ctx, id, &versions))
         @if let Some(o) = &openness {
             section aria-labelledby="session-openness" {
                 h2 id="session-openness" { (ctx.t("openness")) }
@@ -179,10 +244,11 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         }
         section aria-labelledby="agenda" {
             h2 id="agenda" { (ctx.t("agenda")) }
+            // The item's own number, once (the list's markers are off: `ol.agenda` in the style).
             ol class="agenda" {
                 @for a in &full.agenda {
                     li id={ "item-" (a.id) } {
-                        h3 { (a.number_label.clone().map(|l| format!("{l}. ")).unwrap_or_default()) (ctx.lang.pick(&a.titles)) }
+                        h3 { span class="item-no" { (a.number_label.clone().unwrap_or_else(|| a.position.to_string())) ". " } (super::named(ctx, &a.titles)) }
                         p class="meta" {
                             (ctx.t("initiator")) ": " (ctx.lang.label("init", a.initiator.as_str()))
                             @if let Some(r) = a.result { " · " (ctx.t("result")) ": " (ctx.lang.label("ir", r.as_str())) }
