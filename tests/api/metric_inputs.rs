@@ -137,3 +137,65 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
         }
     }
 }
+
+/// Rows of a table, by a plain count.
+async fn count(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("count");
+    row.expect("a row").try_get::<i64>("", "n").expect("n")
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_next_start() {
+    use migration::MigratorTrait;
+    let before = spawn_app().await;
+    let cfg = DemoConfig::sample(until());
+    demo::load(&before.state.service.db, &cfg, false).await.expect("the sample loads");
+    let metrics = ["attendance_rate", "abstention_rate", "losing_side_rate", "speeches_per_session"];
+    let periods =
+        ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
+    // What the whole computation serves for each council, before anything is undone.
+    let mut expected = std::collections::BTreeMap::new();
+    for q in periods {
+        for c in cfg.plans().into_iter().map(|p| p.id) {
+            let served = before.get(&format!("/v1/councils/{c}/metrics?{q}")).await;
+            assert_eq!(served.status, 200, "{served:?}");
+            for metric in metrics {
+                expected.insert((q, c.clone(), metric), served.body["deputy_means"][metric].clone());
+            }
+        }
+    }
+    // The database as the release before the tallies left it: the two migrations undone (their
+    // tables dropped), then redone as bare schema changes, which leave the new table empty.
+    let db = maslikhat::store::connect(&before.database_url, 2).await.expect("connects");
+    migration::Migrator::down(&db, Some(2)).await.expect("the migrations are undone");
+    migration::Migrator::up(&db, None).await.expect("the schema is redone");
+    assert_eq!(count(&db, "session_deputy_tally").await, 0, "a table created empty");
+    assert_eq!(count(&db, "derived_fill").await, 1, "the table is named for filling");
+    assert!(count(&db, "ballot").await > 1000);
+    // The next start fills the table before serving.
+    let url = before.database_url.clone();
+    let after = crate::helpers::spawn_app_with(move |s| s.database_url = Some(url.into())).await;
+    let mut compared = 0;
+    for q in periods {
+        for metric in metrics {
+            let r = after.get(&format!("/v1/rankings?metric={metric}&{q}")).await;
+            assert_eq!(r.status, 200, "{r:?}");
+            let rows = r.body["items"].as_array().expect("items");
+            assert_eq!(rows.len(), 4, "{metric}: every council of the sample");
+            for row in rows {
+                let c = row["council"].as_str().expect("council").to_owned();
+                let whole = &expected[&(q, c.clone(), metric)];
+                assert_eq!(row["value"]["value"], whole["value"], "{metric} of {c} ({q})");
+                assert_eq!(row["value"]["n"], whole["n"], "{metric} of {c} ({q})");
+                compared += usize::from(!whole["value"].is_null());
+            }
+        }
+    }
+    assert!(compared >= 16, "{compared} rankings values compared");
+    assert!(count(&db, "session_deputy_tally").await > 1000, "every tally");
+    assert_eq!(count(&db, "derived_fill").await, 0, "nothing left to fill");
+    let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
+    assert!(audit.findings.is_empty(), "{:#?}", &audit.findings[..audit.findings.len().min(10)]);
+}
