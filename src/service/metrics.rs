@@ -418,14 +418,21 @@ pub enum RankingMetric {
 
 impl RankingMetric {
     /// The stored rows this metric reads: the voting metrics the vote events' counts kept at
-    /// publication, the composition the deputies, the others every row.
+    /// publication, the composition the deputies, the per-deputy means (less the rebellion rate),
+    /// the silent-deputy share and the speaking-time Gini the sessions' tallies, the others every
+    /// row.
     pub fn inputs(self) -> store::metrics::Inputs {
         use RankingMetric as R;
         use store::metrics::Inputs;
         match self {
             R::UnanimityRate | R::ContestedShare | R::MeanDissent => Inputs::Votes,
             R::NonPartisanShare | R::LargestPartyShare | R::EnpSeats | R::EnpSeatsBloc => Inputs::Deputies,
-            R::AttendanceRate | R::AbstentionRate | R::LosingSideRate | R::SpeechesPerSession => Inputs::Tallies,
+            R::AttendanceRate
+            | R::AbstentionRate
+            | R::LosingSideRate
+            | R::SpeechesPerSession
+            | R::SilentDeputyShare
+            | R::SpeakingTimeGini => Inputs::Tallies,
             _ => Inputs::All,
         }
     }
@@ -453,6 +460,10 @@ impl RankingMetric {
                     R::EnpSeats => c.enp_seats,
                     _ => c.enp_seats_bloc,
                 }
+            }
+            store::metrics::Inputs::Tallies if matches!(self, R::SilentDeputyShare | R::SpeakingTimeGini) => {
+                let d = m::council_tally_debate(input, tallies, p.from, p.to, p.as_of, offset);
+                if self == R::SilentDeputyShare { d.silent_deputy_share } else { d.speaking_time_gini }
             }
             store::metrics::Inputs::Tallies => {
                 let t = m::council_tally_means(input, tallies, p.from, p.to, p.as_of, offset);

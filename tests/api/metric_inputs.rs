@@ -51,7 +51,7 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     let deputies = load_inputs(db, &councils, Inputs::Deputies).await.expect("deputy inputs");
     let tallied = load_tallied(db, &councils).await.expect("tallies");
     let offset = m::almaty_offset();
-    let (mut compared, mut with_value, mut with_means, mut ballots, mut tally_rows) = (0, 0, 0, 0, 0);
+    let (mut compared, mut with_value, mut with_means, mut with_gini, mut ballots, mut tally_rows) = (0, 0, 0, 0, 0, 0);
     for c in &councils {
         let full = load_period(db, c).await.expect("whole inputs");
         ballots += full.vote_events.iter().map(|v| v.ballots.len()).sum::<usize>();
@@ -79,6 +79,13 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
                     speeches_per_session: whole.deputy_means.speeches_per_session,
                 };
                 assert_eq!(means, expected, "{c} {from}..{to} as of {as_of}: deputy means");
+                let debate = m::council_tally_debate(t, tallies, from, to, as_of, offset);
+                let expected = m::TallyDebate {
+                    silent_deputy_share: whole.debate.silent_deputy_share,
+                    speaking_time_gini: whole.debate.speaking_time_gini,
+                };
+                assert_eq!(debate, expected, "{c} {from}..{to} as of {as_of}: debate from tallies");
+                with_gini += usize::from(whole.debate.speaking_time_gini.value.is_some());
                 with_means += usize::from(whole.deputy_means.attendance_rate.value.is_some());
                 compared += 1;
                 with_value += usize::from(whole.voting.contested_share.value.is_some());
@@ -90,6 +97,7 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     // ballots the partial ones go without.
     assert!(with_value * 2 > compared, "{with_value} of {compared} evaluations have a contested share");
     assert!(with_means * 3 >= compared, "{with_means} of {compared} evaluations have a mean attendance");
+    assert!(with_gini * 3 >= compared, "{with_gini} of {compared} evaluations have a speaking-time Gini");
     assert!(ballots > 1000, "{ballots} ballots in the sample");
     assert!(tally_rows < ballots, "{tally_rows} tallies for {ballots} ballots");
 }
@@ -111,6 +119,8 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
         ("abstention_rate", "deputy_means"),
         ("losing_side_rate", "deputy_means"),
         ("speeches_per_session", "deputy_means"),
+        ("silent_deputy_share", "debate"),
+        ("speaking_time_gini", "debate"),
     ];
     let periods =
         ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];

@@ -61,7 +61,7 @@ pub use openness::{
 };
 pub use record::{RecordInputs, record_inputs, record_tallies};
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
-pub use tally::{DeputyTally, TallyMeans, council_tally_means, session_tallies};
+pub use tally::{DeputyTally, TallyDebate, TallyMeans, council_tally_debate, council_tally_means, session_tallies};
 pub use value::{MetricValue, NullReason, dominant_reason};
 pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 
