@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::metrics as m;
-use maslikhat::store::metrics::{Inputs, load_inputs, load_period, load_tallied};
+use maslikhat::store::metrics::{Inputs, load_inputs, load_openness, load_period, load_tallied};
 
 use crate::helpers::spawn_app;
 
@@ -50,8 +50,10 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     let votes = load_inputs(db, &councils, Inputs::Votes).await.expect("vote inputs");
     let deputies = load_inputs(db, &councils, Inputs::Deputies).await.expect("deputy inputs");
     let tallied = load_tallied(db, &councils).await.expect("tallies");
+    let opened = load_openness(db, &councils).await.expect("openness inputs");
     let offset = m::almaty_offset();
-    let (mut compared, mut with_value, mut with_means, mut with_gini, mut ballots, mut tally_rows) = (0, 0, 0, 0, 0, 0);
+    let (mut compared, mut with_value, mut with_means, mut with_gini, mut with_score) = (0, 0, 0, 0, 0);
+    let (mut ballots, mut tally_rows) = (0, 0);
     for c in &councils {
         let full = load_period(db, c).await.expect("whole inputs");
         ballots += full.vote_events.iter().map(|v| v.ballots.len()).sum::<usize>();
@@ -64,6 +66,13 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
         let (t, tallies) = tallied.get(c).expect("the council's tallies");
         assert!(t.vote_events.is_empty() && t.speeches.is_empty() && !tallies.is_empty());
         tally_rows += tallies.len();
+        let (o, vote_counts) = opened.get(c).expect("the council's openness inputs");
+        assert!(o.vote_events.is_empty() && o.speeches.is_empty() && !o.agenda_items.is_empty());
+        assert_eq!(o.sessions, full.sessions, "{c}: the same sessions, documents' times included");
+        assert_eq!(o.agenda_items, full.agenda_items, "{c}: the same items, documents' times included");
+        let counted: u64 = vote_counts.values().map(|n| n.vote_events).sum();
+        assert_eq!(counted, full.vote_events.len() as u64, "{c}: every vote event counted");
+        assert!(vote_counts.values().any(|n| n.named > 0 && n.named < n.vote_events), "{c}: named and not");
         for (from, to) in periods() {
             for as_of in moments() {
                 let whole = m::council_metrics(&full, from, to, as_of, offset);
@@ -86,6 +95,9 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
                 };
                 assert_eq!(debate, expected, "{c} {from}..{to} as of {as_of}: debate from tallies");
                 with_gini += usize::from(whole.debate.speaking_time_gini.value.is_some());
+                let openness = m::council_openness(o, vote_counts, from, to, as_of, offset);
+                assert_eq!(openness, whole.openness, "{c} {from}..{to} as of {as_of}: openness");
+                with_score += usize::from(whole.openness.score.value.is_some());
                 with_means += usize::from(whole.deputy_means.attendance_rate.value.is_some());
                 compared += 1;
                 with_value += usize::from(whole.voting.contested_share.value.is_some());
@@ -98,6 +110,7 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     assert!(with_value * 2 > compared, "{with_value} of {compared} evaluations have a contested share");
     assert!(with_means * 3 >= compared, "{with_means} of {compared} evaluations have a mean attendance");
     assert!(with_gini * 3 >= compared, "{with_gini} of {compared} evaluations have a speaking-time Gini");
+    assert!(with_score * 2 > compared, "{with_score} of {compared} evaluations have an openness score");
     assert!(ballots > 1000, "{ballots} ballots in the sample");
     assert!(tally_rows < ballots, "{tally_rows} tallies for {ballots} ballots");
 }
@@ -119,6 +132,13 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
         ("abstention_rate", "deputy_means"),
         ("losing_side_rate", "deputy_means"),
         ("speeches_per_session", "deputy_means"),
+        ("openness_score", "openness"),
+        ("notice", "openness"),
+        ("documents", "openness"),
+        ("open_items", "openness"),
+        ("broadcast", "openness"),
+        ("minutes", "openness"),
+        ("roll_call", "openness"),
         ("silent_deputy_share", "debate"),
         ("speaking_time_gini", "debate"),
     ];
@@ -140,7 +160,11 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
                 let c = row["council"].as_str().expect("council");
                 let served = app.get(&format!("/v1/councils/{c}/metrics?{q}")).await;
                 assert_eq!(served.status, 200, "{served:?}");
-                let value = &served.body[*family][*metric];
+                let value = match (*family, *metric) {
+                    ("openness", "openness_score") => &served.body["openness"]["openness_score"],
+                    ("openness", component) => &served.body["openness"][component]["value"],
+                    (family, metric) => &served.body[family][metric],
+                };
                 assert_eq!(row["value"]["value"], value["value"], "{metric} of {c} ({q})");
                 assert_eq!(row["value"]["n"], value["n"], "{metric} of {c} ({q})");
             }
