@@ -16,6 +16,7 @@ mod m20261215_000001_publisher_accounts;
 mod m20261216_000001_search_index;
 mod m20261217_000001_webhooks;
 mod m20261218_000001_session_deputy_tally;
+mod m20261219_000001_derived_fill;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261216_000001_search_index::Migration),
             Box::new(m20261217_000001_webhooks::Migration),
             Box::new(m20261218_000001_session_deputy_tally::Migration),
+            Box::new(m20261219_000001_derived_fill::Migration),
         ]
     }
 }

@@ -4,8 +4,8 @@
 //! and `audit` compares it). The per-deputy metrics read these tallies instead of every ballot
 //! and speech.
 //!
-//! A database that held session records before this migration has no tallies until the operator
-//! runs `maslikhat rebuild`.
+//! A database that held session records before this migration gets its tallies at the next
+//! start: `m20261219_000001_derived_fill` names the table for filling.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;

@@ -343,22 +343,43 @@ async fn value_batch(
     p: Period,
     metric: RankingMetric,
 ) -> Result<Vec<(String, m::MetricValue)>, Error> {
-    let mut loaded = match metric.inputs() {
-        store::metrics::Inputs::Tallies => store::metrics::load_tallied(db, &batch).await?,
+    let mut loaded: HashMap<String, (m::CouncilPeriod, Kept)> = match metric.inputs() {
+        store::metrics::Inputs::Tallies => store::metrics::load_tallied(db, &batch)
+            .await?
+            .into_iter()
+            .map(|(c, (input, tallies))| (c, (input, Kept { tallies, ..Kept::default() })))
+            .collect(),
+        store::metrics::Inputs::Openness => store::metrics::load_openness(db, &batch)
+            .await?
+            .into_iter()
+            .map(|(c, (input, vote_counts))| (c, (input, Kept { vote_counts, ..Kept::default() })))
+            .collect(),
         inputs => store::metrics::load_inputs(db, &batch, inputs)
             .await?
             .into_iter()
-            .map(|(c, input)| (c, (input, vec![])))
+            .map(|(c, input)| (c, (input, Kept::default())))
             .collect(),
     };
     Ok(batch
         .into_iter()
         .map(|c| {
-            let (input, tallies) = loaded.remove(&c).unwrap_or_else(|| (store::metrics::empty_period(&c), vec![]));
-            let value = metric.pick_partial(&input, &tallies, p);
+            let (input, kept) =
+                loaded.remove(&c).unwrap_or_else(|| (store::metrics::empty_period(&c), Kept::default()));
+            let value = metric.pick_partial(&input, &kept, p);
             (c, value)
         })
         .collect())
+}
+
+/// The metric inputs kept at publication that a partial computation reads beside a council's
+/// rows: its sessions' tallies ([`store::metrics::Inputs::Tallies`]) or their counts of vote
+/// events ([`store::metrics::Inputs::Openness`]).
+#[derive(Debug, Clone, Default)]
+pub struct Kept {
+    /// The tallies of the council's sessions.
+    pub tallies: Vec<m::DeputyTally>,
+    /// Each session's counts of vote events and named ones, by session id.
+    pub vote_counts: HashMap<String, m::VoteEventCounts>,
 }
 
 /// Council-level metrics a ranking can order by.
@@ -418,22 +439,32 @@ pub enum RankingMetric {
 
 impl RankingMetric {
     /// The stored rows this metric reads: the voting metrics the vote events' counts kept at
-    /// publication, the composition the deputies, the others every row.
+    /// publication, the composition the deputies, the per-deputy means (less the rebellion rate),
+    /// the silent-deputy share and the speaking-time Gini the sessions' tallies, the openness the
+    /// sessions, items, documents and counts of vote events, the others every row.
     pub fn inputs(self) -> store::metrics::Inputs {
         use RankingMetric as R;
         use store::metrics::Inputs;
         match self {
             R::UnanimityRate | R::ContestedShare | R::MeanDissent => Inputs::Votes,
             R::NonPartisanShare | R::LargestPartyShare | R::EnpSeats | R::EnpSeatsBloc => Inputs::Deputies,
-            R::AttendanceRate | R::AbstentionRate | R::LosingSideRate | R::SpeechesPerSession => Inputs::Tallies,
+            R::AttendanceRate
+            | R::AbstentionRate
+            | R::LosingSideRate
+            | R::SpeechesPerSession
+            | R::SilentDeputyShare
+            | R::SpeakingTimeGini => Inputs::Tallies,
+            R::OpennessScore | R::Notice | R::Documents | R::OpenItems | R::Broadcast | R::Minutes | R::RollCall => {
+                Inputs::Openness
+            }
             _ => Inputs::All,
         }
     }
 
-    /// This metric's value computed from an input of the rows [`Self::inputs`] names (and, for
-    /// [`store::metrics::Inputs::Tallies`], the sessions' tallies): equal to [`Self::pick`] of
+    /// This metric's value computed from an input of the rows [`Self::inputs`] names and what is
+    /// [`Kept`] for it: equal to [`Self::pick`] of
     /// [`m::council_metrics`] over every row.
-    pub fn pick_partial(self, input: &m::CouncilPeriod, tallies: &[m::DeputyTally], p: Period) -> m::MetricValue {
+    pub fn pick_partial(self, input: &m::CouncilPeriod, kept: &Kept, p: Period) -> m::MetricValue {
         use RankingMetric as R;
         let offset = m::almaty_offset();
         match self.inputs() {
@@ -454,13 +485,29 @@ impl RankingMetric {
                     _ => c.enp_seats_bloc,
                 }
             }
+            store::metrics::Inputs::Tallies if matches!(self, R::SilentDeputyShare | R::SpeakingTimeGini) => {
+                let d = m::council_tally_debate(input, &kept.tallies, p.from, p.to, p.as_of, offset);
+                if self == R::SilentDeputyShare { d.silent_deputy_share } else { d.speaking_time_gini }
+            }
             store::metrics::Inputs::Tallies => {
-                let t = m::council_tally_means(input, tallies, p.from, p.to, p.as_of, offset);
+                let t = m::council_tally_means(input, &kept.tallies, p.from, p.to, p.as_of, offset);
                 match self {
                     R::AttendanceRate => t.attendance_rate,
                     R::AbstentionRate => t.abstention_rate,
                     R::LosingSideRate => t.losing_side_rate,
                     _ => t.speeches_per_session,
+                }
+            }
+            store::metrics::Inputs::Openness => {
+                let o = m::council_openness(input, &kept.vote_counts, p.from, p.to, p.as_of, offset);
+                match self {
+                    R::OpennessScore => o.score,
+                    R::Notice => o.notice.value,
+                    R::Documents => o.documents.value,
+                    R::OpenItems => o.open_items.value,
+                    R::Broadcast => o.broadcast.value,
+                    R::Minutes => o.minutes.value,
+                    _ => o.roll_call.value,
                 }
             }
             store::metrics::Inputs::All => *self.pick(&m::council_metrics(input, p.from, p.to, p.as_of, offset)),

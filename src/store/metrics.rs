@@ -185,6 +185,10 @@ pub enum Inputs {
     Votes,
     /// The mandates and party memberships only: what [`m::council_composition`] needs.
     Deputies,
+    /// The sessions, agenda items and documents, without a vote event, ballot or speech: with
+    /// each session's counts of vote events ([`load_openness`]), what [`m::council_openness`]
+    /// needs.
+    Openness,
     /// The sessions and the deputies, without a vote event, ballot, speech or document: with the
     /// sessions' tallies ([`load_tallied`]), what [`m::council_tally_means`] needs.
     Tallies,
@@ -192,7 +196,11 @@ pub enum Inputs {
 
 impl Inputs {
     fn sessions(self) -> bool {
-        matches!(self, Self::All | Self::Votes | Self::Tallies)
+        matches!(self, Self::All | Self::Votes | Self::Tallies | Self::Openness)
+    }
+
+    fn documents(self) -> bool {
+        matches!(self, Self::All | Self::Openness)
     }
 
     fn votes(self) -> bool {
@@ -263,6 +271,45 @@ pub async fn load_tallied(
     Ok(out)
 }
 
+/// The councils' sessions, agenda items and documents ([`Inputs::Openness`]) with each session's
+/// counts of vote events and named ones (kept per vote event at publication), in one snapshot:
+/// what [`m::council_openness`] reads. Councils without any such row are absent from the map.
+pub async fn load_openness(
+    db: &DatabaseConnection,
+    councils: &[String],
+) -> Result<HashMap<String, (m::CouncilPeriod, HashMap<String, m::VoteEventCounts>)>, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let inputs = read_inputs(&txn, councils, Inputs::Openness).await?;
+    let rows: Vec<(String, String, String, String, bool)> = vote_event::Entity::find()
+        .select_only()
+        .columns([
+            vote_event::Column::CouncilId,
+            vote_event::Column::SessionId,
+            vote_event::Column::Method,
+            vote_event::Column::Result,
+            vote_event::Column::Named,
+        ])
+        .filter(vote_event::Column::CouncilId.is_in(councils.iter().cloned()))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let mut out: HashMap<String, (m::CouncilPeriod, HashMap<String, m::VoteEventCounts>)> =
+        inputs.into_iter().map(|(c, input)| (c, (input, HashMap::new()))).collect();
+    for (c, session, method, result, named) in rows {
+        // A vote event whose method or result does not parse is no input of the whole
+        // computation either (see `assemble`).
+        if parse_enum::<m::VoteMethod>(&method).is_none() || parse_enum::<m::VoteResult>(&result).is_none() {
+            continue;
+        }
+        let (_, counts) = out.entry(c.clone()).or_insert_with(|| (empty_period(&c), HashMap::new()));
+        let n = counts.entry(session).or_default();
+        n.vote_events += 1;
+        n.named += u64::from(named);
+    }
+    Ok(out)
+}
+
 /// [`load_inputs`] within a snapshot.
 #[expect(
     clippy::too_many_lines,
@@ -309,7 +356,7 @@ async fn read_inputs<C: ConnectionTrait>(
             r.sessions.push(x);
         }
     }
-    let items: Vec<(String, String, String, bool)> = if inputs.details() {
+    let items: Vec<(String, String, String, bool)> = if inputs.documents() {
         agenda_item::Entity::find()
             .select_only()
             .columns([
@@ -332,7 +379,7 @@ async fn read_inputs<C: ConnectionTrait>(
     }
     // Every document: an item's count for `documents`, and in a backfilled session any document
     // without a declared time makes `documents` null (v1.1); the minutes carry their declared time.
-    let docs: Vec<CouncilDocRow> = if inputs.details() {
+    let docs: Vec<CouncilDocRow> = if inputs.documents() {
         document::Entity::find()
             .select_only()
             .columns([
@@ -357,7 +404,7 @@ async fn read_inputs<C: ConnectionTrait>(
     }
     // Session-record versions compiled from public sources (normally none: the index on
     // council and provenance answers without reading bodies).
-    let sourced: Vec<(Option<String>, i64)> = if inputs.details() {
+    let sourced: Vec<(Option<String>, i64)> = if inputs.documents() {
         document_version::Entity::find()
             .select_only()
             .columns([document_version::Column::CouncilId, document_version::Column::Seq])

@@ -6,6 +6,7 @@ pub mod audit;
 mod batch;
 pub mod bulk;
 pub mod councils;
+pub mod derived;
 pub mod export;
 pub mod follow;
 pub mod log;
@@ -244,17 +245,30 @@ fn sqlite_file(url: &str) -> Option<String> {
 
 /// Applies every pending migration. On PostgreSQL several nodes may start at once: the
 /// migration runs in one transaction holding an advisory lock, so only one applies it and the
-/// others then find nothing to do. (SQLite's single write lock already serializes them.)
+/// others then find nothing to do. (SQLite's single write lock already serializes them.) Tables
+/// of metric inputs a migration has just created are filled before this returns.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = db.begin().await?;
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7436851)").await?;
         Migrator::up(&txn, None).await?;
+        fill(&txn).await?;
         txn.commit().await
     } else {
-        Migrator::up(db, None).await
+        Migrator::up(db, None).await?;
+        let txn = db.begin().await?;
+        fill(&txn).await?;
+        txn.commit().await
     }
+}
+
+/// Fills the tables of metric inputs the migrations just created ([`derived::fill_pending`]).
+async fn fill<C: sea_orm::ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    derived::fill_pending(db).await.map(drop).map_err(|e| match e {
+        StoreError::Db(e) | StoreError::Unavailable(e) => e,
+        e => DbErr::Custom(format!("filling the tables of metric inputs: {e}")),
+    })
 }
 
 /// A read transaction that sees one consistent snapshot, so a read made of several queries never

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::metrics as m;
-use maslikhat::store::metrics::{Inputs, load_inputs, load_period, load_tallied};
+use maslikhat::store::metrics::{Inputs, load_inputs, load_openness, load_period, load_tallied};
 
 use crate::helpers::spawn_app;
 
@@ -39,6 +39,35 @@ fn moments() -> Vec<DateTime<Utc>> {
     vec![at("2023-01-01T00:00:00Z"), at("2024-09-15T12:00:00Z"), at("2025-06-30T18:59:59Z"), at("2027-01-01T00:00:00Z")]
 }
 
+/// Sessions in a comparable order: rows come in no particular order (PostgreSQL's differs from
+/// one query to the next), and the metrics do not depend on it.
+fn sessions(v: &[m::Session]) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            s.unattached_documents.sort_by_key(|t| format!("{t:?}"));
+            format!("{s:?}")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Agenda items in a comparable order (see [`sessions`]).
+fn items(v: &[m::AgendaItem]) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            i.documents_first_public.sort_by_key(|t| format!("{t:?}"));
+            format!("{i:?}")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[tokio::test]
 async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_demo_council() {
     let app = spawn_app().await;
@@ -50,8 +79,10 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     let votes = load_inputs(db, &councils, Inputs::Votes).await.expect("vote inputs");
     let deputies = load_inputs(db, &councils, Inputs::Deputies).await.expect("deputy inputs");
     let tallied = load_tallied(db, &councils).await.expect("tallies");
+    let opened = load_openness(db, &councils).await.expect("openness inputs");
     let offset = m::almaty_offset();
-    let (mut compared, mut with_value, mut with_means, mut ballots, mut tally_rows) = (0, 0, 0, 0, 0);
+    let (mut compared, mut with_value, mut with_means, mut with_gini, mut with_score) = (0, 0, 0, 0, 0);
+    let (mut ballots, mut tally_rows) = (0, 0);
     for c in &councils {
         let full = load_period(db, c).await.expect("whole inputs");
         ballots += full.vote_events.iter().map(|v| v.ballots.len()).sum::<usize>();
@@ -64,6 +95,17 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
         let (t, tallies) = tallied.get(c).expect("the council's tallies");
         assert!(t.vote_events.is_empty() && t.speeches.is_empty() && !tallies.is_empty());
         tally_rows += tallies.len();
+        let (o, vote_counts) = opened.get(c).expect("the council's openness inputs");
+        assert!(o.vote_events.is_empty() && o.speeches.is_empty() && !o.agenda_items.is_empty());
+        assert_eq!(
+            sessions(&o.sessions),
+            sessions(&full.sessions),
+            "{c}: the same sessions, documents' times included"
+        );
+        assert_eq!(items(&o.agenda_items), items(&full.agenda_items), "{c}: the same items, documents' times included");
+        let counted: u64 = vote_counts.values().map(|n| n.vote_events).sum();
+        assert_eq!(counted, full.vote_events.len() as u64, "{c}: every vote event counted");
+        assert!(vote_counts.values().any(|n| n.named > 0 && n.named < n.vote_events), "{c}: named and not");
         for (from, to) in periods() {
             for as_of in moments() {
                 let whole = m::council_metrics(&full, from, to, as_of, offset);
@@ -79,6 +121,16 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
                     speeches_per_session: whole.deputy_means.speeches_per_session,
                 };
                 assert_eq!(means, expected, "{c} {from}..{to} as of {as_of}: deputy means");
+                let debate = m::council_tally_debate(t, tallies, from, to, as_of, offset);
+                let expected = m::TallyDebate {
+                    silent_deputy_share: whole.debate.silent_deputy_share,
+                    speaking_time_gini: whole.debate.speaking_time_gini,
+                };
+                assert_eq!(debate, expected, "{c} {from}..{to} as of {as_of}: debate from tallies");
+                with_gini += usize::from(whole.debate.speaking_time_gini.value.is_some());
+                let openness = m::council_openness(o, vote_counts, from, to, as_of, offset);
+                assert_eq!(openness, whole.openness, "{c} {from}..{to} as of {as_of}: openness");
+                with_score += usize::from(whole.openness.score.value.is_some());
                 with_means += usize::from(whole.deputy_means.attendance_rate.value.is_some());
                 compared += 1;
                 with_value += usize::from(whole.voting.contested_share.value.is_some());
@@ -90,6 +142,8 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     // ballots the partial ones go without.
     assert!(with_value * 2 > compared, "{with_value} of {compared} evaluations have a contested share");
     assert!(with_means * 3 >= compared, "{with_means} of {compared} evaluations have a mean attendance");
+    assert!(with_gini * 3 >= compared, "{with_gini} of {compared} evaluations have a speaking-time Gini");
+    assert!(with_score * 2 > compared, "{with_score} of {compared} evaluations have an openness score");
     assert!(ballots > 1000, "{ballots} ballots in the sample");
     assert!(tally_rows < ballots, "{tally_rows} tallies for {ballots} ballots");
 }
@@ -111,6 +165,15 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
         ("abstention_rate", "deputy_means"),
         ("losing_side_rate", "deputy_means"),
         ("speeches_per_session", "deputy_means"),
+        ("openness_score", "openness"),
+        ("notice", "openness"),
+        ("documents", "openness"),
+        ("open_items", "openness"),
+        ("broadcast", "openness"),
+        ("minutes", "openness"),
+        ("roll_call", "openness"),
+        ("silent_deputy_share", "debate"),
+        ("speaking_time_gini", "debate"),
     ];
     let periods =
         ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
@@ -130,10 +193,76 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
                 let c = row["council"].as_str().expect("council");
                 let served = app.get(&format!("/v1/councils/{c}/metrics?{q}")).await;
                 assert_eq!(served.status, 200, "{served:?}");
-                let value = &served.body[*family][*metric];
+                let value = match (*family, *metric) {
+                    ("openness", "openness_score") => &served.body["openness"]["openness_score"],
+                    ("openness", component) => &served.body["openness"][component]["value"],
+                    (family, metric) => &served.body[family][metric],
+                };
                 assert_eq!(row["value"]["value"], value["value"], "{metric} of {c} ({q})");
                 assert_eq!(row["value"]["n"], value["n"], "{metric} of {c} ({q})");
             }
         }
     }
+}
+
+/// Rows of a table, by a plain count.
+async fn count(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("count");
+    row.expect("a row").try_get::<i64>("", "n").expect("n")
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_next_start() {
+    use migration::MigratorTrait;
+    let before = spawn_app().await;
+    let cfg = DemoConfig::sample(until());
+    demo::load(&before.state.service.db, &cfg, false).await.expect("the sample loads");
+    let metrics = ["attendance_rate", "abstention_rate", "losing_side_rate", "speeches_per_session"];
+    let periods =
+        ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
+    // What the whole computation serves for each council, before anything is undone.
+    let mut expected = std::collections::BTreeMap::new();
+    for q in periods {
+        for c in cfg.plans().into_iter().map(|p| p.id) {
+            let served = before.get(&format!("/v1/councils/{c}/metrics?{q}")).await;
+            assert_eq!(served.status, 200, "{served:?}");
+            for metric in metrics {
+                expected.insert((q, c.clone(), metric), served.body["deputy_means"][metric].clone());
+            }
+        }
+    }
+    // The database as the release before the tallies left it: the two migrations undone (their
+    // tables dropped), then redone as bare schema changes, which leave the new table empty.
+    let db = maslikhat::store::connect(&before.database_url, 2).await.expect("connects");
+    migration::Migrator::down(&db, Some(2)).await.expect("the migrations are undone");
+    migration::Migrator::up(&db, None).await.expect("the schema is redone");
+    assert_eq!(count(&db, "session_deputy_tally").await, 0, "a table created empty");
+    assert_eq!(count(&db, "derived_fill").await, 1, "the table is named for filling");
+    assert!(count(&db, "ballot").await > 1000);
+    // The next start fills the table before serving.
+    let url = before.database_url.clone();
+    let after = crate::helpers::spawn_app_with(move |s| s.database_url = Some(url.into())).await;
+    let mut compared = 0;
+    for q in periods {
+        for metric in metrics {
+            let r = after.get(&format!("/v1/rankings?metric={metric}&{q}")).await;
+            assert_eq!(r.status, 200, "{r:?}");
+            let rows = r.body["items"].as_array().expect("items");
+            assert_eq!(rows.len(), 4, "{metric}: every council of the sample");
+            for row in rows {
+                let c = row["council"].as_str().expect("council").to_owned();
+                let whole = &expected[&(q, c.clone(), metric)];
+                assert_eq!(row["value"]["value"], whole["value"], "{metric} of {c} ({q})");
+                assert_eq!(row["value"]["n"], whole["n"], "{metric} of {c} ({q})");
+                compared += usize::from(!whole["value"].is_null());
+            }
+        }
+    }
+    assert!(compared >= 16, "{compared} rankings values compared");
+    assert!(count(&db, "session_deputy_tally").await > 1000, "every tally");
+    assert_eq!(count(&db, "derived_fill").await, 0, "nothing left to fill");
+    let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
+    assert!(audit.findings.is_empty(), "{:#?}", &audit.findings[..audit.findings.len().min(10)]);
 }

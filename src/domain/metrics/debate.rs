@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{SpeakerRole, Speech, SpeechType};
+use super::input::{Deputy, SpeakerRole, Speech, SpeechType};
 use super::scope::Scope;
 use super::stats::gini;
 use super::value::{MetricValue, NullReason};
@@ -70,12 +70,7 @@ pub(super) fn debate_metrics(scope: &Scope<'_>) -> DebateMetrics {
             *seconds_by_deputy.entry(deputy).or_default() += speech.seconds.unwrap_or(0);
         }
     }
-    let silent = serving.iter().filter(|d| !spoke.contains(d.id.as_str())).count() as u64;
-    let silent_deputy_share = MetricValue::ratio(silent, serving.len() as u64, NullReason::NoServingDeputies);
-    let seconds: Vec<f64> =
-        serving.iter().map(|d| seconds_by_deputy.get(d.id.as_str()).copied().unwrap_or(0) as f64).collect();
-    let gini_reason = if seconds.len() < 2 { NullReason::TooFewDeputies } else { NullReason::NoSpeechTime };
-    let speaking_time_gini = MetricValue::from_option(gini(&seconds), seconds.len() as u64, gini_reason);
+    let (silent_deputy_share, speaking_time_gini) = silence_and_gini(&serving, &spoke, &seconds_by_deputy);
 
     let timed: Vec<&Speech> = scope.speeches.iter().copied().filter(|s| s.seconds.is_some()).collect();
     let total_seconds: u64 = timed.iter().filter_map(|s| s.seconds).sum();
@@ -101,4 +96,20 @@ pub(super) fn debate_metrics(scope: &Scope<'_>) -> DebateMetrics {
         executive_share,
         questions_per_session,
     }
+}
+
+/// `silent_deputy_share` and `speaking_time_gini` over the deputies `serving` at a held session of
+/// the period, from who gave a deputy speech in those sessions (`spoke`) and their seconds.
+pub(super) fn silence_and_gini(
+    serving: &[&Deputy],
+    spoke: &HashSet<&str>,
+    seconds_by_deputy: &HashMap<&str, u64>,
+) -> (MetricValue, MetricValue) {
+    let silent = serving.iter().filter(|d| !spoke.contains(d.id.as_str())).count() as u64;
+    let silent_deputy_share = MetricValue::ratio(silent, serving.len() as u64, NullReason::NoServingDeputies);
+    let seconds: Vec<f64> =
+        serving.iter().map(|d| seconds_by_deputy.get(d.id.as_str()).copied().unwrap_or(0) as f64).collect();
+    let gini_reason = if seconds.len() < 2 { NullReason::TooFewDeputies } else { NullReason::NoSpeechTime };
+    let speaking_time_gini = MetricValue::from_option(gini(&seconds), seconds.len() as u64, gini_reason);
+    (silent_deputy_share, speaking_time_gini)
 }

@@ -55,13 +55,13 @@ pub use input::{
 };
 pub use openness::{
     Component, MINUTES_FULL_DAYS, MINUTES_ZERO_DAYS, NOTICE_TARGET_DAYS, NOTICE_TARGET_DAYS_EXTRAORDINARY,
-    OpennessComponent, OpennessMetrics, SessionOpenness, TimeBasis, WEIGHTS_PERCENT, broadcast_score, coverage_value,
-    documents_component, minutes_component, minutes_score, notice_component, notice_score, notice_target_days,
-    openness_score, session_openness,
+    OpennessComponent, OpennessMetrics, SessionOpenness, TimeBasis, VoteEventCounts, WEIGHTS_PERCENT, broadcast_score,
+    coverage_value, documents_component, minutes_component, minutes_score, notice_component, notice_score,
+    notice_target_days, openness_score, session_openness, session_openness_counted,
 };
 pub use record::{RecordInputs, record_inputs, record_tallies};
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
-pub use tally::{DeputyTally, TallyMeans, council_tally_means, session_tallies};
+pub use tally::{DeputyTally, TallyDebate, TallyMeans, council_tally_debate, council_tally_means, session_tallies};
 pub use value::{MetricValue, NullReason, dominant_reason};
 pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 
@@ -144,6 +144,21 @@ pub fn council_voting_metrics(
     offset: FixedOffset,
 ) -> VotingMetrics {
     voting::voting_metrics(&Scope::new(input, from, to, as_of, offset))
+}
+
+/// The openness alone: what [`council_metrics`] gives as `openness`. It reads the sessions, their
+/// agenda items and documents, and each session's counts of vote events and named ones (`votes`,
+/// by session id), never a vote event, ballot or speech: `roll_call` is all openness asks of
+/// the vote events, and whether each is named is kept at publication.
+pub fn council_openness(
+    input: &CouncilPeriod,
+    votes: &std::collections::HashMap<String, VoteEventCounts>,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> OpennessMetrics {
+    openness::openness_counted(&Scope::new(input, from, to, as_of, offset), votes)
 }
 
 /// The composition alone: what [`council_metrics`] gives as `composition`. It reads the deputies

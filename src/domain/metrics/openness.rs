@@ -316,6 +316,27 @@ pub fn session_openness(
     votes: &[&VoteEvent],
     as_of: DateTime<Utc>,
 ) -> SessionOpenness {
+    let named = votes.iter().filter(|v| v.is_named()).count() as u64;
+    session_openness_counted(session, items, VoteEventCounts { vote_events: votes.len() as u64, named }, as_of)
+}
+
+/// How many vote events a session has, and how many of them are named: all that `roll_call`
+/// reads of them (the store keeps whether each is named at publication).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteEventCounts {
+    /// Vote events.
+    pub vote_events: u64,
+    /// Of those, the named ones.
+    pub named: u64,
+}
+
+/// [`session_openness`] from the session's counts of vote events instead of the vote events.
+pub fn session_openness_counted(
+    session: &Session,
+    items: &[&AgendaItem],
+    votes: VoteEventCounts,
+    as_of: DateTime<Utc>,
+) -> SessionOpenness {
     let backfilled = session.backfilled;
     let item_docs: Vec<Vec<Option<DateTime<Utc>>>> =
         items.iter().map(|i| i.documents_first_public.iter().map(|t| of_kind(Some(t), backfilled)).collect()).collect();
@@ -339,8 +360,7 @@ pub fn session_openness(
         NullReason::NoHeldSessions,
     );
 
-    let named = votes.iter().filter(|v| v.is_named()).count() as u64;
-    let roll_call = MetricValue::ratio(named, votes.len() as u64, NullReason::NoVoteEvents);
+    let roll_call = MetricValue::ratio(votes.named, votes.vote_events, NullReason::NoVoteEvents);
 
     SessionOpenness {
         session_id: session.id.clone(),
@@ -421,6 +441,28 @@ pub(super) fn openness_metrics(scope: &Scope<'_>) -> OpennessMetrics {
         .iter()
         .map(|s| session_openness(s, scope.items_of(&s.id), scope.votes_of(&s.id), scope.as_of))
         .collect();
+    openness_of(sessions)
+}
+
+/// Council openness for the held sessions in scope, from each session's counts of vote events
+/// (by session id; none: no vote event) instead of the vote events.
+pub(super) fn openness_counted(
+    scope: &Scope<'_>,
+    votes: &std::collections::HashMap<String, VoteEventCounts>,
+) -> OpennessMetrics {
+    let sessions: Vec<SessionOpenness> = scope
+        .held
+        .iter()
+        .map(|s| {
+            let counts = votes.get(&s.id).copied().unwrap_or_default();
+            session_openness_counted(s, scope.items_of(&s.id), counts, scope.as_of)
+        })
+        .collect();
+    openness_of(sessions)
+}
+
+/// Council openness from the openness of each held session.
+fn openness_of(sessions: Vec<SessionOpenness>) -> OpennessMetrics {
     let [notice, documents, open_items, broadcast, minutes, roll_call] =
         Component::ALL.map(|c| component(&sessions, |s| *s.get(c), c.weight_percent(), c.uses_time()));
     let parts: Vec<(u32, Option<f64>)> = [&notice, &documents, &open_items, &broadcast, &minutes, &roll_call]

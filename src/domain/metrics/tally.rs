@@ -151,3 +151,44 @@ pub fn council_tally_means(
         speeches_per_session: means.speeches_per_session,
     }
 }
+
+/// The debate metrics that [`DeputyTally`]s give: what [`council_metrics`](super::council_metrics)
+/// serves as `debate.silent_deputy_share` and `debate.speaking_time_gini`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TallyDebate {
+    /// Share of deputies serving at a held session with no deputy speech in the period.
+    pub silent_deputy_share: MetricValue,
+    /// Gini of total deputy-speech seconds over those deputies, zeros included.
+    pub speaking_time_gini: MetricValue,
+}
+
+/// The silent-deputy share and the speaking-time Gini from the council's sessions and deputies
+/// (`input` needs no vote event, ballot or speech) and the tallies of its sessions: the same
+/// values as [`council_metrics`](super::council_metrics) computes from every speech.
+pub fn council_tally_debate(
+    input: &CouncilPeriod,
+    tallies: &[DeputyTally],
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> TallyDebate {
+    let scope = Scope::new(input, from, to, as_of, offset);
+    let held: HashSet<&str> = scope.held.iter().map(|s| s.id.as_str()).collect();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut spoke: HashSet<&str> = HashSet::new();
+    let mut seconds_by_deputy: HashMap<&str, u64> = HashMap::new();
+    for t in tallies {
+        if held.contains(t.session_id.as_str())
+            && seen.insert((t.session_id.as_str(), t.deputy_id.as_str()))
+            && t.deputy_speeches > 0
+        {
+            spoke.insert(t.deputy_id.as_str());
+            *seconds_by_deputy.entry(t.deputy_id.as_str()).or_default() += t.speech_seconds;
+        }
+    }
+    let serving = scope.deputies_serving_at_sessions();
+    let (silent_deputy_share, speaking_time_gini) =
+        super::debate::silence_and_gini(&serving, &spoke, &seconds_by_deputy);
+    TallyDebate { silent_deputy_share, speaking_time_gini }
+}

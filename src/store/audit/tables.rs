@@ -46,6 +46,10 @@ pub const NOT_SERVED: &[(&str, &str)] = &[
     ("write_head", "the log's head: compared with the size and root recomputed from the leaves"),
     ("revoked_token", "revoked credentials: written by `token revoke`, not by any document"),
     ("seaql_migrations", "the schema's migration bookkeeping"),
+    (
+        "derived_fill",
+        "migration bookkeeping: new tables of metric inputs to fill at start-up, empty once the server has started",
+    ),
     ("log_tile_hash", "the log's tile hashes (tiles and proofs are served from them): each recomputed from the leaves"),
     ("log_identity", "the log's origin: signed into every checkpoint, so a changed origin fails every signature check"),
     ("log_cosignature", "witnesses' cosignatures: each checked by `verify` against its witness's own key"),

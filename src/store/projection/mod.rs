@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 pub use council::{council, party};
 pub use public_record::public_record;
 pub use roster::{RosterRows, roster};
-pub use session::{SessionPrior, session};
+pub use session::{SessionPrior, session, session_aggregates};
 
 use super::StoreError;
 use super::version::{DocKind, stored_kind, stored_provenance};

@@ -116,6 +116,16 @@ pub fn session(
     })
 }
 
+/// The rows of the tables of metric inputs kept per session (`session_deputy_tally`) that
+/// session record version `v` implies: the same rows [`session`] writes, without the others.
+/// What `store::derived` fills a table with when a migration has just created it.
+pub fn session_aggregates(v: &Logged, doc: &SessionRecord) -> Result<Vec<session_deputy_tally::Model>, Vec<Violation>> {
+    let mut ints = Ints::default();
+    let ctx = Child { session_id: v.doc_id, council_id: v.council(), date: doc.date() };
+    let tallies = deputy_tallies(&ctx, doc, &mut ints);
+    ints.finish(tallies)
+}
+
 /// What every child row of a session repeats.
 struct Child<'a> {
     session_id: &'a str,

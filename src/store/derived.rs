@@ -1,0 +1,92 @@
+//! Tables of metric inputs that a migration has just created (named in `derived_fill`): each is
+//! filled from every session's current stored version by the projection's own code, and its
+//! name removed, in the transaction of the start-up migration, before anything is served. So a
+//! database that held sessions before such a table existed serves the same metrics as one that
+//! has published them since (issue 25: an empty table would make rankings silently wrong).
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::StoreError;
+use super::batch::insert_all;
+use super::projection::{self, Document, Logged};
+use super::version::DocKind;
+use crate::entity::{document_version, session, session_deputy_tally};
+
+/// Sessions filled at a time: the fill runs in flat memory whatever the size of the history.
+const PAGE: u64 = 500;
+
+/// The tables this server knows how to fill, each derived from session records alone.
+pub const FILLABLE: &[&str] = &["session_deputy_tally"];
+
+/// Fills every table `derived_fill` names and removes the names. Returns the tables filled (none
+/// when nothing was pending, or another node filled them first). Run inside the migration's
+/// transaction.
+pub async fn fill_pending<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, StoreError> {
+    let select = Query::select().column(Alias::new("table_name")).from(Alias::new("derived_fill")).to_owned();
+    let mut pending = vec![];
+    for row in db.query_all(&select).await? {
+        pending.push(row.try_get::<String>("", "table_name")?);
+    }
+    let mut filled = vec![];
+    for table in pending {
+        if !FILLABLE.contains(&table.as_str()) {
+            return Err(StoreError::BadRequest(format!(
+                "derived_fill names the table {table}, which this server cannot fill: start the version whose \
+                 migration named it"
+            )));
+        }
+        let delete = Query::delete()
+            .from_table(Alias::new("derived_fill"))
+            .and_where(Expr::col(Alias::new("table_name")).eq(table.as_str()))
+            .to_owned();
+        if db.execute(&delete).await?.rows_affected() == 0 {
+            continue;
+        }
+        let (sessions, rows) = fill_session_aggregates(db).await?;
+        tracing::info!(%table, sessions, rows, "filled a new table of metric inputs from the stored session records");
+        filled.push(table);
+    }
+    Ok(filled)
+}
+
+/// Replaces the rows of the per-session aggregate tables with those each session's current
+/// stored version implies ([`projection::session_aggregates`]). Returns the sessions read and
+/// the rows written.
+async fn fill_session_aggregates<C: ConnectionTrait>(db: &C) -> Result<(u64, u64), StoreError> {
+    session_deputy_tally::Entity::delete_many().exec(db).await?;
+    let (mut sessions, mut rows) = (0u64, 0u64);
+    let mut after = String::new();
+    loop {
+        let page: Vec<(String, i32)> = session::Entity::find()
+            .select_only()
+            .columns([session::Column::Id, session::Column::Version])
+            .filter(session::Column::Id.gt(after.as_str()))
+            .order_by_asc(session::Column::Id)
+            .limit(PAGE)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some((last, _)) = page.last() else { break };
+        after = last.clone();
+        let current: HashMap<String, i32> = page.into_iter().collect();
+        let versions = document_version::Entity::find()
+            .filter(document_version::Column::Kind.eq(DocKind::SessionRecord.as_str()))
+            .filter(document_version::Column::DocId.is_in(current.keys().cloned()))
+            .all(db)
+            .await?;
+        let mut tallies = vec![];
+        for v in versions.iter().filter(|v| current.get(&v.doc_id) == Some(&v.version)) {
+            let logged = Logged::stored(v)?;
+            let Document::Session(doc) = projection::parse(&logged)? else { continue };
+            let derived = projection::session_aggregates(&logged, &doc).map_err(StoreError::Invalid)?;
+            sessions += 1;
+            tallies.extend(derived.into_iter().map(session_deputy_tally::ActiveModel::from));
+        }
+        rows += tallies.len() as u64;
+        insert_all(db, tallies).await?;
+    }
+    Ok((sessions, rows))
+}
