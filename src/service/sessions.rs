@@ -40,6 +40,20 @@ async fn stored(svc: &Service, id: &str, version: i32) -> Result<StoredVersion, 
         .ok_or_else(|| Error::NotFound(format!("version {version} of session {id}")))
 }
 
+/// Two stored versions of a session's record and what changed between them, for the page that
+/// shows a correction.
+pub async fn compare(
+    svc: &Service,
+    id: &str,
+    from: i32,
+    to: i32,
+) -> Result<((VersionMeta, SessionRecord), (VersionMeta, SessionRecord), s::RecordDiff), Error> {
+    let (a, b) = (stored(svc, id, from).await?, stored(svc, id, to).await?);
+    let (old, new): (SessionRecord, SessionRecord) = (parse_body(&a)?, parse_body(&b)?);
+    let d = s::diff(&old, &new);
+    Ok(((a.meta, old), (b.meta, new), d))
+}
+
 /// One stored version of a session's record, as its document (with the stated reason).
 pub async fn version(svc: &Service, id: &str, version: i32) -> Result<(VersionMeta, SessionRecordDoc), Error> {
     let v = stored(svc, id, version).await?;

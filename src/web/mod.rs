@@ -32,6 +32,8 @@ use layout::{Ctx, Page};
 pub enum PageError {
     /// The record does not exist.
     NotFound,
+    /// The request itself is wrong (a missing or malformed parameter): what, and the rule.
+    BadRequest(String),
     /// Anything else (logged with an id).
     Internal(String),
 }
@@ -54,6 +56,7 @@ pub fn mount(route: Route) -> Route {
     workspace::mount(route)
         .at("/councils/:id", get(council))
         .at("/sessions/:id", get(session))
+        .at("/sessions/:id/diff", get(session_diff))
         .at("/deputies/:id", get(deputy))
         .at("/verify", get(verify))
         .at(log_check::SCRIPT_PATH, get(log_check::script))
@@ -97,6 +100,16 @@ fn respond(ctx: &Ctx, result: PageResult) -> Response {
                 synthetic: false,
                 feed: None,
                 body: html! { p { (ctx.t("not_found_text")) } p { a href="/" { (ctx.t("nav_home")) } } },
+            },
+        ),
+        Err(PageError::BadRequest(why)) => (
+            StatusCode::BAD_REQUEST,
+            Page {
+                title: ctx.t("bad_request_title").to_owned(),
+                api: "/v1".into(),
+                synthetic: false,
+                feed: None,
+                body: html! { p data-problem { (why) } p { a href="/" { (ctx.t("nav_home")) } } },
             },
         ),
         Err(PageError::Internal(e)) => {
@@ -165,6 +178,17 @@ async fn session(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>
     let ctx = context(req);
     let result = match valid(&id) {
         Ok(()) => pages::session::page(&svc, &ctx, &id).await,
+        Err(e) => Err(e),
+    };
+    respond(&ctx, result)
+}
+
+/// `GET /sessions/:id/diff?from=&to=`: what a correction changed, for people.
+#[handler]
+async fn session_diff(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
+    let ctx = context(req);
+    let result = match valid(&id) {
+        Ok(()) => pages::session_diff::page(&svc, &ctx, &id).await,
         Err(e) => Err(e),
     };
     respond(&ctx, result)

@@ -653,6 +653,7 @@ async fn no_page_shows_a_raw_enumeration_word_in_any_language() {
         "/rankings".to_owned(),
         "/councils/p".to_owned(),
         "/sessions/p-s7".to_owned(),
+        "/sessions/p-s7/diff?from=1&to=1".to_owned(),
         "/deputies/p-d1".to_owned(),
         "/deputies/p-d3".to_owned(),
         format!("/councils/{council}"),
@@ -716,6 +717,8 @@ async fn the_session_page_shows_notices_corrections_with_reasons_and_diffs_minut
     let mut v2 = session7();
     v2["place"] = json!("Зал 2");
     v2["reason"] = json!("Орны қате жазылған <зал> & күні");
+    // The minutes misread p-d3's ballot: "no" was "yes".
+    v2["vote_events"][0]["ballots"][2]["option"] = json!("yes");
     let r = app.put_if("/v1/councils/p/sessions/p-s7", &app.publisher("p"), &v2, &etag).await;
     assert_eq!(r.status, 200, "{r:?}");
     for lang in ["kk", "ru", "en"] {
@@ -735,14 +738,35 @@ async fn the_session_page_shows_notices_corrections_with_reasons_and_diffs_minut
         assert!(!t.contains("data-correction=\"1\""), "{lang}: the first version is no correction");
         assert!(t.contains("Орны қате жазылған &lt;зал&gt; &amp; күні"), "{lang}: the reason, escaped");
         let diffs = hrefs_marked(t, "data-diff");
-        assert_eq!(diffs, ["/v1/sessions/p-s7/diff?from=1&to=2"], "{lang}");
-        let diff = app.get(&diffs[0]).await;
+        assert_eq!(diffs, ["/sessions/p-s7/diff?from=1&to=2"], "{lang}");
+        // The diff page: the field by its label, before and after, the ballot by the deputy's
+        // page and the options' labels, the reason, and the API's own diff, which resolves.
+        let d = page(&app, &diffs[0], Some(lang)).await;
+        assert_eq!(d.status, 200, "{lang}: {}", d.text);
+        let d = &d.text;
+        let (place, yes, no) = match lang {
+            "kk" => ("Өтетін орны", "жақтап", "қарсы"),
+            "ru" => ("Место", "за", "против"),
+            _ => ("Place", "yes", "no"),
+        };
+        assert_eq!(text_of(d, "data-field=\"place\"", "<th"), place, "{lang}: the field's label");
+        assert_eq!(text_of(d, "data-field=\"place\"", "<td data-from"), "—", "{lang}: no place before");
+        assert_eq!(text_of(d, "data-field=\"place\"", "<td data-to"), "Зал 2", "{lang}");
+        assert!(!d.contains("data-field=\"reason\""), "{lang}: the reason is no field of the record");
+        assert!(d.contains("href=\"/deputies/p-d3\""), "{lang}: the deputy whose ballot changed");
+        assert_eq!(text_of(d, "data-ballot-change=\"p-d3\"", "<td data-from"), no, "{lang}");
+        assert_eq!(text_of(d, "data-ballot-change=\"p-d3\"", "<td data-to"), yes, "{lang}");
+        assert_eq!(d.matches("data-ballot-change=").count(), 1, "{lang}: only p-d3's ballot changed");
+        assert!(d.contains("Орны қате жазылған &lt;зал&gt; &amp; күні"), "{lang}: the reason, escaped");
+        assert!(!d.contains("data-no-difference"), "{lang}");
+        let json_diff = hrefs_marked(d, "")
+            .into_iter()
+            .find(|h| h.starts_with("/v1/sessions/p-s7/diff"))
+            .expect("the page links the API's diff");
+        let diff = app.get(&json_diff).await;
         assert_eq!(diff.status, 200, "{diff:?}");
-        assert!(
-            diff.body["changed_fields"].to_string().contains("place"),
-            "the diff shows what changed: {}",
-            diff.body
-        );
+        assert_eq!(diff.body["changed_fields"], json!(["place"]), "the API's diff agrees: {}", diff.body);
+        assert_eq!(diff.body["ballots"][0]["deputy"], json!("p-d3"), "{}", diff.body);
         // Speeches in minutes: 300 s is 5.0 min, 45 s is 0.8 min.
         let (five, point8, min) = match lang {
             "en" => ("5.0", "0.8", "min"),
@@ -879,4 +903,27 @@ async fn chart_text_is_drawn_at_11_px_or_more_on_a_390_px_phone() {
         let council = page(&app, "/councils/p", Some(lang)).await;
         assert!(chart_fonts(&council.text).len() >= 3, "{lang}: the council page draws its charts");
     }
+}
+
+#[tokio::test]
+async fn the_diff_page_refuses_missing_or_malformed_versions_and_says_so_when_nothing_differs() {
+    let app = spawn_app().await;
+    small_council(&app).await;
+    for (path, why) in [
+        ("/sessions/p-s7/diff", "from"),
+        ("/sessions/p-s7/diff?from=1", "to"),
+        ("/sessions/p-s7/diff?from=0&to=1", "from=0"),
+        ("/sessions/p-s7/diff?from=1&to=two", "to=two"),
+    ] {
+        let r = page(&app, path, Some("en")).await;
+        assert_eq!(r.status, 400, "{path}: {}", r.text);
+        let problem = r.text.split("data-problem>").nth(1).and_then(|x| x.split("</p>").next()).unwrap_or_default();
+        assert!(problem.contains(why), "{path}: names {why}: {}", r.text);
+    }
+    // A version that does not exist, and a session that does not: not found.
+    assert_eq!(page(&app, "/sessions/p-s7/diff?from=1&to=9", Some("en")).await.status, 404);
+    assert_eq!(page(&app, "/sessions/nope/diff?from=1&to=2", Some("en")).await.status, 404);
+    let same = page(&app, "/sessions/p-s7/diff?from=1&to=1", Some("ru")).await;
+    assert_eq!(same.status, 200);
+    assert!(same.text.contains("data-no-difference>Эти две версии не различаются.</p>"), "{}", same.text);
 }

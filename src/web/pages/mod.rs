@@ -6,6 +6,7 @@ pub mod home;
 pub mod public_records;
 pub mod search;
 pub mod session;
+pub mod session_diff;
 pub mod verify;
 
 use std::collections::{BTreeMap, HashMap};

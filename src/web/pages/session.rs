@@ -173,7 +173,7 @@ fn corrections_section(ctx: &Ctx, id: &str, versions: &[VersionMeta]) -> Markup 
                             td { (local(v.received_at)) }
                             // The publisher's own words, quoted as given (not translated).
                             td data-reason { @if let Some(r) = &v.reason { q data-source { (r) } } @else { "—" } }
-                            td { a data-diff href={ "/v1/sessions/" (enc(id)) "/diff?from=" (v.version - 1) "&to=" (v.version) } { (ctx.t("what_changed")) " (" (v.version - 1) " → " (v.version) ")" } }
+                            td { a data-diff href={ "/sessions/" (enc(id)) "/diff?from=" (v.version - 1) "&to=" (v.version) } { (ctx.t("what_changed")) " (" (v.version - 1) " → " (v.version) ")" } }
                         } } }
                     }
                 }))
