@@ -96,6 +96,7 @@ try {
     ['rankings', '/rankings'],
     ['council', `/councils/${council.id}`],
     ['session', `/sessions/${sessionId}`],
+    ['session-diff', `/sessions/${sessionId}/diff?from=1&to=1`],
     ['deputy', `/deputies/${deputy.id}`],
     ['verify', '/verify'],
     ['search', `/search?q=${encodeURIComponent(deputy.names.ru ?? deputy.names.kk)}`],
