@@ -25,10 +25,12 @@ pub async fn fresh_database(tmp: &std::path::Path) -> String {
     match std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
         Some(admin_url) => {
             use sea_orm::ConnectionTrait;
-            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            // The process id in the name lets a later run drop what this one leaves behind.
+            let name = format!("t_{}_{}", std::process::id(), uuid::Uuid::new_v4().simple());
             let admin = sea_orm::Database::connect(&admin_url)
                 .await
                 .unwrap_or_else(|e| panic!("DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            drop_leftovers(&admin).await;
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
             admin.close().await.ok();
             let (prefix, _) = admin_url.rsplit_once('/').expect("DATABASE_URL has a database name");
@@ -42,6 +44,56 @@ pub async fn fresh_database(tmp: &std::path::Path) -> String {
             }
             format!("sqlite://{}?mode=rwc", tmp.join("test.sqlite").display())
         }
+    }
+}
+
+/// Drops, once per test process, the test databases of processes that have ended. The running
+/// servers of a test hold their database until the process exits, so a test cannot drop its
+/// own; without this, every run on one PostgreSQL server leaves its databases behind (gigabytes
+/// after a few local runs).
+async fn drop_leftovers(admin: &sea_orm::DatabaseConnection) {
+    use sea_orm::{ConnectionTrait, Statement};
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ONCE.get_or_init(|| async {
+        let sql = r"SELECT datname FROM pg_database WHERE datname LIKE 't\_%'";
+        let Ok(rows) = admin.query_all_raw(Statement::from_string(admin.get_database_backend(), sql)).await else {
+            return;
+        };
+        for row in rows {
+            let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+            if leftover(&name) {
+                // Another process may be dropping it too: whoever loses the race changes nothing.
+                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            }
+        }
+    })
+    .await;
+}
+
+/// Whether a database named by [`fresh_database`] belongs to a process that has ended (or to
+/// a build from before names carried the process id).
+fn leftover(name: &str) -> bool {
+    // Without /proc no process can be asked after: keep everything.
+    let Some(rest) = name.strip_prefix("t_").filter(|_| std::path::Path::new("/proc/self").exists()) else {
+        return false;
+    };
+    match rest.split_once('_') {
+        Some((pid, id)) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            pid.parse::<u32>().is_ok_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+        }
+        Some(_) => false,
+        None => rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit()),
+    }
+}
+
+#[test]
+fn only_databases_of_ended_processes_are_leftovers() {
+    let id = "0123456789abcdef0123456789abcdef";
+    assert!(!leftover(&format!("t_{}_{id}", std::process::id())), "this process's own");
+    assert!(leftover(&format!("t_4294967295_{id}")), "no such process");
+    assert!(leftover(&format!("t_{id}")), "from before the process id");
+    for other in ["maslikhat_ci", "t_1_short", "t_x_0123456789abcdef0123456789abcdef", "t_abc", "postgres"] {
+        assert!(!leftover(other), "{other}");
     }
 }
 
