@@ -17,6 +17,7 @@ mod m20261216_000001_search_index;
 mod m20261217_000001_webhooks;
 mod m20261218_000001_session_deputy_tally;
 mod m20261219_000001_derived_fill;
+mod m20261220_000001_session_debate_tally;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261217_000001_webhooks::Migration),
             Box::new(m20261218_000001_session_deputy_tally::Migration),
             Box::new(m20261219_000001_derived_fill::Migration),
+            Box::new(m20261220_000001_session_debate_tally::Migration),
         ]
     }
 }

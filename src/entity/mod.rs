@@ -24,6 +24,7 @@ pub mod publisher_session;
 pub mod revoked_token;
 pub mod search_entry;
 pub mod session;
+pub mod session_debate_tally;
 pub mod session_deputy_tally;
 pub mod speech;
 pub mod vote_event;

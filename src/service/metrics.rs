@@ -349,6 +349,11 @@ async fn value_batch(
             .into_iter()
             .map(|(c, (input, tallies))| (c, (input, Kept { tallies, ..Kept::default() })))
             .collect(),
+        store::metrics::Inputs::Debate => store::metrics::load_debated(db, &batch)
+            .await?
+            .into_iter()
+            .map(|(c, (input, debates))| (c, (input, Kept { debates, ..Kept::default() })))
+            .collect(),
         store::metrics::Inputs::Openness => store::metrics::load_openness(db, &batch)
             .await?
             .into_iter()
@@ -372,12 +377,15 @@ async fn value_batch(
 }
 
 /// The metric inputs kept at publication that a partial computation reads beside a council's
-/// rows: its sessions' tallies ([`store::metrics::Inputs::Tallies`]) or their counts of vote
-/// events ([`store::metrics::Inputs::Openness`]).
+/// rows: its sessions' tallies ([`store::metrics::Inputs::Tallies`]), debate counts
+/// ([`store::metrics::Inputs::Debate`]) or counts of vote events
+/// ([`store::metrics::Inputs::Openness`]).
 #[derive(Debug, Clone, Default)]
 pub struct Kept {
     /// The tallies of the council's sessions.
     pub tallies: Vec<m::DeputyTally>,
+    /// The debate counts of the council's sessions.
+    pub debates: Vec<m::SessionDebate>,
     /// Each session's counts of vote events and named ones, by session id.
     pub vote_counts: HashMap<String, m::VoteEventCounts>,
 }
@@ -440,8 +448,9 @@ pub enum RankingMetric {
 impl RankingMetric {
     /// The stored rows this metric reads: the voting metrics the vote events' counts kept at
     /// publication, the composition the deputies, the per-deputy means (less the rebellion rate),
-    /// the silent-deputy share and the speaking-time Gini the sessions' tallies, the openness the
-    /// sessions, items, documents and counts of vote events, the others every row.
+    /// the silent-deputy share and the speaking-time Gini the sessions' tallies, the other debate
+    /// metrics the sessions' debate counts, the openness the sessions, items, documents and
+    /// counts of vote events, and the rebellion rate every row.
     pub fn inputs(self) -> store::metrics::Inputs {
         use RankingMetric as R;
         use store::metrics::Inputs;
@@ -454,10 +463,11 @@ impl RankingMetric {
             | R::SpeechesPerSession
             | R::SilentDeputyShare
             | R::SpeakingTimeGini => Inputs::Tallies,
+            R::UndiscussedItemShare | R::SpeakersPerItem | R::ExecutiveShare | R::QuestionsPerSession => Inputs::Debate,
             R::OpennessScore | R::Notice | R::Documents | R::OpenItems | R::Broadcast | R::Minutes | R::RollCall => {
                 Inputs::Openness
             }
-            _ => Inputs::All,
+            R::RebellionRate => Inputs::All,
         }
     }
 
@@ -496,6 +506,15 @@ impl RankingMetric {
                     R::AbstentionRate => t.abstention_rate,
                     R::LosingSideRate => t.losing_side_rate,
                     _ => t.speeches_per_session,
+                }
+            }
+            store::metrics::Inputs::Debate => {
+                let d = m::council_session_debate(input, &kept.debates, p.from, p.to, p.as_of, offset);
+                match self {
+                    R::UndiscussedItemShare => d.undiscussed_item_share,
+                    R::SpeakersPerItem => d.speakers_per_item,
+                    R::ExecutiveShare => d.executive_share,
+                    _ => d.questions_per_session,
                 }
             }
             store::metrics::Inputs::Openness => {

@@ -13,13 +13,13 @@ use super::StoreError;
 use super::batch::insert_all;
 use super::projection::{self, Document, Logged};
 use super::version::DocKind;
-use crate::entity::{document_version, session, session_deputy_tally};
+use crate::entity::{document_version, session, session_debate_tally, session_deputy_tally};
 
 /// Sessions filled at a time: the fill runs in flat memory whatever the size of the history.
 const PAGE: u64 = 500;
 
 /// The tables this server knows how to fill, each derived from session records alone.
-pub const FILLABLE: &[&str] = &["session_deputy_tally"];
+pub const FILLABLE: &[&str] = &["session_deputy_tally", "session_debate_tally"];
 
 /// Fills every table `derived_fill` names and removes the names. Returns the tables filled (none
 /// when nothing was pending, or another node filled them first). Run inside the migration's
@@ -42,12 +42,14 @@ pub async fn fill_pending<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, Sto
             .from_table(Alias::new("derived_fill"))
             .and_where(Expr::col(Alias::new("table_name")).eq(table.as_str()))
             .to_owned();
-        if db.execute(&delete).await?.rows_affected() == 0 {
-            continue;
+        if db.execute(&delete).await?.rows_affected() > 0 {
+            filled.push(table);
         }
+    }
+    // One pass fills every per-session table, whichever of them were named.
+    if !filled.is_empty() {
         let (sessions, rows) = fill_session_aggregates(db).await?;
-        tracing::info!(%table, sessions, rows, "filled a new table of metric inputs from the stored session records");
-        filled.push(table);
+        tracing::info!(tables = ?filled, sessions, rows, "filled new tables of metric inputs from the stored session records");
     }
     Ok(filled)
 }
@@ -57,6 +59,7 @@ pub async fn fill_pending<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, Sto
 /// the rows written.
 async fn fill_session_aggregates<C: ConnectionTrait>(db: &C) -> Result<(u64, u64), StoreError> {
     session_deputy_tally::Entity::delete_many().exec(db).await?;
+    session_debate_tally::Entity::delete_many().exec(db).await?;
     let (mut sessions, mut rows) = (0u64, 0u64);
     let mut after = String::new();
     loop {
@@ -77,16 +80,18 @@ async fn fill_session_aggregates<C: ConnectionTrait>(db: &C) -> Result<(u64, u64
             .filter(document_version::Column::DocId.is_in(current.keys().cloned()))
             .all(db)
             .await?;
-        let mut tallies = vec![];
+        let (mut tallies, mut debates) = (vec![], vec![]);
         for v in versions.iter().filter(|v| current.get(&v.doc_id) == Some(&v.version)) {
             let logged = Logged::stored(v)?;
             let Document::Session(doc) = projection::parse(&logged)? else { continue };
             let derived = projection::session_aggregates(&logged, &doc).map_err(StoreError::Invalid)?;
             sessions += 1;
-            tallies.extend(derived.into_iter().map(session_deputy_tally::ActiveModel::from));
+            tallies.extend(derived.deputy_tallies.into_iter().map(session_deputy_tally::ActiveModel::from));
+            debates.push(session_debate_tally::ActiveModel::from(derived.debate_tally));
         }
-        rows += tallies.len() as u64;
+        rows += (tallies.len() + debates.len()) as u64;
         insert_all(db, tallies).await?;
+        insert_all(db, debates).await?;
     }
     Ok((sessions, rows))
 }

@@ -12,8 +12,8 @@ use sea_orm::{
 use super::StoreError;
 use crate::domain::metrics as m;
 use crate::entity::{
-    agenda_item, ballot, document, document_version, mandate, party_membership, session, session_deputy_tally, speech,
-    vote_event,
+    agenda_item, ballot, document, document_version, mandate, party_membership, session, session_debate_tally,
+    session_deputy_tally, speech, vote_event,
 };
 
 /// A stored enum string as the domain enum (its serde name), without copying it.
@@ -192,11 +192,14 @@ pub enum Inputs {
     /// The sessions and the deputies, without a vote event, ballot, speech or document: with the
     /// sessions' tallies ([`load_tallied`]), what [`m::council_tally_means`] needs.
     Tallies,
+    /// The sessions alone: with their debate counts ([`load_debated`]), what
+    /// [`m::council_session_debate`] needs.
+    Debate,
 }
 
 impl Inputs {
     fn sessions(self) -> bool {
-        matches!(self, Self::All | Self::Votes | Self::Tallies | Self::Openness)
+        matches!(self, Self::All | Self::Votes | Self::Tallies | Self::Debate | Self::Openness)
     }
 
     fn documents(self) -> bool {
@@ -230,30 +233,20 @@ pub async fn load_inputs(
 }
 
 /// The councils' sessions and deputies ([`Inputs::Tallies`]) with the tallies of their sessions
-/// kept at publication, in one snapshot: what [`m::council_tally_means`] reads. Councils without
-/// any such row are absent from the map.
+/// kept at publication, in one snapshot: what [`m::council_tally_means`] reads.
 pub async fn load_tallied(
     db: &DatabaseConnection,
     councils: &[String],
 ) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)>, StoreError> {
     let txn = super::snapshot(db).await?;
-    let mut inputs = read_inputs(&txn, councils, Inputs::Tallies).await?;
+    let inputs = read_inputs(&txn, councils, Inputs::Tallies).await?;
     let rows: Vec<session_deputy_tally::Model> = session_deputy_tally::Entity::find()
         .filter(session_deputy_tally::Column::CouncilId.is_in(councils.iter().cloned()))
         .all(&txn)
         .await?;
     txn.commit().await?;
-    let mut out: HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)> = HashMap::new();
-    for r in rows {
-        let entry = match out.entry(r.council_id.clone()) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let input = inputs.remove(&r.council_id).unwrap_or_else(|| empty_period(&r.council_id));
-                e.insert((input, vec![]))
-            }
-        };
-        let count = |x: i32| u64::try_from(x).unwrap_or(0);
-        entry.1.push(m::DeputyTally {
+    let kept = rows.into_iter().map(|r| {
+        let tally = m::DeputyTally {
             ballots: count(r.ballots),
             present: count(r.present),
             cast: count(r.cast_ballots),
@@ -263,12 +256,67 @@ pub async fn load_tallied(
             speech_seconds: u64::try_from(r.speech_seconds).unwrap_or(0),
             session_id: r.session_id,
             deputy_id: r.deputy_id,
-        });
+        };
+        (r.council_id, tally)
+    });
+    Ok(beside(inputs, kept))
+}
+
+/// The councils' sessions ([`Inputs::Debate`]) with the debate counts of each kept at
+/// publication, in one snapshot: what [`m::council_session_debate`] reads.
+pub async fn load_debated(
+    db: &DatabaseConnection,
+    councils: &[String],
+) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::SessionDebate>)>, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let inputs = read_inputs(&txn, councils, Inputs::Debate).await?;
+    let rows: Vec<session_debate_tally::Model> = session_debate_tally::Entity::find()
+        .filter(session_debate_tally::Column::CouncilId.is_in(councils.iter().cloned()))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let kept = rows.into_iter().map(|r| {
+        let debate = m::SessionDebate {
+            items_put_to_vote: count(r.items_put_to_vote),
+            undiscussed_items: count(r.undiscussed_items),
+            item_speakers: count(r.item_speakers),
+            timed_speeches: count(r.timed_speeches),
+            speech_seconds: u64::try_from(r.speech_seconds).unwrap_or(0),
+            executive_seconds: u64::try_from(r.executive_seconds).unwrap_or(0),
+            questions: count(r.questions),
+            session_id: r.session_id,
+        };
+        (r.council_id, debate)
+    });
+    Ok(beside(inputs, kept))
+}
+
+/// A count as stored (never negative: the projection writes what it counted).
+fn count(x: i32) -> u64 {
+    u64::try_from(x).unwrap_or(0)
+}
+
+/// Each council's inputs with the kept rows naming it; a council with rows but no inputs (none
+/// of its sessions or deputies stored) gets an empty period.
+fn beside<T>(
+    mut inputs: HashMap<String, m::CouncilPeriod>,
+    kept: impl IntoIterator<Item = (String, T)>,
+) -> HashMap<String, (m::CouncilPeriod, Vec<T>)> {
+    let mut out: HashMap<String, (m::CouncilPeriod, Vec<T>)> = HashMap::new();
+    for (council, row) in kept {
+        let entry = match out.entry(council) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let input = inputs.remove(e.key()).unwrap_or_else(|| empty_period(e.key()));
+                e.insert((input, vec![]))
+            }
+        };
+        entry.1.push(row);
     }
     for (c, input) in inputs {
         out.insert(c, (input, vec![]));
     }
-    Ok(out)
+    out
 }
 
 /// The councils' sessions, agenda items and documents ([`Inputs::Openness`]) with each session's

@@ -13,7 +13,8 @@ use super::StoreError;
 use super::projection::{self, Document, Logged};
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
-    party, party_membership, public_record, search_entry, session, session_deputy_tally, speech, vote_event,
+    party, party_membership, public_record, search_entry, session, session_debate_tally, session_deputy_tally, speech,
+    vote_event,
 };
 
 /// Versions read at a time: the replay runs in flat memory whatever the size of the history.
@@ -23,6 +24,7 @@ const PAGE: u64 = 500;
 async fn clear<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
     ballot::Entity::delete_many().exec(db).await?;
     session_deputy_tally::Entity::delete_many().exec(db).await?;
+    session_debate_tally::Entity::delete_many().exec(db).await?;
     vote_event::Entity::delete_many().exec(db).await?;
     speech::Entity::delete_many().exec(db).await?;
     document::Entity::delete_many().exec(db).await?;

@@ -1,13 +1,15 @@
 //! Metrics computed from a part of the stored rows (issue 25): the voting metrics from the vote
 //! events' counts kept at publication, without a ballot, the composition from the deputies
-//! alone, and the council means of the per-deputy metrics from the per-session tallies kept at
-//! publication, without a ballot or speech, give what the whole computation gives, on every council of the demo sample, for several
-//! periods and moments; and the rankings that use them rank by the same values.
+//! alone, the council means of the per-deputy metrics from the per-session tallies kept at
+//! publication, without a ballot or speech, and the other debate metrics from the per-session
+//! debate counts, without an item, vote event or speech, give what the whole computation gives,
+//! on every council of the demo sample, for several periods and moments; and the rankings that
+//! use them rank by the same values.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::metrics as m;
-use maslikhat::store::metrics::{Inputs, load_inputs, load_openness, load_period, load_tallied};
+use maslikhat::store::metrics::{Inputs, load_debated, load_inputs, load_openness, load_period, load_tallied};
 
 use crate::helpers::spawn_app;
 
@@ -80,9 +82,10 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     let deputies = load_inputs(db, &councils, Inputs::Deputies).await.expect("deputy inputs");
     let tallied = load_tallied(db, &councils).await.expect("tallies");
     let opened = load_openness(db, &councils).await.expect("openness inputs");
+    let debated = load_debated(db, &councils).await.expect("debate counts");
     let offset = m::almaty_offset();
     let (mut compared, mut with_value, mut with_means, mut with_gini, mut with_score) = (0, 0, 0, 0, 0);
-    let (mut ballots, mut tally_rows) = (0, 0);
+    let (mut ballots, mut tally_rows, mut with_items, mut with_executive) = (0, 0, 0, 0);
     for c in &councils {
         let full = load_period(db, c).await.expect("whole inputs");
         ballots += full.vote_events.iter().map(|v| v.ballots.len()).sum::<usize>();
@@ -95,6 +98,11 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
         let (t, tallies) = tallied.get(c).expect("the council's tallies");
         assert!(t.vote_events.is_empty() && t.speeches.is_empty() && !tallies.is_empty());
         tally_rows += tallies.len();
+        let (e, debates) = debated.get(c).expect("the council's debate counts");
+        assert!(
+            e.vote_events.is_empty() && e.speeches.is_empty() && e.agenda_items.is_empty() && e.deputies.is_empty()
+        );
+        assert_eq!(debates.len(), full.sessions.len(), "{c}: one row of debate counts per session");
         let (o, vote_counts) = opened.get(c).expect("the council's openness inputs");
         assert!(o.vote_events.is_empty() && o.speeches.is_empty() && !o.agenda_items.is_empty());
         assert_eq!(
@@ -128,6 +136,16 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
                 };
                 assert_eq!(debate, expected, "{c} {from}..{to} as of {as_of}: debate from tallies");
                 with_gini += usize::from(whole.debate.speaking_time_gini.value.is_some());
+                let rest = m::council_session_debate(e, debates, from, to, as_of, offset);
+                let expected = m::SessionsDebate {
+                    undiscussed_item_share: whole.debate.undiscussed_item_share,
+                    speakers_per_item: whole.debate.speakers_per_item,
+                    executive_share: whole.debate.executive_share,
+                    questions_per_session: whole.debate.questions_per_session,
+                };
+                assert_eq!(rest, expected, "{c} {from}..{to} as of {as_of}: debate from debate counts");
+                with_items += usize::from(whole.debate.speakers_per_item.value.is_some_and(|v| v > 0.0));
+                with_executive += usize::from(whole.debate.executive_share.value.is_some_and(|v| v > 0.0));
                 let openness = m::council_openness(o, vote_counts, from, to, as_of, offset);
                 assert_eq!(openness, whole.openness, "{c} {from}..{to} as of {as_of}: openness");
                 with_score += usize::from(whole.openness.score.value.is_some());
@@ -144,6 +162,8 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     assert!(with_means * 3 >= compared, "{with_means} of {compared} evaluations have a mean attendance");
     assert!(with_gini * 3 >= compared, "{with_gini} of {compared} evaluations have a speaking-time Gini");
     assert!(with_score * 2 > compared, "{with_score} of {compared} evaluations have an openness score");
+    assert!(with_items * 3 >= compared, "{with_items} of {compared} evaluations have speakers on items put to vote");
+    assert!(with_executive * 3 >= compared, "{with_executive} of {compared} evaluations have executive speaking time");
     assert!(ballots > 1000, "{ballots} ballots in the sample");
     assert!(tally_rows < ballots, "{tally_rows} tallies for {ballots} ballots");
 }
@@ -174,6 +194,10 @@ async fn rankings_by_partial_inputs_rank_the_values_each_council_is_served() {
         ("roll_call", "openness"),
         ("silent_deputy_share", "debate"),
         ("speaking_time_gini", "debate"),
+        ("undiscussed_item_share", "debate"),
+        ("speakers_per_item", "debate"),
+        ("executive_share", "debate"),
+        ("questions_per_session", "debate"),
     ];
     let periods =
         ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
@@ -219,7 +243,16 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
     let before = spawn_app().await;
     let cfg = DemoConfig::sample(until());
     demo::load(&before.state.service.db, &cfg, false).await.expect("the sample loads");
-    let metrics = ["attendance_rate", "abstention_rate", "losing_side_rate", "speeches_per_session"];
+    let metrics = [
+        ("deputy_means", "attendance_rate"),
+        ("deputy_means", "abstention_rate"),
+        ("deputy_means", "losing_side_rate"),
+        ("deputy_means", "speeches_per_session"),
+        ("debate", "undiscussed_item_share"),
+        ("debate", "speakers_per_item"),
+        ("debate", "executive_share"),
+        ("debate", "questions_per_session"),
+    ];
     let periods =
         ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
     // What the whole computation serves for each council, before anything is undone.
@@ -228,25 +261,26 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
         for c in cfg.plans().into_iter().map(|p| p.id) {
             let served = before.get(&format!("/v1/councils/{c}/metrics?{q}")).await;
             assert_eq!(served.status, 200, "{served:?}");
-            for metric in metrics {
-                expected.insert((q, c.clone(), metric), served.body["deputy_means"][metric].clone());
+            for (family, metric) in metrics {
+                expected.insert((q, c.clone(), metric), served.body[family][metric].clone());
             }
         }
     }
-    // The database as the release before the tallies left it: the two migrations undone (their
-    // tables dropped), then redone as bare schema changes, which leave the new table empty.
+    // The database as the release before the tallies left it: the three migrations undone (their
+    // tables dropped), then redone as bare schema changes, which leave the new tables empty.
     let db = maslikhat::store::connect(&before.database_url, 2).await.expect("connects");
-    migration::Migrator::down(&db, Some(2)).await.expect("the migrations are undone");
+    migration::Migrator::down(&db, Some(3)).await.expect("the migrations are undone");
     migration::Migrator::up(&db, None).await.expect("the schema is redone");
     assert_eq!(count(&db, "session_deputy_tally").await, 0, "a table created empty");
-    assert_eq!(count(&db, "derived_fill").await, 1, "the table is named for filling");
+    assert_eq!(count(&db, "session_debate_tally").await, 0, "a table created empty");
+    assert_eq!(count(&db, "derived_fill").await, 2, "both tables are named for filling");
     assert!(count(&db, "ballot").await > 1000);
     // The next start fills the table before serving.
     let url = before.database_url.clone();
     let after = crate::helpers::spawn_app_with(move |s| s.database_url = Some(url.into())).await;
     let mut compared = 0;
     for q in periods {
-        for metric in metrics {
+        for (_, metric) in metrics {
             let r = after.get(&format!("/v1/rankings?metric={metric}&{q}")).await;
             assert_eq!(r.status, 200, "{r:?}");
             let rows = r.body["items"].as_array().expect("items");
@@ -260,8 +294,9 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
             }
         }
     }
-    assert!(compared >= 16, "{compared} rankings values compared");
+    assert!(compared >= 32, "{compared} rankings values compared");
     assert!(count(&db, "session_deputy_tally").await > 1000, "every tally");
+    assert_eq!(count(&db, "session_debate_tally").await, count(&db, "session").await, "every session's debate counts");
     assert_eq!(count(&db, "derived_fill").await, 0, "nothing left to fill");
     let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
     assert!(audit.findings.is_empty(), "{:#?}", &audit.findings[..audit.findings.len().min(10)]);

@@ -383,6 +383,17 @@ fn cases() -> Vec<Case> {
             UNREAD,
         ),
         c(
+            "session_debate_tally",
+            "session_id = 'alpha-s1'",
+            "debate counts of alpha-s1",
+            ("questions", "9"),
+            UNREAD,
+            ("session_id", "'alpha-s9'"),
+            "debate counts of alpha-s9",
+            UNREAD,
+            UNREAD,
+        ),
+        c(
             "public_record",
             "id = 'akmola-oblast-viii-04'",
             "akmola-oblast-viii-04",

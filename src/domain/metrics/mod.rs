@@ -59,9 +59,12 @@ pub use openness::{
     coverage_value, documents_component, minutes_component, minutes_score, notice_component, notice_score,
     notice_target_days, openness_score, session_openness, session_openness_counted,
 };
-pub use record::{RecordInputs, record_inputs, record_tallies};
+pub use record::{RecordInputs, record_inputs, record_kept};
 pub use stats::{agreement_index, clamp, days_between, enp, enp_from_counts, gini, mean, ratio, rice_index};
-pub use tally::{DeputyTally, TallyDebate, TallyMeans, council_tally_debate, council_tally_means, session_tallies};
+pub use tally::{
+    DeputyTally, SessionDebate, SessionsDebate, TallyDebate, TallyMeans, council_session_debate, council_tally_debate,
+    council_tally_means, session_debate, session_tallies,
+};
 pub use value::{MetricValue, NullReason, dominant_reason};
 pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
 

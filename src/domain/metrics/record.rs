@@ -105,11 +105,10 @@ pub fn record_inputs(
     Some(RecordInputs { session, items, votes })
 }
 
-/// The per-deputy tallies of session record `doc` (see [`session_tallies`](super::session_tallies)),
-/// what the publication path keeps beside its rows: its vote events and speeches read as the
-/// metrics read the stored ones (a value with no metric counterpart is left out, as the store's
-/// reader leaves out a row it cannot read).
-pub fn record_tallies(id: &str, doc: &SessionRecord) -> Vec<super::DeputyTally> {
+/// The vote events and speeches of session record `doc` read as the metrics read the stored
+/// ones (a value with no metric counterpart is left out, as the store's reader leaves out a row it
+/// cannot read).
+fn record_votes_and_speeches(id: &str, doc: &SessionRecord) -> (Vec<m::VoteEvent>, Vec<m::Speech>) {
     let votes: Vec<m::VoteEvent> = doc
         .vote_events
         .iter()
@@ -143,5 +142,14 @@ pub fn record_tallies(id: &str, doc: &SessionRecord) -> Vec<super::DeputyTally> 
             })
         })
         .collect();
-    super::session_tallies(id, &votes, &speeches)
+    (votes, speeches)
+}
+
+/// What the publication path keeps beside the rows of session record `doc`: the per-deputy
+/// tallies (see [`session_tallies`](super::session_tallies)) and the session's debate counts (see
+/// [`session_debate`](super::session_debate)).
+pub fn record_kept(id: &str, doc: &SessionRecord) -> (Vec<super::DeputyTally>, super::SessionDebate) {
+    let (votes, speeches) = record_votes_and_speeches(id, doc);
+    let items: Vec<String> = doc.agenda.iter().map(|a| a.id.clone()).collect();
+    (super::session_tallies(id, &votes, &speeches), super::session_debate(id, &items, &votes, &speeches))
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::deputy::{DeputyMetrics, deputy_means};
-use super::input::{BallotOption, CouncilPeriod, Speech, VoteEvent};
+use super::input::{BallotOption, CouncilPeriod, SpeakerRole, Speech, SpeechType, VoteEvent};
 use super::scope::Scope;
 use super::value::{MetricValue, NullReason};
 use super::voting::is_dissent;
@@ -191,4 +191,119 @@ pub fn council_tally_debate(
     let (silent_deputy_share, speaking_time_gini) =
         super::debate::silence_and_gini(&serving, &spoke, &seconds_by_deputy);
     TallyDebate { silent_deputy_share, speaking_time_gini }
+}
+
+/// What one session gives the debate metrics that count items, speaking time and questions:
+/// [`debate_metrics`](super::debate) summed over the held sessions of a period is these counts
+/// summed, because every speech and vote event names an agenda item of its own session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SessionDebate {
+    /// The session.
+    pub session_id: String,
+    /// Its agenda items with at least one vote event.
+    pub items_put_to_vote: u64,
+    /// Of those, the ones with no deputy speech.
+    pub undiscussed_items: u64,
+    /// The distinct deputies giving a deputy speech on each of those items, summed over them.
+    pub item_speakers: u64,
+    /// Speeches of known duration, whoever gave them.
+    pub timed_speeches: u64,
+    /// Their seconds.
+    pub speech_seconds: u64,
+    /// Of those, the seconds of `executive` and `chair` speeches.
+    pub executive_seconds: u64,
+    /// Deputy speeches of type `question`.
+    pub questions: u64,
+}
+
+/// The debate counts of one session from the ids of its agenda items, its vote events and its
+/// speeches, counted as [`debate_metrics`](super::debate) counts them.
+pub fn session_debate(
+    session_id: &str,
+    item_ids: &[String],
+    votes: &[VoteEvent],
+    speeches: &[Speech],
+) -> SessionDebate {
+    let voted: HashSet<&str> = votes.iter().map(|v| v.agenda_item_id.as_str()).collect();
+    let mut items: Vec<&str> = item_ids.iter().map(String::as_str).filter(|id| voted.contains(id)).collect();
+    items.sort_unstable();
+    items.dedup();
+    let mut discussed: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for s in speeches.iter().filter(|s| s.is_deputy_speech()) {
+        if let Some(item) = s.agenda_item_id.as_deref() {
+            let speakers = discussed.entry(item).or_default();
+            speakers.extend(s.deputy_id.as_deref());
+        }
+    }
+    let timed = speeches.iter().filter_map(|s| s.seconds.map(|n| (s, n)));
+    SessionDebate {
+        session_id: session_id.to_owned(),
+        items_put_to_vote: items.len() as u64,
+        undiscussed_items: items.iter().filter(|id| !discussed.contains_key(*id)).count() as u64,
+        item_speakers: items.iter().map(|id| discussed.get(id).map_or(0, HashSet::len) as u64).sum(),
+        timed_speeches: timed.clone().count() as u64,
+        speech_seconds: timed.clone().map(|(_, n)| n).sum(),
+        executive_seconds: timed
+            .filter(|(s, _)| matches!(s.role, SpeakerRole::Executive | SpeakerRole::Chair))
+            .map(|(_, n)| n)
+            .sum(),
+        questions: speeches.iter().filter(|s| s.is_deputy_speech() && s.speech_type == SpeechType::Question).count()
+            as u64,
+    }
+}
+
+/// The debate metrics that [`SessionDebate`]s give: what [`council_metrics`](super::council_metrics)
+/// serves as `debate.undiscussed_item_share`, `speakers_per_item`, `executive_share` and
+/// `questions_per_session`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SessionsDebate {
+    /// Items put to vote with no deputy speech ÷ items put to vote.
+    pub undiscussed_item_share: MetricValue,
+    /// Mean number of distinct deputies giving a deputy speech per item put to vote.
+    pub speakers_per_item: MetricValue,
+    /// Seconds of `executive` and `chair` speeches ÷ seconds of all speeches.
+    pub executive_share: MetricValue,
+    /// Deputy speeches of type `question` ÷ held sessions.
+    pub questions_per_session: MetricValue,
+}
+
+/// Those four debate metrics from the council's sessions (`input` needs no agenda item, vote
+/// event or speech) and the debate counts of its sessions: the same values as
+/// [`council_metrics`](super::council_metrics) computes from every item, vote event and speech.
+pub fn council_session_debate(
+    input: &CouncilPeriod,
+    debates: &[SessionDebate],
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> SessionsDebate {
+    let scope = Scope::new(input, from, to, as_of, offset);
+    let held: HashSet<&str> = scope.held.iter().map(|s| s.id.as_str()).collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut sum = SessionDebate::default();
+    for d in debates.iter().filter(|d| held.contains(d.session_id.as_str()) && seen.insert(d.session_id.as_str())) {
+        sum.items_put_to_vote += d.items_put_to_vote;
+        sum.undiscussed_items += d.undiscussed_items;
+        sum.item_speakers += d.item_speakers;
+        sum.timed_speeches += d.timed_speeches;
+        sum.speech_seconds += d.speech_seconds;
+        sum.executive_seconds += d.executive_seconds;
+        sum.questions += d.questions;
+    }
+    SessionsDebate {
+        undiscussed_item_share: MetricValue::ratio(
+            sum.undiscussed_items,
+            sum.items_put_to_vote,
+            NullReason::NoItemsPutToVote,
+        ),
+        // The mean over items of whole numbers: their sum ÷ their count, to the last bit.
+        speakers_per_item: MetricValue::ratio(sum.item_speakers, sum.items_put_to_vote, NullReason::NoItemsPutToVote),
+        executive_share: MetricValue::from_option(
+            super::stats::ratio(sum.executive_seconds, sum.speech_seconds),
+            sum.timed_speeches,
+            NullReason::NoSpeechTime,
+        ),
+        questions_per_session: MetricValue::ratio(sum.questions, scope.held.len() as u64, NullReason::NoHeldSessions),
+    }
 }

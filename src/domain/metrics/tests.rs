@@ -298,6 +298,43 @@ fn debate_metrics_match_the_hand_computation() {
 }
 
 #[test]
+fn debate_counts_kept_per_session_give_the_hand_computed_debate_metrics() {
+    let input = scenario();
+    let d = scenario_metrics().debate;
+    // What publication keeps: each session's counts from its own items, vote events and speeches,
+    // held or not (the period and `as_of` choose among them later).
+    let debates: Vec<SessionDebate> = input
+        .sessions
+        .iter()
+        .map(|s| {
+            let items: Vec<String> =
+                input.agenda_items.iter().filter(|i| i.session_id == s.id).map(|i| i.id.clone()).collect();
+            let votes: Vec<VoteEvent> = input.vote_events.iter().filter(|v| v.session_id == s.id).cloned().collect();
+            let speeches: Vec<Speech> = input.speeches.iter().filter(|x| x.session_id == s.id).cloned().collect();
+            session_debate(&s.id, &items, &votes, &speeches)
+        })
+        .collect();
+    assert!(debates.iter().map(|x| x.items_put_to_vote).sum::<u64>() >= 3, "i1, i2 and i3 at least");
+    let kept = |debates: &[SessionDebate]| {
+        council_session_debate(&input, debates, date(2025, 1, 1), date(2025, 3, 31), ts(2025, 6, 1, 0, 0), plus5())
+    };
+    let expected = SessionsDebate {
+        undiscussed_item_share: d.undiscussed_item_share,
+        speakers_per_item: d.speakers_per_item,
+        executive_share: d.executive_share,
+        questions_per_session: d.questions_per_session,
+    };
+    assert_eq!(kept(&debates), expected);
+    // A session's counts are read once, however often they are given.
+    let twice: Vec<SessionDebate> = debates.iter().chain(&debates).cloned().collect();
+    assert_eq!(kept(&twice), expected);
+    // Without them the items are not there, nor the questions.
+    let none = kept(&[]);
+    null(&none.undiscussed_item_share, NullReason::NoItemsPutToVote);
+    approx_n(&none.questions_per_session, 0.0, 3);
+}
+
+#[test]
 fn voting_metrics_match_the_hand_computation() {
     let v = scenario_metrics().voting;
     // v1 3-1-1 pass (dissent 2/5), v2 5-0-0 given counts, v3 2-2-0 fail (dissent 2/4).

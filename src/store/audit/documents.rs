@@ -11,7 +11,8 @@ use super::{Finding, Run, Sink};
 use crate::domain::council::Council;
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, document_version, mandate,
-    party, party_membership, public_record, search_entry, session, session_deputy_tally, speech, vote_event,
+    party, party_membership, public_record, search_entry, session, session_debate_tally, session_deputy_tally, speech,
+    vote_event,
 };
 use crate::store::StoreError;
 use crate::store::projection::search::{council_entry, deputy_entry, session_entries, source};
@@ -341,6 +342,7 @@ struct SessionBatch {
     ballots: Rows<ballot::Entity>,
     speeches: Rows<speech::Entity>,
     tallies: Rows<session_deputy_tally::Entity>,
+    debates: Rows<session_debate_tally::Entity>,
     entries: Rows<search_entry::Entity>,
     origins: HashMap<String, Origin>,
 }
@@ -370,6 +372,7 @@ fn fold_session(run: &mut Run, versions: &[document_version::Model], synthetic: 
     out.ballots.extend(tag(rows.ballots, &o));
     out.speeches.extend(tag(rows.speeches, &o));
     out.tallies.extend(tag(rows.deputy_tallies, &o));
+    out.debates.push((rows.debate_tally, o));
 }
 
 async fn sessions<C: ConnectionTrait>(
@@ -391,6 +394,7 @@ async fn sessions<C: ConnectionTrait>(
     compare::<ballot::Entity, _>(db, run, b.ballots, &b.origins, lo, hi).await?;
     compare::<speech::Entity, _>(db, run, b.speeches, &b.origins, lo, hi).await?;
     compare::<session_deputy_tally::Entity, _>(db, run, b.tallies, &b.origins, lo, hi).await?;
+    compare::<session_debate_tally::Entity, _>(db, run, b.debates, &b.origins, lo, hi).await?;
     compare_entries(db, run, source::SESSION, b.entries, &b.origins, lo, hi).await
 }
 

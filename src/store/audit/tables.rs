@@ -11,7 +11,8 @@ use sea_orm::{
 use super::{Finding, FindingKind, Sink};
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, mandate, party,
-    party_membership, public_record, search_entry, session, session_deputy_tally, speech, vote_event,
+    party_membership, public_record, search_entry, session, session_debate_tally, session_deputy_tally, speech,
+    vote_event,
 };
 use crate::store::StoreError;
 use crate::store::projection::Origin;
@@ -35,6 +36,7 @@ pub const COVERED: &[&str] = &[
     "ballot",
     "speech",
     "session_deputy_tally",
+    "session_debate_tally",
     "public_record",
     "search_entry",
 ];
@@ -120,6 +122,7 @@ served! {
     ballot: scope SessionId, identity |m| format!("({}, {})", m.vote_event_id, m.deputy_id);
     speech: scope SessionId, identity |m| m.id.clone();
     session_deputy_tally: scope SessionId, identity |m| format!("deputy {}", m.deputy_id);
+    session_debate_tally: scope SessionId, identity |m| format!("debate counts of {}", m.session_id);
     public_record: scope Id, identity |m| m.id.clone();
     search_entry: scope Source, identity |m| format!("{} {}: {} {}", m.source_kind, m.source, m.kind, m.ref_id), assigned_id;
 }

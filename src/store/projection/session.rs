@@ -8,7 +8,10 @@ use crate::domain::Violation;
 use crate::domain::enums::Provenance;
 use crate::domain::session::SessionRecord;
 use crate::domain::witness::Witnessed;
-use crate::entity::{agenda_item, ballot, document, session as session_row, session_deputy_tally, speech, vote_event};
+use crate::entity::{
+    agenda_item, ballot, document, session as session_row, session_debate_tally, session_deputy_tally, speech,
+    vote_event,
+};
 
 /// What earlier versions of a session established: its creation time and the witnessed times
 /// (see [`Witnessed`]).
@@ -37,6 +40,8 @@ pub struct SessionRows {
     pub speeches: Vec<speech::Model>,
     /// What each deputy did in the session that the per-deputy metrics count, by deputy id.
     pub deputy_tallies: Vec<session_deputy_tally::Model>,
+    /// What the session gives the debate metrics that count items, speaking time and questions.
+    pub debate_tally: session_debate_tally::Model,
     /// The witnessed times after this version.
     pub witnessed: Witnessed,
 }
@@ -103,7 +108,7 @@ pub fn session(
         .collect();
     let (vote_events, ballots) = votes(&ctx, doc, &mut ints);
     let speeches = speeches(&ctx, doc, &mut ints);
-    let deputy_tallies = deputy_tallies(&ctx, doc, &mut ints);
+    let Aggregates { deputy_tallies, debate_tally } = aggregates(&ctx, doc, &mut ints);
     ints.finish(SessionRows {
         session,
         agenda_items,
@@ -112,18 +117,29 @@ pub fn session(
         ballots,
         speeches,
         deputy_tallies,
+        debate_tally,
         witnessed,
     })
 }
 
-/// The rows of the tables of metric inputs kept per session (`session_deputy_tally`) that
-/// session record version `v` implies: the same rows [`session`] writes, without the others.
-/// What `store::derived` fills a table with when a migration has just created it.
-pub fn session_aggregates(v: &Logged, doc: &SessionRecord) -> Result<Vec<session_deputy_tally::Model>, Vec<Violation>> {
+/// The rows of the tables of metric inputs kept per session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregates {
+    /// `session_deputy_tally`: one row per deputy with a ballot on a named vote event or a deputy
+    /// speech.
+    pub deputy_tallies: Vec<session_deputy_tally::Model>,
+    /// `session_debate_tally`: one row.
+    pub debate_tally: session_debate_tally::Model,
+}
+
+/// The rows of the tables of metric inputs kept per session that session record version `v`
+/// implies: the same rows [`session`] writes, without the others. What `store::derived` fills a
+/// table with when a migration has just created it.
+pub fn session_aggregates(v: &Logged, doc: &SessionRecord) -> Result<Aggregates, Vec<Violation>> {
     let mut ints = Ints::default();
     let ctx = Child { session_id: v.doc_id, council_id: v.council(), date: doc.date() };
-    let tallies = deputy_tallies(&ctx, doc, &mut ints);
-    ints.finish(tallies)
+    let rows = aggregates(&ctx, doc, &mut ints);
+    ints.finish(rows)
 }
 
 /// What every child row of a session repeats.
@@ -239,9 +255,10 @@ fn speeches(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Vec<speech::Mo
         .collect()
 }
 
-/// The metric inputs kept per session and deputy: `record_tallies` of the record.
-fn deputy_tallies(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Vec<session_deputy_tally::Model> {
-    crate::domain::metrics::record_tallies(ctx.session_id, doc)
+/// The metric inputs kept per session: `record_kept` of the record, as rows.
+fn aggregates(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Aggregates {
+    let (tallies, debate) = crate::domain::metrics::record_kept(ctx.session_id, doc);
+    let deputy_tallies = tallies
         .into_iter()
         .map(|t| {
             let path = || format!("/tallies/{}", t.deputy_id);
@@ -259,5 +276,19 @@ fn deputy_tallies(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Vec<sess
                 deputy_id: t.deputy_id,
             }
         })
-        .collect()
+        .collect();
+    let path = || "/debate_tally".to_owned();
+    let debate_tally = session_debate_tally::Model {
+        session_id: ctx.session_id.to_owned(),
+        council_id: ctx.council_id.to_owned(),
+        session_date: ctx.date,
+        items_put_to_vote: ints.fit(debate.items_put_to_vote, path),
+        undiscussed_items: ints.fit(debate.undiscussed_items, path),
+        item_speakers: ints.fit(debate.item_speakers, path),
+        timed_speeches: ints.fit(debate.timed_speeches, path),
+        speech_seconds: i64::try_from(debate.speech_seconds).unwrap_or(i64::MAX),
+        executive_seconds: i64::try_from(debate.executive_seconds).unwrap_or(i64::MAX),
+        questions: ints.fit(debate.questions, path),
+    };
+    Aggregates { deputy_tallies, debate_tally }
 }

@@ -16,7 +16,8 @@ use crate::domain::session::SessionRecord;
 use crate::domain::witness::Witnessed;
 use crate::entity::{
     agenda_item, ballot, commission, convocation, council, deputy, deputy_role, document, mandate, party,
-    party_membership, public_record, search_entry, session, session_deputy_tally, speech, vote_event,
+    party_membership, public_record, search_entry, session, session_debate_tally, session_deputy_tally, speech,
+    vote_event,
 };
 use crate::store::StoreError;
 use crate::store::batch::insert_all;
@@ -213,6 +214,10 @@ pub(crate) async fn apply_session<C: ConnectionTrait>(
             .filter(session_deputy_tally::Column::SessionId.eq(id))
             .exec(db)
             .await?;
+        session_debate_tally::Entity::delete_many()
+            .filter(session_debate_tally::Column::SessionId.eq(id))
+            .exec(db)
+            .await?;
         vote_event::Entity::delete_many().filter(vote_event::Column::SessionId.eq(id)).exec(db).await?;
         speech::Entity::delete_many().filter(speech::Column::SessionId.eq(id)).exec(db).await?;
         document::Entity::delete_many().filter(document::Column::SessionId.eq(id)).exec(db).await?;
@@ -226,6 +231,7 @@ pub(crate) async fn apply_session<C: ConnectionTrait>(
     insert_all(db, rows.ballots.into_iter().map(ballot::ActiveModel::from).collect()).await?;
     insert_all(db, rows.speeches.into_iter().map(speech::ActiveModel::from).collect()).await?;
     insert_all(db, rows.deputy_tallies.into_iter().map(session_deputy_tally::ActiveModel::from).collect()).await?;
+    insert_all(db, vec![session_debate_tally::ActiveModel::from(rows.debate_tally)]).await?;
     Ok(())
 }
 
