@@ -599,6 +599,21 @@ pub struct ChangeSet {
     pub changed: Vec<String>,
 }
 
+impl ChangeSet {
+    /// Whether nothing was added, removed or changed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// A record's top-level fields by name, as its JSON gives them.
+pub fn fields(r: &SessionRecord) -> BTreeMap<String, serde_json::Value> {
+    match serde_json::to_value(r) {
+        Ok(serde_json::Value::Object(m)) => m.into_iter().collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
 fn change_set<'a, T: PartialEq + 'a>(
     old: impl IntoIterator<Item = (&'a str, &'a T)>,
     new: impl IntoIterator<Item = (&'a str, &'a T)>,
@@ -644,13 +659,7 @@ pub struct RecordDiff {
 
 /// Compares two versions.
 pub fn diff(old: &SessionRecord, new: &SessionRecord) -> RecordDiff {
-    let to_map = |r: &SessionRecord| -> BTreeMap<String, serde_json::Value> {
-        match serde_json::to_value(r) {
-            Ok(serde_json::Value::Object(m)) => m.into_iter().collect(),
-            _ => BTreeMap::new(),
-        }
-    };
-    let (a, b) = (to_map(old), to_map(new));
+    let (a, b) = (fields(old), fields(new));
     let children = ["agenda", "documents", "vote_events", "speeches"];
     let changed_fields = b
         .keys()

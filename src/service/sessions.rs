@@ -64,9 +64,7 @@ pub async fn version(svc: &Service, id: &str, version: i32) -> Result<(VersionMe
 
 /// What changed between two versions of a session's record.
 pub async fn diff(svc: &Service, id: &str, from: i32, to: i32) -> Result<s::RecordDiff, Error> {
-    let old: SessionRecord = parse_body(&stored(svc, id, from).await?)?;
-    let new: SessionRecord = parse_body(&stored(svc, id, to).await?)?;
-    Ok(s::diff(&old, &new))
+    Ok(compare(svc, id, from, to).await?.2)
 }
 
 /// A stored version's canonical JSON as `T`; one that does not parse is the server's fault.

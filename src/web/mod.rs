@@ -146,6 +146,22 @@ fn respond(ctx: &Ctx, result: PageResult) -> Response {
     resp
 }
 
+/// The page `page` makes of the record whose id the path names: an id that cannot be one gets
+/// the 404 page without a query.
+async fn by_id(
+    req: &Request,
+    svc: &Service,
+    id: &str,
+    page: impl AsyncFn(&Service, &Ctx, &str) -> PageResult,
+) -> Response {
+    let ctx = context(req);
+    let result = match valid(id) {
+        Ok(()) => page(svc, &ctx, id).await,
+        Err(e) => Err(e),
+    };
+    respond(&ctx, result)
+}
+
 fn valid(id: &str) -> Result<(), PageError> {
     if crate::domain::text::is_valid_id(id) { Ok(()) } else { Err(PageError::NotFound) }
 }
@@ -165,43 +181,23 @@ pub async fn root<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> 
 
 #[handler]
 async fn council(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
-    let ctx = context(req);
-    let result = match valid(&id) {
-        Ok(()) => pages::council::page(&svc, &ctx, &id).await,
-        Err(e) => Err(e),
-    };
-    respond(&ctx, result)
+    by_id(req, &svc, &id, pages::council::page).await
 }
 
 #[handler]
 async fn session(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
-    let ctx = context(req);
-    let result = match valid(&id) {
-        Ok(()) => pages::session::page(&svc, &ctx, &id).await,
-        Err(e) => Err(e),
-    };
-    respond(&ctx, result)
+    by_id(req, &svc, &id, pages::session::page).await
 }
 
 /// `GET /sessions/:id/diff?from=&to=`: what a correction changed, for people.
 #[handler]
 async fn session_diff(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
-    let ctx = context(req);
-    let result = match valid(&id) {
-        Ok(()) => pages::session_diff::page(&svc, &ctx, &id).await,
-        Err(e) => Err(e),
-    };
-    respond(&ctx, result)
+    by_id(req, &svc, &id, pages::session_diff::page).await
 }
 
 #[handler]
 async fn deputy(req: &Request, svc: Data<&Arc<Service>>, Path(id): Path<String>) -> Response {
-    let ctx = context(req);
-    let result = match valid(&id) {
-        Ok(()) => pages::deputy::page(&svc, &ctx, &id).await,
-        Err(e) => Err(e),
-    };
-    respond(&ctx, result)
+    by_id(req, &svc, &id, pages::deputy::page).await
 }
 
 /// `GET /councils/:id/feed.atom`: the council's latest logged versions as Atom.

@@ -1,13 +1,13 @@
 //! `/sessions/{id}/diff?from=&to=`: what a correction changed in a session's record, for people
 //! (the same comparison as `GET /v1/sessions/{id}/diff`, with names instead of ids).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use maud::{Markup, html};
 use serde_json::Value;
 
 use super::{deputy_names, local};
-use crate::domain::session::{BallotChange, ChangeSet, SessionRecord};
+use crate::domain::session::{BallotChange, ChangeSet, fields};
 use crate::service::{self, Service};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
 use crate::web::{PageError, PageResult};
@@ -45,13 +45,6 @@ fn shown(ctx: &Ctx, field: &str, v: Option<&Value>) -> Markup {
         },
         Some(Value::Number(n)) => html! { (n.to_string()) },
         Some(other) => html! { code { (other.to_string()) } },
-    }
-}
-
-fn fields(r: &SessionRecord) -> BTreeMap<String, Value> {
-    match serde_json::to_value(r) {
-        Ok(Value::Object(m)) => m.into_iter().collect(),
-        _ => BTreeMap::new(),
     }
 }
 
@@ -159,15 +152,9 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             (x.id.as_str(), format!("{} ({})", who.unwrap_or_else(|| "—".into()), x.id))
         })
         .collect();
-    let nothing = d.changed_fields.is_empty()
-        && [&d.agenda, &d.documents, &d.vote_events, &d.speeches]
-            .iter()
-            .all(|c| c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty())
-        && d.ballots.is_empty();
-    let parts = !d.ballots.is_empty()
-        || [&d.agenda, &d.documents, &d.vote_events, &d.speeches]
-            .iter()
-            .any(|c| !(c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty()));
+    let parts =
+        !d.ballots.is_empty() || [&d.agenda, &d.documents, &d.vote_events, &d.speeches].iter().any(|c| !c.is_empty());
+    let nothing = d.changed_fields.is_empty() && !parts;
 
     let title = format!("{} № {}: {} ({from} → {to})", ctx.t("session"), current.number, ctx.t("diff_title"));
     let body = html! {
