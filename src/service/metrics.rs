@@ -316,7 +316,10 @@ async fn compute_values(
         }
     }
     let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let mut batches = missing.chunks(PARTIAL_BATCH).map(<[String]>::to_vec);
+    // As many even batches as cores, at most PARTIAL_BATCH councils each: the 223 councils on 2
+    // cores are 112 + 111, not 200 + 23 (one core idle for most of the ranking).
+    let size = missing.len().div_ceil(parallel).clamp(1, PARTIAL_BATCH);
+    let mut batches = missing.chunks(size).map(<[String]>::to_vec);
     let mut running = tokio::task::JoinSet::new();
     let reads = svc.reads().await;
     let spawn = |running: &mut tokio::task::JoinSet<_>, batch: Vec<String>| {

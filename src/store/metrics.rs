@@ -100,6 +100,42 @@ struct SessionRow {
     minutes_first_public_at: Option<DateTime<Utc>>,
 }
 
+/// What the partial computations without documents read of a session ([`Inputs::Votes`],
+/// [`Inputs::Tallies`], [`Inputs::Debate`]): which sessions are held, and when. A third of the
+/// columns, so a third of the values the driver copies and decodes (the session rows are most
+/// of what the national rankings read).
+#[derive(FromQueryResult)]
+struct SessionCore {
+    id: String,
+    council_id: String,
+    kind: String,
+    status: String,
+    scheduled_start: DateTime<Utc>,
+}
+
+impl From<SessionCore> for SessionRow {
+    fn from(s: SessionCore) -> Self {
+        Self {
+            id: s.id,
+            council_id: s.council_id,
+            kind: s.kind,
+            status: s.status,
+            scheduled_start: s.scheduled_start,
+            scheduled_end: None,
+            actual_end: None,
+            is_open: false,
+            livestream_url: None,
+            recording_url: None,
+            backfilled: false,
+            synthetic: false,
+            last_seq: 0,
+            declared_notice_at: None,
+            agenda_first_public_at: None,
+            minutes_first_public_at: None,
+        }
+    }
+}
+
 /// Separates the fields of one record in an [`aggregate`]d column.
 const UNIT: char = '\u{1f}';
 /// Separates the records in an [`aggregate`]d column.
@@ -180,8 +216,9 @@ pub enum Inputs {
     All,
     /// The sessions and the vote events with the counts kept at publication (stated, else
     /// tallied from the ballots), without a ballot, speech, item or document: what
-    /// [`m::council_voting_metrics`] needs. The sessions carry no documents and the council's
-    /// provenance; nothing else may be computed from them.
+    /// [`m::council_voting_metrics`] needs. The sessions carry only their id, council, kind,
+    /// status and scheduled start (no documents, times or provenance); nothing else may be
+    /// computed from them. So do the sessions of [`Self::Tallies`] and [`Self::Debate`].
     Votes,
     /// The mandates and party memberships only: what [`m::council_composition`] needs.
     Deputies,
@@ -371,7 +408,22 @@ async fn read_inputs<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let ids = || councils.iter().cloned();
     let mut rows: HashMap<String, Rows> = ids().map(|c| (c, Rows::default())).collect();
-    let sessions: Vec<SessionRow> = if inputs.sessions() {
+    let sessions: Vec<SessionRow> = if inputs.sessions() && !inputs.documents() {
+        let core: Vec<SessionCore> = session::Entity::find()
+            .select_only()
+            .columns([
+                session::Column::Id,
+                session::Column::CouncilId,
+                session::Column::Kind,
+                session::Column::Status,
+                session::Column::ScheduledStart,
+            ])
+            .filter(session::Column::CouncilId.is_in(ids()))
+            .into_model()
+            .all(db)
+            .await?;
+        core.into_iter().map(SessionRow::from).collect()
+    } else if inputs.sessions() {
         session::Entity::find()
             .select_only()
             .columns([
