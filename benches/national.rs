@@ -239,6 +239,9 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         ("vote event", format!("/v1/vote-events/{}", targets.vote_event)),
         ("deputy ballots page", format!("/v1/deputies/{}/ballots", targets.deputy)),
         ("council list", "/v1/councils".to_owned()),
+        // Citizens' pages (Kazakh: wrk sends no Accept-Language).
+        ("home page", "/".to_owned()),
+        ("council page", format!("/councils/{}", targets.council)),
     ];
     let client = reqwest::Client::new();
 
@@ -286,14 +289,14 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
     std::fs::create_dir_all(&www)?;
     for (i, (_, path)) in endpoints.iter().enumerate() {
         let body = client.get(format!("{base}{path}")).send().await?.error_for_status()?.bytes().await?;
-        std::fs::write(www.join(format!("{i}.json")), &body)?;
+        std::fs::write(www.join(static_name(i, path)), &body)?;
     }
     let nginx = Nginx::start(&www, tmp, name);
     let mut http = vec![];
     for (i, (label, path)) in endpoints.iter().enumerate() {
         let mut r = wrk(&format!("{base}{path}"), args.connections, args.seconds)?;
         if let Some(n) = &nginx {
-            r["nginx"] = wrk(&format!("{}/{i}.json", n.base), args.connections, args.seconds)?;
+            r["nginx"] = wrk(&format!("{}/{}", n.base, static_name(i, path)), args.connections, args.seconds)?;
             r["share_of_nginx"] = json!(round2(
                 r["requests_per_s"].as_f64().unwrap_or(0.0) / r["nginx"]["requests_per_s"].as_f64().unwrap_or(f64::NAN)
             ));
@@ -321,6 +324,11 @@ async fn bench_backend(name: &str, url: &str, args: &Args, tmp: &std::path::Path
         "server_peak_rss_mib": peak_rss_mib,
         "server_uncached_peak_rss_mib": uncached_rss_mib,
     }))
+}
+
+/// The file nginx serves for the `i`th endpoint: JSON for the API, HTML for a page.
+fn static_name(i: usize, path: &str) -> String {
+    if path.starts_with("/v1/") { format!("{i}.json") } else { format!("{i}.html") }
 }
 
 /// The DuckDB query of `benches/duckdb/contested_share.sql`, run by DuckDB's Python package on
@@ -454,12 +462,12 @@ impl Nginx {
         let dir = tmp.join(format!("nginx-{name}"));
         std::fs::create_dir_all(&dir).ok()?;
         // As close to the API's own setup as static files allow: two workers (the cores), keep-alive,
-        // JSON content type, an ETag; no compression (wrk does not ask for it).
+        // JSON or HTML content type, an ETag; no compression (wrk does not ask for it).
         let conf = format!(
             "worker_processes 2;\nerror_log {d}/error.log;\npid {d}/nginx.pid;\nevents {{ worker_connections 1024; }}\n\
              http {{ access_log off; keepalive_requests 1000000; client_body_temp_path {d}; proxy_temp_path {d};\n\
              fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
-             types {{ application/json json; }}\n\
+             types {{ application/json json; text/html html; }}\n\
              server {{ listen 127.0.0.1:{port}; root {r}; }} }}\n",
             d = dir.display(),
             r = root.display()

@@ -1,12 +1,13 @@
 //! A server-side cache of whole API responses, so a read spike (a contested vote, election
 //! night) costs one computation per resource instead of one per request.
 //!
-//! What is cached: `200` answers with an `ETag` to anonymous `GET`s under `/v1/` and the OParl
-//! view, at most [`MAX_ENTRY_BYTES`] long, not marked `private` or `no-store`, and not a
+//! What is cached: `200` answers with an `ETag` to anonymous `GET`s under `/v1/`, the OParl
+//! view and the citizens' pages (see [`crate::web::is_public_page`]), at most [`MAX_ENTRY_BYTES`] long, not marked `private` or `no-store`, and not a
 //! streamed export (see [`STREAMED`](super::exports::STREAMED)).
-//! The key is the path and query, and the origin a trusted proxy forwarded (links follow it, see
-//! `client_address::follow_forwarded`); nothing else of the request changes these responses (the
-//! compression layer sits outside, so every encoding is made from the cached body).
+//! The key is the path and query, a page's language, and the origin a trusted proxy forwarded
+//! (links follow it, see `client_address::follow_forwarded`); nothing else of the request changes
+//! these responses (the compression layer sits outside, so every encoding is made from the cached
+//! body). A page whose language the query chose sets a cookie and is `private`: never stored.
 //!
 //! When an entry is current: it was computed in the cache's present data generation, which moves
 //! when this node answers a write request that was not refused (after the write committed, before
@@ -18,7 +19,9 @@
 //! is for responses that depend on the clock (metrics default to "now, to the minute"); it never
 //! exceeds the `max-age` the response already grants shared caches.
 //!
-//! Concurrent misses of one key wait for the first to finish (one computation, not 64), and
+//! Concurrent misses of one key wait for the first to finish (one computation, not 64); while
+//! it computes the successor of an entry that is only past its time (no write since, by less than
+//! [`STALE_GRACE`]), the others get that entry, marked `detail=stale-while-revalidate`. And
 //! `If-None-Match` is answered from the entry's `ETag`. Each response says what happened in
 //! `Cache-Status` (RFC 9211): `maslikhat; hit` or `maslikhat; fwd=miss; stored`.
 
@@ -38,6 +41,14 @@ use crate::config::Settings;
 
 /// Bodies longer than this are not cached (they are pages of a few hundred items at most).
 pub const MAX_ENTRY_BYTES: usize = 2 * 1024 * 1024;
+
+/// How long past its time an entry of the present data may still answer while its successor is
+/// computed: the `stale-while-revalidate` that reads already grant shared caches
+/// ([`SHORT`](super::middleware::SHORT)).
+pub const STALE_GRACE: Duration = Duration::from_secs(60);
+
+/// `Cache-Status` of an answer from an entry past its time, while its successor is computed.
+pub const STALE_HIT: &str = "maslikhat; hit; detail=stale-while-revalidate";
 
 /// The response header that says whether the cache answered.
 pub const CACHE_STATUS: &str = "cache-status";
@@ -168,6 +179,18 @@ impl ResponseCache {
         entries.map.get(key).filter(|e| self.current(e, generation)).cloned()
     }
 
+    /// An entry that is only old: computed from the present data (no write since), past its
+    /// time but by less than [`STALE_GRACE`]. Served while another request computes its successor.
+    fn get_stale(&self, key: &str) -> Option<Arc<Entry>> {
+        let generation = self.generation();
+        let entries = self.entries.read().ok()?;
+        entries
+            .map
+            .get(key)
+            .filter(|e| e.generation == generation && e.stored.elapsed() < self.ttl + STALE_GRACE)
+            .cloned()
+    }
+
     fn put(&self, key: String, entry: Arc<Entry>) {
         let size = entry.size(&key);
         if size > self.capacity {
@@ -209,7 +232,23 @@ fn cacheable_request(req: &Request) -> bool {
         // Read-your-writes: a client that names the change it has seen (it may have written on
         // another node, whose writes reach this cache only at the next poll) reads the database.
         && super::replicas::min_change(req).is_ok_and(|n| n == 0)
-        && (path.starts_with("/v1/") || path.starts_with(super::oparl::PREFIX))
+        && (path.starts_with("/v1/") || path.starts_with(super::oparl::PREFIX) || crate::web::is_public_page(path))
+}
+
+/// The key of a cacheable request: its path and query; for a citizens' page, the language the
+/// page is written in (from the query, the `lang` cookie or `Accept-Language`: nothing else of
+/// those headers changes a page, so two browsers that ask in different words for Russian share
+/// one entry); and behind a trusted proxy, the origin it forwarded (links follow it).
+fn key(req: &Request) -> String {
+    let mut key = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    if crate::web::is_public_page(req.uri().path()) {
+        key.push_str(" lang=");
+        key.push_str(crate::web::context(req).lang.code());
+    }
+    if let Some(base) = crate::config::forwarded_link_base() {
+        key = format!("{base} {key}");
+    }
+    key
 }
 
 fn cacheable_response(resp: &Response) -> bool {
@@ -261,11 +300,7 @@ pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Req
     if !cache.enabled() || !cacheable_request(&req) {
         return next.call(req).await.map(IntoResponse::into_response);
     }
-    let mut key = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
-    // Behind a trusted proxy, links follow the origin it forwarded: one entry per origin.
-    if let Some(base) = crate::config::forwarded_link_base() {
-        key = format!("{base} {key}");
-    }
+    let key = key(&req);
     // The cache answers If-None-Match itself, so the endpoint always produces the whole body.
     let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
     let inm = if_none_match.as_ref().and_then(|v| v.to_str().ok());
@@ -280,6 +315,13 @@ pub async fn serve<E: Endpoint>(cache: Arc<ResponseCache>, next: E, mut req: Req
     let (_turn, _release) = match gate.try_lock() {
         Ok(turn) => (Some(turn), Some(Release(&cache, &key))),
         Err(_) => {
+            // Another request is computing this key. If the entry it replaces is only old (the
+            // data are the same; pages and metrics say "as of" a minute), that answers meanwhile,
+            // rather than every reader waiting for one recomputation. After a write nobody gets
+            // the old answer: they wait for the new one.
+            if let Some(stale) = cache.get_stale(&key) {
+                return stale.respond(inm, encoding, STALE_HIT).await;
+            }
             drop(gate.lock().await);
             if let Some(hit) = cache.get(&key) {
                 return hit.respond(inm, encoding, "maslikhat; hit").await;

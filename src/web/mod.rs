@@ -69,6 +69,16 @@ pub fn mount(route: Route) -> Route {
         .at("/search/feed.atom", get(search_feed))
 }
 
+/// True for the paths of the citizens' pages that read nothing of the request but its path,
+/// query and language (so a shared cache may keep them by those): the home page, councils,
+/// sessions, deputies, their feeds, search, rankings, public records and the log check. The
+/// workspace (signed in, per user) is not among them.
+pub fn is_public_page(path: &str) -> bool {
+    const PREFIXES: [&str; 5] = ["/councils/", "/sessions/", "/deputies/", "/public-records/", "/search/"];
+    matches!(path, "/" | "/search" | "/rankings" | "/verify" | "/public-records")
+        || PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
 /// The language and return path of a request.
 pub fn context(req: &Request) -> Ctx {
     let params: BTreeMap<String, String> = req.params().unwrap_or_default();

@@ -161,7 +161,7 @@ async fn a_write_is_seen_by_the_next_read() {
 }
 
 #[tokio::test]
-async fn credentialed_reads_errors_and_pages_bypass_the_server_cache() {
+async fn credentialed_reads_errors_and_health_bypass_the_server_cache() {
     let app = app_with_two_entries().await;
     let admin = app.admin();
     for _ in 0..2 {
@@ -190,6 +190,69 @@ async fn entries_expire_and_the_cache_can_be_turned_off() {
         let r = off.get("/v1/councils").await;
         assert_eq!((r.status, cache_status(&r)), (200, None));
     }
+}
+
+const STALE: &str = "maslikhat; hit; detail=stale-while-revalidate";
+
+/// `n` concurrent anonymous GETs of `path`: each one's `Cache-Status` and body.
+async fn together(app: &TestApp, path: &str, n: usize) -> Vec<(String, String)> {
+    let asks: Vec<_> = (0..n)
+        .map(|_| {
+            let (client, url) = (app.client.clone(), format!("{}{path}", app.base));
+            tokio::spawn(async move {
+                let r = client.get(url).send().await.expect("request");
+                assert_eq!(r.status(), 200);
+                let status = r.headers().get("cache-status").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                (status, r.text().await.expect("body"))
+            })
+        })
+        .collect();
+    let mut out = vec![];
+    for a in asks {
+        out.push(a.await.expect("task"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_entry_past_its_time_answers_while_one_request_recomputes_it_but_never_after_a_write() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.response_cache_seconds = 1;
+        s.change_poll_ms = 50;
+    })
+    .await;
+    assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
+    // The sample was stored beside the server: let its log-head watch see it first.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The home page: the slowest page to compute (national rankings), so the requests that
+    // arrive while one recomputes it are many.
+    let old = app.client.get(format!("{}/", app.base)).send().await.expect("request").text().await.expect("body");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let answers = together(&app, "/", 12).await;
+    let count = |want: &str| answers.iter().filter(|(s, _)| s == want).count();
+    assert_eq!(count(STORED), 1, "one request recomputes: {answers:?}");
+    assert!(
+        count(STALE) >= 1,
+        "the others get the old page meanwhile: {:?}",
+        answers.iter().map(|a| &a.0).collect::<Vec<_>>()
+    );
+    assert_eq!(count(STORED) + count(STALE) + count(HIT), 12, "no other answer");
+    for (status, body) in &answers {
+        if status == STALE {
+            assert_eq!(body, &old, "a stale answer is the old entry as it was");
+        }
+    }
+    // After a write, nobody gets the old page: the data changed.
+    assert_eq!(app.put("/v1/parties/zhana", &app.admin(), &party("zhana")).await.status, 201);
+    // (The log-head watch sees this node's own write too, and empties the cache once more.)
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let answers = together(&app, "/", 12).await;
+    assert!(
+        answers.iter().all(|(s, _)| s == STORED || s == HIT),
+        "{:?}",
+        answers.iter().map(|a| &a.0).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().any(|(s, _)| s == STORED), "the page is computed afresh");
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 struct Html {
     status: u16,
@@ -251,6 +251,66 @@ async fn pages_are_cached_like_the_api() {
         etag = new;
     }
     panic!("the page's tag changed on each of three requests: it is not a function of the page");
+}
+
+fn cache_status(r: &Html) -> &str {
+    r.headers.get("cache-status").and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// A GET of `path` with the given `Cookie` header.
+async fn page_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Html {
+    let resp = app.client.get(format!("{}{path}", app.base)).header("Cookie", cookie).send().await.expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    Html { status, headers, text: resp.text().await.expect("body") }
+}
+
+#[tokio::test]
+async fn pages_are_answered_from_the_response_cache_by_language_and_a_publication_empties_it() {
+    let app = spawn_app_with(|s| s.response_cache_seconds = 600).await;
+    small_council(&app).await;
+    for path in ["/", "/councils/p", "/sessions/p-s7", "/deputies/p-d1", "/rankings", "/search?q=Askar"] {
+        let first = page(&app, path, Some("en")).await;
+        assert_eq!(first.status, 200, "{path}");
+        let second = page(&app, path, Some("en")).await;
+        assert_eq!(cache_status(&second), "maslikhat; hit", "{path}: the second anonymous GET is a hit");
+        assert_eq!(second.text, first.text, "{path}: the hit is the page");
+        assert_eq!(second.headers["etag"], first.headers["etag"], "{path}");
+    }
+    // Another language is another entry, however it is asked for; the same language is one entry.
+    let en = page(&app, "/councils/p", Some("en")).await;
+    let ru = page(&app, "/councils/p", Some("ru-RU,ru;q=0.9")).await;
+    assert_eq!(ru.headers["content-language"], "ru");
+    assert!(ru.text.contains("мәслихат") || ru.text.contains("маслихат"), "a Russian page");
+    assert_ne!(ru.text, en.text, "a Russian reader never gets the English page");
+    let by_cookie = page_with_cookie(&app, "/councils/p", "lang=ru").await;
+    assert_eq!(by_cookie.headers["content-language"], "ru");
+    assert_eq!(cache_status(&by_cookie), "maslikhat; hit", "the cookie and Accept-Language name one language");
+    assert_eq!(by_cookie.text, ru.text);
+    let kk = page(&app, "/councils/p", None).await;
+    assert_eq!(kk.headers["content-language"], "kk", "no preference is Kazakh, not the last one cached");
+    // A page whose language the query chose sets the visitor's cookie: private, never stored.
+    for _ in 0..2 {
+        let chosen = page(&app, "/councils/p?lang=en", Some("ru")).await;
+        assert!(chosen.headers.contains_key("set-cookie"));
+        assert!(chosen.headers["cache-control"].to_str().expect("cc").contains("private"));
+        assert_ne!(cache_status(&chosen), "maslikhat; hit", "a private page is never answered from the cache");
+    }
+    // The workspace is signed in, per user: never cached.
+    let sign_in = page(&app, "/publish/sign-in", Some("en")).await;
+    let again = page(&app, "/publish/sign-in", Some("en")).await;
+    assert_eq!(sign_in.status, 200);
+    assert_ne!(cache_status(&again), "maslikhat; hit");
+    // A publication empties the cache: the next page shows it.
+    let etag = app.get("/v1/sessions/p-s7").await.header("etag").expect("etag").to_owned();
+    let mut session = session7();
+    session["agenda"][0]["titles"]["en"] = json!("On the amended budget");
+    session["reason"] = json!("title corrected");
+    let r = app.put_if("/v1/councils/p/sessions/p-s7", &app.publisher("p"), &session, &etag).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let after = page(&app, "/sessions/p-s7", Some("en")).await;
+    assert_ne!(cache_status(&after), "maslikhat; hit", "a publication makes every page stale");
+    assert!(after.text.contains("On the amended budget"), "the page shows what was published");
 }
 
 #[tokio::test]
