@@ -8,7 +8,9 @@
 //! change number of any council's documents holds.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 
@@ -35,6 +37,10 @@ const RANKINGS_CACHED: usize = 256;
 /// Councils read per batch: few queries, and memory bounded whatever the scale.
 const BATCH: usize = 24;
 
+/// Locks that concurrent misses of one computation take turns on (keys are spread over them by
+/// hash): the first computes, the others then find its result in the cache.
+const TURNS: usize = 32;
+
 /// The computed results a server keeps. Bounded: the least useful entries go first (a moment
 /// nobody asks about any more, once `as_of` has moved on).
 pub(super) struct Caches {
@@ -42,6 +48,14 @@ pub(super) struct Caches {
     councils: quick_cache::sync::Cache<(String, Period), (i64, Arc<m::CouncilMetrics>)>,
     /// Whole rankings, with the newest change number of any council's documents at the time.
     rankings: quick_cache::sync::Cache<RankingKey, (i64, Arc<Ranking>)>,
+    /// After a publication every reader misses at once (the home page in three languages, the
+    /// rankings page and the API all want the same ranking): one computation per key, not one per
+    /// request, which would hold every database connection with the same work.
+    council_turns: [tokio::sync::Mutex<()>; TURNS],
+    ranking_turns: [tokio::sync::Mutex<()>; TURNS],
+    /// How many councils' metrics and how many rankings were computed (not taken from the cache).
+    councils_computed: AtomicU64,
+    rankings_computed: AtomicU64,
 }
 
 impl Default for Caches {
@@ -49,8 +63,28 @@ impl Default for Caches {
         Self {
             councils: quick_cache::sync::Cache::new(COUNCILS_CACHED),
             rankings: quick_cache::sync::Cache::new(RANKINGS_CACHED),
+            council_turns: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+            ranking_turns: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+            councils_computed: AtomicU64::new(0),
+            rankings_computed: AtomicU64::new(0),
         }
     }
+}
+
+/// The lock of `key`'s stripe among `turns`.
+fn turn<'a, K: Hash>(turns: &'a [tokio::sync::Mutex<()>; TURNS], key: &K) -> &'a tokio::sync::Mutex<()> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    // The remainder is below TURNS, so the cast cannot truncate.
+    #[expect(clippy::cast_possible_truncation, reason = "a remainder below TURNS")]
+    let i = (h.finish() % TURNS as u64) as usize;
+    &turns[i]
+}
+
+/// How many councils' metrics and how many rankings this server has computed rather than taken
+/// from its cache (for tests and diagnostics).
+pub fn computed(svc: &Service) -> (u64, u64) {
+    (svc.metrics.councils_computed.load(Ordering::Relaxed), svc.metrics.rankings_computed.load(Ordering::Relaxed))
 }
 
 /// The period a client asks for; each part defaults (see [`resolve`]).
@@ -219,6 +253,14 @@ pub async fn deputy(svc: &Service, id: &str, q: PeriodQuery) -> Result<m::Deputy
 
 /// The metrics of one council, from the cache or computed.
 async fn compute(svc: &Service, council: &str, p: Period, seq: i64) -> Result<Arc<m::CouncilMetrics>, Error> {
+    let key = (council.to_owned(), p);
+    if let Some((at, hit)) = svc.metrics.councils.get(&key)
+        && at == seq
+    {
+        return Ok(hit);
+    }
+    // Concurrent misses of this council wait for the first; `compute_many` then finds its result.
+    let _turn = turn(&svc.metrics.council_turns, &key).lock().await;
     let mut one = compute_many(svc, &[(council.to_owned(), seq)], p).await?;
     Ok(one.remove(council).unwrap_or_else(|| {
         Arc::new(m::council_metrics(&store::metrics::empty_period(council), p.from, p.to, p.as_of, m::almaty_offset()))
@@ -265,6 +307,7 @@ async fn compute_many(
         if let Some(batch) = batches.next() {
             spawn(&mut running, batch);
         }
+        svc.metrics.councils_computed.fetch_add(computed.len() as u64, Ordering::Relaxed);
         for (c, seq, result) in computed {
             svc.metrics.councils.insert((c.clone(), p), (seq, result.clone()));
             out.insert(c, result);
@@ -643,6 +686,14 @@ pub async fn ranking(svc: &Service, q: RankingQuery) -> Result<Arc<Ranking>, Err
     {
         return Ok(hit);
     }
+    // Concurrent misses of this ranking wait for the first, then take its result.
+    let _turn = turn(&svc.metrics.ranking_turns, &key).lock().await;
+    if let Some((at, hit)) = svc.metrics.rankings.get(&key)
+        && at == global_seq
+    {
+        return Ok(hit);
+    }
+    svc.metrics.rankings_computed.fetch_add(1, Ordering::Relaxed);
     let filter = read::councils::CouncilFilter { level: q.level, ..Default::default() };
     let mut councils = read::councils::list_councils(&svc.reads().await, &filter, None, u64::MAX >> 2).await?.items;
     // A national council (the Mazhilis, from a Popolo import) is no maslikhat: ranked only when

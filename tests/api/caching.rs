@@ -474,3 +474,38 @@ async fn behind_a_trusted_proxy_links_follow_the_forwarded_origin_and_nowhere_el
     let r = get(&configured, "/v1/councils/alpha", &https).await;
     assert_eq!(council_url(&r), "https://maslikhat.kz/v1/councils/alpha", "{r:?}");
 }
+
+/// Without the response cache (or after a publication, when every reader misses at once), many
+/// requests that need the same ranking or the same council's metrics compute it once: the others
+/// wait for the first and take its result, instead of each holding a database connection with
+/// the same work (64 concurrent home pages once answered nothing in 10 s).
+#[tokio::test]
+async fn concurrent_misses_of_one_ranking_or_one_councils_metrics_compute_it_once() {
+    use maslikhat::service::metrics::computed;
+    let app = crate::helpers::spawn_app_with(|s| s.response_cache_seconds = 0).await;
+    assert!(maslikhat::demo::load_sample(&app.state).await.expect("sample"));
+    let council = app.get("/v1/councils?limit=1").await.body["items"][0]["id"].as_str().expect("a council").to_owned();
+    let svc = &app.state.service;
+
+    let (_, rankings) = computed(svc);
+    let answers = together(&app, "/v1/rankings?metric=openness_score&as_of=2025-12-31T00:00:00Z", 16).await;
+    assert!(answers.iter().all(|(_, body)| body == &answers[0].1), "every request gets the same ranking");
+    assert_eq!(computed(svc).1 - rankings, 1, "one computation for 16 concurrent requests");
+    // Another moment is another ranking.
+    together(&app, "/v1/rankings?metric=openness_score&as_of=2025-11-30T00:00:00Z", 4).await;
+    assert_eq!(computed(svc).1 - rankings, 2);
+
+    let (councils, _) = computed(svc);
+    let path = format!("/v1/councils/{council}/metrics?from=2024-01-01&as_of=2025-12-31T00:00:00Z");
+    let answers = together(&app, &path, 16).await;
+    assert!(answers.iter().all(|(_, body)| body == &answers[0].1));
+    assert_eq!(computed(svc).0 - councils, 1, "one council computed once for 16 concurrent requests");
+
+    // The home page, computed on every request here: 16 at once all answer, and the national
+    // ranking behind it is computed once (twice if the minute of its default moment turns).
+    let (_, rankings) = computed(svc);
+    let answers = together(&app, "/", 16).await;
+    assert_eq!(answers.len(), 16);
+    let n = computed(svc).1 - rankings;
+    assert!((1..=2).contains(&n), "the home page's ranking computed {n} times for 16 requests");
+}
