@@ -334,9 +334,11 @@ async fn compute_batch(
         .collect())
 }
 
-/// Councils read per batch when a ranking's metric needs only some rows (no ballot, speech or
-/// document): those batches are small.
-const PARTIAL_BATCH: usize = 200;
+/// At most this many councils read per batch when a ranking's metric needs only some rows (no
+/// ballot or speech). As many as [`BATCH`]: 112 per batch (the 223 councils split over 2 cores)
+/// almost doubled a scale-10 server's peak memory over three rankings (rows streamed, see
+/// `store::metrics`), for no gain in time.
+const PARTIAL_BATCH: usize = BATCH;
 
 /// The value of one metric for many councils whose metric needs only some rows (see
 /// [`RankingMetric::inputs`]): from the cached whole metrics of a council where they are current,
@@ -359,8 +361,8 @@ async fn compute_values(
         }
     }
     let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    // As many even batches as cores, at most PARTIAL_BATCH councils each: the 223 councils on 2
-    // cores are 112 + 111, not 200 + 23 (one core idle for most of the ranking).
+    // Even batches, at most PARTIAL_BATCH councils each: few councils are split over the cores
+    // rather than left in one batch on one core.
     let size = missing.len().div_ceil(parallel).clamp(1, PARTIAL_BATCH);
     let mut batches = missing.chunks(size).map(<[String]>::to_vec);
     let mut running = tokio::task::JoinSet::new();

@@ -3,10 +3,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect, QueryTrait, StreamTrait,
 };
 
 use super::StoreError;
@@ -277,12 +278,11 @@ pub async fn load_tallied(
 ) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::DeputyTally>)>, StoreError> {
     let txn = super::snapshot(db).await?;
     let inputs = read_inputs(&txn, councils, Inputs::Tallies).await?;
-    let rows: Vec<session_deputy_tally::Model> = session_deputy_tally::Entity::find()
+    let query = session_deputy_tally::Entity::find()
         .filter(session_deputy_tally::Column::CouncilId.is_in(councils.iter().cloned()))
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
-    let kept = rows.into_iter().map(|r| {
+        .into_model::<session_deputy_tally::Model>();
+    let mut kept = vec![];
+    each(&txn, query, |r| {
         let tally = m::DeputyTally {
             ballots: count(r.ballots),
             present: count(r.present),
@@ -294,8 +294,10 @@ pub async fn load_tallied(
             session_id: r.session_id,
             deputy_id: r.deputy_id,
         };
-        (r.council_id, tally)
-    });
+        kept.push((r.council_id, tally));
+    })
+    .await?;
+    txn.commit().await?;
     Ok(beside(inputs, kept))
 }
 
@@ -307,12 +309,11 @@ pub async fn load_debated(
 ) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::SessionDebate>)>, StoreError> {
     let txn = super::snapshot(db).await?;
     let inputs = read_inputs(&txn, councils, Inputs::Debate).await?;
-    let rows: Vec<session_debate_tally::Model> = session_debate_tally::Entity::find()
+    let query = session_debate_tally::Entity::find()
         .filter(session_debate_tally::Column::CouncilId.is_in(councils.iter().cloned()))
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
-    let kept = rows.into_iter().map(|r| {
+        .into_model::<session_debate_tally::Model>();
+    let mut kept = vec![];
+    each(&txn, query, |r| {
         let debate = m::SessionDebate {
             items_put_to_vote: count(r.items_put_to_vote),
             undiscussed_items: count(r.undiscussed_items),
@@ -323,8 +324,10 @@ pub async fn load_debated(
             questions: count(r.questions),
             session_id: r.session_id,
         };
-        (r.council_id, debate)
-    });
+        kept.push((r.council_id, debate));
+    })
+    .await?;
+    txn.commit().await?;
     Ok(beside(inputs, kept))
 }
 
@@ -365,7 +368,7 @@ pub async fn load_openness(
 ) -> Result<HashMap<String, (m::CouncilPeriod, HashMap<String, m::VoteEventCounts>)>, StoreError> {
     let txn = super::snapshot(db).await?;
     let inputs = read_inputs(&txn, councils, Inputs::Openness).await?;
-    let rows: Vec<(String, String, String, String, bool)> = vote_event::Entity::find()
+    let query = vote_event::Entity::find()
         .select_only()
         .columns([
             vote_event::Column::CouncilId,
@@ -375,41 +378,59 @@ pub async fn load_openness(
             vote_event::Column::Named,
         ])
         .filter(vote_event::Column::CouncilId.is_in(councils.iter().cloned()))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
+        .into_tuple::<(String, String, String, String, bool)>();
     let mut out: HashMap<String, (m::CouncilPeriod, HashMap<String, m::VoteEventCounts>)> =
         inputs.into_iter().map(|(c, input)| (c, (input, HashMap::new()))).collect();
-    for (c, session, method, result, named) in rows {
+    each(&txn, query, |(c, session, method, result, named)| {
         // A vote event whose method or result does not parse is no input of the whole
         // computation either (see `assemble`).
         if parse_enum::<m::VoteMethod>(&method).is_none() || parse_enum::<m::VoteResult>(&result).is_none() {
-            continue;
+            return;
         }
         let (_, counts) = out.entry(c.clone()).or_insert_with(|| (empty_period(&c), HashMap::new()));
         let n = counts.entry(session).or_default();
         n.vote_events += 1;
         n.named += u64::from(named);
-    }
+    })
+    .await?;
+    txn.commit().await?;
     Ok(out)
 }
 
-/// [`load_inputs`] within a snapshot.
+/// Runs `query` and hands each row to `fold` as it arrives, so that no more than the driver's
+/// few rows in flight are held besides what `fold` keeps. Collecting rows first (`all`) held
+/// every row twice, as the driver's values and as decoded: on SQLite those values are the
+/// library's own allocations on the connection's thread, and a scale-10 ranking left hundreds of
+/// MB of them in the heap of each connection it had used.
+async fn each<C, S>(db: &C, query: sea_orm::Selector<S>, mut fold: impl FnMut(S::Item)) -> Result<(), StoreError>
+where
+    C: ConnectionTrait + StreamTrait + Send,
+    S: sea_orm::SelectorTrait + Send,
+    S::Item: Send,
+{
+    let mut rows = query.stream(db).await?;
+    while let Some(row) = rows.try_next().await? {
+        fold(row);
+    }
+    Ok(())
+}
+
+/// [`load_inputs`] within a snapshot: one query per table, each row folded into its council's
+/// inputs as it is read.
 #[expect(
     clippy::too_many_lines,
     reason = "one query per table in one snapshot, each folded into the councils' inputs beside the others"
 )]
-async fn read_inputs<C: ConnectionTrait>(
+async fn read_inputs<C: ConnectionTrait + StreamTrait + Send>(
     db: &C,
     councils: &[String],
     inputs: Inputs,
 ) -> Result<HashMap<String, m::CouncilPeriod>, StoreError> {
-    let backend = db.get_database_backend();
+    let backend = ConnectionTrait::get_database_backend(db);
     let ids = || councils.iter().cloned();
     let mut rows: HashMap<String, Rows> = ids().map(|c| (c, Rows::default())).collect();
-    let sessions: Vec<SessionRow> = if inputs.sessions() && !inputs.documents() {
-        let core: Vec<SessionCore> = session::Entity::find()
+    if inputs.sessions() && !inputs.documents() {
+        let core = session::Entity::find()
             .select_only()
             .columns([
                 session::Column::Id,
@@ -419,12 +440,15 @@ async fn read_inputs<C: ConnectionTrait>(
                 session::Column::ScheduledStart,
             ])
             .filter(session::Column::CouncilId.is_in(ids()))
-            .into_model()
-            .all(db)
-            .await?;
-        core.into_iter().map(SessionRow::from).collect()
+            .into_model::<SessionCore>();
+        each(db, core, |x| {
+            if let Some(r) = rows.get_mut(&x.council_id) {
+                r.sessions.push(x.into());
+            }
+        })
+        .await?;
     } else if inputs.sessions() {
-        session::Entity::find()
+        let whole = session::Entity::find()
             .select_only()
             .columns([
                 session::Column::Id,
@@ -445,19 +469,16 @@ async fn read_inputs<C: ConnectionTrait>(
                 session::Column::MinutesFirstPublicAt,
             ])
             .filter(session::Column::CouncilId.is_in(ids()))
-            .into_model()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for x in sessions {
-        if let Some(r) = rows.get_mut(&x.council_id) {
-            r.sessions.push(x);
-        }
+            .into_model::<SessionRow>();
+        each(db, whole, |x| {
+            if let Some(r) = rows.get_mut(&x.council_id) {
+                r.sessions.push(x);
+            }
+        })
+        .await?;
     }
-    let items: Vec<(String, String, String, bool)> = if inputs.documents() {
-        agenda_item::Entity::find()
+    if inputs.documents() {
+        let items = agenda_item::Entity::find()
             .select_only()
             .columns([
                 agenda_item::Column::CouncilId,
@@ -466,21 +487,17 @@ async fn read_inputs<C: ConnectionTrait>(
                 agenda_item::Column::IsOpen,
             ])
             .filter(agenda_item::Column::CouncilId.is_in(ids()))
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, id, session, is_open) in items {
-        if let Some(r) = rows.get_mut(&c) {
-            r.items.push((id, session, is_open));
-        }
-    }
-    // Every document: an item's count for `documents`, and in a backfilled session any document
-    // without a declared time makes `documents` null (v1.1); the minutes carry their declared time.
-    let docs: Vec<CouncilDocRow> = if inputs.documents() {
-        document::Entity::find()
+            .into_tuple::<(String, String, String, bool)>();
+        each(db, items, |(c, id, session, is_open)| {
+            if let Some(r) = rows.get_mut(&c) {
+                r.items.push((id, session, is_open));
+            }
+        })
+        .await?;
+        // Every document: an item's count for `documents`, and in a backfilled session any
+        // document without a declared time makes `documents` null (v1.1); the minutes carry their
+        // declared time.
+        let docs = document::Entity::find()
             .select_only()
             .columns([
                 document::Column::CouncilId,
@@ -491,39 +508,31 @@ async fn read_inputs<C: ConnectionTrait>(
                 document::Column::DeclaredPublicAt,
             ])
             .filter(document::Column::CouncilId.is_in(ids()))
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, session, item, kind, first_public, declared) in docs {
-        if let Some(r) = rows.get_mut(&c) {
-            r.docs.push((session, item, kind, first_public, declared));
-        }
-    }
-    // Session-record versions compiled from public sources (normally none: the index on
-    // council and provenance answers without reading bodies).
-    let sourced: Vec<(Option<String>, i64)> = if inputs.documents() {
-        document_version::Entity::find()
+            .into_tuple::<CouncilDocRow>();
+        each(db, docs, |(c, session, item, kind, first_public, declared)| {
+            if let Some(r) = rows.get_mut(&c) {
+                r.docs.push((session, item, kind, first_public, declared));
+            }
+        })
+        .await?;
+        // Session-record versions compiled from public sources (normally none: the index on
+        // council and provenance answers without reading bodies).
+        let sourced = document_version::Entity::find()
             .select_only()
             .columns([document_version::Column::CouncilId, document_version::Column::Seq])
             .filter(document_version::Column::CouncilId.is_in(ids()))
             .filter(document_version::Column::Provenance.eq("public_sources"))
             .filter(document_version::Column::Kind.eq(crate::store::DocKind::SessionRecord.as_str()))
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, seq) in sourced {
-        if let Some(r) = c.and_then(|c| rows.get_mut(&c)) {
-            r.public_sources_seqs.insert(seq);
-        }
+            .into_tuple::<(Option<String>, i64)>();
+        each(db, sourced, |(c, seq)| {
+            if let Some(r) = c.and_then(|c| rows.get_mut(&c)) {
+                r.public_sources_seqs.insert(seq);
+            }
+        })
+        .await?;
     }
-    let votes: Vec<CouncilVoteRow> = if inputs.votes() {
-        vote_event::Entity::find()
+    if inputs.votes() {
+        let votes = vote_event::Entity::find()
             .select_only()
             .columns([
                 vote_event::Column::CouncilId,
@@ -537,20 +546,17 @@ async fn read_inputs<C: ConnectionTrait>(
                 vote_event::Column::AbstainCount,
             ])
             .filter(vote_event::Column::CouncilId.is_in(ids()))
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, id, session, item, method, result, yes, no, abstain) in votes {
-        if let Some(r) = rows.get_mut(&c) {
-            r.votes.push((id, session, item, method, result, yes, no, abstain));
-        }
+            .into_tuple::<CouncilVoteRow>();
+        each(db, votes, |(c, id, session, item, method, result, yes, no, abstain)| {
+            if let Some(r) = rows.get_mut(&c) {
+                r.votes.push((id, session, item, method, result, yes, no, abstain));
+            }
+        })
+        .await?;
     }
-    // Speeches: one row per session, its speeches concatenated (see `aggregate`).
-    let speeches: Vec<(String, String, String)> = if inputs.details() {
-        speech::Entity::find()
+    if inputs.details() {
+        // Speeches: one row per session, its speeches concatenated (see `aggregate`).
+        let speeches = speech::Entity::find()
             .select_only()
             .columns([speech::Column::CouncilId, speech::Column::SessionId])
             .column_as(
@@ -569,19 +575,16 @@ async fn read_inputs<C: ConnectionTrait>(
             .filter(speech::Column::CouncilId.is_in(ids()))
             .group_by(speech::Column::CouncilId)
             .group_by(speech::Column::SessionId)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, session, list) in speeches {
-        if let Some(r) = rows.get_mut(&c) {
-            r.speeches.push((session, list));
-        }
+            .into_tuple::<(String, String, String)>();
+        each(db, speeches, |(c, session, list)| {
+            if let Some(r) = rows.get_mut(&c) {
+                r.speeches.push((session, list));
+            }
+        })
+        .await?;
     }
-    let mandates: Vec<(String, String, NaiveDate, Option<NaiveDate>)> = if inputs.deputies() {
-        mandate::Entity::find()
+    if inputs.deputies() {
+        let mandates = mandate::Entity::find()
             .select_only()
             .columns([
                 mandate::Column::CouncilId,
@@ -590,19 +593,14 @@ async fn read_inputs<C: ConnectionTrait>(
                 mandate::Column::EndDate,
             ])
             .filter(mandate::Column::CouncilId.is_in(ids()))
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, deputy, start, end) in mandates {
-        if let Some(r) = rows.get_mut(&c) {
-            r.mandates.push((deputy, start, end));
-        }
-    }
-    let memberships: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)> = if inputs.deputies() {
-        party_membership::Entity::find()
+            .into_tuple::<(String, String, NaiveDate, Option<NaiveDate>)>();
+        each(db, mandates, |(c, deputy, start, end)| {
+            if let Some(r) = rows.get_mut(&c) {
+                r.mandates.push((deputy, start, end));
+            }
+        })
+        .await?;
+        let memberships = party_membership::Entity::find()
             .select_only()
             .columns([
                 party_membership::Column::CouncilId,
@@ -612,47 +610,41 @@ async fn read_inputs<C: ConnectionTrait>(
                 party_membership::Column::EndDate,
             ])
             .filter(party_membership::Column::CouncilId.is_in(ids()))
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    for (c, deputy, party, start, end) in memberships {
-        if let Some(r) = rows.get_mut(&c) {
-            r.memberships.push((deputy, party, start, end));
-        }
+            .into_tuple::<(String, String, String, NaiveDate, Option<NaiveDate>)>();
+        each(db, memberships, |(c, deputy, party, start, end)| {
+            if let Some(r) = rows.get_mut(&c) {
+                r.memberships.push((deputy, party, start, end));
+            }
+        })
+        .await?;
     }
     // Ballots of the councils' sessions (by the session index: through the vote events,
     // PostgreSQL scans every ballot), one row per vote event with its ballots concatenated (a
-    // named vote has up to 200).
-    let of_sessions = session::Entity::find()
-        .select_only()
-        .column(session::Column::Id)
-        .filter(session::Column::CouncilId.is_in(ids()))
-        .into_query();
-    let ballot_rows: Vec<(String, String)> = if inputs.details() {
-        ballot::Entity::find()
+    // named vote has up to 200), parsed as they arrive.
+    let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::new();
+    if inputs.details() {
+        let of_sessions = session::Entity::find()
+            .select_only()
+            .column(session::Column::Id)
+            .filter(session::Column::CouncilId.is_in(ids()))
+            .into_query();
+        let lists = ballot::Entity::find()
             .select_only()
             .column(ballot::Column::VoteEventId)
             .column_as(aggregate(backend, &["\"deputy_id\"", "\"option\""]), "ballots")
             .filter(ballot::Column::SessionId.in_subquery(of_sessions))
             .group_by(ballot::Column::VoteEventId)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
-    let mut ballots: HashMap<String, Vec<m::Ballot>> = HashMap::with_capacity(ballot_rows.len());
-    for (vote_event_id, list) in ballot_rows {
-        let parsed = records(&list)
-            .filter_map(|mut f| {
-                let (deputy_id, option) = (f.next()?, f.next()?);
-                Some(m::Ballot { deputy_id: deputy_id.to_owned(), option: parse_enum(option)? })
-            })
-            .collect();
-        ballots.insert(vote_event_id, parsed);
+            .into_tuple::<(String, String)>();
+        each(db, lists, |(vote_event_id, list)| {
+            let parsed = records(&list)
+                .filter_map(|mut f| {
+                    let (deputy_id, option) = (f.next()?, f.next()?);
+                    Some(m::Ballot { deputy_id: deputy_id.to_owned(), option: parse_enum(option)? })
+                })
+                .collect();
+            ballots.insert(vote_event_id, parsed);
+        })
+        .await?;
     }
     Ok(rows
         .into_iter()
