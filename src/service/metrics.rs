@@ -205,11 +205,41 @@ pub async fn session_openness(
     Ok(SessionOpennessPage { period, method: x.method.clone(), items: page.items, next: page.next })
 }
 
-/// Every held session of council `id` over the default period with its openness components, by
-/// scheduled start then id (what the council page shows).
-pub async fn sessions_openness(svc: &Service, id: &str) -> Result<Vec<m::SessionOpenness>, Error> {
-    let (_, x) = council_in(svc, id, PeriodQuery::default()).await?;
-    Ok(by_start(&x).into_iter().cloned().collect())
+/// The held sessions of computed metrics with their openness components, by scheduled start then
+/// id (what the council page shows).
+pub fn sessions_by_start(x: &m::CouncilMetrics) -> Vec<m::SessionOpenness> {
+    by_start(x).into_iter().cloned().collect()
+}
+
+/// The metrics of existing councils for one period given in full (a ranking's, whose rows a page
+/// details): each council's data version read, nothing else, and its metrics from the cache while
+/// current.
+pub async fn councils_at(
+    svc: &Service,
+    ids: &[&str],
+    p: Period,
+) -> Result<HashMap<String, Arc<m::CouncilMetrics>>, Error> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for &id in ids {
+        let (seq, _) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
+        out.insert(id.to_owned(), compute(svc, id, p, seq).await?);
+    }
+    Ok(out)
+}
+
+/// The metrics of existing council `id` for several periods (a council page's year-by-year
+/// trend), the council's data version read once for all: each from the cache while current.
+pub async fn council_periods(
+    svc: &Service,
+    id: &str,
+    periods: &[PeriodQuery],
+) -> Result<Vec<Arc<m::CouncilMetrics>>, Error> {
+    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
+    let mut out = Vec::with_capacity(periods.len());
+    for q in periods {
+        out.push(compute(svc, id, resolve(*q, newest)?, seq).await?);
+    }
+    Ok(out)
 }
 
 /// The openness components of one held session of `council` on `date`, as of now; `None` when

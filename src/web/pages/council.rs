@@ -104,17 +104,20 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let report = metrics::council(svc, id, PeriodQuery::default()).await?;
     let x = &report.metrics;
     let start = metrics::DEFAULT_FROM.max(x.from);
-    let mut trend = vec![];
-    for year in start.year()..=x.to.year() {
-        let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start).max(start);
-        let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(x.to).min(x.to);
-        let q = PeriodQuery { from: Some(from), to: Some(to), as_of: Some(x.as_of) };
-        trend.push((year, metrics::council(svc, id, q).await?.metrics));
-    }
-    let deputies = metrics::council_deputies(svc, id, PeriodQuery::default()).await?;
-    let mut deputies_sorted: Vec<_> = deputies.deputies.iter().collect();
+    let years: Vec<i32> = (start.year()..=x.to.year()).collect();
+    let periods: Vec<PeriodQuery> = years
+        .iter()
+        .map(|&year| {
+            let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start).max(start);
+            let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(x.to).min(x.to);
+            PeriodQuery { from: Some(from), to: Some(to), as_of: Some(x.as_of) }
+        })
+        .collect();
+    let trend: Vec<(i32, _)> = years.into_iter().zip(metrics::council_periods(svc, id, &periods).await?).collect();
+    // The deputies' metrics and the sessions' openness are those of the period shown.
+    let mut deputies_sorted: Vec<_> = x.deputies.iter().collect();
     deputies_sorted.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
-    let session_openness = metrics::sessions_openness(svc, id).await?;
+    let session_openness = metrics::sessions_by_start(x);
     let roster = service::rosters::all_deputies(svc, id).await?;
     let parties = Parties::load(svc).await?;
     let sessions =

@@ -116,12 +116,8 @@ async fn details(
     rows: &[&RankingRow],
     p: &metrics::Period,
 ) -> Result<HashMap<String, Arc<CouncilMetrics>>, service::Error> {
-    let mut detail = HashMap::new();
-    for r in rows {
-        let q = PeriodQuery { from: Some(p.from), to: Some(p.to), as_of: Some(p.as_of) };
-        detail.insert(r.council.clone(), metrics::council(svc, &r.council, q).await?.metrics);
-    }
-    Ok(detail)
+    let ids: Vec<&str> = rows.iter().map(|r| r.council.as_str()).collect();
+    metrics::councils_at(svc, &ids, *p).await
 }
 
 /// Openness bars and their numbers for some ranked rows.
