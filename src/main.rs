@@ -7,7 +7,7 @@ use maslikhat::config::Settings;
 /// mimalloc rather than glibc's allocator, which took a quarter to a third of an uncached
 /// response's CPU (README, *Performance*). Measured alternately at scale 1 with the response cache
 /// off: a council's metrics 3,600-3,800 -> 5,900-6,400 req/s, the council list 1,370-1,390 ->
-/// 2,200-2,250, a council page 560-660 -> 780-800; peak RSS 161 -> 214 MiB under that load.
+/// 2,200-2,250, a council page 560-660 -> 780-800; peak RSS 157-159 -> 206-211 MiB under that load.
 /// SQLite's own allocations still go to glibc.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
