@@ -171,6 +171,13 @@ async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, 
     Ok((p, compute(svc, id, p, seq).await?))
 }
 
+/// The metrics of existing council `id` (a page that has read it) for the period `q` resolves to:
+/// its data version read, nothing else, and its metrics from the cache while current.
+pub async fn council_known(svc: &Service, id: &str, q: PeriodQuery) -> Result<Arc<m::CouncilMetrics>, Error> {
+    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
+    compute(svc, id, resolve(q, newest)?, seq).await
+}
+
 /// A page of the held sessions of a council in a period with their openness components.
 #[derive(Debug, Clone)]
 pub struct SessionOpennessPage {

@@ -101,8 +101,8 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness
 )]
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let row = service::councils::get(svc, id).await?;
-    let report = metrics::council(svc, id, PeriodQuery::default()).await?;
-    let x = &report.metrics;
+    // The council is read above: its metrics need no second read of it, nor of its provenance.
+    let x = &metrics::council_known(svc, id, PeriodQuery::default()).await?;
     let start = metrics::DEFAULT_FROM.max(x.from);
     let years: Vec<i32> = (start.year()..=x.to.year()).collect();
     let periods: Vec<PeriodQuery> = years
@@ -373,7 +373,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     Ok(Page {
         title,
         api: format!("/v1/councils/{}/metrics", enc(id)),
-        synthetic: row.council.synthetic || report.synthetic,
+        synthetic: row.council.synthetic,
         body,
         feed: Some(format!("/councils/{}/feed.atom?lang={}", enc(id), ctx.lang.code())),
     })
