@@ -148,12 +148,17 @@ pub struct CouncilReport {
 /// Every metric of council `id` for a period.
 #[tracing::instrument(skip(svc), err(level = "debug"))]
 pub async fn council(svc: &Service, id: &str, q: PeriodQuery) -> Result<CouncilReport, Error> {
-    let council = read::councils::get_council(&svc.reads().await, id).await?;
-    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
-    let p = resolve(q, newest)?;
-    let metrics = compute(svc, id, p, seq).await?;
-    let provenance = read::public_records::provenance_kinds(&svc.reads().await, Some(id)).await?;
-    Ok(CouncilReport { metrics, synthetic: council.council.synthetic, provenance })
+    let state = known(svc, id).await?;
+    let p = resolve(q, state.newest)?;
+    let metrics = compute(svc, id, p, state.seq).await?;
+    Ok(CouncilReport { metrics, synthetic: state.synthetic, provenance: state.provenance })
+}
+
+/// Council `id`'s state for its metrics (one query), or not found.
+async fn known(svc: &Service, id: &str) -> Result<store::metrics::CouncilState, Error> {
+    store::metrics::council_state(&svc.reads().await, id)
+        .await?
+        .ok_or_else(|| Error::from(store::StoreError::NotFound(format!("council {id}"))))
 }
 
 /// The metrics of council `id` for a period, of which the per-deputy ones are what
@@ -165,10 +170,9 @@ pub async fn council_deputies(svc: &Service, id: &str, q: PeriodQuery) -> Result
 /// The metrics of council `id` (not found when it does not exist) for the period `q` resolves
 /// to, from the cache while current.
 async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, Arc<m::CouncilMetrics>), Error> {
-    read::councils::get_council(&svc.reads().await, id).await?;
-    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
-    let p = resolve(q, newest)?;
-    Ok((p, compute(svc, id, p, seq).await?))
+    let state = known(svc, id).await?;
+    let p = resolve(q, state.newest)?;
+    Ok((p, compute(svc, id, p, state.seq).await?))
 }
 
 /// The metrics of existing council `id` (a page that has read it) for the period `q` resolves to:

@@ -45,6 +45,83 @@ pub async fn data_version(
     Ok(row.map_or((0, None), |(seq, at)| (seq, Some(at))))
 }
 
+/// What a council's metrics are served with, read in one query: whether it exists and is
+/// synthetic, its data version (see [`data_version`]) and the provenance kinds of its documents
+/// (as [`crate::store::read::public_records::provenance_kinds`] lists them). None when there is
+/// no such council. One round trip instead of four (the council, its convocations, the data
+/// version, the provenance kinds): with the response cache off, each costs a pooled connection
+/// and a hand-off to the database's thread, most of an uncached read's time (issue 25).
+pub async fn council_state(db: &DatabaseConnection, id: &str) -> Result<Option<CouncilState>, StoreError> {
+    use sea_orm::Statement;
+    use sea_orm::sea_query::{ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement};
+
+    use crate::domain::enums::Provenance;
+    use crate::entity::council;
+
+    let of_council = || {
+        Expr::col((document_version::Entity, document_version::Column::CouncilId))
+            .equals((council::Entity, council::Column::Id))
+    };
+    let newest = |col: document_version::Column| {
+        let mut s: SelectStatement = Query::select();
+        s.column((document_version::Entity, col))
+            .from(document_version::Entity)
+            .and_where(of_council())
+            .order_by((document_version::Entity, document_version::Column::Seq), Order::Desc)
+            .limit(1);
+        Expr::SubQuery(None, Box::new(s.into_sub_query_statement()))
+    };
+    let kinds = Provenance::ALL;
+    let mut q = Query::select();
+    q.column((council::Entity, council::Column::Synthetic))
+        .expr(newest(document_version::Column::Seq))
+        .expr(newest(document_version::Column::ReceivedAt));
+    for k in kinds {
+        let mut s: SelectStatement = Query::select();
+        s.expr(Expr::val(1))
+            .from(document_version::Entity)
+            .and_where(of_council())
+            .and_where(Expr::col((document_version::Entity, document_version::Column::Provenance)).eq(*k));
+        q.expr(Expr::exists(s));
+    }
+    q.from(council::Entity).and_where(Expr::col((council::Entity, council::Column::Id)).eq(id));
+    let backend = db.get_database_backend();
+    let (sql, values) = match backend {
+        DbBackend::Postgres => q.build(sea_orm::sea_query::PostgresQueryBuilder),
+        _ => q.build(sea_orm::sea_query::SqliteQueryBuilder),
+    };
+    let Some(row) = db.query_one_raw(Statement::from_sql_and_values(backend, sql, values)).await? else {
+        return Ok(None);
+    };
+    let seq: Option<i64> = row.try_get_by_index(1)?;
+    let mut provenance = vec![];
+    for (i, k) in kinds.iter().enumerate() {
+        if row.try_get_by_index::<bool>(3 + i)? {
+            provenance.push((*k).to_owned());
+        }
+    }
+    provenance.sort();
+    Ok(Some(CouncilState {
+        synthetic: row.try_get_by_index(0)?,
+        seq: seq.unwrap_or(0),
+        newest: row.try_get_by_index(2)?,
+        provenance,
+    }))
+}
+
+/// See [`council_state`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CouncilState {
+    /// The council's records are made up (demo data).
+    pub synthetic: bool,
+    /// The newest change number among its documents (0 before the first).
+    pub seq: i64,
+    /// When that version was received.
+    pub newest: Option<DateTime<Utc>>,
+    /// The provenance kinds of its documents, sorted.
+    pub provenance: Vec<String>,
+}
+
 /// The newest change number of every council's documents, in one query (for rankings, which
 /// would otherwise ask once per council).
 pub async fn data_versions(db: &DatabaseConnection) -> Result<HashMap<String, i64>, StoreError> {

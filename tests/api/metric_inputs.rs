@@ -267,9 +267,10 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
         }
     }
     // The database as the release before the tallies left it: the three migrations undone (their
-    // tables dropped), then redone as bare schema changes, which leave the new tables empty.
+    // tables dropped; the index migration after them as well), then redone as bare schema
+    // changes, which leave the new tables empty.
     let db = maslikhat::store::connect(&before.database_url, 2).await.expect("connects");
-    migration::Migrator::down(&db, Some(3)).await.expect("the migrations are undone");
+    migration::Migrator::down(&db, Some(4)).await.expect("the migrations are undone");
     migration::Migrator::up(&db, None).await.expect("the schema is redone");
     assert_eq!(count(&db, "session_deputy_tally").await, 0, "a table created empty");
     assert_eq!(count(&db, "session_debate_tally").await, 0, "a table created empty");
@@ -300,4 +301,41 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
     assert_eq!(count(&db, "derived_fill").await, 0, "nothing left to fill");
     let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
     assert!(audit.findings.is_empty(), "{:#?}", &audit.findings[..audit.findings.len().min(10)]);
+}
+
+/// What a council's metrics are served with, read in one query, is what the separate reads
+/// give: the council's `synthetic`, its data version and its documents' provenance kinds, on
+/// the demo councils (synthetic) and on one published by an administrator; no state for a
+/// council that does not exist.
+#[tokio::test]
+async fn a_councils_state_read_in_one_query_equals_its_separate_reads() {
+    use maslikhat::store::metrics::{CouncilState, council_state, data_version};
+    use maslikhat::store::read::{councils::get_council, public_records::provenance_kinds};
+
+    let app = spawn_app().await;
+    let db = &app.state.service.db;
+    let cfg = DemoConfig::sample(until());
+    demo::load(db, &cfg, false).await.expect("the sample loads");
+    let r = app.put("/v1/councils/zeta", &app.admin(), &crate::helpers::council("zeta")).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let mut councils: Vec<String> = cfg.plans().into_iter().map(|p| p.id).collect();
+    councils.push("zeta".into());
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut synthetic = 0;
+    for c in &councils {
+        let (seq, newest) = data_version(db, Some(c)).await.expect("data version");
+        let expected = CouncilState {
+            synthetic: get_council(db, c).await.expect("the council").council.synthetic,
+            seq,
+            newest,
+            provenance: provenance_kinds(db, Some(c)).await.expect("provenance kinds"),
+        };
+        assert!(seq > 0 && newest.is_some(), "{c}: has documents");
+        assert_eq!(council_state(db, c).await.expect("state"), Some(expected.clone()), "{c}");
+        synthetic += usize::from(expected.synthetic);
+        kinds.extend(expected.provenance);
+    }
+    assert_eq!(synthetic, councils.len() - 1, "the demo councils are synthetic, the published one is not");
+    assert!(kinds.len() >= 2, "more than one provenance kind compared: {kinds:?}");
+    assert_eq!(council_state(db, "no-such-council").await.expect("state"), None);
 }
