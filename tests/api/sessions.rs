@@ -295,6 +295,11 @@ async fn a_session_record_is_published_and_read_back() {
     assert_eq!(r.body["items"][0]["session_date"], "2024-05-15");
     assert_eq!(r.body["items"][0]["agenda_item"], "alpha-s1-i1");
     assert_eq!(r.body["items"][0]["non_partisan"], true);
+    // After their last ballot, a deputy's record is an empty page, not a 404.
+    let r = app.get("/v1/deputies/alpha-d4/ballots?cursor=2024-05-15%7Calpha-s1-v1").await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["items"], json!([]), "{r:?}");
+    assert!(r.body["links"]["next"].is_null(), "{r:?}");
 
     // Versions.
     let r = app.get("/v1/sessions/alpha-s1/versions").await;
