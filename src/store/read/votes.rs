@@ -98,9 +98,9 @@ pub async fn list_vote_events(
 /// One vote event with its ballots (by deputy) and each voter's standing that day, read in one
 /// statement (so in one snapshot): the event's columns on every row, joined to its ballots, with
 /// each voter's party and mandate that day from correlated subqueries (of several rows covering
-/// the day, the first stored: the lowest id). One round trip instead of
-/// six (a transaction around four reads): with the response cache off, the round trips were
-/// most of the read's time (issue 25).
+/// the day, the first stored: the lowest id). One round trip instead of six (a transaction
+/// around four reads): with the response cache off, the round trips were most of the read's
+/// time (issue 25).
 pub async fn get_vote_event(db: &Db, id: &str) -> Result<(VoteEvent, Vec<BallotRead>), StoreError> {
     use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
     use sea_orm::{FromQueryResult, Iterable};
