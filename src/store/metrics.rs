@@ -52,7 +52,6 @@ pub async fn data_version(
 /// version, the provenance kinds): with the response cache off, each costs a pooled connection
 /// and a hand-off to the database's thread, most of an uncached read's time (issue 25).
 pub async fn council_state(db: &DatabaseConnection, id: &str) -> Result<Option<CouncilState>, StoreError> {
-    use sea_orm::Statement;
     use sea_orm::sea_query::{ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement};
 
     use crate::domain::enums::Provenance;
@@ -85,12 +84,7 @@ pub async fn council_state(db: &DatabaseConnection, id: &str) -> Result<Option<C
         q.expr(Expr::exists(s));
     }
     q.from(council::Entity).and_where(Expr::col((council::Entity, council::Column::Id)).eq(id));
-    let backend = db.get_database_backend();
-    let (sql, values) = match backend {
-        DbBackend::Postgres => q.build(sea_orm::sea_query::PostgresQueryBuilder),
-        _ => q.build(sea_orm::sea_query::SqliteQueryBuilder),
-    };
-    let Some(row) = db.query_one_raw(Statement::from_sql_and_values(backend, sql, values)).await? else {
+    let Some(row) = db.query_one_raw(db.get_database_backend().build(&q)).await? else {
         return Ok(None);
     };
     let seq: Option<i64> = row.try_get_by_index(1)?;

@@ -126,7 +126,7 @@ pub async fn get_vote_event(db: &Db, id: &str) -> Result<(VoteEvent, Vec<BallotR
         )
         .and_where(Expr::col((vote_event::Entity, vote_event::Column::Id)).eq(id))
         .order_by((ballot::Entity, ballot::Column::DeputyId), Order::Asc);
-    let rows = db.query_all_raw(statement(db, &q)).await?;
+    let rows = db.query_all_raw(db.get_database_backend().build(&q)).await?;
     let first = rows.first().ok_or_else(|| StoreError::NotFound(format!("vote event {id}")))?;
     let event = VoteEvent::try_from(vote_event::Model::from_query_result(first, "")?)?;
     let mut ballots = Vec::with_capacity(rows.len());
@@ -165,16 +165,6 @@ fn on_the_day(table: &'static str, col: &'static str, deputy: Expr, day: Expr) -
         .order_by((Alias::new(table), Alias::new("id")), Order::Asc)
         .limit(1);
     Expr::SubQuery(None, Box::new(s.into_sub_query_statement()))
-}
-
-/// `q` as a statement for `db`'s backend.
-fn statement(db: &Db, q: &sea_orm::sea_query::SelectStatement) -> sea_orm::Statement {
-    let backend = db.get_database_backend();
-    let (sql, values) = match backend {
-        sea_orm::DbBackend::Postgres => q.build(sea_orm::sea_query::PostgresQueryBuilder),
-        _ => q.build(sea_orm::sea_query::SqliteQueryBuilder),
-    };
-    sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// A deputy's ballots by session date, then vote event, each with the vote it was cast in and
@@ -220,7 +210,7 @@ pub async fn list_deputy_ballots(
         .order_by((ballot::Entity, ballot::Column::SessionDate), Order::Asc)
         .order_by((ballot::Entity, ballot::Column::VoteEventId), Order::Asc)
         .limit(limit.saturating_add(1));
-    let rows = db.query_all_raw(statement(db, &q)).await?;
+    let rows = db.query_all_raw(db.get_database_backend().build(&q)).await?;
     if rows.is_empty() {
         return Err(StoreError::NotFound(format!("deputy {deputy_id}")));
     }
