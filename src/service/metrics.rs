@@ -175,11 +175,23 @@ async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, 
     Ok((p, compute(svc, id, p, state.seq).await?))
 }
 
-/// The metrics of existing council `id` (a page that has read it) for the period `q` resolves to:
-/// its data version read, nothing else, and its metrics from the cache while current.
-pub async fn council_known(svc: &Service, id: &str, q: PeriodQuery) -> Result<Arc<m::CouncilMetrics>, Error> {
+/// The metrics of existing council `id` (a page that has read it) for the period `q` resolves to,
+/// and for each of the periods `more` names from those (a page's trend by year): its data version
+/// read once, nothing else, and each period's metrics from the cache while current.
+pub async fn council_known(
+    svc: &Service,
+    id: &str,
+    q: PeriodQuery,
+    more: impl FnOnce(&m::CouncilMetrics) -> Vec<PeriodQuery>,
+) -> Result<(Arc<m::CouncilMetrics>, Vec<Arc<m::CouncilMetrics>>), Error> {
     let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
-    compute(svc, id, resolve(q, newest)?, seq).await
+    let first = compute(svc, id, resolve(q, newest)?, seq).await?;
+    let periods = more(&first);
+    let mut out = Vec::with_capacity(periods.len());
+    for q in periods {
+        out.push(compute(svc, id, resolve(q, newest)?, seq).await?);
+    }
+    Ok((first, out))
 }
 
 /// A page of the held sessions of a council in a period with their openness components.
@@ -234,21 +246,6 @@ pub async fn councils_at(
     for &id in ids {
         let (seq, _) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
         out.insert(id.to_owned(), compute(svc, id, p, seq).await?);
-    }
-    Ok(out)
-}
-
-/// The metrics of existing council `id` for several periods (a council page's year-by-year
-/// trend), the council's data version read once for all: each from the cache while current.
-pub async fn council_periods(
-    svc: &Service,
-    id: &str,
-    periods: &[PeriodQuery],
-) -> Result<Vec<Arc<m::CouncilMetrics>>, Error> {
-    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
-    let mut out = Vec::with_capacity(periods.len());
-    for q in periods {
-        out.push(compute(svc, id, resolve(*q, newest)?, seq).await?);
     }
     Ok(out)
 }

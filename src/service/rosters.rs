@@ -9,7 +9,7 @@ use crate::store::read::deputies as read;
 
 use crate::store::read::versions::{self, StoredVersion};
 use crate::store::{DocKind, VersionMeta};
-pub use read::DeputyRead;
+pub use read::{DeputyOnDay, DeputyRead};
 
 /// The current roster of a council.
 pub async fn current(svc: &Service, council: &str) -> Result<StoredVersion, Error> {
@@ -84,6 +84,12 @@ pub async fn deputies(
 /// Every deputy of a council (listed or not), by id.
 pub async fn all_deputies(svc: &Service, council: &str) -> Result<Vec<DeputyRead>, Error> {
     Ok(read::council_deputies(&svc.reads().await, council).await?)
+}
+
+/// Every deputy of a council (listed or not), by id, with their seat type and party on `day`
+/// (what a council's page counts), in one query.
+pub async fn deputies_on(svc: &Service, council: &str, day: NaiveDate) -> Result<Vec<DeputyOnDay>, Error> {
+    Ok(read::council_deputies_on(&svc.reads().await, council, day).await?)
 }
 
 /// One deputy.

@@ -339,3 +339,53 @@ async fn a_councils_state_read_in_one_query_equals_its_separate_reads() {
     assert!(kinds.len() >= 2, "more than one provenance kind compared: {kinds:?}");
     assert_eq!(council_state(db, "no-such-council").await.expect("state"), None);
 }
+
+/// A council's page counts its composition from one query (each deputy's names, and their seat
+/// type and party on the day): on every council of the sample and on days around every start and
+/// end of a mandate or a party membership, it equals what the full roster's
+/// `mandate_on`/`party_on` give.
+#[tokio::test]
+async fn a_councils_roster_on_a_day_read_in_one_query_equals_the_full_rosters_rule() {
+    use maslikhat::store::read::deputies::{DeputyOnDay, council_deputies, council_deputies_on};
+
+    let app = spawn_app().await;
+    let db = &app.state.service.db;
+    let cfg = DemoConfig::sample(until());
+    demo::load(db, &cfg, false).await.expect("the sample loads");
+    let (mut compared, mut without_mandate, mut non_partisan, mut in_party) = (0, 0, 0, 0);
+    for c in cfg.plans().into_iter().map(|p| p.id) {
+        let full = council_deputies(db, &c).await.expect("the roster");
+        assert!(!full.is_empty(), "{c}: has deputies");
+        let mut days = std::collections::BTreeSet::new();
+        for d in &full {
+            let dated = d.deputy.mandates.iter().map(|m| (m.start_date, m.end_date));
+            let dated = dated.chain(d.deputy.party_memberships.iter().map(|m| (m.start_date, m.end_date)));
+            for (start, end) in dated {
+                days.extend([start.pred_opt().unwrap(), start, start.succ_opt().unwrap()]);
+                if let Some(end) = end {
+                    days.extend([end, end.succ_opt().unwrap()]);
+                }
+            }
+        }
+        for day in days {
+            let expected: Vec<DeputyOnDay> = full
+                .iter()
+                .map(|d| DeputyOnDay {
+                    id: d.deputy.id.clone(),
+                    names: d.deputy.names.clone(),
+                    seat_type: d.mandate_on(day).map(|m| m.seat_type),
+                    party: d.party_on(day).map(str::to_owned),
+                })
+                .collect();
+            let got = council_deputies_on(db, &c, day).await.expect("the roster on the day");
+            assert_eq!(got, expected, "{c} on {day}");
+            compared += got.len();
+            without_mandate += got.iter().filter(|d| d.seat_type.is_none()).count();
+            non_partisan += got.iter().filter(|d| d.seat_type.is_some() && d.party.is_none()).count();
+            in_party += got.iter().filter(|d| d.party.is_some()).count();
+        }
+    }
+    assert!(without_mandate > 0 && non_partisan > 0 && in_party > 0, "{without_mandate} {non_partisan} {in_party}");
+    assert!(compared > 1_000, "{compared} deputy-days compared");
+    assert!(council_deputies_on(db, "no-such-council", until()).await.expect("read").is_empty());
+}

@@ -2,8 +2,10 @@
 //! in their council's current roster or not.
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::enums::SeatType;
 use crate::domain::roster::{Deputy, Mandate, Role, period_covers};
 use crate::entity::{deputy, deputy_role, mandate, party_membership};
 use crate::store::tables::{self as t, all};
@@ -117,4 +119,66 @@ pub async fn get_deputy(db: &Db, id: &str) -> Result<DeputyRead, StoreError> {
         .ok_or_else(|| StoreError::NotFound(format!("deputy {id}")))?;
     let (mandates, memberships, roles) = facts(db, Owner::Deputy(id)).await?;
     Ok(deputy_read(t::Deputy::try_from(d)?, &mandates, &memberships, &roles))
+}
+
+/// A deputy of a council as its page counts them on one day: their names, and on that day the
+/// seat type of their mandate and their party (none: no mandate, or non-partisan).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeputyOnDay {
+    /// The deputy's id.
+    pub id: String,
+    /// Names per language tag.
+    pub names: t::Names,
+    /// The seat type of their mandate on the day; none when they hold none.
+    pub seat_type: Option<SeatType>,
+    /// Their party on the day; none means non-partisan.
+    pub party: Option<String>,
+}
+
+/// Every deputy of a council (listed or not), ordered by id, with their mandate's seat type and
+/// their party on `day` by the rule of [`DeputyRead::mandate_on`] and [`DeputyRead::party_on`]: of
+/// the rows covering the day, the one starting first (then the first stored). One statement, with
+/// correlated subqueries, instead of the four reads of [`council_deputies`] and all of every
+/// deputy's history: a council's page needs only this (issue 25).
+pub async fn council_deputies_on(db: &Db, council_id: &str, day: NaiveDate) -> Result<Vec<DeputyOnDay>, StoreError> {
+    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
+    use sea_orm::{ConnectionTrait, QueryResult};
+
+    use crate::store::stored::At;
+
+    let mut q = Query::select();
+    q.column((deputy::Entity, deputy::Column::Id))
+        .column((deputy::Entity, deputy::Column::Names))
+        .expr_as(covering(mandate::Entity, "seat_type", day), Alias::new("seat_type_on"))
+        .expr_as(covering(party_membership::Entity, "party_id", day), Alias::new("party_on"))
+        .from(deputy::Entity)
+        .and_where(Expr::col((deputy::Entity, deputy::Column::CouncilId)).eq(council_id))
+        .order_by((deputy::Entity, deputy::Column::Id), Order::Asc);
+    let rows = db.query_all_raw(db.get_database_backend().build(&q)).await?;
+    let one = |r: &QueryResult| -> Result<DeputyOnDay, StoreError> {
+        let id: String = r.try_get("", "id")?;
+        let at = At::new("deputy", &id);
+        let names = at.names("names", &r.try_get::<String>("", "names")?)?;
+        let seat: Option<String> = r.try_get("", "seat_type_on")?;
+        let seat_type = At::new("mandate", &id).opt_enumeration("seat_type", seat.as_deref())?;
+        Ok(DeputyOnDay { names, seat_type, party: r.try_get("", "party_on")?, id })
+    };
+    rows.iter().map(one).collect()
+}
+
+/// `column` of the first row of `table` (a deputy's dated fact) that covers `day` for the deputy
+/// of the enclosing row, by start date then id: a correlated subquery.
+fn covering(table: impl sea_orm::Iden + Copy + 'static, column: &'static str, day: NaiveDate) -> Expr {
+    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query, QueryStatementBuilder};
+    let c = |name: &'static str| Expr::col((table, Alias::new(name)));
+    let mut s = Query::select();
+    s.expr(c(column))
+        .from(table)
+        .and_where(c("deputy_id").equals((deputy::Entity, deputy::Column::Id)))
+        .and_where(c("start_date").lte(day))
+        .and_where(c("end_date").is_null().or(c("end_date").gte(day)))
+        .order_by((table, Alias::new("start_date")), Order::Asc)
+        .order_by((table, Alias::new("id")), Order::Asc)
+        .limit(1);
+    Expr::SubQuery(None, Box::new(s.into_sub_query_statement()))
 }

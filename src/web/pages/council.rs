@@ -8,14 +8,16 @@ use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 
 use super::home::{component_legend, components, points};
-use super::{ALL, Parties, number, share};
+use super::{Parties, number, share};
 use crate::domain::metrics::{self as dm, CouncilMetrics, MetricValue};
 use crate::service::metrics::{self as metrics, PeriodQuery, cohesion_group_id, group_id};
-use crate::service::sessions::SessionFilter;
 use crate::service::{self, Service};
 use crate::web::PageResult;
 use crate::web::charts::{self, Bar};
 use crate::web::layout::{Ctx, Page, enc, table_wrap};
+
+/// How many of a council's latest sessions its page lists.
+const LATEST_SESSIONS: u64 = 12;
 
 /// A figure: the chart, and beside it a table of its numbers.
 pub fn figure(ctx: &Ctx, chart: Markup, head: &[&str], rows: &[Vec<String>]) -> Markup {
@@ -102,40 +104,39 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let row = service::councils::get(svc, id).await?;
     // The council is read above: its metrics need no second read of it, nor of its provenance.
-    let x = &metrics::council_known(svc, id, PeriodQuery::default()).await?;
-    let start = metrics::DEFAULT_FROM.max(x.from);
-    let years: Vec<i32> = (start.year()..=x.to.year()).collect();
-    let periods: Vec<PeriodQuery> = years
-        .iter()
-        .map(|&year| {
-            let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start).max(start);
-            let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(x.to).min(x.to);
-            PeriodQuery { from: Some(from), to: Some(to), as_of: Some(x.as_of) }
-        })
-        .collect();
-    let trend: Vec<(i32, _)> = years.into_iter().zip(metrics::council_periods(svc, id, &periods).await?).collect();
+    // The trend shows each calendar year of the default period, as of the same moment.
+    let by_year = |x: &CouncilMetrics| {
+        let start = metrics::DEFAULT_FROM.max(x.from);
+        (start.year()..=x.to.year())
+            .map(|year| {
+                let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start).max(start);
+                let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(x.to).min(x.to);
+                PeriodQuery { from: Some(from), to: Some(to), as_of: Some(x.as_of) }
+            })
+            .collect()
+    };
+    let (x, trend) = metrics::council_known(svc, id, PeriodQuery::default(), by_year).await?;
+    let x = &x;
+    let first_year = metrics::DEFAULT_FROM.max(x.from).year();
+    let trend: Vec<(i32, _)> = (first_year..=x.to.year()).zip(trend).collect();
     // The deputies' metrics and the sessions' openness are those of the period shown.
     let mut deputies_sorted: Vec<_> = x.deputies.iter().collect();
     deputies_sorted.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
     let session_openness = metrics::sessions_by_start(x);
-    let roster = service::rosters::all_deputies(svc, id).await?;
-    let parties = Parties::load(svc).await?;
-    let sessions =
-        service::sessions::list(svc, &SessionFilter { council: Some(id.to_owned()), ..Default::default() }, None, ALL)
-            .await?
-            .items;
-    let dep_names: BTreeMap<String, String> =
-        roster.iter().map(|d| (d.deputy.id.clone(), super::name_with_note(ctx, &d.deputy.names))).collect();
-
     // Composition on the period's last date, by the same rule as the metric.
     let on = x.composition.date;
+    let roster = service::rosters::deputies_on(svc, id, on).await?;
+    let parties = Parties::load(svc).await?;
+    let latest = service::sessions::latest(svc, id, LATEST_SESSIONS).await?;
+    let dep_names: BTreeMap<String, String> =
+        roster.iter().map(|d| (d.id.clone(), super::name_with_note(ctx, &d.names))).collect();
+
     let mut by_party: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_seat: BTreeMap<String, u64> = BTreeMap::new();
     for d in &roster {
-        let Some(m) = d.mandate_on(on) else { continue };
-        let party = d.party_on(on).map(str::to_owned);
-        *by_party.entry(parties.group(ctx, party.as_deref())).or_default() += 1;
-        *by_seat.entry(ctx.lang.label("seat", m.seat_type.as_str())).or_default() += 1;
+        let Some(seat) = d.seat_type else { continue };
+        *by_party.entry(parties.group(ctx, d.party.as_deref())).or_default() += 1;
+        *by_seat.entry(ctx.lang.label("seat", seat.as_str())).or_default() += 1;
     }
 
     let comps = components(&x.openness);
@@ -261,7 +262,6 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         .iter()
         .map(|(p, n)| Bar { label: p.clone(), value: Some(*n as f64), colour: charts::SERIES[0], text: n.to_string() })
         .collect();
-    let latest: Vec<_> = sessions.iter().rev().take(12).collect();
     let title = super::name_with_note(ctx, &row.council.names);
 
     let body = html! {
