@@ -5,6 +5,7 @@ use crate::store::DocKind;
 use crate::store::paging::Page;
 use crate::store::read::{councils as read, versions};
 
+pub use crate::store::tables::Council as CouncilRow;
 pub use read::{CouncilFilter, CouncilRead, PartyRead};
 
 /// Councils by id, after `cursor`.
@@ -25,6 +26,11 @@ pub async fn all(svc: &Service) -> Result<Vec<CouncilRead>, Error> {
 /// One council.
 pub async fn get(svc: &Service, id: &str) -> Result<CouncilRead, Error> {
     Ok(read::get_council(&svc.reads().await, id).await?)
+}
+
+/// One council's own row, without its convocations.
+pub async fn row(svc: &Service, id: &str) -> Result<CouncilRow, Error> {
+    Ok(read::council_row(&svc.reads().await, id).await?)
 }
 
 /// One council with the ETag of its current document version.

@@ -102,7 +102,7 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness
     reason = "one page's markup in one maud template, read top to bottom as the page shows"
 )]
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
-    let row = service::councils::get(svc, id).await?;
+    let row = service::councils::row(svc, id).await?;
     // The council is read above: its metrics need no second read of it, nor of its provenance.
     // The trend shows each calendar year of the default period, as of the same moment.
     let by_year = |x: &CouncilMetrics| {
@@ -262,12 +262,12 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
         .iter()
         .map(|(p, n)| Bar { label: p.clone(), value: Some(*n as f64), colour: charts::SERIES[0], text: n.to_string() })
         .collect();
-    let title = super::name_with_note(ctx, &row.council.names);
+    let title = super::name_with_note(ctx, &row.names);
 
     let body = html! {
         p class="meta" { a href=(format!("/councils/{}/feed.atom?lang={}", row.id, ctx.lang.code())) type="application/atom+xml" rel="alternate" { (ctx.t("feed_link")) } }
         p {
-            (ctx.lang.label("level", row.council.level.as_str())) ". " (ctx.t("seats_by_law")) ": " (row.council.seats) ". "
+            (ctx.lang.label("level", row.level.as_str())) ". " (ctx.t("seats_by_law")) ": " (row.seats) ". "
             (ctx.t("period")) ": " (x.from) " – " (x.to) ", " (ctx.t("as_of")) " " (super::local(x.as_of)) " (UTC+5). "
             (ctx.t("held_sessions")) ": " span data-metric="held_sessions" { (x.held_sessions) } "."
         }
@@ -373,7 +373,7 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     Ok(Page {
         title,
         api: format!("/v1/councils/{}/metrics", enc(id)),
-        synthetic: row.council.synthetic,
+        synthetic: row.synthetic,
         body,
         feed: Some(format!("/councils/{}/feed.atom?lang={}", enc(id), ctx.lang.code())),
     })
