@@ -9,10 +9,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::auth::BearerAuth;
+use super::direct_json::rfc3339;
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::Problem;
-use super::responses::{AdminWrite, ById, ByQuery, Read, Refused, WithEtag};
+use super::responses::{AdminWrite, ById, ByQuery, Read, ReadDirect, Refused, WithEtag};
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::council::{ConvocationDto, CouncilDoc};
 use crate::documents::enums::{Level, RegistrationStatus};
@@ -105,8 +106,9 @@ impl From<Published> for PutResponse {
     }
 }
 
+// Its serde JSON is its `ToJSON` JSON (see `super::direct_json`): the council list is written by serde.
 /// A council as served.
-#[derive(Object, Debug, Clone, serde::Deserialize)]
+#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
 pub struct CouncilView {
     /// Stable id.
     pub id: String,
@@ -116,31 +118,37 @@ pub struct CouncilView {
     pub level: Level,
     /// Parent council id.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// KATO code.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kato: Option<String>,
     /// Seats by law.
     pub seats: i32,
     /// Official page.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Convocations, oldest first.
+    #[serde(serialize_with = "convocations")]
     pub convocations: Vec<ConvocationDto>,
     /// True for made-up demo records.
     pub synthetic: bool,
     /// Current version of the council document.
     pub version: i32,
     /// First published.
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Last changed.
+    #[serde(serialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// This council's canonical URL.
     pub url: String,
 }
 
 /// A page of councils.
-#[derive(Object)]
+#[derive(Object, serde::Serialize)]
 pub struct CouncilList {
     /// The councils, by id.
     pub items: Vec<CouncilView>,
@@ -174,6 +182,19 @@ pub struct PartyList {
     pub items: Vec<PartyView>,
     /// Paging links.
     pub links: Links,
+}
+
+/// Convocations as `ToJSON` writes them: without `end_date` while it is unknown (the document's own
+/// serde, which its stored form keeps, writes `null`).
+fn convocations<S: serde::Serializer>(all: &[ConvocationDto], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Served<'a> {
+        number: &'a str,
+        start_date: chrono::NaiveDate,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_date: Option<chrono::NaiveDate>,
+    }
+    s.collect_seq(all.iter().map(|c| Served { number: &c.number, start_date: c.start_date, end_date: c.end_date }))
 }
 
 fn council_view(base: &str, r: CouncilRead) -> CouncilView {
@@ -279,7 +300,7 @@ impl CouncilApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Read<CouncilList>, Refused<ByQuery>> {
+    ) -> Result<ReadDirect<CouncilList>, Refused<ByQuery>> {
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let level_s = level.0.map(|l| d::Level::from(l).as_str().to_owned());
         let f = CouncilFilter {
@@ -289,7 +310,7 @@ impl CouncilApi {
         };
         let page = councils::list(&self.state.service, &f, cursor.0.as_deref().filter(|c| !c.is_empty()), n).await?;
         let base = &self.state.service.settings.link_base();
-        Ok(Read::of(CouncilList {
+        Ok(ReadDirect::of(CouncilList {
             items: page.items.into_iter().map(|r| council_view(base, r)).collect(),
             links: next_link(
                 &format!("{PREFIX}/councils"),

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod client_address;
 pub mod compression;
 pub mod councils;
+pub mod direct_json;
 pub mod exports;
 pub mod health;
 pub mod hints;

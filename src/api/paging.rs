@@ -9,6 +9,7 @@ use super::problem::Problem;
 pub struct Links {
     /// The next page; absent on the last one.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// The `cursor` parameter of the next page (the one in `next`), for clients that call the
     /// list with parameters rather than follow the URL; absent on the last page.

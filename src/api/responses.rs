@@ -271,6 +271,26 @@ impl<T: ToJSON + Send + Sync> Read<T> {
     }
 }
 
+/// [`Read`] whose body serde writes straight into the response (no `serde_json::Value` tree in
+/// between; see [`DirectJson`](super::direct_json::DirectJson)), for the reads served most often
+/// without the response cache. The OpenAPI document is the same as [`Read`]'s.
+#[derive(poem_openapi::ApiResponse)]
+pub enum ReadDirect<T: ToJSON + serde::Serialize + Send + Sync> {
+    /// The body; `ETag` names it.
+    #[oai(status = 200)]
+    Ok(super::direct_json::DirectJson<T>),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
+}
+
+impl<T: ToJSON + serde::Serialize + Send + Sync> ReadDirect<T> {
+    /// The body.
+    pub fn of(body: T) -> Self {
+        ReadDirect::Ok(super::direct_json::DirectJson(body))
+    }
+}
+
 /// A read of a document's current state, whose `ETag` is its current version's (send it back as
 /// `If-Match` to replace that version).
 #[derive(poem_openapi::ApiResponse)]

@@ -18,7 +18,7 @@ use super::councils::{PutResponse, VersionInfo, meta, path_id};
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::Problem;
-use super::responses::{ById, ByIdAndQuery, ByQuery, CouncilWrite, Read, Refused, WithEtag};
+use super::responses::{ById, ByIdAndQuery, ByQuery, CouncilWrite, Read, ReadDirect, Refused, WithEtag};
 use super::rosters::VersionList;
 use super::{ApiTags, AppState, PREFIX};
 use crate::documents::enums::{
@@ -223,7 +223,7 @@ pub struct AgendaItemList {
 }
 
 /// A vote event.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, Debug, Clone, serde::Serialize)]
 pub struct VoteEventView {
     /// Stable id.
     pub id: String,
@@ -249,6 +249,7 @@ pub struct VoteEventView {
     pub result: VoteResult,
     /// Counts (from ballots or as stated); absent when unknown.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<CountsDto>,
     /// A named vote with every ballot.
     pub named: bool,
@@ -256,13 +257,14 @@ pub struct VoteEventView {
     pub contested: bool,
     /// Every ballot, with the deputy's status that day (only in `get_vote_event`).
     #[oai(default, skip_serializing_if_is_empty)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ballots: Vec<BallotView>,
     /// Canonical URL.
     pub url: String,
 }
 
 /// A ballot with the deputy's status on the vote's date.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, Debug, Clone, serde::Serialize)]
 pub struct BallotView {
     /// Deputy id.
     pub deputy: String,
@@ -270,14 +272,17 @@ pub struct BallotView {
     pub option: BallotOption,
     /// Party that day; absent when non-partisan.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
     /// No party membership that day.
     pub non_partisan: bool,
     /// How their mandate was won (nomination).
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nomination: Option<Nomination>,
     /// Their seat type.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_type: Option<SeatType>,
 }
 
@@ -291,7 +296,7 @@ pub struct VoteEventList {
 }
 
 /// One line of a deputy's voting record.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, Debug, Clone, serde::Serialize)]
 pub struct DeputyBallotView {
     /// Vote event id.
     pub vote_event: String,
@@ -309,13 +314,14 @@ pub struct DeputyBallotView {
     pub result: VoteResult,
     /// Their party that day.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
     /// Non-partisan that day.
     pub non_partisan: bool,
 }
 
 /// A page of a deputy's ballots.
-#[derive(Object)]
+#[derive(Object, serde::Serialize)]
 pub struct DeputyBallotList {
     /// Ballots by date.
     pub items: Vec<DeputyBallotView>,
@@ -934,7 +940,7 @@ impl VoteApi {
         /// The vote event's id.
         #[oai(name = "vote_event")]
         id: Path<String>,
-    ) -> Result<Read<VoteEventView>, Refused<ById>> {
+    ) -> Result<ReadDirect<VoteEventView>, Refused<ById>> {
         path_id(&id)?;
         let (e, ballots) = votes::get(&self.state.service, &id).await?;
         let mut view = vote_view(&self.state.service.settings.link_base(), e)?;
@@ -949,7 +955,7 @@ impl VoteApi {
                 deputy: b.deputy_id,
             })
             .collect();
-        Ok(Read::of(view))
+        Ok(ReadDirect::of(view))
     }
 
     /// A deputy's whole voting record, oldest first, with their party on each date.
@@ -969,7 +975,7 @@ impl VoteApi {
         limit: Query<Option<u64>>,
         /// The `cursor` from `links.next`.
         cursor: Query<Option<String>>,
-    ) -> Result<Read<DeputyBallotList>, Refused<ByIdAndQuery>> {
+    ) -> Result<ReadDirect<DeputyBallotList>, Refused<ByIdAndQuery>> {
         path_id(&id)?;
         let n = self::limit(limit.0, self.state.service.settings.max_page_size)?;
         let cursor = cursor.0.as_deref().filter(|c| !c.is_empty());
@@ -989,7 +995,7 @@ impl VoteApi {
                 party: b.party,
             })
             .collect();
-        Ok(Read::of(DeputyBallotList {
+        Ok(ReadDirect::of(DeputyBallotList {
             items,
             links: next_link(
                 &format!("{PREFIX}/deputies/{}/ballots", id.0),

@@ -34,6 +34,7 @@ mod replicas;
 mod rosters;
 mod scaleout;
 mod search;
+mod serialization;
 mod served;
 mod sessions;
 mod tlog;
