@@ -93,6 +93,11 @@ async fn reads_go_to_the_replica_writers_read_their_writes_and_the_replicas_loss
         std::env::var("MASLIKHAT_TEST_REPLICA_URL"),
         std::env::var("MASLIKHAT_TEST_REPLICA_STOP"),
     ) else {
+        // CI sets MASLIKHAT_TEST_REQUIRE_REPLICA: there, a missing cluster is a failure, not a skip.
+        assert!(
+            std::env::var_os("MASLIKHAT_TEST_REQUIRE_REPLICA").is_none(),
+            "MASLIKHAT_TEST_REQUIRE_REPLICA is set but the cluster's variables are not"
+        );
         eprintln!(
             "skipped: set MASLIKHAT_TEST_PRIMARY_URL, MASLIKHAT_TEST_REPLICA_URL and MASLIKHAT_TEST_REPLICA_STOP \
              (.ci/replica-cluster prints them) to run the replica test"
