@@ -357,6 +357,7 @@ pub async fn load(db: &DatabaseConnection, cfg: &DemoConfig, progress: bool) -> 
         bar.inc(1);
     }
     bar.finish_and_clear();
+    store::refresh_statistics(db).await?;
     Ok(report)
 }
 

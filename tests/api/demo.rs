@@ -388,3 +388,31 @@ async fn a_first_start_resumes_the_synthetic_country_even_after_another_council_
     assert_eq!(r.status, 201);
     assert_eq!(demo::first_start_due(&real_only.state.service.db).await.expect("query"), None);
 }
+
+/// After a bulk load, PostgreSQL plans with statistics of the loaded rows, not of empty tables
+/// (until autovacuum got to them, a council's metrics were served about eight times slower;
+/// issue 25). SQLite keeps no statistics: nothing to check there.
+#[tokio::test]
+async fn a_bulk_load_leaves_postgresqls_planner_statistics_current() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    let db = &app.state.service.db;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    demo::load(db, &small(7), false).await.expect("loads");
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT c.reltuples::float8 AS estimated, (SELECT COUNT(*) FROM ballot)::float8 AS counted \
+             FROM pg_class c WHERE c.relname = 'ballot' AND c.relkind = 'r'",
+        ))
+        .await
+        .expect("query")
+        .expect("the ballot table");
+    let estimated: f64 = row.try_get("", "estimated").expect("estimated");
+    let counted: f64 = row.try_get("", "counted").expect("counted");
+    assert!(counted > 1000.0, "{counted} ballots loaded");
+    // Never analysed, PostgreSQL says -1; analysed, it knows about how many rows there are.
+    assert!((estimated - counted).abs() <= counted * 0.1, "the planner estimates {estimated} ballots of {counted}");
+}

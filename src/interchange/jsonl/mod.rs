@@ -211,6 +211,7 @@ pub async fn import(
     progress: bool,
 ) -> Result<ImportReport, BulkError> {
     let mut report = ImportReport::default();
+    let pool = db;
     let batch = store::begin_batch(db).await?;
     let db = &batch;
     let total = BufReader::new(std::fs::File::open(path)?).lines().count() as u64;
@@ -254,7 +255,9 @@ pub async fn import(
     }
     pb.finish_and_clear();
     report.kept = store::end_batch(batch, report.refused.is_empty() || continue_on_error).await?;
-    if !report.kept {
+    if report.kept {
+        store::refresh_statistics(pool).await?;
+    } else {
         report.created = 0;
     }
     Ok(report)
