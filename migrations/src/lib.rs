@@ -19,6 +19,7 @@ mod m20261218_000001_session_deputy_tally;
 mod m20261219_000001_derived_fill;
 mod m20261220_000001_session_debate_tally;
 mod m20261221_000001_deputy_indexes;
+mod m20261222_000001_session_vote_counts;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261219_000001_derived_fill::Migration),
             Box::new(m20261220_000001_session_debate_tally::Migration),
             Box::new(m20261221_000001_deputy_indexes::Migration),
+            Box::new(m20261222_000001_session_vote_counts::Migration),
         ]
     }
 }

@@ -16,6 +16,12 @@ pub struct Model {
     pub speech_seconds: i64,
     pub executive_seconds: i64,
     pub questions: i32,
+    pub vote_events: i32,
+    pub named_vote_events: i32,
+    pub counted_vote_events: i32,
+    pub unanimous_vote_events: i32,
+    pub vote_events_with_votes: i32,
+    pub contested_vote_events: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -440,6 +440,11 @@ async fn value_batch(
             .into_iter()
             .map(|(c, (input, debates))| (c, (input, Kept { debates, ..Kept::default() })))
             .collect(),
+        store::metrics::Inputs::VoteTallies => store::metrics::load_vote_tallied(db, &batch)
+            .await?
+            .into_iter()
+            .map(|(c, (input, vote_tallies))| (c, (input, Kept { vote_tallies, ..Kept::default() })))
+            .collect(),
         store::metrics::Inputs::Openness => store::metrics::load_openness(db, &batch)
             .await?
             .into_iter()
@@ -464,8 +469,8 @@ async fn value_batch(
 
 /// The metric inputs kept at publication that a partial computation reads beside a council's
 /// rows: its sessions' tallies ([`store::metrics::Inputs::Tallies`]), debate counts
-/// ([`store::metrics::Inputs::Debate`]) or counts of vote events
-/// ([`store::metrics::Inputs::Openness`]).
+/// ([`store::metrics::Inputs::Debate`]), vote tallies ([`store::metrics::Inputs::VoteTallies`])
+/// or counts of vote events ([`store::metrics::Inputs::Openness`]).
 #[derive(Debug, Clone, Default)]
 pub struct Kept {
     /// The tallies of the council's sessions.
@@ -474,6 +479,8 @@ pub struct Kept {
     pub debates: Vec<m::SessionDebate>,
     /// Each session's counts of vote events and named ones, by session id.
     pub vote_counts: HashMap<String, m::VoteEventCounts>,
+    /// The vote tallies of the council's sessions.
+    pub vote_tallies: Vec<m::SessionVoteTally>,
 }
 
 /// Council-level metrics a ranking can order by.
@@ -532,8 +539,9 @@ pub enum RankingMetric {
 }
 
 impl RankingMetric {
-    /// The stored rows this metric reads: the voting metrics the vote events' counts kept at
-    /// publication, the composition the deputies, the per-deputy means (less the rebellion rate),
+    /// The stored rows this metric reads: the unanimity rate and the contested share the
+    /// sessions' vote tallies (summed from what is kept of each vote event at publication), the
+    /// mean dissent the vote events' counts kept at publication, the composition the deputies, the per-deputy means (less the rebellion rate),
     /// the silent-deputy share and the speaking-time Gini the sessions' tallies, the other debate
     /// metrics the sessions' debate counts, the openness the sessions, items, documents and
     /// counts of vote events, and the rebellion rate every row.
@@ -541,7 +549,8 @@ impl RankingMetric {
         use RankingMetric as R;
         use store::metrics::Inputs;
         match self {
-            R::UnanimityRate | R::ContestedShare | R::MeanDissent => Inputs::Votes,
+            R::UnanimityRate | R::ContestedShare => Inputs::VoteTallies,
+            R::MeanDissent => Inputs::Votes,
             R::NonPartisanShare | R::LargestPartyShare | R::EnpSeats | R::EnpSeatsBloc => Inputs::Deputies,
             R::AttendanceRate
             | R::AbstentionRate
@@ -602,6 +611,10 @@ impl RankingMetric {
                     R::ExecutiveShare => d.executive_share,
                     _ => d.questions_per_session,
                 }
+            }
+            store::metrics::Inputs::VoteTallies => {
+                let r = m::council_vote_rates(input, &kept.vote_tallies, p.from, p.to, p.as_of, offset);
+                if self == R::UnanimityRate { r.unanimity_rate } else { r.contested_share }
             }
             store::metrics::Inputs::Openness => {
                 let o = m::council_openness(input, &kept.vote_counts, p.from, p.to, p.as_of, offset);

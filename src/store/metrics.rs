@@ -173,7 +173,7 @@ struct SessionRow {
 }
 
 /// What the partial computations without documents read of a session ([`Inputs::Votes`],
-/// [`Inputs::Tallies`], [`Inputs::Debate`]): which sessions are held, and when. A third of the
+/// [`Inputs::Tallies`], [`Inputs::Debate`], [`Inputs::VoteTallies`]): which sessions are held, and when. A third of the
 /// columns, so a third of the values the driver copies and decodes (the session rows are most
 /// of what the national rankings read).
 #[derive(FromQueryResult)]
@@ -233,6 +233,11 @@ fn records(list: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
     list.split(RECORD).map(|r| r.split(UNIT))
 }
 
+/// A count of an [`aggregate`]d record: none when absent or empty (NULL), a negative one as 0.
+fn count_field(field: Option<&str>) -> Option<u64> {
+    field.filter(|f| !f.is_empty()).map(|f| f.parse::<i64>().map_or(0, |x| x.max(0) as u64))
+}
+
 /// An empty field of an [`aggregate`]d record as none.
 fn non_empty(field: &str) -> Option<String> {
     (!field.is_empty()).then(|| field.to_owned())
@@ -244,10 +249,6 @@ type ItemRow = (String, String, bool);
 type DocRow = (String, Option<String>, String, DateTime<Utc>, Option<DateTime<Utc>>);
 /// The council of a document, then its [`DocRow`].
 type CouncilDocRow = (String, String, Option<String>, String, DateTime<Utc>, Option<DateTime<Utc>>);
-/// Vote event: id, session, agenda item, method, result, yes, no, abstain.
-type VoteRow = (String, String, String, String, String, Option<i32>, Option<i32>, Option<i32>);
-/// The council of a vote event, then its [`VoteRow`].
-type CouncilVoteRow = (String, String, String, String, String, String, Option<i32>, Option<i32>, Option<i32>);
 /// Mandate: deputy, start, end.
 type MandateRow = (String, NaiveDate, Option<NaiveDate>);
 /// Party membership: deputy, party, start, end.
@@ -260,7 +261,9 @@ struct Rows {
     sessions: Vec<SessionRow>,
     items: Vec<ItemRow>,
     docs: Vec<DocRow>,
-    votes: Vec<VoteRow>,
+    /// Per session: the session and its vote events (id, agenda item, method, result, yes, no,
+    /// abstain) [`aggregate`]d.
+    votes: Vec<(String, String)>,
     /// Per session: the session and its speeches (agenda item, deputy, role, type, seconds)
     /// [`aggregate`]d.
     speeches: Vec<(String, String)>,
@@ -290,7 +293,8 @@ pub enum Inputs {
     /// tallied from the ballots), without a ballot, speech, item or document: what
     /// [`m::council_voting_metrics`] needs. The sessions carry only their id, council, kind,
     /// status and scheduled start (no documents, times or provenance); nothing else may be
-    /// computed from them. So do the sessions of [`Self::Tallies`] and [`Self::Debate`].
+    /// computed from them. So do the sessions of [`Self::Tallies`], [`Self::Debate`] and
+    /// [`Self::VoteTallies`].
     Votes,
     /// The mandates and party memberships only: what [`m::council_composition`] needs.
     Deputies,
@@ -304,11 +308,14 @@ pub enum Inputs {
     /// The sessions alone: with their debate counts ([`load_debated`]), what
     /// [`m::council_session_debate`] needs.
     Debate,
+    /// The sessions alone: with their vote tallies ([`load_vote_tallied`]), what
+    /// [`m::council_vote_rates`] needs.
+    VoteTallies,
 }
 
 impl Inputs {
     fn sessions(self) -> bool {
-        matches!(self, Self::All | Self::Votes | Self::Tallies | Self::Debate | Self::Openness)
+        matches!(self, Self::All | Self::Votes | Self::Tallies | Self::Debate | Self::Openness | Self::VoteTallies)
     }
 
     fn documents(self) -> bool {
@@ -431,41 +438,78 @@ fn beside<T>(
 }
 
 /// The councils' sessions, agenda items and documents ([`Inputs::Openness`]) with each session's
-/// counts of vote events and named ones (kept per vote event at publication), in one snapshot:
-/// what [`m::council_openness`] reads. Councils without any such row are absent from the map.
+/// counts of vote events and named ones (kept per session at publication), in one snapshot: what
+/// [`m::council_openness`] reads. Councils without any such row are absent from the map.
 pub async fn load_openness(
     db: &DatabaseConnection,
     councils: &[String],
 ) -> Result<HashMap<String, (m::CouncilPeriod, HashMap<String, m::VoteEventCounts>)>, StoreError> {
     let txn = super::snapshot(db).await?;
     let inputs = read_inputs(&txn, councils, Inputs::Openness).await?;
-    let query = vote_event::Entity::find()
-        .select_only()
-        .columns([
-            vote_event::Column::CouncilId,
-            vote_event::Column::SessionId,
-            vote_event::Column::Method,
-            vote_event::Column::Result,
-            vote_event::Column::Named,
-        ])
-        .filter(vote_event::Column::CouncilId.is_in(councils.iter().cloned()))
-        .into_tuple::<(String, String, String, String, bool)>();
     let mut out: HashMap<String, (m::CouncilPeriod, HashMap<String, m::VoteEventCounts>)> =
         inputs.into_iter().map(|(c, input)| (c, (input, HashMap::new()))).collect();
-    each(&txn, query, |(c, session, method, result, named)| {
-        // A vote event whose method or result does not parse is no input of the whole
-        // computation either (see `assemble`).
-        if parse_enum::<m::VoteMethod>(&method).is_none() || parse_enum::<m::VoteResult>(&result).is_none() {
-            return;
-        }
+    session_votes(&txn, councils, |c, session, votes| {
         let (_, counts) = out.entry(c.clone()).or_insert_with(|| (empty_period(&c), HashMap::new()));
-        let n = counts.entry(session).or_default();
-        n.vote_events += 1;
-        n.named += u64::from(named);
+        counts.insert(session, votes.counts);
     })
     .await?;
     txn.commit().await?;
     Ok(out)
+}
+
+/// The councils' sessions ([`Inputs::VoteTallies`]) with the vote tally of each kept at
+/// publication, in one snapshot: what [`m::council_vote_rates`] reads. A national ranking by the
+/// contested share reads a row per session instead of one per vote event (195,330 at scale 10).
+pub async fn load_vote_tallied(
+    db: &DatabaseConnection,
+    councils: &[String],
+) -> Result<HashMap<String, (m::CouncilPeriod, Vec<m::SessionVoteTally>)>, StoreError> {
+    let txn = super::snapshot(db).await?;
+    let inputs = read_inputs(&txn, councils, Inputs::VoteTallies).await?;
+    let mut kept = vec![];
+    session_votes(&txn, councils, |c, session_id, votes| {
+        kept.push((c, m::SessionVoteTally { session_id, tally: votes.tally }));
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(beside(inputs, kept))
+}
+
+/// What is kept at publication of the vote events of each of the councils' sessions (a row of
+/// `session_debate_tally` each), handed to `fold` with the council and the session.
+async fn session_votes<C: ConnectionTrait + StreamTrait + Send>(
+    db: &C,
+    councils: &[String],
+    mut fold: impl FnMut(String, String, m::SessionVotes),
+) -> Result<(), StoreError> {
+    use session_debate_tally::Column as T;
+    let query = session_debate_tally::Entity::find()
+        .select_only()
+        .columns([
+            T::CouncilId,
+            T::SessionId,
+            T::VoteEvents,
+            T::NamedVoteEvents,
+            T::CountedVoteEvents,
+            T::UnanimousVoteEvents,
+            T::VoteEventsWithVotes,
+            T::ContestedVoteEvents,
+        ])
+        .filter(T::CouncilId.is_in(councils.iter().cloned()))
+        .into_tuple::<(String, String, i32, i32, i32, i32, i32, i32)>();
+    each(db, query, |(c, session, events, named, counted, unanimous, with_votes, contested)| {
+        let votes = m::SessionVotes {
+            counts: m::VoteEventCounts { vote_events: count(events), named: count(named) },
+            tally: m::VoteTally {
+                counted: count(counted),
+                unanimous: count(unanimous),
+                with_votes: count(with_votes),
+                contested: count(contested),
+            },
+        };
+        fold(c, session, votes);
+    })
+    .await
 }
 
 /// Runs `query` and hands each row to `fold` as it arrives, so that no more than the driver's
@@ -603,24 +647,34 @@ async fn read_inputs<C: ConnectionTrait + StreamTrait + Send>(
         .await?;
     }
     if inputs.votes() {
+        // Vote events: one row per session, its vote events concatenated (see `aggregate`); a
+        // national ranking reads every vote event of the country, and a row each cost five times
+        // the query (issue 25).
         let votes = vote_event::Entity::find()
             .select_only()
-            .columns([
-                vote_event::Column::CouncilId,
-                vote_event::Column::Id,
-                vote_event::Column::SessionId,
-                vote_event::Column::AgendaItemId,
-                vote_event::Column::Method,
-                vote_event::Column::Result,
-                vote_event::Column::YesCount,
-                vote_event::Column::NoCount,
-                vote_event::Column::AbstainCount,
-            ])
+            .columns([vote_event::Column::CouncilId, vote_event::Column::SessionId])
+            .column_as(
+                aggregate(
+                    backend,
+                    &[
+                        "\"id\"",
+                        "\"agenda_item_id\"",
+                        "\"method\"",
+                        "\"result\"",
+                        "coalesce(cast(\"yes_count\" as text), '')",
+                        "coalesce(cast(\"no_count\" as text), '')",
+                        "coalesce(cast(\"abstain_count\" as text), '')",
+                    ],
+                ),
+                "votes",
+            )
             .filter(vote_event::Column::CouncilId.is_in(ids()))
-            .into_tuple::<CouncilVoteRow>();
-        each(db, votes, |(c, id, session, item, method, result, yes, no, abstain)| {
+            .group_by(vote_event::Column::CouncilId)
+            .group_by(vote_event::Column::SessionId)
+            .into_tuple::<(String, String, String)>();
+        each(db, votes, |(c, session, list)| {
             if let Some(r) = rows.get_mut(&c) {
-                r.votes.push((id, session, item, method, result, yes, no, abstain));
+                r.votes.push((session, list));
             }
         })
         .await?;
@@ -817,6 +871,33 @@ fn session_input(s: SessionRow, docs: Option<&mut SessionDocs>, sourced: &HashSe
     })
 }
 
+/// The vote events of [`aggregate`]d rows (session, vote events), each with its ballots (taken out
+/// of `ballots`). A vote event whose method or result does not parse is no input.
+fn vote_events(votes: &[(String, String)], ballots: &mut HashMap<String, Vec<m::Ballot>>) -> Vec<m::VoteEvent> {
+    let mut out = vec![];
+    for (session_id, list) in votes {
+        for mut f in records(list) {
+            let (Some(id), Some(item), Some(method), Some(result)) = (f.next(), f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            let (Some(method), Some(result)) = (parse_enum(method), parse_enum(result)) else {
+                continue;
+            };
+            let (yes, no, abstain) = (count_field(f.next()), count_field(f.next()), count_field(f.next()));
+            out.push(m::VoteEvent {
+                method,
+                result,
+                counts: yes.map(|yes| m::VoteCounts { yes, no: no.unwrap_or(0), abstain: abstain.unwrap_or(0) }),
+                ballots: ballots.remove(id).unwrap_or_default(),
+                id: id.to_owned(),
+                session_id: session_id.clone(),
+                agenda_item_id: item.to_owned(),
+            });
+        }
+    }
+    out
+}
+
 /// One council's rows as metric inputs.
 fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ballot>>) -> m::CouncilPeriod {
     let Rows { sessions, items, docs, votes, speeches, mandates, memberships, public_sources_seqs } = r;
@@ -857,24 +938,7 @@ fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ball
                 is_open,
             })
             .collect(),
-        vote_events: votes
-            .into_iter()
-            .filter_map(|(id, session_id, agenda_item_id, method, result, yes, no, abstain)| {
-                Some(m::VoteEvent {
-                    method: parse_enum(&method)?,
-                    result: parse_enum(&result)?,
-                    counts: yes.map(|yes| m::VoteCounts {
-                        yes: yes.max(0) as u64,
-                        no: no.unwrap_or(0).max(0) as u64,
-                        abstain: abstain.unwrap_or(0).max(0) as u64,
-                    }),
-                    ballots: ballots.remove(&id).unwrap_or_default(),
-                    id,
-                    session_id,
-                    agenda_item_id,
-                })
-            })
-            .collect(),
+        vote_events: vote_events(&votes, ballots),
         speeches: speeches
             .iter()
             .flat_map(|(session_id, list)| {

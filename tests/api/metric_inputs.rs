@@ -1,5 +1,6 @@
 //! Metrics computed from a part of the stored rows (issue 25): the voting metrics from the vote
-//! events' counts kept at publication, without a ballot, the composition from the deputies
+//! events' counts kept at publication, without a ballot, the unanimity rate and the contested
+//! share from the per-session vote tallies, without a vote event, the composition from the deputies
 //! alone, the council means of the per-deputy metrics from the per-session tallies kept at
 //! publication, without a ballot or speech, and the other debate metrics from the per-session
 //! debate counts, without an item, vote event or speech, give what the whole computation gives,
@@ -9,7 +10,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use maslikhat::demo::{self, DemoConfig};
 use maslikhat::domain::metrics as m;
-use maslikhat::store::metrics::{Inputs, load_debated, load_inputs, load_openness, load_period, load_tallied};
+use maslikhat::store::metrics::{
+    Inputs, load_debated, load_inputs, load_openness, load_period, load_tallied, load_vote_tallied,
+};
 
 use crate::helpers::spawn_app;
 
@@ -83,6 +86,7 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
     let tallied = load_tallied(db, &councils).await.expect("tallies");
     let opened = load_openness(db, &councils).await.expect("openness inputs");
     let debated = load_debated(db, &councils).await.expect("debate counts");
+    let vote_tallied = load_vote_tallied(db, &councils).await.expect("vote tallies");
     let offset = m::almaty_offset();
     let (mut compared, mut with_value, mut with_means, mut with_gini, mut with_score) = (0, 0, 0, 0, 0);
     let (mut ballots, mut tally_rows, mut with_items, mut with_executive) = (0, 0, 0, 0);
@@ -103,6 +107,13 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
             e.vote_events.is_empty() && e.speeches.is_empty() && e.agenda_items.is_empty() && e.deputies.is_empty()
         );
         assert_eq!(debates.len(), full.sessions.len(), "{c}: one row of debate counts per session");
+        let (r, vote_tallies) = vote_tallied.get(c).expect("the council's vote tallies");
+        assert!(
+            r.vote_events.is_empty() && r.speeches.is_empty() && r.agenda_items.is_empty() && r.deputies.is_empty()
+        );
+        assert_eq!(vote_tallies.len(), full.sessions.len(), "{c}: one vote tally per session");
+        let counted: u64 = vote_tallies.iter().map(|t| t.tally.counted).sum();
+        assert!(counted > 0 && counted <= full.vote_events.len() as u64, "{c}: {counted} counted vote events");
         let (o, vote_counts) = opened.get(c).expect("the council's openness inputs");
         assert!(o.vote_events.is_empty() && o.speeches.is_empty() && !o.agenda_items.is_empty());
         assert_eq!(
@@ -119,6 +130,12 @@ async fn metrics_from_the_partial_inputs_equal_the_whole_computation_on_every_de
                 let whole = m::council_metrics(&full, from, to, as_of, offset);
                 let voting = m::council_voting_metrics(v, from, to, as_of, offset);
                 assert_eq!(voting, whole.voting, "{c} {from}..{to} as of {as_of}: voting");
+                let rates = m::council_vote_rates(r, vote_tallies, from, to, as_of, offset);
+                let expected = m::VoteRates {
+                    unanimity_rate: whole.voting.unanimity_rate,
+                    contested_share: whole.voting.contested_share,
+                };
+                assert_eq!(rates, expected, "{c} {from}..{to} as of {as_of}: voting from vote tallies");
                 let composition = m::council_composition(d, from, to, as_of, offset);
                 assert_eq!(composition, whole.composition, "{c} {from}..{to} as of {as_of}: composition");
                 let means = m::council_tally_means(t, tallies, from, to, as_of, offset);
@@ -252,6 +269,9 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
         ("debate", "speakers_per_item"),
         ("debate", "executive_share"),
         ("debate", "questions_per_session"),
+        ("voting", "contested_share"),
+        ("voting", "unanimity_rate"),
+        ("openness", "openness_score"),
     ];
     let periods =
         ["from=2024-01-01&to=2024-06-30&as_of=2025-01-01T00:00:00Z", "to=2025-06-30&as_of=2025-06-30T18:00:00Z"];
@@ -267,10 +287,10 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
         }
     }
     // The database as the release before the tallies left it: the three migrations undone (their
-    // tables dropped; the index migration after them as well), then redone as bare schema
-    // changes, which leave the new tables empty.
+    // tables dropped; the index and vote-count migrations after them as well), then redone as
+    // bare schema changes, which leave the new tables empty.
     let db = maslikhat::store::connect(&before.database_url, 2).await.expect("connects");
-    migration::Migrator::down(&db, Some(4)).await.expect("the migrations are undone");
+    migration::Migrator::down(&db, Some(5)).await.expect("the migrations are undone");
     migration::Migrator::up(&db, None).await.expect("the schema is redone");
     assert_eq!(count(&db, "session_deputy_tally").await, 0, "a table created empty");
     assert_eq!(count(&db, "session_debate_tally").await, 0, "a table created empty");
@@ -295,7 +315,7 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
             }
         }
     }
-    assert!(compared >= 32, "{compared} rankings values compared");
+    assert!(compared >= 44, "{compared} rankings values compared");
     assert!(count(&db, "session_deputy_tally").await > 1000, "every tally");
     assert_eq!(count(&db, "session_debate_tally").await, count(&db, "session").await, "every session's debate counts");
     assert_eq!(count(&db, "derived_fill").await, 0, "nothing left to fill");

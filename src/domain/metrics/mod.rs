@@ -66,7 +66,10 @@ pub use tally::{
     council_tally_means, session_debate, session_tallies,
 };
 pub use value::{MetricValue, NullReason, dominant_reason};
-pub use voting::{CONTESTED_THRESHOLD_PERCENT, VotingMetrics, dissenters, effective_counts, is_dissent};
+pub use voting::{
+    CONTESTED_THRESHOLD_PERCENT, SessionVoteTally, SessionVotes, VoteRates, VoteTally, VotingMetrics, dissenters,
+    effective_counts, is_dissent, session_votes,
+};
 
 use scope::Scope;
 
@@ -147,6 +150,20 @@ pub fn council_voting_metrics(
     offset: FixedOffset,
 ) -> VotingMetrics {
     voting::voting_metrics(&Scope::new(input, from, to, as_of, offset))
+}
+
+/// The unanimity rate and the contested share alone, from the council's sessions (`input` needs
+/// no vote event, ballot or anything else) and the vote tallies of its sessions: the same values
+/// as [`council_voting_metrics`] computes from every vote event.
+pub fn council_vote_rates(
+    input: &CouncilPeriod,
+    tallies: &[SessionVoteTally],
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+    offset: FixedOffset,
+) -> VoteRates {
+    voting::vote_rates(&Scope::new(input, from, to, as_of, offset), tallies)
 }
 
 /// The openness alone: what [`council_metrics`] gives as `openness`. It reads the sessions, their

@@ -119,7 +119,12 @@ fn record_votes_and_speeches(id: &str, doc: &SessionRecord) -> (Vec<m::VoteEvent
                 agenda_item_id: e.agenda_item.clone(),
                 method: same(e.method.as_str())?,
                 result: same(e.result.as_str())?,
-                counts: None,
+                // As stored: the counts stated (else the metrics tally the ballots).
+                counts: e.counts.as_ref().map(|c| m::VoteCounts {
+                    yes: u64::from(c.yes),
+                    no: u64::from(c.no),
+                    abstain: u64::from(c.abstain),
+                }),
                 ballots: e
                     .ballots
                     .iter()
@@ -146,10 +151,18 @@ fn record_votes_and_speeches(id: &str, doc: &SessionRecord) -> (Vec<m::VoteEvent
 }
 
 /// What the publication path keeps beside the rows of session record `doc`: the per-deputy
-/// tallies (see [`session_tallies`](super::session_tallies)) and the session's debate counts (see
-/// [`session_debate`](super::session_debate)).
-pub fn record_kept(id: &str, doc: &SessionRecord) -> (Vec<super::DeputyTally>, super::SessionDebate) {
+/// tallies (see [`session_tallies`](super::session_tallies)), the session's debate counts (see
+/// [`session_debate`](super::session_debate)) and what is kept of its vote events (see
+/// [`session_votes`](super::session_votes)).
+pub fn record_kept(
+    id: &str,
+    doc: &SessionRecord,
+) -> (Vec<super::DeputyTally>, super::SessionDebate, super::SessionVotes) {
     let (votes, speeches) = record_votes_and_speeches(id, doc);
     let items: Vec<String> = doc.agenda.iter().map(|a| a.id.clone()).collect();
-    (super::session_tallies(id, &votes, &speeches), super::session_debate(id, &items, &votes, &speeches))
+    (
+        super::session_tallies(id, &votes, &speeches),
+        super::session_debate(id, &items, &votes, &speeches),
+        super::session_votes(&votes),
+    )
 }

@@ -257,7 +257,7 @@ fn speeches(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Vec<speech::Mo
 
 /// The metric inputs kept per session: `record_kept` of the record, as rows.
 fn aggregates(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Aggregates {
-    let (tallies, debate) = crate::domain::metrics::record_kept(ctx.session_id, doc);
+    let (tallies, debate, votes) = crate::domain::metrics::record_kept(ctx.session_id, doc);
     let deputy_tallies = tallies
         .into_iter()
         .map(|t| {
@@ -289,6 +289,12 @@ fn aggregates(ctx: &Child, doc: &SessionRecord, ints: &mut Ints) -> Aggregates {
         speech_seconds: i64::try_from(debate.speech_seconds).unwrap_or(i64::MAX),
         executive_seconds: i64::try_from(debate.executive_seconds).unwrap_or(i64::MAX),
         questions: ints.fit(debate.questions, path),
+        vote_events: ints.fit(votes.counts.vote_events, path),
+        named_vote_events: ints.fit(votes.counts.named, path),
+        counted_vote_events: ints.fit(votes.tally.counted, path),
+        unanimous_vote_events: ints.fit(votes.tally.unanimous, path),
+        vote_events_with_votes: ints.fit(votes.tally.with_votes, path),
+        contested_vote_events: ints.fit(votes.tally.contested, path),
     };
     Aggregates { deputy_tallies, debate_tally }
 }
