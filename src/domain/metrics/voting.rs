@@ -56,8 +56,8 @@ pub fn is_dissent(option: BallotOption, result: VoteResult) -> bool {
 }
 
 /// Counts of counted vote events: all that the unanimity rate and the contested share read of
-/// them, so that those two can be computed from counts per session (summed from what is kept of
-/// each vote event at publication, issue 25) as well as from the vote events themselves.
+/// them, so that those two can be computed from counts kept per session at publication (issue
+/// 25) as well as from the vote events themselves.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteTally {
     /// Counted vote events: with counts, given or tallied from ballots.
