@@ -228,8 +228,30 @@ fn aggregate(backend: DbBackend, fields: &[&str]) -> Expr {
     Expr::cust(format!("{concat}({}, {chr}({}))", fields.join(&unit), RECORD as u32))
 }
 
+/// [`aggregate`] of expressions (for fields that are subqueries): a column that concatenates,
+/// over the rows of a group, `fields` of each row, fields separated by [`UNIT`], records by
+/// [`RECORD`]. The same rules hold: no field may be NULL or contain the separators.
+pub(crate) fn aggregate_exprs(backend: DbBackend, fields: Vec<Expr>) -> Expr {
+    let (concat, chr) = match backend {
+        DbBackend::Postgres => ("string_agg", "chr"),
+        _ => ("group_concat", "char"),
+    };
+    let unit = format!(" || {chr}({}) || ", UNIT as u32);
+    let placeholders: Vec<String> = (1..=fields.len()).map(|i| placeholder(backend, i)).collect();
+    Expr::cust_with_exprs(format!("{concat}({}, {chr}({}))", placeholders.join(&unit), RECORD as u32), fields)
+}
+
+/// How a custom expression names its `i`th expression (from 1) for `backend`'s query builder:
+/// `$i` for PostgreSQL, `?` (the next one) for SQLite.
+pub(crate) fn placeholder(backend: DbBackend, i: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${i}"),
+        _ => "?".to_owned(),
+    }
+}
+
 /// The records of an [`aggregate`]d column, each as an iterator over its fields.
-fn records(list: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
+pub(crate) fn records(list: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
     list.split(RECORD).map(|r| r.split(UNIT))
 }
 

@@ -114,57 +114,77 @@ pub async fn list_vote_events(
 }
 
 /// One vote event with its ballots (by deputy) and each voter's standing that day, read in one
-/// statement (so in one snapshot): the event's columns on every row, joined to its ballots, with
-/// each voter's party and mandate that day from correlated subqueries (of several rows covering
-/// the day, the first stored: the lowest id). One round trip instead of six (a transaction
-/// around four reads): with the response cache off, the round trips were most of the read's
-/// time (issue 25).
+/// statement (so in one snapshot) as one row: the event's columns and its ballots concatenated
+/// (`store::metrics::aggregate_exprs`), each with the voter's party and mandate that day from
+/// correlated subqueries (of several rows covering the day, the first stored: the lowest id).
+/// One round trip instead of six (a transaction around four reads): with the response cache
+/// off, the round trips were most of the read's time (issue 25). One row instead of one per
+/// ballot, each repeating the event's twenty columns (its motion too), which the driver copied
+/// out every time.
 pub async fn get_vote_event(db: &Db, id: &str) -> Result<(VoteEvent, Vec<BallotRead>), StoreError> {
-    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
+    use sea_orm::sea_query::{Alias, ExprTrait, Query, QueryStatementBuilder};
     use sea_orm::{FromQueryResult, Iterable};
 
+    use crate::store::metrics::{aggregate_exprs, placeholder, records};
     use crate::store::stored::At;
 
+    let backend = db.get_database_backend();
     let voter = || Expr::col((ballot::Entity, ballot::Column::DeputyId));
     let day = || Expr::col((vote_event::Entity, vote_event::Column::SessionDate));
+    let or_none = |e: Expr| Expr::cust_with_expr(format!("coalesce({}, '')", placeholder(backend, 1)), e);
+    let mut ballots = Query::select();
+    ballots
+        .expr(aggregate_exprs(
+            backend,
+            vec![
+                voter(),
+                Expr::col((ballot::Entity, ballot::Column::Option)),
+                or_none(on_the_day("party_membership", "party_id", voter(), day())),
+                or_none(on_the_day("mandate", "nomination", voter(), day())),
+                or_none(on_the_day("mandate", "seat_type", voter(), day())),
+            ],
+        ))
+        .from(ballot::Entity)
+        .and_where(
+            Expr::col((ballot::Entity, ballot::Column::VoteEventId))
+                .equals((vote_event::Entity, vote_event::Column::Id)),
+        );
     let mut q = Query::select();
     for c in vote_event::Column::iter() {
         q.column((vote_event::Entity, c));
     }
-    q.expr_as(Expr::col((ballot::Entity, ballot::Column::DeputyId)), Alias::new("ballot_deputy"))
-        .expr_as(Expr::col((ballot::Entity, ballot::Column::Option)), Alias::new("ballot_option"))
-        .expr_as(on_the_day("party_membership", "party_id", voter(), day()), Alias::new("ballot_party"))
-        .expr_as(on_the_day("mandate", "nomination", voter(), day()), Alias::new("ballot_nomination"))
-        .expr_as(on_the_day("mandate", "seat_type", voter(), day()), Alias::new("ballot_seat_type"))
+    q.expr_as(Expr::SubQuery(None, Box::new(ballots.into_sub_query_statement())), Alias::new("ballots"))
         .from(vote_event::Entity)
-        .left_join(
-            ballot::Entity,
-            Expr::col((ballot::Entity, ballot::Column::VoteEventId))
-                .equals((vote_event::Entity, vote_event::Column::Id)),
-        )
-        .and_where(Expr::col((vote_event::Entity, vote_event::Column::Id)).eq(id))
-        .order_by((ballot::Entity, ballot::Column::DeputyId), Order::Asc);
-    let rows = db.query_all_raw(db.get_database_backend().build(&q)).await?;
-    let first = rows.first().ok_or_else(|| StoreError::NotFound(format!("vote event {id}")))?;
-    let event = VoteEvent::try_from(vote_event::Model::from_query_result(first, "")?)?;
-    let mut ballots = Vec::with_capacity(rows.len());
-    for r in &rows {
-        // The one row of an event without ballots has none of the ballot's columns.
-        let Some(deputy_id) = r.try_get::<Option<String>>("", "ballot_deputy")? else { continue };
-        let at = At::new("ballot", &deputy_id);
-        let option = at.enumeration("option", &r.try_get::<String>("", "ballot_option")?)?;
-        let party = r.try_get::<Option<String>>("", "ballot_party")?;
-        let nomination = r.try_get::<Option<String>>("", "ballot_nomination")?;
-        let seat = r.try_get::<Option<String>>("", "ballot_seat_type")?;
-        let mandate = match (nomination, seat) {
-            (Some(n), Some(s)) => {
-                let at = At::new("mandate", &deputy_id);
-                Some((at.enumeration("nomination", &n)?, at.enumeration("seat_type", &s)?))
-            }
-            _ => None,
+        .and_where(Expr::col((vote_event::Entity, vote_event::Column::Id)).eq(id));
+    let row =
+        db.query_one_raw(backend.build(&q)).await?.ok_or_else(|| StoreError::NotFound(format!("vote event {id}")))?;
+    let event = VoteEvent::try_from(vote_event::Model::from_query_result(&row, "")?)?;
+    let list = row.try_get::<Option<String>>("", "ballots")?.unwrap_or_default();
+    let mut ballots = vec![];
+    for mut f in records(&list).filter(|_| !list.is_empty()) {
+        let (Some(deputy_id), Some(option), Some(party), Some(nomination), Some(seat)) =
+            (f.next(), f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(StoreError::Corrupt {
+                table: "ballot",
+                row: id.to_owned(),
+                column: "deputy_id",
+                value: list.chars().take(200).collect(),
+            });
         };
-        ballots.push(BallotRead { deputy_id, option, party, mandate });
+        let at = At::new("ballot", deputy_id);
+        let option = at.enumeration("option", option)?;
+        let mandate = if nomination.is_empty() || seat.is_empty() {
+            None
+        } else {
+            let at = At::new("mandate", deputy_id);
+            Some((at.enumeration("nomination", nomination)?, at.enumeration("seat_type", seat)?))
+        };
+        let party = (!party.is_empty()).then(|| party.to_owned());
+        ballots.push(BallotRead { deputy_id: deputy_id.to_owned(), option, party, mandate });
     }
+    // By deputy id, as bytes compare (the database's order of an aggregate is unspecified).
+    ballots.sort_by(|a, b| a.deputy_id.cmp(&b.deputy_id));
     Ok((event, ballots))
 }
 
