@@ -226,22 +226,31 @@ async fn an_entry_past_its_time_answers_while_one_request_recomputes_it_but_neve
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     // The home page: the slowest page to compute (national rankings), so the requests that
     // arrive while one recomputes it are many.
-    let old = app.client.get(format!("{}/", app.base)).send().await.expect("request").text().await.expect("body");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let answers = together(&app, "/", 12).await;
-    let count = |want: &str| answers.iter().filter(|(s, _)| s == want).count();
-    assert_eq!(count(STORED), 1, "one request recomputes: {answers:?}");
-    assert!(
-        count(STALE) >= 1,
-        "the others get the old page meanwhile: {:?}",
-        answers.iter().map(|a| &a.0).collect::<Vec<_>>()
-    );
-    assert_eq!(count(STORED) + count(STALE) + count(HIT), 12, "no other answer");
-    for (status, body) in &answers {
-        if status == STALE {
-            assert_eq!(body, &old, "a stale answer is the old entry as it was");
+    let mut old = app.client.get(format!("{}/", app.base)).send().await.expect("request").text().await.expect("body");
+    // Whether a request arrives while another recomputes is a race: the faster the page (the
+    // rankings read counts kept per session), the fewer do. So up to four rounds, each after
+    // the entry's time, until one answers stale; every round must hold the rules.
+    let (n, mut stale) = (24, 0);
+    let mut rounds = vec![];
+    for _ in 0..4 {
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let answers = together(&app, "/", n).await;
+        let count = |want: &str| answers.iter().filter(|(s, _)| s == want).count();
+        assert_eq!(count(STORED), 1, "one request recomputes: {answers:?}");
+        assert_eq!(count(STORED) + count(STALE) + count(HIT), n, "no other answer");
+        for (status, body) in &answers {
+            if status == STALE {
+                assert_eq!(body, &old, "a stale answer is the old entry as it was");
+            }
+        }
+        stale += count(STALE);
+        rounds.push(answers.iter().map(|a| a.0.clone()).collect::<Vec<_>>());
+        old = answers.iter().find(|(s, _)| s == STORED).map(|(_, b)| b.clone()).expect("the recomputed page");
+        if stale > 0 {
+            break;
         }
     }
+    assert!(stale >= 1, "the others get the old page meanwhile, in one of four rounds: {rounds:?}");
     // After a write, nobody gets the old page: the data changed.
     assert_eq!(app.put("/v1/parties/zhana", &app.admin(), &party("zhana")).await.status, 201);
     // (The log-head watch sees this node's own write too, and empties the cache once more.)
