@@ -542,10 +542,9 @@ impl RankingMetric {
     /// The stored rows this metric reads: the unanimity rate and the contested share the
     /// sessions' vote tallies (kept per session at publication), the mean dissent the vote
     /// events' counts kept at publication, the composition the deputies, the per-deputy means
-    /// (less the rebellion rate),
-    /// the silent-deputy share and the speaking-time Gini the sessions' tallies, the other debate
-    /// metrics the sessions' debate counts, the openness the sessions, items, documents and
-    /// counts of vote events, and the rebellion rate every row.
+    /// (less the rebellion rate), the silent-deputy share and the speaking-time Gini the
+    /// sessions' tallies, the other debate metrics the sessions' debate counts, the openness the
+    /// sessions, items, documents and counts of vote events, and the rebellion rate every row.
     pub fn inputs(self) -> store::metrics::Inputs {
         use RankingMetric as R;
         use store::metrics::Inputs;

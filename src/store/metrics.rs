@@ -173,9 +173,9 @@ struct SessionRow {
 }
 
 /// What the partial computations without documents read of a session ([`Inputs::Votes`],
-/// [`Inputs::Tallies`], [`Inputs::Debate`], [`Inputs::VoteTallies`]): which sessions are held, and when. A third of the
-/// columns, so a third of the values the driver copies and decodes (the session rows are most
-/// of what the national rankings read).
+/// [`Inputs::Tallies`], [`Inputs::Debate`], [`Inputs::VoteTallies`]): which sessions are held,
+/// and when. A third of the columns, so a third of the values the driver copies and decodes (the
+/// session rows are most of what the national rankings read).
 #[derive(FromQueryResult)]
 struct SessionCore {
     id: String,
@@ -220,12 +220,7 @@ const RECORD: char = '\u{1e}';
 /// The expressions must never be NULL nor contain the separators: ids (`a-z 0-9 . _ -`), enum
 /// names and numbers, with `''` for none.
 fn aggregate(backend: DbBackend, fields: &[&str]) -> Expr {
-    let (concat, chr) = match backend {
-        DbBackend::Postgres => ("string_agg", "chr"),
-        _ => ("group_concat", "char"),
-    };
-    let unit = format!(" || {chr}({}) || ", UNIT as u32);
-    Expr::cust(format!("{concat}({}, {chr}({}))", fields.join(&unit), RECORD as u32))
+    aggregate_exprs(backend, fields.iter().map(|f| Expr::cust((*f).to_owned())).collect())
 }
 
 /// [`aggregate`] of expressions (for fields that are subqueries): a column that concatenates,
