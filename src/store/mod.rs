@@ -250,15 +250,15 @@ pub async fn connect_with(
         opts.test_before_acquire_if_idle_for(Duration::from_secs(1));
     }
     opts.map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30))
-                .create_if_missing(true)
-                // Rows cross from SQLite's worker thread in a channel: a roomier one lets a large
-                // read (metrics of a batch of councils) run ahead instead of waking per 50 rows.
-                .row_buffer_size(1024)
-        });
+        o.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .create_if_missing(true)
+            // Rows cross from SQLite's worker thread in a channel: a roomier one lets a large
+            // read (metrics of a batch of councils) run ahead instead of waking per 50 rows.
+            .row_buffer_size(1024)
+    });
     Database::connect(opts).await
 }
 
@@ -360,4 +360,30 @@ pub async fn any_synthetic_council(db: &Db) -> Result<bool, StoreError> {
     use crate::entity::council;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     Ok(council::Entity::find().filter(council::Column::Synthetic.eq(true)).count(db).await? > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    /// `.cargo/config.toml` builds the bundled SQLite with the options that reads' speed depends
+    /// on (issue 25). A build that missed that file's `[env]` (another working directory, a
+    /// vendored build) would lose them without a word; this says so.
+    #[tokio::test]
+    async fn the_bundled_sqlite_is_built_with_the_options_cargo_config_sets() {
+        let db = super::connect("sqlite::memory:", 1).await.expect("an in-memory database");
+        let rows = db
+            .query_all_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA compile_options"))
+            .await
+            .expect("its compile options");
+        let options: Vec<String> = rows.iter().filter_map(|r| r.try_get_by_index::<String>(0).ok()).collect();
+        assert!(options.len() > 5, "{options:?}");
+        for wanted in ["DEFAULT_MEMSTATUS=0", "ENABLE_QPSG"] {
+            assert!(options.iter().any(|o| o == wanted), "{wanted} missing from {options:?}");
+        }
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "ENABLE_MEMORY_MANAGEMENT is on: {options:?}"
+        );
+    }
 }
