@@ -5,13 +5,13 @@ use maslikhat::cli::{self, Cli};
 use maslikhat::config::Settings;
 
 /// mimalloc rather than glibc's allocator, which took a quarter to a third of an uncached
-/// response's CPU (README, *Performance*). Measured alternately at scale 1 with the response cache
+/// response's CPU (docs/performance.md). Measured alternately at scale 1 with the response cache
 /// off: a council's metrics 3,600-3,800 -> 5,900-6,400 req/s, the council list 1,370-1,390 ->
 /// 2,200-2,250, a council page 560-660 -> 780-800; peak RSS 157-159 -> 206-211 MiB under that load.
 /// With the crate's `override` feature, `malloc` and `free` are mimalloc's too, so SQLite's own
 /// allocations (every value it copies out of a row) no longer go to glibc, which then still took
 /// about 38 % of a cold national ranking at scale 10: that ranking 569-854 -> 379 ms, a vote event
-/// 5,800-6,200 -> 7,100 req/s uncached (README, *Performance*).
+/// 5,800-6,200 -> 7,100 req/s uncached (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
