@@ -40,8 +40,8 @@ async fn main() -> std::process::ExitCode {
 /// arenas, and on a kernel in `madvise` mode each first touch of one then makes the kernel clear
 /// 2 MiB, most of which the process never uses: 24-26 % of a cold national ranking at scale 10
 /// on a fresh server, and about 40 MB more peak RSS after three cold rankings (160-164 against
-/// 121-123 MB; docs/performance.md). The flag is the process's and covers mappings made before it was set
-/// (the kernel checks it at each fault). Where it cannot be set, nothing else changes.
+/// 121-123 MB; docs/performance.md). The flag is the process's and covers mappings made before
+/// it was set (the kernel checks it at each fault). Where it cannot be set, nothing else changes.
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     if let Err(e) = rustix::thread::disable_transparent_huge_pages(true) {

@@ -245,9 +245,10 @@ pub(crate) fn placeholder(backend: DbBackend, i: usize) -> String {
     }
 }
 
-/// The records of an [`aggregate`]d column, each as an iterator over its fields.
+/// The records of an [`aggregate`]d column, each as an iterator over its fields; none for an
+/// empty column (an aggregate of no rows), which splitting alone would read as one empty record.
 pub(crate) fn records(list: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
-    list.split(RECORD).map(|r| r.split(UNIT))
+    list.split(RECORD).filter(move |_| !list.is_empty()).map(|r| r.split(UNIT))
 }
 
 /// A count of an [`aggregate`]d record: none when absent or empty (NULL), a negative one as 0.
@@ -974,5 +975,18 @@ fn assemble(council_id: &str, r: Rows, ballots: &mut HashMap<String, Vec<m::Ball
             })
             .collect(),
         deputies: deputies.into_values().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RECORD, UNIT, records};
+
+    #[test]
+    fn an_aggregate_of_no_rows_has_no_records_and_empty_fields_stay_fields() {
+        assert_eq!(records("").count(), 0);
+        let list = format!("d1{UNIT}yes{RECORD}d2{UNIT}");
+        let parsed: Vec<Vec<&str>> = records(&list).map(Iterator::collect).collect();
+        assert_eq!(parsed, [vec!["d1", "yes"], vec!["d2", ""]]);
     }
 }

@@ -161,9 +161,7 @@ pub async fn get_vote_event(db: &Db, id: &str) -> Result<(VoteEvent, Vec<BallotR
     let event = VoteEvent::try_from(vote_event::Model::from_query_result(&row, "")?)?;
     let list = row.try_get::<Option<String>>("", "ballots")?.unwrap_or_default();
     let mut ballots = vec![];
-    // No ballots: no record at all (an empty list would read as one empty record).
-    let list_records = if list.is_empty() { None } else { Some(records(&list)) };
-    for mut f in list_records.into_iter().flatten() {
+    for mut f in records(&list) {
         let (Some(deputy_id), Some(option), Some(party), Some(nomination), Some(seat)) =
             (f.next(), f.next(), f.next(), f.next(), f.next())
         else {
