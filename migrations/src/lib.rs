@@ -20,6 +20,7 @@ mod m20261219_000001_derived_fill;
 mod m20261220_000001_session_debate_tally;
 mod m20261221_000001_deputy_indexes;
 mod m20261222_000001_session_vote_counts;
+mod m20261223_000001_council_served;
 
 /// Every migration of the schema, in order. Run at start-up and in tests.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000001_session_debate_tally::Migration),
             Box::new(m20261221_000001_deputy_indexes::Migration),
             Box::new(m20261222_000001_session_vote_counts::Migration),
+            Box::new(m20261223_000001_council_served::Migration),
         ]
     }
 }

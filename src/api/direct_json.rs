@@ -73,6 +73,44 @@ impl<T: ToJSON + Serialize> ApiResponse for DirectJson<T> {
     }
 }
 
+/// A JSON response body already written, documented as `T` (the council list, assembled from each
+/// council's stored JSON), with the `Link` of its next page, if any, so that no middleware reads
+/// the body to find it.
+pub struct PrebuiltJson<T> {
+    body: Vec<u8>,
+    next: Option<String>,
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> PrebuiltJson<T> {
+    /// A body that is `T`'s JSON, and the URL of the next page.
+    pub fn new(body: Vec<u8>, next: Option<String>) -> Self {
+        Self { body, next, of: std::marker::PhantomData }
+    }
+}
+
+impl<T: Type> Payload for PrebuiltJson<T> {
+    const CONTENT_TYPE: &'static str = CONTENT_TYPE;
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T> IntoResponse for PrebuiltJson<T> {
+    fn into_response(self) -> Response {
+        let mut b = Response::builder().header(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(link) = self.next.and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
+            b = b.header(header::LINK, link);
+        }
+        b.body(self.body)
+    }
+}
+
 /// Why `value`'s serde JSON is not its `ToJSON` JSON, if it is not.
 pub fn differs_from_to_json<T: ToJSON + Serialize>(value: &T) -> Option<String> {
     let by_serde = match serde_json::to_value(value) {

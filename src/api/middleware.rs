@@ -112,6 +112,10 @@ fn next_page_link(headers: &poem::http::HeaderMap, body: &[u8]) -> Option<Header
     struct Next {
         next: Option<String>,
     }
+    if headers.contains_key(header::LINK) {
+        // The handler said it (`PrebuiltJson`): the body need not be read for it.
+        return None;
+    }
     let json = headers.get(header::CONTENT_TYPE)?.to_str().ok()?.starts_with("application/json");
     if !json || body.first() != Some(&b'{') {
         return None;

@@ -291,6 +291,17 @@ impl<T: ToJSON + serde::Serialize + Send + Sync> ReadDirect<T> {
     }
 }
 
+/// A read whose body is already JSON (see `PrebuiltJson`); its `ETag` names it.
+#[derive(poem_openapi::ApiResponse)]
+pub enum ReadPrebuilt<T: Type + Send + Sync> {
+    /// The body; `ETag` names it.
+    #[oai(status = 200)]
+    Ok(super::direct_json::PrebuiltJson<T>),
+    /// `If-None-Match` names the current ETag: nothing changed.
+    #[oai(status = 304)]
+    NotModified,
+}
+
 /// A read of a document's current state, whose `ETag` is its current version's (send it back as
 /// `If-Match` to replace that version).
 #[derive(poem_openapi::ApiResponse)]

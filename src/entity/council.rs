@@ -21,6 +21,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The council as served, as JSON, without its `url` (written by the projection).
+    #[sea_orm(column_type = "Text")]
+    pub served: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

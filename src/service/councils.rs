@@ -18,6 +18,16 @@ pub async fn list(
     Ok(read::list_councils(&svc.reads().await, f, cursor, limit).await?)
 }
 
+/// Councils by id, after `cursor`, as their served JSON without URLs.
+pub async fn list_served(
+    svc: &Service,
+    f: &CouncilFilter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<read::ServedCouncil>, Error> {
+    Ok(read::list_councils_served(&svc.reads().await, f, cursor, limit).await?)
+}
+
 /// Every council, by id.
 pub async fn all(svc: &Service) -> Result<Vec<CouncilRead>, Error> {
     Ok(read::all_councils(&svc.reads().await).await?)

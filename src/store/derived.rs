@@ -3,8 +3,13 @@
 //! name removed, in the transaction of the start-up migration, before anything is served. So a
 //! database that held sessions before such a table existed serves the same metrics as one that
 //! has published them since (issue 25: an empty table would make rankings silently wrong).
+//!
+//! `council` is named when a migration adds a column the projection derives from each council's
+//! document (its served JSON): every council row is rewritten from its current stored version.
 
 use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -13,13 +18,13 @@ use super::StoreError;
 use super::batch::insert_all;
 use super::projection::{self, Document, Logged};
 use super::version::DocKind;
-use crate::entity::{document_version, session, session_debate_tally, session_deputy_tally};
+use crate::entity::{council, document_version, session, session_debate_tally, session_deputy_tally};
 
 /// Sessions filled at a time: the fill runs in flat memory whatever the size of the history.
 const PAGE: u64 = 500;
 
 /// The tables this server knows how to fill, each derived from session records alone.
-pub const FILLABLE: &[&str] = &["session_deputy_tally", "session_debate_tally"];
+pub const FILLABLE: &[&str] = &["session_deputy_tally", "session_debate_tally", "council"];
 
 /// Fills every table `derived_fill` names and removes the names. Returns the tables filled (none
 /// when nothing was pending, or another node filled them first). Run inside the migration's
@@ -46,12 +51,49 @@ pub async fn fill_pending<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, Sto
             filled.push(table);
         }
     }
+    if filled.iter().any(|t| t == "council") {
+        let councils = fill_councils(db).await?;
+        tracing::info!(councils, "wrote every council's derived columns from its stored version");
+    }
     // One pass fills every per-session table, whichever of them were named.
-    if !filled.is_empty() {
+    if filled.iter().any(|t| t != "council") {
         let (sessions, rows) = fill_session_aggregates(db).await?;
         tracing::info!(tables = ?filled, sessions, rows, "filled new tables of metric inputs from the stored session records");
     }
     Ok(filled)
+}
+
+/// Rewrites every council's row from its current stored version ([`projection::council`]), its
+/// creation time kept. Returns the councils written.
+async fn fill_councils<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
+    let rows: Vec<(String, i32, DateTime<Utc>)> = council::Entity::find()
+        .select_only()
+        .columns([council::Column::Id, council::Column::Version, council::Column::CreatedAt])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let current: HashMap<String, (i32, DateTime<Utc>)> = rows.into_iter().map(|(id, v, c)| (id, (v, c))).collect();
+    let mut written = 0;
+    let versions = document_version::Entity::find()
+        .filter(document_version::Column::Kind.eq(DocKind::Council.as_str()))
+        .all(db)
+        .await?;
+    for v in versions {
+        let Some(&(version, created)) = current.get(&v.doc_id) else { continue };
+        if version != v.version {
+            continue;
+        }
+        let logged = Logged::stored(&v)?;
+        let Document::Council(doc) = projection::parse(&logged)? else { continue };
+        let rows = projection::council(&logged, &doc, Some(created)).map_err(StoreError::Invalid)?;
+        council::Entity::update_many()
+            .col_expr(council::Column::Served, Expr::value(rows.council.served))
+            .filter(council::Column::Id.eq(v.doc_id.as_str()))
+            .exec(db)
+            .await?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// Replaces the rows of the per-session aggregate tables with those each session's current

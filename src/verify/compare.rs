@@ -104,9 +104,11 @@ fn keyed(path: &str, key: &str, want: &[Value], got: &[Value], out: &mut Vec<Dif
             None => out.push(Difference { field: p, served: None, logged: Some(w.clone()) }),
         }
     }
+    let mut seen = std::collections::HashSet::new();
     for g in got {
         let gid = id(g).unwrap_or_default();
-        if !want.iter().any(|w| id(w).as_deref() == Some(gid.as_str())) {
+        // An id the log does not have, or one served a second time (the log has it once).
+        if !want.iter().any(|w| id(w).as_deref() == Some(gid.as_str())) || !seen.insert(gid.clone()) {
             out.push(Difference { field: pointer(path, &gid), served: Some(g.clone()), logged: None });
         }
     }

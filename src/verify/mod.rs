@@ -163,6 +163,8 @@ fn summary(walk: &Walk, http: &Http, report: &mut VerifyReport) {
 #[derive(Debug, Default)]
 struct Logged {
     councils: BTreeSet<String>,
+    /// Each council as its last version says the list serves it.
+    council_items: Vec<Expected>,
     parties: BTreeSet<String>,
     public_records: BTreeSet<String>,
     rosters: BTreeSet<String>,
@@ -239,7 +241,13 @@ impl Walk {
                 let doc: Council = parse(&v)?;
                 self.synthetic.insert(id.clone(), doc.synthetic);
                 self.logged.councils.insert(id);
-                if last { vec![logged::council(&v, first, &doc)] } else { vec![] }
+                if last {
+                    let e = logged::council(&v, first, &doc);
+                    self.logged.council_items.push(e.clone());
+                    vec![e]
+                } else {
+                    vec![]
+                }
             }
             "party" => {
                 let doc: Party = parse(&v)?;
@@ -271,7 +279,12 @@ impl Walk {
     async fn lists(&mut self, http: &mut Http) -> Result<(), Fail> {
         let l = std::mem::take(&mut self.logged);
         if self.council.is_none() {
-            self.checker.ids(http, "/v1/councils", "council", None, &l.councils).await?;
+            // The list is written from each council's row of its own (`council.served`): its items
+            // are compared whole, not only their ids.
+            let items = l.council_items.iter().map(|e| e.value.clone()).collect();
+            let reduce = l.council_items.first().and_then(|e| e.reduce);
+            let list = Expected { counts: vec![], reduce, ..Expected::list("/v1/councils".to_owned(), items, "lists") };
+            self.checker.items(http, list, "council", None).await?;
             self.checker.ids(http, "/v1/parties", "party", None, &l.parties).await?;
             self.checker.ids(http, "/v1/public-records", "public_record", None, &l.public_records).await?;
         }

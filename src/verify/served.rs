@@ -75,15 +75,34 @@ impl Checker {
         owner: Option<&DocKey>,
         logged: &BTreeSet<String>,
     ) -> Result<(), Fail> {
-        let e = Expected {
-            counts: vec![],
-            ..Expected::list(endpoint.to_owned(), logged.iter().map(|id| json!({"id": id})).collect(), "lists")
-        };
+        let items = logged.iter().map(|id| json!({"id": id})).collect();
+        self.items(
+            http,
+            Expected { counts: vec![], ..Expected::list(endpoint.to_owned(), items, "lists") },
+            kind,
+            owner,
+        )
+        .await
+    }
+
+    /// Reads the list `e` names and holds every difference from its logged items (keyed by id):
+    /// ids served that the log does not have or has once, logged ids not served, and the
+    /// fields of each item (as far as `e`'s items give them). Each is about the document of
+    /// `kind` with that id, or about `owner` when the list belongs to one document.
+    pub async fn items(
+        &mut self,
+        http: &mut Http,
+        e: Expected,
+        kind: &str,
+        owner: Option<&DocKey>,
+    ) -> Result<(), Fail> {
+        let endpoint = e.endpoint.clone();
         match self.read(http, &e).await? {
             Ok(served) => {
                 for d in compare(&e.value, &served) {
-                    // The field is the item's id: `/{id}`.
-                    let id = d.field.trim_start_matches('/').replace("~1", "/").replace("~0", "~");
+                    // The field is the item's id, then the field within it: `/{id}/…`.
+                    let first = d.field.trim_start_matches('/').split('/').next().unwrap_or_default();
+                    let id = first.replace("~1", "/").replace("~0", "~");
                     let doc = owner.cloned().unwrap_or((kind.to_owned(), id));
                     self.differences.push((doc, format!("GET {endpoint} {d} (the log's list)")));
                 }

@@ -227,3 +227,64 @@ async fn if_match_star_on_a_document_that_does_not_exist_is_refused_with_412() {
     let r = app.put_if("/v1/councils/alpha", &admin, &changed, "*").await;
     assert_eq!(r.status, 200, "{r:?}");
 }
+
+/// The council list is written from each council's stored JSON (issue 25), not from the rows
+/// `get_council` reads: every item must still be that council as `get_council` serves it, with
+/// optional fields present and absent, names that need escaping, a second version whose
+/// convocations changed, and the demo sample's councils; and the `Link` header names the
+/// body's next page.
+#[tokio::test]
+async fn each_council_in_the_list_is_the_council_as_get_council_serves_it() {
+    let app = spawn_app().await;
+    let cfg = maslikhat::demo::DemoConfig::sample(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+    maslikhat::demo::load(&app.state.service.db, &cfg, false).await.expect("the sample loads");
+    let admin = app.admin();
+    let mut oblast = council("zeta-oblast");
+    oblast["level"] = json!("oblast");
+    oblast["seats"] = json!(30);
+    oblast["kato"] = json!("100000000");
+    oblast["website"] = json!("https://zeta.example.kz/maslikhat?lang=\"ru\"&x=1");
+    oblast["names"] =
+        json!({"kk": "Зета \"облыстық\" мәслихаты \\ </script>", "ru": "Маслихат Зеты\u{2028}", "en": "Zeta"});
+    assert_eq!(app.put("/v1/councils/zeta-oblast", &admin, &oblast).await.status, 201);
+    let mut district = council("zeta-district");
+    district["parent"] = json!("zeta-oblast");
+    let r = app.put("/v1/councils/zeta-district", &admin, &district).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    // A second version: the first convocation ended, a second began, a name changed.
+    district["convocations"] = json!([
+        {"number": "VII", "start_date": "2021-01-10", "end_date": "2023-03-18"},
+        {"number": "VIII", "start_date": "2023-03-19"}
+    ]);
+    district["names"]["ru"] = json!("Маслихат района Зета");
+    let etag = r.header("etag").expect("an ETag").to_owned();
+    let r = app
+        .send(Method::PUT, "/v1/councils/zeta-district", Some(&admin), Some(&district), &[("If-Match", &etag)])
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+
+    let mut compared = 0;
+    let mut next = Some("/v1/councils?limit=2".to_owned());
+    while let Some(path) = next {
+        let r = app.get(&path).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        assert!(r.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{r:?}");
+        for item in r.body["items"].as_array().expect("items") {
+            let id = item["id"].as_str().expect("an id");
+            let one = app.get(&format!("/v1/councils/{id}")).await;
+            assert_eq!(one.status, 200, "{one:?}");
+            assert_eq!(item, &one.body, "{id} in the list and on its own");
+            compared += 1;
+        }
+        next = r.body["links"]["next"].as_str().map(str::to_owned);
+        let link = r.header("link").map(str::to_owned);
+        assert_eq!(link, next.as_ref().map(|n| format!("<{n}>; rel=\"next\"")), "{path}");
+    }
+    assert_eq!(compared, cfg.plans().len() + 2, "every council");
+    let district = app.get("/v1/councils/zeta-district").await.body;
+    assert_eq!(district["version"], 2);
+    assert_eq!(district["convocations"][0]["end_date"], "2023-03-18");
+    assert!(district["convocations"][1].get("end_date").is_none(), "{district}");
+    assert_eq!(district["parent"], "zeta-oblast");
+    assert!(district.get("kato").is_none() && district.get("website").is_none(), "{district}");
+}

@@ -286,15 +286,20 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
             }
         }
     }
+    // The council list as served before, from each council's stored JSON.
+    let list_before = before.get("/v1/councils?limit=500").await;
+    assert_eq!(list_before.status, 200, "{list_before:?}");
     // The database as the release before the tallies left it: the three migrations undone (their
-    // tables dropped; the index and vote-count migrations after them as well), then redone as
-    // bare schema changes, which leave the new tables empty.
+    // tables dropped; the index, vote-count and served-council migrations after them as well),
+    // then redone as bare schema changes, which leave the new tables and column empty.
     let db = maslikhat::store::connect(&before.database_url, 2).await.expect("connects");
-    migration::Migrator::down(&db, Some(5)).await.expect("the migrations are undone");
+    migration::Migrator::down(&db, Some(6)).await.expect("the migrations are undone");
     migration::Migrator::up(&db, None).await.expect("the schema is redone");
     assert_eq!(count(&db, "session_deputy_tally").await, 0, "a table created empty");
     assert_eq!(count(&db, "session_debate_tally").await, 0, "a table created empty");
-    assert_eq!(count(&db, "derived_fill").await, 2, "both tables are named for filling");
+    let unserved = count(&db, "council WHERE served = ''").await;
+    assert_eq!(unserved, count(&db, "council").await, "a column created empty");
+    assert_eq!(count(&db, "derived_fill").await, 3, "both tables and the council column are named for filling");
     assert!(count(&db, "ballot").await > 1000);
     // The next start fills the table before serving.
     let url = before.database_url.clone();
@@ -319,6 +324,16 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
     assert!(count(&db, "session_deputy_tally").await > 1000, "every tally");
     assert_eq!(count(&db, "session_debate_tally").await, count(&db, "session").await, "every session's debate counts");
     assert_eq!(count(&db, "derived_fill").await, 0, "nothing left to fill");
+    // The same councils, each the same but for its URL (the second server listens elsewhere).
+    let without_urls = |body: &serde_json::Value| {
+        let mut items = body["items"].as_array().cloned().unwrap_or_default();
+        items.iter_mut().filter_map(serde_json::Value::as_object_mut).for_each(|c| drop(c.remove("url")));
+        items
+    };
+    let list_after = after.get("/v1/councils?limit=500").await;
+    assert_eq!(list_after.status, 200, "{list_after:?}");
+    assert_eq!(without_urls(&list_after.body), without_urls(&list_before.body), "the council list as before");
+    assert_eq!(without_urls(&list_after.body).len(), 4, "{list_after:?}");
     let audit = maslikhat::store::audit::audit(&db).await.expect("audit");
     assert!(audit.findings.is_empty(), "{:#?}", &audit.findings[..audit.findings.len().min(10)]);
 }

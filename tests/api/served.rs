@@ -221,9 +221,23 @@ fn cases() -> Vec<Case> {
             "alpha",
             ("seats", "7"),
             ("GET /v1/councils/alpha ", "/seats"),
+            // The copy keeps alpha's served JSON (`served`), so the list serves alpha twice.
             ("id", "'omega'"),
             "omega",
-            ("GET /v1/councils ", "/omega"),
+            ("GET /v1/councils ", "/alpha"),
+            ("GET /v1/councils ", "/alpha"),
+        ),
+        // The JSON the council list serves is a column of its own: a change to it alone shows
+        // in the list, not in `GET /v1/councils/alpha`.
+        c(
+            "council",
+            "id = 'alpha'",
+            "alpha",
+            ("served", "REPLACE(served, '\"seats\":5', '\"seats\":7')"),
+            ("GET /v1/councils ", "/alpha/seats"),
+            ("id", "'omega'"),
+            "omega",
+            ("GET /v1/councils ", "/alpha"),
             ("GET /v1/councils ", "/alpha"),
         ),
         c(

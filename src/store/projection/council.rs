@@ -1,6 +1,8 @@
 //! Councils and parties: one row each, a council's convocations beside it.
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Ints, Logged, json};
 use crate::domain::Violation;
@@ -35,7 +37,9 @@ pub fn council(v: &Logged, doc: &Council, created_at: Option<DateTime<Utc>>) -> 
         version: v.version,
         created_at: created_at.unwrap_or(v.received_at),
         updated_at: v.received_at,
+        served: String::new(),
     };
+    let council = council_row::Model { served: served(&council, doc), ..council };
     let convocations = doc
         .convocations
         .iter()
@@ -48,6 +52,56 @@ pub fn council(v: &Logged, doc: &Council, created_at: Option<DateTime<Utc>>) -> 
         })
         .collect();
     ints.finish(CouncilRows { council, convocations })
+}
+
+/// The council as `GET /v1/councils/{id}` serves it, without its `url` (which depends on the
+/// address a client used): the same keys in the same order, times as RFC 3339 with `+00:00`,
+/// absent optional fields left out. The council list serves this text with the URL added
+/// (`api::councils`); a test there holds it equal to the view it replaces, for every council.
+fn served(row: &council_row::Model, doc: &Council) -> String {
+    #[derive(serde::Serialize)]
+    struct Convocation<'a> {
+        number: &'a str,
+        start_date: NaiveDate,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_date: Option<NaiveDate>,
+    }
+    #[derive(serde::Serialize)]
+    struct Served<'a> {
+        id: &'a str,
+        names: &'a BTreeMap<String, String>,
+        level: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        parent: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kato: Option<&'a str>,
+        seats: i32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        website: Option<&'a str>,
+        convocations: Vec<Convocation<'a>>,
+        synthetic: bool,
+        version: i32,
+        created_at: String,
+        updated_at: String,
+    }
+    json(&Served {
+        id: &row.id,
+        names: &doc.names,
+        level: &row.level,
+        parent: row.parent_id.as_deref(),
+        kato: row.kato.as_deref(),
+        seats: row.seats,
+        website: row.website.as_deref(),
+        convocations: doc
+            .convocations
+            .iter()
+            .map(|c| Convocation { number: &c.number, start_date: c.start_date, end_date: c.end_date })
+            .collect(),
+        synthetic: row.synthetic,
+        version: row.version,
+        created_at: row.created_at.to_rfc3339(),
+        updated_at: row.updated_at.to_rfc3339(),
+    })
 }
 
 /// The row of party version `v`; `created_at` as for [`council`].

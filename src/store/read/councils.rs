@@ -117,6 +117,44 @@ pub async fn list_councils(
     Ok(page(rows, limit, |r| id_cursor("council", &r.id)))
 }
 
+/// A council's id and its served JSON without its URL (see `projection::council`).
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct ServedCouncil {
+    /// The council's id.
+    pub id: String,
+    /// Its JSON as served, without `url`.
+    pub served: String,
+}
+
+/// Councils ordered by id, after `cursor`, as their served JSON: what [`list_councils`] reads, in
+/// one column of one table (the council list's read).
+pub async fn list_councils_served(
+    db: &Db,
+    f: &CouncilFilter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<ServedCouncil>, StoreError> {
+    let mut q = council::Entity::find()
+        .select_only()
+        .columns([council::Column::Id, council::Column::Served])
+        .order_by_asc(council::Column::Id)
+        .limit(limit.saturating_add(1));
+    if let Some(c) = cursor {
+        q = q.filter(council::Column::Id.gt(id_after("council", c)?));
+    }
+    if let Some(l) = f.level {
+        q = q.filter(council::Column::Level.eq(l.as_str()));
+    }
+    if let Some(p) = &f.parent {
+        q = q.filter(council::Column::ParentId.eq(p.as_str()));
+    }
+    if let Some(text) = &f.q {
+        q = q.filter(Expr::col(council::Column::SearchKey).like(like_pattern(text)));
+    }
+    let rows = q.into_model::<ServedCouncil>().all(db).await?;
+    Ok(page(rows, limit, |r| id_cursor("council", &r.id)))
+}
+
 /// Every council, ordered by id.
 pub async fn all_councils(db: &Db) -> Result<Vec<CouncilRead>, StoreError> {
     Ok(list_councils(db, &CouncilFilter::default(), None, u64::MAX >> 2).await?.items)
