@@ -21,10 +21,9 @@ use crate::documents::party::PartyDoc;
 use crate::domain::text;
 use crate::domain::{Violations, enums as d};
 use crate::service::VersionMeta;
-use crate::service::councils::{self, CouncilFilter, CouncilRead, PartyRead};
+use crate::service::councils::{self, CouncilFilter, CouncilRead, PartyRead, ServedCouncil};
 use crate::service::publish;
 use crate::service::publish::{PublishMeta, Published};
-use crate::store::read::councils::ServedCouncil;
 
 /// What a `PUT` of a document stored.
 #[derive(Object, Debug, Clone, serde::Deserialize)]

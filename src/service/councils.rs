@@ -6,7 +6,7 @@ use crate::store::paging::Page;
 use crate::store::read::{councils as read, versions};
 
 pub use crate::store::tables::Council as CouncilRow;
-pub use read::{CouncilFilter, CouncilRead, PartyRead};
+pub use read::{CouncilFilter, CouncilRead, PartyRead, ServedCouncil};
 
 /// Councils by id, after `cursor`.
 pub async fn list(
@@ -24,7 +24,7 @@ pub async fn list_served(
     f: &CouncilFilter,
     cursor: Option<&str>,
     limit: u64,
-) -> Result<Page<read::ServedCouncil>, Error> {
+) -> Result<Page<ServedCouncil>, Error> {
     Ok(read::list_councils_served(&svc.reads().await, f, cursor, limit).await?)
 }
 
