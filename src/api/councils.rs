@@ -9,7 +9,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::auth::BearerAuth;
-use super::direct_json::{PrebuiltJson, rfc3339};
+use super::direct_json::PrebuiltJson;
 use super::paging::{Links, limit, next_link};
 use super::payload::StrictJson;
 use super::problem::Problem;
@@ -106,9 +106,9 @@ impl From<Published> for PutResponse {
     }
 }
 
-// Its serde JSON is its `ToJSON` JSON (see `super::direct_json`): the council list is written by serde.
+// The council list writes each from the JSON its row keeps (`council_list_body`), not by serde.
 /// A council as served.
-#[derive(Object, Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[derive(Object, Debug, Clone, serde::Deserialize)]
 pub struct CouncilView {
     /// Stable id.
     pub id: String,
@@ -118,37 +118,31 @@ pub struct CouncilView {
     pub level: Level,
     /// Parent council id.
     #[oai(skip_serializing_if_is_none)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// KATO code.
     #[oai(skip_serializing_if_is_none)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kato: Option<String>,
     /// Seats by law.
     pub seats: i32,
     /// Official page.
     #[oai(skip_serializing_if_is_none)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Convocations, oldest first.
-    #[serde(serialize_with = "convocations")]
     pub convocations: Vec<ConvocationDto>,
     /// True for made-up demo records.
     pub synthetic: bool,
     /// Current version of the council document.
     pub version: i32,
     /// First published.
-    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Last changed.
-    #[serde(serialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// This council's canonical URL.
     pub url: String,
 }
 
 /// A page of councils.
-#[derive(Object, serde::Serialize)]
+#[derive(Object)]
 pub struct CouncilList {
     /// The councils, by id.
     pub items: Vec<CouncilView>,
@@ -182,19 +176,6 @@ pub struct PartyList {
     pub items: Vec<PartyView>,
     /// Paging links.
     pub links: Links,
-}
-
-/// Convocations as `ToJSON` writes them: without `end_date` while it is unknown (the document's own
-/// serde, which its stored form keeps, writes `null`).
-fn convocations<S: serde::Serializer>(all: &[ConvocationDto], s: S) -> Result<S::Ok, S::Error> {
-    #[derive(serde::Serialize)]
-    struct Served<'a> {
-        number: &'a str,
-        start_date: chrono::NaiveDate,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        end_date: Option<chrono::NaiveDate>,
-    }
-    s.collect_seq(all.iter().map(|c| Served { number: &c.number, start_date: c.start_date, end_date: c.end_date }))
 }
 
 /// The council list's JSON, `{"items": [...], "links": {...}}`, written from each council's

@@ -8,16 +8,6 @@ use crate::store::read::{councils as read, versions};
 pub use crate::store::tables::Council as CouncilRow;
 pub use read::{CouncilFilter, CouncilRead, PartyRead, ServedCouncil};
 
-/// Councils by id, after `cursor`.
-pub async fn list(
-    svc: &Service,
-    f: &CouncilFilter,
-    cursor: Option<&str>,
-    limit: u64,
-) -> Result<Page<CouncilRead>, Error> {
-    Ok(read::list_councils(&svc.reads().await, f, cursor, limit).await?)
-}
-
 /// Councils by id, after `cursor`, as their served JSON without URLs.
 pub async fn list_served(
     svc: &Service,

@@ -57,7 +57,7 @@ pub fn council(v: &Logged, doc: &Council, created_at: Option<DateTime<Utc>>) -> 
 /// The council as `GET /v1/councils/{id}` serves it, without its `url` (which depends on the
 /// address a client used): the same keys in the same order, times as RFC 3339 with `+00:00`,
 /// absent optional fields left out. The council list serves this text with the URL added
-/// (`api::councils`); a test there holds it equal to the view it replaces, for every council.
+/// (`api::councils`); `tests/api/councils.rs` holds each item equal to `GET /v1/councils/{id}`.
 fn served(row: &council_row::Model, doc: &Council) -> String {
     #[derive(serde::Serialize)]
     struct Convocation<'a> {
