@@ -90,7 +90,7 @@ pub fn council(v: &Version, first_received_at: DateTime<Utc>, doc: &Council) -> 
 const CONVOCATION: &[&str] = &["number", "start_date", "end_date"];
 
 /// Reduces a served council's convocations the way [`council`] does.
-fn served_council(mut c: Value) -> Value {
+pub fn served_council(mut c: Value) -> Value {
     let items = c["convocations"].as_array().cloned().unwrap_or_default();
     c["convocations"] = unordered(&items, CONVOCATION);
     c

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
 use crate::domain::council::{Convocation, Council, Party};
 use crate::domain::enums::Level;
@@ -85,13 +85,9 @@ async fn convocations<C: ConnectionTrait>(
         .await?)
 }
 
-/// Councils ordered by id, after `cursor`.
-pub async fn list_councils(
-    db: &Db,
-    f: &CouncilFilter,
-    cursor: Option<&str>,
-    limit: u64,
-) -> Result<Page<CouncilRead>, StoreError> {
+/// The councils `f` selects, ordered by id, after `cursor`: `limit` and one more, to tell whether
+/// a next page exists.
+fn selected(f: &CouncilFilter, cursor: Option<&str>, limit: u64) -> Result<Select<council::Entity>, StoreError> {
     let mut q = council::Entity::find().order_by_asc(council::Column::Id).limit(limit.saturating_add(1));
     if let Some(c) = cursor {
         q = q.filter(council::Column::Id.gt(id_after("council", c)?));
@@ -105,7 +101,17 @@ pub async fn list_councils(
     if let Some(text) = &f.q {
         q = q.filter(Expr::col(council::Column::SearchKey).like(like_pattern(text)));
     }
-    let rows: Vec<t::Council> = all(q.all(db).await?)?;
+    Ok(q)
+}
+
+/// Councils ordered by id, after `cursor`.
+pub async fn list_councils(
+    db: &Db,
+    f: &CouncilFilter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<CouncilRead>, StoreError> {
+    let rows: Vec<t::Council> = all(selected(f, cursor, limit)?.all(db).await?)?;
     let convs = convocations(db, rows.iter().map(|r| r.id.clone()).collect()).await?;
     let rows = rows
         .into_iter()
@@ -134,24 +140,12 @@ pub async fn list_councils_served(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<ServedCouncil>, StoreError> {
-    let mut q = council::Entity::find()
+    let rows = selected(f, cursor, limit)?
         .select_only()
         .columns([council::Column::Id, council::Column::Served])
-        .order_by_asc(council::Column::Id)
-        .limit(limit.saturating_add(1));
-    if let Some(c) = cursor {
-        q = q.filter(council::Column::Id.gt(id_after("council", c)?));
-    }
-    if let Some(l) = f.level {
-        q = q.filter(council::Column::Level.eq(l.as_str()));
-    }
-    if let Some(p) = &f.parent {
-        q = q.filter(council::Column::ParentId.eq(p.as_str()));
-    }
-    if let Some(text) = &f.q {
-        q = q.filter(Expr::col(council::Column::SearchKey).like(like_pattern(text)));
-    }
-    let rows = q.into_model::<ServedCouncil>().all(db).await?;
+        .into_model::<ServedCouncil>()
+        .all(db)
+        .await?;
     Ok(page(rows, limit, |r| id_cursor("council", &r.id)))
 }
 
