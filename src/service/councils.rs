@@ -5,6 +5,7 @@ use crate::store::DocKind;
 use crate::store::paging::Page;
 use crate::store::read::{councils as read, versions};
 
+pub use crate::store::read::council_page::{CouncilPageReads, SessionLine};
 pub use crate::store::tables::Council as CouncilRow;
 pub use read::{CouncilFilter, CouncilRead, PartyRead, ServedCouncil};
 
@@ -31,6 +32,17 @@ pub async fn get(svc: &Service, id: &str) -> Result<CouncilRead, Error> {
 /// One council's own row, without its convocations.
 pub async fn row(svc: &Service, id: &str) -> Result<CouncilRow, Error> {
     Ok(read::council_row(&svc.reads().await, id).await?)
+}
+
+/// What council `id`'s page shows beside its metrics, in one statement: its deputies with their
+/// seat type and party on `day`, every party's names, and its `sessions` latest sessions.
+pub async fn page_reads(
+    svc: &Service,
+    id: &str,
+    day: chrono::NaiveDate,
+    sessions: u64,
+) -> Result<CouncilPageReads, Error> {
+    Ok(crate::store::read::council_page::council_page(&svc.reads().await, id, day, sessions).await?)
 }
 
 /// One council with the ETag of its current document version.

@@ -86,12 +86,6 @@ pub async fn all_deputies(svc: &Service, council: &str) -> Result<Vec<DeputyRead
     Ok(read::council_deputies(&svc.reads().await, council).await?)
 }
 
-/// Every deputy of a council (listed or not), by id, with their seat type and party on `day`
-/// (what a council's page counts), in one query.
-pub async fn deputies_on(svc: &Service, council: &str, day: NaiveDate) -> Result<Vec<DeputyOnDay>, Error> {
-    Ok(read::council_deputies_on(&svc.reads().await, council, day).await?)
-}
-
 /// One deputy.
 pub async fn deputy(svc: &Service, id: &str) -> Result<DeputyRead, Error> {
     Ok(read::get_deputy(&svc.reads().await, id).await?)

@@ -19,11 +19,6 @@ pub async fn list(svc: &Service, f: &SessionFilter, cursor: Option<&str>, limit:
     Ok(read::list_sessions(&svc.reads().await, f, cursor, limit).await?)
 }
 
-/// The `n` latest sessions of council `council`, newest first.
-pub async fn latest(svc: &Service, council: &str, n: u64) -> Result<Vec<Session>, Error> {
-    Ok(read::latest_sessions(&svc.reads().await, council, n).await?)
-}
-
 /// One session with its agenda, documents and current version.
 pub async fn get(svc: &Service, id: &str) -> Result<SessionFull, Error> {
     Ok(read::get_session(&svc.reads().await, id).await?)

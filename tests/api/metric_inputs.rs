@@ -375,19 +375,30 @@ async fn a_councils_state_read_in_one_query_equals_its_separate_reads() {
     assert_eq!(council_state(db, "no-such-council").await.expect("state"), None);
 }
 
-/// A council's page counts its composition from one query (each deputy's names, and their seat
-/// type and party on the day): on every council of the sample and on days around every start and
-/// end of a mandate or a party membership, it equals what the full roster's
-/// `mandate_on`/`party_on` give.
+/// A council's page reads in one statement its composition (each deputy's names, and their seat
+/// type and party on the day), every party's names and its latest sessions. On every council of
+/// the sample and on days around every start and end of a mandate or a party membership, the
+/// composition equals what the full roster's `mandate_on`/`party_on` give; the parties are every
+/// party as listed; the latest sessions are the council's sessions as listed, newest first, cut
+/// to the number asked.
 #[tokio::test]
-async fn a_councils_roster_on_a_day_read_in_one_query_equals_the_full_rosters_rule() {
-    use maslikhat::store::read::deputies::{DeputyOnDay, council_deputies, council_deputies_on};
+async fn a_councils_page_reads_in_one_statement_equal_the_full_reads() {
+    use std::collections::BTreeMap;
+
+    use maslikhat::store::read::council_page::{SessionLine, council_page};
+    use maslikhat::store::read::councils::all_parties;
+    use maslikhat::store::read::deputies::{DeputyOnDay, council_deputies};
+    use maslikhat::store::read::sessions::{SessionFilter, list_sessions};
 
     let app = spawn_app().await;
     let db = &app.state.service.db;
     let cfg = DemoConfig::sample(until());
     demo::load(db, &cfg, false).await.expect("the sample loads");
     let (mut compared, mut without_mandate, mut non_partisan, mut in_party) = (0, 0, 0, 0);
+    let parties: Vec<(String, BTreeMap<String, String>)> =
+        all_parties(db).await.expect("the parties").into_iter().map(|p| (p.id, p.party.names)).collect();
+    assert!(parties.len() > 2, "{} parties", parties.len());
+    let mut latest_compared = 0;
     for c in cfg.plans().into_iter().map(|p| p.id) {
         let full = council_deputies(db, &c).await.expect("the roster");
         assert!(!full.is_empty(), "{c}: has deputies");
@@ -402,6 +413,28 @@ async fn a_councils_roster_on_a_day_read_in_one_query_equals_the_full_rosters_ru
                 }
             }
         }
+        // Every session of the council, newest first; then the latest few of them.
+        let filter = SessionFilter { council: Some(c.clone()), ..SessionFilter::default() };
+        let mut sessions = list_sessions(db, &filter, None, 100_000).await.expect("the sessions").items;
+        assert!(sessions.len() > 12, "{c}: {} sessions", sessions.len());
+        sessions.sort_by(|a, b| (b.scheduled_start, &b.id).cmp(&(a.scheduled_start, &a.id)));
+        let lines: Vec<SessionLine> = sessions
+            .iter()
+            .map(|s| SessionLine {
+                id: s.id.clone(),
+                convocation: s.convocation.clone(),
+                number: s.number,
+                kind: s.kind,
+                status: s.status,
+                scheduled_start: s.scheduled_start,
+            })
+            .collect();
+        for n in [0, 1, 12, 100_000] {
+            let got = council_page(db, &c, until(), n).await.expect("the page's reads");
+            assert_eq!(got.latest, lines[..lines.len().min(n as usize)], "{c}: the {n} latest sessions");
+            assert_eq!(got.parties, parties, "{c}: every party");
+        }
+        latest_compared += 1;
         for day in days {
             let expected: Vec<DeputyOnDay> = full
                 .iter()
@@ -412,7 +445,7 @@ async fn a_councils_roster_on_a_day_read_in_one_query_equals_the_full_rosters_ru
                     party: d.party_on(day).map(str::to_owned),
                 })
                 .collect();
-            let got = council_deputies_on(db, &c, day).await.expect("the roster on the day");
+            let got = council_page(db, &c, day, 3).await.expect("the roster on the day").deputies;
             assert_eq!(got, expected, "{c} on {day}");
             compared += got.len();
             without_mandate += got.iter().filter(|d| d.seat_type.is_none()).count();
@@ -422,5 +455,8 @@ async fn a_councils_roster_on_a_day_read_in_one_query_equals_the_full_rosters_ru
     }
     assert!(without_mandate > 0 && non_partisan > 0 && in_party > 0, "{without_mandate} {non_partisan} {in_party}");
     assert!(compared > 1_000, "{compared} deputy-days compared");
-    assert!(council_deputies_on(db, "no-such-council", until()).await.expect("read").is_empty());
+    assert_eq!(latest_compared, cfg.plans().len());
+    let none = council_page(db, "no-such-council", until(), 12).await.expect("read");
+    assert!(none.deputies.is_empty() && none.latest.is_empty());
+    assert_eq!(none.parties, parties);
 }

@@ -134,41 +134,9 @@ pub struct DeputyOnDay {
     /// Their party on the day; none means non-partisan.
     pub party: Option<String>,
 }
-
-/// Every deputy of a council (listed or not), ordered by id, with their mandate's seat type and
-/// their party on `day` by the rule of [`DeputyRead::mandate_on`] and [`DeputyRead::party_on`]: of
-/// the rows covering the day, the one starting first (then the first stored). One statement, with
-/// correlated subqueries, instead of the four reads of [`council_deputies`] and all of every
-/// deputy's history: a council's page needs only this (issue 25).
-pub async fn council_deputies_on(db: &Db, council_id: &str, day: NaiveDate) -> Result<Vec<DeputyOnDay>, StoreError> {
-    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
-    use sea_orm::{ConnectionTrait, QueryResult};
-
-    use crate::store::stored::At;
-
-    let mut q = Query::select();
-    q.column((deputy::Entity, deputy::Column::Id))
-        .column((deputy::Entity, deputy::Column::Names))
-        .expr_as(covering(mandate::Entity, "seat_type", day), Alias::new("seat_type_on"))
-        .expr_as(covering(party_membership::Entity, "party_id", day), Alias::new("party_on"))
-        .from(deputy::Entity)
-        .and_where(Expr::col((deputy::Entity, deputy::Column::CouncilId)).eq(council_id))
-        .order_by((deputy::Entity, deputy::Column::Id), Order::Asc);
-    let rows = db.query_all_raw(db.get_database_backend().build(&q)).await?;
-    let one = |r: &QueryResult| -> Result<DeputyOnDay, StoreError> {
-        let id: String = r.try_get("", "id")?;
-        let at = At::new("deputy", &id);
-        let names = at.names("names", &r.try_get::<String>("", "names")?)?;
-        let seat: Option<String> = r.try_get("", "seat_type_on")?;
-        let seat_type = At::new("mandate", &id).opt_enumeration("seat_type", seat.as_deref())?;
-        Ok(DeputyOnDay { names, seat_type, party: r.try_get("", "party_on")?, id })
-    };
-    rows.iter().map(one).collect()
-}
-
 /// `column` of the first row of `table` (a deputy's dated fact) that covers `day` for the deputy
 /// of the enclosing row, by start date then id: a correlated subquery.
-fn covering(table: impl sea_orm::Iden + Copy + 'static, column: &'static str, day: NaiveDate) -> Expr {
+pub(super) fn covering(table: impl sea_orm::Iden + Copy + 'static, column: &'static str, day: NaiveDate) -> Expr {
     use sea_orm::sea_query::{Alias, ExprTrait, Order, Query, QueryStatementBuilder};
     let c = |name: &'static str| Expr::col((table, Alias::new(name)));
     let mut s = Query::select();

@@ -5,12 +5,14 @@
 //! standing that day).
 //!
 //! - [`councils`]: councils and parties.
+//! - [`council_page`]: what a council's page reads beside its metrics, in one statement.
 //! - [`deputies`]: deputies with their dated history.
 //! - [`sessions`]: sessions, agenda items and documents with witnessed times.
 //! - [`votes`]: vote events, ballots, a deputy's voting record, speeches.
 //! - [`versions`]: stored document versions, the change feed.
 //! - [`public_records`]: records compiled from public sources.
 
+pub mod council_page;
 pub mod councils;
 pub mod deputies;
 pub mod public_records;

@@ -85,19 +85,6 @@ pub async fn list_sessions(
     let rows = all(q.all(db).await?)?;
     Ok(page(rows, limit, |s| format!("{}|{}", s.scheduled_start.to_rfc3339(), s.id)))
 }
-
-/// The `n` latest sessions of a council, newest first (by scheduled start, then id).
-pub async fn latest_sessions(db: &Db, council: &str, n: u64) -> Result<Vec<Session>, StoreError> {
-    let rows = session::Entity::find()
-        .filter(session::Column::CouncilId.eq(council))
-        .order_by_desc(session::Column::ScheduledStart)
-        .order_by_desc(session::Column::Id)
-        .limit(n)
-        .all(db)
-        .await?;
-    all(rows)
-}
-
 /// One session with agenda, documents and its current version.
 pub async fn get_session(db: &Db, id: &str) -> Result<SessionFull, StoreError> {
     // Read in one snapshot so a concurrent publication is seen whole or not at all.

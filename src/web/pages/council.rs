@@ -125,9 +125,10 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
     let session_openness = metrics::sessions_by_start(x);
     // Composition on the period's last date, by the same rule as the metric.
     let on = x.composition.date;
-    let roster = service::rosters::deputies_on(svc, id, on).await?;
-    let parties = Parties::load(svc).await?;
-    let latest = service::sessions::latest(svc, id, LATEST_SESSIONS).await?;
+    // The roster on that day, the parties' names and the latest sessions: one statement.
+    let reads = service::councils::page_reads(svc, id, on, LATEST_SESSIONS).await?;
+    let (roster, latest) = (reads.deputies, reads.latest);
+    let parties = Parties::of(reads.parties);
     let dep_names: BTreeMap<String, String> =
         roster.iter().map(|d| (d.id.clone(), super::name_with_note(ctx, &d.names))).collect();
 

@@ -73,7 +73,12 @@ impl Parties {
     /// Reads every party.
     pub async fn load(svc: &Service) -> Result<Self, service::Error> {
         let rows = service::councils::all_parties(svc).await?;
-        Ok(Self(rows.into_iter().map(|p| (p.id, p.party.names)).collect()))
+        Ok(Self::of(rows.into_iter().map(|p| (p.id, p.party.names))))
+    }
+
+    /// Parties' names by id.
+    pub fn of(names: impl IntoIterator<Item = (String, BTreeMap<String, String>)>) -> Self {
+        Self(names.into_iter().collect())
     }
 
     /// A party's name in the page's language, or its id when unknown.
