@@ -29,9 +29,13 @@ pub async fn get(svc: &Service, id: &str) -> Result<CouncilRead, Error> {
     Ok(read::get_council(&svc.reads().await, id).await?)
 }
 
-/// One council's own row, without its convocations.
-pub async fn row(svc: &Service, id: &str) -> Result<CouncilRow, Error> {
-    Ok(read::council_row(&svc.reads().await, id).await?)
+/// One council's own row, without its convocations, with its data version: the newest change
+/// number and receive time among its documents (what its metrics are cached under).
+pub async fn row_versioned(
+    svc: &Service,
+    id: &str,
+) -> Result<(CouncilRow, i64, Option<chrono::DateTime<chrono::Utc>>), Error> {
+    Ok(crate::store::read::council_page::council_versioned(&svc.reads().await, id).await?)
 }
 
 /// What council `id`'s page shows beside its metrics, in one statement: its deputies with their

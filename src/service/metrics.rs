@@ -175,16 +175,17 @@ async fn council_in(svc: &Service, id: &str, q: PeriodQuery) -> Result<(Period, 
     Ok((p, compute(svc, id, p, state.seq).await?))
 }
 
-/// The metrics of existing council `id` (a page that has read it) for the period `q` resolves to,
-/// and for each of the periods `more` names from those (a page's trend by year): its data version
-/// read once, nothing else, and each period's metrics from the cache while current.
+/// The metrics of existing council `id` (a page that has read it with its data version `seq` and
+/// `newest`, see [`super::councils::row_versioned`]) for the period `q` resolves to, and for each
+/// of the periods `more` names from those (a page's trend by year): nothing read but each period's
+/// metrics, from the cache while current.
 pub async fn council_known(
     svc: &Service,
     id: &str,
+    (seq, newest): (i64, Option<DateTime<Utc>>),
     q: PeriodQuery,
     more: impl FnOnce(&m::CouncilMetrics) -> Vec<PeriodQuery>,
 ) -> Result<(Arc<m::CouncilMetrics>, Vec<Arc<m::CouncilMetrics>>), Error> {
-    let (seq, newest) = store::metrics::data_version(&svc.reads().await, Some(id)).await?;
     let first = compute(svc, id, resolve(q, newest)?, seq).await?;
     let periods = more(&first);
     let mut out = Vec::with_capacity(periods.len());

@@ -341,10 +341,12 @@ async fn a_database_from_before_the_tallies_serves_the_same_rankings_after_its_n
 /// What a council's metrics are served with, read in one query, is what the separate reads
 /// give: the council's `synthetic`, its data version and its documents' provenance kinds, on
 /// the demo councils (synthetic) and on one published by an administrator; no state for a
-/// council that does not exist.
+/// council that does not exist. A council's page reads the council's row and data version in one
+/// statement: the same data version, and the council as its read gives it.
 #[tokio::test]
 async fn a_councils_state_read_in_one_query_equals_its_separate_reads() {
     use maslikhat::store::metrics::{CouncilState, council_state, data_version};
+    use maslikhat::store::read::council_page::council_versioned;
     use maslikhat::store::read::{councils::get_council, public_records::provenance_kinds};
 
     let app = spawn_app().await;
@@ -367,12 +369,32 @@ async fn a_councils_state_read_in_one_query_equals_its_separate_reads() {
         };
         assert!(seq > 0 && newest.is_some(), "{c}: has documents");
         assert_eq!(council_state(db, c).await.expect("state"), Some(expected.clone()), "{c}");
+        // A council's page reads its row and data version in one statement too.
+        let read = get_council(db, c).await.expect("the council");
+        let (row, page_seq, page_newest) = council_versioned(db, c).await.expect("the page's council");
+        assert_eq!((page_seq, page_newest), (seq, newest), "{c}: the page's data version");
+        assert_eq!(
+            (&row.id, &row.names, row.level, &row.parent_id, row.seats, row.synthetic, row.version, row.updated_at),
+            (
+                c,
+                &read.council.names,
+                read.council.level,
+                &read.council.parent,
+                read.council.seats,
+                read.council.synthetic,
+                read.version,
+                read.updated_at
+            ),
+            "{c}: the page's council row"
+        );
         synthetic += usize::from(expected.synthetic);
         kinds.extend(expected.provenance);
     }
     assert_eq!(synthetic, councils.len() - 1, "the demo councils are synthetic, the published one is not");
     assert!(kinds.len() >= 2, "more than one provenance kind compared: {kinds:?}");
     assert_eq!(council_state(db, "no-such-council").await.expect("state"), None);
+    let missing = council_versioned(db, "no-such-council").await;
+    assert!(matches!(missing, Err(maslikhat::store::StoreError::NotFound(_))), "{missing:?}");
 }
 
 /// A council's page reads in one statement its composition (each deputy's names, and their seat

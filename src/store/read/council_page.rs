@@ -1,11 +1,14 @@
-//! What a council's page reads beside its metrics, in one statement: its deputies as counted on
-//! one day, every party's names, and its latest sessions.
+//! What a council's page reads, in two statements: its row with its data version (what its
+//! metrics are cached under), then its deputies as counted on one day, every party's names, and
+//! its latest sessions. The metrics themselves come from the metrics cache (or their own reads).
 //!
-//! Read apart, these were three statements and 35 rows for a district council, each row crossing
-//! from SQLite's worker thread on its own and decoded column by column: with the response cache
-//! off, about 460 µs of the page's 955 µs of server CPU, although SQLite ran the three queries in
-//! well under 100 µs (issue 25). Here each of the three is one column of one row: its records
-//! concatenated in the database ([`aggregate_exprs`]), split here.
+//! Read apart, these were five statements and 37 rows for a district council, each statement a
+//! pooled connection and a hand-off to SQLite's worker thread, each row crossing back on its own
+//! and decoded column by column, although SQLite ran the queries in well under 100 µs. With the
+//! response cache off (scale 1, by hand, 8 December): 955 µs of server CPU a page with five
+//! statements, 761–795 µs with the last three as one, 593 µs with two (issue 25). In the second,
+//! each of the three reads is one column of one row: its records concatenated in the database
+//! (`store::metrics::aggregate_exprs`), split here.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement};
@@ -13,10 +16,10 @@ use sea_orm::{ConnectionTrait, DbBackend};
 
 use super::deputies::{DeputyOnDay, covering};
 use crate::domain::enums::{SessionKind, SessionStatus};
-use crate::entity::{deputy, mandate, party, party_membership, session};
+use crate::entity::{council, deputy, document_version, mandate, party, party_membership, session};
 use crate::store::metrics::{aggregate_exprs, placeholder, records};
 use crate::store::stored::At;
-use crate::store::tables::Names;
+use crate::store::tables::{Council, Names};
 use crate::store::{Db, StoreError};
 
 /// A session as a council's page lists it.
@@ -48,6 +51,40 @@ pub struct CouncilPageReads {
     pub parties: Vec<(String, Names)>,
     /// The council's latest sessions, newest first (by scheduled start, then id, both descending).
     pub latest: Vec<SessionLine>,
+}
+
+/// Council `id`'s row and its data version (the newest change number and receive time among its
+/// documents, as [`crate::store::metrics::data_version`] reads them), in one statement.
+pub async fn council_versioned(db: &Db, id: &str) -> Result<(Council, i64, Option<DateTime<Utc>>), StoreError> {
+    use sea_orm::{FromQueryResult, Iterable};
+
+    let newest = |column: document_version::Column| {
+        let mut s = Query::select();
+        s.column((document_version::Entity, column))
+            .from(document_version::Entity)
+            .and_where(
+                Expr::col((document_version::Entity, document_version::Column::CouncilId))
+                    .equals((council::Entity, council::Column::Id)),
+            )
+            .order_by((document_version::Entity, document_version::Column::Seq), Order::Desc)
+            .limit(1);
+        Expr::SubQuery(None, Box::new(s.into_sub_query_statement()))
+    };
+    let mut q = Query::select();
+    for c in council::Column::iter() {
+        q.column((council::Entity, c));
+    }
+    q.expr_as(newest(document_version::Column::Seq), Alias::new("newest_seq"))
+        .expr_as(newest(document_version::Column::ReceivedAt), Alias::new("newest_at"))
+        .from(council::Entity)
+        .and_where(Expr::col((council::Entity, council::Column::Id)).eq(id));
+    let row = db
+        .query_one_raw(db.get_database_backend().build(&q))
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("council {id}")))?;
+    let seq: Option<i64> = row.try_get("", "newest_seq")?;
+    let at: Option<DateTime<Utc>> = row.try_get("", "newest_at")?;
+    Ok((council::Model::from_query_result(&row, "")?.try_into()?, seq.unwrap_or(0), at))
 }
 
 /// The deputies of council `council_id` on `day`, every party's names and the council's `sessions`

@@ -164,15 +164,6 @@ pub async fn get_council<C: ConnectionTrait>(db: &C, id: &str) -> Result<Council
     Ok(council_read(t::Council::try_from(row)?, convs.into_iter().map(Convocation::from).collect()))
 }
 
-/// One council's own row, without its convocations (for a page that shows none: one query fewer).
-pub async fn council_row(db: &Db, id: &str) -> Result<t::Council, StoreError> {
-    council::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("council {id}")))?
-        .try_into()
-}
-
 /// A party as served, from its read model.
 fn party_read(p: t::Party) -> PartyRead {
     PartyRead {

@@ -102,8 +102,8 @@ fn session_openness_section(ctx: &Ctx, id: &str, sessions: &[dm::SessionOpenness
     reason = "one page's markup in one maud template, read top to bottom as the page shows"
 )]
 pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
-    let row = service::councils::row(svc, id).await?;
-    // The council is read above: its metrics need no second read of it, nor of its provenance.
+    // The council and its data version, one statement: its metrics need no second read of it,
+    // nor of its provenance.
     // The trend shows each calendar year of the default period, as of the same moment.
     let by_year = |x: &CouncilMetrics| {
         let start = metrics::DEFAULT_FROM.max(x.from);
@@ -115,7 +115,8 @@ pub async fn page(svc: &Service, ctx: &Ctx, id: &str) -> PageResult {
             })
             .collect()
     };
-    let (x, trend) = metrics::council_known(svc, id, PeriodQuery::default(), by_year).await?;
+    let (row, seq, newest) = service::councils::row_versioned(svc, id).await?;
+    let (x, trend) = metrics::council_known(svc, id, (seq, newest), PeriodQuery::default(), by_year).await?;
     let x = &x;
     let first_year = metrics::DEFAULT_FROM.max(x.from).year();
     let trend: Vec<(i32, _)> = (first_year..=x.to.year()).zip(trend).collect();
