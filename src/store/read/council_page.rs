@@ -4,11 +4,13 @@
 //!
 //! Read apart, these were five statements and 37 rows for a district council, each statement a
 //! pooled connection and a hand-off to SQLite's worker thread, each row crossing back on its own
-//! and decoded column by column, although SQLite ran the queries in well under 100 µs. With the
+//! and decoded column by column, although SQLite ran the queries in about 140 µs. With the
 //! response cache off (scale 1, by hand, 8 December): 955 µs of server CPU a page with five
 //! statements, 761–795 µs with the last three as one, 593 µs with two (issue 25). In the second,
 //! each of the three reads is one column of one row: its records concatenated in the database
-//! (`store::metrics::aggregate_exprs`), split here.
+//! (`store::metrics::aggregate_exprs`), split here. No field can hold the separators (control
+//! characters): ids, enum names and numbers, names as JSON text (which escapes every control
+//! character), convocations (Roman numerals) and times as RFC 3339 text.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement};
